@@ -1,0 +1,211 @@
+// Package config reads the portal's settings from the environment into one
+// struct, with defaults, and checks them before anything starts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the portal.
+type Config struct {
+	// Port the web server listens on (PORT); 0 picks a free port.
+	Port int
+	// Host to bind (HOST); empty means all interfaces.
+	Host string
+	// DataDir holds the embedded database and search index (DATA_DIR).
+	DataDir string
+	// BaseURL is the public address, used in links and to set Secure cookies.
+	BaseURL string
+	// MongoURI selects MongoDB; empty starts the embedded FerretDB.
+	MongoURI string
+	// MongoDatabase is the database name (MONGO_DB).
+	MongoDatabase string
+	// MongoEmbeddedAddr is where the embedded FerretDB listens (loopback).
+	MongoEmbeddedAddr string
+	// MeiliURL selects Meilisearch; empty uses the embedded index.
+	MeiliURL string
+	// MeiliKey is Meilisearch's API key (MEILI_MASTER_KEY).
+	MeiliKey string
+	// Demo loads the synthetic demo data into an empty database (DEMO).
+	Demo bool
+	// DemoPassword is the password of the demo accounts (DEMO_PASSWORD).
+	DemoPassword string
+	// AdminEmail and AdminPassword create the first administrator.
+	AdminEmail    string
+	AdminPassword string
+	// SMTPURL sends e-mail (smtp://user:pass@host:port); empty keeps an outbox.
+	SMTPURL string
+	// MetricsAddr serves /metrics on a separate listener when set.
+	MetricsAddr string
+	// BodyLimit is the largest request body in bytes (BODY_LIMIT).
+	BodyLimit int
+	// ShutdownTimeout bounds how long in-flight requests may take at stop.
+	ShutdownTimeout time.Duration
+	// LogLevel is debug, info, warn or error (LOG_LEVEL).
+	LogLevel string
+	// LogFormat is text or json (LOG_FORMAT).
+	LogFormat string
+}
+
+// Default returns the settings used when the environment says nothing.
+func Default() Config {
+	return Config{
+		Port:              8080,
+		DataDir:           "./data",
+		BaseURL:           "http://localhost:8080",
+		MongoDatabase:     "portal",
+		MongoEmbeddedAddr: "127.0.0.1:27017",
+		Demo:              true,
+		BodyLimit:         12 << 20,
+		ShutdownTimeout:   5 * time.Second,
+		LogLevel:          "info",
+		LogFormat:         "text",
+	}
+}
+
+// FromEnv returns the defaults overridden by environment variables.
+func FromEnv(getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := Default()
+	var errs []error
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	integer := func(name string, dst *int) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: not a whole number: %q", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	boolean := func(name string, dst *bool) {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: not true or false: %q", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	integer("PORT", &c.Port)
+	str("HOST", &c.Host)
+	str("DATA_DIR", &c.DataDir)
+	str("BASE_URL", &c.BaseURL)
+	str("MONGO_URI", &c.MongoURI)
+	str("MONGO_DB", &c.MongoDatabase)
+	str("MONGO_EMBEDDED_ADDR", &c.MongoEmbeddedAddr)
+	str("MEILI_URL", &c.MeiliURL)
+	str("MEILI_MASTER_KEY", &c.MeiliKey)
+	boolean("DEMO", &c.Demo)
+	str("DEMO_PASSWORD", &c.DemoPassword)
+	str("ADMIN_EMAIL", &c.AdminEmail)
+	str("ADMIN_PASSWORD", &c.AdminPassword)
+	str("SMTP_URL", &c.SMTPURL)
+	str("METRICS_ADDR", &c.MetricsAddr)
+	integer("BODY_LIMIT", &c.BodyLimit)
+	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: not a duration such as 5s: %q", v))
+		} else {
+			c.ShutdownTimeout = d
+		}
+	}
+	str("LOG_LEVEL", &c.LogLevel)
+	str("LOG_FORMAT", &c.LogFormat)
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// Validate checks that the settings make sense together.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Port < 0 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("PORT %d is out of range", c.Port))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("DATA_DIR is empty"))
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("BASE_URL %q must be an http(s) address", c.BaseURL))
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		errs = append(errs, errors.New("MONGO_URI must start with mongodb:// or mongodb+srv://"))
+	}
+	if c.MeiliURL != "" {
+		if u, err := url.Parse(c.MeiliURL); err != nil || u.Host == "" {
+			errs = append(errs, fmt.Errorf("MEILI_URL %q is not an address", c.MeiliURL))
+		}
+	}
+	if c.BodyLimit < 1<<20 {
+		errs = append(errs, errors.New("BODY_LIMIT must be at least 1 MiB (uploads need it)"))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("SHUTDOWN_TIMEOUT must be positive"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT %q: use text or json", c.LogFormat))
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
+		errs = append(errs, errors.New("ADMIN_PASSWORD must have at least 8 characters"))
+	}
+	if c.DemoPassword != "" && len(c.DemoPassword) < 8 {
+		errs = append(errs, errors.New("DEMO_PASSWORD must have at least 8 characters"))
+	}
+	return errors.Join(errs...)
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Masked returns the settings as name/value pairs for the start-up log,
+// with secrets replaced by asterisks.
+func (c Config) Masked() []any {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "****"
+	}
+	maskURL := func(s string) string {
+		u, err := url.Parse(s)
+		if err != nil || u.User == nil {
+			return s
+		}
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "****")
+		}
+		return u.String()
+	}
+	return []any{
+		"PORT", c.Port, "HOST", c.Host, "DATA_DIR", c.DataDir, "BASE_URL", c.BaseURL,
+		"MONGO_URI", maskURL(c.MongoURI), "MONGO_DB", c.MongoDatabase, "MONGO_EMBEDDED_ADDR", c.MongoEmbeddedAddr,
+		"MEILI_URL", c.MeiliURL, "MEILI_MASTER_KEY", mask(c.MeiliKey),
+		"DEMO", c.Demo, "DEMO_PASSWORD", mask(c.DemoPassword),
+		"ADMIN_EMAIL", c.AdminEmail, "ADMIN_PASSWORD", mask(c.AdminPassword),
+		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr,
+		"BODY_LIMIT", c.BodyLimit, "SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String(),
+		"LOG_LEVEL", c.LogLevel, "LOG_FORMAT", c.LogFormat,
+	}
+}

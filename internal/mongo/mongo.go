@@ -1,0 +1,178 @@
+// Package mongo connects to MongoDB, or starts an embedded FerretDB (SQLite
+// files under the data directory) in this process when no URI is given, so
+// the portal runs on a bare machine. It also holds small storage helpers
+// shared by the domain packages.
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/mongo/readpref"
+	"go.mongodb.org/mongo-driver/mongo/writeconcern"
+)
+
+// Options say where the database is.
+type Options struct {
+	// URI of a MongoDB deployment; empty starts the embedded FerretDB.
+	URI string
+	// Database name.
+	Database string
+	// DataDir holds the embedded database's SQLite files.
+	DataDir string
+	// EmbeddedAddr is the loopback address the embedded FerretDB listens on.
+	EmbeddedAddr string
+	// Logger for the embedded server; nil discards its chatter.
+	Logger *slog.Logger
+}
+
+// DB is an open database.
+type DB struct {
+	Client   *mongo.Client
+	Database *mongo.Database
+	// Embedded is true when the database is the in-process FerretDB.
+	Embedded bool
+	// URI is the address the client connected to (embedded or given).
+	URI string
+
+	stopEmbedded context.CancelFunc
+	embeddedDone chan struct{}
+}
+
+// ErrAddrInUse is returned when the embedded database's address is taken.
+var ErrAddrInUse = errors.New("embedded database address is already in use")
+
+// Open connects to MongoDB, or starts the embedded FerretDB first.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	db := &DB{URI: o.URI}
+	if o.URI == "" {
+		if err := db.startEmbedded(o); err != nil {
+			return nil, err
+		}
+	}
+	// No client-wide timeout: it adds maxTimeMS to every command, which
+	// FerretDB refuses on some (distinct); callers pass deadlines in ctx.
+	copts := options.Client().ApplyURI(db.URI).
+		SetServerSelectionTimeout(10 * time.Second)
+	if !db.Embedded {
+		// On a replica set an acknowledged write must survive a failover.
+		copts.SetWriteConcern(writeconcern.Majority())
+	}
+	client, err := mongo.Connect(ctx, copts)
+	if err != nil {
+		db.stop()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		db.stop()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	db.Client = client
+	db.Database = client.Database(o.Database)
+	return db, nil
+}
+
+func (db *DB) startEmbedded(o Options) error {
+	addr := o.EmbeddedAddr
+	if addr == "" {
+		addr = "127.0.0.1:27017"
+	}
+	if err := checkLoopback(addr); err != nil {
+		return err
+	}
+	// Probe first: FerretDB's own error for a taken port is obscure.
+	if l, err := net.Listen("tcp", addr); err != nil {
+		return fmt.Errorf("%w: %s (set MONGO_EMBEDDED_ADDR to another address, or MONGO_URI to use MongoDB): %v", ErrAddrInUse, addr, err)
+	} else {
+		_ = l.Close()
+	}
+	dir := filepath.Join(o.DataDir, "db")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		return fmt.Errorf("start embedded database: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	db.Embedded = true
+	db.stopEmbedded = cancel
+	db.embeddedDone = done
+	db.URI = f.MongoDBURI()
+	return nil
+}
+
+// checkLoopback refuses a non-loopback address: the embedded server has no
+// authentication and must not be reachable from the network.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("MONGO_EMBEDDED_ADDR %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("MONGO_EMBEDDED_ADDR %q must be a loopback address", addr)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.Client.Ping(ctx, readpref.Primary())
+}
+
+// Close disconnects and stops the embedded database, waiting for it to
+// flush so that every acknowledged write is on disk.
+func (db *DB) Close(ctx context.Context) error {
+	var err error
+	if db.Client != nil {
+		err = db.Client.Disconnect(ctx)
+	}
+	db.stop()
+	return err
+}
+
+func (db *DB) stop() {
+	if db.stopEmbedded == nil {
+		return
+	}
+	db.stopEmbedded()
+	select {
+	case <-db.embeddedDone:
+	case <-time.After(10 * time.Second):
+	}
+	db.stopEmbedded = nil
+}
