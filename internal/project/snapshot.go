@@ -1,0 +1,191 @@
+package project
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/fold"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"golang.org/x/sync/singleflight"
+)
+
+// Lists and figures are served from an in-memory snapshot of all projects:
+// the embedded FerretDB answers every count, sort or $group by decoding
+// each document (about 0.3 s for the 735 demo projects), while the province
+// has at most a few thousand projects. The snapshot is checked against a
+// revision counter in MongoDB on every read, and every write bumps that
+// counter, so each of several portal processes sees the others' writes on
+// its next request. MongoDB stays the truth; the snapshot is only a copy.
+
+// revCollection and revID locate the revision counter.
+const (
+	revCollection = "meta"
+	revID         = "projects_rev"
+	// snapshotMaxAge forces a reload even without a new revision, in case a
+	// process died between a write and its revision bump.
+	snapshotMaxAge = 5 * time.Minute
+)
+
+type snapshot struct {
+	rev      int64
+	loadedAt time.Time
+	items    []Project // sorted by code
+	folded   []string  // folded searchable text of items[i]
+	stats    Stats
+}
+
+// snapshots holds the current snapshot and coalesces concurrent reloads.
+type snapshots struct {
+	mu   sync.Mutex
+	cur  *snapshot
+	load singleflight.Group
+}
+
+func (s *Store) revision(ctx context.Context) (int64, error) {
+	var doc struct {
+		Rev int64 `bson:"rev"`
+	}
+	err := s.meta.FindOne(ctx, bson.D{{Key: "_id", Value: revID}}).Decode(&doc)
+	if err == mongo.ErrNoDocuments {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read projects revision: %w", err)
+	}
+	return doc.Rev, nil
+}
+
+// bumpRevision tells every process that projects changed.
+func (s *Store) bumpRevision(ctx context.Context) error {
+	_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: revID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "rev", Value: int64(1)}}}},
+		options.Update().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("bump projects revision: %w", err)
+	}
+	s.snaps.mu.Lock()
+	s.snaps.cur = nil
+	s.snaps.mu.Unlock()
+	return nil
+}
+
+// snapshot returns a snapshot no older than the stored revision.
+func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
+	rev, err := s.revision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.snaps.mu.Lock()
+	cur := s.snaps.cur
+	s.snaps.mu.Unlock()
+	if cur != nil && cur.rev == rev && time.Since(cur.loadedAt) < snapshotMaxAge {
+		return cur, nil
+	}
+	v, err, _ := s.snaps.load.Do(fmt.Sprint(rev), func() (any, error) {
+		snap, err := s.loadSnapshot(ctx, rev)
+		if err != nil {
+			return nil, err
+		}
+		s.snaps.mu.Lock()
+		if s.snaps.cur == nil || s.snaps.cur.rev <= rev {
+			s.snaps.cur = snap
+		}
+		s.snaps.mu.Unlock()
+		return snap, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*snapshot), nil
+}
+
+func (s *Store) loadSnapshot(ctx context.Context, rev int64) (*snapshot, error) {
+	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return nil, fmt.Errorf("load projects: %w", err)
+	}
+	var items []Project
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, fmt.Errorf("load projects: %w", err)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Code < items[j].Code })
+	snap := &snapshot{rev: rev, loadedAt: time.Now(), items: items, folded: make([]string, len(items))}
+	for i := range items {
+		p := &items[i]
+		snap.folded[i] = fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name}, " \x00 "))
+	}
+	snap.stats = computeStats(items)
+	return snap, nil
+}
+
+// List returns one page of projects matching f, which must be validated.
+func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return Page[Project]{}, err
+	}
+	q := fold.String(f.Query)
+	matched := make([]*Project, 0, len(snap.items))
+	for i := range snap.items {
+		p := &snap.items[i]
+		if f.matches(p) && (q == "" || strings.Contains(snap.folded[i], q)) {
+			matched = append(matched, p)
+		}
+	}
+	sort.SliceStable(matched, f.less(matched))
+	page := Page[Project]{Items: []Project{}, Total: int64(len(matched)), Page: f.Page, PerPage: f.PerPage}
+	from := (f.Page - 1) * f.PerPage
+	for i := from; i < len(matched) && i < from+f.PerPage; i++ {
+		p := *matched[i]
+		p.StageHistory = append([]StageDate(nil), p.StageHistory...)
+		page.Items = append(page.Items, p)
+	}
+	return page, nil
+}
+
+// Stats returns the pipeline figures.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	return snap.stats, nil
+}
+
+func (f Filter) matches(p *Project) bool {
+	switch {
+	case f.Kind != "" && p.Kind != f.Kind,
+		f.Sector != "" && p.Sector != f.Sector,
+		f.Location != "" && p.Location != f.Location,
+		f.Stage != "" && p.Stage != f.Stage,
+		f.CapitalMin != nil && p.CapitalVND < *f.CapitalMin,
+		f.CapitalMax != nil && p.CapitalVND > *f.CapitalMax:
+		return false
+	}
+	return true
+}
+
+// less orders by the filter's sort, the code breaking ties (the slice
+// starts in code order and the sort is stable).
+func (f Filter) less(ps []*Project) func(i, j int) bool {
+	switch f.Sort {
+	case "name":
+		return func(i, j int) bool { return fold.String(ps[i].Name.VI) < fold.String(ps[j].Name.VI) }
+	case "capital_desc":
+		return func(i, j int) bool { return ps[i].CapitalVND > ps[j].CapitalVND }
+	case "capital_asc":
+		return func(i, j int) bool { return ps[i].CapitalVND < ps[j].CapitalVND }
+	case "licensed_desc":
+		return func(i, j int) bool { return ps[i].LicensedYear > ps[j].LicensedYear }
+	case "licensed_asc":
+		return func(i, j int) bool { return ps[i].LicensedYear < ps[j].LicensedYear }
+	default:
+		return func(i, j int) bool { return false }
+	}
+}
