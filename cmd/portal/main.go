@@ -1,0 +1,97 @@
+// Command portal runs the Khánh Hòa Investment Portal.
+//
+//	portal [serve]          serve the site, the API and Swagger UI
+//	portal seed [--scale N] load the synthetic demo data (N times over)
+//
+// Settings come from the environment; see README.md and .env.example.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/khanhhoa/investportal/internal/app"
+	"github.com/khanhhoa/investportal/internal/config"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "seed":
+		return seedCmd(ctx, cfg, log, args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+}
+
+const usage = `usage: portal [serve | seed [--scale N] | help]`
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	log.Info("starting portal", cfg.Masked()...)
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return a.Run(ctx)
+}
+
+func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	scale := fs.Int("scale", 1, "write the demo data N times over, for load tests")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *scale < 1 || *scale > 1000 {
+		return errors.New("--scale must be between 1 and 1000")
+	}
+	cfg.Demo = false // load explicitly below, at the asked scale
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	bar := newProgress(stdout, "seed")
+	err = a.Seed(ctx, *scale, bar.Set)
+	bar.Done()
+	return err
+}

@@ -1,0 +1,158 @@
+// Package app wires the portal together: configuration, database, demo
+// data and the web server. cmd/portal hands off to it at once, and tests
+// start the whole program through it on port 0.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/config"
+	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/locales"
+)
+
+// App is the running portal.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *mongo.DB
+	I18n     *i18n.Bundle
+	Projects *project.Store
+	Web      *web.Server
+
+	ln net.Listener
+}
+
+// Open connects the database (starting the embedded one if needed),
+// creates indexes, loads demo data into an empty database when asked and
+// builds the web server. It does not listen yet.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	a := &App{Config: cfg, Log: log}
+	bundle, err := i18n.Load(locales.FS, log)
+	if err != nil {
+		return nil, err
+	}
+	a.I18n = bundle
+	db, err := mongo.Open(ctx, mongo.Options{
+		URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir,
+		EmbeddedAddr: cfg.MongoEmbeddedAddr, Logger: embeddedLogger(log),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	if db.Embedded {
+		log.Info("embedded database started", "uri", db.URI, "data_dir", cfg.DataDir)
+	}
+	a.Projects = project.NewStore(db.Database)
+	if err := a.Projects.EnsureIndexes(ctx); err != nil {
+		a.closeDB()
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := a.seedIfEmpty(ctx); err != nil {
+			a.closeDB()
+			return nil, err
+		}
+	}
+	a.Web, err = web.New(web.Deps{
+		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
+		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
+	})
+	if err != nil {
+		a.closeDB()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Listen binds the web server's address; Port 0 picks a free port.
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a.ln = ln
+	return nil
+}
+
+// Addr is the address the web server listens on.
+func (a *App) Addr() string {
+	if a.ln == nil {
+		return ""
+	}
+	return a.ln.Addr().String()
+}
+
+// Run serves until ctx is cancelled, then lets in-flight requests finish
+// within the shutdown timeout and closes the database, so a restart finds
+// every acknowledged write.
+func (a *App) Run(ctx context.Context) error {
+	if a.ln == nil {
+		if err := a.Listen(); err != nil {
+			return err
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- a.Web.App().Listener(a.ln) }()
+	a.Log.Info("portal listening", "addr", a.Addr(), "url", a.Config.BaseURL)
+	select {
+	case err := <-errc:
+		a.closeDB()
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout.String())
+	serr := a.Web.App().ShutdownWithTimeout(a.Config.ShutdownTimeout)
+	a.closeDB()
+	if serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
+		return serr
+	}
+	return nil
+}
+
+// Close releases the database when Run was never called.
+func (a *App) Close() error {
+	a.closeDB()
+	return nil
+}
+
+func (a *App) closeDB() {
+	if a.DB == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.DB.Close(ctx); err != nil {
+		a.Log.Warn("close database", "err", err)
+	}
+	a.DB = nil
+}
+
+// embeddedLogger passes on the embedded database's errors; its warnings
+// echo every refused command and its informational lines (one per connection)
+// would drown the portal's own.
+func embeddedLogger(log *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{log.Handler().WithAttrs([]slog.Attr{slog.String("component", "ferretdb")}), slog.LevelError})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}

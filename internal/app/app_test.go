@@ -1,0 +1,120 @@
+package app_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/app"
+	"github.com/khanhhoa/investportal/internal/app/apptest"
+	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/seed"
+)
+
+func TestStartsSeedsAndServes(t *testing.T) {
+	start := time.Now()
+	p := apptest.Start(t, apptest.Config(t, t.TempDir()))
+	res, err := http.Get(p.URL + "/en/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	t.Logf("empty data directory to first answer: %s", time.Since(start))
+	if res.StatusCode != 200 || !strings.Contains(string(body), "US$3.9 billion") {
+		t.Fatalf("home: %d", res.StatusCode)
+	}
+}
+
+// TestRestartKeepsAcknowledgedWrites writes through the store, stops the
+// portal the way SIGTERM does and starts it again on the same data.
+func TestRestartKeepsAcknowledgedWrites(t *testing.T) {
+	dir := t.TempDir()
+	cfg := apptest.Config(t, dir)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := seed.Projects(1, time.Now())[0]
+	p.Code = "RESTART-1"
+	if err := a.Projects.Create(ctx, &p, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx) }()
+	time.Sleep(100 * time.Millisecond)
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+
+	b, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	got, err := b.Projects.Get(ctx, "RESTART-1")
+	if err != nil || got.Name.VI != p.Name.VI {
+		t.Fatalf("after restart: %+v, %v", got, err)
+	}
+	st, err := b.Projects.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo was not loaded twice: 623 + the one written above.
+	if n := st.Kind(project.Domestic).Count + st.Kind(project.FDI).Count; n != 736 {
+		t.Errorf("%d projects after restart, want 736", n)
+	}
+}
+
+func TestEmbeddedAddressTakenIsAClearError(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := apptest.Config(t, t.TempDir())
+	cfg.MongoEmbeddedAddr = l.Addr().String()
+	_, err = app.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if !errors.Is(err, mongo.ErrAddrInUse) || !strings.Contains(err.Error(), "MONGO_EMBEDDED_ADDR") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestOversizedBodyIsRefused announces a body over BODY_LIMIT; the server
+// must refuse it from the headers alone, before reading it.
+func TestOversizedBodyIsRefused(t *testing.T) {
+	cfg := apptest.Config(t, t.TempDir())
+	cfg.BodyLimit = 1 << 20
+	p := apptest.Start(t, cfg)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	req := "POST /api/v1/projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n"
+	if _, err := conn.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", res.StatusCode)
+	}
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+)
+
+// statusOf maps each application error code to one HTTP status.
+var statusOf = map[apperr.Code]int{
+	apperr.CodeInvalid:         http.StatusBadRequest,
+	apperr.CodeNotFound:        http.StatusNotFound,
+	apperr.CodeConflict:        http.StatusConflict,
+	apperr.CodeForbidden:       http.StatusForbidden,
+	apperr.CodeUnauthorized:    http.StatusUnauthorized,
+	apperr.CodePrecondition:    http.StatusPreconditionFailed,
+	apperr.CodePreconditionReq: http.StatusPreconditionRequired,
+	apperr.CodeTooMany:         http.StatusTooManyRequests,
+	apperr.CodeTooLarge:        http.StatusRequestEntityTooLarge,
+	apperr.CodeInternal:        http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem detail, with the offending fields named.
+type Problem struct {
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	Status   int               `json:"status"`
+	Detail   string            `json:"detail,omitempty"`
+	Instance string            `json:"instance,omitempty"`
+	Code     string            `json:"code"`
+	Errors   []FieldProblem    `json:"errors,omitempty"`
+	Fields   map[string]string `json:"-"`
+}
+
+// FieldProblem names one bad input field and says what is wrong with it.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// toAppErr turns any error, including Fiber's own, into an application error.
+func toAppErr(err error) *apperr.Error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case http.StatusNotFound:
+			return apperr.NotFound("error.not_found")
+		case http.StatusMethodNotAllowed:
+			return &apperr.Error{Code: apperr.CodeNotFound, MessageID: "error.not_found"}
+		case http.StatusRequestEntityTooLarge:
+			return apperr.New(apperr.CodeTooLarge, "error.too_large")
+		case http.StatusTooManyRequests:
+			return apperr.New(apperr.CodeTooMany, "error.too_many")
+		case http.StatusBadRequest, http.StatusUnprocessableEntity:
+			return apperr.New(apperr.CodeInvalid, "error.invalid")
+		case http.StatusForbidden:
+			return apperr.Forbidden()
+		case http.StatusUnauthorized:
+			return apperr.Unauthorized()
+		}
+		return apperr.Internal(err)
+	}
+	return apperr.As(err)
+}
+
+// handleError is Fiber's error handler: it logs unexpected errors once and
+// answers in the form the client asked for, in the reader's language.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	e := toAppErr(err)
+	status := statusOf[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
+	}
+	if e.Code == apperr.CodeTooMany {
+		c.Set("Retry-After", "60")
+	}
+	if isAPI(c) {
+		return s.problem(c, status, e)
+	}
+	return s.errorPage(c, status, e)
+}
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+
+func (s *Server) problem(c *fiber.Ctx, status int, e *apperr.Error) error {
+	l := s.i18n.For(langOf(c))
+	p := Problem{
+		Type:     "about:blank",
+		Title:    http.StatusText(status),
+		Status:   status,
+		Detail:   l.T(e.MessageID, dataPairs(e.Data)...),
+		Instance: c.Path(),
+		Code:     string(e.Code),
+	}
+	for _, f := range sortedKeys(e.Fields) {
+		p.Errors = append(p.Errors, FieldProblem{Field: f, Code: e.Fields[f], Message: l.T(e.Fields[f])})
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	body, err := jsonMarshal(p)
+	if err != nil {
+		return err
+	}
+	return c.Send(body)
+}
+
+func (s *Server) errorPage(c *fiber.Ctx, status int, e *apperr.Error) error {
+	c.Status(status)
+	p := s.page(c, "error.title")
+	p.Data = struct {
+		Status  int
+		Message string
+		Fields  map[string]string
+	}{status, p.L.T(e.MessageID, dataPairs(e.Data)...), e.Fields}
+	if rerr := s.render(c, "error", p); rerr != nil {
+		slog.Error("render error page", "err", rerr)
+		return c.SendString(http.StatusText(status))
+	}
+	return nil
+}
+
+func dataPairs(m map[string]any) []any {
+	out := make([]any, 0, len(m)*2)
+	for _, k := range sortedKeys(m) {
+		out = append(out, k, m[k])
+	}
+	return out
+}

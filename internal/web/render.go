@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/i18n"
+	viewfs "github.com/khanhhoa/investportal/views"
+)
+
+// views are the parsed page templates, one set per page, each with the
+// layout and partials.
+type views struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
+	"seq": func(from, to int) []int {
+		var out []int
+		for i := from; i <= to; i++ {
+			out = append(out, i)
+		}
+		return out
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
+	"eq_str": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+}
+
+func loadViews() (*views, error) {
+	files, err := fs.Glob(viewfs.FS, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	sub, err := fs.Glob(viewfs.FS, "*/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, sub...)
+	v := &views{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		base := path.Base(f)
+		if base == "layout.html" || base == "partials.html" {
+			continue
+		}
+		name := strings.TrimSuffix(f, ".html")
+		t, err := template.New(base).Funcs(funcs).ParseFS(viewfs.FS, "layout.html", "partials.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// Page is what every template receives.
+type Page struct {
+	L *i18n.Localizer
+	// Lang and AltLang are the page's language and the other one.
+	Lang, AltLang string
+	// Path is the request path without its language prefix, with query.
+	Path string
+	// BaseURL is the site's public address, for hreflang links.
+	BaseURL string
+	// TitleID names the page title's message.
+	TitleID string
+	// Nav marks the active menu entry.
+	Nav string
+	// Data is the page's own content.
+	Data any
+}
+
+// page returns the common page data for the request.
+func (s *Server) page(c *fiber.Ctx, titleID string) *Page {
+	lang := langOf(c)
+	rest := strings.TrimPrefix(c.Path(), "/"+lang)
+	if rest == "" || rest == c.Path() && !strings.HasPrefix(c.Path(), "/"+lang) {
+		rest = "/"
+	}
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		rest += "?" + q
+	}
+	return &Page{
+		L: s.i18n.For(lang), Lang: lang, AltLang: i18n.Other(lang),
+		Path: rest, BaseURL: s.baseURL, TitleID: titleID,
+	}
+}
+
+// SwitchURL is the link that shows the same page in the other language.
+func (p *Page) SwitchURL() string {
+	return "/" + p.AltLang + "/language?to=" + url.QueryEscape(p.Path)
+}
+
+// URL returns a path of this site in the page's language.
+func (p *Page) URL(rest string) string { return "/" + p.Lang + rest }
+
+// AltHref is the absolute address of this page in lang, for hreflang.
+func (p *Page) AltHref(lang string) string { return p.BaseURL + "/" + lang + p.Path }
+
+// render executes a page template into the response.
+func (s *Server) render(c *fiber.Ctx, name string, p *Page) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set("Content-Language", p.Lang)
+	return c.Send(buf.Bytes())
+}

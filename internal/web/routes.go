@@ -1,0 +1,50 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// Access says who may use a route. Every page and API route declares one,
+// so that a route without a declaration cannot be registered.
+type Access struct {
+	// Name describes the access for logs and tests.
+	Name string
+	// Roles that may use the route; empty with Public false means any
+	// signed-in user.
+	Roles []string
+	// Public routes need no sign-in.
+	Public bool
+}
+
+// Public is for routes anyone may use.
+var Public = Access{Name: "public", Public: true}
+
+// Route is a registered route and its access rule.
+type Route struct {
+	Method string
+	Path   string
+	Access Access
+}
+
+// handle registers a handler on r behind the access check of a.
+func (s *Server) handle(r fiber.Router, method, path string, a Access, h fiber.Handler) {
+	full := r.(interface {
+		Add(string, string, ...fiber.Handler) fiber.Router
+	})
+	prefix := ""
+	if g, ok := r.(*fiber.Group); ok {
+		prefix = g.Prefix
+	}
+	s.routes = append(s.routes, Route{Method: method, Path: prefix + path, Access: a})
+	full.Add(method, path, s.authorize(a), h)
+}
+
+// authorize enforces a route's access rule on the server side.
+func (s *Server) authorize(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a.Public {
+			return c.Next()
+		}
+		return fiber.ErrUnauthorized
+	}
+}
