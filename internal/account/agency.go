@@ -1,0 +1,200 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Text is a name in both languages; English may be missing.
+type Text struct {
+	VI string `json:"vi" bson:"vi"`
+	EN string `json:"en,omitempty" bson:"en,omitempty"`
+}
+
+// In returns the text in lang and whether it fell back to Vietnamese.
+func (t Text) In(lang string) (string, bool) {
+	if lang == "en" {
+		if t.EN != "" {
+			return t.EN, false
+		}
+		return t.VI, true
+	}
+	return t.VI, false
+}
+
+// Agency is a provincial department or local authority that obstacles are
+// assigned to and agency officers work for. ID is a short code that never
+// changes once made.
+type Agency struct {
+	ID        string    `json:"id" bson:"_id"`
+	Name      Text      `json:"name" bson:"name"`
+	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt" bson:"updatedAt"`
+	Version   int64     `json:"version" bson:"version"`
+}
+
+// MaxAgencyName is the longest agency name, in characters.
+const MaxAgencyName = 200
+
+var agencyCode = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+
+// ValidAgencyID reports whether s can be an agency code: 2 to 40 lower-case
+// letters, digits and underscores, starting with a letter.
+func ValidAgencyID(s string) bool { return agencyCode.MatchString(s) }
+
+// Validate checks the agency's fields, naming each one that is wrong.
+func (a *Agency) Validate() error {
+	f := apperr.Fields{}
+	switch {
+	case a.ID == "":
+		f.Add("id", "error.field.required")
+	case !ValidAgencyID(a.ID):
+		f.Add("id", "account.error.agency_code")
+	}
+	switch {
+	case a.Name.VI == "":
+		f.Add("name.vi", "error.field.required")
+	case utf8.RuneCountInString(a.Name.VI) > MaxAgencyName:
+		f.Add("name.vi", "error.field.too_long")
+	}
+	if utf8.RuneCountInString(a.Name.EN) > MaxAgencyName {
+		f.Add("name.en", "error.field.too_long")
+	}
+	return f.Err()
+}
+
+func (a *Agency) normalize() {
+	a.ID = strings.TrimSpace(a.ID)
+	a.Name.VI = strings.TrimSpace(a.Name.VI)
+	a.Name.EN = strings.TrimSpace(a.Name.EN)
+}
+
+// PlanningAndInvestment is the code of the Department of Planning and
+// Investment, the agency of the demo agency officer.
+const PlanningAndInvestment = "planning_investment"
+
+// DefaultAgencies are the Khánh Hòa departments and authorities most
+// obstacles go to, seeded on first start. They are the province's
+// agencies before the 2025 merger of departments; administrators adjust
+// the list in the portal.
+func DefaultAgencies() []Agency {
+	return []Agency{
+		{ID: PlanningAndInvestment, Name: Text{VI: "Sở Kế hoạch và Đầu tư", EN: "Department of Planning and Investment"}},
+		{ID: "finance", Name: Text{VI: "Sở Tài chính", EN: "Department of Finance"}},
+		{ID: "natural_resources", Name: Text{VI: "Sở Tài nguyên và Môi trường", EN: "Department of Natural Resources and Environment"}},
+		{ID: "construction", Name: Text{VI: "Sở Xây dựng", EN: "Department of Construction"}},
+		{ID: "transport", Name: Text{VI: "Sở Giao thông vận tải", EN: "Department of Transport"}},
+		{ID: "industry_trade", Name: Text{VI: "Sở Công Thương", EN: "Department of Industry and Trade"}},
+		{ID: "agriculture", Name: Text{VI: "Sở Nông nghiệp và Phát triển nông thôn", EN: "Department of Agriculture and Rural Development"}},
+		{ID: "tourism", Name: Text{VI: "Sở Du lịch", EN: "Department of Tourism"}},
+		{ID: "van_phong_ez", Name: Text{VI: "Ban Quản lý Khu kinh tế Vân Phong", EN: "Van Phong Economic Zone Management Board"}},
+		{ID: "tax", Name: Text{VI: "Cục Thuế tỉnh Khánh Hòa", EN: "Khánh Hòa Provincial Tax Department"}},
+		{ID: "nha_trang", Name: Text{VI: "Ủy ban nhân dân thành phố Nha Trang", EN: "Nha Trang City People's Committee"}},
+		{ID: "cam_ranh", Name: Text{VI: "Ủy ban nhân dân thành phố Cam Ranh", EN: "Cam Ranh City People's Committee"}},
+	}
+}
+
+func errAgencyNotFound() error { return apperr.NotFound("account.error.agency_not_found") }
+
+// CreateAgency validates and stores a new agency; a taken code is an
+// invalid error on field "id" (account.error.agency_taken).
+func (s *Store) CreateAgency(ctx context.Context, a Agency, now time.Time) (Agency, error) {
+	now = utc(now)
+	a.normalize()
+	if err := a.Validate(); err != nil {
+		return Agency{}, err
+	}
+	a.CreatedAt, a.UpdatedAt, a.Version = now, now, 1
+	if _, err := s.agencies.InsertOne(ctx, a); err != nil {
+		if pmongo.IsDuplicateKey(err) {
+			f := apperr.Fields{}
+			f.Add("id", "account.error.agency_taken")
+			return Agency{}, f.Err()
+		}
+		return Agency{}, apperr.Internal(fmt.Errorf("insert agency: %w", err))
+	}
+	return a, nil
+}
+
+// GetAgency returns the agency with the code id.
+func (s *Store) GetAgency(ctx context.Context, id string) (Agency, error) {
+	var a Agency
+	if err := s.agencies.FindOne(ctx, bson.M{"_id": id}).Decode(&a); err != nil {
+		if pmongo.IsNoDocuments(err) {
+			return Agency{}, errAgencyNotFound()
+		}
+		return Agency{}, apperr.Internal(fmt.Errorf("find agency: %w", err))
+	}
+	return a, nil
+}
+
+// ListAgencies returns every agency, by code. The list is short (tens).
+func (s *Store) ListAgencies(ctx context.Context) ([]Agency, error) {
+	cur, err := s.agencies.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("list agencies: %w", err))
+	}
+	out := []Agency{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read agencies: %w", err))
+	}
+	return out, nil
+}
+
+// UpdateAgency renames an agency. version is the version the caller read;
+// a stale one is a conflict (account.error.agency_changed).
+func (s *Store) UpdateAgency(ctx context.Context, id string, version int64, name Text, now time.Time) (Agency, error) {
+	now = utc(now)
+	a := Agency{ID: id, Name: name}
+	a.normalize()
+	if err := a.Validate(); err != nil {
+		return Agency{}, err
+	}
+	res, err := s.agencies.UpdateOne(ctx, bson.M{"_id": id, "version": version}, bson.M{
+		"$set": bson.M{"name": a.Name, "updatedAt": now},
+		"$inc": bson.M{"version": 1},
+	})
+	if err != nil {
+		return Agency{}, apperr.Internal(fmt.Errorf("update agency: %w", err))
+	}
+	if res.MatchedCount == 0 {
+		if _, err := s.GetAgency(ctx, id); err != nil {
+			return Agency{}, err
+		}
+		return Agency{}, apperr.Conflict("account.error.agency_changed")
+	}
+	return s.GetAgency(ctx, id)
+}
+
+// SeedAgencies stores DefaultAgencies when there is no agency yet and
+// reports how many it added.
+func (s *Store) SeedAgencies(ctx context.Context, now time.Time) (int, error) {
+	n, err := s.agencies.CountDocuments(ctx, bson.M{})
+	if err != nil {
+		return 0, apperr.Internal(fmt.Errorf("count agencies: %w", err))
+	}
+	if n > 0 {
+		return 0, nil
+	}
+	added := 0
+	for _, a := range DefaultAgencies() {
+		if _, err := s.CreateAgency(ctx, a, now); err != nil {
+			// Another process seeding at the same moment made it first.
+			if e := apperr.As(err); e.Code == apperr.CodeInvalid && e.Fields["id"] == "account.error.agency_taken" {
+				continue
+			}
+			return added, err
+		}
+		added++
+	}
+	return added, nil
+}

@@ -1,0 +1,193 @@
+package account
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"golang.org/x/crypto/argon2"
+)
+
+// Password length limits, in characters. The upper one only bounds the work
+// a single sign-in request can ask for.
+const (
+	MinPassword = 8
+	MaxPassword = 256
+)
+
+// ValidatePassword checks a new password's length; the error names the field
+// "password".
+func ValidatePassword(pw string) error {
+	return validatePasswordField("password", pw)
+}
+
+func validatePasswordField(field, pw string) error {
+	f := apperr.Fields{}
+	switch n := utf8.RuneCountInString(pw); {
+	case n < MinPassword:
+		f.Add(field, "account.error.password_too_short")
+	case n > MaxPassword:
+		f.Add(field, "error.field.too_long")
+	}
+	return f.Err()
+}
+
+// HashParams are argon2id's cost parameters.
+type HashParams struct {
+	// Time is the number of passes over memory.
+	Time uint32
+	// MemoryKiB is the memory used, in KiB.
+	MemoryKiB uint32
+	// Threads is the parallelism (lanes).
+	Threads uint8
+	// SaltLen and KeyLen are in bytes.
+	SaltLen uint32
+	KeyLen  uint32
+}
+
+// DefaultHashParams are the production costs: one pass over 64 MiB with two
+// lanes, above OWASP's argon2id minimum (46 MiB, one pass) and sized for a
+// 2-core host, where one hash takes 50 to 80 ms (BenchmarkHashDefault): slow
+// for a guesser, yet a burst of sign-ins cannot exhaust memory or CPU.
+func DefaultHashParams() HashParams {
+	return HashParams{Time: 1, MemoryKiB: 64 * 1024, Threads: 2, SaltLen: 16, KeyLen: 32}
+}
+
+func (p HashParams) withDefaults() HashParams {
+	d := DefaultHashParams()
+	if p.Time == 0 {
+		p.Time = d.Time
+	}
+	if p.MemoryKiB == 0 {
+		p.MemoryKiB = d.MemoryKiB
+	}
+	if p.Threads == 0 {
+		p.Threads = d.Threads
+	}
+	if p.SaltLen == 0 {
+		p.SaltLen = d.SaltLen
+	}
+	if p.KeyLen == 0 {
+		p.KeyLen = d.KeyLen
+	}
+	// argon2 needs at least 8 KiB per lane.
+	if min := 8 * uint32(p.Threads); p.MemoryKiB < min {
+		p.MemoryKiB = min
+	}
+	return p
+}
+
+// Hasher hashes and checks passwords with argon2id. Hashes are PHC strings,
+// $argon2id$v=19$m=65536,t=1,p=2$<salt>$<key> (unpadded standard base64),
+// so each carries its own parameters and old hashes still verify after the
+// parameters change.
+type Hasher struct {
+	params HashParams
+}
+
+// NewHasher returns a hasher for p; zero fields take DefaultHashParams.
+func NewHasher(p HashParams) *Hasher { return &Hasher{params: p.withDefaults()} }
+
+// Params returns the parameters new hashes are made with.
+func (h *Hasher) Params() HashParams { return h.params }
+
+// Hash returns the PHC string of password with a fresh random salt.
+func (h *Hasher) Hash(password string) string {
+	p := h.params
+	salt := make([]byte, p.SaltLen)
+	_, _ = rand.Read(salt) // crypto/rand.Read never fails.
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
+	return encodeHash(p, salt, key)
+}
+
+// Verify reports whether password matches the encoded hash, comparing in
+// constant time. An error means the hash itself is malformed.
+func (h *Hasher) Verify(encoded, password string) (bool, error) {
+	d, err := parseHash(encoded)
+	if err != nil {
+		return false, err
+	}
+	key := argon2.IDKey([]byte(password), d.salt, d.params.Time, d.params.MemoryKiB, d.params.Threads, uint32(len(d.key)))
+	return subtle.ConstantTimeCompare(key, d.key) == 1, nil
+}
+
+// NeedsRehash reports whether encoded was made with other parameters than
+// the hasher's, so that it should be replaced at the next successful sign-in.
+func (h *Hasher) NeedsRehash(encoded string) bool {
+	d, err := parseHash(encoded)
+	if err != nil {
+		return true
+	}
+	p := h.params
+	return d.params.Time != p.Time || d.params.MemoryKiB != p.MemoryKiB ||
+		d.params.Threads != p.Threads || uint32(len(d.salt)) != p.SaltLen || uint32(len(d.key)) != p.KeyLen
+}
+
+var b64 = base64.RawStdEncoding
+
+func encodeHash(p HashParams, salt, key []byte) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+type decodedHash struct {
+	params    HashParams
+	salt, key []byte
+}
+
+// errBadHash is returned for a stored hash that is not one this package made.
+var errBadHash = errors.New("account: malformed password hash")
+
+// maxHashMemoryKiB bounds the memory a stored hash may ask for (4 GiB), so a
+// damaged record cannot exhaust the host.
+const maxHashMemoryKiB = 4 << 20
+
+// parseHash reads a PHC argon2id string.
+func parseHash(s string) (decodedHash, error) {
+	var d decodedHash
+	parts := strings.Split(s, "$")
+	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, key
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return d, errBadHash
+	}
+	var v int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+		return d, errBadHash
+	}
+	var m, t uint32
+	var p uint8
+	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || n != 3 {
+		return d, errBadHash
+	}
+	if t == 0 || p == 0 || m < 8*uint32(p) || m > maxHashMemoryKiB ||
+		parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", m, t, p) {
+		return d, errBadHash
+	}
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil || len(salt) < 8 {
+		return d, errBadHash
+	}
+	key, err := b64.DecodeString(parts[5])
+	if err != nil || len(key) < 16 {
+		return d, errBadHash
+	}
+	d.params = HashParams{Time: t, MemoryKiB: m, Threads: p, SaltLen: uint32(len(salt)), KeyLen: uint32(len(key))}
+	d.salt, d.key = salt, key
+	return d, nil
+}
+
+// randomString returns n random bytes in unpadded base64url.
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails.
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// GeneratePassword returns a random password of 24 characters (144 bits)
+// for accounts made by Bootstrap.
+func GeneratePassword() string { return randomString(18) }

@@ -1,0 +1,106 @@
+package account
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHasher(t *testing.T) {
+	h := NewHasher(HashParams{Time: 2, MemoryKiB: 512, Threads: 1, SaltLen: 16, KeyLen: 32})
+	enc := h.Hash("mật khẩu đúng")
+
+	t.Run("RoundTrip", func(t *testing.T) {
+		ok, err := h.Verify(enc, "mật khẩu đúng")
+		if err != nil || !ok {
+			t.Fatalf("verify own hash: %v %v", ok, err)
+		}
+	})
+	t.Run("WrongPassword", func(t *testing.T) {
+		for _, pw := range []string{"mật khẩu sai", "", "mật khẩu đúng "} {
+			if ok, err := h.Verify(enc, pw); ok || err != nil {
+				t.Errorf("%q: %v %v", pw, ok, err)
+			}
+		}
+	})
+	t.Run("PHCFormat", func(t *testing.T) {
+		if !strings.HasPrefix(enc, "$argon2id$v=19$m=512,t=2,p=1$") {
+			t.Fatalf("encoded %q", enc)
+		}
+		d, err := parseHash(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := HashParams{Time: 2, MemoryKiB: 512, Threads: 1, SaltLen: 16, KeyLen: 32}
+		if d.params != want || len(d.salt) != 16 || len(d.key) != 32 {
+			t.Fatalf("parsed %+v salt %d key %d", d.params, len(d.salt), len(d.key))
+		}
+	})
+	t.Run("FreshSalt", func(t *testing.T) {
+		if h.Hash("mật khẩu đúng") == enc {
+			t.Fatal("two hashes of one password are equal")
+		}
+	})
+	t.Run("OldParamsStillVerify", func(t *testing.T) {
+		h2 := NewHasher(cheap)
+		ok, err := h2.Verify(enc, "mật khẩu đúng")
+		if err != nil || !ok {
+			t.Fatalf("hash with other params: %v %v", ok, err)
+		}
+		if !h2.NeedsRehash(enc) || h.NeedsRehash(enc) {
+			t.Fatal("NeedsRehash wrong")
+		}
+	})
+	t.Run("Malformed", func(t *testing.T) {
+		parts := strings.Split(enc, "$")
+		bad := []string{
+			"",
+			"plaintext",
+			strings.Replace(enc, "argon2id", "argon2i", 1),
+			strings.Replace(enc, "v=19", "v=16", 1),
+			strings.Replace(enc, "m=512", "m=abc", 1),
+			strings.Replace(enc, "p=1", "p=0", 1),
+			strings.Replace(enc, "m=512", "m=99999999", 1),
+			"$" + strings.Join(parts[1:5], "$"),
+			strings.Join(parts[:4], "$") + "$!!$" + parts[5],
+		}
+		for _, b := range bad {
+			if ok, err := h.Verify(b, "mật khẩu đúng"); ok || err == nil {
+				t.Errorf("%q accepted: %v %v", b, ok, err)
+			}
+		}
+	})
+	t.Run("Defaults", func(t *testing.T) {
+		p := NewHasher(HashParams{}).Params()
+		if p != DefaultHashParams() || p.MemoryKiB < 46*1024 {
+			t.Fatalf("defaults %+v", p)
+		}
+	})
+}
+
+func TestValidatePassword(t *testing.T) {
+	if err := ValidatePassword("1234567"); fieldErr(t, err, "password") != "account.error.password_too_short" {
+		t.Fatalf("7 characters: %v", err)
+	}
+	// Characters, not bytes: 7 Vietnamese letters are 14+ bytes.
+	if err := ValidatePassword("ắằẳẵặâấ"); err == nil {
+		t.Fatal("7 multi-byte characters accepted")
+	}
+	if err := ValidatePassword(strings.Repeat("x", MaxPassword+1)); fieldErr(t, err, "password") != "error.field.too_long" {
+		t.Fatalf("too long: %v", err)
+	}
+	if err := ValidatePassword("12345678"); err != nil {
+		t.Fatalf("8 characters: %v", err)
+	}
+	if g := GeneratePassword(); len(g) != 24 || ValidatePassword(g) != nil || g == GeneratePassword() {
+		t.Fatalf("generated %q", g)
+	}
+}
+
+// BenchmarkHashDefault measures one production-cost hash:
+// go test -run '^$' -bench HashDefault ./internal/account/
+func BenchmarkHashDefault(b *testing.B) {
+	h := NewHasher(DefaultHashParams())
+	for b.Loop() {
+		h.Hash("correct horse battery staple")
+	}
+}
