@@ -1,0 +1,384 @@
+// Package obstacle holds the obstacles (khó khăn, vướng mắc) that businesses
+// report to the provincial task force: their type and rules, the workflow
+// from filing to closing with deadlines in working days, their storage with
+// attachments in GridFS, and the figures the dashboard shows. It knows
+// nothing of HTTP.
+package obstacle
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/project"
+)
+
+// Status is where an obstacle stands in the workflow.
+type Status string
+
+// Obstacle statuses.
+const (
+	Submitted          Status = "submitted"
+	Accepted           Status = "accepted"
+	Rejected           Status = "rejected"
+	Assigned           Status = "assigned"
+	InProgress         Status = "in_progress"
+	WaitingForBusiness Status = "waiting_for_business"
+	Resolved           Status = "resolved"
+	Closed             Status = "closed"
+	// Merged marks a duplicate folded into another obstacle (ParentID).
+	Merged Status = "merged"
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []Status{Submitted, Accepted, Rejected, Assigned, InProgress, WaitingForBusiness, Resolved, Closed, Merged}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Open reports whether an obstacle in this status still waits for the
+// authorities or the business (not resolved, closed, rejected or merged).
+func (s Status) Open() bool {
+	switch s {
+	case Submitted, Accepted, Assigned, InProgress, WaitingForBusiness:
+		return true
+	}
+	return false
+}
+
+// ClockRunning reports whether the deadline clock runs in this status: it
+// runs once an agency holds the obstacle and pauses while the business is
+// asked a question.
+func (s Status) ClockRunning() bool { return s == Assigned || s == InProgress }
+
+// Category classifies what an obstacle is about.
+type Category string
+
+// Obstacle categories.
+const (
+	LandSiteClearance    Category = "land_site_clearance"
+	Planning             Category = "planning"
+	InvestmentProcedures Category = "investment_procedures"
+	ConstructionPermits  Category = "construction_permits"
+	Environment          Category = "environment"
+	TaxFees              Category = "tax_fees"
+	Credit               Category = "credit"
+	Infrastructure       Category = "infrastructure"
+	Labour               Category = "labour"
+	Other                Category = "other"
+)
+
+// Categories lists every category in display order.
+var Categories = []Category{LandSiteClearance, Planning, InvestmentProcedures, ConstructionPermits, Environment, TaxFees, Credit, Infrastructure, Labour, Other}
+
+// Valid reports whether c is a known category.
+func (c Category) Valid() bool {
+	for _, v := range Categories {
+		if v == c {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultWorkingDays is the deadline, in working days from assignment, that
+// the task force gives an obstacle of category c unless it sets another.
+func DefaultWorkingDays(c Category) int {
+	switch c {
+	case LandSiteClearance, Infrastructure:
+		return 20
+	case Planning, ConstructionPermits, Environment:
+		return 15
+	default:
+		return 10
+	}
+}
+
+// Escalation levels.
+const (
+	EscalationNone     = 0
+	EscalationTaskHead = 1 // the head of the task force
+	EscalationPPC      = 2 // the provincial People's Committee
+	MaxEscalation      = EscalationPPC
+)
+
+// Filer is the business that reported the obstacle.
+type Filer struct {
+	BusinessName  string `json:"businessName" bson:"businessName"`
+	TaxCode       string `json:"taxCode" bson:"taxCode"`
+	ContactPerson string `json:"contactPerson" bson:"contactPerson"`
+	Email         string `json:"email" bson:"email"`
+	Phone         string `json:"phone" bson:"phone"`
+	// Lang is the language the business reads: "vi" or "en".
+	Lang string `json:"lang" bson:"lang"`
+}
+
+// Attachment is a file stored in the GridFS bucket obstacle_files.
+type Attachment struct {
+	// FileID is the GridFS file id (hex ObjectID).
+	FileID      string    `json:"fileId" bson:"fileId"`
+	Name        string    `json:"name" bson:"name"`
+	ContentType string    `json:"contentType" bson:"contentType"`
+	Size        int64     `json:"size" bson:"size"`
+	UploadedAt  time.Time `json:"uploadedAt" bson:"uploadedAt"`
+	UploadedBy  string    `json:"uploadedBy" bson:"uploadedBy"`
+}
+
+// Event is one step in an obstacle's timeline. Public events are shown to
+// the business; the others are internal notes of the authorities.
+type Event struct {
+	At time.Time `json:"at" bson:"at"`
+	// Actor is a user id, "filer" or "system".
+	Actor      string `json:"actor" bson:"actor"`
+	ActorRole  Role   `json:"actorRole" bson:"actorRole"`
+	Action     Action `json:"action" bson:"action"`
+	FromStatus Status `json:"fromStatus,omitempty" bson:"fromStatus,omitempty"`
+	ToStatus   Status `json:"toStatus" bson:"toStatus"`
+	Note       string `json:"note,omitempty" bson:"note,omitempty"`
+	// Agency names the lead agency on an assign event.
+	Agency string `json:"agency,omitempty" bson:"agency,omitempty"`
+	Public bool   `json:"public" bson:"public"`
+}
+
+// StatusChange reports whether the event moved the obstacle to another status.
+func (e Event) StatusChange() bool { return e.FromStatus != e.ToStatus }
+
+// Obstacle is a difficulty a business reported to the task force.
+type Obstacle struct {
+	ID string `json:"id" bson:"_id"`
+	// TrackingCode is shown to the business, e.g. VM-2026-000123.
+	TrackingCode string `json:"trackingCode" bson:"trackingCode"`
+	// AccessKeyHash is the SHA-256 of the access key shown once at filing.
+	AccessKeyHash string `json:"-" bson:"accessKeyHash"`
+	Filer         Filer  `json:"filer" bson:"filer"`
+	// ProjectCode links the obstacle to a licensed project; empty if general.
+	ProjectCode string       `json:"projectCode,omitempty" bson:"projectCode,omitempty"`
+	Category    Category     `json:"category" bson:"category"`
+	Title       string       `json:"title" bson:"title"`
+	Description string       `json:"description" bson:"description"`
+	Attachments []Attachment `json:"attachments" bson:"attachments"`
+	Status      Status       `json:"status" bson:"status"`
+	// LeadAgency is the agency id responsible for resolving it.
+	LeadAgency           string   `json:"leadAgency,omitempty" bson:"leadAgency,omitempty"`
+	CoordinatingAgencies []string `json:"coordinatingAgencies,omitempty" bson:"coordinatingAgencies,omitempty"`
+	// Deadline is the start (midnight, Asia/Ho_Chi_Minh) of the last day
+	// allowed; the obstacle is overdue from the next day on.
+	Deadline *time.Time `json:"deadline,omitempty" bson:"deadline,omitempty"`
+	// PausedDays counts the working days the clock stood still while the
+	// business was asked; they were added to Deadline on resuming.
+	PausedDays int `json:"pausedDays" bson:"pausedDays"`
+	// PausedSince is set while the clock is paused.
+	PausedSince     *time.Time `json:"pausedSince,omitempty" bson:"pausedSince,omitempty"`
+	EscalationLevel int        `json:"escalationLevel" bson:"escalationLevel"`
+	Resolution      string     `json:"resolution,omitempty" bson:"resolution,omitempty"`
+	ResolvedAt      *time.Time `json:"resolvedAt,omitempty" bson:"resolvedAt,omitempty"`
+	ClosedAt        *time.Time `json:"closedAt,omitempty" bson:"closedAt,omitempty"`
+	// Rating is the business's 1-5 rating when it confirms; 0 if none.
+	Rating        int    `json:"rating,omitempty" bson:"rating,omitempty"`
+	RatingComment string `json:"ratingComment,omitempty" bson:"ratingComment,omitempty"`
+	// ParentID is the obstacle this duplicate was merged into.
+	ParentID string `json:"parentId,omitempty" bson:"parentId,omitempty"`
+	// PolicyIssueID groups obstacles that share one policy cause.
+	PolicyIssueID string  `json:"policyIssueId,omitempty" bson:"policyIssueId,omitempty"`
+	Timeline      []Event `json:"timeline" bson:"timeline"`
+	// IdempotencyKey is the SHA-256 of the key the filing form sent, so a
+	// repeated submission finds the first one.
+	IdempotencyKey string    `json:"-" bson:"idempotencyKey"`
+	Synthetic      bool      `json:"synthetic,omitempty" bson:"synthetic,omitempty"`
+	CreatedAt      time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
+	Version        int64     `json:"version" bson:"version"`
+}
+
+// PublicTimeline returns the events the business may see.
+func (o *Obstacle) PublicTimeline() []Event {
+	var out []Event
+	for _, e := range o.Timeline {
+		if e.Public {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// HasAgency reports whether agency leads or coordinates the obstacle.
+func (o *Obstacle) HasAgency(agency string) bool {
+	if agency == "" {
+		return false
+	}
+	if o.LeadAgency == agency {
+		return true
+	}
+	for _, a := range o.CoordinatingAgencies {
+		if a == agency {
+			return true
+		}
+	}
+	return false
+}
+
+// Field length limits, in characters.
+const (
+	MaxBusinessName  = 300
+	MaxContactPerson = 120
+	MaxEmail         = 254
+	MaxTitle         = 200
+	MaxDescription   = 10000
+	MaxNote          = 4000
+	MinDescription   = 20
+)
+
+// Validate checks the fields a business fills in, naming each wrong one:
+// business_name, tax_code, contact_person, email, phone, lang, project_code,
+// category, title, description. It trims spaces in place.
+func (o *Obstacle) Validate() error {
+	f := apperr.Fields{}
+	fl := &o.Filer
+	fl.BusinessName = strings.TrimSpace(fl.BusinessName)
+	fl.TaxCode = strings.TrimSpace(fl.TaxCode)
+	fl.ContactPerson = strings.TrimSpace(fl.ContactPerson)
+	fl.Email = strings.TrimSpace(fl.Email)
+	fl.Phone = strings.TrimSpace(fl.Phone)
+	o.ProjectCode = strings.TrimSpace(o.ProjectCode)
+	o.Title = strings.TrimSpace(o.Title)
+	o.Description = strings.TrimSpace(o.Description)
+
+	requiredText(f, "business_name", fl.BusinessName, MaxBusinessName)
+	if fl.TaxCode == "" {
+		f.Add("tax_code", "error.field.required")
+	} else if !ValidTaxCode(fl.TaxCode) {
+		f.Add("tax_code", "obstacle.error.tax_code")
+	}
+	requiredText(f, "contact_person", fl.ContactPerson, MaxContactPerson)
+	if fl.Email == "" {
+		f.Add("email", "error.field.required")
+	} else if utf8.RuneCountInString(fl.Email) > MaxEmail {
+		f.Add("email", "error.field.too_long")
+	} else if !ValidEmail(fl.Email) {
+		f.Add("email", "error.field.email")
+	}
+	if fl.Phone == "" {
+		f.Add("phone", "error.field.required")
+	} else if !ValidPhone(fl.Phone) {
+		f.Add("phone", "obstacle.error.phone")
+	}
+	if fl.Lang != "vi" && fl.Lang != "en" {
+		f.Add("lang", "error.field.invalid")
+	}
+	if o.ProjectCode != "" && !project.ValidCode(o.ProjectCode) {
+		f.Add("project_code", "error.field.invalid")
+	}
+	if !o.Category.Valid() {
+		f.Add("category", "error.field.invalid")
+	}
+	requiredText(f, "title", o.Title, MaxTitle)
+	requiredText(f, "description", o.Description, MaxDescription)
+	if o.Description != "" && utf8.RuneCountInString(o.Description) < MinDescription {
+		f.Add("description", "obstacle.error.description_short")
+	}
+	return f.Err()
+}
+
+func requiredText(f apperr.Fields, field, v string, max int) {
+	if v == "" {
+		f.Add(field, "error.field.required")
+	} else if utf8.RuneCountInString(v) > max {
+		f.Add(field, "error.field.too_long")
+	}
+}
+
+var taxCodePattern = regexp.MustCompile(`^(\d{10})(?:-(\d{3}))?$`)
+
+// taxWeights are the General Department of Taxation's weights for the
+// check digit of an enterprise tax code (mã số thuế).
+var taxWeights = [9]int{31, 29, 23, 19, 17, 13, 7, 5, 3}
+
+// ValidTaxCode reports whether s is a Vietnamese enterprise tax code: 10
+// digits, or 10 digits, "-" and a 3-digit branch number (001-999), whose
+// tenth digit is the check digit 10 - (Σ digit_i × weight_i mod 11) over
+// the first nine digits with weights 31, 29, 23, 19, 17, 13, 7, 5, 3. A
+// remainder of 0 gives no valid check digit, so such a prefix is refused.
+func ValidTaxCode(s string) bool {
+	m := taxCodePattern.FindStringSubmatch(s)
+	if m == nil {
+		return false
+	}
+	if m[2] == "000" {
+		return false
+	}
+	check, ok := TaxCheckDigit(m[1][:9])
+	return ok && int(m[1][9]-'0') == check
+}
+
+// TaxCheckDigit computes the check digit for the first nine digits of a tax
+// code; ok is false for a prefix that has none.
+func TaxCheckDigit(nine string) (digit int, ok bool) {
+	if len(nine) != 9 {
+		return 0, false
+	}
+	sum := 0
+	for i := 0; i < 9; i++ {
+		c := nine[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		sum += int(c-'0') * taxWeights[i]
+	}
+	d := 10 - sum%11
+	if d == 10 {
+		return 0, false
+	}
+	return d, true
+}
+
+// ValidEmail reports whether s is a bare e-mail address with a dotted domain.
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	dom := s[at+1:]
+	return at > 0 && strings.Contains(dom, ".") && !strings.HasSuffix(dom, ".") && !strings.HasPrefix(dom, ".")
+}
+
+var (
+	phoneSeparators = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "")
+	mobilePattern   = regexp.MustCompile(`^0[35789]\d{8}$`)
+	landPattern     = regexp.MustCompile(`^02\d{9}$`)
+	servicePattern  = regexp.MustCompile(`^1[89]00\d{4,6}$`)
+)
+
+// NormalizePhone strips separators and writes an international +84 or 84
+// prefix as the domestic 0; it does not validate.
+func NormalizePhone(s string) string {
+	p := phoneSeparators.Replace(strings.TrimSpace(s))
+	switch {
+	case strings.HasPrefix(p, "+84"):
+		p = "0" + p[3:]
+	case strings.HasPrefix(p, "0084"):
+		p = "0" + p[4:]
+	case strings.HasPrefix(p, "84") && len(p) == 11:
+		p = "0" + p[2:]
+	}
+	return p
+}
+
+// ValidPhone reports whether s is a Vietnamese phone number: a mobile
+// (03x, 05x, 07x, 08x, 09x and 8 more digits), a landline with its 02xx
+// area code (11 digits, such as 0258 3822 123 in Khánh Hòa) or a 1800/1900
+// service number; +84 and common separators are accepted.
+func ValidPhone(s string) bool {
+	p := NormalizePhone(s)
+	return mobilePattern.MatchString(p) || landPattern.MatchString(p) || servicePattern.MatchString(p)
+}

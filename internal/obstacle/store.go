@@ -1,0 +1,887 @@
+package obstacle
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/seed/holidays"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Collection names.
+const (
+	CollObstacles     = "obstacles"
+	CollCounters      = "counters"
+	CollPolicyIssues  = "policy_issues"
+	CollHolidays      = "holidays"
+	CollProjects      = "projects"
+	AttachmentsBucket = "obstacle_files"
+)
+
+// Options configure a Store.
+type Options struct {
+	// Notifier hears public status changes; nil means nobody is told.
+	Notifier Notifier
+	// KeySecret is mixed into the access key derived from an idempotency
+	// key, so that a repeated submission shows the same key again. Every
+	// portal process must use the same secret.
+	KeySecret []byte
+	// Rules are the workflow periods; the zero value means DefaultRules.
+	Rules Rules
+	// Logger records notifier failures; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store keeps obstacles in MongoDB: the obstacles collection, per-year
+// tracking counters, policy issues, the administrators' extra holidays and
+// attachments in GridFS.
+type Store struct {
+	db        *mongo.Database
+	obstacles *mongo.Collection
+	counters  *mongo.Collection
+	policies  *mongo.Collection
+	extraDays *mongo.Collection
+	projects  *mongo.Collection
+	base      *holidays.Calendar
+	opts      Options
+	locks     *docLocks
+}
+
+// docLocks serialises this process's conditional updates of one document.
+// MongoDB applies a version-filtered update atomically, but the embedded
+// FerretDB 1.24 reads and writes in two steps, so two racing updates on the
+// same version could both match and one be lost. The embedded database
+// serves a single process, so serialising here makes it right; on MongoDB
+// the lock is merely redundant. Use one Store per database in a process.
+type docLocks [64]sync.Mutex
+
+func (l *docLocks) lock(id string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	m := &l[h.Sum32()%uint32(len(l))]
+	m.Lock()
+	return m.Unlock
+}
+
+// NewStore returns a store on db using cal (normally holidays.Embedded)
+// as the base calendar.
+func NewStore(db *mongo.Database, cal *holidays.Calendar, opts Options) *Store {
+	if opts.Rules == (Rules{}) {
+		opts.Rules = DefaultRules
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Store{
+		db:        db,
+		obstacles: db.Collection(CollObstacles),
+		counters:  db.Collection(CollCounters),
+		policies:  db.Collection(CollPolicyIssues),
+		extraDays: db.Collection(CollHolidays),
+		projects:  db.Collection(CollProjects),
+		base:      cal,
+		opts:      opts,
+		locks:     &docLocks{},
+	}
+}
+
+// EnsureIndexes creates the store's indexes; it is idempotent.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	idx := func(name string, unique bool, keys ...string) mongo.IndexModel {
+		d := bson.D{}
+		for _, k := range keys {
+			dir := 1
+			if strings.HasPrefix(k, "-") {
+				k, dir = k[1:], -1
+			}
+			d = append(d, bson.E{Key: k, Value: dir})
+		}
+		o := options.Index().SetName(name)
+		if unique {
+			o.SetUnique(true)
+		}
+		return mongo.IndexModel{Keys: d, Options: o}
+	}
+	if err := imongo.EnsureIndexes(ctx, s.obstacles,
+		idx("trackingCode_unique", true, "trackingCode"),
+		idx("idempotencyKey_unique", true, "idempotencyKey"),
+		idx("status_deadline", false, "status", "deadline"),
+		idx("leadAgency_status", false, "leadAgency", "status"),
+		idx("coordinatingAgencies", false, "coordinatingAgencies"),
+		idx("category", false, "category"),
+		idx("createdAt_desc", false, "-createdAt"),
+		idx("projectCode", false, "projectCode"),
+		idx("policyIssueId", false, "policyIssueId"),
+	); err != nil {
+		return err
+	}
+	return imongo.EnsureIndexes(ctx, s.policies, idx("status_createdAt", false, "status", "-createdAt"))
+}
+
+// Rules returns the workflow periods in force.
+func (s *Store) Rules() Rules { return s.opts.Rules }
+
+// errNotFound is the one not-found error of this package.
+func errNotFound() error { return apperr.NotFound("obstacle.error.not_found") }
+
+// ---- calendar ----
+
+type holidayDoc struct {
+	holidays.Day `bson:",inline"`
+	CreatedBy    string    `bson:"createdBy"`
+	CreatedAt    time.Time `bson:"createdAt"`
+	UpdatedAt    time.Time `bson:"updatedAt"`
+	Version      int64     `bson:"version"`
+}
+
+// Calendar returns the base calendar merged with the days administrators
+// added; it is read from the database each time, so every process agrees.
+func (s *Store) Calendar(ctx context.Context) (*holidays.Calendar, error) {
+	extra, err := s.ExtraHolidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(extra) == 0 {
+		return s.base, nil
+	}
+	cal, err := s.base.With(extra...)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return cal, nil
+}
+
+// ExtraHolidays lists the days administrators added, in date order.
+func (s *Store) ExtraHolidays(ctx context.Context) ([]holidays.Day, error) {
+	cur, err := s.extraDays.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	var docs []holidayDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := make([]holidays.Day, len(docs))
+	for i, d := range docs {
+		out[i] = d.Day
+	}
+	return out, nil
+}
+
+// AddHoliday stores an extra calendar day (a day off, or with kind Makeup a
+// working weekend day) that overrides the embedded data for its date. Only
+// administrators may; a date already added is a conflict.
+func (s *Store) AddHoliday(ctx context.Context, d holidays.Day, actor Actor, now time.Time) error {
+	if actor.Role != RoleAdmin {
+		return apperr.Forbidden()
+	}
+	d.Date = strings.TrimSpace(d.Date)
+	if d.Occasion == "" {
+		d.Occasion = holidays.OccasionCustom
+	}
+	if d.Kind == "" {
+		d.Kind = holidays.Custom
+	}
+	f := apperr.Fields{}
+	if _, err := d.Time(); err != nil {
+		f.Add("date", "error.field.invalid")
+	}
+	if !d.Kind.Valid() {
+		f.Add("kind", "error.field.invalid")
+	}
+	if len(d.Note) > MaxTitle {
+		f.Add("note", "error.field.too_long")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	now = now.UTC().Truncate(time.Millisecond)
+	_, err := s.extraDays.InsertOne(ctx, holidayDoc{Day: d, CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now, Version: 1})
+	if imongo.IsDuplicateKey(err) {
+		return apperr.Conflict("obstacle.error.holiday_exists")
+	}
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// RemoveHoliday deletes an extra day an administrator added.
+func (s *Store) RemoveHoliday(ctx context.Context, date string, actor Actor) error {
+	if actor.Role != RoleAdmin {
+		return apperr.Forbidden()
+	}
+	res, err := s.extraDays.DeleteOne(ctx, bson.M{"_id": date})
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if res.DeletedCount == 0 {
+		return apperr.NotFound("error.not_found")
+	}
+	return nil
+}
+
+// ---- keys and codes ----
+
+var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// formatKey writes 15 bytes as 24 base32 characters in groups of four.
+func formatKey(b []byte) string {
+	s := keyEncoding.EncodeToString(b[:15])
+	var parts []string
+	for i := 0; i < len(s); i += 4 {
+		parts = append(parts, s[i:i+4])
+	}
+	return strings.Join(parts, "-")
+}
+
+var keyCleaner = strings.NewReplacer("-", "", " ", "", "0", "O", "1", "I", "8", "B")
+
+// NormalizeKey makes an access key as typed comparable: upper case, no
+// dashes or spaces, and digits base32 lacks read as the letters they look like.
+func NormalizeKey(k string) string { return keyCleaner.Replace(strings.ToUpper(strings.TrimSpace(k))) }
+
+func hashKey(k string) string {
+	sum := sha256.Sum256([]byte(NormalizeKey(k)))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Store) accessKey(rawIdem string) (string, error) {
+	if rawIdem == "" {
+		b := make([]byte, 15)
+		if _, err := rand.Read(b); err != nil {
+			return "", err
+		}
+		return formatKey(b), nil
+	}
+	mac := hmac.New(sha256.New, s.opts.KeySecret)
+	mac.Write([]byte("obstacle-access-key\x00"))
+	mac.Write([]byte(rawIdem))
+	return formatKey(mac.Sum(nil)), nil
+}
+
+var idemPattern = regexp.MustCompile(`^[\x21-\x7e]{16,128}$`)
+
+var trackingPattern = regexp.MustCompile(`^VM-\d{4}-\d{6,}$`)
+
+// FormatTrackingCode writes the tracking code of the seq-th obstacle of year.
+func FormatTrackingCode(year int, seq int64) string { return fmt.Sprintf("VM-%04d-%06d", year, seq) }
+
+// NormalizeTrackingCode trims and upper-cases a tracking code as typed.
+func NormalizeTrackingCode(code string) string { return strings.ToUpper(strings.TrimSpace(code)) }
+
+func counterID(year int) string { return fmt.Sprintf("obstacle-%d", year) }
+
+// nextSeq takes the next number of year from the counters collection.
+func (s *Store) nextSeq(ctx context.Context, year int, now time.Time) (int64, error) {
+	var lastErr error
+	for range 5 {
+		var doc struct {
+			Seq int64 `bson:"seq"`
+		}
+		unlock := s.locks.lock("counter:" + counterID(year))
+		err := s.counters.FindOneAndUpdate(ctx,
+			bson.M{"_id": counterID(year)},
+			bson.M{"$inc": bson.M{"seq": int64(1), "version": int64(1)}, "$set": bson.M{"updatedAt": now}, "$setOnInsert": bson.M{"createdAt": now}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
+		).Decode(&doc)
+		unlock()
+		if err == nil {
+			return doc.Seq, nil
+		}
+		lastErr = err
+		if !imongo.IsDuplicateKey(err) { // two first upserts of a year race; retry
+			break
+		}
+	}
+	return 0, apperr.Internal(lastErr)
+}
+
+// ---- create and read ----
+
+// Submission is what a business sends when it files an obstacle.
+type Submission struct {
+	Filer       Filer
+	ProjectCode string
+	Category    Category
+	Title       string
+	Description string
+	// IdempotencyKey is a random token the filing form carries (16-128
+	// printable characters); the same token always yields the same
+	// obstacle and access key. Empty means no protection against a repeat.
+	IdempotencyKey string
+}
+
+// Create files a new obstacle and returns it with its access key, which is
+// stored only as a hash. A repeated submission with the same idempotency
+// key returns the obstacle the first one created, and the same key, even
+// when the submissions race. Tracking numbers taken by a losing racer are
+// not reused, so the sequence can have gaps.
+func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obstacle, string, error) {
+	now = now.UTC().Truncate(time.Millisecond)
+	o := Obstacle{
+		Filer: sub.Filer, ProjectCode: sub.ProjectCode, Category: sub.Category,
+		Title: sub.Title, Description: sub.Description, Status: Submitted,
+		Attachments: []Attachment{},
+	}
+	f := apperr.Fields{}
+	if err := o.Validate(); err != nil {
+		for k, v := range apperr.As(err).Fields {
+			f.Add(k, v)
+		}
+	}
+	idem := strings.TrimSpace(sub.IdempotencyKey)
+	if idem != "" && !idemPattern.MatchString(idem) {
+		f.Add("idempotency_key", "error.field.invalid")
+	}
+	if err := f.Err(); err != nil {
+		return Obstacle{}, "", err
+	}
+	key, err := s.accessKey(idem)
+	if err != nil {
+		return Obstacle{}, "", apperr.Internal(err)
+	}
+	if idem == "" {
+		idem = "none:" + key // unique, so the index holds, and never sent twice
+	}
+	idemHash := sha256.Sum256([]byte(idem))
+	o.IdempotencyKey = hex.EncodeToString(idemHash[:])
+
+	if prev, err := s.byIdempotency(ctx, o.IdempotencyKey); err == nil {
+		return prev, key, nil
+	} else if !errors.Is(err, apperr.ErrNotFound) {
+		return Obstacle{}, "", err
+	}
+	if o.ProjectCode != "" {
+		n, err := s.projects.CountDocuments(ctx, bson.M{"code": o.ProjectCode})
+		if err != nil {
+			return Obstacle{}, "", apperr.Internal(err)
+		}
+		if n == 0 {
+			return Obstacle{}, "", apperr.Fields{"project_code": "obstacle.error.project_unknown"}.Err()
+		}
+	}
+
+	o.ID = primitive.NewObjectID().Hex()
+	o.AccessKeyHash = hashKey(key)
+	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
+	o.Timeline = []Event{{At: now, Actor: FilerActor.ID, ActorRole: RoleFiler, Action: ActSubmit, ToStatus: Submitted, Public: true}}
+	year := now.In(holidays.Location()).Year()
+	for range 5 {
+		seq, err := s.nextSeq(ctx, year, now)
+		if err != nil {
+			return Obstacle{}, "", err
+		}
+		o.TrackingCode = FormatTrackingCode(year, seq)
+		_, err = s.obstacles.InsertOne(ctx, o)
+		if err == nil {
+			s.notify(ctx, o, o.Timeline[0])
+			return o, key, nil
+		}
+		if !imongo.IsDuplicateKey(err) {
+			return Obstacle{}, "", apperr.Internal(err)
+		}
+		if prev, perr := s.byIdempotency(ctx, o.IdempotencyKey); perr == nil {
+			return prev, key, nil
+		}
+		// The tracking code was taken (counter behind imported data): next.
+	}
+	return Obstacle{}, "", apperr.Internal(errors.New("obstacle: no free tracking code"))
+}
+
+func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error) {
+	var o Obstacle
+	err := s.obstacles.FindOne(ctx, bson.M{"idempotencyKey": hash}).Decode(&o)
+	if imongo.IsNoDocuments(err) {
+		return Obstacle{}, errNotFound()
+	}
+	if err != nil {
+		return Obstacle{}, apperr.Internal(err)
+	}
+	return o, nil
+}
+
+// Get returns the obstacle with the given id. Whether the caller may see
+// it is for the caller to decide (see CanView).
+func (s *Store) Get(ctx context.Context, id string) (Obstacle, error) {
+	var o Obstacle
+	err := s.obstacles.FindOne(ctx, bson.M{"_id": id}).Decode(&o)
+	if imongo.IsNoDocuments(err) {
+		return Obstacle{}, errNotFound()
+	}
+	if err != nil {
+		return Obstacle{}, apperr.Internal(err)
+	}
+	return o, nil
+}
+
+// CanView reports whether a staff actor may see o: task force and admins
+// see all, an agency officer what the agency leads or coordinates.
+func (o *Obstacle) CanView(a Actor) bool {
+	switch a.Role {
+	case RoleTaskforce, RoleAdmin, RoleSystem:
+		return true
+	case RoleAgency:
+		return o.HasAgency(a.Agency)
+	}
+	return false
+}
+
+// dummyHash is compared against when no obstacle has the code, so a wrong
+// code and a wrong key take the same path.
+var dummyHash = hashKey("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
+
+// GetByTracking returns the obstacle a business follows with its tracking
+// code and access key. A wrong code and a wrong key give the same
+// not-found error, and the key's hash is compared in constant time.
+func (s *Store) GetByTracking(ctx context.Context, code, key string) (Obstacle, error) {
+	code = NormalizeTrackingCode(code)
+	given := hashKey(key)
+	var o Obstacle
+	err := errNotFound()
+	stored := dummyHash
+	if trackingPattern.MatchString(code) {
+		ferr := s.obstacles.FindOne(ctx, bson.M{"trackingCode": code}).Decode(&o)
+		switch {
+		case ferr == nil:
+			stored = o.AccessKeyHash
+			err = nil
+		case !imongo.IsNoDocuments(ferr):
+			return Obstacle{}, apperr.Internal(ferr)
+		}
+	}
+	match := subtle.ConstantTimeCompare([]byte(stored), []byte(given)) == 1
+	if err != nil || !match || strings.TrimSpace(key) == "" {
+		return Obstacle{}, errNotFound()
+	}
+	return o, nil
+}
+
+// ---- list ----
+
+// Filter selects obstacles for the staff list. Zero fields do not filter.
+type Filter struct {
+	Status   []Status
+	Category Category
+	// Agency matches the lead or a coordinating agency; it is forced to an
+	// agency officer's own agency.
+	Agency string
+	// Overdue keeps only obstacles past their deadline with the clock running.
+	Overdue bool
+	// MinEscalation keeps obstacles escalated at least this far (1 or 2).
+	MinEscalation int
+	// Text matches tracking code, title, description or business name, or
+	// the tax code exactly.
+	Text          string
+	ProjectCode   string
+	PolicyIssueID string
+	Page          int
+	PerPage       int
+}
+
+// Page is one page of a list with the total count.
+type Page struct {
+	Items   []Obstacle `json:"items"`
+	Total   int64      `json:"total"`
+	Page    int        `json:"page"`
+	PerPage int        `json:"perPage"`
+}
+
+// Paging limits.
+const (
+	DefaultPerPage = 20
+	MaxPerPage     = 100
+)
+
+func (f Filter) query(now time.Time) bson.M {
+	var and []bson.M
+	if len(f.Status) > 0 {
+		and = append(and, bson.M{"status": bson.M{"$in": f.Status}})
+	}
+	if f.Category != "" {
+		and = append(and, bson.M{"category": f.Category})
+	}
+	if f.Agency != "" {
+		and = append(and, bson.M{"$or": bson.A{bson.M{"leadAgency": f.Agency}, bson.M{"coordinatingAgencies": f.Agency}}})
+	}
+	if f.Overdue {
+		and = append(and, overdueQuery(now))
+	}
+	if f.MinEscalation > 0 {
+		and = append(and, bson.M{"escalationLevel": bson.M{"$gte": f.MinEscalation}})
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		re := primitive.Regex{Pattern: regexp.QuoteMeta(t), Options: "i"}
+		and = append(and, bson.M{"$or": bson.A{
+			bson.M{"trackingCode": re}, bson.M{"title": re}, bson.M{"description": re},
+			bson.M{"filer.businessName": re}, bson.M{"filer.taxCode": t},
+		}})
+	}
+	if f.ProjectCode != "" {
+		and = append(and, bson.M{"projectCode": f.ProjectCode})
+	}
+	if f.PolicyIssueID != "" {
+		and = append(and, bson.M{"policyIssueId": f.PolicyIssueID})
+	}
+	if len(and) == 0 {
+		return bson.M{}
+	}
+	return bson.M{"$and": and}
+}
+
+// overdueQuery matches obstacles whose clock runs and whose deadline day
+// ended before today (Asia/Ho_Chi_Minh).
+func overdueQuery(now time.Time) bson.M {
+	return bson.M{
+		"status":   bson.M{"$in": bson.A{Assigned, InProgress}},
+		"deadline": bson.M{"$lt": holidays.StartOfDay(now).UTC()},
+	}
+}
+
+// List returns a page of obstacles for a staff actor, newest first. An
+// agency officer sees only the obstacles the agency leads or coordinates.
+func (s *Store) List(ctx context.Context, f Filter, actor Actor, now time.Time) (Page, error) {
+	switch actor.Role {
+	case RoleTaskforce, RoleAdmin, RoleSystem:
+	case RoleAgency:
+		if actor.Agency == "" {
+			return Page{}, apperr.Forbidden()
+		}
+		f.Agency = actor.Agency
+	default:
+		return Page{}, apperr.Forbidden()
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 {
+		f.PerPage = DefaultPerPage
+	}
+	if f.PerPage > MaxPerPage {
+		f.PerPage = MaxPerPage
+	}
+	q := f.query(now)
+	total, err := s.obstacles.CountDocuments(ctx, q)
+	if err != nil {
+		return Page{}, apperr.Internal(err)
+	}
+	cur, err := s.obstacles.Find(ctx, q, options.Find().
+		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
+		SetSkip(int64((f.Page-1)*f.PerPage)).SetLimit(int64(f.PerPage)))
+	if err != nil {
+		return Page{}, apperr.Internal(err)
+	}
+	items := []Obstacle{}
+	if err := cur.All(ctx, &items); err != nil {
+		return Page{}, apperr.Internal(err)
+	}
+	return Page{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
+}
+
+// ---- transitions ----
+
+// mutableFields are the fields a transition may change; write sets those
+// present in the new obstacle and unsets the others.
+var mutableFields = []string{
+	"status", "leadAgency", "coordinatingAgencies", "deadline", "pausedDays", "pausedSince",
+	"escalationLevel", "resolution", "resolvedAt", "closedAt", "rating", "ratingComment",
+	"parentId", "policyIssueId",
+}
+
+// write stores n (derived from the version read) and appends ev, in one
+// updateOne that filters on that version.
+func (s *Store) write(ctx context.Context, n Obstacle, ev Event, read int64) (Obstacle, error) {
+	n.Version = read + 1
+	n.UpdatedAt = ev.At
+	raw, err := bson.Marshal(n)
+	if err != nil {
+		return Obstacle{}, apperr.Internal(err)
+	}
+	var doc bson.M
+	if err := bson.Unmarshal(raw, &doc); err != nil {
+		return Obstacle{}, apperr.Internal(err)
+	}
+	set := bson.M{"updatedAt": n.UpdatedAt, "version": n.Version}
+	unset := bson.M{}
+	for _, k := range mutableFields {
+		if v, ok := doc[k]; ok {
+			set[k] = v
+		} else {
+			unset[k] = ""
+		}
+	}
+	upd := bson.M{"$set": set, "$push": bson.M{"timeline": ev}}
+	if len(unset) > 0 {
+		upd["$unset"] = unset
+	}
+	unlock := s.locks.lock(n.ID)
+	res, err := s.obstacles.UpdateOne(ctx, bson.M{"_id": n.ID, "version": read}, upd)
+	unlock()
+	if err != nil {
+		return Obstacle{}, apperr.Internal(err)
+	}
+	if res.MatchedCount == 0 {
+		return Obstacle{}, s.missOrStale(ctx, n.ID)
+	}
+	return n, nil
+}
+
+// missOrStale tells a vanished document from a stale version.
+func (s *Store) missOrStale(ctx context.Context, id string) error {
+	n, err := s.obstacles.CountDocuments(ctx, bson.M{"_id": id})
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if n == 0 {
+		return errNotFound()
+	}
+	return apperr.Conflict("error.conflict")
+}
+
+func (s *Store) notify(ctx context.Context, o Obstacle, ev Event) {
+	if s.opts.Notifier == nil || !ev.Public || (ev.Action != ActSubmit && !ev.StatusChange()) {
+		return
+	}
+	if err := s.opts.Notifier.ObstacleChanged(ctx, o, ev); err != nil {
+		s.opts.Logger.ErrorContext(ctx, "obstacle notifier failed", "obstacle", o.ID, "tracking", o.TrackingCode, "action", ev.Action, "err", err)
+	}
+}
+
+// Apply takes a workflow step on the obstacle id as read at version: the
+// table decides whether it is allowed (else a conflict with message id
+// obstacle.error.transition), the change and its timeline event are written
+// in one update that filters on version (a stale version is a conflict),
+// and the notifier hears of public status changes.
+func (s *Store) Apply(ctx context.Context, id string, version int64, action Action, in Input, actor Actor, now time.Time) (Obstacle, error) {
+	o, err := s.Get(ctx, id)
+	if err != nil {
+		return Obstacle{}, err
+	}
+	if o.Version != version {
+		return Obstacle{}, apperr.Conflict("error.conflict")
+	}
+	var parent Obstacle
+	if action == ActMerge {
+		if in.ParentID == "" || in.ParentID == id {
+			return Obstacle{}, apperr.Fields{"parent_id": "error.field.invalid"}.Err()
+		}
+		parent, err = s.Get(ctx, in.ParentID)
+		if err != nil {
+			if errors.Is(err, apperr.ErrNotFound) {
+				return Obstacle{}, apperr.Fields{"parent_id": "obstacle.error.merge_target"}.Err()
+			}
+			return Obstacle{}, err
+		}
+		if !parent.Status.Open() || parent.ParentID != "" {
+			return Obstacle{}, apperr.Conflict("obstacle.error.merge_target")
+		}
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return Obstacle{}, err
+	}
+	n, ev, err := Transition(o, action, in, actor, now, cal, s.opts.Rules)
+	if err != nil {
+		return Obstacle{}, err
+	}
+	n, err = s.write(ctx, n, ev, o.Version)
+	if err != nil {
+		return Obstacle{}, err
+	}
+	s.notify(ctx, n, ev)
+	if action == ActMerge {
+		note := Event{At: ev.At, Actor: actor.ID, ActorRole: actor.Role, Action: ActMerge, Note: o.TrackingCode}
+		if err := s.appendEvent(ctx, parent.ID, note); err != nil {
+			s.opts.Logger.ErrorContext(ctx, "obstacle merge note on primary failed", "primary", parent.ID, "duplicate", id, "err", err)
+		}
+	}
+	return n, nil
+}
+
+// appendEvent adds an event that does not change the status, re-reading
+// the obstacle when another writer got in first.
+func (s *Store) appendEvent(ctx context.Context, id string, ev Event) error {
+	for range 5 {
+		o, err := s.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		ev.FromStatus, ev.ToStatus = o.Status, o.Status
+		if _, err = s.write(ctx, o, ev, o.Version); err == nil {
+			return nil
+		} else if !errors.Is(err, apperr.ErrConflict) {
+			return err
+		}
+	}
+	return apperr.Conflict("error.conflict")
+}
+
+// Merge folds the duplicate (as read at version) into primary: the
+// duplicate's status becomes merged with ParentID set, and primary gets an
+// internal note naming the duplicate's tracking code.
+func (s *Store) Merge(ctx context.Context, duplicateID string, version int64, primaryID, note string, actor Actor, now time.Time) (Obstacle, error) {
+	return s.Apply(ctx, duplicateID, version, ActMerge, Input{ParentID: primaryID, Note: note}, actor, now)
+}
+
+// BulkResult is the outcome of one obstacle of a bulk action.
+type BulkResult struct {
+	ID       string
+	Obstacle Obstacle
+	Err      error
+}
+
+// BulkAssign assigns each obstacle (at its current version) with the same
+// input; each succeeds or fails on its own. The error is for the context only.
+func (s *Store) BulkAssign(ctx context.Context, ids []string, in Input, actor Actor, now time.Time) ([]BulkResult, error) {
+	out := make([]BulkResult, 0, len(ids))
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		r := BulkResult{ID: id}
+		o, err := s.Get(ctx, id)
+		if err == nil {
+			r.Obstacle, err = s.Apply(ctx, id, o.Version, ActAssign, in, actor, now)
+		}
+		r.Err = err
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ---- jobs ----
+
+// CloseStale closes, as the system, every resolved obstacle whose business
+// has neither confirmed nor objected within n working days of the
+// resolution; it returns how many it closed. Obstacles changed meanwhile
+// are left for the next run.
+func (s *Store) CloseStale(ctx context.Context, now time.Time, n int) (int, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
+	cur, err := s.obstacles.Find(ctx, bson.M{"status": Resolved}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1, "resolvedAt": 1}))
+	if err != nil {
+		return 0, apperr.Internal(err)
+	}
+	var rows []Obstacle
+	if err := cur.All(ctx, &rows); err != nil {
+		return 0, apperr.Internal(err)
+	}
+	closed := 0
+	for _, r := range rows {
+		if r.ResolvedAt == nil || cal.WorkingDaysBetween(*r.ResolvedAt, now) < n {
+			continue
+		}
+		_, err := s.Apply(ctx, r.ID, r.Version, ActAutoClose, Input{}, SystemActor, now)
+		switch {
+		case err == nil:
+			closed++
+		case errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrNotFound):
+		default:
+			return closed, err
+		}
+	}
+	return closed, nil
+}
+
+// EscalateOverdue raises overdue obstacles, as the system: to the task
+// force head (level 1) once overdue, and to the provincial People's
+// Committee (level 2) once Rules.EscalatePPCAfterDays working days
+// overdue. It returns how many escalation steps it took.
+func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
+	q := overdueQuery(now)
+	q["escalationLevel"] = bson.M{"$lt": MaxEscalation}
+	cur, err := s.obstacles.Find(ctx, q, options.Find().SetProjection(bson.M{"_id": 1, "version": 1, "deadline": 1, "escalationLevel": 1}))
+	if err != nil {
+		return 0, apperr.Internal(err)
+	}
+	var rows []Obstacle
+	if err := cur.All(ctx, &rows); err != nil {
+		return 0, apperr.Internal(err)
+	}
+	steps := 0
+	for _, r := range rows {
+		target := EscalationTaskHead
+		if cal.WorkingDaysBetween(*r.Deadline, now) >= s.opts.Rules.EscalatePPCAfterDays {
+			target = EscalationPPC
+		}
+		level, version := r.EscalationLevel, r.Version
+		for level < target {
+			o, err := s.Apply(ctx, r.ID, version, ActEscalate, Input{}, SystemActor, now)
+			if errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrNotFound) {
+				break
+			}
+			if err != nil {
+				return steps, err
+			}
+			steps++
+			level, version = o.EscalationLevel, o.Version
+		}
+	}
+	return steps, nil
+}
+
+// ---- import ----
+
+// Import inserts obstacles made elsewhere (the demo generator, a restore)
+// as they are, skipping ids already present, and raises the per-year
+// counters past the imported tracking numbers. It returns how many it inserted.
+func (s *Store) Import(ctx context.Context, obs []Obstacle, now time.Time) (int, error) {
+	inserted := 0
+	maxSeq := map[int]int64{}
+	for _, o := range obs {
+		if o.IdempotencyKey == "" {
+			sum := sha256.Sum256([]byte("import:" + o.ID))
+			o.IdempotencyKey = hex.EncodeToString(sum[:])
+		}
+		if o.Attachments == nil {
+			o.Attachments = []Attachment{}
+		}
+		_, err := s.obstacles.InsertOne(ctx, o)
+		switch {
+		case err == nil:
+			inserted++
+		case imongo.IsDuplicateKey(err):
+		default:
+			return inserted, apperr.Internal(err)
+		}
+		var y int
+		var seq int64
+		if _, err := fmt.Sscanf(o.TrackingCode, "VM-%d-%d", &y, &seq); err == nil && seq > maxSeq[y] {
+			maxSeq[y] = seq
+		}
+	}
+	now = now.UTC().Truncate(time.Millisecond)
+	for y, seq := range maxSeq {
+		_, err := s.counters.UpdateOne(ctx, bson.M{"_id": counterID(y)},
+			bson.M{"$max": bson.M{"seq": seq}, "$inc": bson.M{"version": int64(1)}, "$set": bson.M{"updatedAt": now}, "$setOnInsert": bson.M{"createdAt": now}},
+			options.Update().SetUpsert(true))
+		if err != nil {
+			return inserted, apperr.Internal(err)
+		}
+	}
+	return inserted, nil
+}
