@@ -1,0 +1,283 @@
+package opportunity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Enquiry statuses.
+const (
+	EnquiryNew      = "new"
+	EnquiryAnswered = "answered"
+)
+
+// EnquiryStatuses lists every enquiry status in display order.
+var EnquiryStatuses = []string{EnquiryNew, EnquiryAnswered}
+
+// Enquiry limits, in characters.
+const (
+	MaxEnquiryMessage = 5000
+	MaxIdempotencyKey = 128
+)
+
+// Enquiry is a message an investor sends about an opportunity; staff of the
+// promotion board answer it outside the portal and mark it answered.
+type Enquiry struct {
+	ID              string `json:"id" bson:"_id"`
+	OpportunityCode string `json:"opportunityCode" bson:"opportunityCode"`
+	Name            string `json:"name" bson:"name"`
+	Organisation    string `json:"organisation,omitempty" bson:"organisation,omitempty"`
+	// Country is an ISO 3166-1 alpha-2 code, upper case.
+	Country string `json:"country" bson:"country"`
+	Email   string `json:"email" bson:"email"`
+	Message string `json:"message" bson:"message"`
+	// Lang is the language the investor wrote in and wants an answer in.
+	Lang       string     `json:"lang" bson:"lang"`
+	Status     string     `json:"status" bson:"status"`
+	AnsweredBy string     `json:"answeredBy,omitempty" bson:"answeredBy,omitempty"`
+	AnsweredAt *time.Time `json:"answeredAt,omitempty" bson:"answeredAt,omitempty"`
+	// IdempotencyKey makes a resent form create nothing new; the same key
+	// returns the enquiry it first created.
+	IdempotencyKey string    `json:"idempotencyKey" bson:"idempotencyKey"`
+	CreatedAt      time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
+	Version        int64     `json:"version" bson:"version"`
+}
+
+var (
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	keyPattern     = regexp.MustCompile(`^[A-Za-z0-9._:-]+$`)
+)
+
+// Validate checks the enquiry, trimming its text and upper-casing the
+// country, and names each field that is wrong.
+func (e *Enquiry) Validate() error {
+	f := apperr.Fields{}
+	e.OpportunityCode = strings.TrimSpace(e.OpportunityCode)
+	e.Name = strings.TrimSpace(e.Name)
+	e.Organisation = strings.TrimSpace(e.Organisation)
+	e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
+	e.Email = strings.TrimSpace(e.Email)
+	e.Message = strings.TrimSpace(e.Message)
+	e.IdempotencyKey = strings.TrimSpace(e.IdempotencyKey)
+	if !ValidCode(e.OpportunityCode) {
+		f.Add("opportunity_code", "opportunity.error.code")
+	}
+	if e.Name == "" {
+		f.Add("name", "error.field.required")
+	} else if utf8.RuneCountInString(e.Name) > MaxShort {
+		f.Add("name", "error.field.too_long")
+	}
+	if utf8.RuneCountInString(e.Organisation) > MaxShort {
+		f.Add("organisation", "error.field.too_long")
+	}
+	if e.Country == "" {
+		f.Add("country", "error.field.required")
+	} else if !countryPattern.MatchString(e.Country) {
+		f.Add("country", "opportunity.enquiry.error.country")
+	}
+	if e.Email == "" {
+		f.Add("email", "error.field.required")
+	} else if !validEmail(e.Email) || utf8.RuneCountInString(e.Email) > MaxShort {
+		f.Add("email", "error.field.email")
+	}
+	if e.Message == "" {
+		f.Add("message", "error.field.required")
+	} else if utf8.RuneCountInString(e.Message) > MaxEnquiryMessage {
+		f.Add("message", "error.field.too_long")
+	}
+	if e.Lang != LangVI && e.Lang != LangEN {
+		f.Add("lang", "opportunity.error.lang")
+	}
+	if !slices.Contains(EnquiryStatuses, e.Status) {
+		f.Add("status", "opportunity.enquiry.error.status")
+	}
+	if e.Status == EnquiryAnswered && strings.TrimSpace(e.AnsweredBy) == "" {
+		f.Add("answered_by", "error.field.required")
+	}
+	if e.IdempotencyKey != "" && (len(e.IdempotencyKey) > MaxIdempotencyKey || !keyPattern.MatchString(e.IdempotencyKey)) {
+		f.Add("idempotency_key", "error.field.invalid")
+	}
+	return f.Err()
+}
+
+// CreateEnquiry stores a new enquiry about an open or in-negotiation
+// opportunity, with status new. It is idempotent by IdempotencyKey: when an
+// enquiry with the same key exists, it is returned with created false and
+// nothing is stored, provided it concerns the same opportunity from the
+// same e-mail address (otherwise the key was reused: a conflict). An empty
+// key is replaced by the new enquiry's id. A missing opportunity is not
+// found; an awarded or closed one takes no enquiries.
+func (s *Store) CreateEnquiry(ctx context.Context, e *Enquiry) (*Enquiry, bool, error) {
+	in := *e
+	in.ID = primitive.NewObjectID().Hex()
+	if in.IdempotencyKey == "" {
+		in.IdempotencyKey = in.ID
+	}
+	in.Status, in.AnsweredBy, in.AnsweredAt = EnquiryNew, "", nil
+	if err := in.Validate(); err != nil {
+		return nil, false, err
+	}
+	if prev, err := s.enquiryByKey(ctx, in.IdempotencyKey); err == nil {
+		return sameEnquiry(prev, &in)
+	} else if !errors.Is(err, apperr.ErrNotFound) {
+		return nil, false, err
+	}
+	o, err := s.Get(ctx, in.OpportunityCode)
+	if err != nil {
+		return nil, false, err
+	}
+	if o.Status != StatusOpen && o.Status != StatusInNegotiation {
+		return nil, false, apperr.New(apperr.CodeInvalid, "opportunity.enquiry.error.closed")
+	}
+	now := s.stamp()
+	in.CreatedAt, in.UpdatedAt, in.Version = now, now, 1
+	if _, err := s.enquiries.InsertOne(ctx, in); err != nil {
+		if pmongo.IsDuplicateKey(err) {
+			// Another request with the same key won the race.
+			prev, gerr := s.enquiryByKey(ctx, in.IdempotencyKey)
+			if gerr != nil {
+				return nil, false, gerr
+			}
+			return sameEnquiry(prev, &in)
+		}
+		return nil, false, apperr.Internal(fmt.Errorf("insert enquiry: %w", err))
+	}
+	return &in, true, nil
+}
+
+func sameEnquiry(prev, in *Enquiry) (*Enquiry, bool, error) {
+	if prev.OpportunityCode != in.OpportunityCode || !strings.EqualFold(prev.Email, in.Email) {
+		return nil, false, apperr.Conflict("opportunity.enquiry.error.key_reused")
+	}
+	return prev, false, nil
+}
+
+func (s *Store) enquiryByKey(ctx context.Context, key string) (*Enquiry, error) {
+	var e Enquiry
+	err := s.enquiries.FindOne(ctx, bson.D{{Key: "idempotencyKey", Value: key}}).Decode(&e)
+	if pmongo.IsNoDocuments(err) {
+		return nil, apperr.NotFound("opportunity.enquiry.error.not_found")
+	}
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("find enquiry by key: %w", err))
+	}
+	return &e, nil
+}
+
+// GetEnquiry returns the enquiry with the id, or a not-found error.
+func (s *Store) GetEnquiry(ctx context.Context, id string) (*Enquiry, error) {
+	var e Enquiry
+	err := s.enquiries.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&e)
+	if pmongo.IsNoDocuments(err) {
+		return nil, apperr.NotFound("opportunity.enquiry.error.not_found")
+	}
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("get enquiry %s: %w", id, err))
+	}
+	return &e, nil
+}
+
+// EnquiryFilter selects enquiries; empty fields do not filter.
+type EnquiryFilter struct {
+	Status          string
+	OpportunityCode string
+	Page            int
+	PerPage         int
+}
+
+// EnquiryList is one page of enquiries, newest first, and how many match.
+type EnquiryList struct {
+	Items   []Enquiry `json:"items"`
+	Total   int64     `json:"total"`
+	Page    int       `json:"page"`
+	PerPage int       `json:"perPage"`
+}
+
+// ListEnquiries returns a page of the enquiries f selects, newest first.
+func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryList, error) {
+	if f.Status != "" && !slices.Contains(EnquiryStatuses, f.Status) {
+		return nil, apperr.Fields{"status": "error.field.invalid"}.Err()
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 {
+		f.PerPage = DefaultPerPage
+	}
+	if f.PerPage > MaxPerPage {
+		f.PerPage = MaxPerPage
+	}
+	q := bson.D{}
+	if f.Status != "" {
+		q = append(q, bson.E{Key: "status", Value: f.Status})
+	}
+	if f.OpportunityCode != "" {
+		q = append(q, bson.E{Key: "opportunityCode", Value: f.OpportunityCode})
+	}
+	total, err := s.enquiries.CountDocuments(ctx, q)
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("count enquiries: %w", err))
+	}
+	cur, err := s.enquiries.Find(ctx, q, options.Find().
+		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
+		SetSkip(int64(f.Page-1)*int64(f.PerPage)).SetLimit(int64(f.PerPage)))
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("find enquiries: %w", err))
+	}
+	items := []Enquiry{}
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read enquiries: %w", err))
+	}
+	return &EnquiryList{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
+}
+
+// MarkAnswered records that staff member by answered the enquiry. version
+// must be the stored one (else a conflict); an enquiry already answered is
+// a conflict too.
+func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by string) (*Enquiry, error) {
+	by = strings.TrimSpace(by)
+	if by == "" {
+		return nil, apperr.Fields{"answered_by": "error.field.required"}.Err()
+	}
+	e, err := s.GetEnquiry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Version != version {
+		return nil, apperr.Conflict("opportunity.enquiry.error.conflict")
+	}
+	if e.Status == EnquiryAnswered {
+		return nil, apperr.Conflict("opportunity.enquiry.error.already_answered")
+	}
+	now := s.stamp()
+	res, err := s.enquiries.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "status", Value: EnquiryAnswered},
+			{Key: "answeredBy", Value: by},
+			{Key: "answeredAt", Value: now},
+			{Key: "updatedAt", Value: now},
+			{Key: "version", Value: version + 1},
+		}}})
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("answer enquiry %s: %w", id, err))
+	}
+	if res.MatchedCount == 0 {
+		return nil, apperr.Conflict("opportunity.enquiry.error.conflict")
+	}
+	e.Status, e.AnsweredBy, e.AnsweredAt, e.UpdatedAt, e.Version = EnquiryAnswered, by, &now, now, version+1
+	return e, nil
+}

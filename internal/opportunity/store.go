@@ -1,0 +1,579 @@
+package opportunity
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/project"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Collection names.
+const (
+	CollOpportunities = "opportunities"
+	CollHistory       = "opportunity_history"
+	CollEnquiries     = "enquiries"
+)
+
+// Store keeps opportunities, their history and enquiries in MongoDB.
+type Store struct {
+	opps      *mongo.Collection
+	history   *mongo.Collection
+	enquiries *mongo.Collection
+	now       func() time.Time
+}
+
+// NewStore returns a store on db. Call EnsureIndexes once at start.
+func NewStore(db *mongo.Database) *Store {
+	return &Store{
+		opps:      db.Collection(CollOpportunities),
+		history:   db.Collection(CollHistory),
+		enquiries: db.Collection(CollEnquiries),
+		now:       time.Now,
+	}
+}
+
+// stamp is the current time as stored: UTC, to the millisecond.
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// EnsureIndexes creates the indexes of the three collections; it is
+// idempotent.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	if err := pmongo.EnsureIndexes(ctx, s.opps,
+		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_unique")},
+		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "publishedAt", Value: -1}}, Options: options.Index().SetName("status_published")},
+		mongo.IndexModel{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
+		mongo.IndexModel{Keys: bson.D{{Key: "location", Value: 1}}, Options: options.Index().SetName("location")},
+		mongo.IndexModel{Keys: bson.D{{Key: "capitalBand", Value: 1}}, Options: options.Index().SetName("capital_band")},
+		mongo.IndexModel{Keys: bson.D{{Key: "needsIndex", Value: 1}}, Options: options.Index().SetName("needs_index")},
+	); err != nil {
+		return err
+	}
+	if err := pmongo.EnsureIndexes(ctx, s.history,
+		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_version")},
+	); err != nil {
+		return err
+	}
+	return pmongo.EnsureIndexes(ctx, s.enquiries,
+		mongo.IndexModel{Keys: bson.D{{Key: "idempotencyKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("idempotency_key")},
+		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: -1}}, Options: options.Index().SetName("status_created")},
+		mongo.IndexModel{Keys: bson.D{{Key: "opportunityCode", Value: 1}}, Options: options.Index().SetName("opportunity_code")},
+	)
+}
+
+// doc is an opportunity as stored: the opportunity plus fields derived from
+// it for querying (searchText, capitalBand, capitalVND) and for the search
+// indexer (indexedVersion, needsIndex).
+type doc struct {
+	Opportunity `bson:",inline"`
+	SearchText  string `bson:"searchText"`
+	CapitalBand string `bson:"capitalBand"`
+	CapitalVND  int64  `bson:"capitalVND"`
+	// IndexedVersion is the version the search index last took in.
+	IndexedVersion int64 `bson:"indexedVersion"`
+	// NeedsIndex is true while IndexedVersion < Version. It is kept as a
+	// field (rather than compared with $expr) so the indexer's query can use
+	// an index on both MongoDB and FerretDB.
+	NeedsIndex bool `bson:"needsIndex"`
+}
+
+// derived returns the fields the store keeps from o for querying.
+func derived(o *Opportunity) bson.D {
+	return bson.D{
+		{Key: "searchText", Value: o.SearchText()},
+		{Key: "capitalBand", Value: o.CapitalBand()},
+		{Key: "capitalVND", Value: VNDEquivalent(o.IndicativeCapital)},
+	}
+}
+
+func normalizeTimes(o *Opportunity) {
+	o.PublishedAt = o.PublishedAt.UTC().Truncate(time.Millisecond)
+	if !o.VerifiedAt.IsZero() {
+		o.VerifiedAt = o.VerifiedAt.UTC().Truncate(time.Millisecond)
+	}
+}
+
+// Create validates and stores a new opportunity at version 1, waiting to be
+// indexed. It sets o's CreatedAt, UpdatedAt and Version. A code already in
+// use is a conflict on the code field.
+func (s *Store) Create(ctx context.Context, o *Opportunity) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	normalizeTimes(o)
+	now := s.stamp()
+	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
+	d := doc{Opportunity: *o, SearchText: o.SearchText(), CapitalBand: o.CapitalBand(),
+		CapitalVND: VNDEquivalent(o.IndicativeCapital), NeedsIndex: true}
+	if _, err := s.opps.InsertOne(ctx, d); err != nil {
+		if pmongo.IsDuplicateKey(err) {
+			return &apperr.Error{Code: apperr.CodeConflict, MessageID: "opportunity.error.duplicate_code",
+				Fields: map[string]string{"code": "opportunity.error.duplicate_code"}}
+		}
+		return apperr.Internal(fmt.Errorf("insert opportunity %s: %w", o.Code, err))
+	}
+	return nil
+}
+
+// Get returns the opportunity with the code, or a not-found error.
+func (s *Store) Get(ctx context.Context, code string) (*Opportunity, error) {
+	var d doc
+	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}}).Decode(&d)
+	if pmongo.IsNoDocuments(err) {
+		return nil, apperr.NotFound("opportunity.error.not_found")
+	}
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("get opportunity %s: %w", code, err))
+	}
+	return &d.Opportunity, nil
+}
+
+// Sort orders of List.
+const (
+	// SortNewest puts the most recently published first (the default).
+	SortNewest = "newest"
+	// SortCapitalDesc puts the largest indicative capital (in VND
+	// equivalent) first.
+	SortCapitalDesc = "capital_desc"
+	// SortCapitalAsc puts the smallest indicative capital first.
+	SortCapitalAsc = "capital_asc"
+	// SortCode orders by code.
+	SortCode = "code"
+	// SortUpdated puts the most recently changed first.
+	SortUpdated = "updated"
+)
+
+// Sorts lists the sort orders List accepts.
+var Sorts = []string{SortNewest, SortCapitalDesc, SortCapitalAsc, SortCode, SortUpdated}
+
+// Paging limits.
+const (
+	DefaultPerPage = 20
+	MaxPerPage     = 100
+	// MaxQueryLen is the longest fallback text query, in characters.
+	MaxQueryLen = 200
+	// maxQueryTerms bounds the words of a fallback text query.
+	maxQueryTerms = 12
+)
+
+// Filter selects opportunities. Within one list the values are
+// alternatives (any of); the lists and Text must all hold. An empty list
+// does not filter.
+type Filter struct {
+	Sectors      []string
+	Locations    []string
+	Forms        []string
+	CapitalBands []string
+	Statuses     []string
+	// Text is matched word by word, each word anywhere in the folded
+	// searchText, so case and diacritics do not matter: "van phong" finds
+	// "Vân Phong". It serves when the search engine is unavailable.
+	Text    string
+	Sort    string
+	Page    int
+	PerPage int
+}
+
+// Normalize fills defaults (page 1, DefaultPerPage, SortNewest), caps
+// PerPage at MaxPerPage, and rejects unknown codes, naming the field.
+func (f *Filter) Normalize() error {
+	fs := apperr.Fields{}
+	check := func(name string, vals, known []string) {
+		for _, v := range vals {
+			if !slices.Contains(known, v) {
+				fs.Add(name, "error.field.invalid")
+			}
+		}
+	}
+	check("sector", f.Sectors, project.Sectors)
+	check("location", f.Locations, project.Locations)
+	check("form", f.Forms, InvestmentForms)
+	check("capital", f.CapitalBands, CapitalBands)
+	check("status", f.Statuses, Statuses)
+	f.Text = strings.TrimSpace(f.Text)
+	if utf8.RuneCountInString(f.Text) > MaxQueryLen {
+		fs.Add("q", "error.field.too_long")
+	}
+	if f.Sort == "" {
+		f.Sort = SortNewest
+	}
+	if !slices.Contains(Sorts, f.Sort) {
+		fs.Add("sort", "error.field.invalid")
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 {
+		f.PerPage = DefaultPerPage
+	}
+	if f.PerPage > MaxPerPage {
+		f.PerPage = MaxPerPage
+	}
+	return fs.Err()
+}
+
+// facet names, also the keys of the filter conditions.
+const (
+	facetSector   = "sector"
+	facetLocation = "location"
+	facetForm     = "investmentForms"
+	facetBand     = "capitalBand"
+	facetStatus   = "status"
+)
+
+// query builds the MongoDB filter for f, leaving out the facet named in
+// skip ("" leaves out nothing).
+func (f *Filter) query(skip string) bson.D {
+	var and bson.A
+	in := func(field string, vals []string) {
+		if field == skip || len(vals) == 0 {
+			return
+		}
+		and = append(and, bson.D{{Key: field, Value: bson.D{{Key: "$in", Value: vals}}}})
+	}
+	in(facetSector, f.Sectors)
+	in(facetLocation, f.Locations)
+	in(facetForm, f.Forms)
+	in(facetBand, f.CapitalBands)
+	in(facetStatus, f.Statuses)
+	terms := strings.Fields(Fold(f.Text))
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
+	}
+	for _, t := range terms {
+		and = append(and, bson.D{{Key: "searchText", Value: bson.D{
+			{Key: "$regex", Value: regexp.QuoteMeta(t)}, {Key: "$options", Value: "i"},
+		}}})
+	}
+	if len(and) == 0 {
+		return bson.D{}
+	}
+	return bson.D{{Key: "$and", Value: and}}
+}
+
+func (f *Filter) sortDoc() bson.D {
+	switch f.Sort {
+	case SortCapitalDesc:
+		return bson.D{{Key: "capitalVND", Value: -1}, {Key: "code", Value: 1}}
+	case SortCapitalAsc:
+		return bson.D{{Key: "capitalVND", Value: 1}, {Key: "code", Value: 1}}
+	case SortCode:
+		return bson.D{{Key: "code", Value: 1}}
+	case SortUpdated:
+		return bson.D{{Key: "updatedAt", Value: -1}, {Key: "code", Value: 1}}
+	default:
+		return bson.D{{Key: "publishedAt", Value: -1}, {Key: "code", Value: 1}}
+	}
+}
+
+// ListResult is one page of opportunities and how many match in all.
+type ListResult struct {
+	Items   []Opportunity `json:"items"`
+	Total   int64         `json:"total"`
+	Page    int           `json:"page"`
+	PerPage int           `json:"perPage"`
+}
+
+// List returns the page of opportunities f selects, in f's order, and the
+// number that match. It is also the fallback search when the search engine
+// is down.
+func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	q := f.query("")
+	total, err := s.opps.CountDocuments(ctx, q)
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("count opportunities: %w", err))
+	}
+	opts := options.Find().SetSort(f.sortDoc()).
+		SetSkip(int64(f.Page-1) * int64(f.PerPage)).SetLimit(int64(f.PerPage))
+	items, err := s.find(ctx, q, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &ListResult{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
+}
+
+func (s *Store) find(ctx context.Context, q bson.D, opts *options.FindOptions) ([]Opportunity, error) {
+	cur, err := s.opps.Find(ctx, q, opts)
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("find opportunities: %w", err))
+	}
+	var docs []doc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read opportunities: %w", err))
+	}
+	items := make([]Opportunity, len(docs))
+	for i := range docs {
+		items[i] = docs[i].Opportunity
+	}
+	return items, nil
+}
+
+// FacetCounts holds, for each facet, how many opportunities have each
+// value. A value with no opportunity is absent.
+type FacetCounts struct {
+	Sector      map[string]int64 `json:"sector"`
+	Location    map[string]int64 `json:"location"`
+	Form        map[string]int64 `json:"form"`
+	CapitalBand map[string]int64 `json:"capitalBand"`
+	Status      map[string]int64 `json:"status"`
+}
+
+// Facets counts, per facet value, the opportunities that match f with that
+// facet's own selection left out (so the other values of a facet one has
+// already narrowed stay visible with their counts); the text and the other
+// facets apply. An opportunity counts once for each of its investment
+// forms. Each facet is one pipeline with a single $group accumulator,
+// which is what FerretDB computes correctly.
+func (s *Store) Facets(ctx context.Context, f Filter) (*FacetCounts, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	out := &FacetCounts{}
+	for _, fc := range []struct {
+		field string
+		dst   *map[string]int64
+	}{
+		{facetSector, &out.Sector},
+		{facetLocation, &out.Location},
+		{facetForm, &out.Form},
+		{facetBand, &out.CapitalBand},
+		{facetStatus, &out.Status},
+	} {
+		m, err := s.countBy(ctx, f.query(fc.field), fc.field)
+		if err != nil {
+			return nil, err
+		}
+		*fc.dst = m
+	}
+	return out, nil
+}
+
+// countBy runs $match, an $unwind for array fields, then a $group with one
+// $sum accumulator.
+func (s *Store) countBy(ctx context.Context, match bson.D, field string) (map[string]int64, error) {
+	pipe := mongo.Pipeline{{{Key: "$match", Value: match}}}
+	if field == facetForm {
+		pipe = append(pipe, bson.D{{Key: "$unwind", Value: "$" + field}})
+	}
+	pipe = append(pipe, bson.D{{Key: "$group", Value: bson.D{
+		{Key: "_id", Value: "$" + field},
+		{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
+	}}})
+	cur, err := s.opps.Aggregate(ctx, pipe)
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("facet %s: %w", field, err))
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+		N  int64  `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("facet %s: %w", field, err))
+	}
+	m := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		if r.ID != "" {
+			m[r.ID] += r.N
+		}
+	}
+	return m, nil
+}
+
+// Update applies changes to the opportunity at the given version, records
+// the changed fields in its history with actor and reason, and returns the
+// new state. A version other than the stored one is a conflict, and nothing
+// is written. Changes that change nothing write nothing.
+//
+// The opportunity is written first and its history entry second (FerretDB
+// has no transactions); the entry carries the version the write produced,
+// unique per code.
+func (s *Store) Update(ctx context.Context, code string, version int64, ch Changes, actor, reason string) (*Opportunity, error) {
+	actor, reason = strings.TrimSpace(actor), strings.TrimSpace(reason)
+	fs := apperr.Fields{}
+	if actor == "" {
+		fs.Add("actor", "error.field.required")
+	}
+	if utf8.RuneCountInString(reason) > MaxIncentive {
+		fs.Add("reason", "error.field.too_long")
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	old, err := s.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if old.Version != version {
+		return nil, apperr.Conflict("opportunity.error.conflict")
+	}
+	next := ch.Apply(*old)
+	if err := next.Validate(); err != nil {
+		return nil, err
+	}
+	normalizeTimes(&next)
+	changes := Diff(old, &next)
+	if len(changes) == 0 {
+		return old, nil
+	}
+	next.UpdatedAt = s.stamp()
+	next.Version = version + 1
+	set := bson.D{}
+	for _, kv := range mustFields(&next) {
+		switch kv.Key {
+		case "code", "createdAt", "projectCode":
+			continue
+		}
+		set = append(set, kv)
+	}
+	if next.Zone == "" {
+		// zone is omitted when empty; store the empty value so a cleared
+		// zone does not keep its old one.
+		set = append(set, bson.E{Key: "zone", Value: ""})
+	}
+	set = append(set, derived(&next)...)
+	set = append(set, bson.E{Key: "needsIndex", Value: true})
+	res, err := s.opps.UpdateOne(ctx,
+		bson.D{{Key: "code", Value: code}, {Key: "version", Value: version}},
+		bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("update opportunity %s: %w", code, err))
+	}
+	if res.MatchedCount == 0 {
+		return nil, apperr.Conflict("opportunity.error.conflict")
+	}
+	if err := s.addHistory(ctx, HistoryEntry{Code: code, Version: next.Version, Actor: actor, Reason: reason,
+		At: next.UpdatedAt, Changes: changes}); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// mustFields marshals o into its stored fields. Marshalling a plain struct
+// cannot fail; a failure would be a programming error.
+func mustFields(o *Opportunity) bson.D {
+	raw, err := bson.Marshal(o)
+	if err != nil {
+		panic(fmt.Sprintf("opportunity: marshal: %v", err))
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		panic(fmt.Sprintf("opportunity: unmarshal: %v", err))
+	}
+	return d
+}
+
+func (s *Store) addHistory(ctx context.Context, h HistoryEntry) error {
+	if h.Changes == nil {
+		h.Changes = []FieldChange{}
+	}
+	if _, err := s.history.InsertOne(ctx, h); err != nil {
+		return apperr.Internal(fmt.Errorf("record history of %s: %w", h.Code, err))
+	}
+	return nil
+}
+
+// History returns the recorded writes to an opportunity, oldest first. An
+// unknown code gives a not-found error.
+func (s *Store) History(ctx context.Context, code string) ([]HistoryEntry, error) {
+	if _, err := s.Get(ctx, code); err != nil {
+		return nil, err
+	}
+	cur, err := s.history.Find(ctx, bson.D{{Key: "code", Value: code}},
+		options.Find().SetSort(bson.D{{Key: "version", Value: 1}}))
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("find history of %s: %w", code, err))
+	}
+	out := []HistoryEntry{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read history of %s: %w", code, err))
+	}
+	return out, nil
+}
+
+// LinkProject records that the opportunity became the licensed project
+// projectCode (an empty projectCode removes the link), bumping the version
+// and adding a history entry by actor. It needs no version from the caller:
+// the link is set atomically on whatever version is stored.
+func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string) (*Opportunity, error) {
+	fs := apperr.Fields{}
+	projectCode = strings.TrimSpace(projectCode)
+	if projectCode != "" && !project.ValidCode(projectCode) {
+		fs.Add("project_code", "opportunity.error.project_code")
+	}
+	if strings.TrimSpace(actor) == "" {
+		fs.Add("actor", "error.field.required")
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	now := s.stamp()
+	var before doc
+	err := s.opps.FindOneAndUpdate(ctx, bson.D{{Key: "code", Value: code}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "projectCode", Value: projectCode}, {Key: "updatedAt", Value: now}, {Key: "needsIndex", Value: true}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
+		},
+		options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&before)
+	if pmongo.IsNoDocuments(err) {
+		return nil, apperr.NotFound("opportunity.error.not_found")
+	}
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("link opportunity %s: %w", code, err))
+	}
+	after := before.Opportunity
+	after.ProjectCode, after.UpdatedAt, after.Version = projectCode, now, before.Version+1
+	if err := s.addHistory(ctx, HistoryEntry{Code: code, Version: after.Version, Actor: strings.TrimSpace(actor),
+		Reason: "", At: now, Changes: Diff(&before.Opportunity, &after)}); err != nil {
+		return nil, err
+	}
+	return &after, nil
+}
+
+// PendingIndex returns up to limit opportunities whose search-index entry is
+// behind (indexedVersion < version), oldest change first. The indexer
+// indexes each and calls MarkIndexed with the version it indexed; after a
+// crash it simply asks again.
+func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Opportunity, error) {
+	if limit < 1 {
+		limit = DefaultPerPage
+	}
+	return s.find(ctx, bson.D{{Key: "needsIndex", Value: true}},
+		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: 1}, {Key: "code", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// MarkIndexed records that the search index holds version of the
+// opportunity. It only takes effect while version is still the stored one;
+// if the opportunity was written since, it stays pending. Either way it
+// returns nil unless the database fails.
+func (s *Store) MarkIndexed(ctx context.Context, code string, version int64) error {
+	_, err := s.opps.UpdateOne(ctx,
+		bson.D{{Key: "code", Value: code}, {Key: "version", Value: version}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}, {Key: "needsIndex", Value: false}}}})
+	if err != nil {
+		return apperr.Internal(fmt.Errorf("mark %s indexed: %w", code, err))
+	}
+	return nil
+}
+
+// MarkAllForIndex makes every opportunity pending again, for a full rebuild
+// of the search index, and returns how many there are.
+func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
+	res, err := s.opps.UpdateMany(ctx, bson.D{},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: int64(0)}, {Key: "needsIndex", Value: true}}}})
+	if err != nil {
+		return 0, apperr.Internal(fmt.Errorf("mark opportunities for indexing: %w", err))
+	}
+	return res.MatchedCount, nil
+}
