@@ -1,0 +1,481 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Names under which the folding analysis is registered with Bleve. They are
+// stored in an on-disk index's mapping, so they must not change.
+const (
+	bleveFoldFilter   = "investportal_fold"
+	bleveFoldAnalyzer = "investportal_folded"
+)
+
+func init() {
+	if err := registry.RegisterTokenFilter(bleveFoldFilter, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{}, nil
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// foldFilter replaces each token's term with its Fold, keeping the token's
+// byte offsets in the original text for highlighting.
+type foldFilter struct{}
+
+func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = []byte(Fold(string(t.Term)))
+	}
+	return in
+}
+
+// Bleve field names.
+const (
+	bfType    = "type"
+	bfCode    = "code"
+	bfCodeTxt = "code_t"
+	bfVersion = "version"
+)
+
+// bleveTextFields are the stored, folded text fields, by display name and
+// language.
+var bleveTextFields = []string{"title", "summary", "body"}
+
+// bleveBoost weighs a match by the field it is in.
+var bleveBoost = map[string]float64{"title": 4, "summary": 2, "body": 1}
+
+func bleveTextField(name, lang string) string { return name + "_" + lang }
+func bleveFacetField(key string) string       { return "f_" + key }
+func bleveSortField(key string) string        { return "s_" + key }
+
+// Bleve is the embedded engine: a Bleve index in a directory, or in memory.
+// It is safe for concurrent use.
+type Bleve struct {
+	index bleve.Index
+}
+
+var _ Engine = (*Bleve)(nil)
+
+// NewBleve opens the index in dir, creating it when dir does not exist or
+// is empty. An empty dir keeps the index in memory (for tests).
+func NewBleve(dir string) (*Bleve, error) {
+	m, err := bleveMapping()
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		// Scorch with no path keeps everything in memory; bleve.NewMemOnly
+		// would use the much slower upsidedown index.
+		idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("search: new in-memory bleve index: %w", err)
+		}
+		return &Bleve{index: idx}, nil
+	}
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return nil, fmt.Errorf("search: create bleve dir: %w", err)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("search: read bleve dir: %w", err)
+	case len(entries) == 0:
+		// bleve.New refuses a path that exists, even an empty directory.
+		if err := os.Remove(dir); err != nil {
+			return nil, fmt.Errorf("search: prepare bleve dir: %w", err)
+		}
+	default:
+		idx, err := bleve.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("search: open bleve index: %w", err)
+		}
+		return &Bleve{index: idx}, nil
+	}
+	idx, err := bleve.New(dir, m)
+	if err != nil {
+		return nil, fmt.Errorf("search: create bleve index: %w", err)
+	}
+	return &Bleve{index: idx}, nil
+}
+
+// bleveMapping describes the index: folded text fields, keyword facets,
+// numeric sort keys, and nothing else.
+func bleveMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(bleveFoldAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{bleveFoldFilter},
+	}); err != nil {
+		return nil, fmt.Errorf("search: bleve analyzer: %w", err)
+	}
+	m.DefaultAnalyzer = bleveFoldAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	doc.AddFieldMappingsAt(bfType, kw(true))
+	doc.AddFieldMappingsAt(bfCode, kw(true))
+
+	codeTxt := bleve.NewTextFieldMapping()
+	codeTxt.Analyzer = bleveFoldAnalyzer
+	codeTxt.Store = false
+	codeTxt.IncludeInAll = false
+	codeTxt.IncludeTermVectors = false
+	codeTxt.DocValues = false
+	doc.AddFieldMappingsAt(bfCodeTxt, codeTxt)
+
+	for _, name := range bleveTextFields {
+		for _, lang := range []string{"vi", "en"} {
+			f := bleve.NewTextFieldMapping()
+			f.Analyzer = bleveFoldAnalyzer
+			f.Store = true
+			f.IncludeTermVectors = true
+			f.IncludeInAll = false
+			f.DocValues = false
+			doc.AddFieldMappingsAt(bleveTextField(name, lang), f)
+		}
+	}
+	for _, k := range FacetFields {
+		doc.AddFieldMappingsAt(bleveFacetField(k), kw(false))
+	}
+	for _, k := range SortFields {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		doc.AddFieldMappingsAt(bleveSortField(k), f)
+	}
+	ver := bleve.NewNumericFieldMapping()
+	ver.IncludeInAll = false
+	ver.DocValues = false
+	doc.AddFieldMappingsAt(bfVersion, ver)
+
+	m.DefaultMapping = doc
+	return m, nil
+}
+
+// Name returns "bleve".
+func (b *Bleve) Name() string { return "bleve" }
+
+// Setup does nothing: NewBleve already created the index.
+func (b *Bleve) Setup(context.Context) error { return nil }
+
+// Upsert indexes docs in one batch.
+func (b *Bleve) Upsert(ctx context.Context, docs []Doc) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	batch := b.index.NewBatch()
+	for _, d := range docs {
+		if err := checkDoc(d); err != nil {
+			return err
+		}
+		fields := map[string]interface{}{
+			bfType:    d.Type,
+			bfCode:    d.Code,
+			bfCodeTxt: cleanText(d.Code),
+			bfVersion: float64(d.Version),
+		}
+		for name, t := range map[string]Text{"title": d.Title, "summary": d.Summary, "body": d.Body} {
+			fields[bleveTextField(name, "vi")] = cleanText(t.VI)
+			fields[bleveTextField(name, "en")] = cleanText(t.EN)
+		}
+		for k, v := range d.Facets {
+			fields[bleveFacetField(k)] = v
+		}
+		for k, v := range d.Sort {
+			fields[bleveSortField(k)] = float64(v)
+		}
+		if err := batch.Index(d.ID, fields); err != nil {
+			return fmt.Errorf("search: bleve index %q: %w", d.ID, err)
+		}
+	}
+	if err := b.index.Batch(batch); err != nil {
+		return fmt.Errorf("search: bleve batch: %w", err)
+	}
+	return nil
+}
+
+// Delete removes documents by ID.
+func (b *Bleve) Delete(ctx context.Context, ids []string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	batch := b.index.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	if err := b.index.Batch(batch); err != nil {
+		return fmt.Errorf("search: bleve delete: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of documents.
+func (b *Bleve) Count(context.Context) (int, error) {
+	n, err := b.index.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("search: bleve count: %w", err)
+	}
+	return int(n), nil
+}
+
+// Reset deletes every document, a thousand at a time.
+func (b *Bleve) Reset(ctx context.Context) error {
+	for {
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1000, 0, false)
+		req.Sort = bsearch.SortOrder{&bsearch.SortDocID{}}
+		res, err := b.index.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("search: bleve reset: %w", err)
+		}
+		if len(res.Hits) == 0 {
+			return nil
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		if err := b.Delete(ctx, ids); err != nil {
+			return err
+		}
+	}
+}
+
+// Close closes the index.
+func (b *Bleve) Close() error { return b.index.Close() }
+
+// Search runs q: the page of hits with highlights, then one facet query per
+// facet key that is also filtered.
+func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
+	n, err := normalize(q)
+	if err != nil {
+		return Result{}, err
+	}
+	text := bleveTextQuery(n.text)
+	withMain, own := n.facetPlan()
+
+	req := bleve.NewSearchRequestOptions(bleveFilteredQuery(text, n, ""), n.PerPage, (n.Page-1)*n.PerPage, false)
+	req.Fields = []string{bfType, bfCode}
+	for _, name := range bleveTextFields {
+		req.Fields = append(req.Fields, bleveTextField(name, "vi"), bleveTextField(name, "en"))
+	}
+	req.IncludeLocations = len(n.text.words) > 0
+	if n.sort != nil {
+		req.Sort = bsearch.SortOrder{
+			&bsearch.SortField{
+				Field:   bleveSortField(n.sort.field),
+				Desc:    n.sort.desc,
+				Type:    bsearch.SortFieldAsNumber,
+				Missing: bsearch.SortFieldMissingLast,
+			},
+			&bsearch.SortDocID{},
+		}
+	} else {
+		req.Sort = bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &bsearch.SortDocID{}}
+	}
+	for _, f := range withMain {
+		req.AddFacet(f, bleve.NewFacetRequest(bleveFacetField(f), 100))
+	}
+	res, err := b.index.SearchInContext(ctx, req)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: bleve search: %w", err)
+	}
+
+	out := Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, bleveHit(h, n))
+	}
+	if len(n.facets) > 0 {
+		out.Facets = map[string]map[string]int{}
+	}
+	for _, f := range withMain {
+		out.Facets[f] = bleveFacetCounts(res.Facets[f])
+	}
+	for _, f := range own {
+		fr := bleve.NewSearchRequestOptions(bleveFilteredQuery(text, n, f), 0, 0, false)
+		fr.AddFacet(f, bleve.NewFacetRequest(bleveFacetField(f), 100))
+		fres, err := b.index.SearchInContext(ctx, fr)
+		if err != nil {
+			return Result{}, fmt.Errorf("search: bleve facet %s: %w", f, err)
+		}
+		out.Facets[f] = bleveFacetCounts(fres.Facets[f])
+	}
+	return out, nil
+}
+
+// bleveTextQuery matches every word of p in any text field: exactly, within
+// the allowed typos, or as a prefix for the last word. An exact match
+// scores above a prefix, a prefix above a typo, and the words side by side
+// in a field score above the words apart, much as Meilisearch ranks.
+// No words match all.
+func bleveTextQuery(p parsedText) query.Query {
+	if len(p.words) == 0 {
+		return query.NewMatchAllQuery()
+	}
+	terms := make([]string, len(p.words))
+	for i, w := range p.words {
+		terms[i] = Fold(w)
+	}
+	var perWord []query.Query
+	for i, term := range terms {
+		prefix := p.lastPrefix && i == len(terms)-1
+		fuzz := typoBudget(term)
+		var alts []query.Query
+		add := func(field string, boost float64, typos bool) {
+			tq := query.NewTermQuery(term)
+			tq.SetField(field)
+			tq.SetBoost(boost * 4)
+			alts = append(alts, tq)
+			if prefix {
+				pq := query.NewPrefixQuery(term)
+				pq.SetField(field)
+				pq.SetBoost(boost)
+				alts = append(alts, pq)
+			}
+			if typos && fuzz > 0 {
+				fq := query.NewFuzzyQuery(term)
+				fq.SetField(field)
+				fq.SetFuzziness(fuzz)
+				fq.SetPrefix(1)
+				fq.SetBoost(boost / 2)
+				alts = append(alts, fq)
+			}
+		}
+		for _, name := range bleveTextFields {
+			add(bleveTextField(name, "vi"), bleveBoost[name], true)
+			add(bleveTextField(name, "en"), bleveBoost[name], true)
+		}
+		add(bfCodeTxt, bleveBoost["title"], false)
+		perWord = append(perWord, query.NewDisjunctionQuery(alts))
+	}
+	if len(perWord) == 1 {
+		return perWord[0]
+	}
+	var phrases []query.Query
+	for _, name := range bleveTextFields {
+		for _, lang := range []string{"vi", "en"} {
+			pq := query.NewPhraseQuery(terms, bleveTextField(name, lang))
+			pq.SetBoost(bleveBoost[name] * 4)
+			phrases = append(phrases, pq)
+		}
+	}
+	return query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(perWord)}, phrases, nil)
+}
+
+// typoBudget is how many typos a folded query word may contain: none below
+// 4 letters or for numbers, one from 4 letters, two from 8. Meilisearch is
+// set up with the same thresholds.
+func typoBudget(term string) int {
+	letters, digits := 0, 0
+	for _, r := range term {
+		letters++
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	switch {
+	case digits == letters:
+		return 0
+	case letters >= 8:
+		return 2
+	case letters >= 4:
+		return 1
+	}
+	return 0
+}
+
+// bleveFilteredQuery adds n's type and filters, except the filter on
+// skip, to text.
+func bleveFilteredQuery(text query.Query, n normalized, skip string) query.Query {
+	must := []query.Query{text}
+	if n.Type != "" {
+		tq := query.NewTermQuery(n.Type)
+		tq.SetField(bfType)
+		must = append(must, tq)
+	}
+	for k, vs := range n.filtersExcept(skip) {
+		var anyOf []query.Query
+		for _, v := range vs {
+			tq := query.NewTermQuery(v)
+			tq.SetField(bleveFacetField(k))
+			anyOf = append(anyOf, tq)
+		}
+		must = append(must, query.NewDisjunctionQuery(anyOf))
+	}
+	if len(must) == 1 {
+		return text
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+func bleveFacetCounts(fr *bsearch.FacetResult) map[string]int {
+	out := map[string]int{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out[t.Term] = t.Count
+	}
+	return out
+}
+
+// bleveHit turns a Bleve match into a Hit with highlights from the match's
+// term locations.
+func bleveHit(h *bsearch.DocumentMatch, n normalized) Hit {
+	hit := Hit{ID: h.ID, Score: h.Score}
+	hit.Type, _ = h.Fields[bfType].(string)
+	hit.Code, _ = h.Fields[bfCode].(string)
+	if len(h.Locations) == 0 {
+		return hit
+	}
+	for _, name := range bleveTextFields {
+		for _, lang := range n.langs() {
+			field := bleveTextField(name, lang)
+			text, _ := h.Fields[field].(string)
+			var ranges []span
+			for _, locs := range h.Locations[field] {
+				for _, l := range locs {
+					ranges = append(ranges, span{int(l.Start), int(l.End)})
+				}
+			}
+			if text == "" || len(ranges) == 0 {
+				continue
+			}
+			if s, ok := markedToHTML(markRanges(text, ranges, name == "body")); ok {
+				if hit.Highlights == nil {
+					hit.Highlights = map[string]string{}
+				}
+				hit.Highlights[name] = s
+				break
+			}
+		}
+	}
+	return hit
+}

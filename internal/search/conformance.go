@@ -1,0 +1,601 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+)
+
+// RunConformance checks that an engine behaves as the Engine contract says,
+// on a fixed bilingual fixture of opportunities and projects in Khánh Hòa.
+// newEngine must return a new, empty engine each call (closing it is the
+// caller's cleanup); RunConformance calls Setup itself. Every engine the
+// portal can use must pass it.
+func RunConformance(t *testing.T, newEngine func(t *testing.T) Engine) {
+	t.Helper()
+	fixture := ConformanceFixture()
+	byID := map[string]Doc{}
+	for _, d := range fixture {
+		byID[d.ID] = d
+	}
+
+	fresh := func(t *testing.T) Engine {
+		t.Helper()
+		e := newEngine(t)
+		if err := e.Setup(conformanceCtx(t)); err != nil {
+			t.Fatalf("%s: Setup: %v", e.Name(), err)
+		}
+		return e
+	}
+	upsert := func(t *testing.T, e Engine, docs ...Doc) {
+		t.Helper()
+		if err := e.Upsert(conformanceCtx(t), docs); err != nil {
+			t.Fatalf("%s: Upsert: %v", e.Name(), err)
+		}
+	}
+	count := func(t *testing.T, e Engine) int {
+		t.Helper()
+		n, err := e.Count(conformanceCtx(t))
+		if err != nil {
+			t.Fatalf("%s: Count: %v", e.Name(), err)
+		}
+		return n
+	}
+	find := func(t *testing.T, e Engine, q Query) Result {
+		t.Helper()
+		res, err := e.Search(conformanceCtx(t), q)
+		if err != nil {
+			t.Fatalf("%s: Search(%+v): %v", e.Name(), q, err)
+		}
+		return res
+	}
+	hitFor := func(t *testing.T, res Result, id string) Hit {
+		t.Helper()
+		for _, h := range res.Hits {
+			if h.ID == id {
+				return h
+			}
+		}
+		t.Fatalf("no hit %s among %v", id, hitIDs(res))
+		return Hit{}
+	}
+	expectIDs := func(t *testing.T, res Result, want []string) {
+		t.Helper()
+		got := hitIDs(res)
+		slices.Sort(got)
+		want = slices.Clone(want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) || res.Total != len(want) {
+			t.Fatalf("hits %v (total %d), want %v (total %d)", got, res.Total, want, len(want))
+		}
+	}
+	expectContains := func(t *testing.T, res Result, ids ...string) {
+		t.Helper()
+		got := hitIDs(res)
+		for _, id := range ids {
+			if !slices.Contains(got, id) {
+				t.Fatalf("hits %v lack %s", got, id)
+			}
+		}
+		if res.Total < len(got) {
+			t.Fatalf("total %d below the %d hits on the page", res.Total, len(got))
+		}
+	}
+	all := func(q Query) Query { q.PerPage = MaxPerPage; return q }
+
+	e := fresh(t)
+	upsert(t, e, fixture...)
+
+	t.Run("SetupIsIdempotent", func(t *testing.T) {
+		if err := e.Setup(conformanceCtx(t)); err != nil {
+			t.Fatalf("second Setup: %v", err)
+		}
+		if n := count(t, e); n != len(fixture) {
+			t.Fatalf("Count after second Setup = %d, want %d", n, len(fixture))
+		}
+	})
+	t.Run("CountMatchesFixture", func(t *testing.T) {
+		if n := count(t, e); n != len(fixture) {
+			t.Fatalf("Count = %d, want %d", n, len(fixture))
+		}
+	})
+	t.Run("EmptyTextMatchesAll", func(t *testing.T) {
+		res := find(t, e, all(Query{}))
+		expectIDs(t, res, slices.Collect(maps.Keys(byID)))
+		for _, h := range res.Hits {
+			d := byID[h.ID]
+			if h.Type != d.Type || h.Code != d.Code {
+				t.Fatalf("hit %s has type %q code %q, want %q %q", h.ID, h.Type, h.Code, d.Type, d.Code)
+			}
+			if len(h.Highlights) != 0 {
+				t.Fatalf("hit %s has highlights %v without query text", h.ID, h.Highlights)
+			}
+		}
+	})
+	t.Run("DiacriticsInsensitiveKhanhHoa", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "khanh hoa"})), "prj-khanh-hoa-wind", "opp-van-phong-wind")
+	})
+	t.Run("WordsTogetherInTitleRankFirst", func(t *testing.T) {
+		res := find(t, e, Query{Text: "khanh hoa"})
+		if len(res.Hits) == 0 || res.Hits[0].ID != "prj-khanh-hoa-wind" {
+			t.Fatalf("hits %v: want prj-khanh-hoa-wind, whose title holds both words side by side, first", hitIDs(res))
+		}
+	})
+	t.Run("DiacriticsInsensitiveCamLam", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "cam lam"})), "opp-cam-lam-urban", "prj-cam-lam-residential", "prj-cam-lam-coastal-road")
+	})
+	t.Run("DiacriticsInsensitiveDienGioEveryWordMustMatch", func(t *testing.T) {
+		res := find(t, e, all(Query{Text: "dien gio"}))
+		expectContains(t, res, "opp-van-phong-wind", "prj-khanh-hoa-wind")
+		if slices.Contains(hitIDs(res), "opp-ninh-hoa-rooftop-solar") {
+			t.Fatalf("hits %v include the solar opportunity, which has điện but not gió", hitIDs(res))
+		}
+	})
+	t.Run("DMatchesDStroke", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "dam mon"})), "opp-dam-mon-ecotourism")
+	})
+	t.Run("AccentedQuery", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "Vân Phong"})), "opp-van-phong-wind", "opp-nam-van-phong-port", "prj-van-phong-transshipment")
+	})
+	t.Run("DecomposedInputIsNormalized", func(t *testing.T) {
+		// "Đầm Môn" typed with combining marks (NFD).
+		expectContains(t, find(t, e, all(Query{Text: "\u0110a\u0302\u0300m Mo\u0302n"})), "opp-dam-mon-ecotourism")
+	})
+	t.Run("TypoTolerantTourism", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "tourisn"})), "opp-bai-dai-resort", "prj-bac-cam-ranh-resort")
+	})
+	t.Run("TypoTolerantVanPhong", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "vann phong"})), "opp-van-phong-wind", "opp-nam-van-phong-port", "prj-van-phong-transshipment")
+	})
+	t.Run("LastWordIsPrefix", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "aquacul"})), "opp-van-ninh-aquaculture")
+	})
+	t.Run("EnglishQueryFindsEnglishText", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "lobster farming"})), "opp-van-ninh-aquaculture", "prj-van-ninh-lobster")
+		expectContains(t, find(t, e, all(Query{Text: "the wind farm"})), "prj-khanh-hoa-wind", "opp-van-phong-wind")
+	})
+	t.Run("VietnameseQueryFindsVietnameseText", func(t *testing.T) {
+		expectContains(t, find(t, e, all(Query{Text: "khu đô thị"})), "opp-cam-lam-urban")
+		expectContains(t, find(t, e, all(Query{Text: "tôm hùm"})), "opp-van-ninh-aquaculture", "prj-van-ninh-lobster")
+	})
+	t.Run("NoMatch", func(t *testing.T) {
+		res := find(t, e, Query{Text: "qxzvwk"})
+		if res.Total != 0 || len(res.Hits) != 0 {
+			t.Fatalf("got %v (total %d), want nothing", hitIDs(res), res.Total)
+		}
+	})
+	t.Run("TypeFilter", func(t *testing.T) {
+		res := find(t, e, all(Query{Type: TypeProject}))
+		expectIDs(t, res, fixtureIDs(fixture, func(d Doc) bool { return d.Type == TypeProject }))
+	})
+	t.Run("FilterAnyValueWithinField", func(t *testing.T) {
+		res := find(t, e, all(Query{Filters: map[string][]string{"sector": {"energy", "tourism"}}}))
+		expectIDs(t, res, fixtureIDs(fixture, func(d Doc) bool {
+			return d.Facets["sector"] == "energy" || d.Facets["sector"] == "tourism"
+		}))
+	})
+	t.Run("FiltersEveryField", func(t *testing.T) {
+		res := find(t, e, all(Query{Filters: map[string][]string{"sector": {"energy"}, "location": {"van_ninh"}}}))
+		expectIDs(t, res, []string{"opp-van-phong-wind", "prj-khanh-hoa-wind"})
+	})
+	t.Run("FilterWithText", func(t *testing.T) {
+		res := find(t, e, all(Query{Text: "cam ranh", Filters: map[string][]string{"sector": {"tourism"}}}))
+		expectContains(t, res, "opp-bai-dai-resort", "prj-bac-cam-ranh-resort")
+		for _, h := range res.Hits {
+			if byID[h.ID].Facets["sector"] != "tourism" {
+				t.Fatalf("hit %s is not in tourism", h.ID)
+			}
+		}
+	})
+	t.Run("FacetCounts", func(t *testing.T) {
+		res := find(t, e, Query{Facets: []string{"sector", "location"}})
+		for _, key := range []string{"sector", "location"} {
+			want := facetCounts(fixture, key, func(Doc) bool { return true })
+			if !maps.Equal(res.Facets[key], want) {
+				t.Fatalf("facet %s = %v, want %v", key, res.Facets[key], want)
+			}
+		}
+	})
+	t.Run("FacetCountsFollowQueryAndOtherFilters", func(t *testing.T) {
+		res := find(t, e, Query{
+			Type:    TypeOpportunity,
+			Filters: map[string][]string{"location": {"van_ninh"}},
+			Facets:  []string{"sector", "location", "stage"},
+		})
+		isOpp := func(d Doc) bool { return d.Type == TypeOpportunity }
+		wantSector := facetCounts(fixture, "sector", func(d Doc) bool { return isOpp(d) && d.Facets["location"] == "van_ninh" })
+		wantLocation := facetCounts(fixture, "location", isOpp)
+		if !maps.Equal(res.Facets["sector"], wantSector) {
+			t.Fatalf("sector counts %v, want %v", res.Facets["sector"], wantSector)
+		}
+		if !maps.Equal(res.Facets["location"], wantLocation) {
+			t.Fatalf("location counts %v (its own filter must not apply), want %v", res.Facets["location"], wantLocation)
+		}
+		if st, ok := res.Facets["stage"]; !ok || len(st) != 0 {
+			t.Fatalf("stage counts %v (present: %v), want an empty map: opportunities have no stage", st, ok)
+		}
+		if res.Total != len(fixtureIDs(fixture, func(d Doc) bool { return isOpp(d) && d.Facets["location"] == "van_ninh" })) {
+			t.Fatalf("total %d does not follow the filters", res.Total)
+		}
+	})
+	t.Run("SortNumericDescending", func(t *testing.T) {
+		res := find(t, e, all(Query{Sort: "capital:desc"}))
+		want := sortedIDs(fixture, "capital", true)
+		if got := hitIDs(res); !slices.Equal(got, want) {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+	})
+	t.Run("SortAscendingMissingLast", func(t *testing.T) {
+		res := find(t, e, all(Query{Sort: "published:asc"}))
+		want := sortedIDs(fixture, "published", false)
+		got := hitIDs(res)
+		if !slices.Equal(got, want) {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+		if got[len(got)-1] != "prj-ninh-hoa-hospital" {
+			t.Fatalf("the document without a published date is not last: %v", got)
+		}
+	})
+	t.Run("SortWithText", func(t *testing.T) {
+		res := find(t, e, all(Query{Text: "van phong", Sort: "capital:asc"}))
+		expectContains(t, res, "opp-van-phong-wind", "prj-van-phong-transshipment")
+		for i := 1; i < len(res.Hits); i++ {
+			if byID[res.Hits[i-1].ID].Sort["capital"] > byID[res.Hits[i].ID].Sort["capital"] {
+				t.Fatalf("hits %v are not in ascending capital", hitIDs(res))
+			}
+		}
+	})
+	t.Run("Pagination", func(t *testing.T) {
+		seen := map[string]bool{}
+		for page, size := range []int{6, 6, 6, 2, 0} {
+			res := find(t, e, Query{Sort: "capital:desc", Page: page + 1, PerPage: 6})
+			if res.Total != len(fixture) || len(res.Hits) != size {
+				t.Fatalf("page %d: %d hits, total %d; want %d hits, total %d", page+1, len(res.Hits), res.Total, size, len(fixture))
+			}
+			for _, h := range res.Hits {
+				if seen[h.ID] {
+					t.Fatalf("page %d repeats %s", page+1, h.ID)
+				}
+				seen[h.ID] = true
+			}
+		}
+		if len(seen) != len(fixture) {
+			t.Fatalf("pages covered %d documents, want %d", len(seen), len(fixture))
+		}
+	})
+	t.Run("HighlightMarksMatch", func(t *testing.T) {
+		h := hitFor(t, find(t, e, all(Query{Text: "seaport", Lang: "en"})), "opp-nam-van-phong-port")
+		if got, want := h.Highlights["title"], "South Van Phong general <mark>seaport</mark>"; got != want {
+			t.Fatalf("title highlight %q, want %q", got, want)
+		}
+	})
+	t.Run("HighlightWithoutDiacritics", func(t *testing.T) {
+		h := hitFor(t, find(t, e, all(Query{Text: "dien gio", Lang: "vi"})), "opp-van-phong-wind")
+		if got, want := h.Highlights["title"], "Nhà máy <mark>điện</mark> <mark>gió</mark> Vân Phong"; got != want {
+			t.Fatalf("title highlight %q, want %q", got, want)
+		}
+	})
+	t.Run("HighlightEscapesHTML", func(t *testing.T) {
+		h := hitFor(t, find(t, e, all(Query{Text: "innovation", Lang: "en"})), "opp-dien-khanh-university")
+		if got, want := h.Highlights["summary"], "Campus with R&amp;D centre &amp; &lt;<mark>innovation</mark>&gt; labs"; got != want {
+			t.Fatalf("summary highlight %q, want %q", got, want)
+		}
+		if title, ok := h.Highlights["title"]; ok {
+			t.Fatalf("title highlighted as %q though it does not match", title)
+		}
+	})
+	t.Run("HighlightPrefersLanguage", func(t *testing.T) {
+		for lang, want := range map[string]string{
+			"en": "North Cam <mark>Ranh</mark> peninsula resort complex",
+			"vi": "Tổ hợp nghỉ dưỡng Bắc bán đảo Cam <mark>Ranh</mark>",
+		} {
+			h := hitFor(t, find(t, e, all(Query{Text: "ranh", Lang: lang})), "prj-bac-cam-ranh-resort")
+			if got := h.Highlights["title"]; got != want {
+				t.Fatalf("lang %s: title highlight %q, want %q", lang, got, want)
+			}
+		}
+	})
+	t.Run("HighlightCropsLongBody", func(t *testing.T) {
+		h := hitFor(t, find(t, e, all(Query{Text: "PPP", Lang: "vi"})), "opp-van-phong-wind")
+		body := h.Highlights["body"]
+		if !strings.HasPrefix(body, cropMarker) || !strings.Contains(body, "<mark>PPP</mark>") {
+			t.Fatalf("body highlight %q: want it cropped (leading %s) around <mark>PPP</mark>", body, cropMarker)
+		}
+		if n := len(strings.Fields(body)); n > cropWords+5 {
+			t.Fatalf("body highlight has %d words, want at most about %d", n, cropWords)
+		}
+	})
+	t.Run("InvalidQueryIsInvalid", func(t *testing.T) {
+		for _, q := range []Query{
+			{Sort: "nope:desc"},
+			{Sort: "capital:sideways"},
+			{Filters: map[string][]string{"nope": {"x"}}},
+			{Facets: []string{"nope"}},
+			{Type: "building"},
+		} {
+			if _, err := e.Search(conformanceCtx(t), q); !errors.Is(err, apperr.ErrInvalid) {
+				t.Fatalf("Search(%+v) error %v, want an invalid error", q, err)
+			}
+		}
+	})
+	t.Run("RejectsUnknownKeys", func(t *testing.T) {
+		bad := []Doc{
+			{ID: "bad-1", Type: TypeProject, Facets: map[string]string{"colour": "red"}},
+			{ID: "bad-2", Type: TypeProject, Sort: map[string]int64{"height": 1}},
+			{ID: "bad-3", Type: "building"},
+			{Type: TypeProject},
+		}
+		for _, d := range bad {
+			if err := e.Upsert(conformanceCtx(t), []Doc{d}); err == nil {
+				t.Fatalf("Upsert(%+v) succeeded, want an error", d)
+			}
+		}
+		if n := count(t, e); n != len(fixture) {
+			t.Fatalf("Count = %d after rejected upserts, want %d", n, len(fixture))
+		}
+	})
+
+	t.Run("UpsertReplaces", func(t *testing.T) {
+		e := fresh(t)
+		doc := Doc{ID: "opp-1", Type: TypeOpportunity, Code: "CH-1", Title: Text{VI: "Cảng cá Hòn Rớ", EN: "Hon Ro fishing port"}, Version: 1}
+		upsert(t, e, doc)
+		expectIDs(t, find(t, e, Query{Text: "hon ro"}), []string{"opp-1"})
+		doc.Title = Text{VI: "Chợ đầu mối Diên Khánh", EN: "Dien Khanh wholesale market"}
+		doc.Version = 2
+		upsert(t, e, doc)
+		expectIDs(t, find(t, e, Query{Text: "hon ro"}), nil)
+		expectIDs(t, find(t, e, Query{Text: "cho dau moi"}), []string{"opp-1"})
+		if n := count(t, e); n != 1 {
+			t.Fatalf("Count = %d after replacing, want 1", n)
+		}
+	})
+	t.Run("Delete", func(t *testing.T) {
+		e := fresh(t)
+		upsert(t, e, fixture[:3]...)
+		if err := e.Delete(conformanceCtx(t), []string{fixture[0].ID, fixture[1].ID, "never-indexed"}); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		if n := count(t, e); n != 1 {
+			t.Fatalf("Count = %d after deleting 2 of 3, want 1", n)
+		}
+		expectIDs(t, find(t, e, Query{}), []string{fixture[2].ID})
+	})
+	t.Run("ResetKeepsSettings", func(t *testing.T) {
+		e := fresh(t)
+		upsert(t, e, fixture...)
+		if err := e.Reset(conformanceCtx(t)); err != nil {
+			t.Fatalf("Reset: %v", err)
+		}
+		if n := count(t, e); n != 0 {
+			t.Fatalf("Count = %d after Reset, want 0", n)
+		}
+		expectIDs(t, find(t, e, Query{}), nil)
+		upsert(t, e, fixture[:4]...)
+		res := find(t, e, Query{Filters: map[string][]string{"sector": {"real_estate"}}, Facets: []string{"sector"}, Sort: "capital:desc"})
+		expectIDs(t, res, fixtureIDs(fixture[:4], func(d Doc) bool { return d.Facets["sector"] == "real_estate" }))
+	})
+	t.Run("IDsWithAnyCharacters", func(t *testing.T) {
+		e := fresh(t)
+		odd := []string{"opp/2025:ü 1", "x-abc", "67a1f0c2e4b0a1b2c3d4e5f6"}
+		var docs []Doc
+		for i, id := range odd {
+			docs = append(docs, Doc{ID: id, Type: TypeOpportunity, Code: "CH-9" + string(rune('0'+i)), Title: Text{VI: "Bến du thuyền Nha Trang", EN: "Nha Trang marina"}})
+		}
+		upsert(t, e, docs...)
+		expectIDs(t, find(t, e, Query{Text: "marina"}), odd)
+		if err := e.Delete(conformanceCtx(t), odd[:1]); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		expectIDs(t, find(t, e, Query{Text: "marina"}), odd[1:])
+	})
+}
+
+// conformanceCtx bounds one engine call in the suite.
+func conformanceCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func hitIDs(res Result) []string {
+	out := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func fixtureIDs(docs []Doc, keep func(Doc) bool) []string {
+	var out []string
+	for _, d := range docs {
+		if keep(d) {
+			out = append(out, d.ID)
+		}
+	}
+	return out
+}
+
+func facetCounts(docs []Doc, key string, keep func(Doc) bool) map[string]int {
+	out := map[string]int{}
+	for _, d := range docs {
+		if v, ok := d.Facets[key]; ok && keep(d) {
+			out[v]++
+		}
+	}
+	return out
+}
+
+// sortedIDs orders docs by a sort key, those without it last.
+func sortedIDs(docs []Doc, key string, desc bool) []string {
+	docs = slices.Clone(docs)
+	slices.SortStableFunc(docs, func(a, b Doc) int {
+		av, aok := a.Sort[key]
+		bv, bok := b.Sort[key]
+		switch {
+		case aok != bok:
+			if aok {
+				return -1
+			}
+			return 1
+		case av == bv:
+			return 0
+		case (av < bv) != desc:
+			return -1
+		}
+		return 1
+	})
+	return fixtureIDs(docs, func(Doc) bool { return true })
+}
+
+// ConformanceFixture returns the documents RunConformance indexes: ten
+// opportunities and ten projects in Khánh Hòa, in Vietnamese and English,
+// with distinct capitals and publication dates (one project has none and no
+// English text).
+func ConformanceFixture() []Doc {
+	opp := func(id, code string, title, summary, body Text, sector, location, form, band, status, zone string, capital, published int64) Doc {
+		d := Doc{
+			ID: id, Type: TypeOpportunity, Code: code, Title: title, Summary: summary, Body: body,
+			Facets: map[string]string{"sector": sector, "location": location, "form": form, "capital_band": band, "status": status},
+			Sort:   map[string]int64{"capital": capital, "published": published},
+		}
+		if zone != "" {
+			d.Facets["zone"] = zone
+		}
+		return d
+	}
+	prj := func(id, code string, title, summary, body Text, sector, location, kind, stage, status, zone string, capital, published int64) Doc {
+		d := Doc{
+			ID: id, Type: TypeProject, Code: code, Title: title, Summary: summary, Body: body,
+			Facets: map[string]string{"sector": sector, "location": location, "kind": kind, "stage": stage, "status": status},
+			Sort:   map[string]int64{"capital": capital},
+		}
+		if published != 0 {
+			d.Sort["published"] = published
+		}
+		if zone != "" {
+			d.Facets["zone"] = zone
+		}
+		return d
+	}
+	return []Doc{
+		opp("opp-van-phong-wind", "CH-2025-001",
+			Text{"Nhà máy điện gió Vân Phong", "Van Phong wind power plant"},
+			Text{"Dự án điện gió ngoài khơi tại Khu kinh tế Vân Phong, tỉnh Khánh Hòa.", "Offshore wind power project in the Van Phong Economic Zone, Khanh Hoa province."},
+			Text{"Tỉnh Khánh Hòa kêu gọi nhà đầu tư xây dựng nhà máy điện gió công suất 500 MW tại vịnh Vân Phong, huyện Vạn Ninh. " +
+				"Khu vực có tốc độ gió trung bình cao quanh năm, gần lưới điện quốc gia và cảng nước sâu. " +
+				"Nhà đầu tư được hưởng ưu đãi về thuế thu nhập doanh nghiệp, miễn tiền thuê đất trong thời gian xây dựng và hỗ trợ thủ tục từ Ban Quản lý Khu kinh tế. " +
+				"Hình thức đầu tư đối tác công tư (PPP).",
+				"Khanh Hoa province invites investors to build a 500 MW wind farm in Van Phong Bay, Van Ninh district. " +
+					"The area has high average wind speeds all year and is close to the national grid and a deep-water port. " +
+					"Investors receive corporate income tax incentives, land rent exemption during construction and support from the Economic Zone Authority. " +
+					"Public–private partnership."},
+			"energy", "van_ninh", "ppp", "xl", "open", "van_phong_ez", 12000, 1709251200),
+		opp("opp-bai-dai-resort", "CH-2025-002",
+			Text{"Khu nghỉ dưỡng cao cấp Bãi Dài", "Bai Dai luxury resort"},
+			Text{"Khu nghỉ dưỡng ven biển 5 sao tại Bãi Dài, thành phố Cam Ranh.", "Five-star beachfront resort at Bai Dai, Cam Ranh city."},
+			Text{"Khu đất 120 ha ven biển Bãi Dài, cách sân bay quốc tế Cam Ranh 10 km, phù hợp phát triển du lịch nghỉ dưỡng cao cấp, biệt thự và sân golf.",
+				"A 120 ha beachfront site at Bai Dai, 10 km from Cam Ranh International Airport, suited to high-end tourism: resort, villas and a golf course."},
+			"tourism", "cam_ranh", "direct", "l", "open", "cam_ranh_bay", 8500, 1712000000),
+		opp("opp-cam-lam-urban", "CH-2025-003",
+			Text{"Khu đô thị mới Cam Lâm", "Cam Lam new urban area"},
+			Text{"Khu đô thị sân bay hiện đại tại huyện Cam Lâm.", "Modern airport city in Cam Lam district."},
+			Text{"Đô thị sân bay Cam Lâm được quy hoạch trên 2.000 ha với nhà ở, thương mại, giáo dục và y tế, kết nối đường cao tốc Bắc – Nam.",
+				"The Cam Lam airport city is planned on 2,000 ha with housing, retail, schools and healthcare, connected to the North–South expressway."},
+			"real_estate", "cam_lam", "bid", "xl", "open", "cam_lam_urban", 25000, 1714500000),
+		opp("opp-nam-van-phong-port", "CH-2025-004",
+			Text{"Cảng tổng hợp Nam Vân Phong", "South Van Phong general seaport"},
+			Text{"Cảng tổng hợp và dịch vụ hậu cần phía nam vịnh Vân Phong.", "General cargo seaport and logistics services in the south of Van Phong Bay."},
+			Text{"Cảng có thể tiếp nhận tàu 100.000 tấn, gắn với khu công nghiệp Ninh Thủy, thị xã Ninh Hòa.",
+				"The port can receive 100,000-tonne vessels and serves the Ninh Thuy industrial park in Ninh Hoa town."},
+			"logistics", "ninh_hoa", "ppp", "xl", "open", "van_phong_ez", 15000, 1717200000),
+		opp("opp-van-ninh-aquaculture", "CH-2025-005",
+			Text{"Vùng nuôi trồng thủy sản công nghệ cao Vạn Ninh", "Van Ninh high-tech aquaculture zone"},
+			Text{"Nuôi tôm hùm và cá biển bằng lồng HDPE ngoài khơi huyện Vạn Ninh.", "Lobster and marine fish farming in HDPE cages off Van Ninh district."},
+			Text{"Vùng nuôi 300 ha với trại giống, nhà máy thức ăn và kho lạnh; ưu tiên công nghệ tuần hoàn nước và truy xuất nguồn gốc.",
+				"A 300 ha farming zone with a hatchery, feed mill and cold storage; recirculating water technology and traceability preferred."},
+			"aquaculture", "van_ninh", "direct", "m", "open", "", 1200, 1719800000),
+		opp("opp-ninh-hoa-rooftop-solar", "CH-2025-006",
+			Text{"Điện mặt trời áp mái khu công nghiệp Ninh Hòa", "Rooftop solar at Ninh Hoa industrial park"},
+			Text{"Lắp đặt điện mặt trời trên mái nhà xưởng, bán điện trực tiếp cho doanh nghiệp.", "Solar panels on factory roofs selling power directly to tenants."},
+			Text{"Tổng diện tích mái khoảng 40 ha, công suất dự kiến 30 MWp.", "About 40 ha of roof area, expected capacity 30 MWp."},
+			"energy", "ninh_hoa", "direct", "s", "open", "industrial_park", 300, 1722400000),
+		opp("opp-nha-trang-hospital", "CH-2025-007",
+			Text{"Bệnh viện quốc tế Nha Trang", "Nha Trang international hospital"},
+			Text{"Bệnh viện đa khoa 500 giường đạt chuẩn quốc tế phục vụ người dân và khách du lịch.", "A 500-bed general hospital to international standards for residents and visitors."},
+			Text{"Khu đất 5 ha tại phường Phước Long, thành phố Nha Trang.", "A 5 ha site in Phuoc Long ward, Nha Trang city."},
+			"healthcare", "nha_trang", "direct", "l", "open", "", 3000, 1725000000),
+		opp("opp-cam-ranh-logistics", "CH-2025-008",
+			Text{"Trung tâm logistics Cam Ranh", "Cam Ranh logistics centre"},
+			Text{"Trung tâm phân phối hàng hóa gắn với cảng Cam Ranh và sân bay.", "Distribution centre linked to Cam Ranh port and the airport."},
+			Text{"Kho bãi, kho lạnh và dịch vụ hải quan trên diện tích 50 ha.", "Warehousing, cold storage and customs services on 50 ha."},
+			"logistics", "cam_ranh", "ppp", "m", "closed", "cam_ranh_bay", 2000, 1727700000),
+		opp("opp-dam-mon-ecotourism", "CH-2025-009",
+			Text{"Khu du lịch sinh thái Đầm Môn", "Dam Mon eco-tourism area"},
+			Text{"Du lịch sinh thái biển, lặn ngắm san hô và làng chài tại Đầm Môn.", "Marine eco-tourism, coral diving and a fishing village at Dam Mon."},
+			Text{"Đầm Môn nằm trên bán đảo Hòn Gốm, huyện Vạn Ninh, với bãi cát trắng và rạn san hô.",
+				"Dam Mon lies on the Hon Gom peninsula, Van Ninh district, with white sand beaches and coral reefs."},
+			"tourism", "van_ninh", "direct", "m", "open", "van_phong_ez", 1800, 1730400000),
+		opp("opp-dien-khanh-university", "CH-2025-010",
+			Text{"Trường đại học quốc tế Diên Khánh", "Dien Khanh international university"},
+			Text{"Khuôn viên đại học với trung tâm R&D và phòng thí nghiệm <đổi mới>.", "Campus with R&D centre & <innovation> labs"},
+			Text{"Khu đất 60 ha tại huyện Diên Khánh, cách trung tâm Nha Trang 15 km.", "A 60 ha site in Dien Khanh district, 15 km from central Nha Trang."},
+			"education", "dien_khanh", "ppp", "l", "open", "", 4000, 1733000000),
+
+		prj("prj-khanh-hoa-wind", "DA-2023-011",
+			Text{"Nhà máy điện gió Khánh Hòa", "Khanh Hoa wind farm"},
+			Text{"Nhà máy điện gió trên bờ 90 MW tại huyện Vạn Ninh.", "A 90 MW onshore wind farm in Van Ninh district."},
+			Text{"Dự án do nhà đầu tư nước ngoài thực hiện, đang lắp đặt tua-bin.", "Built by a foreign investor; turbines are being installed."},
+			"energy", "van_ninh", "fdi", "construction", "active", "", 9000, 1680000000),
+		prj("prj-bac-cam-ranh-resort", "DA-2023-012",
+			Text{"Tổ hợp nghỉ dưỡng Bắc bán đảo Cam Ranh", "North Cam Ranh peninsula resort complex"},
+			Text{"Tổ hợp khách sạn, biệt thự và sân golf đã đi vào hoạt động.", "Hotels, villas and a golf course, now operating."},
+			Text{"Tổ hợp góp phần đưa Cam Ranh thành điểm đến du lịch quốc tế.", "The complex helps make Cam Ranh an international tourism destination."},
+			"tourism", "cam_ranh", "fdi", "operating", "active", "cam_ranh_bay", 20000, 1682600000),
+		prj("prj-cam-ranh-seafood", "DA-2023-013",
+			Text{"Nhà máy chế biến thủy sản Cam Ranh", "Cam Ranh seafood processing plant"},
+			Text{"Chế biến tôm, cá xuất khẩu.", "Processing shrimp and fish for export."},
+			Text{"Nhà máy công suất 20.000 tấn mỗi năm.", "Capacity of 20,000 tonnes a year."},
+			"aquaculture", "cam_ranh", "domestic", "operating", "active", "", 500, 1685200000),
+		prj("prj-cam-lam-residential", "DA-2023-014",
+			Text{"Khu dân cư Cam Lâm", "Cam Lam residential area"},
+			Text{"Khu dân cư 45 ha gần sân bay Cam Ranh.", "A 45 ha residential area near Cam Ranh airport."},
+			Text{"Đang bồi thường, giải phóng mặt bằng.", "Compensation and site clearance under way."},
+			"real_estate", "cam_lam", "domestic", "site_clearance", "active", "cam_lam_urban", 3500, 1687800000),
+		prj("prj-van-phong-transshipment", "DA-2023-015",
+			Text{"Cảng trung chuyển quốc tế Vân Phong", "Van Phong international transshipment port"},
+			Text{"Bến container nước sâu cho tàu mẹ.", "Deep-water container terminal for mother vessels."},
+			Text{"Dự án đã được chấp thuận chủ trương đầu tư.", "The investment policy has been approved."},
+			"logistics", "van_ninh", "fdi", "approved", "active", "van_phong_ez", 30000, 1690400000),
+		prj("prj-van-ninh-lobster", "DA-2023-016",
+			Text{"Trang trại nuôi tôm hùm Vạn Ninh", "Van Ninh lobster farm"},
+			Text{"Nuôi tôm hùm bông bằng lồng nổi.", "Spiny lobster farming in floating cages."},
+			Text{"Trang trại đã được cấp phép, chuẩn bị thả giống.", "Licensed; stocking is being prepared."},
+			"aquaculture", "van_ninh", "domestic", "licensed", "active", "", 150, 1693000000),
+		prj("prj-nha-trang-hotel", "DA-2023-017",
+			Text{"Khách sạn 5 sao Nha Trang", "Nha Trang five-star hotel"},
+			Text{"Khách sạn 40 tầng trên đường Trần Phú.", "A 40-storey hotel on Tran Phu street."},
+			Text{"Đang thi công phần thân, dự kiến hoàn thành năm 2027.", "Superstructure under construction, completion expected in 2027."},
+			"tourism", "nha_trang", "domestic", "construction", "active", "", 2500, 1695600000),
+		prj("prj-khanh-son-solar", "DA-2023-018",
+			Text{"Nhà máy điện mặt trời Khánh Sơn", "Khanh Son solar power plant"},
+			Text{"Điện mặt trời 50 MWp ở huyện miền núi Khánh Sơn.", "A 50 MWp solar plant in the mountain district of Khanh Son."},
+			Text{"Dự án đang đề xuất, chờ bổ sung quy hoạch điện.", "Proposed, awaiting inclusion in the power development plan."},
+			"energy", "khanh_son", "domestic", "proposed", "active", "", 1500, 1698200000),
+		prj("prj-cam-lam-coastal-road", "DA-2023-019",
+			Text{"Đường ven biển Cam Lâm", "Cam Lam coastal road"},
+			Text{"Tuyến đường ven biển dài 20 km nối sân bay Cam Ranh với Nha Trang.", "A 20 km coastal road linking Cam Ranh airport and Nha Trang."},
+			Text{"Đường đang được thi công theo hình thức đối tác công tư.", "The road is being built as a public–private partnership."},
+			"infrastructure", "cam_lam", "domestic", "construction", "active", "", 5000, 1700800000),
+		prj("prj-ninh-hoa-hospital", "DA-2023-020",
+			Text{VI: "Bệnh viện đa khoa Ninh Hòa"},
+			Text{VI: "Bệnh viện 300 giường tại thị xã Ninh Hòa."},
+			Text{VI: "Dự án tạm dừng do vướng mắc về đất đai."},
+			"healthcare", "ninh_hoa", "domestic", "suspended", "suspended", "", 800, 0),
+	}
+}
