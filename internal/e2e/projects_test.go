@@ -26,10 +26,9 @@ func TestInvestorBrowsesFDIProjects(t *testing.T) {
 	if loc := b.location(); !strings.HasSuffix(loc, "/en/projects?kind=fdi") {
 		t.Errorf("FDI link went to %s", loc)
 	}
-	// Choosing a sector submits the form by itself (app.js).
 	b.do("filter by sector",
 		chromedp.SetValue(chromedp.CSS(`select[name=sector]`), "tourism"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector("select[name=sector]").dispatchEvent(new Event("change", {bubbles: true}))`),
+		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
 		chromedp.WaitReady(chromedp.CSS(`select[name=sector] option[value=tourism][selected]`)),
 	)
 	loc := b.location()

@@ -1,0 +1,75 @@
+// Package ratelimit counts requests per key in fixed windows stored in
+// MongoDB, so that every portal process behind a load balancer shares the
+// same counts (login attempts, public forms).
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Collection holds the counters.
+const Collection = "rate_limits"
+
+// Rule allows Limit events per Window for one key.
+type Rule struct {
+	Name   string
+	Limit  int
+	Window time.Duration
+}
+
+// Limiter checks rules against counters in MongoDB.
+type Limiter struct {
+	c *mongo.Collection
+}
+
+// New returns a limiter on db.
+func New(db *mongo.Database) *Limiter { return &Limiter{c: db.Collection(Collection)} }
+
+// EnsureIndexes creates the index the clean-up uses.
+func (l *Limiter) EnsureIndexes(ctx context.Context) error {
+	return imongo.EnsureIndexes(ctx, l.c, mongo.IndexModel{
+		Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expires"),
+	})
+}
+
+// Allow counts one event for key under rule and reports whether it is
+// within the limit, and if not, how long until the window ends.
+func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) (bool, time.Duration, error) {
+	start := now.Truncate(r.Window)
+	id := fmt.Sprintf("%s|%s|%d", r.Name, key, start.Unix())
+	unlock := imongo.LockDocument(l.c, id)
+	defer unlock()
+	var doc struct {
+		N int `bson:"n"`
+	}
+	err := l.c.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{
+			{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "expiresAt", Value: start.Add(r.Window)}}},
+		},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+	if err != nil {
+		return false, 0, fmt.Errorf("rate limit: %w", err)
+	}
+	if doc.N > r.Limit {
+		return false, start.Add(r.Window).Sub(now), nil
+	}
+	return true, 0, nil
+}
+
+// Cleanup removes counters of windows that have ended (there is no TTL
+// index on the embedded database).
+func (l *Limiter) Cleanup(ctx context.Context, now time.Time) (int64, error) {
+	res, err := l.c.DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}})
+	if err != nil {
+		return 0, fmt.Errorf("rate limit cleanup: %w", err)
+	}
+	return res.DeletedCount, nil
+}
