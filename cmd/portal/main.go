@@ -72,7 +72,23 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	printCredentials(os.Stdout, a)
 	return a.Run(ctx)
+}
+
+// printCredentials shows, once, the passwords generated at this start.
+func printCredentials(w io.Writer, a *app.App) {
+	if len(a.Credentials) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Accounts created (passwords shown only now; change them after signing in):")
+	for _, c := range a.Credentials {
+		pw := c.Password
+		if pw == "" {
+			pw = "(as configured)"
+		}
+		fmt.Fprintf(w, "  %-10s %-28s %s\n", c.Role, c.Email, pw)
+	}
 }
 
 func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {

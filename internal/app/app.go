@@ -12,10 +12,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mongo"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 )
@@ -27,7 +29,12 @@ type App struct {
 	DB       *mongo.DB
 	I18n     *i18n.Bundle
 	Projects *project.Store
+	Accounts *account.Store
+	Limiter  *ratelimit.Limiter
 	Web      *web.Server
+	// Credentials created at this start (generated passwords), for the
+	// caller to print once.
+	Credentials []account.Credential
 
 	ln net.Listener
 }
@@ -56,19 +63,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if db.Embedded {
 		log.Info("embedded database started", "uri", db.URI, "data_dir", cfg.DataDir)
 	}
-	a.Projects = project.NewStore(db.Database)
-	if err := a.Projects.EnsureIndexes(ctx); err != nil {
+	if err := a.openStores(ctx); err != nil {
 		a.closeDB()
 		return nil, err
 	}
-	if cfg.Demo {
-		if err := a.seedIfEmpty(ctx); err != nil {
-			a.closeDB()
-			return nil, err
-		}
-	}
 	a.Web, err = web.New(web.Deps{
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
+		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 	})
 	if err != nil {
@@ -76,6 +77,34 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	return a, nil
+}
+
+// openStores creates each domain's store and indexes, the first accounts
+// and, in demo mode, the demo data.
+func (a *App) openStores(ctx context.Context) error {
+	db := a.DB.Database
+	a.Projects = project.NewStore(db)
+	a.Accounts = account.NewStore(db, account.Options{})
+	a.Limiter = ratelimit.New(db)
+	for _, ensure := range []func(context.Context) error{a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes} {
+		if err := ensure(ctx); err != nil {
+			return err
+		}
+	}
+	creds, err := a.Accounts.Bootstrap(ctx, account.BootstrapOptions{
+		AdminEmail: a.Config.AdminEmail, AdminPassword: a.Config.AdminPassword,
+		Demo: a.Config.Demo, DemoPassword: a.Config.DemoPassword,
+	}, time.Now())
+	if err != nil {
+		return fmt.Errorf("create first accounts: %w", err)
+	}
+	a.Credentials = creds
+	if a.Config.Demo {
+		if err := a.seedIfEmpty(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Listen binds the web server's address; Port 0 picks a free port.

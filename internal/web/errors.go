@@ -85,6 +85,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if isAPI(c) {
 		return s.problem(c, status, e)
 	}
+	if e.Code == apperr.CodeUnauthorized {
+		return loginRedirect(c)
+	}
 	return s.errorPage(c, status, e)
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	viewfs "github.com/khanhhoa/investportal/views"
 )
@@ -80,8 +81,27 @@ type Page struct {
 	TitleID string
 	// Nav marks the active menu entry.
 	Nav string
+	// User is the signed-in user, nil for a visitor.
+	User *account.User
+	// CSRF is the anti-forgery token every form must send back.
+	CSRF string
+	// Flash is a one-time message id left by the previous request.
+	Flash string
 	// Data is the page's own content.
 	Data any
+}
+
+// Can reports whether the signed-in user has one of the roles.
+func (p *Page) Can(roles ...string) bool {
+	if p.User == nil {
+		return false
+	}
+	for _, r := range roles {
+		if string(p.User.Role) == r {
+			return true
+		}
+	}
+	return false
 }
 
 // page returns the common page data for the request.
@@ -94,10 +114,15 @@ func (s *Server) page(c *fiber.Ctx, titleID string) *Page {
 	if q := string(c.Request().URI().QueryString()); q != "" {
 		rest += "?" + q
 	}
-	return &Page{
+	pg := &Page{
 		L: s.i18n.For(lang), Lang: lang, AltLang: i18n.Other(lang),
 		Path: rest, BaseURL: s.baseURL, TitleID: titleID,
+		CSRF: s.csrfToken(c), Flash: s.takeFlash(c, lang),
 	}
+	if p := principal(c); p != nil {
+		pg.User = &p.User
+	}
+	return pg
 }
 
 // SwitchURL is the link that shows the same page in the other language.
@@ -122,6 +147,10 @@ func (s *Server) render(c *fiber.Ctx, name string, p *Page) error {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if p.User != nil {
+		// Staff pages hold data that must not sit in shared caches.
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+	}
 	c.Set("Content-Language", p.Lang)
 	return c.Send(buf.Bytes())
 }

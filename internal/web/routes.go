@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/account"
 )
 
 // Access says who may use a route. Every page and API route declares one,
@@ -11,7 +12,7 @@ type Access struct {
 	Name string
 	// Roles that may use the route; empty with Public false means any
 	// signed-in user.
-	Roles []string
+	Roles []account.Role
 	// Public routes need no sign-in.
 	Public bool
 }
@@ -37,14 +38,4 @@ func (s *Server) handle(r fiber.Router, method, path string, a Access, h fiber.H
 	}
 	s.routes = append(s.routes, Route{Method: method, Path: prefix + path, Access: a})
 	full.Add(method, path, s.authorize(a), h)
-}
-
-// authorize enforces a route's access rule on the server side.
-func (s *Server) authorize(a Access) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if a.Public {
-			return c.Next()
-		}
-		return fiber.ErrUnauthorized
-	}
 }

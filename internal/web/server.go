@@ -13,8 +13,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
 )
 
 // Pinger reports whether the database answers, for /readyz.
@@ -28,6 +30,12 @@ type Deps struct {
 	I18n     *i18n.Bundle
 	DB       Pinger
 	Projects *project.Store
+	// Accounts signs users in; nil serves the public site only.
+	Accounts *account.Store
+	// Limiter counts login attempts and public form posts.
+	Limiter *ratelimit.Limiter
+	// SecureCookies sets the Secure flag (when BASE_URL is https).
+	SecureCookies bool
 	// BaseURL is the public address, for absolute links (hreflang).
 	BaseURL string
 	// BodyLimit is the largest accepted request body in bytes.
@@ -42,11 +50,15 @@ type Server struct {
 	i18n     *i18n.Bundle
 	db       Pinger
 	projects *project.Store
+	accounts *account.Store
+	limiter  *ratelimit.Limiter
 	baseURL  string
-	now      func() time.Time
-	views    *views
-	routes   []Route
-	app      *fiber.App
+
+	secureCookies bool
+	now           func() time.Time
+	views         *views
+	routes        []Route
+	app           *fiber.App
 }
 
 // New builds the Fiber app with every route registered.
@@ -63,6 +75,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		log: d.Log, i18n: d.I18n, db: d.DB, projects: d.Projects,
+		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
 	}
 	s.app = fiber.New(fiber.Config{
@@ -79,7 +92,8 @@ func New(d Deps) (*Server, error) {
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
 	})
-	s.app.Use(s.recoverPanic, s.requestLog, securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	s.app.Use(s.recoverPanic, s.requestLog, securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}),
+		s.identify, s.checkCSRF)
 	s.registerRoutes()
 	return s, nil
 }
@@ -105,6 +119,7 @@ func (s *Server) registerRoutes() {
 		s.handle(g, fiber.MethodGet, "/", Public, s.home)
 		s.handle(g, fiber.MethodGet, "/language", Public, s.switchLanguage)
 		s.registerProjectPages(g)
+		s.registerAuthPages(g)
 	}
 	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

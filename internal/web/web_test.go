@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
@@ -25,7 +27,13 @@ type env struct {
 	srv      *web.Server
 	bundle   *i18n.Bundle
 	projects *project.Store
+	accounts *account.Store
+	// users are the demo accounts by role.
+	users map[account.Role]account.User
 }
+
+// demoPassword signs in every demo account in tests.
+const demoPassword = "demo-password-1"
 
 // newEnv starts the web layer on a fresh embedded database holding the
 // demo projects.
@@ -44,11 +52,28 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps, BaseURL: "http://portal.test", BodyLimit: 4 << 20})
+	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	if err := accounts.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: demoPassword, Demo: true, DemoPassword: demoPassword}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	limiter := ratelimit.New(db)
+	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
+		Accounts: accounts, Limiter: limiter, BaseURL: "http://portal.test", BodyLimit: 4 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, bundle: b, projects: ps}
+	e := &env{t: t, srv: srv, bundle: b, projects: ps, accounts: accounts, users: map[account.Role]account.User{}}
+	for _, r := range account.Roles {
+		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.users[r] = u
+	}
+	return e
 }
 
 type response struct {

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
+)
+
+const (
+	localPrincipal = "principal"
+	sessionCookie  = "sid"
+	csrfCookie     = "csrf"
+	csrfField      = "_csrf"
+	csrfHeader     = "X-CSRF-Token"
+)
+
+// Rate limits shared by every process (counters live in MongoDB).
+var (
+	loginLimit      = ratelimit.Rule{Name: "login", Limit: 20, Window: 15 * time.Minute}
+	publicFormLimit = ratelimit.Rule{Name: "public_form", Limit: 10, Window: 10 * time.Minute}
+)
+
+// principal returns the signed-in user of the request, or nil.
+func principal(c *fiber.Ctx) *account.Principal {
+	p, _ := c.Locals(localPrincipal).(*account.Principal)
+	return p
+}
+
+// identify finds who is calling: a personal API token on the API, else
+// the session cookie. A bad token is refused; a stale cookie is dropped.
+func (s *Server) identify(c *fiber.Ctx) error {
+	if s.accounts == nil {
+		return c.Next()
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	if auth := c.Get(fiber.HeaderAuthorization); auth != "" && isAPI(c) {
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			return apperr.New(apperr.CodeUnauthorized, "account.token.invalid")
+		}
+		tok, user, err := s.accounts.AuthenticateToken(ctx, strings.TrimSpace(token), s.now())
+		if err != nil {
+			return err
+		}
+		c.Locals(localPrincipal, &account.Principal{User: user, Via: account.ViaToken, Token: &tok})
+		return c.Next()
+	}
+	if sid := c.Cookies(sessionCookie); sid != "" {
+		sess, user, err := s.accounts.Lookup(ctx, sid, s.now())
+		if err == nil {
+			c.Locals(localPrincipal, &account.Principal{User: user, Via: account.ViaSession, Session: &sess})
+		} else {
+			s.clearCookie(c, sessionCookie)
+		}
+	}
+	return c.Next()
+}
+
+// authorize enforces a route's access rule on the server side.
+func (s *Server) authorize(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a.Public {
+			return c.Next()
+		}
+		p := principal(c)
+		if p == nil {
+			return apperr.Unauthorized()
+		}
+		if len(a.Roles) > 0 && !p.Is(a.Roles...) {
+			return apperr.Forbidden()
+		}
+		return c.Next()
+	}
+}
+
+// Roles is the access of routes for users with one of the roles.
+func Roles(roles ...account.Role) Access {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return Access{Name: strings.Join(names, ","), Roles: roles}
+}
+
+// SignedIn is the access of routes for any signed-in user.
+var SignedIn = Access{Name: "signed-in"}
+
+// csrfToken returns the anti-forgery token for the request's forms: bound
+// to the session when signed in, else to a random cookie (double submit).
+func (s *Server) csrfToken(c *fiber.Ctx) string {
+	if p := principal(c); p != nil && p.Session != nil {
+		m := hmac.New(sha256.New, []byte(p.Session.CSRFSecret))
+		m.Write([]byte("csrf"))
+		return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	}
+	if v := c.Cookies(csrfCookie); len(v) == 43 {
+		return v
+	}
+	v := randomToken()
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
+	// Make the new cookie visible to this same request's later checks.
+	c.Request().Header.SetCookie(csrfCookie, v)
+	return v
+}
+
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// checkCSRF refuses state-changing requests without the right token.
+// Requests authenticated by an API token carry no cookie to abuse.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if p := principal(c); p != nil && p.Via == account.ViaToken {
+		return c.Next()
+	}
+	if isAPI(c) && c.Cookies(sessionCookie) == "" {
+		// An anonymous API call (no cookie) cannot be forged cross-site
+		// into anything the caller could not do directly.
+		return c.Next()
+	}
+	got := c.Get(csrfHeader)
+	if got == "" {
+		got = c.FormValue(csrfField)
+	}
+	want := ""
+	if p := principal(c); p != nil && p.Session != nil {
+		want = s.csrfToken(c)
+	} else {
+		want = c.Cookies(csrfCookie)
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return apperr.New(apperr.CodeForbidden, "error.csrf")
+	}
+	return c.Next()
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0), HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
+}
+
+// limit counts one event under rule for the client's address.
+func (s *Server) limit(c *fiber.Ctx, rule ratelimit.Rule) error {
+	if s.limiter == nil {
+		return nil
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	ok, _, err := s.limiter.Allow(ctx, rule, c.IP(), s.now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.New(apperr.CodeTooMany, "error.too_many")
+	}
+	return nil
+}
+
+func (s *Server) registerAuthPages(g fiber.Router) {
+	s.handle(g, fiber.MethodGet, "/login", Public, s.loginForm)
+	s.handle(g, fiber.MethodPost, "/login", Public, s.login)
+	s.handle(g, fiber.MethodPost, "/logout", SignedIn, s.logout)
+}
+
+type loginData struct {
+	Email, Next string
+	Error       string
+}
+
+func (s *Server) loginForm(c *fiber.Ctx) error {
+	p := s.page(c, "login.title")
+	next := c.Query("next")
+	if !safeLocalPath(next) {
+		next = ""
+	}
+	p.Data = loginData{Next: next}
+	return s.render(c, "login", p)
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	password := c.FormValue("password")
+	next := c.FormValue("next")
+	if !safeLocalPath(next) {
+		next = ""
+	}
+	fail := func(err error) error {
+		e := apperr.As(err)
+		if e.Code == apperr.CodeInternal {
+			return err
+		}
+		status := statusOf[e.Code]
+		p := s.page(c, "login.title")
+		p.Data = loginData{Email: email, Next: next, Error: p.L.T(e.MessageID, dataPairs(e.Data)...)}
+		c.Status(status)
+		return s.render(c, "login", p)
+	}
+	if err := s.limit(c, loginLimit); err != nil {
+		return fail(err)
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	user, err := s.accounts.Authenticate(ctx, email, password, s.now())
+	if err != nil {
+		return fail(err)
+	}
+	// A new session id at every sign-in: an id planted before sign-in
+	// (session fixation) is worth nothing.
+	if old := c.Cookies(sessionCookie); old != "" {
+		_ = s.accounts.DeleteSession(ctx, old)
+	}
+	sid, sess, err := s.accounts.CreateSession(ctx, user.ID, s.now())
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: sid, Path: "/", Expires: sess.ExpiresAt, HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
+	if next == "" {
+		next = "/"
+	}
+	s.flash(c, "login.welcome")
+	return c.Redirect("/"+langOf(c)+next, fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if sid := c.Cookies(sessionCookie); sid != "" {
+		ctx, cancel := dbctx(c)
+		defer cancel()
+		if err := s.accounts.DeleteSession(ctx, sid); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(c, sessionCookie)
+	s.flash(c, "login.signed_out")
+	return c.Redirect("/"+langOf(c)+"/", fiber.StatusSeeOther)
+}
+
+// loginRedirect sends an anonymous reader of a staff page to sign in and
+// back.
+func loginRedirect(c *fiber.Ctx) error {
+	lang := langOf(c)
+	next := strings.TrimPrefix(c.OriginalURL(), "/"+lang)
+	if c.Method() != fiber.MethodGet || !safeLocalPath(next) {
+		next = "/"
+	}
+	return c.Redirect("/"+lang+"/login?next="+url.QueryEscape(next), fiber.StatusFound)
+}
