@@ -15,11 +15,16 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
+	"github.com/khanhhoa/investportal/seed/holidays"
 )
 
 // App is the running portal.
@@ -31,7 +36,20 @@ type App struct {
 	Projects *project.Store
 	Accounts *account.Store
 	Limiter  *ratelimit.Limiter
-	Web      *web.Server
+	// Opportunities and Obstacles are the other domains' stores.
+	Opportunities *opportunity.Store
+	Obstacles     *obstacle.Store
+	// Calendar is the working-day calendar (embedded holidays; admins'
+	// additions are merged by the obstacle store).
+	Calendar *holidays.Calendar
+	// Search is Meilisearch when MEILI_URL is set, else the embedded index.
+	Search search.Engine
+	// Mail keeps every e-mail in the outbox and sends it by SMTP if set.
+	Mail *mail.Mailer
+	// Secret is shared by every process (kept in MongoDB), for derived
+	// keys such as obstacle access keys.
+	Secret []byte
+	Web    *web.Server
 	// Credentials created at this start (generated passwords), for the
 	// caller to print once.
 	Credentials []account.Credential
@@ -70,6 +88,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Web, err = web.New(web.Deps{
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
+		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,
+		Search: a.Search, Mail: a.Mail,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 	})
 	if err != nil {
@@ -83,10 +103,29 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // and, in demo mode, the demo data.
 func (a *App) openStores(ctx context.Context) error {
 	db := a.DB.Database
+	secret, err := sharedSecret(ctx, db)
+	if err != nil {
+		return err
+	}
+	a.Secret = secret
+	if a.Calendar, err = holidays.Embedded(); err != nil {
+		return err
+	}
+	if a.Mail, err = mail.New(db, a.Config.SMTPURL, a.Config.MailFrom); err != nil {
+		return err
+	}
+	if a.Search, err = openSearch(a.Config); err != nil {
+		return err
+	}
 	a.Projects = project.NewStore(db)
 	a.Accounts = account.NewStore(db, account.Options{})
 	a.Limiter = ratelimit.New(db)
-	for _, ensure := range []func(context.Context) error{a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes} {
+	a.Opportunities = opportunity.NewStore(db)
+	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log})
+	for _, ensure := range []func(context.Context) error{
+		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
+		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes, a.Search.Setup,
+	} {
 		if err := ensure(ctx); err != nil {
 			return err
 		}
@@ -159,6 +198,12 @@ func (a *App) Close() error {
 }
 
 func (a *App) closeDB() {
+	if a.Search != nil {
+		if err := a.Search.Close(); err != nil {
+			a.Log.Warn("close search index", "err", err)
+		}
+		a.Search = nil
+	}
 	if a.DB == nil {
 		return
 	}

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/seed"
 )
 
@@ -67,9 +70,32 @@ func (a *App) Seed(ctx context.Context, scale int, progress func(done, total int
 	if err != nil {
 		return err
 	}
+	if err := a.seedOpportunities(ctx); err != nil {
+		return err
+	}
+	n, err := a.Obstacles.Import(ctx, obstacle.Demo(ps, a.Calendar, time.Now().UTC()), time.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("load demo obstacles: %w", err)
+	}
+	a.Log.Debug("demo obstacles loaded", "count", n)
 	if err := mark("done"); err != nil {
 		return fmt.Errorf("mark demo load: %w", err)
 	}
 	a.Log.Info("demo data loaded", "projects", len(ps), "scale", scale, "duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// seedOpportunities stores the demo opportunities that are not stored yet.
+func (a *App) seedOpportunities(ctx context.Context) error {
+	opps, err := seed.Opportunities()
+	if err != nil {
+		return err
+	}
+	for i := range opps {
+		err := a.Opportunities.Create(ctx, &opps[i])
+		if err != nil && !errors.Is(err, apperr.ErrConflict) {
+			return fmt.Errorf("load demo opportunity %s: %w", opps[i].Code, err)
+		}
+	}
 	return nil
 }

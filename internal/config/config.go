@@ -32,6 +32,10 @@ type Config struct {
 	MeiliURL string
 	// MeiliKey is Meilisearch's API key (MEILI_MASTER_KEY).
 	MeiliKey string
+	// MeiliIndex is the Meilisearch index name (MEILI_INDEX).
+	MeiliIndex string
+	// MailFrom is the sender address of the portal's e-mail (MAIL_FROM).
+	MailFrom string
 	// Demo loads the synthetic demo data into an empty database (DEMO).
 	Demo bool
 	// DemoPassword is the password of the demo accounts (DEMO_PASSWORD).
@@ -61,6 +65,8 @@ func Default() Config {
 		BaseURL:           "http://localhost:8080",
 		MongoDatabase:     "portal",
 		MongoEmbeddedAddr: "127.0.0.1:27017",
+		MeiliIndex:        "portal",
+		MailFrom:          "no-reply@investinkhanhhoa.example",
 		Demo:              true,
 		BodyLimit:         12 << 20,
 		ShutdownTimeout:   5 * time.Second,
@@ -110,6 +116,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("MONGO_EMBEDDED_ADDR", &c.MongoEmbeddedAddr)
 	str("MEILI_URL", &c.MeiliURL)
 	str("MEILI_MASTER_KEY", &c.MeiliKey)
+	str("MEILI_INDEX", &c.MeiliIndex)
+	str("MAIL_FROM", &c.MailFrom)
 	boolean("DEMO", &c.Demo)
 	str("DEMO_PASSWORD", &c.DemoPassword)
 	str("ADMIN_EMAIL", &c.AdminEmail)
@@ -201,7 +209,7 @@ func (c Config) Masked() []any {
 	return []any{
 		"PORT", c.Port, "HOST", c.Host, "DATA_DIR", c.DataDir, "BASE_URL", c.BaseURL,
 		"MONGO_URI", maskURL(c.MongoURI), "MONGO_DB", c.MongoDatabase, "MONGO_EMBEDDED_ADDR", c.MongoEmbeddedAddr,
-		"MEILI_URL", c.MeiliURL, "MEILI_MASTER_KEY", mask(c.MeiliKey),
+		"MEILI_URL", c.MeiliURL, "MEILI_MASTER_KEY", mask(c.MeiliKey), "MEILI_INDEX", c.MeiliIndex, "MAIL_FROM", c.MailFrom,
 		"DEMO", c.Demo, "DEMO_PASSWORD", mask(c.DemoPassword),
 		"ADMIN_EMAIL", c.AdminEmail, "ADMIN_PASSWORD", mask(c.AdminPassword),
 		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr,

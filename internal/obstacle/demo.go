@@ -12,12 +12,13 @@ import (
 	"github.com/khanhhoa/investportal/seed/holidays"
 )
 
-// DemoAgencies are the agency ids the demo data uses: the Departments of
+// DemoAgencies are the agency ids the demo data uses, the ids of
+// account.DefaultAgencies: the Departments of
 // Planning and Investment, Natural Resources and Environment, Construction,
 // the Economic Zone Authority, the Tax Department, the Department of
 // Industry and Trade, the Nha Trang and Cam Ranh People's Committees, and
 // the Departments of Transport, Finance, Agriculture and Tourism.
-var DemoAgencies = []string{"skhdt", "stnmt", "sxd", "bqlkkt", "cucthue", "scongthuong", "ubnd-nhatrang", "ubnd-camranh", "sgtvt", "staichinh", "snnptnt", "sdulich"}
+var DemoAgencies = []string{"planning_investment", "natural_resources", "construction", "van_phong_ez", "tax", "industry_trade", "nha_trang", "cam_ranh", "transport", "finance", "agriculture", "tourism"}
 
 // DemoCount is how many obstacles Demo makes.
 const DemoCount = 150
@@ -31,16 +32,16 @@ func DemoAccessKey(trackingCode string) string {
 }
 
 var demoLeads = map[Category][]string{
-	LandSiteClearance:    {"stnmt", "ubnd-nhatrang", "ubnd-camranh"},
-	Planning:             {"sxd", "ubnd-nhatrang", "ubnd-camranh", "skhdt"},
-	InvestmentProcedures: {"skhdt", "bqlkkt"},
-	ConstructionPermits:  {"sxd", "bqlkkt"},
-	Environment:          {"stnmt", "bqlkkt"},
-	TaxFees:              {"cucthue", "staichinh"},
-	Credit:               {"staichinh", "skhdt"},
-	Infrastructure:       {"sgtvt", "scongthuong", "sxd"},
-	Labour:               {"bqlkkt", "skhdt"},
-	Other:                {"sdulich", "snnptnt", "skhdt", "scongthuong"},
+	LandSiteClearance:    {"natural_resources", "nha_trang", "cam_ranh"},
+	Planning:             {"construction", "nha_trang", "cam_ranh", "planning_investment"},
+	InvestmentProcedures: {"planning_investment", "van_phong_ez"},
+	ConstructionPermits:  {"construction", "van_phong_ez"},
+	Environment:          {"natural_resources", "van_phong_ez"},
+	TaxFees:              {"tax", "finance"},
+	Credit:               {"finance", "planning_investment"},
+	Infrastructure:       {"transport", "industry_trade", "construction"},
+	Labour:               {"van_phong_ez", "planning_investment"},
+	Other:                {"tourism", "agriculture", "planning_investment", "industry_trade"},
 }
 
 type demoText struct{ vi, en, descVI, descEN string }

@@ -15,8 +15,13 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/search"
+	"github.com/khanhhoa/investportal/seed/holidays"
 )
 
 // Pinger reports whether the database answers, for /readyz.
@@ -36,6 +41,13 @@ type Deps struct {
 	Limiter *ratelimit.Limiter
 	// SecureCookies sets the Secure flag (when BASE_URL is https).
 	SecureCookies bool
+	// Opportunities, Obstacles, Calendar, Search and Mail serve the
+	// opportunity catalogue, the task-force module and e-mail.
+	Opportunities *opportunity.Store
+	Obstacles     *obstacle.Store
+	Calendar      *holidays.Calendar
+	Search        search.Engine
+	Mail          *mail.Mailer
 	// BaseURL is the public address, for absolute links (hreflang).
 	BaseURL string
 	// BodyLimit is the largest accepted request body in bytes.
@@ -53,6 +65,12 @@ type Server struct {
 	accounts *account.Store
 	limiter  *ratelimit.Limiter
 	baseURL  string
+
+	opportunities *opportunity.Store
+	obstacles     *obstacle.Store
+	calendar      *holidays.Calendar
+	search        search.Engine
+	mail          *mail.Mailer
 
 	secureCookies bool
 	now           func() time.Time
@@ -76,6 +94,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		log: d.Log, i18n: d.I18n, db: d.DB, projects: d.Projects,
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
+		opportunities: d.Opportunities, obstacles: d.Obstacles, calendar: d.Calendar, search: d.Search, mail: d.Mail,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
 	}
 	s.app = fiber.New(fiber.Config{
@@ -113,6 +132,10 @@ func (s *Server) registerRoutes() {
 
 	api := s.app.Group("/api/v1", apiLang)
 	s.registerProjectAPI(api)
+	s.registerBoardAPI(api)
+	s.registerOpportunityAPI(api)
+	s.registerObstacleAPI(api)
+	s.registerExportAPI(api)
 
 	for _, lang := range i18n.Languages {
 		g := s.app.Group("/"+lang, setLang(lang))
@@ -120,6 +143,11 @@ func (s *Server) registerRoutes() {
 		s.handle(g, fiber.MethodGet, "/language", Public, s.switchLanguage)
 		s.registerProjectPages(g)
 		s.registerAuthPages(g)
+		s.registerBoardPages(g)
+		s.registerAdminPages(g)
+		s.registerOpportunityPages(g)
+		s.registerObstaclePages(g)
+		s.registerExportPages(g)
 	}
 	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
