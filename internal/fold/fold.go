@@ -27,3 +27,22 @@ func String(s string) string {
 	}
 	return norm.NFC.String(b.String())
 }
+
+// Words folds s and turns every run of anything but letters and digits
+// into one space: "Điện gió Vân Phong – 2" becomes "dien gio van phong 2".
+func Words(s string) string {
+	var b strings.Builder
+	space := true
+	for _, r := range String(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimSpace(b.String())
+}

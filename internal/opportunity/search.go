@@ -1,11 +1,10 @@
 package opportunity
 
 import (
+	"github.com/khanhhoa/investportal/internal/fold"
 	"strings"
-	"unicode"
 
 	"github.com/khanhhoa/investportal/internal/money"
-	"golang.org/x/text/unicode/norm"
 )
 
 // USDRateVND is the fixed reference rate, in VND per US dollar, used to put
@@ -68,28 +67,7 @@ func CapitalBand(a money.Amount) string {
 // "Điện gió Vân Phong – 2" becomes "dien gio van phong 2". The stored
 // searchText and the fallback query are both folded with it; the search
 // indexer may use it for the same purpose.
-func Fold(s string) string {
-	var b strings.Builder
-	space := true
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ':
-			r = 'd'
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-			space = false
-			continue
-		}
-		if !space {
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+func Fold(s string) string { return fold.Words(s) }
 
 // SearchText is the folded text the fallback search matches: the code and
 // both languages of the title, summary, description and incentives.

@@ -15,6 +15,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"github.com/khanhhoa/investportal/internal/fold"
 	"html"
 	"slices"
 	"strings"
@@ -132,22 +133,7 @@ type Engine interface {
 
 // Fold returns s in the form the engines compare text in: NFC-normalized,
 // lower-cased, without diacritics, with đ and Đ as d.
-func Fold(s string) string {
-	s = norm.NFD.String(norm.NFC.String(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		switch r {
-		case 'đ', 'Đ', 'ð', 'Ð':
-			r = 'd'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return norm.NFC.String(b.String())
-}
+func Fold(s string) string { return fold.String(s) }
 
 // stopWords are English words dropped from a query: they carry no meaning
 // for this content and would otherwise have to appear in every hit.
