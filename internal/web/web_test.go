@@ -378,6 +378,9 @@ func TestOperationalEndpoints(t *testing.T) {
 	if r.header.Get("X-Request-ID") != "test-request-0001" {
 		t.Errorf("request id not kept: %q", r.header.Get("X-Request-ID"))
 	}
+	if r := e.get("/en/dashboard", "Accept-Encoding", "gzip"); r.header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("pages are not compressed: %q", r.header.Get("Content-Encoding"))
+	}
 	if r := e.get("/static/app.css"); r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "css") {
 		t.Errorf("static css: %d %s", r.status, r.header.Get("Content-Type"))
 	}
