@@ -148,6 +148,9 @@ type Project struct {
 	LandAreaCentiHa int64        `json:"landAreaCentiHa" bson:"landAreaCentiHa"`
 	Registered      money.Amount `json:"registeredCapital" bson:"registered"`
 	Disbursed       money.Amount `json:"disbursedCapital" bson:"disbursed"`
+	// Disbursements are the dated payments the board recorded; Disbursed
+	// is their sum plus what was disbursed before they were kept.
+	Disbursements []Disbursement `json:"disbursements,omitempty" bson:"disbursements,omitempty"`
 	// CapitalVND is registered capital in đồng at the reference rate, kept
 	// so capital filters and sorts compare domestic and FDI projects alike.
 	CapitalVND   int64       `json:"-" bson:"capitalVnd"`

@@ -106,7 +106,8 @@ func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
 }
 
 func (s *Store) loadSnapshot(ctx context.Context, rev int64) (*snapshot, error) {
-	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000).
+		SetProjection(bson.D{{Key: historyField, Value: 0}}))
 	if err != nil {
 		return nil, fmt.Errorf("load projects: %w", err)
 	}

@@ -110,7 +110,8 @@ func (s *Store) Create(ctx context.Context, p *Project, now time.Time) error {
 // Get returns the project with the code.
 func (s *Store) Get(ctx context.Context, code string) (*Project, error) {
 	var p Project
-	err := s.c.FindOne(ctx, bson.D{{Key: "code", Value: code}}).Decode(&p)
+	err := s.c.FindOne(ctx, bson.D{{Key: "code", Value: code}},
+		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 0}})).Decode(&p)
 	if imongo.IsNoDocuments(err) {
 		return nil, apperr.NotFound("project.error.not_found")
 	}

@@ -172,6 +172,10 @@ func (s *Server) projectDetail(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "project.detail.title")
 	p.Nav = "projects"
-	p.Data = pr
+	history, err := s.staffHistory(c, p.L, code)
+	if err != nil {
+		return err
+	}
+	p.Data = projectDetailData{Project: pr, History: history}
 	return s.render(c, "projects/detail", p)
 }

@@ -1,0 +1,30 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/project"
+)
+
+// watchData is the progress watch's content.
+type watchData struct {
+	Settings project.WatchSettings
+	Items    []project.WatchItem
+	Count    int64
+}
+
+func (s *Server) boardWatch(c *fiber.Ctx) error {
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	w, err := s.projects.WatchSettings(ctx)
+	if err != nil {
+		return err
+	}
+	items, err := s.projects.Watch(ctx, w, s.now())
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "board.watch.title")
+	p.Nav = "board"
+	p.Data = watchData{Settings: w, Items: items, Count: int64(len(items))}
+	return s.render(c, "board/watch", p)
+}
