@@ -252,6 +252,8 @@ func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by s
 	if by == "" {
 		return nil, apperr.Fields{"answered_by": "error.field.required"}.Err()
 	}
+	unlock := pmongo.LockDocument(s.enquiries, id)
+	defer unlock()
 	e, err := s.GetEnquiry(ctx, id)
 	if err != nil {
 		return nil, err

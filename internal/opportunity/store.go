@@ -411,6 +411,10 @@ func (s *Store) Update(ctx context.Context, code string, version int64, ch Chang
 	if err := fs.Err(); err != nil {
 		return nil, err
 	}
+	// The embedded FerretDB runs a version-checked update as a read and a
+	// write without isolation; serialize writes to one document.
+	unlock := pmongo.LockDocument(s.opps, code)
+	defer unlock()
 	old, err := s.Get(ctx, code)
 	if err != nil {
 		return nil, err
@@ -518,6 +522,8 @@ func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string
 	if err := fs.Err(); err != nil {
 		return nil, err
 	}
+	unlock := pmongo.LockDocument(s.opps, code)
+	defer unlock()
 	now := s.stamp()
 	var before doc
 	err := s.opps.FindOneAndUpdate(ctx, bson.D{{Key: "code", Value: code}},
@@ -558,6 +564,8 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Opportunity, err
 // if the opportunity was written since, it stays pending. Either way it
 // returns nil unless the database fails.
 func (s *Store) MarkIndexed(ctx context.Context, code string, version int64) error {
+	unlock := pmongo.LockDocument(s.opps, code)
+	defer unlock()
 	_, err := s.opps.UpdateOne(ctx,
 		bson.D{{Key: "code", Value: code}, {Key: "version", Value: version}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}, {Key: "needsIndex", Value: false}}}})

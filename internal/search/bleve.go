@@ -206,8 +206,12 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Doc) error {
 			fields[bleveTextField(name, "vi")] = cleanText(t.VI)
 			fields[bleveTextField(name, "en")] = cleanText(t.EN)
 		}
-		for k, v := range d.Facets {
-			fields[bleveFacetField(k)] = v
+		for k, vs := range d.facetValues() {
+			if len(vs) == 1 {
+				fields[bleveFacetField(k)] = vs[0]
+			} else {
+				fields[bleveFacetField(k)] = vs
+			}
 		}
 		for k, v := range d.Sort {
 			fields[bleveSortField(k)] = float64(v)

@@ -205,8 +205,12 @@ func meiliDoc(d Doc) map[string]any {
 		}
 	}
 	out[maFold] = strings.Join(fold, "\n")
-	for k, v := range d.Facets {
-		out["f_"+k] = v
+	for k, vs := range d.facetValues() {
+		if len(vs) == 1 {
+			out["f_"+k] = vs[0]
+		} else {
+			out["f_"+k] = vs
+		}
 	}
 	for k, v := range d.Sort {
 		out["s_"+k] = v

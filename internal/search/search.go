@@ -59,16 +59,40 @@ type Text struct {
 // key from FacetFields; Sort holds numeric sort keys from SortFields (for
 // example capital in a common unit, published as Unix seconds). Version is
 // the stored record's version, kept so an indexer can tell a stale entry.
+// MultiFacets gives a facet key several values (an opportunity offered
+// under several investment forms): the document matches a filter on any of
+// them and counts once under each.
 type Doc struct {
-	ID      string
-	Type    string
-	Code    string
-	Title   Text
-	Summary Text
-	Body    Text
-	Facets  map[string]string
-	Sort    map[string]int64
-	Version int64
+	ID          string
+	Type        string
+	Code        string
+	Title       Text
+	Summary     Text
+	Body        Text
+	Facets      map[string]string
+	MultiFacets map[string][]string
+	Sort        map[string]int64
+	Version     int64
+}
+
+// facetValues merges Facets and MultiFacets: each key's distinct non-empty
+// values.
+func (d Doc) facetValues() map[string][]string {
+	out := make(map[string][]string, len(d.Facets)+len(d.MultiFacets))
+	add := func(k, v string) {
+		if v != "" && !slices.Contains(out[k], v) {
+			out[k] = append(out[k], v)
+		}
+	}
+	for k, v := range d.Facets {
+		add(k, v)
+	}
+	for k, vs := range d.MultiFacets {
+		for _, v := range vs {
+			add(k, v)
+		}
+	}
+	return out
 }
 
 // Query asks for one page of matching documents. Empty Text matches every
@@ -315,7 +339,7 @@ func checkDoc(d Doc) error {
 	if d.Type != TypeOpportunity && d.Type != TypeProject {
 		return fmt.Errorf("search: document %q: unknown type %q", d.ID, d.Type)
 	}
-	for k := range d.Facets {
+	for k := range d.facetValues() {
 		if !slices.Contains(FacetFields, k) {
 			return fmt.Errorf("search: document %q: unknown facet %q", d.ID, k)
 		}

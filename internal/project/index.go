@@ -1,0 +1,166 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// The search index is derived from the stored projects. For each project
+// the collection IndexStateCollection records the version the search index
+// last took in ({_id: code, v: version}); a project is pending while that
+// record is missing or names another version than the stored one. Writers
+// need not know about it: every write bumps version.
+//
+// The record lives apart from the project because the embedded FerretDB
+// can neither compare two fields of a document ($expr with $lt is not
+// implemented) nor update many documents quickly (about 0.1 s per document
+// on a few thousand): pending projects are found by comparing the
+// in-memory snapshot, which every write's revision bump refreshes, with
+// the records, and marking is one batched insert. A stale or out-of-order
+// mark only makes a project pending again, so no lock is needed.
+
+// IndexStateCollection holds the indexed version of each project.
+const IndexStateCollection = "project_index_state"
+
+type indexState struct {
+	Code    string `bson:"_id"`
+	Version int64  `bson:"v"`
+}
+
+func (s *Store) indexState() *mongo.Collection {
+	return s.c.Database().Collection(IndexStateCollection)
+}
+
+// IndexRevision returns the revision counter every project write bumps. An
+// indexer that found nothing pending at revision r need not look again
+// until the revision moves.
+func (s *Store) IndexRevision(ctx context.Context) (int64, error) { return s.revision(ctx) }
+
+// PendingIndex returns the projects, in code order, whose search-index
+// entry is missing or behind their stored version; limit < 1 returns all.
+// After a crash the indexer simply asks again.
+func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Project, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.indexState().Find(ctx, bson.D{}, options.Find().SetBatchSize(5000))
+	if err != nil {
+		return nil, fmt.Errorf("read project index state: %w", err)
+	}
+	indexed := make(map[string]int64, len(snap.items))
+	for cur.Next(ctx) {
+		var st indexState
+		if err := cur.Decode(&st); err != nil {
+			_ = cur.Close(ctx)
+			return nil, fmt.Errorf("read project index state: %w", err)
+		}
+		indexed[st.Code] = st.Version
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read project index state: %w", err)
+	}
+	_ = cur.Close(ctx)
+	out := []Project{}
+	for i := range snap.items {
+		p := &snap.items[i]
+		if v, ok := indexed[p.Code]; !ok || v != p.Version {
+			out = append(out, *p)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// CountPendingIndex returns how many projects the search index is behind on.
+func (s *Store) CountPendingIndex(ctx context.Context) (int64, error) {
+	ps, err := s.PendingIndex(ctx, 0)
+	return int64(len(ps)), err
+}
+
+// IndexedVersion names a project and the version of it the search index
+// holds.
+type IndexedVersion struct {
+	Code    string
+	Version int64
+}
+
+// MarkIndexed records that the search index holds the given versions. A
+// project written since stays pending, its stored version being another.
+// New records go in one unordered insert; the few that exist already are
+// replaced one by one.
+func (s *Store) MarkIndexed(ctx context.Context, done []IndexedVersion) error {
+	if len(done) == 0 {
+		return nil
+	}
+	docs := make([]any, len(done))
+	for i, d := range done {
+		docs[i] = indexState{Code: d.Code, Version: d.Version}
+	}
+	_, err := s.indexState().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) {
+		return fmt.Errorf("mark projects indexed: %w", err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if (we.Code != 11000 && we.Code != 11001) || we.Index < 0 || we.Index >= len(done) {
+			return fmt.Errorf("mark projects indexed: %w", err)
+		}
+		d := done[we.Index]
+		if _, err := s.indexState().ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Code}},
+			indexState{Code: d.Code, Version: d.Version}, options.Replace().SetUpsert(true)); err != nil {
+			return fmt.Errorf("mark project %s indexed: %w", d.Code, err)
+		}
+	}
+	return nil
+}
+
+// MarkAllForIndex makes every project pending again, for a full rebuild of
+// the search index, and returns how many projects there are. It drops the
+// index records at once rather than deleting them one by one.
+func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
+	if err := s.indexState().Drop(ctx); err != nil {
+		return 0, fmt.Errorf("mark projects for indexing: %w", err)
+	}
+	return s.IndexCount(ctx)
+}
+
+// IndexCount returns how many projects there are, from the snapshot that
+// PendingIndex and Scan read too (the embedded database counts a large
+// collection slowly).
+func (s *Store) IndexCount(ctx context.Context) (int64, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return int64(len(snap.items)), nil
+}
+
+// Scan calls fn with every stored project, batch at a time, in code order,
+// for rebuilding the search index; an error from fn stops the scan.
+func (s *Store) Scan(ctx context.Context, batch int, fn func([]Project) error) error {
+	if batch < 1 {
+		batch = 500
+	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(snap.items); start += batch {
+		end := min(start+batch, len(snap.items))
+		if err := fn(append([]Project(nil), snap.items[start:end]...)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,724 @@
+package search
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// The index is kept in step with MongoDB without transactions or change
+// streams. Every write bumps a record's version; each record also carries
+// the version the index last took in. The Indexer asks each Source for the
+// records that are behind, upserts them, and only once the engine has
+// confirmed records the version it indexed, which takes effect only while
+// that version is still the stored one. A crash, an engine outage or a
+// write racing the indexer leaves records pending, and the next pass (after
+// a write's Notify, or every Interval) picks them up again.
+//
+// Several portal processes may share one Meilisearch index. A lease in
+// MongoDB lets one indexer work at a time, so an older version read by one
+// process can never overwrite a newer one another process indexed. The
+// embedded Bleve index belongs to one process and suits one process only.
+
+// Source is one kind of stored record the index is derived from.
+type Source interface {
+	// Type is the document type the source gives, TypeOpportunity or
+	// TypeProject.
+	Type() string
+	// Pending returns up to limit documents whose index entry is behind.
+	Pending(ctx context.Context, limit int) ([]Doc, error)
+	// MarkIndexed records that the index holds docs at their Version.
+	MarkIndexed(ctx context.Context, docs []Doc) error
+	// CountPending counts the records the index is behind on.
+	CountPending(ctx context.Context) (int64, error)
+	// Count counts all records.
+	Count(ctx context.Context) (int64, error)
+	// MarkAll makes every record pending again.
+	MarkAll(ctx context.Context) error
+	// Scan calls fn with every record's document, batch at a time.
+	Scan(ctx context.Context, batch int, fn func([]Doc) error) error
+}
+
+// Notifier is implemented by an Engine that has an Indexer behind it (see
+// Indexer.Engine): callers that wrote a record call Notify so the index
+// catches up at once instead of at the next periodic pass.
+type Notifier interface {
+	Notify()
+}
+
+// IndexerOptions configures an Indexer. Zero values take the defaults.
+type IndexerOptions struct {
+	// Meta is the collection holding the lease and the progress record.
+	Meta *mongo.Collection
+	// Interval between periodic passes; default 30 s.
+	Interval time.Duration
+	// Batch is how many documents are upserted at once; default 500.
+	Batch int
+	// LeaseTTL is how long a lease lasts without renewal; default 2 min.
+	LeaseTTL time.Duration
+	Log      *slog.Logger
+	// Now returns the current time; tests may fix it.
+	Now func() time.Time
+}
+
+// Meta document ids.
+const (
+	indexerStatusID = "search_indexer"
+	indexerLeaseID  = "search_indexer_lease"
+)
+
+// IndexerStatus is the progress record every indexer updates in MongoDB
+// after each pass, so any process (and an administrator) can see the lag.
+type IndexerStatus struct {
+	Engine string `json:"engine" bson:"engine"`
+	// Holder names the process that ran the last pass.
+	Holder    string    `json:"holder" bson:"holder"`
+	LastRunAt time.Time `json:"lastRunAt" bson:"lastRunAt"`
+	// LastSuccessAt is the end of the last pass that left nothing pending.
+	LastSuccessAt time.Time `json:"lastSuccessAt" bson:"lastSuccessAt"`
+	// LastError is the error of the last pass, empty when it succeeded.
+	LastError string `json:"lastError,omitempty" bson:"lastError"`
+	// Indexed is how many documents the last pass indexed.
+	Indexed int64 `json:"indexed" bson:"indexed"`
+	// Pending is how many records were still behind after the last pass.
+	Pending int64 `json:"pending" bson:"pending"`
+}
+
+// Pass is the outcome of one catch-up pass.
+type Pass struct {
+	// Indexed is how many documents were upserted and confirmed.
+	Indexed int
+	// Pending is how many records are still behind (0 after a full pass).
+	Pending int64
+	// Skipped is true when another process held the lease.
+	Skipped bool
+}
+
+// ErrLeaseHeld reports that another process is indexing.
+var ErrLeaseHeld = errors.New("search: another process holds the indexing lease")
+
+// Indexer keeps an Engine in step with its Sources. Its methods are safe
+// for concurrent use; passes run one at a time.
+type Indexer struct {
+	engine  Engine
+	sources []Source
+	meta    *mongo.Collection
+	opts    IndexerOptions
+	holder  string
+	log     *slog.Logger
+	wake    chan struct{}
+	mu      sync.Mutex // one pass at a time
+}
+
+// NewIndexer returns an indexer of engine fed by sources. Start it with
+// Run; call Notify after each write.
+func NewIndexer(engine Engine, opts IndexerOptions, sources ...Source) *Indexer {
+	if opts.Interval <= 0 {
+		opts.Interval = 30 * time.Second
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 500
+	}
+	if opts.LeaseTTL <= 0 {
+		opts.LeaseTTL = 2 * time.Minute
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return &Indexer{
+		engine: engine, sources: sources, meta: opts.Meta, opts: opts,
+		holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:])),
+		log:    opts.Log.With("component", "indexer", "engine", engine.Name()),
+		wake:   make(chan struct{}, 1),
+	}
+}
+
+// Notify asks for a pass as soon as possible; it never blocks.
+func (ix *Indexer) Notify() {
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Engine returns the engine wrapped so that it also implements Notifier.
+func (ix *Indexer) Engine() Engine { return notifying{Engine: ix.engine, ix: ix} }
+
+type notifying struct {
+	Engine
+	ix *Indexer
+}
+
+func (n notifying) Notify() { n.ix.Notify() }
+
+// Run makes the index whole if it is empty (a deleted or new index), then
+// runs a pass at once, after every Notify and every Interval, until ctx is
+// done. Failed passes are logged and retried.
+func (ix *Indexer) Run(ctx context.Context) {
+	if err := ix.refillIfEmpty(ctx); err != nil && ctx.Err() == nil {
+		ix.log.Warn("check search index", "err", err)
+	}
+	tick := time.NewTicker(ix.opts.Interval)
+	defer tick.Stop()
+	var retry <-chan time.Time
+	for {
+		p, err := ix.CatchUp(ctx)
+		retry = nil
+		switch {
+		case ctx.Err() != nil:
+			return
+		case errors.Is(err, ErrLeaseHeld):
+			// Another process is at work; look again shortly, so a write
+			// made here is not left waiting for the next tick.
+			retry = time.After(time.Second)
+		case err != nil:
+			ix.log.Warn("search index pass failed; search falls back to the database", "err", err, "pending", p.Pending)
+		case p.Indexed > 0:
+			ix.log.Debug("search index pass", "indexed", p.Indexed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.wake:
+		case <-tick.C:
+		case <-retry:
+		}
+	}
+}
+
+// refillIfEmpty marks every record pending when the engine holds nothing
+// but records exist: the index was deleted or is new, while MongoDB may
+// still say the records are indexed.
+func (ix *Indexer) refillIfEmpty(ctx context.Context) error {
+	n, err := ix.engine.Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	for _, s := range ix.sources {
+		if err := s.MarkAll(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CatchUp runs one pass: for each source, upsert the pending documents a
+// batch at a time and mark each indexed once the engine has confirmed the
+// batch, until nothing is pending. It returns ErrLeaseHeld (doing nothing)
+// when another process is indexing.
+func (ix *Indexer) CatchUp(ctx context.Context) (Pass, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var p Pass
+	ok, err := ix.acquire(ctx)
+	if err != nil {
+		return p, err
+	}
+	if !ok {
+		p.Skipped = true
+		return p, ErrLeaseHeld
+	}
+	defer ix.release()
+	err = ix.pass(ctx, &p)
+	if err != nil {
+		// Count what is left for the progress record; the pass itself
+		// reported the error.
+		for _, s := range ix.sources {
+			if n, cerr := s.CountPending(ctx); cerr == nil {
+				p.Pending += n
+			}
+		}
+	}
+	ix.record(ctx, p, err)
+	return p, err
+}
+
+func (ix *Indexer) pass(ctx context.Context, p *Pass) error {
+	for _, s := range ix.sources {
+		var lastFirst string
+		var lastVersion int64
+		for {
+			docs, err := s.Pending(ctx, ix.opts.Batch)
+			if err != nil {
+				return fmt.Errorf("read pending %s: %w", s.Type(), err)
+			}
+			if len(docs) == 0 {
+				break
+			}
+			if docs[0].ID == lastFirst && docs[0].Version == lastVersion {
+				// The same batch again at the same version: its marks did
+				// not take. Leave it to the next pass rather than spin.
+				break
+			}
+			lastFirst, lastVersion = docs[0].ID, docs[0].Version
+			if err := ix.renew(ctx); err != nil {
+				return err
+			}
+			if err := ix.engine.Upsert(ctx, docs); err != nil {
+				return fmt.Errorf("upsert %d %s documents: %w", len(docs), s.Type(), err)
+			}
+			if err := s.MarkIndexed(ctx, docs); err != nil {
+				return fmt.Errorf("mark %s indexed: %w", s.Type(), err)
+			}
+			p.Indexed += len(docs)
+			if len(docs) < ix.opts.Batch {
+				// A short batch was all there was; anything written since
+				// is found by the next pass.
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// Rebuild empties the index and fills it again from every source, telling
+// progress how many documents of how many are done. Every record is marked
+// pending first, so an interrupted rebuild is finished by the next pass.
+func (ix *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ok, err := ix.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrLeaseHeld
+	}
+	defer ix.release()
+	if err := ix.engine.Setup(ctx); err != nil {
+		return fmt.Errorf("set up index: %w", err)
+	}
+	var total int64
+	t0 := time.Now()
+	for _, s := range ix.sources {
+		n, err := s.Count(ctx)
+		if err != nil {
+			return err
+		}
+		total += n
+		if err := s.MarkAll(ctx); err != nil {
+			return err
+		}
+	}
+	ix.log.Debug("rebuild: all records pending", "records", total, "ms", time.Since(t0).Milliseconds())
+	t0 = time.Now()
+	if err := ix.engine.Reset(ctx); err != nil {
+		return fmt.Errorf("empty index: %w", err)
+	}
+	ix.log.Debug("rebuild: index emptied", "ms", time.Since(t0).Milliseconds())
+	done := 0
+	if progress != nil {
+		progress(0, int(total))
+	}
+	for _, s := range ix.sources {
+		t0 := time.Now()
+		var upsert, mark time.Duration
+		err := s.Scan(ctx, ix.opts.Batch, func(docs []Doc) error {
+			if err := ix.renew(ctx); err != nil {
+				return err
+			}
+			t1 := time.Now()
+			if err := ix.engine.Upsert(ctx, docs); err != nil {
+				return fmt.Errorf("upsert %s documents: %w", s.Type(), err)
+			}
+			t2 := time.Now()
+			if err := s.MarkIndexed(ctx, docs); err != nil {
+				return err
+			}
+			upsert, mark = upsert+t2.Sub(t1), mark+time.Since(t2)
+			done += len(docs)
+			if progress != nil {
+				progress(done, max(done, int(total)))
+			}
+			return nil
+		})
+		if err != nil {
+			ix.record(ctx, Pass{Indexed: done}, err)
+			return err
+		}
+		ix.log.Debug("rebuild: source indexed", "type", s.Type(), "ms", time.Since(t0).Milliseconds(),
+			"upsert_ms", upsert.Milliseconds(), "mark_ms", mark.Milliseconds())
+	}
+	// Records written during the rebuild are pending; take them in now.
+	p := Pass{Indexed: done}
+	err = ix.pass(ctx, &p)
+	ix.record(ctx, p, err)
+	return err
+}
+
+// Status returns the progress record of the last pass by any process, and
+// false when no pass has been recorded yet.
+func (ix *Indexer) Status(ctx context.Context) (IndexerStatus, bool, error) {
+	var st IndexerStatus
+	if ix.meta == nil {
+		return st, false, nil
+	}
+	err := ix.meta.FindOne(ctx, bson.D{{Key: "_id", Value: indexerStatusID}}).Decode(&st)
+	if imongo.IsNoDocuments(err) {
+		return st, false, nil
+	}
+	if err != nil {
+		return st, false, fmt.Errorf("read indexer status: %w", err)
+	}
+	return st, true, nil
+}
+
+// record writes the progress record; a failure is only logged.
+func (ix *Indexer) record(ctx context.Context, p Pass, perr error) {
+	if ix.meta == nil {
+		return
+	}
+	now := ix.opts.Now().UTC()
+	set := bson.D{
+		{Key: "engine", Value: ix.engine.Name()},
+		{Key: "holder", Value: ix.holder},
+		{Key: "lastRunAt", Value: now},
+		{Key: "indexed", Value: int64(p.Indexed)},
+		{Key: "pending", Value: p.Pending},
+		{Key: "lastError", Value: ""},
+	}
+	if perr != nil {
+		set[5].Value = perr.Error()
+	} else {
+		set = append(set, bson.E{Key: "lastSuccessAt", Value: now})
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: indexerStatusID}},
+		bson.D{{Key: "$set", Value: set}}, options.Update().SetUpsert(true))
+	if err != nil {
+		ix.log.Warn("record indexer status", "err", err)
+	}
+}
+
+// acquire takes or renews the lease; false means another process holds it.
+// Without a meta collection there is no lease (one process).
+func (ix *Indexer) acquire(ctx context.Context) (bool, error) {
+	if ix.meta == nil {
+		return true, nil
+	}
+	unlock := imongo.LockDocument(ix.meta, indexerLeaseID)
+	defer unlock()
+	now := ix.opts.Now().UTC()
+	_, err := ix.meta.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: indexerLeaseID}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "holder", Value: ix.holder}},
+			bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}},
+		}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: ix.holder}, {Key: "expiresAt", Value: now.Add(ix.opts.LeaseTTL)}}}},
+		options.Update().SetUpsert(true))
+	if imongo.IsDuplicateKey(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("take indexing lease: %w", err)
+	}
+	return true, nil
+}
+
+// renew extends the lease before each batch; losing it stops the pass.
+func (ix *Indexer) renew(ctx context.Context) error {
+	ok, err := ix.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrLeaseHeld
+	}
+	return nil
+}
+
+// release gives the lease up so another process need not wait for it to
+// expire.
+func (ix *Indexer) release() {
+	if ix.meta == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	unlock := imongo.LockDocument(ix.meta, indexerLeaseID)
+	defer unlock()
+	_, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: indexerLeaseID}, {Key: "holder", Value: ix.holder}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: time.Unix(0, 0).UTC()}}}})
+	if err != nil {
+		ix.log.Warn("release indexing lease", "err", err)
+	}
+}
+
+// DocID is the index document id of a record: its type and code.
+func DocID(typ, code string) string { return typ + "_" + code }
+
+// millionVND is the unit of the capital sort key, so that every amount
+// stays exact in a float64 index.
+const millionVND = 1_000_000
+
+// OpportunityDoc is what the index holds for an opportunity: its texts,
+// its facets (every investment form among them) and its sort keys.
+func OpportunityDoc(o *opportunity.Opportunity) Doc {
+	body := Text{VI: o.Description.VI, EN: o.Description.EN}
+	for _, in := range o.Incentives {
+		body.VI += "\n" + in.Text.VI
+		body.EN += "\n" + in.Text.EN
+	}
+	facets := map[string]string{
+		"sector":       o.Sector,
+		"location":     o.Location,
+		"capital_band": o.CapitalBand(),
+		"status":       o.Status,
+		"currency":     o.IndicativeCapital.Currency,
+	}
+	if o.Zone != "" {
+		facets["zone"] = o.Zone
+	}
+	d := Doc{
+		ID:          DocID(TypeOpportunity, o.Code),
+		Type:        TypeOpportunity,
+		Code:        o.Code,
+		Title:       Text{VI: o.Title.VI, EN: o.Title.EN},
+		Summary:     Text{VI: o.Summary.VI, EN: o.Summary.EN},
+		Body:        body,
+		Facets:      facets,
+		MultiFacets: map[string][]string{"form": o.InvestmentForms},
+		Sort: map[string]int64{
+			"capital":   opportunity.VNDEquivalent(o.IndicativeCapital) / millionVND,
+			"published": o.PublishedAt.Unix(),
+			"updated":   o.UpdatedAt.Unix(),
+			"created":   o.CreatedAt.Unix(),
+		},
+		Version: o.Version,
+	}
+	return d
+}
+
+// ProjectDoc is what the index holds for a licensed project: its name, its
+// investor, its facets and its sort keys.
+func ProjectDoc(p *project.Project) Doc {
+	facets := map[string]string{
+		"sector":   p.Sector,
+		"location": p.Location,
+		"kind":     string(p.Kind),
+		"stage":    string(p.Stage),
+		"currency": p.Registered.Currency,
+	}
+	if p.Zone != "" {
+		facets["zone"] = p.Zone
+	}
+	if p.LicensedYear > 0 {
+		facets["year"] = fmt.Sprint(p.LicensedYear)
+	}
+	investor := p.Investor.Name
+	return Doc{
+		ID:      DocID(TypeProject, p.Code),
+		Type:    TypeProject,
+		Code:    p.Code,
+		Title:   Text{VI: p.Name.VI, EN: p.Name.EN},
+		Summary: Text{VI: investor, EN: investor},
+		Facets:  facets,
+		Sort: map[string]int64{
+			"capital": p.CapitalVND / millionVND,
+			"updated": p.UpdatedAt.Unix(),
+			"created": p.CreatedAt.Unix(),
+		},
+		Version: p.Version,
+	}
+}
+
+// OpportunitySource feeds the indexer from the opportunity store.
+type OpportunitySource struct{ Store *opportunity.Store }
+
+var _ Source = OpportunitySource{}
+
+// Type returns TypeOpportunity.
+func (OpportunitySource) Type() string { return TypeOpportunity }
+
+// Pending returns the opportunities whose index entry is behind.
+func (s OpportunitySource) Pending(ctx context.Context, limit int) ([]Doc, error) {
+	opps, err := s.Store.PendingIndex(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	return opportunityDocs(opps), nil
+}
+
+func opportunityDocs(opps []opportunity.Opportunity) []Doc {
+	out := make([]Doc, len(opps))
+	for i := range opps {
+		out[i] = OpportunityDoc(&opps[i])
+	}
+	return out
+}
+
+// MarkIndexed records the indexed versions, one opportunity at a time.
+func (s OpportunitySource) MarkIndexed(ctx context.Context, docs []Doc) error {
+	for _, d := range docs {
+		if err := s.Store.MarkIndexed(ctx, d.Code, d.Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxOpportunities bounds the opportunities counted or scanned: the
+// province offers tens, not thousands.
+const maxOpportunities = 100_000
+
+// CountPending counts the pending opportunities.
+func (s OpportunitySource) CountPending(ctx context.Context) (int64, error) {
+	opps, err := s.Store.PendingIndex(ctx, maxOpportunities)
+	return int64(len(opps)), err
+}
+
+// Count counts every opportunity.
+func (s OpportunitySource) Count(ctx context.Context) (int64, error) {
+	res, err := s.Store.List(ctx, opportunity.Filter{PerPage: 1})
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
+// MarkAll makes every opportunity pending.
+func (s OpportunitySource) MarkAll(ctx context.Context) error {
+	_, err := s.Store.MarkAllForIndex(ctx)
+	return err
+}
+
+// Scan pages through every opportunity in code order.
+func (s OpportunitySource) Scan(ctx context.Context, batch int, fn func([]Doc) error) error {
+	f := opportunity.Filter{Sort: opportunity.SortCode, PerPage: min(batch, opportunity.MaxPerPage)}
+	for page := 1; page*f.PerPage <= maxOpportunities+f.PerPage; page++ {
+		f.Page = page
+		res, err := s.Store.List(ctx, f)
+		if err != nil {
+			return err
+		}
+		if len(res.Items) == 0 {
+			return nil
+		}
+		if err := fn(opportunityDocs(res.Items)); err != nil {
+			return err
+		}
+		if len(res.Items) < f.PerPage {
+			return nil
+		}
+	}
+	return nil
+}
+
+// ProjectSource feeds the indexer from the project store. Finding the
+// pending projects compares every project with its index record, so it
+// computes the whole list once and hands it out a batch at a time, and it
+// remembers the projects' revision counter at which it last found nothing
+// pending, not looking again until the counter moves (or fullCheck has
+// passed, in case a process died between a write and its revision bump).
+type ProjectSource struct {
+	store     *project.Store
+	fullCheck time.Duration
+
+	mu       sync.Mutex
+	queue    []project.Project
+	clean    bool
+	cleanRev int64
+	cleanAt  time.Time
+}
+
+var _ Source = (*ProjectSource)(nil)
+
+// NewProjectSource returns a source over store; fullCheck (default 5 min)
+// bounds how long a quiet revision counter is trusted.
+func NewProjectSource(store *project.Store, fullCheck time.Duration) *ProjectSource {
+	if fullCheck <= 0 {
+		fullCheck = 5 * time.Minute
+	}
+	return &ProjectSource{store: store, fullCheck: fullCheck}
+}
+
+// Type returns TypeProject.
+func (*ProjectSource) Type() string { return TypeProject }
+
+// Pending returns up to limit projects whose index entry is behind.
+func (s *ProjectSource) Pending(ctx context.Context, limit int) ([]Doc, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.queue) == 0 {
+		rev, err := s.store.IndexRevision(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if s.clean && s.cleanRev == rev && time.Since(s.cleanAt) < s.fullCheck {
+			return nil, nil
+		}
+		ps, err := s.store.PendingIndex(ctx, 0)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			s.clean, s.cleanRev, s.cleanAt = true, rev, time.Now()
+			return nil, nil
+		}
+		s.clean, s.queue = false, ps
+	}
+	n := min(max(limit, 1), len(s.queue))
+	out := make([]Doc, n)
+	for i := range n {
+		out[i] = ProjectDoc(&s.queue[i])
+	}
+	s.queue = s.queue[n:]
+	return out, nil
+}
+
+// MarkIndexed records the indexed versions in one batched write.
+func (s *ProjectSource) MarkIndexed(ctx context.Context, docs []Doc) error {
+	done := make([]project.IndexedVersion, len(docs))
+	for i, d := range docs {
+		done[i] = project.IndexedVersion{Code: d.Code, Version: d.Version}
+	}
+	return s.store.MarkIndexed(ctx, done)
+}
+
+// CountPending counts the pending projects.
+func (s *ProjectSource) CountPending(ctx context.Context) (int64, error) {
+	return s.store.CountPendingIndex(ctx)
+}
+
+// Count counts every project.
+func (s *ProjectSource) Count(ctx context.Context) (int64, error) { return s.store.IndexCount(ctx) }
+
+// MarkAll makes every project pending and forgets what it knew.
+func (s *ProjectSource) MarkAll(ctx context.Context) error {
+	s.mu.Lock()
+	s.clean, s.queue = false, nil
+	s.mu.Unlock()
+	_, err := s.store.MarkAllForIndex(ctx)
+	return err
+}
+
+// Scan reads every project in code order.
+func (s *ProjectSource) Scan(ctx context.Context, batch int, fn func([]Doc) error) error {
+	return s.store.Scan(ctx, batch, func(ps []project.Project) error {
+		out := make([]Doc, len(ps))
+		for i := range ps {
+			out[i] = ProjectDoc(&ps[i])
+		}
+		return fn(out)
+	})
+}

@@ -1,0 +1,505 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/search"
+	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/seed"
+)
+
+// oppEnv is the web env with the demo opportunities stored and indexed
+// (with the demo projects) in an in-memory Bleve index.
+type oppEnv struct {
+	*env
+	opps   *opportunity.Store
+	engine *search.Bleve
+	ix     *search.Indexer
+}
+
+func newOppEnv(t *testing.T) *oppEnv {
+	t.Helper()
+	e := newEnv(t)
+	ctx := context.Background()
+	opps := opportunity.NewStore(e.db)
+	if err := opps.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := seed.Opportunities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range list {
+		if err := opps.Create(ctx, &list[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bl, err := search.NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bl.Close() })
+	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: e.db.Collection("meta")},
+		search.OpportunitySource{Store: opps}, search.NewProjectSource(e.projects, 0))
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	oe := &oppEnv{env: e, opps: opps, engine: bl, ix: ix}
+	oe.serve(ix.Engine())
+	return oe
+}
+
+// serve rebuilds the server on engine.
+func (e *oppEnv) serve(engine search.Engine) {
+	e.t.Helper()
+	deps := e.deps
+	deps.Opportunities, deps.Search = e.opps, engine
+	srv, err := web.New(deps)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.srv = srv
+}
+
+// downEngine is a search engine that is not answering.
+type downEngine struct{ search.Engine }
+
+func (downEngine) Search(context.Context, search.Query) (search.Result, error) {
+	return search.Result{}, errors.New("connection refused")
+}
+
+func oppCodes(d *goquery.Document) []string {
+	var out []string
+	d.Find("[data-testid=opp-card] .code").Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+	return out
+}
+
+func oppContains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
+	e := newOppEnv(t)
+	for lang, q := range map[string]string{"en": "wind power van phong", "vi": "dien gio van phong"} {
+		r := e.get("/" + lang + "/opportunities?q=" + url.QueryEscape(q))
+		if r.status != 200 {
+			t.Fatalf("%s: %d", lang, r.status)
+		}
+		d := r.doc(t)
+		if got := oppCodes(d); !oppContains(got[:min(3, len(got))], "OPP-VP-005") {
+			t.Errorf("%s %q: found %v, want OPP-VP-005 among the first three", lang, q, got)
+		}
+		if d.Find("[data-testid=search-degraded]").Length() != 0 {
+			t.Errorf("%s: degraded notice while the engine works", lang)
+		}
+		if d.Find("mark").Length() == 0 {
+			t.Errorf("%s: no highlighted match", lang)
+		}
+	}
+	if v := e.get("/en/opportunities").doc(t).Find("select[name=sort] option[selected]").AttrOr("value", ""); v != "relevance" {
+		t.Errorf("the order defaults to %q, so a new search would not rank by relevance", v)
+	}
+	// A facet link narrows the list and keeps the query; its count is right.
+	d := e.get("/en/opportunities?q=van+phong").doc(t)
+	link := d.Find("[data-testid=facet-sector-energy]")
+	href, ok := link.Attr("href")
+	if !ok {
+		t.Fatal("no energy facet")
+	}
+	m := regexp.MustCompile(`\((\d+)\)`).FindStringSubmatch(link.Text())
+	if !strings.Contains(href, "sector=energy") || !strings.Contains(href, "q=van+phong") || m == nil {
+		t.Fatalf("facet link %q %q", href, link.Text())
+	}
+	d = e.get(href).doc(t)
+	got := oppCodes(d)
+	if len(got) == 0 || oppAtoi(m[1]) != len(got) {
+		t.Errorf("energy facet said %s, list has %v", m[1], got)
+	}
+	d.Find("[data-testid=opp-card]").Each(func(_ int, s *goquery.Selection) {
+		if !strings.Contains(s.Text(), "Energy") {
+			t.Errorf("card outside the facet: %q", strings.Join(strings.Fields(s.Text()), " "))
+		}
+	})
+	if d.Find("[data-testid=facet-sector-energy][aria-current]").Length() != 1 {
+		t.Error("the chosen facet value is not marked")
+	}
+	// Several investment forms: an opportunity counts under each.
+	var page web.OpportunityPage
+	r := e.get("/api/v1/opportunities?form=ppp&form=bot&per_page=100")
+	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 {
+		t.Fatalf("%d %v", r.status, err)
+	}
+	for _, o := range page.Items {
+		if !oppContains(o.InvestmentForms, "ppp") && !oppContains(o.InvestmentForms, "bot") {
+			t.Errorf("%s has neither ppp nor bot: %v", o.Code, o.InvestmentForms)
+		}
+	}
+	fc, err := e.opps.Facets(context.Background(), opportunity.Filter{Forms: []string{"ppp", "bot"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range fc.Form {
+		if int64(page.Facets["form"][k]) != n {
+			t.Errorf("form %s: API counts %d, database %d", k, page.Facets["form"][k], n)
+		}
+	}
+	// Pages: 51 opportunities, 20 a page.
+	d = e.get("/en/opportunities?sort=capital_desc&page=3").doc(t)
+	if n := d.Find("[data-testid=opp-card]").Length(); n != 11 {
+		t.Errorf("page 3 has %d cards, want 11", n)
+	}
+	if d.Find("a[rel=prev]").AttrOr("href", "") != "/en/opportunities?page=2&sort=capital_desc" {
+		t.Errorf("prev link %q", d.Find("a[rel=prev]").AttrOr("href", ""))
+	}
+	// Bad parameters name the field.
+	for _, q := range []string{"sector=moon", "sort=random", "page=0", "band=huge"} {
+		r := e.get("/vi/opportunities?" + q)
+		field := strings.Split(q, "=")[0]
+		if r.status != 400 || r.doc(t).Find("#err-"+field).Length() != 1 {
+			t.Errorf("%s: %d", q, r.status)
+		}
+	}
+	if m := e.bundle.Missing(); len(m) > 0 {
+		t.Errorf("missing messages: %v", m)
+	}
+}
+
+func oppAtoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
+	e := newOppEnv(t)
+	e.serve(downEngine{e.engine})
+	for _, lang := range []string{"en", "vi"} {
+		r := e.get("/" + lang + "/opportunities?q=van+phong&sector=energy")
+		if r.status != 200 {
+			t.Fatalf("%s: %d", lang, r.status)
+		}
+		d := r.doc(t)
+		notice := text(d, "[data-testid=search-degraded]")
+		want := map[string]string{"en": "may be incomplete", "vi": "chưa đầy đủ"}[lang]
+		if !strings.Contains(notice, want) {
+			t.Errorf("%s: notice %q", lang, notice)
+		}
+		if got := oppCodes(d); !oppContains(got, "OPP-VP-005") || !oppContains(got, "OPP-VP-001") {
+			t.Errorf("%s fallback found %v", lang, got)
+		}
+		if d.Find("[data-testid=facet-sector-energy]").Length() != 1 {
+			t.Errorf("%s: no facets in the fallback", lang)
+		}
+	}
+	var page web.SearchPage
+	r := e.get("/api/v1/search?q=van+phong")
+	if err := json.Unmarshal([]byte(r.body), &page); err != nil || !page.Degraded || page.Total == 0 {
+		t.Errorf("API search during the outage: %d %+v %v", r.status, page.Total, err)
+	}
+}
+
+func TestOpportunityAPIConcurrencyAndReindex(t *testing.T) {
+	e := newOppEnv(t)
+	board := e.as(account.RoleBoard)
+	r := e.get("/api/v1/opportunities/OPP-VP-005")
+	etag := r.header.Get("ETag")
+	if r.status != 200 || etag != `"OPP-VP-005-v1"` {
+		t.Fatalf("get: %d %q", r.status, etag)
+	}
+	if r := e.get("/api/v1/opportunities/OPP-VP-005", "If-None-Match", etag); r.status != 304 {
+		t.Errorf("If-None-Match: %d", r.status)
+	}
+	body := `{"title":{"vi":"Điện gió ngoài khơi Đại Lãnh – Vân Phong","en":"Dai Lanh offshore wind farm, Quokka bay"},"reason":"renamed"}`
+	patch := func(header ...string) response {
+		return board.oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, header...)
+	}
+	if r := patch(); r.status != 428 {
+		t.Errorf("without If-Match: %d", r.status)
+	}
+	if r := patch("If-Match", `"OPP-VP-005-v7"`); r.status != 412 {
+		t.Errorf("stale If-Match: %d", r.status)
+	}
+	r = patch("If-Match", etag)
+	if r.status != 200 || r.header.Get("ETag") != `"OPP-VP-005-v2"` {
+		t.Fatalf("patch: %d %s", r.status, r.body)
+	}
+	if r := patch("If-Match", etag); r.status != 412 {
+		t.Errorf("second write with the old ETag: %d", r.status)
+	}
+	if _, err := e.ix.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d := e.get("/en/opportunities?q=quokka").doc(t)
+	if got := oppCodes(d); len(got) != 1 || got[0] != "OPP-VP-005" {
+		t.Errorf("the new title is not found after the index caught up: %v", got)
+	}
+	var hist []opportunity.HistoryEntry
+	r = board.get("/api/v1/opportunities/OPP-VP-005/history")
+	if err := json.Unmarshal([]byte(r.body), &hist); err != nil || len(hist) != 1 || hist[0].Reason != "renamed" || hist[0].Actor != "board@demo.local" {
+		t.Errorf("history: %s", r.body)
+	}
+	if r := e.anonymous().oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, "If-Match", `"OPP-VP-005-v2"`); r.status != 401 {
+		t.Errorf("visitor patch: %d", r.status)
+	}
+	// Linking to a project needs a real project; the detail page links it.
+	if r := board.oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", `{"projectCode":"DA-9999"}`, "If-Match", `"OPP-VP-005-v2"`); r.status != 400 || !strings.Contains(r.body, "project_code") {
+		t.Errorf("link to a missing project: %d %s", r.status, r.body)
+	}
+	if r := board.oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", `{"projectCode":"DA-0001"}`, "If-Match", `"OPP-VP-005-v2"`); r.status != 200 {
+		t.Errorf("link: %d %s", r.status, r.body)
+	}
+	if href := e.get("/en/opportunities/OPP-VP-005").doc(t).Find("[data-testid=opp-project] a").AttrOr("href", ""); href != "/en/projects/DA-0001" {
+		t.Errorf("detail page project link %q", href)
+	}
+}
+
+// oppJSON sends a JSON body with the session's CSRF header.
+func (c *client) oppJSON(method, path, body string, header ...string) response {
+	c.e.t.Helper()
+	req, _ := http.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if c.cookies["sid"] != "" {
+		req.Header.Set("X-CSRF-Token", c.csrf())
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	return c.e.do(req)
+}
+
+var oppKeyInput = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
+
+func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
+	e := newOppEnv(t)
+	ctx := context.Background()
+	c := e.anonymous()
+	page := c.get("/en/opportunities/OPP-VP-005")
+	key := oppKeyInput.FindStringSubmatch(page.body)
+	if key == nil {
+		t.Fatal("no idempotency key in the form")
+	}
+	token := csrfInput.FindStringSubmatch(page.body)[1]
+	form := url.Values{"_csrf": {token}, "idempotency_key": {key[1]}, "name": {"Kim Min-jun"}, "organisation": {"Hanbit Energy"},
+		"country": {"KR"}, "email": {"minjun@example.com"}, "message": {"Please send the wind data."}, "lang": {"vi"}}
+
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("email", "not-an-address")
+	r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", bad)
+	if d := r.doc(t); r.status != 400 || d.Find("#err-email").Length() != 1 || d.Find("textarea[name=message]").Text() != "Please send the wind data." {
+		t.Fatalf("invalid e-mail: %d", r.status)
+	}
+
+	for i := 0; i < 2; i++ { // the second post is a resent form: nothing new
+		r = c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form)
+		if r.status != 303 || r.header.Get("Location") != "/en/opportunities/OPP-VP-005/enquiry-sent" {
+			t.Fatalf("post %d: %d %q", i, r.status, r.header.Get("Location"))
+		}
+	}
+	if d := c.get("/en/opportunities/OPP-VP-005/enquiry-sent").doc(t); !strings.Contains(text(d, "[data-testid=enquiry-sent]"), "Thank you") {
+		t.Error("no confirmation")
+	}
+	list, err := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{})
+	if err != nil || list.Total != 1 || list.Items[0].Lang != "vi" || list.Items[0].Country != "KR" {
+		t.Fatalf("stored: %+v %v", list, err)
+	}
+	mails, err := e.mail.To(ctx, "minjun@example.com")
+	if err != nil || len(mails) != 1 || !strings.Contains(mails[0].Subject, "Chúng tôi đã nhận") || !strings.Contains(mails[0].Body, "Kim Min-jun") {
+		t.Fatalf("acknowledgement: %+v %v", mails, err)
+	}
+
+	// A bot fills the hidden field: thanked, nothing stored.
+	hp := url.Values{"website": {"http://spam.example"}}
+	for k, v := range form {
+		if k != "idempotency_key" {
+			hp[k] = v
+		}
+	}
+	if r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", hp); r.status != 303 {
+		t.Errorf("honeypot: %d", r.status)
+	}
+	if list, _ := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{}); list.Total != 1 {
+		t.Errorf("the honeypot post was stored")
+	}
+
+	// The API: 201, then 200 for the same key.
+	api := `{"name":"Ana","country":"ES","email":"ana@example.com","message":"Site visit?","lang":"en","idempotencyKey":"api-key-1"}`
+	if r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-CL-004/enquiries", api); r.status != 201 {
+		t.Errorf("API enquiry: %d %s", r.status, r.body)
+	}
+	if r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-CL-004/enquiries", api); r.status != 200 {
+		t.Errorf("API replay: %d %s", r.status, r.body)
+	}
+	if r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-CL-008/enquiries", strings.Replace(api, "api-key-1", "api-key-2", 1)); r.status != 400 {
+		t.Errorf("enquiry about a closed opportunity: %d", r.status)
+	}
+	if mails, _ := e.mail.To(ctx, "ana@example.com"); len(mails) != 1 || !strings.Contains(mails[0].Subject, "We received") {
+		t.Errorf("English acknowledgement: %+v", mails)
+	}
+
+	// The board sees the new enquiries and marks one answered.
+	board := e.as(account.RoleBoard)
+	d := board.get("/vi/board/enquiries?status=new").doc(t)
+	if n := d.Find("[data-testid=enquiry-row]").Length(); n != 2 {
+		t.Fatalf("board sees %d new enquiries", n)
+	}
+	row := d.Find("[data-testid=enquiry-row]").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(s.Text(), "Kim Min-jun")
+	})
+	action, _ := row.Find("form").Attr("action")
+	r = board.send(http.MethodPost, action, url.Values{"_csrf": {board.csrf()}, "version": {"1"}, "status": {"new"}})
+	if r.status != 303 {
+		t.Fatalf("mark answered: %d %s", r.status, r.body)
+	}
+	if r := board.send(http.MethodPost, action, url.Values{"_csrf": {board.csrf()}, "version": {"1"}}); r.status != 409 {
+		t.Errorf("answering twice: %d", r.status)
+	}
+	if n := board.get("/en/board/enquiries?status=answered").doc(t).Find("[data-testid=enquiry-row]").Length(); n != 1 {
+		t.Errorf("answered list has %d", n)
+	}
+	if r := e.as(account.RoleBusiness).get("/en/board/enquiries"); r.status != 403 {
+		t.Errorf("business user reads enquiries: %d", r.status)
+	}
+
+	// Admins read the outbox; others may not.
+	d = e.as(account.RoleAdmin).get("/en/admin/outbox").doc(t)
+	if n := d.Find("[data-testid=outbox-message][data-kind=enquiry_ack]").Length(); n != 2 {
+		t.Errorf("outbox shows %d acknowledgements", n)
+	}
+	if r := board.get("/en/admin/outbox"); r.status != 403 {
+		t.Errorf("board reads the outbox: %d", r.status)
+	}
+}
+
+func TestEnquiryRateLimit(t *testing.T) {
+	e := newOppEnv(t)
+	c := e.anonymous()
+	token := c.csrf()
+	last := 0
+	for i := 0; i < 11; i++ {
+		r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", url.Values{"_csrf": {token}})
+		last = r.status
+		if i < 10 && r.status != 400 {
+			t.Fatalf("post %d: %d", i, r.status)
+		}
+	}
+	if last != 429 {
+		t.Errorf("11th post: %d, want 429", last)
+	}
+}
+
+func TestBoardEditsOpportunityWithVersionAndHistory(t *testing.T) {
+	e := newOppEnv(t)
+	board := e.as(account.RoleBoard)
+	d := board.get("/en/board/opportunities/OPP-NT-003/edit").doc(t)
+	form := url.Values{"_csrf": {board.csrf()}}
+	d.Find("[data-testid=opp-form] input, [data-testid=opp-form] textarea, [data-testid=opp-form] select").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		switch {
+		case name == "" || name == "_csrf":
+		case goquery.NodeName(s) == "textarea":
+			form.Add(name, s.Text())
+		case goquery.NodeName(s) == "select":
+			form.Add(name, s.Find("option[selected]").AttrOr("value", ""))
+		case s.AttrOr("type", "") == "checkbox":
+			if _, on := s.Attr("checked"); on {
+				form.Add(name, s.AttrOr("value", "on"))
+			}
+		default:
+			form.Add(name, s.AttrOr("value", ""))
+		}
+	})
+	if form.Get("version") != "1" || form.Get("title_en") == "" || len(form["investment_forms"]) == 0 {
+		t.Fatalf("the form does not show the stored opportunity: %v", form)
+	}
+	form.Set("title_en", "Tran Phu seafront promenade and night market")
+	form.Set("reason", "shorter title")
+	r := board.send(http.MethodPost, "/en/board/opportunities/OPP-NT-003/edit", form)
+	if r.status != 303 {
+		t.Fatalf("save: %d %s", r.status, text(r.doc(t), "[data-testid=form-error]"))
+	}
+	// The same form again carries version 1, now stale: a conflict, nothing
+	// written, the input kept.
+	form.Set("title_en", "Another title")
+	r = board.send(http.MethodPost, "/en/board/opportunities/OPP-NT-003/edit", form)
+	if d := r.doc(t); r.status != 409 || !strings.Contains(text(d, "[data-testid=form-error]"), "Someone else changed") || d.Find("[data-testid=opp-title_en]").AttrOr("value", "") != "Another title" {
+		t.Fatalf("stale save: %d", r.status)
+	}
+	o, _ := e.opps.Get(context.Background(), "OPP-NT-003")
+	if o.Title.EN != "Tran Phu seafront promenade and night market" || o.Version != 2 {
+		t.Errorf("stored %q v%d", o.Title.EN, o.Version)
+	}
+	d = board.get("/vi/board/opportunities/OPP-NT-003/edit").doc(t)
+	if d.Find("[data-testid=history-entry][data-version='2']").Length() != 1 || !strings.Contains(text(d, "[data-testid=history]"), "shorter title") {
+		t.Error("history does not show the change")
+	}
+	// A new opportunity from the form, with field errors first.
+	r = board.send(http.MethodPost, "/en/board/opportunities", url.Values{"_csrf": {board.csrf()}, "code": {"OPP-XX-001"}})
+	if d := r.doc(t); r.status != 400 || d.Find("#err-title_vi").Length() != 1 || d.Find("#err-indicative_capital").Length() != 1 {
+		t.Errorf("empty new form: %d", r.status)
+	}
+	nf := url.Values{"_csrf": {board.csrf()}, "code": {"OPP-XX-001"}, "title_vi": {"Khu nghỉ dưỡng thử"}, "summary_vi": {"Tóm tắt"},
+		"description_vi": {"Mô tả"}, "authoritative_lang": {"vi"}, "sector": {"tourism"}, "location": {"cam_ranh"},
+		"land_area": {"12.5"}, "capital_amount": {"1500000000000"}, "capital_currency": {"VND"}, "investment_forms": {"domestic", "ppp"},
+		"land_legal_status": {"state_land_fund"}, "site_clearance_status": {"not_started"}, "status": {"open"},
+		"contact_agency": {"ipc"}, "contact_name": {"Phòng Xúc tiến"}, "contact_email": {"xuctien@khanhhoa.gov.vn"},
+		"published_at": {"2026-01-05"}, "incentive_rows": {"1"}, "incentives.0.text_vi": {"Miễn tiền thuê đất 3 năm"}, "incentives.0.legal_basis": {"Nghị định 31/2021/NĐ-CP"}}
+	if r := board.send(http.MethodPost, "/en/board/opportunities", nf); r.status != 303 {
+		t.Fatalf("create: %d %s", r.status, text(r.doc(t), ".field-error"))
+	}
+	o, err := e.opps.Get(context.Background(), "OPP-XX-001")
+	if err != nil || o.LandAreaCentiHa != 1250 || len(o.Incentives) != 1 || o.CapitalBand() != opportunity.Band1000BTo10000 {
+		t.Errorf("created %+v %v", o, err)
+	}
+	if r := e.as(account.RoleTaskForce).get("/en/board/opportunities/OPP-XX-001/edit"); r.status != 403 {
+		t.Errorf("task force edits opportunities: %d", r.status)
+	}
+}
+
+func TestSiteSearchPageAndAPI(t *testing.T) {
+	e := newOppEnv(t)
+	d := e.get("/en/search?q=van+phong").doc(t)
+	kinds := map[string]int{}
+	d.Find("[data-testid=search-hit]").Each(func(_ int, s *goquery.Selection) { kinds[s.AttrOr("data-type", "")]++ })
+	if kinds["opportunity"] == 0 {
+		t.Errorf("site search found %v", kinds)
+	}
+	var page web.SearchPage
+	r := e.get("/api/v1/search?q=nha+trang&type=project&per_page=5&lang=en")
+	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 || page.Total == 0 || len(page.Items) != 5 {
+		t.Fatalf("API: %d %s", r.status, r.body[:min(len(r.body), 300)])
+	}
+	for _, h := range page.Items {
+		if h.Type != "project" || !strings.HasPrefix(h.URL, "/en/projects/") {
+			t.Errorf("hit %+v", h)
+		}
+	}
+	if r := e.get("/api/v1/search?q=x&type=planet"); r.status != 400 {
+		t.Errorf("bad type: %d", r.status)
+	}
+	if d := e.get("/vi/search").doc(t); !strings.Contains(d.Text(), "Nhập vài từ") {
+		t.Error("empty search page has no prompt")
+	}
+}

@@ -1,0 +1,50 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/mail"
+)
+
+// outboxPerPage is the length of a page of the outbox.
+const outboxPerPage = 50
+
+// outboxData is the outbox page's content.
+type outboxData struct {
+	Items []mail.Message
+	Total int64
+	Page  int
+	Pages int
+	// Available is false when the portal has no mailer.
+	Available bool
+}
+
+// adminOutbox shows administrators every e-mail the portal wrote, newest
+// first: without SMTP_URL this is where they can be read.
+func (s *Server) adminOutbox(c *fiber.Ctx) error {
+	page := 1
+	if v := c.Query("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100_000 {
+			return apperr.Fields{"page": "error.field.page"}.Err()
+		}
+		page = n
+	}
+	d := outboxData{Page: page, Available: s.mail != nil}
+	if s.mail != nil {
+		ctx, cancel := dbctx(c)
+		defer cancel()
+		items, total, err := s.mail.List(ctx, page, outboxPerPage)
+		if err != nil {
+			return err
+		}
+		d.Items, d.Total = items, total
+		d.Pages = int((total + outboxPerPage - 1) / outboxPerPage)
+	}
+	p := s.page(c, "oppweb.outbox.title")
+	p.Nav = "admin"
+	p.Data = d
+	return s.render(c, "outbox/list", p)
+}
