@@ -1,10 +1,157 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/notify"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/seed/holidays"
+)
+
+// Who works obstacles, and who may see the staff figures.
+var (
+	obstacleStaff    = Roles(account.RoleTaskForce, account.RoleAgency, account.RoleAdmin)
+	obstacleOfficers = Roles(account.RoleTaskForce, account.RoleAdmin)
+	obstacleViewers  = Roles(account.RoleAdmin, account.RoleBoard, account.RoleTaskForce, account.RoleAgency)
+	obstAdminOnly    = Roles(account.RoleAdmin)
+)
+
+// Rate limits of the public obstacle forms, per client address.
+var (
+	obstacleFileLimit  = ratelimit.Rule{Name: "obstacle_file", Limit: 30, Window: 10 * time.Minute}
+	obstacleTrackLimit = ratelimit.Rule{Name: "obstacle_track", Limit: 60, Window: 10 * time.Minute}
+)
 
 // registerObstaclePages registers filing, public tracking and the task
 // force's and agencies' obstacle pages.
-func (s *Server) registerObstaclePages(g fiber.Router) {}
+func (s *Server) registerObstaclePages(g fiber.Router) {
+	s.handle(g, fiber.MethodGet, "/obstacles/new", Public, s.obstacleForm)
+	s.handle(g, fiber.MethodPost, "/obstacles/new", Public, s.obstacleFile)
+	s.handle(g, fiber.MethodGet, "/obstacles/stats", Public, s.obstacleStatsPage)
+	s.handle(g, fiber.MethodGet, "/obstacles/track", Public, s.trackPage)
+	s.handle(g, fiber.MethodPost, "/obstacles/track", Public, s.trackLookup)
+	s.handle(g, fiber.MethodPost, "/obstacles/track/act", Public, s.trackAct)
+	s.handle(g, fiber.MethodPost, "/obstacles/track/files", Public, s.trackUpload)
+	s.handle(g, fiber.MethodGet, "/obstacles/track/files/:file", Public, s.trackDownload)
+	s.handle(g, fiber.MethodPost, "/obstacles/track/forget", Public, s.trackForget)
+
+	s.handle(g, fiber.MethodGet, "/staff/obstacles", obstacleStaff, s.staffQueue)
+	s.handle(g, fiber.MethodPost, "/staff/obstacles/assign", obstacleOfficers, s.staffBulkAssign)
+	s.handle(g, fiber.MethodGet, "/staff/obstacles/stats", obstacleViewers, s.obstacleStaffStatsPage)
+	s.handle(g, fiber.MethodGet, "/staff/obstacles/:id", obstacleStaff, s.staffDetail)
+	s.handle(g, fiber.MethodPost, "/staff/obstacles/:id/transition", obstacleStaff, s.staffTransition)
+	s.handle(g, fiber.MethodPost, "/staff/obstacles/:id/group", obstacleOfficers, s.staffGroup)
+	s.handle(g, fiber.MethodPost, "/staff/obstacles/:id/files", obstacleStaff, s.staffUpload)
+	s.handle(g, fiber.MethodGet, "/staff/obstacles/:id/files/:file", obstacleStaff, s.staffDownload)
+
+	s.handle(g, fiber.MethodGet, "/staff/policy-issues", obstacleOfficers, s.policyList)
+	s.handle(g, fiber.MethodPost, "/staff/policy-issues", obstacleOfficers, s.policyCreate)
+	s.handle(g, fiber.MethodGet, "/staff/policy-issues/:id", obstacleOfficers, s.policyDetail)
+	s.handle(g, fiber.MethodPost, "/staff/policy-issues/:id/resolve", obstacleOfficers, s.policyResolve)
+
+	s.obstRegisterHolidayPages(g)
+}
 
 // registerObstacleAPI registers the obstacle API.
-func (s *Server) registerObstacleAPI(api fiber.Router) {}
+func (s *Server) registerObstacleAPI(api fiber.Router) {
+	s.handle(api, fiber.MethodPost, "/obstacles", Public, s.apiFileObstacle)
+	s.handle(api, fiber.MethodGet, "/obstacles/stats", Public, s.apiObstacleStats)
+	s.handle(api, fiber.MethodGet, "/obstacles/track/:code", Public, s.apiTrackObstacle)
+	s.handle(api, fiber.MethodPost, "/obstacles/track/:code/actions", Public, s.apiTrackAction)
+	s.handle(api, fiber.MethodGet, "/obstacles", obstacleStaff, s.apiListObstacles)
+	s.handle(api, fiber.MethodGet, "/obstacles/:id", obstacleStaff, s.apiGetObstacle)
+	s.handle(api, fiber.MethodPost, "/obstacles/:id/transitions", obstacleStaff, s.apiTransition)
+}
+
+// obstActorOf is the obstacle actor of a signed-in user: the account role of
+// the same name and, for an agency officer, the agency.
+func obstActorOf(p *account.Principal) obstacle.Actor {
+	if p == nil {
+		return obstacle.Actor{}
+	}
+	a := obstacle.Actor{ID: p.User.ID, Role: obstacle.Role(p.User.Role)}
+	if p.User.Role == account.RoleAgency {
+		a.Agency = p.User.AgencyID
+	}
+	return a
+}
+
+// notifier writes the filing receipt, the one e-mail the store cannot
+// write because only the filing request knows the access key.
+func (s *Server) notifier() *notify.Notifier { return notify.New(s.mail, s.i18n, s.baseURL) }
+
+// agencyList returns the agencies obstacles can be assigned to.
+func (s *Server) agencyList(ctx context.Context) []account.Agency {
+	if s.accounts != nil {
+		if list, err := s.accounts.ListAgencies(ctx); err == nil && len(list) > 0 {
+			return list
+		}
+	}
+	return account.DefaultAgencies()
+}
+
+// agencyNames maps agency ids to their names in lang.
+func (s *Server) agencyNames(ctx context.Context, lang string) map[string]string {
+	out := map[string]string{}
+	for _, a := range s.agencyList(ctx) {
+		out[a.ID], _ = a.Name.In(lang)
+	}
+	return out
+}
+
+// calendar is the working-day calendar with the administrators' days.
+func (s *Server) obstacleCalendar(ctx context.Context) (*holidays.Calendar, error) {
+	return s.obstacles.Calendar(ctx)
+}
+
+// obstDeadlineInfo describes an obstacle's deadline for a page.
+type obstDeadlineInfo struct {
+	Has      bool
+	Date     time.Time
+	DaysLeft int
+	Overdue  bool
+	DueSoon  bool
+	Paused   bool
+}
+
+func obstDeadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) obstDeadlineInfo {
+	d := obstDeadlineInfo{}
+	if o.Deadline == nil {
+		return d
+	}
+	d.Has, d.Date = true, *o.Deadline
+	d.DaysLeft, _ = o.WorkingDaysLeft(cal, now)
+	d.Overdue = o.Overdue(now)
+	d.DueSoon = o.DueSoon(cal, now)
+	d.Paused = o.PausedSince != nil
+	return d
+}
+
+// Overdue days is the positive number of working days overdue.
+func (d obstDeadlineInfo) OverdueDays() int { return -d.DaysLeft }
+
+// obstParseDate reads a yyyy-mm-dd date as the start of that day in the
+// province's zone.
+func obstParseDate(v string) (*time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, holidays.Location())
+	if err != nil {
+		return nil, false
+	}
+	return &t, true
+}
+
+// obstParseVersion reads a version number from a form or body field.
+func obstParseVersion(v string) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return n, err == nil && n > 0
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/seed/holidays"
+)
+
+// obstRegisterHolidayPages registers the administrators' working-day calendar.
+func (s *Server) obstRegisterHolidayPages(g fiber.Router) {
+	s.handle(g, fiber.MethodGet, "/admin/holidays", obstAdminOnly, s.obstHolidayList)
+	s.handle(g, fiber.MethodPost, "/admin/holidays", obstAdminOnly, s.obstHolidayAdd)
+	s.handle(g, fiber.MethodPost, "/admin/holidays/:date/delete", obstAdminOnly, s.obstHolidayRemove)
+}
+
+// obstHolidayData is the calendar page's content.
+type obstHolidayData struct {
+	// Extra are the days administrators added.
+	Extra []holidays.Day
+	// Year lists the calendar's days of this year and the next, extra ones included.
+	Year   []holidays.Day
+	Kinds  []holidays.Kind
+	Errors map[string]string
+	Form   map[string]string
+}
+
+// IsExtra reports whether date is one an administrator added.
+func (d obstHolidayData) IsExtra(date string) bool {
+	for _, x := range d.Extra {
+		if x.Date == date {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) error {
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	extra, err := s.obstacles.ExtraHolidays(ctx)
+	if err != nil {
+		return err
+	}
+	cal, err := s.obstacleCalendar(ctx)
+	if err != nil {
+		return err
+	}
+	year := s.now().In(holidays.Location()).Year()
+	d := obstHolidayData{Extra: extra, Kinds: []holidays.Kind{holidays.Custom, holidays.Makeup}, Errors: errs, Form: form}
+	for _, day := range cal.Days() {
+		if y := day.Date[:4]; y == obstItoa(year) || y == obstItoa(year+1) {
+			d.Year = append(d.Year, day)
+		}
+	}
+	if d.Form == nil {
+		d.Form = map[string]string{"kind": string(holidays.Custom)}
+	}
+	p := s.page(c, "obstweb.holidays.title")
+	p.Nav = "admin"
+	p.Data = d
+	return s.render(c, "obstacles/holidays", p)
+}
+
+func obstItoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
+
+func (s *Server) obstHolidayList(c *fiber.Ctx) error { return s.obstHolidayView(c, nil, nil) }
+
+func (s *Server) obstHolidayAdd(c *fiber.Ctx) error {
+	form := map[string]string{"date": strings.TrimSpace(c.FormValue("date")), "kind": c.FormValue("kind"), "note": c.FormValue("note")}
+	bad := apperr.Fields{}
+	if form["date"] == "" {
+		bad.Add("date", "error.field.required")
+	}
+	kind := holidays.Kind(form["kind"])
+	if kind != holidays.Custom && kind != holidays.Makeup {
+		bad.Add("kind", "error.field.invalid")
+	}
+	err := bad.Err()
+	if err == nil {
+		ctx, cancel := dbctx(c)
+		defer cancel()
+		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, obstActorOf(principal(c)), s.now())
+	}
+	if err != nil {
+		e := apperr.As(err)
+		switch e.Code {
+		case apperr.CodeInvalid:
+			c.Status(fiber.StatusBadRequest)
+			return s.obstHolidayView(c, e.Fields, form)
+		case apperr.CodeConflict:
+			c.Status(fiber.StatusConflict)
+			return s.obstHolidayView(c, map[string]string{"date": e.MessageID}, form)
+		}
+		return err
+	}
+	s.flash(c, "obstweb.holidays.added")
+	return c.Redirect("/"+langOf(c)+"/admin/holidays", fiber.StatusSeeOther)
+}
+
+func (s *Server) obstHolidayRemove(c *fiber.Ctx) error {
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), obstActorOf(principal(c))); err != nil {
+		return err
+	}
+	s.flash(c, "obstweb.holidays.removed")
+	return c.Redirect("/"+langOf(c)+"/admin/holidays", fiber.StatusSeeOther)
+}

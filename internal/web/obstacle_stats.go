@@ -1,0 +1,146 @@
+package web
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+)
+
+// obstacleStatsData is the obstacle dashboard's content: aggregates only,
+// never a business, a tax code or a description.
+type obstacleStatsData struct {
+	// Staff adds what the task force follows: due soon, escalated and
+	// capital by agency.
+	Staff         bool
+	Stats         obstacle.Stats
+	Median        string
+	CapitalTotal  money.Amount
+	Charts        []Chart
+	RateVNDPerUSD int64
+	RateDate      string
+}
+
+func (s *Server) obstacleStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, false) }
+
+func (s *Server) obstacleStaffStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, true) }
+
+func (s *Server) obstacleStatsView(c *fiber.Ctx, staff bool) error {
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	st, err := s.obstacles.Stats(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	title := "obstweb.stats.title"
+	if staff {
+		title = "obstweb.stats.staff_title"
+	}
+	p := s.page(c, title)
+	p.Nav = "obstacles"
+	if staff {
+		p.Nav = "staff_obstacles"
+	}
+	p.Data = obstacleStatsData{
+		Staff: staff, Stats: st, Median: obstFormatHalves(p.L, st.MedianDaysToResolve),
+		CapitalTotal: combinedVND(st.CapitalTotal.VND, st.CapitalTotal.USD),
+		Charts:       s.obstacleCharts(ctx, p.L, st, staff), RateVNDPerUSD: money.ReferenceVNDPerUSD, RateDate: money.ReferenceRateDate,
+	}
+	return s.render(c, "obstacles/stats", p)
+}
+
+// obstFormatHalves writes a median of whole days (a whole or half number).
+func obstFormatHalves(l *i18n.Localizer, v float64) string {
+	halves := int64(v*2 + 0.5)
+	out := l.Int(halves / 2)
+	if halves%2 == 1 {
+		sep := "."
+		if l.Lang == "vi" {
+			sep = ","
+		}
+		out += sep + "5"
+	}
+	return out
+}
+
+// obstMonthLabel writes "2026-03" as 03/2026 (vi) or Mar 2026 (en).
+func obstMonthLabel(lang, month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	if lang == "en" {
+		return t.Format("Jan 2006")
+	}
+	return t.Format("01/2006")
+}
+
+func obstCountChart(l *i18n.Localizer, titleID string, rows []ChartRow) Chart {
+	c := Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.open"}, Rows: rows}
+	c.scale()
+	return c
+}
+
+func obstCountRow(l *i18n.Localizer, label string, n int64) ChartRow {
+	return ChartRow{Label: label, Values: []ChartValue{{Value: n, Text: l.Int(n)}}}
+}
+
+func obstCapitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) Chart {
+	c := Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.capital"}, NoteID: "dashboard.note.rate"}
+	for _, k := range caps {
+		a := combinedVND(k.VND, k.USD)
+		c.Rows = append(c.Rows, ChartRow{Label: label(k.Key), Values: []ChartValue{{Value: a.Amount, Text: l.Money(a)}}})
+	}
+	c.scale()
+	return c
+}
+
+// obstacleCharts draws the dashboard's bars from the figures.
+func (s *Server) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstacle.Stats, staff bool) []Chart {
+	names := s.agencyNames(ctx, l.Lang)
+	agency := func(id string) string {
+		if id == "" {
+			return l.T("obstweb.stats.unassigned")
+		}
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	var byStatus, byCategory, byAgency []ChartRow
+	for _, x := range obstacle.Statuses {
+		if x.Open() {
+			byStatus = append(byStatus, obstCountRow(l, l.Label("obstacle.status", string(x)), st.ByStatus[x]))
+		}
+	}
+	for _, x := range obstacle.Categories {
+		byCategory = append(byCategory, obstCountRow(l, l.Label("obstacle.category", string(x)), st.OpenByCategory[x]))
+	}
+	agencies := sortedKeys(st.OpenByAgency)
+	sort.SliceStable(agencies, func(i, j int) bool { return st.OpenByAgency[agencies[i]] > st.OpenByAgency[agencies[j]] })
+	for _, id := range agencies {
+		byAgency = append(byAgency, obstCountRow(l, agency(id), st.OpenByAgency[id]))
+	}
+	trend := Chart{TitleID: "obstweb.stats.chart.trend", Legend: []string{"obstweb.stats.legend.filed", "obstweb.stats.legend.resolved"}}
+	for _, m := range st.ByMonth {
+		trend.Rows = append(trend.Rows, ChartRow{Label: obstMonthLabel(l.Lang, m.Month), Values: []ChartValue{
+			{Value: m.Filed, Text: l.Int(m.Filed)}, {Value: m.Resolved, Text: l.Int(m.Resolved)},
+		}})
+	}
+	trend.scale()
+	charts := []Chart{
+		obstCountChart(l, "obstweb.stats.chart.by_status", byStatus),
+		obstCountChart(l, "obstweb.stats.chart.by_category", byCategory),
+		obstCountChart(l, "obstweb.stats.chart.by_agency", byAgency),
+		trend,
+		obstCapitalChart(l, "obstweb.stats.chart.capital_by_category", st.CapitalByCategory, func(k string) string { return l.Label("obstacle.category", k) }),
+	}
+	if staff {
+		charts = append(charts, obstCapitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency))
+	}
+	return charts
+}

@@ -1,0 +1,259 @@
+package web
+
+import (
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+)
+
+// trackCookie holds a business's tracking code and access key after it
+// typed them, so that the tracking page works with Post/Redirect/Get and
+// the key never appears in an address.
+const (
+	trackCookie    = "obstrack"
+	trackCookieAge = 2 * time.Hour
+)
+
+// trackData is the public tracking page's content.
+type trackData struct {
+	// Found is false while the form asks for the code and key.
+	Found    bool
+	Obstacle obstacle.Obstacle
+	Timeline []obstacle.Event
+	Deadline obstDeadlineInfo
+	// Actions are the steps the business may take now.
+	Actions   []obstacle.Action
+	CanAttach bool
+	Errors    map[string]string
+	Form      map[string]string
+	// LookupError is the message of a failed lookup: the same for a wrong
+	// code and a wrong key.
+	LookupError string
+	MaxMB       int
+	MaxFiles    int
+}
+
+// Has reports whether the business may take action a.
+func (d trackData) Has(a string) bool {
+	for _, x := range d.Actions {
+		if string(x) == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) setTrackCookie(c *fiber.Ctx, code, key string) {
+	c.Cookie(&fiber.Cookie{Name: trackCookie, Value: url.QueryEscape(obstacle.NormalizeTrackingCode(code) + "~" + strings.TrimSpace(key)),
+		Path: "/", MaxAge: int(trackCookieAge.Seconds()), HTTPOnly: true, SameSite: "Strict", Secure: s.secureCookies})
+}
+
+// tracked returns the obstacle the request's tracking cookie opens; a
+// missing or stale cookie is not found (and dropped).
+func (s *Server) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
+	raw, err := url.QueryUnescape(c.Cookies(trackCookie))
+	code, key, ok := strings.Cut(raw, "~")
+	if err != nil || !ok {
+		return obstacle.Obstacle{}, errNoTracking()
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	o, err := s.obstacles.GetByTracking(ctx, code, key)
+	if obstIsNotFound(err) {
+		s.clearCookie(c, trackCookie)
+		return obstacle.Obstacle{}, errNoTracking()
+	}
+	return o, err
+}
+
+func (s *Server) obstTrackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	cal, err := s.obstacleCalendar(ctx)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "obstweb.track.title")
+	p.Nav = "obstacles"
+	d := trackData{
+		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: obstDeadlineOf(&o, cal, s.now()),
+		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
+		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
+	}
+	d.CanAttach = len(o.Attachments) < obstacle.MaxAttachments && o.Status != obstacle.Rejected && o.Status != obstacle.Merged && o.Status != obstacle.Closed
+	p.Data = d
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "obstacles/track", p)
+}
+
+func (s *Server) trackForm(c *fiber.Ctx, status int, lookupErr string) error {
+	p := s.page(c, "obstweb.track.title")
+	p.Nav = "obstacles"
+	d := trackData{}
+	if lookupErr != "" {
+		d.LookupError = lookupErr
+	}
+	p.Data = d
+	c.Status(status)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "obstacles/track", p)
+}
+
+func (s *Server) trackPage(c *fiber.Ctx) error {
+	if c.Cookies(trackCookie) == "" {
+		return s.trackForm(c, fiber.StatusOK, "")
+	}
+	o, err := s.tracked(c)
+	if obstIsNotFound(err) {
+		return s.trackForm(c, fiber.StatusOK, "")
+	}
+	if err != nil {
+		return err
+	}
+	return s.obstTrackView(c, o, nil, nil)
+}
+
+// trackLookup opens an obstacle by tracking code and access key. A wrong
+// code and a wrong key get the very same answer.
+func (s *Server) trackLookup(c *fiber.Ctx) error {
+	if err := s.limit(c, obstacleTrackLimit); err != nil {
+		return err
+	}
+	code, key := c.FormValue("tracking_code"), c.FormValue("access_key")
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	_, err := s.obstacles.GetByTracking(ctx, code, key)
+	if obstIsNotFound(err) {
+		return s.trackForm(c, fiber.StatusNotFound, "obstacle.error.not_found")
+	}
+	if err != nil {
+		return err
+	}
+	s.setTrackCookie(c, code, key)
+	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+}
+
+func (s *Server) trackForget(c *fiber.Ctx) error {
+	s.clearCookie(c, trackCookie)
+	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+}
+
+// obstFilerInput reads what the business sends with an action.
+func obstFilerInput(note, rating string) obstacle.Input {
+	in := obstacle.Input{Note: note}
+	if r, err := strconv.Atoi(strings.TrimSpace(rating)); err == nil {
+		in.Rating = r
+	}
+	return in
+}
+
+// obstFilerAction is one of the steps a business may take.
+func obstFilerAction(a string) (obstacle.Action, bool) {
+	switch obstacle.Action(a) {
+	case obstacle.ActAnswer, obstacle.ActConfirm, obstacle.ActReopen:
+		return obstacle.Action(a), true
+	}
+	return "", false
+}
+
+// trackAct takes a step as the business: answer a question, confirm the
+// resolution with a rating, or reopen.
+func (s *Server) trackAct(c *fiber.Ctx) error {
+	o, err := s.tracked(c)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"action": c.FormValue("action"), "note": c.FormValue("note"), "rating": c.FormValue("rating")}
+	bad := apperr.Fields{}
+	action, ok := obstFilerAction(form["action"])
+	if !ok {
+		bad.Add("action", "error.field.invalid")
+	}
+	version, vok := obstParseVersion(c.FormValue("version"))
+	if !vok {
+		bad.Add("version", "error.field.invalid")
+	}
+	if err := bad.Err(); err != nil {
+		c.Status(fiber.StatusBadRequest)
+		return s.obstTrackView(c, o, apperr.As(err).Fields, form)
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	_, err = s.obstacles.Apply(ctx, o.ID, version, action, obstFilerInput(form["note"], form["rating"]), obstacle.FilerActor, s.now())
+	if err != nil {
+		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
+			c.Status(fiber.StatusBadRequest)
+			return s.obstTrackView(c, o, e.Fields, form)
+		}
+		return err
+	}
+	s.flash(c, "obstweb.track.done."+string(action))
+	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+}
+
+// trackUpload adds files as the business.
+func (s *Server) trackUpload(c *fiber.Ctx) error {
+	o, err := s.tracked(c)
+	if err != nil {
+		return err
+	}
+	files, err := obstUploadedFiles(c, "files")
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		c.Status(fiber.StatusBadRequest)
+		return s.obstTrackView(c, o, map[string]string{"file": "error.field.required"}, nil)
+	}
+	if err := obstCheckUploads(files, len(o.Attachments)); err != nil {
+		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
+			c.Status(fiber.StatusBadRequest)
+			return s.obstTrackView(c, o, e.Fields, nil)
+		}
+		return err
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	if _, failed, err := s.attachAll(ctx, o, files, obstacle.FilerActor); err != nil {
+		return err
+	} else if len(failed) > 0 {
+		c.Status(fiber.StatusBadRequest)
+		return s.obstTrackView(c, o, map[string]string{"file": "obstacle.error.file_type"}, nil)
+	}
+	s.flash(c, "obstweb.track.done.attach")
+	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+}
+
+// trackDownload sends one of the obstacle's files to the business.
+func (s *Server) trackDownload(c *fiber.Ctx) error {
+	o, err := s.tracked(c)
+	if err != nil {
+		return err
+	}
+	return s.sendAttachment(c, o.ID, c.Params("file"))
+}
+
+// sendAttachment streams a file of the obstacle as a download.
+func (s *Server) sendAttachment(c *fiber.Ctx, id, fileID string) error {
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	att, rc, err := s.obstacles.OpenAttachment(ctx, id, fileID)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	c.Set(fiber.HeaderContentType, att.ContentType)
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(att.Name))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	b, err := io.ReadAll(io.LimitReader(rc, obstacle.MaxFileSize+1))
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	return c.Send(b)
+}
