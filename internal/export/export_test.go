@@ -1,0 +1,144 @@
+package export_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/export"
+	"github.com/xuri/excelize/v2"
+)
+
+func sample() export.Table {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("ICT", 7*3600))
+	return export.Table{
+		Sheet:  "Dự án: 2026/03",
+		Header: []string{"Mã", "Tên", "Vốn", "Tiền tệ", "Ngày"},
+		Rows: [][]export.Cell{
+			{export.Text("DA-0001"), export.Text("Khu nghỉ dưỡng Vân Phong, \"giai đoạn 1\""), export.Int(363_240_000_000_000), export.Text("VND"), export.Time(at)},
+			{export.Text("FDI-0001"), export.Text("=HYPERLINK(\"x\")"), export.Int(-5), export.Text("USD"), export.TimePtr(nil)},
+		},
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]export.Format{"csv": export.CSV, " XLSX": export.XLSX} {
+		if got, ok := export.ParseFormat(in); !ok || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v", in, got, ok)
+		}
+	}
+	if _, ok := export.ParseFormat("pdf"); ok {
+		t.Error("pdf accepted")
+	}
+	if f, ok := export.FromAccept("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"); !ok || f != export.XLSX {
+		t.Error("xlsx Accept not recognised")
+	}
+	if _, ok := export.FromAccept("application/json"); ok {
+		t.Error("json Accept taken for an export")
+	}
+}
+
+func TestCSVParsesBack(t *testing.T) {
+	var buf bytes.Buffer
+	if err := export.Write(&buf, export.CSV, sample()); err != nil {
+		t.Fatal(err)
+	}
+	body := buf.String()
+	if !strings.HasPrefix(body, export.BOM) {
+		t.Fatal("no byte order mark")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, export.BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Mã", "Tên", "Vốn", "Tiền tệ", "Ngày"},
+		{"DA-0001", "Khu nghỉ dưỡng Vân Phong, \"giai đoạn 1\"", "363240000000000", "VND", "2026-03-03T22:06:07Z"},
+		{"FDI-0001", "'=HYPERLINK(\"x\")", "-5", "USD", ""},
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("%d records, want %d", len(recs), len(want))
+	}
+	for i := range want {
+		for j := range want[i] {
+			if recs[i][j] != want[i][j] {
+				t.Errorf("row %d col %d = %q, want %q", i, j, recs[i][j], want[i][j])
+			}
+		}
+	}
+}
+
+func TestXLSXCellByCell(t *testing.T) {
+	tb := sample()
+	var buf bytes.Buffer
+	if err := export.Write(&buf, export.XLSX, tb, export.Table{Sheet: tb.Sheet, Header: []string{"x"}}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != 2 || sheets[0] != "Dự án- 2026-03" || sheets[1] == sheets[0] {
+		t.Fatalf("sheets %q", sheets)
+	}
+	s := sheets[0]
+	cell := func(ref string) string {
+		v, err := f.GetCellValue(s, ref, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for i, h := range tb.Header {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if got := cell(ref); got != h {
+			t.Errorf("header %s = %q, want %q", ref, got, h)
+		}
+	}
+	if got := cell("B2"); got != "Khu nghỉ dưỡng Vân Phong, \"giai đoạn 1\"" {
+		t.Errorf("B2 = %q", got)
+	}
+	if got := cell("B3"); got != "=HYPERLINK(\"x\")" {
+		t.Errorf("B3 = %q (text must be kept as text, not a formula)", got)
+	}
+	if f, _ := f.GetCellFormula(s, "B3"); f != "" {
+		t.Errorf("B3 became a formula %q", f)
+	}
+	if typ, _ := f.GetCellType(s, "C2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("C2 type %v, want a number", typ)
+	}
+	if got := cell("C2"); got != "363240000000000" {
+		t.Errorf("C2 = %q", got)
+	}
+	if got := cell("C3"); got != "-5" {
+		t.Errorf("C3 = %q", got)
+	}
+	serial, err := strconv.ParseFloat(cell("E2"), 64)
+	if err != nil {
+		t.Fatalf("E2 is not a date-time number: %v", err)
+	}
+	got, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 3, 3, 22, 6, 7, 0, time.UTC); got.Round(time.Second) != want {
+		t.Errorf("E2 = %v, want %v", got, want)
+	}
+	if got := cell("E3"); got != "" {
+		t.Errorf("E3 = %q, want empty", got)
+	}
+}
+
+func TestSheetName(t *testing.T) {
+	if got := export.SheetName(strings.Repeat("a", 40)); len(got) != 31 {
+		t.Errorf("long name kept %d characters", len(got))
+	}
+	if got := export.SheetName(" "); got != "Sheet" {
+		t.Errorf("empty name gave %q", got)
+	}
+}

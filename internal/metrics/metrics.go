@@ -1,0 +1,175 @@
+// Package metrics holds the portal's Prometheus metrics: HTTP requests by
+// route pattern and status with latency histograms, database command and
+// search call latencies, and gauges read at scrape time (indexer lag,
+// obstacles overdue). Each Metrics has its own registry, so several
+// servers in one test binary do not collide. /metrics is never public: it
+// is served on a separate listener (METRICS_ADDR, see Serve) or on the main
+// one only to callers presenting the bearer token (METRICS_TOKEN).
+package metrics
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.mongodb.org/mongo-driver/event"
+)
+
+// Namespace prefixes every metric name.
+const Namespace = "portal"
+
+// Options configure a Metrics.
+type Options struct {
+	// Token, when set, lets the main web listener serve /metrics to
+	// callers sending "Authorization: Bearer <Token>". Empty keeps
+	// /metrics off the main listener (serve it with Serve instead).
+	Token string
+}
+
+// Metrics are one process's metrics and their registry.
+type Metrics struct {
+	// Registry gathers everything below plus the Go runtime and process
+	// collectors.
+	Registry *prometheus.Registry
+	token    string
+
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	db       *prometheus.HistogramVec
+	search   *prometheus.HistogramVec
+
+	mu     sync.Mutex
+	gauges map[string]bool
+}
+
+// New returns metrics on a fresh registry.
+func New(o Options) *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		token:    o.Token,
+		gauges:   map[string]bool{},
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: Namespace, Name: "http_requests_total",
+			Help: "HTTP requests by method, route pattern and status code.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: Namespace, Name: "http_request_duration_seconds",
+			Help:    "HTTP request latency by method and route pattern.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"method", "route"}),
+		db: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: Namespace, Name: "db_command_duration_seconds",
+			Help:    "Database command latency by command name and outcome (ok, error).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+		}, []string{"command", "outcome"}),
+		search: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: Namespace, Name: "search_call_duration_seconds",
+			Help:    "Search engine call latency by operation and outcome (ok, error).",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+		}, []string{"operation", "outcome"}),
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.db, m.search,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Token is the bearer token that opens /metrics on the main listener;
+// empty means the main listener does not serve it.
+func (m *Metrics) Token() string { return m.token }
+
+// ObserveRequest records one HTTP request. route must be the route
+// pattern (such as /en/projects/:code), never the raw path, so that the
+// number of series stays bounded.
+func (m *Metrics) ObserveRequest(method, route string, status int, d time.Duration) {
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
+}
+
+// ObserveSearch records one search engine call.
+func (m *Metrics) ObserveSearch(operation string, d time.Duration, err error) {
+	m.search.WithLabelValues(operation, outcome(err)).Observe(d.Seconds())
+}
+
+// ObserveDB records one database command.
+func (m *Metrics) ObserveDB(command string, d time.Duration, err error) {
+	m.db.WithLabelValues(command, outcome(err)).Observe(d.Seconds())
+}
+
+func outcome(err error) string {
+	if err != nil {
+		return "error"
+	}
+	return "ok"
+}
+
+// CommandMonitor is a MongoDB driver monitor that records every command's
+// latency; set it with options.Client().SetMonitor when connecting.
+func (m *Metrics) CommandMonitor() *event.CommandMonitor {
+	return &event.CommandMonitor{
+		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+			m.ObserveDB(e.CommandName, e.Duration, nil)
+		},
+		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
+			m.ObserveDB(e.CommandName, e.Duration, errors.New(e.Failure))
+		},
+	}
+}
+
+// GaugeFunc registers a gauge whose value fn computes at each scrape. A
+// gauge of the same name already registered is kept (so wiring twice is
+// harmless).
+func (m *Metrics) GaugeFunc(name, help string, fn func() float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gauges[name] {
+		return
+	}
+	m.gauges[name] = true
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, fn))
+}
+
+// Handler serves the metrics in the Prometheus text format, without any
+// access check (for the separate listener).
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// Authorized reports whether an Authorization header value carries the
+// token; always false when no token is set.
+func (m *Metrics) Authorized(authorization string) bool {
+	if m.token == "" {
+		return false
+	}
+	got, ok := strings.CutPrefix(authorization, "Bearer ")
+	if !ok {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(m.token)) == 1
+}
+
+// Serve serves /metrics on its own listener (METRICS_ADDR, such as
+// 127.0.0.1:9090, reachable only by the monitoring system) until ctx ends.
+func (m *Metrics) Serve(ctx context.Context, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}

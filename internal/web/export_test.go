@@ -1,0 +1,684 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/export"
+	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/metrics"
+	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/locales"
+	"github.com/khanhhoa/investportal/seed"
+	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/xuri/excelize/v2"
+)
+
+// exportEnv is an env whose server also has the opportunity and obstacle
+// stores, filled with the demo data.
+type exportEnv struct {
+	*env
+	opps *opportunity.Store
+	obs  *obstacle.Store
+	now  time.Time
+}
+
+func newExportEnv(t *testing.T, m *metrics.Metrics) *exportEnv {
+	t.Helper()
+	db := mongotest.MustOpenDB(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
+	ps := project.NewStore(db)
+	demo := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err := ps.InsertMissing(ctx, demo, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := i18n.Load(locales.FS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	if err := accounts.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{Demo: true, DemoPassword: demoPassword}, now); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := holidays.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opps := opportunity.NewStore(db)
+	if err := opps.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := seed.Opportunities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range list {
+		if err := opps.Create(ctx, &list[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	obs := obstacle.NewStore(db, cal, obstacle.Options{KeySecret: []byte("test-secret-test-secret-test-sec")})
+	if err := obs.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := obs.Import(ctx, obstacle.Demo(demo, cal, now), now); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
+		Accounts: accounts, Limiter: ratelimit.New(db), Opportunities: opps, Obstacles: obs, Calendar: cal,
+		BaseURL: "http://portal.test", BodyLimit: 4 << 20, Now: func() time.Time { return now }, Metrics: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, srv: srv, bundle: b, projects: ps, accounts: accounts, users: map[account.Role]account.User{}}
+	for _, r := range account.Roles {
+		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.users[r] = u
+	}
+	return &exportEnv{env: e, opps: opps, obs: obs, now: now}
+}
+
+func parseCSV(t *testing.T, r response) [][]string {
+	t.Helper()
+	if r.status != 200 {
+		t.Fatalf("status %d: %.300s", r.status, r.body)
+	}
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("content type %q", r.header.Get("Content-Type"))
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, export.BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func openXLSX(t *testing.T, r response) (*excelize.File, string) {
+	t.Helper()
+	if r.status != 200 {
+		t.Fatalf("status %d: %.300s", r.status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != export.XLSX.ContentType() {
+		t.Fatalf("content type %q", ct)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, f.GetSheetList()[0]
+}
+
+// allProjects is what the store holds for the filter, every page.
+func allProjects(t *testing.T, ps *project.Store, f project.Filter) []project.Project {
+	t.Helper()
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	f.PerPage = project.MaxPerPage
+	var out []project.Project
+	for f.Page = 1; ; f.Page++ {
+		p, err := ps.List(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p.Items...)
+		if f.Page >= p.Pages() {
+			return out
+		}
+	}
+}
+
+func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
+	e := newExportEnv(t, nil)
+	want := allProjects(t, e.projects, project.Filter{Kind: project.FDI, Sort: "capital_desc"})
+	if len(want) <= project.MaxPerPage {
+		t.Fatalf("only %d FDI projects: the test needs more than one page", len(want))
+	}
+	for _, lang := range i18n.Languages {
+		l := e.bundle.For(lang)
+		r := e.get("/" + lang + "/projects.csv?kind=fdi&sort=capital_desc&page=3&per_page=20")
+		if cd := r.header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, ".csv") {
+			t.Errorf("%s: Content-Disposition %q", lang, cd)
+		}
+		recs := parseCSV(t, r)
+		if recs[0][0] != l.T("export.col.code") || recs[0][9] != l.T("export.col.registered_capital") {
+			t.Errorf("%s header %q", lang, recs[0])
+		}
+		if len(recs)-1 != len(want) {
+			t.Fatalf("%s: %d rows, want every match (%d), not one page", lang, len(recs)-1, len(want))
+		}
+		for i, p := range want {
+			row := recs[i+1]
+			if row[0] != p.Code || row[1] != p.Name.Get(lang) || row[4] != l.Label("project.kind", "fdi") ||
+				row[8] != l.Label("project.stage", string(p.Stage)) || row[9] != strconv.FormatInt(p.Registered.Amount, 10) ||
+				row[10] != strconv.FormatInt(p.Disbursed.Amount, 10) || row[11] != "USD" {
+				t.Fatalf("%s row %d = %q, want %s %q %d %d", lang, i+1, row, p.Code, p.Name.Get(lang), p.Registered.Amount, p.Disbursed.Amount)
+			}
+			if row[17] != p.UpdatedAt.UTC().Format(time.RFC3339) {
+				t.Fatalf("%s %s updated %q, want %s", lang, p.Code, row[17], p.UpdatedAt.UTC().Format(time.RFC3339))
+			}
+		}
+	}
+}
+
+func TestProjectExportXLSXCellByCell(t *testing.T) {
+	e := newExportEnv(t, nil)
+	want := allProjects(t, e.projects, project.Filter{Sector: "tourism"})
+	f, sheet := openXLSX(t, e.get("/vi/projects.xlsx?sector=tourism"))
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows)-1 != len(want) {
+		t.Fatalf("%d rows, want %d", len(rows)-1, len(want))
+	}
+	l := e.bundle.For("vi")
+	if rows[0][0] != "Mã" || rows[0][11] != l.T("export.col.currency") {
+		t.Errorf("header %q", rows[0])
+	}
+	for i := range want {
+		// The store's list is read from MongoDB through the same
+		// snapshot as a Get; one read keeps the test fast.
+		stored := &want[i]
+		r := i + 2
+		cell := func(col int) string {
+			ref, _ := excelize.CoordinatesToCellName(col, r)
+			v, err := f.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		checks := map[int]string{
+			1: stored.Code, 2: stored.Name.VI, 3: stored.Investor.Name, 4: stored.Investor.Country,
+			6: l.Label("sector", "tourism"), 7: l.Label("location", stored.Location),
+			9:  l.Label("project.stage", string(stored.Stage)),
+			10: strconv.FormatInt(stored.Registered.Amount, 10), 11: strconv.FormatInt(stored.Disbursed.Amount, 10),
+			12: stored.Registered.Currency, 13: strconv.FormatInt(stored.LandAreaCentiHa, 10), 14: strconv.Itoa(stored.Jobs),
+		}
+		for col, w := range checks {
+			if got := cell(col); got != w {
+				t.Fatalf("%s column %d = %q, want %q", stored.Code, col, got, w)
+			}
+		}
+		if typ, _ := f.GetCellType(sheet, "J"+strconv.Itoa(r)); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+			t.Fatalf("registered capital of %s stored as text", stored.Code)
+		}
+		serial, err := strconv.ParseFloat(cell(18), 64)
+		if err != nil {
+			t.Fatalf("%s updated-at is not a date: %q", stored.Code, cell(18))
+		}
+		got, _ := excelize.ExcelDateToTime(serial, false)
+		if d := got.Sub(stored.UpdatedAt.UTC()); math.Abs(d.Seconds()) > 0.5 {
+			t.Fatalf("%s updated %v, stored %v", stored.Code, got, stored.UpdatedAt.UTC())
+		}
+	}
+}
+
+func TestProjectListLinksToExportsWithFilters(t *testing.T) {
+	e := newExportEnv(t, nil)
+	d := e.get("/en/projects?kind=domestic&sector=energy").doc(t)
+	for sel, want := range map[string]string{
+		"[data-testid=export-csv]":  "/en/projects.csv?kind=domestic&sector=energy",
+		"[data-testid=export-xlsx]": "/en/projects.xlsx?kind=domestic&sector=energy",
+	} {
+		href := d.Find(sel).AttrOr("href", "")
+		u, err := url.Parse(href)
+		w, _ := url.Parse(want)
+		if err != nil || u.Path != w.Path || u.Query().Encode() != w.Query().Encode() {
+			t.Errorf("%s href %q, want %q", sel, href, want)
+		}
+	}
+	bad := e.get("/en/projects.csv?capital_min=-1")
+	if bad.status != 400 {
+		t.Errorf("invalid filter: status %d", bad.status)
+	}
+}
+
+func TestAPIExportFormat(t *testing.T) {
+	e := newExportEnv(t, nil)
+	r := e.get("/api/v1/exports/projects?format=xlsx&lang=en&kind=fdi")
+	f, sheet := openXLSX(t, r)
+	if v, _ := f.GetCellValue(sheet, "A1"); v != "Code" {
+		t.Errorf("A1 = %q", v)
+	}
+	recs := parseCSV(t, e.get("/api/v1/exports/projects?kind=fdi", "Accept", "text/csv", "Accept-Language", "vi"))
+	if recs[0][0] != "Mã" {
+		t.Errorf("Accept-Language ignored: %q", recs[0][0])
+	}
+	if _, sheet := openXLSX(t, e.get("/api/v1/exports/opportunities", "Accept", export.XLSX.ContentType())); sheet == "" {
+		t.Error("no sheet")
+	}
+	bad := e.get("/api/v1/exports/projects?format=pdf")
+	var p web.Problem
+	if bad.status != 400 || json.Unmarshal([]byte(bad.body), &p) != nil || len(p.Errors) != 1 || p.Errors[0].Field != "format" {
+		t.Errorf("format=pdf: %d %s", bad.status, bad.body)
+	}
+}
+
+func TestOpportunityExportHasEveryMatch(t *testing.T) {
+	e := newExportEnv(t, nil)
+	all, err := e.opps.List(context.Background(), opportunity.Filter{Sectors: []string{"tourism"}, PerPage: opportunity.MaxPerPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := parseCSV(t, e.get("/en/opportunities.csv?sector=tourism"))
+	if int64(len(recs)-1) != all.Total || all.Total == 0 {
+		t.Fatalf("%d rows, store has %d", len(recs)-1, all.Total)
+	}
+	byCode := map[string]opportunity.Opportunity{}
+	for _, o := range all.Items {
+		byCode[o.Code] = o
+	}
+	for _, row := range recs[1:] {
+		o, ok := byCode[row[0]]
+		if !ok || row[1] != o.Title.Get("en") || row[6] != strconv.FormatInt(o.IndicativeCapital.Amount, 10) || row[7] != o.IndicativeCapital.Currency {
+			t.Errorf("row %q does not match the stored opportunity", row)
+		}
+	}
+}
+
+// confidential returns values only staff may see.
+func confidential(o obstacle.Obstacle) []string {
+	return []string{o.Filer.BusinessName, o.Filer.TaxCode, o.Filer.Email, o.Filer.Phone, o.Filer.ContactPerson, o.Description}
+}
+
+func allObstacles(t *testing.T, s *obstacle.Store, actor obstacle.Actor, now time.Time) map[string]obstacle.Obstacle {
+	t.Helper()
+	out := map[string]obstacle.Obstacle{}
+	for page := 1; ; page++ {
+		p, err := s.List(context.Background(), obstacle.Filter{Page: page, PerPage: obstacle.MaxPerPage}, actor, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range p.Items {
+			out[o.TrackingCode] = o
+		}
+		if len(p.Items) == 0 || int64(page*obstacle.MaxPerPage) >= p.Total {
+			return out
+		}
+	}
+}
+
+func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
+	e := newExportEnv(t, nil)
+	stored := allObstacles(t, e.obs, obstacle.SystemActor, e.now)
+	if len(stored) < 10 {
+		t.Fatalf("only %d demo obstacles", len(stored))
+	}
+	l := e.bundle.For("en")
+
+	pub := e.get("/en/obstacles/stats.csv")
+	recs := parseCSV(t, pub)
+	if len(recs)-1 != len(stored) {
+		t.Fatalf("public export has %d rows, store %d", len(recs)-1, len(stored))
+	}
+	for _, id := range []string{"business_name", "tax_code", "email", "phone", "description", "files", "title"} {
+		for _, h := range recs[0] {
+			if h == l.T("export.col."+id) {
+				t.Errorf("public export has the column %q", h)
+			}
+		}
+	}
+	for _, o := range stored {
+		for _, v := range confidential(o) {
+			if v != "" && strings.Contains(pub.body, v) {
+				t.Fatalf("public export shows %q of %s", v, o.TrackingCode)
+			}
+		}
+	}
+	checked := 0
+	for _, row := range recs[1:] {
+		o := stored[row[0]]
+		want := []string{"", "", ""}
+		for _, ev := range o.Timeline {
+			if ev.Action == obstacle.ActAccept && want[0] == "" {
+				want[0] = ev.At.UTC().Format(time.RFC3339)
+			}
+			if ev.Action == obstacle.ActAssign && want[1] == "" {
+				want[1] = ev.At.UTC().Format(time.RFC3339)
+			}
+		}
+		if o.ResolvedAt != nil {
+			want[2] = o.ResolvedAt.UTC().Format(time.RFC3339)
+		}
+		if row[7] != o.CreatedAt.UTC().Format(time.RFC3339) || row[8] != want[0] || row[9] != want[1] || row[10] != want[2] {
+			t.Fatalf("%s stages %q, want submitted %s and %q", o.TrackingCode, row[7:12], o.CreatedAt.UTC().Format(time.RFC3339), want)
+		}
+		if row[2] != l.Label("obstacle.status", string(o.Status)) {
+			t.Fatalf("%s status %q", o.TrackingCode, row[2])
+		}
+		if want[2] != "" {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no resolved obstacle in the demo data: resolution times unchecked")
+	}
+
+	// Staff: the task force sees every obstacle with its confidential fields.
+	tf := e.as(account.RoleTaskForce)
+	srecs := parseCSV(t, tf.get("/en/staff/obstacles.csv"))
+	if len(srecs)-1 != len(stored) {
+		t.Fatalf("staff export has %d rows, store %d", len(srecs)-1, len(stored))
+	}
+	col := map[string]int{}
+	for i, h := range srecs[0] {
+		col[h] = i
+	}
+	for _, row := range srecs[1:] {
+		o := stored[row[0]]
+		if row[col[l.T("export.col.tax_code")]] != o.Filer.TaxCode || row[col[l.T("export.col.email")]] != o.Filer.Email {
+			t.Fatalf("staff row of %s lacks the filer's details", o.TrackingCode)
+		}
+	}
+	f, sheet := openXLSX(t, tf.get("/vi/staff/obstacles.xlsx"))
+	if rows, _ := f.GetRows(sheet); len(rows)-1 != len(stored) {
+		t.Errorf("staff XLSX has %d rows", len(rows)-1)
+	}
+	if cc := tf.get("/en/staff/obstacles.csv").header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("staff export may be cached: %q", cc)
+	}
+
+	// An agency officer gets the agency's obstacles only.
+	ag := e.users[account.RoleAgency]
+	mine := allObstacles(t, e.obs, obstacle.Actor{ID: ag.ID, Role: obstacle.RoleAgency, Agency: ag.AgencyID}, e.now)
+	arecs := parseCSV(t, e.as(account.RoleAgency).get("/en/staff/obstacles.csv"))
+	if len(arecs)-1 != len(mine) || len(mine) == len(stored) {
+		t.Errorf("agency export has %d rows; the agency holds %d of %d", len(arecs)-1, len(mine), len(stored))
+	}
+	for _, row := range arecs[1:] {
+		if _, ok := mine[row[0]]; !ok {
+			t.Errorf("agency export shows %s, not the agency's", row[0])
+		}
+	}
+
+	// Nobody else gets the confidential export.
+	if r := e.anonymous().get("/en/staff/obstacles.csv"); r.status != 401 && r.status != 303 && r.status != 302 {
+		t.Errorf("visitor: status %d", r.status)
+	}
+	for _, role := range []account.Role{account.RoleBusiness, account.RoleBoard} {
+		if r := e.as(role).get("/en/staff/obstacles.xlsx"); r.status != 403 {
+			t.Errorf("%s: status %d", role, r.status)
+		}
+		if r := e.as(role).get("/api/v1/exports/staff/obstacles"); r.status != 403 {
+			t.Errorf("%s API: status %d", role, r.status)
+		}
+	}
+}
+
+// OC4IDS 0.9 codelists used by the feed (schema/project-level/codelists in
+// open-contracting/infrastructure).
+var (
+	oc4idsProjectStatus = map[string]bool{"identification": true, "preparation": true, "implementation": true, "completion": true, "completed": true, "cancelled": true}
+	oc4idsProjectSector = map[string]bool{"education": true, "health": true, "energy": true, "communications": true, "waterAndWaste": true,
+		"governance": true, "economy": true, "cultureSportsAndRecreation": true, "transport": true, "socialHousing": true, "naturalResources": true}
+	oc4idsPartyRole = map[string]bool{"buyer": true, "procuringEntity": true, "supplier": true, "tenderer": true, "funder": true, "enquirer": true,
+		"payer": true, "payee": true, "reviewBody": true, "publicAuthority": true, "administrativeEntity": true}
+)
+
+// checkOC4IDSProject checks one project object against the parts of the
+// OC4IDS project schema the feed uses: id required (string); title,
+// description, status (closed projectStatus codelist); sector (array of
+// strings, projectSector); locations (array of Location with address);
+// budget.amount (Value: number amount, ISO 4217 currency); parties
+// (Organization with id, name, roles from partyRole); period (Period with
+// date-time startDate/endDate); updated (date-time).
+func checkOC4IDSProject(t *testing.T, p map[string]any) {
+	t.Helper()
+	str := func(v any) (string, bool) { s, ok := v.(string); return s, ok }
+	id, ok := str(p["id"])
+	if !ok || id == "" {
+		t.Fatalf("id missing: %v", p)
+	}
+	for _, k := range []string{"title", "description", "status"} {
+		if s, ok := str(p[k]); !ok || s == "" {
+			t.Errorf("%s: %s is not a non-empty string", id, k)
+		}
+	}
+	if s, _ := str(p["status"]); !oc4idsProjectStatus[s] {
+		t.Errorf("%s: status %q not in projectStatus", id, s)
+	}
+	dateTime := func(field string, v any) {
+		s, ok := str(v)
+		if _, err := time.Parse(time.RFC3339, s); !ok || err != nil {
+			t.Errorf("%s: %s %v is not a date-time", id, field, v)
+		}
+	}
+	dateTime("updated", p["updated"])
+	if sec, ok := p["sector"]; ok {
+		arr, ok := sec.([]any)
+		if !ok {
+			t.Errorf("%s: sector is not an array", id)
+		}
+		for _, v := range arr {
+			if s, _ := str(v); !oc4idsProjectSector[s] {
+				t.Errorf("%s: sector %v not in projectSector", id, v)
+			}
+		}
+	}
+	locs, ok := p["locations"].([]any)
+	if !ok || len(locs) == 0 {
+		t.Errorf("%s: no locations", id)
+	}
+	for _, l := range locs {
+		m, _ := l.(map[string]any)
+		addr, _ := m["address"].(map[string]any)
+		if c, _ := str(addr["countryName"]); c == "" {
+			t.Errorf("%s: location without countryName", id)
+		}
+	}
+	value := func(field string, v any) (json.Number, string) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: %s is not a Value", id, field)
+		}
+		n, ok := m["amount"].(json.Number)
+		if _, err := n.Float64(); !ok || err != nil {
+			t.Errorf("%s: %s.amount %v is not a number", id, field, m["amount"])
+		}
+		cur, _ := str(m["currency"])
+		if len(cur) != 3 || strings.ToUpper(cur) != cur {
+			t.Errorf("%s: %s.currency %q is not ISO 4217", id, field, cur)
+		}
+		return n, cur
+	}
+	budget, _ := p["budget"].(map[string]any)
+	value("budget.amount", budget["amount"])
+	parties, _ := p["parties"].([]any)
+	if len(parties) == 0 {
+		t.Errorf("%s: no parties", id)
+	}
+	for _, pa := range parties {
+		m, _ := pa.(map[string]any)
+		if s, _ := str(m["id"]); s == "" {
+			t.Errorf("%s: party without id", id)
+		}
+		if s, _ := str(m["name"]); s == "" {
+			t.Errorf("%s: party without name", id)
+		}
+		roles, _ := m["roles"].([]any)
+		for _, r := range roles {
+			if s, _ := str(r); !oc4idsPartyRole[s] {
+				t.Errorf("%s: party role %v not in partyRole", id, r)
+			}
+		}
+	}
+	if per, ok := p["period"].(map[string]any); ok {
+		for _, k := range []string{"startDate", "endDate"} {
+			if v, ok := per[k]; ok {
+				dateTime("period."+k, v)
+			}
+		}
+	}
+	inv, _ := p["investment"].(map[string]any)
+	value("investment.registeredCapital", inv["registeredCapital"])
+	value("investment.disbursedCapital", inv["disbursedCapital"])
+}
+
+func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
+	e := newExportEnv(t, nil)
+	r := e.get("/api/v1/open/projects?lang=en&kind=fdi&per_page=50")
+	if r.status != 200 {
+		t.Fatalf("status %d: %.300s", r.status, r.body)
+	}
+	dec := json.NewDecoder(strings.NewReader(r.body))
+	dec.UseNumber()
+	var pkg map[string]any
+	if err := dec.Decode(&pkg); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"uri", "publishedDate", "license", "publicationPolicy", "version"} {
+		if s, _ := pkg[k].(string); s == "" {
+			t.Errorf("package %s missing", k)
+		}
+	}
+	if pkg["version"] != "0.9" {
+		t.Errorf("version %v", pkg["version"])
+	}
+	projects, _ := pkg["projects"].([]any)
+	if len(projects) != 50 {
+		t.Fatalf("%d projects on the page", len(projects))
+	}
+	links, _ := pkg["links"].(map[string]any)
+	next, _ := links["next"].(string)
+	if !strings.Contains(next, "page=2") || !strings.Contains(next, "kind=fdi") {
+		t.Errorf("links.next %q", next)
+	}
+	byCode := map[string]*project.Project{}
+	all := allProjects(t, e.projects, project.Filter{Kind: project.FDI})
+	for i := range all {
+		byCode[all[i].Code] = &all[i]
+	}
+	statuses := map[string]bool{}
+	for _, raw := range projects {
+		p := raw.(map[string]any)
+		checkOC4IDSProject(t, p)
+		stored := byCode[p["id"].(string)]
+		if stored == nil {
+			t.Fatalf("feed has %v, not an FDI project", p["id"])
+		}
+		statuses[p["status"].(string)] = true
+		inv := p["investment"].(map[string]any)
+		reg := inv["registeredCapital"].(map[string]any)
+		dis := inv["disbursedCapital"].(map[string]any)
+		// USD: cents written as a decimal with two places, exactly.
+		wantReg := strconv.FormatInt(stored.Registered.Amount/100, 10) + "." + strconv.FormatInt(100+stored.Registered.Amount%100, 10)[1:]
+		if reg["amount"].(json.Number).String() != wantReg || reg["currency"] != "USD" {
+			t.Errorf("%s registered %v, want %s USD", stored.Code, reg, wantReg)
+		}
+		if p["budget"].(map[string]any)["amount"].(map[string]any)["amount"].(json.Number).String() != wantReg {
+			t.Errorf("%s budget differs from registered capital", stored.Code)
+		}
+		wantDis := strconv.FormatInt(stored.Disbursed.Amount/100, 10) + "." + strconv.FormatInt(100+stored.Disbursed.Amount%100, 10)[1:]
+		if dis["amount"].(json.Number).String() != wantDis {
+			t.Errorf("%s disbursed %v, want %s", stored.Code, dis["amount"], wantDis)
+		}
+		if inv["originCountry"] != stored.Investor.Country || p["title"] != stored.Name.Get("en") {
+			t.Errorf("%s: origin %v title %v", stored.Code, inv["originCountry"], p["title"])
+		}
+	}
+	if len(statuses) < 2 {
+		t.Errorf("every project has the same status: %v", statuses)
+	}
+	// Domestic amounts have no decimals.
+	dr := e.get("/api/v1/open/projects?kind=domestic&per_page=1")
+	if !strings.Contains(dr.body, `"currency":"VND"`) || strings.Contains(dr.body, `.0,"currency":"VND"`) {
+		t.Errorf("domestic amounts: %.400s", dr.body)
+	}
+}
+
+func TestOpenDataPage(t *testing.T) {
+	e := newExportEnv(t, nil)
+	for _, lang := range i18n.Languages {
+		r := e.get("/" + lang + "/open-data")
+		if r.status != 200 {
+			t.Fatalf("%s: status %d", lang, r.status)
+		}
+		d := r.doc(t)
+		if d.Find("[data-testid=open-licence] a[rel=license]").AttrOr("href", "") != web.OpenDataLicense {
+			t.Errorf("%s: no licence link", lang)
+		}
+		if n := d.Find("[data-testid=open-statuses] tbody tr").Length(); n != len(project.Stages) {
+			t.Errorf("%s: %d stage rows", lang, n)
+		}
+		if !strings.Contains(text(d, "[data-testid=open-extension]"), "investment.originCountry") {
+			t.Errorf("%s: extension not documented", lang)
+		}
+		if d.Find("[data-testid=open-download-projects-xlsx]").AttrOr("href", "") != "/"+lang+"/projects.xlsx" {
+			t.Errorf("%s: no XLSX link", lang)
+		}
+	}
+	if m := e.bundle.Missing(); len(m) > 0 {
+		t.Errorf("missing messages: %v", m)
+	}
+}
+
+func TestMetricsAfterRequests(t *testing.T) {
+	m := metrics.New(metrics.Options{Token: "metrics-token-1"})
+	e := newExportEnv(t, m)
+	for _, p := range []string{"/en/projects/DA-0001", "/en/projects/DA-0002", "/vi/projects/NOPE-1", "/en/projects"} {
+		e.get(p)
+	}
+	if r := e.get("/metrics"); r.status != 401 {
+		t.Errorf("/metrics without the token: %d", r.status)
+	}
+	if r := e.get("/metrics", "Authorization", "Bearer wrong"); r.status != 401 {
+		t.Errorf("/metrics with a wrong token: %d", r.status)
+	}
+	r := e.get("/metrics", "Authorization", "Bearer metrics-token-1")
+	if r.status != 200 {
+		t.Fatalf("/metrics: %d", r.status)
+	}
+	for _, want := range []string{
+		`portal_http_requests_total{method="GET",route="/en/projects/:code",status="200"} 2`,
+		`portal_http_requests_total{method="GET",route="/vi/projects/:code",status="404"} 1`,
+		`portal_http_requests_total{method="GET",route="/en/projects",status="200"} 1`,
+		`portal_http_request_duration_seconds_count{method="GET",route="/en/projects/:code"} 2`,
+		"portal_obstacles_overdue ",
+		"portal_indexer_lag_seconds ",
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(r.body, "DA-0001") {
+		t.Error("a raw path became a label")
+	}
+	overdue, err := e.obs.List(context.Background(), obstacle.Filter{Overdue: true, PerPage: 1}, obstacle.SystemActor, e.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.body, "portal_obstacles_overdue "+strconv.FormatInt(overdue.Total, 10)+"\n") {
+		t.Errorf("overdue gauge differs from the store's %d", overdue.Total)
+	}
+
+	// Without a token the main listener does not serve /metrics at all.
+	plain := newExportEnv(t, metrics.New(metrics.Options{}))
+	if r := plain.get("/metrics", "Authorization", "Bearer "); r.status != 404 {
+		t.Errorf("/metrics with no token configured: %d", r.status)
+	}
+}
