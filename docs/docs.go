@@ -18,6 +18,1354 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/enquiries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "List enquiries",
+                "parameters": [
+                    {
+                        "enum": [
+                            "new",
+                            "answered"
+                        ],
+                        "type": "string",
+                        "description": "new or answered",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opportunity code",
+                        "name": "opportunity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "items per page, at most 100",
+                        "name": "per_page",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.EnquiryPage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/enquiries/{id}/answer": {
+            "post": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "If-Match names the version read, as \"\u003cid\u003e-v\u003cversion\u003e\"; a stale one is 412.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "Mark an enquiry answered",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "enquiry id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "\\",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/opportunity.Enquiry"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "already answered",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/exports/obstacles": {
+            "get": {
+                "description": "One row per obstacle with its category, status, lead agency, deadline and the instant of each stage (submitted, accepted, assigned, resolved, closed, UTC), so that anyone can compute their own figures. No confidential field: no business, tax code, contact, e-mail, phone, title, description or files.",
+                "produces": [
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Export obstacle figures as CSV or XLSX",
+                "parameters": [
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "file format; else taken from Accept, else csv",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status codes (repeatable)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "category code",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only obstacles past their deadline",
+                        "name": "overdue",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "a filter or the format is invalid",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/exports/opportunities": {
+            "get": {
+                "description": "Every opportunity matching the filters. Values within one filter are alternatives (repeat the parameter or separate with commas).",
+                "produces": [
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Export opportunities as CSV or XLSX",
+                "parameters": [
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "file format; else taken from Accept, else csv",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sector codes",
+                        "name": "sector",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "location codes",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "investment form codes",
+                        "name": "form",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "capital band codes",
+                        "name": "capital",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status codes",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "words in the text",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "newest",
+                            "capital_desc",
+                            "capital_asc",
+                            "code",
+                            "updated"
+                        ],
+                        "type": "string",
+                        "description": "order",
+                        "name": "sort",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "a filter or the format is invalid",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/exports/projects": {
+            "get": {
+                "description": "Every project matching the filters of GET /projects (page and per_page are ignored). Headers follow ?lang or Accept-Language. Money columns are whole ISO 4217 minor units with a currency column; instants are UTC.",
+                "produces": [
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Export projects as CSV or XLSX",
+                "parameters": [
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "file format; else taken from Accept, else csv",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "domestic",
+                            "fdi"
+                        ],
+                        "type": "string",
+                        "description": "domestic or fdi",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sector code",
+                        "name": "sector",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "district or town code",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "stage",
+                        "name": "stage",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "least registered capital, billions of VND",
+                        "name": "capital_min",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "most registered capital, billions of VND",
+                        "name": "capital_max",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "text in code, name or investor",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "order",
+                        "name": "sort",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "a filter or the format is invalid",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/exports/staff/obstacles": {
+            "get": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "As /exports/obstacles plus title, business, tax code, contact, e-mail, phone, description, file names, coordinating agencies, resolution and rating. Task force and administrators get every obstacle; an agency officer those of the agency.",
+                "produces": [
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Export obstacles with confidential fields (staff)",
+                "parameters": [
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "file format; else taken from Accept, else csv",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status codes (repeatable)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "category code",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only obstacles past their deadline",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "text in tracking code, title, description or business; or a tax code",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "a filter or the format is invalid",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/obstacles": {
+            "get": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "Newest first. An agency officer sees only the obstacles the agency leads or coordinates.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "The task force's obstacle queue",
+                "parameters": [
+                    {
+                        "enum": [
+                            "submitted",
+                            "accepted",
+                            "rejected",
+                            "assigned",
+                            "in_progress",
+                            "waiting_for_business",
+                            "resolved",
+                            "closed",
+                            "merged"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "lead or coordinating agency id",
+                        "name": "agency",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only overdue",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "tracking code, title, description, business name or exact tax code",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "items per page, at most 100",
+                        "name": "per_page",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstaclePage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Anyone may file; no account is needed. Send JSON (ObstacleSubmission) or multipart/form-data with the same fields in snake_case and up to 5 files under \"files\" (PDF, JPEG or PNG by content, at most 10 MB each; the request body is limited, so add further files from the tracking page). The same Idempotency-Key always returns the same obstacle and access key, never a second one. The access key is in this answer and the receipt e-mail only.",
+                "consumes": [
+                    "application/json",
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "File an obstacle",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "16-128 printable characters, random per filing",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the obstacle (JSON)",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleSubmission"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "filed earlier with the same Idempotency-Key",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleFiled"
+                        }
+                    },
+                    "201": {
+                        "description": "filed",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleFiled"
+                        }
+                    },
+                    "400": {
+                        "description": "errors name each field (snake_case), or the file",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/obstacles/stats": {
+            "get": {
+                "description": "Aggregates only (no business, tax code or description): open by status, category and lead agency; overdue, due soon, escalated; resolved on time in basis points; median working days to resolve; filed and resolved by month; registered capital of the projects held up by open obstacles (VND and USD apart, each project once per key).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "Obstacle figures",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleStatsView"
+                        }
+                    }
+                }
+            }
+        },
+        "/obstacles/track/{code}": {
+            "get": {
+                "description": "The business's view: status, public timeline, deadline in working days, its own details and files. A wrong code and a wrong key get the same 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "Track an obstacle",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "tracking code, such as VM-2026-000123",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the access key given at filing",
+                        "name": "X-Access-Key",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleTrack"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/obstacles/track/{code}/actions": {
+            "post": {
+                "description": "answer a question (note), confirm the resolution (rating 1-5, note as comment) or reopen (note) within the window. A step the workflow does not allow now is a 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "Answer, confirm or reopen, as the business",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "tracking code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the access key given at filing",
+                        "name": "X-Access-Key",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "the step",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.FilerActionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleTrack"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "not allowed in the current status, or a stale version",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/obstacles/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "Get an obstacle (staff)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "obstacle id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleStaffView"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "send it back in If-Match to take a step"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/obstacles/{id}/transitions": {
+            "post": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "The workflow table decides: a step not allowed in the current status is a 409 naming it. Give the version read in the body, or the ETag in If-Match (a stale If-Match is a 412; neither is a 428; a stale body version is a 409).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "obstacles"
+                ],
+                "summary": "Take a workflow step (staff)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "obstacle id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version read",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the step",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.TransitionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.ObstacleStaffView"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/open/projects": {
+            "get": {
+                "description": "Licensed projects shaped after OC4IDS 0.9 (id, title, description, status as projectStatus codes, sector as projectSector codes, locations, budget, parties with partyRole codes, period) with an \"investment\" extension for registered and disbursed capital, the investor's country of origin and the portal's stage; see /en/open-data. Amounts are decimal numbers in major units. Filters and paging as GET /projects; links.next points to the next page. Licence: CC BY 4.0.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "open-data"
+                ],
+                "summary": "Open data: projects as an OC4IDS project package",
+                "parameters": [
+                    {
+                        "enum": [
+                            "domestic",
+                            "fdi"
+                        ],
+                        "type": "string",
+                        "description": "domestic or fdi",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sector code",
+                        "name": "sector",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "district or town code",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "stage",
+                        "name": "stage",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "text in code, name or investor",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "items per page, at most 100",
+                        "name": "per_page",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "vi",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "language of titles and labels",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.OpenProjectPackage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/opportunities": {
+            "get": {
+                "description": "Full-text search (diacritics and small typos do not matter) with facet filters; a facet may repeat, its values are alternatives. Facet counts leave out the facet's own selection. When the search engine is down the database answers and degraded is true.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "opportunities"
+                ],
+                "summary": "Search investment opportunities",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "text, such as wind power van phong",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "sector codes",
+                        "name": "sector",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "location codes",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "investment forms",
+                        "name": "form",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "capital bands",
+                        "name": "band",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "statuses",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "newest",
+                            "capital_desc",
+                            "capital_asc",
+                            "updated"
+                        ],
+                        "type": "string",
+                        "description": "order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "items per page, at most 100",
+                        "name": "per_page",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.OpportunityPage"
+                        }
+                    },
+                    "400": {
+                        "description": "a parameter is invalid; errors name each one",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "For the promotion board and administrators. The body is the opportunity as GET returns it; createdAt, updatedAt, version and projectCode are set by the portal.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "Create an opportunity",
+                "parameters": [
+                    {
+                        "description": "the new opportunity",
+                        "name": "opportunity",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/opportunity.Opportunity"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/opportunity.Opportunity"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the opportunity's version, for If-Match"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "the opportunity's address"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "a field is invalid; errors name each one",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the code is taken",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/opportunities/{code}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "opportunities"
+                ],
+                "summary": "Get an opportunity by its code",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "opportunity code, such as OPP-VP-001",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/opportunity.Opportunity"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the opportunity's version; send it back in If-Match to update"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "not modified (If-None-Match matched)"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "Send the ETag of the version you read in If-Match: without it the answer is 428, with a stale one 412 and nothing is written. Every change is kept in the history with its author and reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "Change an opportunity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "opportunity code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from GET, such as \\",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "changes",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.OpportunityPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/opportunity.Opportunity"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "the opportunity changed since it was read",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/opportunities/{code}/enquiries": {
+            "post": {
+                "description": "Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating a request with the same idempotencyKey returns the first enquiry with 200.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "opportunities"
+                ],
+                "summary": "Send an enquiry about an opportunity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "opportunity code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the enquiry",
+                        "name": "enquiry",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.EnquiryInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the same idempotencyKey was sent before",
+                        "schema": {
+                            "$ref": "#/definitions/web.EnquiryReceipt"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/web.EnquiryReceipt"
+                        }
+                    },
+                    "400": {
+                        "description": "a field is invalid, or the opportunity takes no enquiries",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/opportunities/{code}/history": {
+            "get": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "History of an opportunity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "opportunity code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/opportunity.HistoryEntry"
+                            }
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/projects": {
             "get": {
                 "description": "Filters combine with AND. Capital bounds are in billions of đồng (tỷ đồng); FDI capital is converted at the reference rate (25,000 VND/USD, 2024-12-31).",
@@ -126,6 +1474,71 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "For the promotion board and administrators. The disbursed capital starts at zero; record disbursements to raise it. The project's history starts with this creation.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "Create a project",
+                "parameters": [
+                    {
+                        "description": "the new project",
+                        "name": "project",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.ProjectInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/project.Project"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the project's version, for If-Match"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "the project's address"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "a field is invalid; errors name each one",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
             }
         },
         "/projects/stats": {
@@ -189,6 +1602,315 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "Send the ETag from GET /projects/{code} in If-Match. Without it the answer is 428; if the project changed since (another version), 412 and nothing is written. Each change is kept in the project's history with who made it and the reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "Change a project",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "project code, such as DA-0001",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version read, such as \\",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "the fields to change",
+                        "name": "changes",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.ProjectPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/project.Project"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "a field is invalid or a stage move is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "the project changed since it was read",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/projects/{code}/disbursements": {
+            "post": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "Adds a dated amount to the project's disbursed capital. The total may not exceed registered capital unless a reason confirms it. Needs If-Match like PATCH.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "Record a disbursement",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "project code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version read",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "the disbursement",
+                        "name": "disbursement",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/web.DisbursementInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/project.Project"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/projects/{code}/history": {
+            "get": {
+                "security": [
+                    {
+                        "BearerToken": []
+                    }
+                ],
+                "description": "Every change: who, when, each field from and to (amounts as \"\u003cminor units\u003e \u003ccurrency\u003e\", dates as YYYY-MM-DD) and the reason. Newest first. For staff.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "board"
+                ],
+                "summary": "A project's history",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "project code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "entries per page, at most 100 (default 50)",
+                        "name": "per_page",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.HistoryPage"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/search": {
+            "get": {
+                "description": "Full-text search over both kinds of record, best match first; diacritics and small typos do not matter. When the search engine is down the database answers and degraded is true.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "search"
+                ],
+                "summary": "Search opportunities and projects",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "text, such as wind power van phong",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "opportunity",
+                            "project"
+                        ],
+                        "type": "string",
+                        "description": "only this kind of record",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "items per page, at most 100",
+                        "name": "per_page",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/web.SearchPage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    }
+                }
             }
         }
     },
@@ -200,6 +1922,362 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "currency": {
+                    "type": "string"
+                }
+            }
+        },
+        "opportunity.Attachment": {
+            "type": "object",
+            "properties": {
+                "fileId": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer"
+                }
+            }
+        },
+        "opportunity.Contact": {
+            "type": "object",
+            "properties": {
+                "agency": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                }
+            }
+        },
+        "opportunity.Enquiry": {
+            "type": "object",
+            "properties": {
+                "answeredAt": {
+                    "type": "string"
+                },
+                "answeredBy": {
+                    "type": "string"
+                },
+                "country": {
+                    "description": "Country is an ISO 3166-1 alpha-2 code, upper case.",
+                    "type": "string"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "idempotencyKey": {
+                    "description": "IdempotencyKey makes a resent form create nothing new; the same key\nreturns the enquiry it first created.",
+                    "type": "string"
+                },
+                "lang": {
+                    "description": "Lang is the language the investor wrote in and wants an answer in.",
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "opportunityCode": {
+                    "type": "string"
+                },
+                "organisation": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "opportunity.FieldChange": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string"
+                },
+                "from": {
+                    "type": "string"
+                },
+                "to": {
+                    "type": "string"
+                }
+            }
+        },
+        "opportunity.HistoryEntry": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "type": "string"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "changes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.FieldChange"
+                    }
+                },
+                "code": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "opportunity.Incentive": {
+            "type": "object",
+            "properties": {
+                "legalBasis": {
+                    "type": "string"
+                },
+                "text": {
+                    "$ref": "#/definitions/project.Text"
+                }
+            }
+        },
+        "opportunity.Opportunity": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Attachment"
+                    }
+                },
+                "authoritativeLang": {
+                    "description": "AuthoritativeLang is the language the text was written and approved\nin; the other language is a translation.",
+                    "type": "string"
+                },
+                "code": {
+                    "type": "string"
+                },
+                "contact": {
+                    "$ref": "#/definitions/opportunity.Contact"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "description": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "incentives": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Incentive"
+                    }
+                },
+                "indicativeCapital": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "investmentForms": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "landAreaCentiHa": {
+                    "description": "LandAreaCentiHa is the land area in hundredths of a hectare.",
+                    "type": "integer"
+                },
+                "landLegalStatus": {
+                    "type": "string"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "planningBasis": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "projectCode": {
+                    "description": "ProjectCode is set when the opportunity became a licensed project.",
+                    "type": "string"
+                },
+                "publishedAt": {
+                    "type": "string"
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "siteClearanceStatus": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "summary": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "synthetic": {
+                    "description": "Synthetic marks demo content that describes no real offer.",
+                    "type": "boolean"
+                },
+                "title": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "translationPending": {
+                    "description": "TranslationPending says the text in the other language awaits review.",
+                    "type": "boolean"
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "utilities": {
+                    "$ref": "#/definitions/opportunity.Utilities"
+                },
+                "verifiedAt": {
+                    "description": "VerifiedAt is when staff last checked the facts; zero if never.",
+                    "type": "string"
+                },
+                "version": {
+                    "description": "Version grows by one with every write.",
+                    "type": "integer"
+                },
+                "zone": {
+                    "type": "string"
+                }
+            }
+        },
+        "opportunity.Utilities": {
+            "type": "object",
+            "properties": {
+                "kmToAirport": {
+                    "description": "KmToAirport is the road distance to Cam Ranh International Airport,\nin whole km.",
+                    "type": "integer"
+                },
+                "kmToPort": {
+                    "description": "KmToPort is the road distance to the nearest seaport, in whole km.",
+                    "type": "integer"
+                },
+                "power": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "road": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "water": {
+                    "$ref": "#/definitions/project.Text"
+                }
+            }
+        },
+        "project.Action": {
+            "type": "string",
+            "enum": [
+                "create",
+                "edit",
+                "stage",
+                "disbursement"
+            ],
+            "x-enum-varnames": [
+                "ActionCreate",
+                "ActionEdit",
+                "ActionStage",
+                "ActionDisbursement"
+            ]
+        },
+        "project.Actor": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "project.Change": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "$ref": "#/definitions/project.Action"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "by": {
+                    "$ref": "#/definitions/project.Actor"
+                },
+                "date": {
+                    "description": "Date is the date the change took effect, when it has one (the day a\nstage was reached, the day of a disbursement).",
+                    "type": "string"
+                },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.FieldChange"
+                    }
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "version": {
+                    "description": "Version is the project version the change produced.",
+                    "type": "integer"
+                }
+            }
+        },
+        "project.Disbursement": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "date": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "recordedAt": {
+                    "type": "string"
+                },
+                "recordedBy": {
+                    "$ref": "#/definitions/project.Actor"
+                }
+            }
+        },
+        "project.FieldChange": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string"
+                },
+                "from": {
+                    "type": "string"
+                },
+                "to": {
                     "type": "string"
                 }
             }
@@ -272,6 +2350,13 @@ const docTemplate = `{
                 },
                 "disbursedCapital": {
                     "$ref": "#/definitions/money.Amount"
+                },
+                "disbursements": {
+                    "description": "Disbursements are the dated payments the board recorded; Disbursed\nis their sum plus what was disbursed before they were kept.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.Disbursement"
+                    }
                 },
                 "expectedCompletion": {
                     "type": "string"
@@ -408,6 +2493,184 @@ const docTemplate = `{
                 }
             }
         },
+        "web.AttachmentView": {
+            "type": "object",
+            "properties": {
+                "contentType": {
+                    "type": "string"
+                },
+                "fileId": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer"
+                },
+                "uploadedAt": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.CapitalView": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "type": "string"
+                },
+                "projects": {
+                    "type": "integer"
+                },
+                "usd": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "vnd": {
+                    "$ref": "#/definitions/money.Amount"
+                }
+            }
+        },
+        "web.DeadlineView": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "description": "Date is the start of the last allowed day (Asia/Ho_Chi_Minh).",
+                    "type": "string"
+                },
+                "dueSoon": {
+                    "type": "boolean"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "paused": {
+                    "description": "Paused is true while the business is being asked a question.",
+                    "type": "boolean"
+                },
+                "workingDaysLeft": {
+                    "description": "WorkingDaysLeft counts today; negative when overdue.",
+                    "type": "integer"
+                }
+            }
+        },
+        "web.DisbursementInput": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "description": "Amount is in minor units of the project's currency; negative\ncorrects an earlier entry (with a reason).",
+                    "type": "integer",
+                    "example": 2500000000
+                },
+                "date": {
+                    "description": "Date is the day of payment; today if empty.",
+                    "type": "string",
+                    "example": "2026-11-20"
+                },
+                "reason": {
+                    "description": "Reason confirms a total above registered capital, or explains a\ncorrection.",
+                    "type": "string"
+                }
+            }
+        },
+        "web.EnquiryInput": {
+            "type": "object",
+            "properties": {
+                "country": {
+                    "type": "string",
+                    "example": "KR"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "minjun.kim@example.com"
+                },
+                "idempotencyKey": {
+                    "type": "string",
+                    "example": "7f3c9a12-enquiry-1"
+                },
+                "lang": {
+                    "type": "string",
+                    "example": "en"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "We would like the site survey of this wind farm."
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Kim Min-jun"
+                },
+                "organisation": {
+                    "type": "string",
+                    "example": "Hanbit Energy"
+                }
+            }
+        },
+        "web.EnquiryPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Enquiry"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "per_page": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "web.EnquiryReceipt": {
+            "type": "object",
+            "properties": {
+                "createdAt": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "opportunityCode": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.EventView": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string"
+                },
+                "actorRole": {
+                    "type": "string"
+                },
+                "agency": {
+                    "type": "string"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "fromStatus": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "public": {
+                    "type": "boolean"
+                },
+                "toStatus": {
+                    "type": "string"
+                }
+            }
+        },
         "web.FieldProblem": {
             "type": "object",
             "properties": {
@@ -418,6 +2681,840 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.FilerActionRequest": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "answer",
+                        "confirm",
+                        "reopen"
+                    ],
+                    "example": "answer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "rating": {
+                    "description": "Rating is 1 to 5, for confirm.",
+                    "type": "integer",
+                    "example": 5
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 5
+                }
+            }
+        },
+        "web.FilerView": {
+            "type": "object",
+            "properties": {
+                "businessName": {
+                    "type": "string"
+                },
+                "contactPerson": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "lang": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "taxCode": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.HistoryPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.Change"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 50
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "web.InvestorPatch": {
+            "type": "object",
+            "properties": {
+                "country": {
+                    "type": "string",
+                    "example": "KR"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.MonthView": {
+            "type": "object",
+            "properties": {
+                "filed": {
+                    "type": "integer"
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-03"
+                },
+                "resolved": {
+                    "type": "integer"
+                }
+            }
+        },
+        "web.ObstacleFiled": {
+            "type": "object",
+            "properties": {
+                "accessKey": {
+                    "type": "string",
+                    "example": "ABCD-EFGH-IJKL-MNOP-QRST-UVWX"
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.AttachmentView"
+                    }
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "refusedFiles": {
+                    "description": "RefusedFiles names files that could not be stored.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "replayed": {
+                    "description": "Replayed is true when an earlier request with the same\nIdempotency-Key filed this obstacle.",
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "submitted"
+                },
+                "trackingCode": {
+                    "type": "string",
+                    "example": "VM-2026-000123"
+                }
+            }
+        },
+        "web.ObstaclePage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.ObstacleStaffView"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 150
+                }
+            }
+        },
+        "web.ObstacleStaffView": {
+            "type": "object",
+            "properties": {
+                "allowedActions": {
+                    "description": "AllowedActions are the steps the caller may take now.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.AttachmentView"
+                    }
+                },
+                "category": {
+                    "type": "string"
+                },
+                "coordinatingAgencies": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "deadline": {
+                    "$ref": "#/definitions/web.DeadlineView"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "escalationLevel": {
+                    "type": "integer"
+                },
+                "filer": {
+                    "$ref": "#/definitions/web.FilerView"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "leadAgency": {
+                    "type": "string"
+                },
+                "parentId": {
+                    "type": "string"
+                },
+                "policyIssueId": {
+                    "type": "string"
+                },
+                "projectCode": {
+                    "type": "string"
+                },
+                "rating": {
+                    "type": "integer"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "synthetic": {
+                    "type": "boolean"
+                },
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.EventView"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                },
+                "trackingCode": {
+                    "type": "string"
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "web.ObstacleStatsView": {
+            "type": "object",
+            "properties": {
+                "byMonth": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.MonthView"
+                    }
+                },
+                "byStatus": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "capitalByAgency": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.CapitalView"
+                    }
+                },
+                "capitalByCategory": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.CapitalView"
+                    }
+                },
+                "capitalTotal": {
+                    "$ref": "#/definitions/web.CapitalView"
+                },
+                "dueSoon": {
+                    "type": "integer"
+                },
+                "escalated": {
+                    "type": "integer"
+                },
+                "medianDaysToResolve": {
+                    "type": "number"
+                },
+                "onTimeBasisPoints": {
+                    "description": "OnTimeBasisPoints is resolved on time / resolved (9952 = 99.52%).",
+                    "type": "integer"
+                },
+                "open": {
+                    "type": "integer"
+                },
+                "openByAgency": {
+                    "description": "OpenByAgency counts open obstacles by lead agency; \"\" is unassigned.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "openByCategory": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "overdue": {
+                    "type": "integer"
+                },
+                "resolved": {
+                    "type": "integer"
+                },
+                "resolvedOnTime": {
+                    "type": "integer"
+                }
+            }
+        },
+        "web.ObstacleSubmission": {
+            "type": "object",
+            "properties": {
+                "businessName": {
+                    "type": "string",
+                    "example": "Công ty TNHH Du lịch Biển Xanh"
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "land_site_clearance",
+                        "planning",
+                        "investment_procedures",
+                        "construction_permits",
+                        "environment",
+                        "tax_fees",
+                        "credit",
+                        "infrastructure",
+                        "labour",
+                        "other"
+                    ],
+                    "example": "land_site_clearance"
+                },
+                "contactPerson": {
+                    "type": "string",
+                    "example": "Nguyễn Văn An"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Còn 2,4 ha chưa hoàn thành bồi thường, giải phóng mặt bằng."
+                },
+                "email": {
+                    "type": "string",
+                    "example": "an.nguyen@bienxanh.vn"
+                },
+                "lang": {
+                    "description": "Lang is the language of the e-mails the business gets: vi or en.",
+                    "type": "string",
+                    "enum": [
+                        "vi",
+                        "en"
+                    ],
+                    "example": "vi"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "0905 123 456"
+                },
+                "projectCode": {
+                    "description": "ProjectCode links a licensed project of the pipeline; optional.",
+                    "type": "string",
+                    "example": "DA-0042"
+                },
+                "taxCode": {
+                    "type": "string",
+                    "example": "4201234566"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Chậm bàn giao mặt bằng"
+                }
+            }
+        },
+        "web.ObstacleTrack": {
+            "type": "object",
+            "properties": {
+                "allowedActions": {
+                    "description": "AllowedActions are the steps the caller may take now.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.AttachmentView"
+                    }
+                },
+                "category": {
+                    "type": "string"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "deadline": {
+                    "$ref": "#/definitions/web.DeadlineView"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "filer": {
+                    "$ref": "#/definitions/web.FilerView"
+                },
+                "projectCode": {
+                    "type": "string"
+                },
+                "rating": {
+                    "type": "integer"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.EventView"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                },
+                "trackingCode": {
+                    "type": "string"
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "web.OpenAddress": {
+            "type": "object",
+            "properties": {
+                "countryName": {
+                    "type": "string"
+                },
+                "locality": {
+                    "type": "string"
+                },
+                "region": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenBudget": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "$ref": "#/definitions/web.OpenValue"
+                }
+            }
+        },
+        "web.OpenExtensionID": {
+            "type": "object",
+            "properties": {
+                "documentation": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "investment"
+                }
+            }
+        },
+        "web.OpenInvestment": {
+            "type": "object",
+            "properties": {
+                "disbursedCapital": {
+                    "$ref": "#/definitions/web.OpenValue"
+                },
+                "disbursedShareBasisPoints": {
+                    "description": "DisbursedShareBasisPoints is disbursed/registered in 1/100 %.",
+                    "type": "integer",
+                    "example": 4250
+                },
+                "jobs": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "description": "Kind is domestic or fdi.",
+                    "type": "string",
+                    "example": "fdi"
+                },
+                "landAreaCentiHa": {
+                    "type": "integer"
+                },
+                "location": {
+                    "type": "string",
+                    "example": "cam_ranh"
+                },
+                "originCountry": {
+                    "description": "OriginCountry is the investor's ISO 3166-1 alpha-2 country (FDI origin).",
+                    "type": "string",
+                    "example": "JP"
+                },
+                "registeredCapital": {
+                    "$ref": "#/definitions/web.OpenValue"
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "tourism"
+                },
+                "stage": {
+                    "type": "string",
+                    "example": "construction"
+                },
+                "stageDates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.OpenStageDate"
+                    }
+                },
+                "zone": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenLinks": {
+            "type": "object",
+            "properties": {
+                "next": {
+                    "type": "string"
+                },
+                "prev": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenLocation": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/web.OpenAddress"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenParty": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/web.OpenAddress"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "web.OpenPeriod": {
+            "type": "object",
+            "properties": {
+                "endDate": {
+                    "type": "string"
+                },
+                "startDate": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenProject": {
+            "type": "object",
+            "properties": {
+                "budget": {
+                    "$ref": "#/definitions/web.OpenBudget"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "DA-0001"
+                },
+                "investment": {
+                    "$ref": "#/definitions/web.OpenInvestment"
+                },
+                "locations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.OpenLocation"
+                    }
+                },
+                "parties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.OpenParty"
+                    }
+                },
+                "period": {
+                    "$ref": "#/definitions/web.OpenPeriod"
+                },
+                "sector": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "status": {
+                    "type": "string",
+                    "example": "implementation"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "updated": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenProjectPackage": {
+            "type": "object",
+            "properties": {
+                "license": {
+                    "type": "string"
+                },
+                "links": {
+                    "$ref": "#/definitions/web.OpenLinks"
+                },
+                "projects": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.OpenProject"
+                    }
+                },
+                "publicationPolicy": {
+                    "type": "string"
+                },
+                "publishedDate": {
+                    "type": "string"
+                },
+                "publisher": {
+                    "$ref": "#/definitions/web.OpenPublisher"
+                },
+                "uri": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string"
+                },
+                "x_extension": {
+                    "$ref": "#/definitions/web.OpenExtensionID"
+                },
+                "x_total": {
+                    "type": "integer",
+                    "example": 735
+                }
+            }
+        },
+        "web.OpenPublisher": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "uri": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenStageDate": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string"
+                },
+                "stage": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.OpenValue": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "number",
+                    "example": 1250000000
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "VND"
+                }
+            }
+        },
+        "web.OpportunityPage": {
+            "type": "object",
+            "properties": {
+                "degraded": {
+                    "type": "boolean"
+                },
+                "facets": {
+                    "description": "Facets maps a facet (sector, location, form, band, status) to the\nnumber of matching opportunities per value.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Opportunity"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 51
+                }
+            }
+        },
+        "web.OpportunityPatch": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Attachment"
+                    }
+                },
+                "authoritativeLang": {
+                    "type": "string"
+                },
+                "contact": {
+                    "$ref": "#/definitions/opportunity.Contact"
+                },
+                "description": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "incentives": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Incentive"
+                    }
+                },
+                "indicativeCapital": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "investmentForms": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "landAreaCentiHa": {
+                    "type": "integer"
+                },
+                "landLegalStatus": {
+                    "type": "string"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "planningBasis": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "projectCode": {
+                    "type": "string"
+                },
+                "publishedAt": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "Capital revised after the site survey"
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "siteClearanceStatus": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "summary": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "title": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "translationPending": {
+                    "type": "boolean"
+                },
+                "utilities": {
+                    "$ref": "#/definitions/opportunity.Utilities"
+                },
+                "verifiedAt": {
+                    "type": "string"
+                },
+                "zone": {
                     "type": "string"
                 }
             }
@@ -451,6 +3548,87 @@ const docTemplate = `{
                 }
             }
         },
+        "web.ProjectInput": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "DA-0999"
+                },
+                "expectedCompletion": {
+                    "type": "string",
+                    "example": "2028-12-31"
+                },
+                "investor": {
+                    "$ref": "#/definitions/project.Investor"
+                },
+                "jobs": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "kind": {
+                    "enum": [
+                        "domestic",
+                        "fdi"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/project.Kind"
+                        }
+                    ]
+                },
+                "landAreaCentiHa": {
+                    "description": "LandAreaCentiHa is the land area in hundredths of a hectare.",
+                    "type": "integer",
+                    "example": 1250
+                },
+                "location": {
+                    "type": "string",
+                    "example": "nha_trang"
+                },
+                "name": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "registeredCapital": {
+                    "description": "RegisteredCapital is in minor units; its currency must be the kind's\n(VND for domestic, USD for FDI).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/money.Amount"
+                        }
+                    ]
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "tourism"
+                },
+                "stage": {
+                    "enum": [
+                        "proposed",
+                        "approved",
+                        "licensed",
+                        "site_clearance",
+                        "construction",
+                        "operating",
+                        "suspended",
+                        "terminated"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/project.Stage"
+                        }
+                    ]
+                },
+                "stageDate": {
+                    "description": "StageDate is the day the project reached its stage; today if empty.",
+                    "type": "string",
+                    "example": "2026-01-15"
+                },
+                "zone": {
+                    "type": "string",
+                    "example": "nha_trang_bay"
+                }
+            }
+        },
         "web.ProjectPage": {
             "type": "object",
             "properties": {
@@ -471,6 +3649,194 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 735
+                }
+            }
+        },
+        "web.ProjectPatch": {
+            "type": "object",
+            "properties": {
+                "expectedCompletion": {
+                    "description": "ExpectedCompletion is a date; the empty string removes it.",
+                    "type": "string",
+                    "example": "2028-12-31"
+                },
+                "investor": {
+                    "$ref": "#/definitions/web.InvestorPatch"
+                },
+                "jobs": {
+                    "type": "integer"
+                },
+                "landAreaCentiHa": {
+                    "type": "integer"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "name": {
+                    "$ref": "#/definitions/web.TextPatch"
+                },
+                "reason": {
+                    "description": "Reason explains the change; required to go back a stage or to set\nregistered capital below the disbursed total.",
+                    "type": "string"
+                },
+                "registeredCapital": {
+                    "description": "RegisteredCapital must be in the project's currency.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/money.Amount"
+                        }
+                    ]
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "stage": {
+                    "enum": [
+                        "proposed",
+                        "approved",
+                        "licensed",
+                        "site_clearance",
+                        "construction",
+                        "operating",
+                        "suspended",
+                        "terminated"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/project.Stage"
+                        }
+                    ]
+                },
+                "stageDate": {
+                    "type": "string",
+                    "example": "2026-11-28"
+                },
+                "zone": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.SearchPage": {
+            "type": "object",
+            "properties": {
+                "degraded": {
+                    "type": "boolean"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/web.SiteHit"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "per_page": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "web.SiteHit": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "OPP-VP-005"
+                },
+                "fallback": {
+                    "description": "Fallback is true when the title is shown in Vietnamese for want of\nan English one.",
+                    "type": "boolean"
+                },
+                "highlights": {
+                    "description": "Highlights holds HTML snippets (title, summary, body) with each match\nin \u003cmark\u003e; everything else is escaped.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "location": {
+                    "type": "string"
+                },
+                "sector": {
+                    "description": "Sector and Location are codes.",
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "opportunity"
+                },
+                "url": {
+                    "description": "URL is the page of the record in the request's language.",
+                    "type": "string",
+                    "example": "/en/opportunities/OPP-VP-005"
+                }
+            }
+        },
+        "web.TextPatch": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string"
+                },
+                "vi": {
+                    "type": "string"
+                }
+            }
+        },
+        "web.TransitionRequest": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "accept",
+                        "reject",
+                        "assign",
+                        "start",
+                        "ask",
+                        "resume",
+                        "resolve",
+                        "escalate",
+                        "note",
+                        "merge"
+                    ],
+                    "example": "assign"
+                },
+                "coordinatingAgencies": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "deadline": {
+                    "description": "Deadline is a date (2006-01-02); empty takes the category's working days.",
+                    "type": "string",
+                    "example": "2026-04-30"
+                },
+                "leadAgency": {
+                    "type": "string",
+                    "example": "natural_resources"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "parentId": {
+                    "description": "ParentID is the primary obstacle of a merge: a tracking code or an id.",
+                    "type": "string",
+                    "example": "VM-2026-000101"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         }

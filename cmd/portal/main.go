@@ -2,6 +2,9 @@
 //
 //	portal [serve]          serve the site, the API and Swagger UI
 //	portal seed [--scale N] load the synthetic demo data (N times over)
+//	portal reindex          rebuild the search index
+//	portal user ...         add, change or disable accounts
+//	portal export|import    back up and restore the database
 //
 // Settings come from the environment; see README.md and .env.example.
 package main
@@ -46,6 +49,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return serve(ctx, cfg, log)
 	case "seed":
 		return seedCmd(ctx, cfg, log, args, stdout)
+	case "reindex":
+		return reindexCmd(ctx, cfg, log, args, stdout)
+	case "user":
+		return userCmd(ctx, cfg, log, args, os.Stdin, stdout)
+	case "export":
+		return exportCmd(ctx, cfg, log, args, stdout)
+	case "import":
+		return importCmd(ctx, cfg, log, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -54,7 +65,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 }
 
-const usage = `usage: portal [serve | seed [--scale N] | help]`
+const usage = `usage: portal [command]
+
+  serve                     serve the site, the API and Swagger UI (the default)
+  seed [--scale N]          load the synthetic demo data, N times over
+  reindex                   rebuild the search index from the database
+  user add|set-password|disable ...
+                            manage accounts (portal user for details)
+  export --out DIR          write every collection and file as JSON lines with a manifest
+  import [--force] DIR      restore a backup into an empty database
+  help                      show this text`
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level

@@ -15,7 +15,9 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongo"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
@@ -44,17 +46,24 @@ type App struct {
 	Calendar *holidays.Calendar
 	// Search is Meilisearch when MEILI_URL is set, else the embedded index.
 	Search search.Engine
+	// Indexer keeps Search in step with the stored opportunities and
+	// projects (see indexer.go).
+	Indexer *search.Indexer
 	// Mail keeps every e-mail in the outbox and sends it by SMTP if set.
 	Mail *mail.Mailer
 	// Secret is shared by every process (kept in MongoDB), for derived
 	// keys such as obstacle access keys.
 	Secret []byte
 	Web    *web.Server
+	// Metrics is this process's Prometheus registry.
+	Metrics *metrics.Metrics
 	// Credentials created at this start (generated passwords), for the
 	// caller to print once.
 	Credentials []account.Credential
 
-	ln net.Listener
+	ln          net.Listener
+	jobs        *jobs.Runner
+	stopIndexer func()
 }
 
 // Open connects the database (starting the embedded one if needed),
@@ -64,7 +73,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	a := &App{Config: cfg, Log: log}
+	a := &App{Config: cfg, Log: log, Metrics: metrics.New(metrics.Options{Token: cfg.MetricsToken})}
 	bundle, err := i18n.Load(locales.FS, log)
 	if err != nil {
 		return nil, err
@@ -73,6 +82,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	db, err := mongo.Open(ctx, mongo.Options{
 		URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir,
 		EmbeddedAddr: cfg.MongoEmbeddedAddr, Logger: embeddedLogger(log),
+		Monitor: a.Metrics.CommandMonitor(),
 	})
 	if err != nil {
 		return nil, err
@@ -85,11 +95,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		a.closeDB()
 		return nil, err
 	}
+	a.newIndexer()
 	a.Web, err = web.New(web.Deps{
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
 		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,
-		Search: a.Search, Mail: a.Mail,
+		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 	})
 	if err != nil {
@@ -117,11 +128,12 @@ func (a *App) openStores(ctx context.Context) error {
 	if a.Search, err = openSearch(a.Config); err != nil {
 		return err
 	}
+	a.Search = metrics.InstrumentSearch(a.Search, a.Metrics)
 	a.Projects = project.NewStore(db)
 	a.Accounts = account.NewStore(db, account.Options{})
 	a.Limiter = ratelimit.New(db)
 	a.Opportunities = opportunity.NewStore(db)
-	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log})
+	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier()})
 	for _, ensure := range []func(context.Context) error{
 		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
 		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes, a.Search.Setup,
@@ -176,14 +188,23 @@ func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App().Listener(a.ln) }()
 	a.Log.Info("portal listening", "addr", a.Addr(), "url", a.Config.BaseURL)
+	a.startJobs(ctx)
+	a.startIndexer(ctx)
+	if err := a.serveMetrics(ctx); err != nil {
+		a.Log.Error("metrics listener", "err", err)
+	}
 	select {
 	case err := <-errc:
+		a.stopJobs()
+		a.stopIndexer()
 		a.closeDB()
 		return err
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout.String())
 	serr := a.Web.App().ShutdownWithTimeout(a.Config.ShutdownTimeout)
+	a.stopJobs()
+	a.stopIndexer()
 	a.closeDB()
 	if serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
 		return serr
@@ -237,4 +258,23 @@ func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{h.Handler.WithGroup(name), h.min}
+}
+
+// serveMetrics serves /metrics on METRICS_ADDR, apart from the public
+// listener, until ctx ends.
+func (a *App) serveMetrics(ctx context.Context) error {
+	if a.Config.MetricsAddr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", a.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on METRICS_ADDR: %w", err)
+	}
+	go func() {
+		if err := a.Metrics.Serve(ctx, ln); err != nil {
+			a.Log.Warn("metrics listener stopped", "err", err)
+		}
+	}()
+	a.Log.Info("metrics listening", "addr", ln.Addr().String())
+	return nil
 }

@@ -47,6 +47,9 @@ type Config struct {
 	SMTPURL string
 	// MetricsAddr serves /metrics on a separate listener when set.
 	MetricsAddr string
+	// MetricsToken, when set, also serves /metrics on the main listener to
+	// callers with "Authorization: Bearer <token>" (METRICS_TOKEN).
+	MetricsToken string
 	// BodyLimit is the largest request body in bytes (BODY_LIMIT).
 	BodyLimit int
 	// ShutdownTimeout bounds how long in-flight requests may take at stop.
@@ -124,6 +127,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("ADMIN_PASSWORD", &c.AdminPassword)
 	str("SMTP_URL", &c.SMTPURL)
 	str("METRICS_ADDR", &c.MetricsAddr)
+	str("METRICS_TOKEN", &c.MetricsToken)
 	integer("BODY_LIMIT", &c.BodyLimit)
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -212,7 +216,7 @@ func (c Config) Masked() []any {
 		"MEILI_URL", c.MeiliURL, "MEILI_MASTER_KEY", mask(c.MeiliKey), "MEILI_INDEX", c.MeiliIndex, "MAIL_FROM", c.MailFrom,
 		"DEMO", c.Demo, "DEMO_PASSWORD", mask(c.DemoPassword),
 		"ADMIN_EMAIL", c.AdminEmail, "ADMIN_PASSWORD", mask(c.AdminPassword),
-		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr,
+		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr, "METRICS_TOKEN", mask(c.MetricsToken),
 		"BODY_LIMIT", c.BodyLimit, "SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String(),
 		"LOG_LEVEL", c.LogLevel, "LOG_FORMAT", c.LogFormat,
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -33,6 +34,8 @@ type Options struct {
 	EmbeddedAddr string
 	// Logger for the embedded server; nil discards its chatter.
 	Logger *slog.Logger
+	// Monitor, when set, observes every command (for latency metrics).
+	Monitor *event.CommandMonitor
 }
 
 // DB is an open database.
@@ -63,6 +66,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	// FerretDB refuses on some (distinct); callers pass deadlines in ctx.
 	copts := options.Client().ApplyURI(db.URI).
 		SetServerSelectionTimeout(10 * time.Second)
+	if o.Monitor != nil {
+		copts.SetMonitor(o.Monitor)
+	}
 	if !db.Embedded {
 		// On a replica set an acknowledged write must survive a failover.
 		copts.SetWriteConcern(writeconcern.Majority())

@@ -130,6 +130,15 @@ func (p *Page) SwitchURL() string {
 	return "/" + p.AltLang + "/language?to=" + url.QueryEscape(p.Path)
 }
 
+// Query is the current request's query string with its "?", or "", for
+// links that keep the reader's filters (such as downloads).
+func (p *Page) Query() string {
+	if i := strings.IndexByte(p.Path, '?'); i >= 0 {
+		return p.Path[i:]
+	}
+	return ""
+}
+
 // URL returns a path of this site in the page's language.
 func (p *Page) URL(rest string) string { return "/" + p.Lang + rest }
 

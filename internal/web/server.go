@@ -16,6 +16,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -54,6 +55,9 @@ type Deps struct {
 	BodyLimit int
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// Metrics records requests and serves /metrics (see instrument); nil
+	// keeps a private registry that nothing serves.
+	Metrics *metrics.Metrics
 }
 
 // Server holds the handlers' dependencies.
@@ -111,7 +115,7 @@ func New(d Deps) (*Server, error) {
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
 	})
-	s.app.Use(s.recoverPanic, s.requestLog, securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}),
+	s.app.Use(s.recoverPanic, s.instrument(d.Metrics), s.requestLog, securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}),
 		s.identify, s.checkCSRF)
 	s.registerRoutes()
 	return s, nil

@@ -14,12 +14,18 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/notify"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
+	"github.com/khanhhoa/investportal/seed/holidays"
+	"go.mongodb.org/mongo-driver/mongo"
 )
 
 type env struct {
@@ -30,6 +36,12 @@ type env struct {
 	accounts *account.Store
 	// users are the demo accounts by role.
 	users map[account.Role]account.User
+	// db, obstacles, mail and deps serve the obstacle tests, which may
+	// build a second server from deps with other limits.
+	db        *mongo.Database
+	obstacles *obstacle.Store
+	mail      *mail.Mailer
+	deps      web.Deps
 }
 
 // demoPassword signs in every demo account in tests.
@@ -60,12 +72,21 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	limiter := ratelimit.New(db)
-	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
-		Accounts: accounts, Limiter: limiter, BaseURL: "http://portal.test", BodyLimit: 4 << 20})
+	mailer, err := mail.New(db, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obstacles := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"), Notifier: notify.New(mailer, b, "http://portal.test")})
+	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
+		Accounts: accounts, Limiter: limiter, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
+		Obstacles: obstacles, Calendar: holidays.MustEmbedded(), Mail: mailer,
+		Opportunities: opportunity.NewStore(db)}
+	srv, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, srv: srv, bundle: b, projects: ps, accounts: accounts, users: map[account.Role]account.User{}}
+	e.db, e.obstacles, e.mail, e.deps = db, obstacles, mailer, deps
 	for _, r := range account.Roles {
 		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
 		if err != nil {
