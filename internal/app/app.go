@@ -133,7 +133,7 @@ func (a *App) openStores(ctx context.Context) error {
 	a.Accounts = account.NewStore(db, account.Options{})
 	a.Limiter = ratelimit.New(db)
 	a.Opportunities = opportunity.NewStore(db)
-	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier()})
+	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier(), Projects: a.Projects})
 	for _, ensure := range []func(context.Context) error{
 		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
 		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes, a.Search.Setup,

@@ -174,7 +174,7 @@ func (s *Store) AddAttachment(ctx context.Context, id, name string, r io.Reader,
 			break
 		}
 		ev := Event{At: now, Actor: actor.ID, ActorRole: actor.Role, Action: ActAttach, FromStatus: o.Status, ToStatus: o.Status, Note: att.Name, Public: actor.Role == RoleFiler}
-		unlock := s.locks.lock(id)
+		unlock := lock(s.obstacles, id)
 		res, uerr := s.obstacles.UpdateOne(ctx, bson.M{"_id": id, "version": o.Version}, bson.M{
 			"$set":  bson.M{"updatedAt": now, "version": o.Version + 1},
 			"$push": bson.M{"attachments": att, "timeline": ev},

@@ -128,7 +128,7 @@ func (s *Store) ResolvePolicyIssue(ctx context.Context, id string, version int64
 		return PolicyIssue{}, e
 	}
 	now = now.UTC().Truncate(time.Millisecond)
-	unlock := s.locks.lock("policy:" + id)
+	unlock := lock(s.policies, id)
 	res, err := s.policies.UpdateOne(ctx, bson.M{"_id": id, "version": version}, bson.M{"$set": bson.M{
 		"status": PolicyResolved, "resolution": resolution, "resolvedAt": now, "updatedAt": now, "version": version + 1,
 	}})

@@ -10,11 +10,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -33,6 +31,7 @@ const (
 	CollPolicyIssues  = "policy_issues"
 	CollHolidays      = "holidays"
 	CollProjects      = "projects"
+	CollIdempotency   = "obstacle_idempotency"
 	AttachmentsBucket = "obstacle_files"
 )
 
@@ -48,6 +47,9 @@ type Options struct {
 	Rules Rules
 	// Logger records notifier failures; nil discards them.
 	Logger *slog.Logger
+	// Projects answers whether a project code exists; nil asks the
+	// projects collection directly.
+	Projects ProjectLookup
 }
 
 // Store keeps obstacles in MongoDB: the obstacles collection, per-year
@@ -62,23 +64,29 @@ type Store struct {
 	projects  *mongo.Collection
 	base      *holidays.Calendar
 	opts      Options
-	locks     *docLocks
+	// idem maps an idempotency-key hash (as _id) to the obstacle it made,
+	// so a repeated submission is found by _id, the one lookup the
+	// embedded database answers from an index.
+	idem *mongo.Collection
 }
 
-// docLocks serialises this process's conditional updates of one document.
-// MongoDB applies a version-filtered update atomically, but the embedded
-// FerretDB 1.24 reads and writes in two steps, so two racing updates on the
-// same version could both match and one be lost. The embedded database
-// serves a single process, so serialising here makes it right; on MongoDB
-// the lock is merely redundant. Use one Store per database in a process.
-type docLocks [64]sync.Mutex
+// lock serialises this process's conditional updates of one document of
+// coll (see imongo.LockDocument: the embedded FerretDB does not apply a
+// version-filtered update atomically).
+func lock(coll *mongo.Collection, id string) func() { return imongo.LockDocument(coll, id) }
 
-func (l *docLocks) lock(id string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	m := &l[h.Sum32()%uint32(len(l))]
-	m.Lock()
-	return m.Unlock
+// ProjectLookup says whether a project exists (project.Store does, from its
+// revision-checked snapshot, without scanning the collection).
+type ProjectLookup interface {
+	Exists(ctx context.Context, code string) (bool, error)
+}
+
+func (s *Store) projectExists(ctx context.Context, code string) (bool, error) {
+	if s.opts.Projects != nil {
+		return s.opts.Projects.Exists(ctx, code)
+	}
+	n, err := s.projects.CountDocuments(ctx, bson.M{"code": code})
+	return n > 0, err
 }
 
 // NewStore returns a store on db using cal (normally holidays.Embedded)
@@ -99,7 +107,7 @@ func NewStore(db *mongo.Database, cal *holidays.Calendar, opts Options) *Store {
 		projects:  db.Collection(CollProjects),
 		base:      cal,
 		opts:      opts,
-		locks:     &docLocks{},
+		idem:      db.Collection(CollIdempotency),
 	}
 }
 
@@ -297,7 +305,7 @@ func (s *Store) nextSeq(ctx context.Context, year int, now time.Time) (int64, er
 		var doc struct {
 			Seq int64 `bson:"seq"`
 		}
-		unlock := s.locks.lock("counter:" + counterID(year))
+		unlock := lock(s.counters, counterID(year))
 		err := s.counters.FindOneAndUpdate(ctx,
 			bson.M{"_id": counterID(year)},
 			bson.M{"$inc": bson.M{"seq": int64(1), "version": int64(1)}, "$set": bson.M{"updatedAt": now}, "$setOnInsert": bson.M{"createdAt": now}},
@@ -371,11 +379,11 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 		return Obstacle{}, "", err
 	}
 	if o.ProjectCode != "" {
-		n, err := s.projects.CountDocuments(ctx, bson.M{"code": o.ProjectCode})
+		ok, err := s.projectExists(ctx, o.ProjectCode)
 		if err != nil {
 			return Obstacle{}, "", apperr.Internal(err)
 		}
-		if n == 0 {
+		if !ok {
 			return Obstacle{}, "", apperr.Fields{"project_code": "obstacle.error.project_unknown"}.Err()
 		}
 	}
@@ -393,6 +401,11 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 		o.TrackingCode = FormatTrackingCode(year, seq)
 		_, err = s.obstacles.InsertOne(ctx, o)
 		if err == nil {
+			// The unique index on obstacles.idempotencyKey is what makes a
+			// repeat impossible; this entry only makes finding it fast.
+			if _, err := s.idem.InsertOne(ctx, bson.M{"_id": o.IdempotencyKey, "obstacleId": o.ID}); err != nil && !imongo.IsDuplicateKey(err) {
+				s.opts.Logger.Warn("record idempotency key", "err", err)
+			}
 			s.notify(ctx, o, o.Timeline[0])
 			return o, key, nil
 		}
@@ -408,6 +421,14 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 }
 
 func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error) {
+	var ref struct {
+		ObstacleID string `bson:"obstacleId"`
+	}
+	if err := s.idem.FindOne(ctx, bson.M{"_id": hash}).Decode(&ref); err == nil {
+		return s.Get(ctx, ref.ObstacleID)
+	}
+	// Not recorded (a racing submission, or data imported before the
+	// lookup existed): ask the obstacles themselves.
 	var o Obstacle
 	err := s.obstacles.FindOne(ctx, bson.M{"idempotencyKey": hash}).Decode(&o)
 	if imongo.IsNoDocuments(err) {
@@ -632,7 +653,7 @@ func (s *Store) write(ctx context.Context, n Obstacle, ev Event, read int64) (Ob
 	if len(unset) > 0 {
 		upd["$unset"] = unset
 	}
-	unlock := s.locks.lock(n.ID)
+	unlock := lock(s.obstacles, n.ID)
 	res, err := s.obstacles.UpdateOne(ctx, bson.M{"_id": n.ID, "version": read}, upd)
 	unlock()
 	if err != nil {

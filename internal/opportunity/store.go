@@ -585,3 +585,21 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 	}
 	return res.MatchedCount, nil
 }
+
+// ByProject returns the opportunities that became the licensed project
+// with the code, so the project page can link back to them.
+func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunity, error) {
+	cur, err := s.opps.Find(ctx, bson.D{{Key: "projectCode", Value: projectCode}})
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("opportunities of project %s: %w", projectCode, err))
+	}
+	var docs []doc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("opportunities of project %s: %w", projectCode, err))
+	}
+	out := make([]Opportunity, len(docs))
+	for i := range docs {
+		out[i] = docs[i].Opportunity
+	}
+	return out, nil
+}

@@ -190,3 +190,14 @@ func (f Filter) less(ps []*Project) func(i, j int) bool {
 		return func(i, j int) bool { return false }
 	}
 }
+
+// Exists reports whether a project with the code is stored, from the
+// revision-checked snapshot (one lookup by _id instead of a scan).
+func (s *Store) Exists(ctx context.Context, code string) (bool, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return false, err
+	}
+	i := sort.Search(len(snap.items), func(i int) bool { return snap.items[i].Code >= code })
+	return i < len(snap.items) && snap.items[i].Code == code, nil
+}

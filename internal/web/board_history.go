@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/khanhhoa/investportal/internal/opportunity"
 	"strconv"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 type projectDetailData struct {
 	*project.Project
 	History []historyEntry
+	// Opportunities are the investment calls this project came from.
+	Opportunities []opportunity.Opportunity
 }
 
 // historyEntry is one history entry as the page shows it.

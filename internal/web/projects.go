@@ -176,6 +176,12 @@ func (s *Server) projectDetail(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Data = projectDetailData{Project: pr, History: history}
+	d := projectDetailData{Project: pr, History: history}
+	if s.opportunities != nil {
+		if d.Opportunities, err = s.opportunities.ByProject(ctx, pr.Code); err != nil {
+			return err
+		}
+	}
+	p.Data = d
 	return s.render(c, "projects/detail", p)
 }

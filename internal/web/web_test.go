@@ -76,7 +76,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obstacles := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"), Notifier: notify.New(mailer, b, "http://portal.test")})
+	obstacles := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"), Notifier: notify.New(mailer, b, "http://portal.test"), Projects: ps})
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
 		Accounts: accounts, Limiter: limiter, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
 		Obstacles: obstacles, Calendar: holidays.MustEmbedded(), Mail: mailer,
@@ -410,5 +410,32 @@ func TestOperationalEndpoints(t *testing.T) {
 	}
 	if r := e.get("/swagger/doc.json"); r.status != 200 || !strings.Contains(r.body, "/projects/stats") {
 		t.Errorf("swagger doc: %d", r.status)
+	}
+}
+
+func TestProjectPageLinksBackToItsOpportunity(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	opps := e.deps.Opportunities
+	list, err := seed.Opportunities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := list[0]
+	if err := opps.Create(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := opps.LinkProject(ctx, o.Code, "FDI-0007", "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range i18n.Languages {
+		d := e.get("/" + lang + "/projects/FDI-0007").doc(t)
+		href := d.Find("[data-testid=project-opportunities] a").AttrOr("href", "")
+		if href != "/"+lang+"/opportunities/"+o.Code {
+			t.Errorf("%s: link back = %q", lang, href)
+		}
+	}
+	if d := e.get("/en/projects/FDI-0008").doc(t); d.Find("[data-testid=project-opportunities]").Length() != 0 {
+		t.Error("an unlinked project shows an opportunity")
 	}
 }
