@@ -136,7 +136,7 @@ func (a *App) openStores(ctx context.Context) error {
 	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier(), Projects: a.Projects})
 	for _, ensure := range []func(context.Context) error{
 		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
-		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes, a.Search.Setup,
+		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return err

@@ -118,3 +118,27 @@ func TestOversizedBodyIsRefused(t *testing.T) {
 		t.Errorf("status %d, want 413", res.StatusCode)
 	}
 }
+
+// TestStartsWhileSearchEngineIsDown: with Meilisearch unreachable the
+// portal still starts, and the catalogue answers from MongoDB with a
+// notice that results may be incomplete.
+func TestStartsWhileSearchEngineIsDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	cfg := apptest.Config(t, t.TempDir())
+	cfg.MeiliURL = "http://" + addr
+	p := apptest.Start(t, cfg)
+	res, err := http.Get(p.URL + "/en/opportunities?q=wind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "incomplete") {
+		t.Fatalf("catalogue with the engine down: %d", res.StatusCode)
+	}
+}

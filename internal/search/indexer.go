@@ -121,6 +121,10 @@ type Indexer struct {
 	log     *slog.Logger
 	wake    chan struct{}
 	mu      sync.Mutex // one pass at a time
+	// ready is set once the engine's index and settings are in place; a
+	// search engine that was down at start is set up by the first pass
+	// that finds it up.
+	ready bool
 }
 
 // NewIndexer returns an indexer of engine fed by sources. Start it with
@@ -253,6 +257,12 @@ func (ix *Indexer) CatchUp(ctx context.Context) (Pass, error) {
 }
 
 func (ix *Indexer) pass(ctx context.Context, p *Pass) error {
+	if !ix.ready {
+		if err := ix.engine.Setup(ctx); err != nil {
+			return fmt.Errorf("set up index: %w", err)
+		}
+		ix.ready = true
+	}
 	for _, s := range ix.sources {
 		var lastFirst string
 		var lastVersion int64
@@ -307,6 +317,7 @@ func (ix *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) 
 	if err := ix.engine.Setup(ctx); err != nil {
 		return fmt.Errorf("set up index: %w", err)
 	}
+	ix.ready = true
 	var total int64
 	t0 := time.Now()
 	for _, s := range ix.sources {
