@@ -139,6 +139,14 @@ func (p *Page) Query() string {
 	return ""
 }
 
+// Asset is the address of a static file, versioned by its content.
+func (p *Page) Asset(name string) string {
+	return "/static/" + name + "?v=" + assets[name]
+}
+
+// assets are the content versions of the static files (see static.go).
+var assets = assetVersions()
+
 // URL returns a path of this site in the page's language.
 func (p *Page) URL(rest string) string { return "/" + p.Lang + rest }
 

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -11,6 +14,26 @@ import (
 	viewfs "github.com/khanhhoa/investportal/views"
 )
 
+// assetVersions maps each static file to a short hash of its content, so
+// pages can link /static/app.css?v=<hash>: browsers may cache assets, and a
+// new release still reaches them at once.
+func assetVersions() map[string]string {
+	out := map[string]string{}
+	_ = fs.WalkDir(viewfs.FS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(viewfs.FS, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[strings.TrimPrefix(path, "static/")] = hex.EncodeToString(sum[:4])
+		return nil
+	})
+	return out
+}
+
 func (s *Server) registerStatic() {
 	static, err := fs.Sub(viewfs.FS, "static")
 	if err != nil {
@@ -18,7 +41,7 @@ func (s *Server) registerStatic() {
 	}
 	s.app.Use("/static", filesystem.New(filesystem.Config{
 		Root:   http.FS(static),
-		MaxAge: 3600,
+		MaxAge: 7 * 24 * 3600,
 	}))
 }
 
