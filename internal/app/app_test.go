@@ -15,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/app"
 	"github.com/khanhhoa/investportal/internal/app/apptest"
 	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 )
@@ -140,5 +141,42 @@ func TestStartsWhileSearchEngineIsDown(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || !strings.Contains(string(body), "incomplete") {
 		t.Fatalf("catalogue with the engine down: %d", res.StatusCode)
+	}
+}
+
+// TestMetricsOnTheirOwnListener: METRICS_ADDR serves request, database and
+// search metrics, and the public listener does not serve /metrics.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	cfg := apptest.Config(t, t.TempDir())
+	cfg.MetricsAddr = mongotest.FreeAddr(t)
+	p := apptest.Start(t, cfg)
+	for _, path := range []string{"/en/", "/en/projects/DA-0001", "/en/opportunities?q=wind"} {
+		res, err := http.Get(p.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if res, err := http.Get(p.URL + "/metrics"); err != nil || res.StatusCode == 200 {
+		t.Fatalf("public /metrics: %v %v", res, err)
+	}
+	var body string
+	for range 50 { // the listener starts just after the web server
+		res, err := http.Get("http://" + cfg.MetricsAddr + "/metrics")
+		if err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			body = string(b)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, want := range []string{`portal_http_requests_total{`, `route="/en/projects/:code"`, "portal_db_command_duration_seconds", "portal_search_call_duration_seconds"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, "DA-0001") {
+		t.Error("metrics carry a raw path")
 	}
 }
