@@ -28,9 +28,14 @@ input (safer: a flag shows in the process list).`
 
 // userCmd adds users, sets their passwords and disables them from the
 // command line, for the first steps of an installation and for recovery.
+// usageError is returned for a malformed command line; it prints the usage.
+type usageError struct{}
+
+func (usageError) Error() string { return userUsage }
+
 func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(userUsage)
+		return usageError{}
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
@@ -45,14 +50,14 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return fmt.Errorf("%w\n%s", err, userUsage)
 	}
 	if *email == "" || fs.NArg() > 0 {
-		return errors.New(userUsage)
+		return usageError{}
 	}
 	needPassword := false
 	switch sub {
 	case "add":
 		needPassword = true
 		if *name == "" || *role == "" {
-			return errors.New(userUsage)
+			return usageError{}
 		}
 	case "set-password":
 		needPassword = true

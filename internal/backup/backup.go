@@ -12,7 +12,6 @@ package backup
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,7 +28,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/bsonrw"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -393,15 +391,11 @@ func importCollection(ctx context.Context, db *mongo.Database, dir string, c Col
 		return nil
 	}
 	sum, err := scan(filepath.Join(dir, c.File), func(line []byte) error {
-		vr, err := bsonrw.NewExtJSONValueReader(bytes.NewReader(line), true)
-		if err != nil {
-			return err
-		}
-		raw, err := bsonrw.Copier{}.CopyDocumentToBytes(vr)
-		if err != nil {
+		var raw bson.Raw
+		if err := bson.UnmarshalExtJSON(line, true, &raw); err != nil {
 			return fmt.Errorf("decode a document of %s: %w", c.Name, err)
 		}
-		docs = append(docs, bson.Raw(raw))
+		docs = append(docs, raw)
 		if len(docs) == batch {
 			return flush()
 		}

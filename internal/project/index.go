@@ -102,7 +102,7 @@ func (s *Store) MarkIndexed(ctx context.Context, done []IndexedVersion) error {
 	}
 	docs := make([]any, len(done))
 	for i, d := range done {
-		docs[i] = indexState{Code: d.Code, Version: d.Version}
+		docs[i] = indexState(d)
 	}
 	_, err := s.indexState().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
@@ -118,7 +118,7 @@ func (s *Store) MarkIndexed(ctx context.Context, done []IndexedVersion) error {
 		}
 		d := done[we.Index]
 		if _, err := s.indexState().ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Code}},
-			indexState{Code: d.Code, Version: d.Version}, options.Replace().SetUpsert(true)); err != nil {
+			indexState(d), options.Replace().SetUpsert(true)); err != nil {
 			return fmt.Errorf("mark project %s indexed: %w", d.Code, err)
 		}
 	}
