@@ -1,11 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -97,53 +93,6 @@ type HistoryPage struct {
 	PerPage int              `json:"per_page" example:"50"`
 }
 
-// decodeJSON reads the request body into v, refusing unknown fields.
-func decodeJSON(c *fiber.Ctx, v any) error {
-	d := json.NewDecoder(bytes.NewReader(c.Body()))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		f := apperr.Fields{}
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te) && te.Field != "":
-			f.Add(te.Field, "error.field.invalid")
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "board.error.unknown_field")
-		default:
-			f.Add("body", "board.error.json")
-		}
-		return f.Err()
-	}
-	return nil
-}
-
-// ifMatch returns the project version named by the If-Match header: none
-// is 428, an ETag of another version or project 412. "*" is refused too:
-// it cannot protect against lost updates.
-func ifMatch(c *fiber.Ctx, code string) (int64, error) {
-	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
-	if h == "" || h == "*" {
-		return 0, apperr.New(apperr.CodePreconditionReq, "board.error.if_match_required")
-	}
-	for _, part := range strings.Split(h, ",") {
-		tag := strings.Trim(strings.TrimSpace(part), `"`)
-		if v, ok := strings.CutPrefix(tag, code+"-v"); ok && !strings.HasPrefix(strings.TrimSpace(part), "W/") {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-				return n, nil
-			}
-		}
-	}
-	return 0, apperr.New(apperr.CodePrecondition, "project.error.changed")
-}
-
-// precondition turns a stale-version conflict into 412 for the API.
-func precondition(err error) error {
-	if errors.Is(err, apperr.ErrConflict) {
-		return apperr.New(apperr.CodePrecondition, apperr.As(err).MessageID)
-	}
-	return err
-}
-
 // apiDate reads an optional 2006-01-02 date of field.
 func apiDate(f apperr.Fields, field, v string) time.Time { return parseDate(f, field, v) }
 
@@ -226,7 +175,7 @@ func (s *Server) apiPatchProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(c, code)
+	version, err := ifMatch(c, code, "project.error.changed")
 	if err != nil {
 		return err
 	}
@@ -300,7 +249,7 @@ func (s *Server) apiRecordDisbursement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(c, code)
+	version, err := ifMatch(c, code, "project.error.changed")
 	if err != nil {
 		return err
 	}

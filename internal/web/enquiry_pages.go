@@ -231,7 +231,7 @@ func (s *Server) apiCreateEnquiry(c *fiber.Ctx) error {
 		return err
 	}
 	var in EnquiryInput
-	if err := oppDecodeJSON(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	ctx, cancel := dbctx(c)
@@ -315,7 +315,7 @@ func (s *Server) apiListEnquiries(c *fiber.Ctx) error {
 //	@Router			/enquiries/{id}/answer [post]
 func (s *Server) apiAnswerEnquiry(c *fiber.Ctx) error {
 	id := c.Params("id")
-	version, err := oppIfMatch(c, id)
+	version, err := ifMatch(c, id, "oppweb.error.changed")
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,55 +106,6 @@ func (s *Server) apiGetOpportunity(c *fiber.Ctx) error {
 	return sendOpportunity(c, fiber.StatusOK, o)
 }
 
-// oppDecodeJSON reads the request body into v, refusing unknown fields.
-func oppDecodeJSON(c *fiber.Ctx, v any) error {
-	d := json.NewDecoder(bytes.NewReader(c.Body()))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		f := apperr.Fields{}
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te) && te.Field != "":
-			f.Add(te.Field, "error.field.invalid")
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "oppweb.error.unknown_field")
-		default:
-			f.Add("body", "oppweb.error.json")
-		}
-		return f.Err()
-	}
-	return nil
-}
-
-// oppIfMatch returns the version named by the If-Match header for the
-// record id: none is 428; an ETag of another version or record is 412.
-func oppIfMatch(c *fiber.Ctx, id string) (int64, error) {
-	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
-	if h == "" || h == "*" {
-		return 0, apperr.New(apperr.CodePreconditionReq, "oppweb.error.if_match_required")
-	}
-	for _, part := range strings.Split(h, ",") {
-		part = strings.TrimSpace(part)
-		if strings.HasPrefix(part, "W/") {
-			continue
-		}
-		if v, ok := strings.CutPrefix(strings.Trim(part, `"`), id+"-v"); ok {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-				return n, nil
-			}
-		}
-	}
-	return 0, apperr.New(apperr.CodePrecondition, "oppweb.error.changed")
-}
-
-// oppPrecondition turns a stale-version conflict into 412 for the API.
-func oppPrecondition(err error) error {
-	if errors.Is(err, apperr.ErrConflict) && len(apperr.As(err).Fields) == 0 {
-		return apperr.New(apperr.CodePrecondition, apperr.As(err).MessageID)
-	}
-	return err
-}
-
 // actorOf names the signed-in user in history entries.
 func actorOf(c *fiber.Ctx) string {
 	if p := principal(c); p != nil {
@@ -184,7 +131,7 @@ func actorOf(c *fiber.Ctx) string {
 //	@Router			/opportunities [post]
 func (s *Server) apiCreateOpportunity(c *fiber.Ctx) error {
 	var o opportunity.Opportunity
-	if err := oppDecodeJSON(c, &o); err != nil {
+	if err := decodeJSON(c, &o); err != nil {
 		return err
 	}
 	o.ProjectCode = ""
@@ -261,19 +208,19 @@ func (s *Server) apiPatchOpportunity(c *fiber.Ctx) error {
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	version, err := oppIfMatch(c, code)
+	version, err := ifMatch(c, code, "oppweb.error.changed")
 	if err != nil {
 		return err
 	}
 	var in OpportunityPatch
-	if err := oppDecodeJSON(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
 	o, err := s.opportunities.Update(ctx, code, version, in.changes(), actorOf(c), in.Reason)
 	if err != nil {
-		return oppPrecondition(err)
+		return precondition(err)
 	}
 	if in.ProjectCode != nil && *in.ProjectCode != o.ProjectCode {
 		if o, err = s.linkProject(c, code, *in.ProjectCode); err != nil {

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+)
+
+// decodeJSON reads the request body into v, refusing unknown fields, and
+// names the field that is wrong.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	d := json.NewDecoder(bytes.NewReader(c.Body()))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		f := apperr.Fields{}
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te) && te.Field != "":
+			f.Add(te.Field, "error.field.invalid")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "error.unknown_field")
+		default:
+			f.Add("body", "error.json")
+		}
+		return f.Err()
+	}
+	return nil
+}
+
+// ifMatch returns the version named by the If-Match header for the record
+// id (ETags look like "<id>-v<version>"): none is 428, an ETag of another
+// version or record is 412 with the message staleID. "*" is refused too: it
+// cannot protect against lost updates, and weak ETags are ignored.
+func ifMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" || h == "*" {
+		return 0, apperr.New(apperr.CodePreconditionReq, "error.if_match_required")
+	}
+	for _, part := range strings.Split(h, ",") {
+		part = strings.TrimSpace(part)
+		if strings.HasPrefix(part, "W/") {
+			continue
+		}
+		if v, ok := strings.CutPrefix(strings.Trim(part, `"`), id+"-v"); ok {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+				return n, nil
+			}
+		}
+	}
+	return 0, apperr.New(apperr.CodePrecondition, staleID)
+}
+
+// precondition turns a stale-version conflict into 412 for the API; a
+// conflict that names fields (such as a taken code) stays what it is.
+func precondition(err error) error {
+	if errors.Is(err, apperr.ErrConflict) && len(apperr.As(err).Fields) == 0 {
+		return apperr.New(apperr.CodePrecondition, apperr.As(err).MessageID)
+	}
+	return err
+}
