@@ -39,7 +39,8 @@ func principal(c *fiber.Ctx) *account.Principal {
 // identify finds who is calling: a personal API token on the API, else
 // the session cookie. A bad token is refused; a stale cookie is dropped.
 func (s *Server) identify(c *fiber.Ctx) error {
-	if s.accounts == nil {
+	// Static files and probes are the same for everyone: no session lookup.
+	if s.accounts == nil || strings.HasPrefix(c.Path(), "/static/") || c.Path() == "/healthz" || c.Path() == "/readyz" {
 		return c.Next()
 	}
 	ctx, cancel := dbctx(c)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -77,30 +76,8 @@ func parseQueueQuery(get func(string) string) (queueQuery, error) {
 	return q, bad.Err()
 }
 
-// URLWith returns the queue's query string with key set to value (empty
-// removes it); changing a filter goes back to page 1.
-func (q queueQuery) URLWith(kv ...string) string {
-	v := url.Values{}
-	for k, val := range q.Raw {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	if len(kv) > 0 && kv[0] != "page" {
-		v.Del("page")
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			v.Del(kv[i])
-		} else {
-			v.Set(kv[i], kv[i+1])
-		}
-	}
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + v.Encode()
-}
+// URLWith returns the queue's query string with key set to value.
+func (q queueQuery) URLWith(kv ...string) string { return rawQuery(q.Raw).URLWith(kv...) }
 
 // queueRow is one obstacle of the queue.
 type queueRow struct {

@@ -91,11 +91,18 @@ func parseProjectQuery(c *fiber.Ctx) (projectQuery, error) {
 	return pq, bad.Err()
 }
 
-// URLWith returns the list's query string with key set to value (empty
-// removes it); changing a filter goes back to page 1.
-func (pq projectQuery) URLWith(kv ...string) string {
+// URLWith returns the list's query string with key set to value.
+func (pq projectQuery) URLWith(kv ...string) string { return rawQuery(pq.Raw).URLWith(kv...) }
+
+// rawQuery is a list page's query string as typed, one value per key.
+type rawQuery map[string]string
+
+// URLWith returns the query string with key set to value (empty removes
+// it); changing anything but the page goes back to page 1, so a new filter
+// never lands on a page that no longer exists.
+func (r rawQuery) URLWith(kv ...string) string {
 	v := url.Values{}
-	for k, val := range pq.Raw {
+	for k, val := range r {
 		if val != "" {
 			v.Set(k, val)
 		}
