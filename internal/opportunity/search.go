@@ -7,15 +7,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 )
 
-// USDRateVND is the fixed reference rate, in VND per US dollar, used to put
-// an amount in USD into a capital band: 25,000 VND/USD, a round figure near
-// the Vietcombank transfer rate on USDRateDate. It only sorts opportunities
-// into bands and orders them by size; it is never shown as a price.
-const USDRateVND = 25000
-
-// USDRateDate is the date USDRateVND was fixed, as YYYY-MM-DD.
-const USDRateDate = "2024-12-31"
-
 // billionVND is one tỷ đồng.
 const billionVND = 1_000_000_000
 
@@ -27,22 +18,19 @@ const maxCapitalVND = 10_000_000 * billionVND
 // of currency.
 func MaxCapitalMinor(currency string) int64 {
 	if currency == money.USD {
-		return maxCapitalVND / (USDRateVND / 100)
+		return maxCapitalVND / (money.ReferenceVNDPerUSD / 100)
 	}
 	return maxCapitalVND
 }
 
-// VNDEquivalent converts an amount into whole VND, USD at USDRateVND. An
-// unknown currency gives 0.
+// VNDEquivalent converts an amount into whole VND at the portal's
+// reference rate (money.ReferenceVNDPerUSD); an unknown currency gives 0.
+// It only sorts opportunities into bands and orders them by size.
 func VNDEquivalent(a money.Amount) int64 {
-	switch a.Currency {
-	case money.VND:
-		return a.Amount
-	case money.USD:
-		// Amount is in cents: VND = cents × rate / 100.
-		return a.Amount * (USDRateVND / 100)
+	if !money.Valid(a.Currency) {
+		return 0
 	}
-	return 0
+	return money.VNDEquivalent(a)
 }
 
 // CapitalBand returns the band of an amount by its VND equivalent:

@@ -28,8 +28,6 @@ func (s *Server) home(c *fiber.Ctx) error {
 type dashboardData struct {
 	Domestic, FDI project.KindStat
 	Charts        []Chart
-	RateVNDPerUSD int64
-	RateDate      string
 }
 
 func (s *Server) dashboard(c *fiber.Ctx) error {
@@ -42,7 +40,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	p := s.page(c, "dashboard.title")
 	p.Nav = "dashboard"
 	l := p.L
-	d := dashboardData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI), RateVNDPerUSD: money.ReferenceVNDPerUSD, RateDate: money.ReferenceRateDate}
+	d := dashboardData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
 	groups := []struct {
 		id, prefix string
 		rows       []project.GroupStat

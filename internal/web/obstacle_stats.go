@@ -16,13 +16,11 @@ import (
 type obstacleStatsData struct {
 	// Staff adds what the task force follows: due soon, escalated and
 	// capital by agency.
-	Staff         bool
-	Stats         obstacle.Stats
-	Median        string
-	CapitalTotal  money.Amount
-	Charts        []Chart
-	RateVNDPerUSD int64
-	RateDate      string
+	Staff        bool
+	Stats        obstacle.Stats
+	Median       string
+	CapitalTotal money.Amount
+	Charts       []Chart
 }
 
 func (s *Server) obstacleStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, false) }
@@ -48,7 +46,7 @@ func (s *Server) obstacleStatsView(c *fiber.Ctx, staff bool) error {
 	p.Data = obstacleStatsData{
 		Staff: staff, Stats: st, Median: obstFormatHalves(p.L, st.MedianDaysToResolve),
 		CapitalTotal: combinedVND(st.CapitalTotal.VND, st.CapitalTotal.USD),
-		Charts:       s.obstacleCharts(ctx, p.L, st, staff), RateVNDPerUSD: money.ReferenceVNDPerUSD, RateDate: money.ReferenceRateDate,
+		Charts:       s.obstacleCharts(ctx, p.L, st, staff),
 	}
 	return s.render(c, "obstacles/stats", p)
 }

@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/money"
 	viewfs "github.com/khanhhoa/investportal/views"
 )
 
@@ -40,6 +42,10 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"eq_str": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	// refRate and refRateDate are the reference exchange rate that pages
+	// name wherever VND and USD amounts are combined or banded.
+	"refRate":     func() int64 { return money.ReferenceVNDPerUSD },
+	"refRateDate": func() time.Time { d, _ := time.Parse("2006-01-02", money.ReferenceRateDate); return d },
 }
 
 func loadViews() (*views, error) {
