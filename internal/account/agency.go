@@ -9,27 +9,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/bilingual"
 	pmongo "github.com/khanhhoa/investportal/internal/mongo"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Text is a name in both languages; English may be missing.
-type Text struct {
-	VI string `json:"vi" bson:"vi"`
-	EN string `json:"en,omitempty" bson:"en,omitempty"`
-}
-
-// In returns the text in lang and whether it fell back to Vietnamese.
-func (t Text) In(lang string) (string, bool) {
-	if lang == "en" {
-		if t.EN != "" {
-			return t.EN, false
-		}
-		return t.VI, true
-	}
-	return t.VI, false
-}
+// Text is an agency's name in both languages (see bilingual.Text).
+type Text = bilingual.Text
 
 // Agency is a provincial department or local authority that obstacles are
 // assigned to and agency officers work for. ID is a short code that never
