@@ -124,7 +124,8 @@ func canAttach(o *Obstacle, actor Actor) bool {
 // on the obstacle with a timeline event. The content decides: only PDF,
 // JPEG and PNG are accepted (field "file", obstacle.error.file_type), at
 // most MaxFileSize bytes (obstacle.error.file_size) and MaxAttachments
-// files per obstacle (obstacle.error.file_count). The file is read into
+// files per obstacle (obstacle.error.file_count); a name with control
+// characters is refused (MsgControlChars). The file is read into
 // memory, at most MaxFileSize+1 bytes.
 func (s *Store) AddAttachment(ctx context.Context, id, name string, r io.Reader, actor Actor, now time.Time) (Obstacle, Attachment, error) {
 	now = now.UTC().Truncate(time.Millisecond)
@@ -134,6 +135,9 @@ func (s *Store) AddAttachment(ctx context.Context, id, name string, r io.Reader,
 	}
 	if !canAttach(&o, actor) {
 		return Obstacle{}, Attachment{}, apperr.Forbidden()
+	}
+	if id := TextProblem(name, false); id != "" {
+		return Obstacle{}, Attachment{}, apperr.Fields{"file": id}.Err()
 	}
 	if len(o.Attachments) >= MaxAttachments {
 		return Obstacle{}, Attachment{}, fileErr("obstacle.error.file_count")
@@ -180,6 +184,7 @@ func (s *Store) AddAttachment(ctx context.Context, id, name string, r io.Reader,
 			"$push": bson.M{"attachments": att, "timeline": ev},
 		})
 		unlock()
+		s.changed()
 		if uerr != nil {
 			err = apperr.Internal(uerr)
 			break

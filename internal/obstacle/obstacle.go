@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -193,11 +194,15 @@ type Obstacle struct {
 	Timeline      []Event `json:"timeline" bson:"timeline"`
 	// IdempotencyKey is the SHA-256 of the key the filing form sent, so a
 	// repeated submission finds the first one.
-	IdempotencyKey string    `json:"-" bson:"idempotencyKey"`
-	Synthetic      bool      `json:"synthetic,omitempty" bson:"synthetic,omitempty"`
-	CreatedAt      time.Time `json:"createdAt" bson:"createdAt"`
-	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
-	Version        int64     `json:"version" bson:"version"`
+	IdempotencyKey string `json:"-" bson:"idempotencyKey"`
+	// RequestHash binds IdempotencyKey to the submission it came with (see
+	// Submission.requestHash): only the same submission gets the first
+	// answer again. Empty on obstacles filed before it existed.
+	RequestHash string    `json:"-" bson:"requestHash,omitempty"`
+	Synthetic   bool      `json:"synthetic,omitempty" bson:"synthetic,omitempty"`
+	CreatedAt   time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt" bson:"updatedAt"`
+	Version     int64     `json:"version" bson:"version"`
 }
 
 // PublicTimeline returns the events the business may see.
@@ -253,6 +258,14 @@ func (o *Obstacle) Validate() error {
 	o.Title = strings.TrimSpace(o.Title)
 	o.Description = strings.TrimSpace(o.Description)
 
+	// Characters first, so a field with a NUL is named for that, whatever
+	// else is wrong with it.
+	for field, v := range map[string]string{"business_name": fl.BusinessName, "tax_code": fl.TaxCode,
+		"contact_person": fl.ContactPerson, "email": fl.Email, "phone": fl.Phone, "lang": fl.Lang,
+		"project_code": o.ProjectCode, "category": string(o.Category), "title": o.Title} {
+		checkChars(f, field, v, false)
+	}
+	checkChars(f, "description", o.Description, true)
 	requiredText(f, "business_name", fl.BusinessName, MaxBusinessName)
 	if fl.TaxCode == "" {
 		f.Add("tax_code", "error.field.required")
@@ -287,6 +300,35 @@ func (o *Obstacle) Validate() error {
 		f.Add("description", "obstacle.error.description_short")
 	}
 	return f.Err()
+}
+
+// MsgControlChars is the field message for text with control characters.
+const MsgControlChars = "obstacle.error.control_chars"
+
+// TextProblem returns the message id of what is wrong with the characters
+// of v, or "" if nothing is: text must be valid UTF-8 without control
+// characters (NUL, escape, the C1 range…); multi-line text (descriptions,
+// notes, answers) may hold line breaks and tabs.
+func TextProblem(v string, multiline bool) string {
+	if !utf8.ValidString(v) {
+		return "error.field.invalid"
+	}
+	for _, r := range v {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return MsgControlChars
+		}
+	}
+	return ""
+}
+
+// checkChars adds the field's character problem, if any, to f.
+func checkChars(f apperr.Fields, field, v string, multiline bool) {
+	if id := TextProblem(v, multiline); id != "" {
+		f.Add(field, id)
+	}
 }
 
 func requiredText(f apperr.Fields, field, v string, max int) {

@@ -45,6 +45,8 @@ func (p *PolicyIssue) Validate() error {
 	f := apperr.Fields{}
 	p.Title = strings.TrimSpace(p.Title)
 	p.Description = strings.TrimSpace(p.Description)
+	checkChars(f, "title", p.Title, false)
+	checkChars(f, "description", p.Description, true)
 	requiredText(f, "title", p.Title, MaxTitle)
 	if utf8.RuneCountInString(p.Description) > MaxDescription {
 		f.Add("description", "error.field.too_long")
@@ -111,6 +113,7 @@ func (s *Store) ResolvePolicyIssue(ctx context.Context, id string, version int64
 	}
 	resolution = strings.TrimSpace(resolution)
 	f := apperr.Fields{}
+	checkChars(f, "resolution", resolution, true)
 	requiredText(f, "resolution", resolution, MaxDescription)
 	if err := f.Err(); err != nil {
 		return PolicyIssue{}, err

@@ -81,11 +81,11 @@ type projectCapital struct {
 	Registered money.Amount `bson:"registered"`
 }
 
-// Stats computes the dashboard figures. It streams a projection of every
+// computeStats computes the dashboard figures (Stats serves them). It streams a projection of every
 // obstacle and adds up in Go (one pass, one consistent set of figures; the
 // embedded database's $group is right for one accumulator only), then
 // reads the registered capital of the projects held up.
-func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
+func (s *Store) computeStats(ctx context.Context, now time.Time) (Stats, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return Stats{}, err

@@ -68,6 +68,8 @@ type Store struct {
 	// so a repeated submission is found by _id, the one lookup the
 	// embedded database answers from an index.
 	idem *mongo.Collection
+	// stats caches the figures (see Stats).
+	stats statsCache
 }
 
 // lock serialises this process's conditional updates of one document of
@@ -215,6 +217,7 @@ func (s *Store) AddHoliday(ctx context.Context, d holidays.Day, actor Actor, now
 	if !d.Kind.Valid() {
 		f.Add("kind", "error.field.invalid")
 	}
+	checkChars(f, "note", d.Note, false)
 	if len(d.Note) > MaxTitle {
 		f.Add("note", "error.field.too_long")
 	}
@@ -222,6 +225,7 @@ func (s *Store) AddHoliday(ctx context.Context, d holidays.Day, actor Actor, now
 		return err
 	}
 	now = now.UTC().Truncate(time.Millisecond)
+	defer s.changed() // working days move deadlines and figures
 	_, err := s.extraDays.InsertOne(ctx, holidayDoc{Day: d, CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now, Version: 1})
 	if imongo.IsDuplicateKey(err) {
 		return apperr.Conflict("obstacle.error.holiday_exists")
@@ -237,6 +241,7 @@ func (s *Store) RemoveHoliday(ctx context.Context, date string, actor Actor) err
 	if actor.Role != RoleAdmin {
 		return apperr.Forbidden()
 	}
+	defer s.changed()
 	res, err := s.extraDays.DeleteOne(ctx, bson.M{"_id": date})
 	if err != nil {
 		return apperr.Internal(err)
@@ -272,7 +277,10 @@ func hashKey(k string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (s *Store) accessKey(rawIdem string) (string, error) {
+// accessKey returns a random access key without an idempotency key, else
+// one derived from the key and the request it is bound to, so that the
+// same submission sent again is shown the same access key.
+func (s *Store) accessKey(rawIdem, reqHash string) (string, error) {
 	if rawIdem == "" {
 		b := make([]byte, 15)
 		if _, err := rand.Read(b); err != nil {
@@ -283,7 +291,50 @@ func (s *Store) accessKey(rawIdem string) (string, error) {
 	mac := hmac.New(sha256.New, s.opts.KeySecret)
 	mac.Write([]byte("obstacle-access-key\x00"))
 	mac.Write([]byte(rawIdem))
+	mac.Write([]byte("\x00"))
+	mac.Write([]byte(reqHash))
 	return formatKey(mac.Sum(nil)), nil
+}
+
+// requestHash is the SHA-256 of a validated submission: its fields, each
+// length-prefixed in a fixed order, and the digest of its files.
+func requestHash(o *Obstacle, filesDigest string) string {
+	h := sha256.New()
+	f := o.Filer
+	for _, v := range []string{f.BusinessName, f.TaxCode, f.ContactPerson, f.Email, f.Phone, f.Lang,
+		o.ProjectCode, string(o.Category), o.Title, o.Description, filesDigest} {
+		fmt.Fprintf(h, "%d:%s\x00", len(v), v)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// IdempotencyWindow is how long a repeated submission gets the first
+// answer again; afterwards its idempotency key is refused even with the
+// same content, so an old key cannot be used to reopen an old filing.
+const IdempotencyWindow = 24 * time.Hour
+
+// MsgKeyReused is the message of an idempotency key sent again with
+// other content (or after IdempotencyWindow).
+const MsgKeyReused = "obstacle.error.idempotency_reused"
+
+// IsKeyReused reports whether err refuses an idempotency key that was used
+// for another submission.
+func IsKeyReused(err error) bool {
+	var e *apperr.Error
+	return errors.As(err, &e) && e.Code == apperr.CodeInvalid && e.Fields["idempotency_key"] == MsgKeyReused
+}
+
+// replay answers a submission whose idempotency key made prev: the first
+// answer again if the submission is the same (same request hash, within
+// IdempotencyWindow, and the derived key still opens prev), else a refusal
+// that tells nothing of prev.
+func replay(prev Obstacle, reqHash, key string, now time.Time) (Obstacle, string, error) {
+	same := prev.RequestHash != "" && subtle.ConstantTimeCompare([]byte(prev.RequestHash), []byte(reqHash)) == 1
+	opens := subtle.ConstantTimeCompare([]byte(prev.AccessKeyHash), []byte(hashKey(key))) == 1
+	if !same || !opens || now.Sub(prev.CreatedAt) > IdempotencyWindow {
+		return Obstacle{}, "", apperr.Fields{"idempotency_key": MsgKeyReused}.Err()
+	}
+	return prev, key, nil
 }
 
 var idemPattern = regexp.MustCompile(`^[\x21-\x7e]{16,128}$`)
@@ -333,16 +384,35 @@ type Submission struct {
 	Title       string
 	Description string
 	// IdempotencyKey is a random token the filing form carries (16-128
-	// printable characters); the same token always yields the same
-	// obstacle and access key. Empty means no protection against a repeat.
+	// printable characters); the same token with the same submission
+	// yields the same obstacle and access key, with another submission a
+	// refusal (IsKeyReused). Empty means no protection against a repeat.
 	IdempotencyKey string
+	// FilesDigest stands for the files sent with the submission (see
+	// FilesDigest), so that they are part of what the key is bound to.
+	FilesDigest string
+}
+
+// FilesDigest returns the digest of the files sent with a submission, from
+// each file's name and SHA-256 in the order sent; "" for none.
+func FilesDigest(names []string, sums [][32]byte) string {
+	if len(names) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for i, n := range names {
+		fmt.Fprintf(h, "%d:%s\x00%x\x00", len(n), n, sums[i])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Create files a new obstacle and returns it with its access key, which is
 // stored only as a hash. A repeated submission with the same idempotency
-// key returns the obstacle the first one created, and the same key, even
-// when the submissions race. Tracking numbers taken by a losing racer are
-// not reused, so the sequence can have gaps.
+// key and the same content, within IdempotencyWindow, returns the obstacle
+// the first one created and the same key, even when the submissions race;
+// the same key with other content is refused (IsKeyReused) and learns
+// nothing. Tracking numbers taken by a losing racer are not reused, so the
+// sequence can have gaps.
 func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obstacle, string, error) {
 	now = now.UTC().Truncate(time.Millisecond)
 	o := Obstacle{
@@ -363,7 +433,8 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 	if err := f.Err(); err != nil {
 		return Obstacle{}, "", err
 	}
-	key, err := s.accessKey(idem)
+	o.RequestHash = requestHash(&o, sub.FilesDigest)
+	key, err := s.accessKey(idem, o.RequestHash)
 	if err != nil {
 		return Obstacle{}, "", apperr.Internal(err)
 	}
@@ -374,7 +445,7 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 	o.IdempotencyKey = hex.EncodeToString(idemHash[:])
 
 	if prev, err := s.byIdempotency(ctx, o.IdempotencyKey); err == nil {
-		return prev, key, nil
+		return replay(prev, o.RequestHash, key, now)
 	} else if !errors.Is(err, apperr.ErrNotFound) {
 		return Obstacle{}, "", err
 	}
@@ -400,6 +471,7 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 		}
 		o.TrackingCode = FormatTrackingCode(year, seq)
 		_, err = s.obstacles.InsertOne(ctx, o)
+		s.changed()
 		if err == nil {
 			// The unique index on obstacles.idempotencyKey is what makes a
 			// repeat impossible; this entry only makes finding it fast.
@@ -413,7 +485,7 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 			return Obstacle{}, "", apperr.Internal(err)
 		}
 		if prev, perr := s.byIdempotency(ctx, o.IdempotencyKey); perr == nil {
-			return prev, key, nil
+			return replay(prev, o.RequestHash, key, now)
 		}
 		// The tracking code was taken (counter behind imported data): next.
 	}
@@ -656,6 +728,7 @@ func (s *Store) write(ctx context.Context, n Obstacle, ev Event, read int64) (Ob
 	unlock := lock(s.obstacles, n.ID)
 	res, err := s.obstacles.UpdateOne(ctx, bson.M{"_id": n.ID, "version": read}, upd)
 	unlock()
+	s.changed()
 	if err != nil {
 		return Obstacle{}, apperr.Internal(err)
 	}
@@ -674,7 +747,19 @@ func (s *Store) missOrStale(ctx context.Context, id string) error {
 	if n == 0 {
 		return errNotFound()
 	}
-	return apperr.Conflict("error.conflict")
+	return errStale()
+}
+
+// errStale is the conflict of a version that changed since it was read.
+func errStale() error { return apperr.Conflict("error.conflict") }
+
+// IsStale reports whether err refuses a step because the obstacle changed
+// since the version the caller read (as opposed to a step the workflow no
+// longer allows, also a conflict). An API caller that sent If-Match gets
+// 412 for it.
+func IsStale(err error) bool {
+	var e *apperr.Error
+	return errors.As(err, &e) && e.Code == apperr.CodeConflict && e.MessageID == "error.conflict" && len(e.Fields) == 0
 }
 
 func (s *Store) notify(ctx context.Context, o Obstacle, ev Event) {
@@ -697,7 +782,7 @@ func (s *Store) Apply(ctx context.Context, id string, version int64, action Acti
 		return Obstacle{}, err
 	}
 	if o.Version != version {
-		return Obstacle{}, apperr.Conflict("error.conflict")
+		return Obstacle{}, errStale()
 	}
 	var parent Obstacle
 	if action == ActMerge {
@@ -871,6 +956,7 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 // as they are, skipping ids already present, and raises the per-year
 // counters past the imported tracking numbers. It returns how many it inserted.
 func (s *Store) Import(ctx context.Context, obs []Obstacle, now time.Time) (int, error) {
+	defer s.changed()
 	inserted := 0
 	maxSeq := map[int]int64{}
 	for _, o := range obs {

@@ -206,6 +206,12 @@ type Rules struct {
 // DefaultRules are the periods used when none are configured.
 var DefaultRules = Rules{ReopenWithinDays: 10, EscalatePPCAfterDays: 5}
 
+// MaxDeadlineDays is how far ahead, in calendar days from today, an
+// assignment's deadline may be set: the longest default is 20 working
+// days, and a year covers any deadline a task force sets on purpose while
+// catching typing slips such as the year 9999.
+const MaxDeadlineDays = 366
+
 var agencyPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{1,39}$`)
 
 // ValidAgencyID reports whether s has the shape of an agency id: 2 to 40
@@ -237,6 +243,8 @@ func Transition(o Obstacle, action Action, in Input, actor Actor, now time.Time,
 	in.Note = strings.TrimSpace(in.Note)
 	in.Resolution = strings.TrimSpace(in.Resolution)
 	f := apperr.Fields{}
+	checkChars(f, "note", in.Note, true)
+	checkChars(f, "resolution", in.Resolution, true)
 	if utf8.RuneCountInString(in.Note) > MaxNote {
 		f.Add("note", "error.field.too_long")
 	}
@@ -269,8 +277,11 @@ func Transition(o Obstacle, action Action, in Input, actor Actor, now time.Time,
 		var deadline time.Time
 		if in.Deadline != nil {
 			deadline = holidays.StartOfDay(*in.Deadline)
-			if deadline.Before(holidays.StartOfDay(now)) {
+			today := holidays.StartOfDay(now)
+			if deadline.Before(today) {
 				f.Add("deadline", "obstacle.error.deadline_past")
+			} else if deadline.After(today.AddDate(0, 0, MaxDeadlineDays)) {
+				f.Add("deadline", "obstacle.error.deadline_far")
 			}
 		} else {
 			deadline = cal.AddWorkingDays(now, DefaultWorkingDays(o.Category))
