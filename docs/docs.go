@@ -557,7 +557,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "Anyone may file; no account is needed. Send JSON (ObstacleSubmission) or multipart/form-data with the same fields in snake_case and up to 5 files under \"files\" (PDF, JPEG or PNG by content, at most 10 MB each; the request body is limited, so add further files from the tracking page). The same Idempotency-Key always returns the same obstacle and access key, never a second one. The access key is in this answer and the receipt e-mail only.",
+                "description": "Anyone may file; no account is needed. Send JSON (ObstacleSubmission) or multipart/form-data with the same fields in snake_case and up to 5 files under \"files\" (PDF, JPEG or PNG by content, at most 10 MB each; the request body is limited, so add further files from the tracking page). An Idempotency-Key is bound to the request it first came with: the same key with the same content (fields and files) within 24 hours returns the same obstacle and access key, never a second one; the same key with other content (or later) is a 422 naming the Idempotency-Key header, and nothing else. The access key is in this answer and the receipt e-mail only.",
                 "consumes": [
                     "application/json",
                     "multipart/form-data"
@@ -606,6 +606,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "the Idempotency-Key was used for another request",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }
@@ -808,7 +814,7 @@ const docTemplate = `{
                         "BearerToken": []
                     }
                 ],
-                "description": "The workflow table decides: a step not allowed in the current status is a 409 naming it. Give the version read in the body, or the ETag in If-Match (a stale If-Match is a 412; neither is a 428; a stale body version is a 409).",
+                "description": "The workflow table decides: a step not allowed in the current status is a 409 naming it. Give the ETag read in If-Match (quoted, as sent), or the version read in the body. With If-Match, an obstacle changed since (even by a request racing this one) is a 412; with a body version only, a 409; neither is a 428.",
                 "consumes": [
                     "application/json"
                 ],

@@ -264,7 +264,7 @@ func obstacleETag(o *obstacle.Obstacle) string {
 // apiFileObstacle files an obstacle.
 //
 //	@Summary		File an obstacle
-//	@Description	Anyone may file; no account is needed. Send JSON (ObstacleSubmission) or multipart/form-data with the same fields in snake_case and up to 5 files under "files" (PDF, JPEG or PNG by content, at most 10 MB each; the request body is limited, so add further files from the tracking page). The same Idempotency-Key always returns the same obstacle and access key, never a second one. The access key is in this answer and the receipt e-mail only.
+//	@Description	Anyone may file; no account is needed. Send JSON (ObstacleSubmission) or multipart/form-data with the same fields in snake_case and up to 5 files under "files" (PDF, JPEG or PNG by content, at most 10 MB each; the request body is limited, so add further files from the tracking page). An Idempotency-Key is bound to the request it first came with: the same key with the same content (fields and files) within 24 hours returns the same obstacle and access key, never a second one; the same key with other content (or later) is a 422 naming the Idempotency-Key header, and nothing else. The access key is in this answer and the receipt e-mail only.
 //	@Tags			obstacles
 //	@Accept			json,mpfd
 //	@Produce		json
@@ -274,14 +274,15 @@ func obstacleETag(o *obstacle.Obstacle) string {
 //	@Success		200				{object}	ObstacleFiled		"filed earlier with the same Idempotency-Key"
 //	@Failure		400				{object}	Problem				"errors name each field (snake_case), or the file"
 //	@Failure		413				{object}	Problem
+//	@Failure		422				{object}	Problem				"the Idempotency-Key was used for another request"
 //	@Failure		429				{object}	Problem
 //	@Router			/obstacles [post]
 func (s *Server) apiFileObstacle(c *fiber.Ctx) error {
 	var form map[string]string
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
 		var in ObstacleSubmission
-		if err := c.BodyParser(&in); err != nil {
-			return apperr.New(apperr.CodeInvalid, "error.invalid")
+		if err := decodeJSON(c, &in); err != nil {
+			return err
 		}
 		form = map[string]string{"business_name": in.BusinessName, "tax_code": in.TaxCode, "contact_person": in.ContactPerson,
 			"email": in.Email, "phone": in.Phone, "lang": in.Lang, "project_code": in.ProjectCode, "category": in.Category,
@@ -297,6 +298,10 @@ func (s *Server) apiFileObstacle(c *fiber.Ctx) error {
 		return err
 	}
 	o, key, failed, created, err := s.fileObstacle(c, obstSubmissionOf(form, c.Get("Idempotency-Key")), files)
+	if obstacle.IsKeyReused(err) {
+		// 422 and nothing else: not the tracking code, not the key.
+		return s.problem(c, fiber.StatusUnprocessableEntity, apperr.As(apperr.Fields{"Idempotency-Key": obstacle.MsgKeyReused}.Err()))
+	}
 	if err != nil {
 		return obstFileMessage(err)
 	}
@@ -400,8 +405,8 @@ func (s *Server) apiTrackAction(c *fiber.Ctx) error {
 		return s.trackNotFound(c)
 	}
 	var in FilerActionRequest
-	if err := c.BodyParser(&in); err != nil {
-		return apperr.New(apperr.CodeInvalid, "error.invalid")
+	if err := decodeJSON(c, &in); err != nil {
+		return err
 	}
 	bad := apperr.Fields{}
 	action, aok := obstFilerAction(in.Action)
@@ -507,7 +512,7 @@ func (s *Server) apiGetObstacle(c *fiber.Ctx) error {
 // apiTransition takes a workflow step as staff.
 //
 //	@Summary		Take a workflow step (staff)
-//	@Description	The workflow table decides: a step not allowed in the current status is a 409 naming it. Give the version read in the body, or the ETag in If-Match (a stale If-Match is a 412; neither is a 428; a stale body version is a 409).
+//	@Description	The workflow table decides: a step not allowed in the current status is a 409 naming it. Give the ETag read in If-Match (quoted, as sent), or the version read in the body. With If-Match, an obstacle changed since (even by a request racing this one) is a 412; with a body version only, a 409; neither is a 428.
 //	@Tags			obstacles
 //	@Accept			json
 //	@Produce		json
@@ -529,14 +534,22 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 		return err
 	}
 	var in TransitionRequest
-	if err := c.BodyParser(&in); err != nil {
-		return apperr.New(apperr.CodeInvalid, "error.invalid")
+	if err := decodeJSON(c, &in); err != nil {
+		return err
 	}
-	if im := strings.TrimSpace(c.Get(fiber.HeaderIfMatch)); im != "" {
-		if im != obstacleETag(&o) {
-			return apperr.New(apperr.CodePrecondition, "error.conflict")
+	// With If-Match the header decides (the shared rules of every write
+	// API), and a version that moved on is a 412, whenever it is found out.
+	im := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	sentIfMatch := im != ""
+	if sentIfMatch {
+		if !obstQuotedETags(im) {
+			return apperr.New(apperr.CodePreconditionReq, "error.if_match_required")
 		}
-		in.Version = o.Version
+		v, err := ifMatch(c, o.TrackingCode, "error.conflict")
+		if err != nil {
+			return err
+		}
+		in.Version = v
 	} else if in.Version <= 0 {
 		return apperr.New(apperr.CodePreconditionReq, "obstweb.error.version_required")
 	}
@@ -549,6 +562,9 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 		return err
 	}
 	n, err := s.obstacles.Apply(ctx, o.ID, in.Version, action, input, actor, s.now())
+	if sentIfMatch && obstacle.IsStale(err) {
+		return apperr.New(apperr.CodePrecondition, "error.conflict")
+	}
 	if err != nil {
 		return err
 	}
@@ -558,6 +574,19 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderETag, obstacleETag(&n))
 	return c.JSON(obstStaffView(n, obstDeadlineOf(&n, cal, s.now()), actor))
+}
+
+// obstQuotedETags reports whether every entity tag of an If-Match header
+// is quoted, as RFC 9110 writes them ("VM-2026-000001-v3", or weak
+// W/"…"); an unquoted tag names no version and is refused.
+func obstQuotedETags(h string) bool {
+	for _, part := range strings.Split(h, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if len(part) < 2 || part[0] != '"' || part[len(part)-1] != '"' {
+			return false
+		}
+	}
+	return true
 }
 
 // apiObstacleStats returns the obstacle figures.

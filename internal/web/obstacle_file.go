@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -115,6 +116,9 @@ func obstCheckUploads(files []*multipart.FileHeader, already int) error {
 		return apperr.Fields{"file": "obstweb.error.file_count"}.Err()
 	}
 	for _, fh := range files {
+		if id := obstacle.TextProblem(fh.Filename, false); id != "" {
+			return apperr.Fields{"file": id}.Err()
+		}
 		if fh.Size > obstacle.MaxFileSize {
 			return apperr.Fields{"file": "obstweb.error.file_size"}.Err()
 		}
@@ -130,6 +134,30 @@ func obstCheckUploads(files []*multipart.FileHeader, already int) error {
 		}
 	}
 	return nil
+}
+
+// obstFilesDigest is the digest of the uploaded files (their names and
+// contents) that an idempotency key is bound to with the fields.
+func obstFilesDigest(files []*multipart.FileHeader) (string, error) {
+	names := make([]string, 0, len(files))
+	sums := make([][32]byte, 0, len(files))
+	for _, fh := range files {
+		f, err := fh.Open()
+		if err != nil {
+			return "", apperr.Internal(err)
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		_ = f.Close()
+		if err != nil {
+			return "", apperr.Internal(err)
+		}
+		var sum [32]byte
+		h.Sum(sum[:0])
+		names = append(names, fh.Filename)
+		sums = append(sums, sum)
+	}
+	return obstacle.FilesDigest(names, sums), nil
 }
 
 // obstFileMessage rewrites the domain's file errors, whose messages need
@@ -179,6 +207,9 @@ func (s *Server) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*mu
 	if err = obstPrecheck(sub, files); err != nil {
 		return
 	}
+	if sub.FilesDigest, err = obstFilesDigest(files); err != nil {
+		return
+	}
 	if err = s.limit(c, obstacleFileLimit); err != nil {
 		return
 	}
@@ -220,7 +251,16 @@ func (s *Server) obstacleFile(c *fiber.Ctx) error {
 	}
 	o, key, failed, _, err := s.fileObstacle(c, obstSubmissionOf(form, idem), files)
 	if err != nil {
+		status := fiber.StatusBadRequest
 		e := apperr.As(obstFileMessage(err))
+		if obstacle.IsKeyReused(err) {
+			// This form's token filed other content before (the page was
+			// kept and changed): say so, show nothing of that filing, and
+			// renew the token so that sending again files anew.
+			status = fiber.StatusUnprocessableEntity
+			e = apperr.As(apperr.Fields{"form": "obstweb.error.form_reused"}.Err())
+			form["form_token"] = randomToken()
+		}
 		if e.Code != apperr.CodeInvalid {
 			return err
 		}
@@ -231,7 +271,7 @@ func (s *Server) obstacleFile(c *fiber.Ctx) error {
 			errs = map[string]string{"form": e.MessageID}
 		}
 		p.Data = s.obstacleFormData(c, form, errs)
-		c.Status(fiber.StatusBadRequest)
+		c.Status(status)
 		return s.render(c, "obstacles/new", p)
 	}
 	p := s.page(c, "obstweb.filed.title")

@@ -186,11 +186,16 @@ func (s *Server) staffBulkAssign(c *fiber.Ctx) error {
 	if !ok {
 		bad.Add("deadline", "error.field.invalid")
 	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	if bad["lead_agency"] == "" {
+		if err := s.checkAgencies(ctx, bad, lead, nil); err != nil {
+			return err
+		}
+	}
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
-	defer cancel()
 	now := s.now()
 	for _, id := range ids {
 		if o, err := s.obstacles.Get(ctx, id); err == nil && o.Status == obstacle.Submitted {
@@ -374,6 +379,11 @@ func (s *Server) transitionInput(ctx context.Context, r transitionRequest, actor
 	} else {
 		bad.Add("deadline", "error.field.invalid")
 	}
+	if action == obstacle.ActAssign && bad["lead_agency"] == "" && obstacle.ValidAgencyID(in.LeadAgency) {
+		if err := s.checkAgencies(ctx, bad, in.LeadAgency, in.CoordinatingAgencies); err != nil {
+			return "", in, err
+		}
+	}
 	if err := bad.Err(); err != nil {
 		return "", in, err
 	}
@@ -389,6 +399,35 @@ func (s *Server) transitionInput(ctx context.Context, r transitionRequest, actor
 		in.ParentID = id
 	}
 	return action, in, nil
+}
+
+// checkAgencies names, in bad, a lead or coordinating agency that is not
+// among the agencies obstacles can be assigned to (the list the forms
+// offer); the domain checks only the shape of an agency id.
+func (s *Server) checkAgencies(ctx context.Context, bad apperr.Fields, lead string, coord []string) error {
+	list := account.DefaultAgencies()
+	if s.accounts != nil {
+		stored, err := s.accounts.ListAgencies(ctx)
+		if err != nil {
+			return err
+		}
+		if len(stored) > 0 {
+			list = stored
+		}
+	}
+	known := map[string]bool{}
+	for _, a := range list {
+		known[a.ID] = true
+	}
+	if !known[lead] {
+		bad.Add("lead_agency", "obstweb.error.agency_unknown")
+	}
+	for _, a := range coord {
+		if a = strings.TrimSpace(a); a != "" && !known[a] {
+			bad.Add("coordinating_agencies", "obstweb.error.agency_unknown")
+		}
+	}
+	return nil
 }
 
 // findByCode returns the id of the obstacle with a tracking code (or id)

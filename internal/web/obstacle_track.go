@@ -55,12 +55,17 @@ func (s *Server) setTrackCookie(c *fiber.Ctx, code, key string) {
 }
 
 // tracked returns the obstacle the request's tracking cookie opens; a
-// missing or stale cookie is not found (and dropped).
+// missing or stale cookie is not found (and dropped). A cookie presents a
+// code and key like the lookup form and the API do, so it counts against
+// the same per-address limit: otherwise keys could be guessed through it.
 func (s *Server) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	raw, err := url.QueryUnescape(c.Cookies(trackCookie))
 	code, key, ok := strings.Cut(raw, "~")
 	if err != nil || !ok {
 		return obstacle.Obstacle{}, errNoTracking()
+	}
+	if err := s.limit(c, obstacleTrackLimit); err != nil {
+		return obstacle.Obstacle{}, err
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
