@@ -1,5 +1,5 @@
 // Package account holds the portal's users and what they may do: roles,
-// agencies, password hashing, sign-in with lockout, sessions and API tokens.
+// agencies, password hashing, sign-in with throttling, sessions and API tokens.
 // All state lives in MongoDB so that several portal processes can share it.
 // It knows nothing of HTTP; the web layer calls it.
 package account
@@ -77,9 +77,9 @@ const (
 )
 
 // User is a person who signs in. Email is stored lower-cased and is unique.
-// FailedLogins, LastFailedAt, LockedUntil and LastLoginAt are sign-in
-// bookkeeping: writing them does not change Version or UpdatedAt, so a
-// stream of failed sign-ins never makes an administrator's edit conflict.
+// LastLoginAt is sign-in bookkeeping: writing it does not change Version or
+// UpdatedAt. Failed sign-ins are counted apart, in login_attempts, so they
+// never make an administrator's edit conflict.
 type User struct {
 	ID    string `json:"id" bson:"_id"`
 	Email string `json:"email" bson:"email"`
@@ -93,9 +93,6 @@ type User struct {
 	Disabled bool   `json:"disabled" bson:"disabled"`
 	// PasswordHash is an argon2id hash in PHC form; never shown.
 	PasswordHash string     `json:"-" bson:"passwordHash"`
-	FailedLogins int        `json:"failedLogins" bson:"failedLogins"`
-	LastFailedAt *time.Time `json:"-" bson:"lastFailedAt,omitempty"`
-	LockedUntil  *time.Time `json:"lockedUntil,omitempty" bson:"lockedUntil,omitempty"`
 	LastLoginAt  *time.Time `json:"lastLoginAt,omitempty" bson:"lastLoginAt,omitempty"`
 	CreatedAt    time.Time  `json:"createdAt" bson:"createdAt"`
 	UpdatedAt    time.Time  `json:"updatedAt" bson:"updatedAt"`

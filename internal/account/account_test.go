@@ -143,7 +143,7 @@ func TestCreateUser(t *testing.T) {
 	}
 
 	t.Run("DuplicateEmail", func(t *testing.T) {
-		_, err := s.CreateUser(ctx, NewUser{Email: "LAN.nguyen@khanhhoa.gov.vn", Name: "B", Role: RoleBusiness, Password: "12345678"}, t0)
+		_, err := s.CreateUser(ctx, NewUser{Email: "LAN.nguyen@khanhhoa.gov.vn", Name: "B", Role: RoleBusiness, Password: "tám ký tự nè"}, t0)
 		if got := fieldErr(t, err, "email"); got != "account.error.email_taken" {
 			t.Fatalf("got %q", got)
 		}
@@ -155,7 +155,7 @@ func TestCreateUser(t *testing.T) {
 		}
 	})
 	t.Run("UnknownAgency", func(t *testing.T) {
-		_, err := s.CreateUser(ctx, NewUser{Email: "x@y.vn", Name: "B", Role: RoleAgency, AgencyID: "nowhere", Password: "12345678"}, t0)
+		_, err := s.CreateUser(ctx, NewUser{Email: "x@y.vn", Name: "B", Role: RoleAgency, AgencyID: "nowhere", Password: "tám ký tự nè"}, t0)
 		if got := fieldErr(t, err, "agencyId"); got != "account.error.agency_unknown" {
 			t.Fatalf("got %q", got)
 		}
@@ -364,6 +364,47 @@ func TestBootstrapConfiguredAdmin(t *testing.T) {
 	}
 	if _, err := s.Authenticate(ctx, "board@demo.local", "demo-pass", t0); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWeakPasswordsRefused is issue 9, item 13: every way a password is
+// set refuses a common one, or the account's e-mail, naming the field; a
+// bootstrap with such a configured password makes no account at all.
+func TestWeakPasswordsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	_, err := s.CreateUser(ctx, NewUser{Email: "lan@b.vn", Name: "Lan", Role: RoleBoard, Password: "password"}, t0)
+	if got := fieldErr(t, err, "password"); got != "account.error.password_common" {
+		t.Errorf("CreateUser: %q", got)
+	}
+	_, err = s.CreateUser(ctx, NewUser{Email: "nguyenvanlan@b.vn", Name: "Lan", Role: RoleBoard, Password: "NguyenVanLan"}, t0)
+	if got := fieldErr(t, err, "password"); got != "account.error.password_email" {
+		t.Errorf("CreateUser with the local part: %q", got)
+	}
+	u := mustCreate(t, s, "lan@b.vn", RoleBoard)
+	if got := fieldErr(t, s.SetPassword(ctx, u.ID, "iloveyou", t0), "password"); got != "account.error.password_common" {
+		t.Errorf("SetPassword: %q", got)
+	}
+	if got := fieldErr(t, s.ChangePassword(ctx, u.ID, "correct horse", "Lan@B.vn", t0), "password"); got != "account.error.password_email" {
+		t.Errorf("ChangePassword: %q", got)
+	}
+	if _, err := s.Authenticate(ctx, "lan@b.vn", "correct horse", t0); err != nil {
+		t.Errorf("the refused changes touched the password: %v", err)
+	}
+
+	for name, o := range map[string]BootstrapOptions{
+		"admin": {AdminPassword: "password123"},
+		"demo":  {Demo: true, DemoPassword: "qwertyuiop"},
+		"email": {AdminEmail: "quantri@khanhhoa.gov.vn", AdminPassword: "QuanTri@KhanhHoa.gov.vn"},
+	} {
+		s := newStore(t, Options{})
+		_, err := s.Bootstrap(ctx, o, t0)
+		if err == nil || !strings.Contains(err.Error(), "password is refused (account.error.password_") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if n, _ := s.users.CountDocuments(ctx, map[string]any{}); n != 0 {
+			t.Errorf("%s: %d accounts made", name, n)
+		}
 	}
 }
 

@@ -18,7 +18,7 @@ const DefaultAdminEmail = "admin@localhost"
 type BootstrapOptions struct {
 	// AdminEmail and AdminPassword make the first administrator when there
 	// is none; an empty email is DefaultAdminEmail, an empty password is
-	// generated.
+	// generated. A configured password must pass ValidatePassword.
 	AdminEmail    string
 	AdminPassword string
 	// Demo adds one account per role at demo.local.
@@ -57,17 +57,16 @@ func (s *Store) Bootstrap(ctx context.Context, o BootstrapOptions, now time.Time
 	if _, err := s.SeedAgencies(ctx, now); err != nil {
 		return nil, err
 	}
+	if err := o.checkPasswords(); err != nil {
+		return nil, err
+	}
 	var out []Credential
 	admins, err := s.users.CountDocuments(ctx, bson.M{"role": RoleAdmin})
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("count admins: %w", err))
 	}
 	if admins == 0 {
-		email := o.AdminEmail
-		if email == "" {
-			email = DefaultAdminEmail
-		}
-		c, err := s.ensureUser(ctx, NewUser{Email: email, Name: "Quản trị viên", Role: RoleAdmin}, o.AdminPassword, now)
+		c, err := s.ensureUser(ctx, NewUser{Email: o.adminEmail(), Name: "Quản trị viên", Role: RoleAdmin}, o.AdminPassword, now)
 		if err != nil {
 			return nil, fmt.Errorf("first administrator: %w", err)
 		}
@@ -95,6 +94,32 @@ func (s *Store) Bootstrap(ctx context.Context, o BootstrapOptions, now time.Time
 		}
 	}
 	return out, nil
+}
+
+func (o BootstrapOptions) adminEmail() string {
+	if o.AdminEmail == "" {
+		return DefaultAdminEmail
+	}
+	return o.AdminEmail
+}
+
+// checkPasswords refuses configured passwords that ValidatePassword would
+// refuse (too short, common, the account's e-mail), before any account is
+// made, so that a bad setting leaves no half-made set of accounts.
+func (o BootstrapOptions) checkPasswords() error {
+	if o.AdminPassword != "" {
+		if id := passwordProblem(o.AdminPassword, o.adminEmail()); id != "" {
+			return fmt.Errorf("first administrator: the configured password is refused (%s)", id)
+		}
+	}
+	if o.Demo && o.DemoPassword != "" {
+		for _, nu := range DemoUsers() {
+			if id := passwordProblem(o.DemoPassword, nu.Email); id != "" {
+				return fmt.Errorf("demo user %s: the configured password is refused (%s)", nu.Email, id)
+			}
+		}
+	}
+	return nil
 }
 
 // ensureUser makes nu with password (generated when empty) unless its

@@ -1,13 +1,18 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
+
+	_ "embed"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"golang.org/x/crypto/argon2"
@@ -20,22 +25,54 @@ const (
 	MaxPassword = 256
 )
 
-// ValidatePassword checks a new password's length; the error names the field
-// "password".
-func ValidatePassword(pw string) error {
-	return validatePasswordField("password", pw)
-}
-
-func validatePasswordField(field, pw string) error {
+// ValidatePassword checks a new password for the account with the given
+// e-mail address: its length, that it is not on the list of common and
+// breached passwords (commonpasswords.txt), and that it is not the e-mail
+// address or its part before the @ (in any case). The error names the
+// field "password".
+func ValidatePassword(pw, email string) error {
 	f := apperr.Fields{}
-	switch n := utf8.RuneCountInString(pw); {
-	case n < MinPassword:
-		f.Add(field, "account.error.password_too_short")
-	case n > MaxPassword:
-		f.Add(field, "error.field.too_long")
+	if id := passwordProblem(pw, email); id != "" {
+		f.Add("password", id)
 	}
 	return f.Err()
 }
+
+// passwordProblem returns the message id of what is wrong with pw, or "".
+func passwordProblem(pw, email string) string {
+	switch n := utf8.RuneCountInString(pw); {
+	case n < MinPassword:
+		return "account.error.password_too_short"
+	case n > MaxPassword:
+		return "error.field.too_long"
+	}
+	lower := strings.ToLower(pw)
+	if _, common := commonPasswords()[lower]; common {
+		return "account.error.password_common"
+	}
+	email = NormalizeEmail(email)
+	local, _, _ := strings.Cut(email, "@")
+	if email != "" && (lower == email || lower == local) {
+		return "account.error.password_email"
+	}
+	return ""
+}
+
+//go:embed commonpasswords.txt
+var commonPasswordFile string
+
+// commonPasswords is the set of refused passwords, lower-cased.
+var commonPasswords = sync.OnceValue(func() map[string]struct{} {
+	set := map[string]struct{}{}
+	for _, line := range strings.Split(commonPasswordFile, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		set[strings.ToLower(line)] = struct{}{}
+	}
+	return set
+})
 
 // HashParams are argon2id's cost parameters.
 type HashParams struct {
@@ -191,3 +228,69 @@ func randomString(n int) string {
 // GeneratePassword returns a random password of 24 characters (144 bits)
 // for accounts made by Bootstrap.
 func GeneratePassword() string { return randomString(18) }
+
+// hashGate bounds how many password hashes run at once. An argon2id hash
+// holds its whole memory cost (64 MiB by default) while it runs, so
+// unbounded parallel sign-ins would exhaust the host's memory (issue 9:
+// 32 parallel sign-ins took 1.5 GB) and gain nothing, as the CPU is
+// already full.
+type hashGate struct {
+	slots chan struct{}
+	// wait is how long a sign-in waits for a slot before it is told the
+	// server is busy.
+	wait time.Duration
+}
+
+func newHashGate(n int, wait time.Duration) hashGate {
+	return hashGate{slots: make(chan struct{}, n), wait: wait}
+}
+
+// errBusy is the answer when no hashing slot frees up in time.
+func errBusy() error {
+	return &apperr.Error{Code: apperr.CodeTooMany, MessageID: "account.login.busy", Data: map[string]any{"RetryAfter": 1}}
+}
+
+// enter takes a slot, waiting at most wait (and never past ctx); leave
+// gives it back.
+func (g hashGate) enter(ctx context.Context, wait time.Duration) (leave func(), err error) {
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	default:
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	case <-t.C:
+		return nil, errBusy()
+	case <-ctx.Done():
+		return nil, errBusy()
+	}
+}
+
+// adminHashWait is how long an administrator's or the command line's
+// password change waits for a hashing slot: longer than a sign-in, as
+// these are few and already authenticated.
+const adminHashWait = 10 * time.Second
+
+// hash hashes a new password within a hashing slot.
+func (s *Store) hash(ctx context.Context, password string) (string, error) {
+	leave, err := s.gate.enter(ctx, max(s.gate.wait, adminHashWait))
+	if err != nil {
+		return "", err
+	}
+	defer leave()
+	return s.hasher.Hash(password), nil
+}
+
+// verify checks a password within a hashing slot.
+func (s *Store) verify(ctx context.Context, encoded, password string) (bool, error) {
+	leave, err := s.gate.enter(ctx, max(s.gate.wait, adminHashWait))
+	if err != nil {
+		return false, err
+	}
+	defer leave()
+	return s.hasher.Verify(encoded, password)
+}

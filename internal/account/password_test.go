@@ -3,6 +3,7 @@ package account
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestHasher(t *testing.T) {
@@ -78,21 +79,47 @@ func TestHasher(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
-	if err := ValidatePassword("1234567"); fieldErr(t, err, "password") != "account.error.password_too_short" {
+	if err := ValidatePassword("1234567", ""); fieldErr(t, err, "password") != "account.error.password_too_short" {
 		t.Fatalf("7 characters: %v", err)
 	}
 	// Characters, not bytes: 7 Vietnamese letters are 14+ bytes.
-	if err := ValidatePassword("ắằẳẵặâấ"); err == nil {
+	if err := ValidatePassword("ắằẳẵặâấ", ""); err == nil {
 		t.Fatal("7 multi-byte characters accepted")
 	}
-	if err := ValidatePassword(strings.Repeat("x", MaxPassword+1)); fieldErr(t, err, "password") != "error.field.too_long" {
+	if err := ValidatePassword(strings.Repeat("x", MaxPassword+1), ""); fieldErr(t, err, "password") != "error.field.too_long" {
 		t.Fatalf("too long: %v", err)
 	}
-	if err := ValidatePassword("12345678"); err != nil {
+	if err := ValidatePassword("k7#Rw2qZ", "a@b.vn"); err != nil {
 		t.Fatalf("8 characters: %v", err)
 	}
-	if g := GeneratePassword(); len(g) != 24 || ValidatePassword(g) != nil || g == GeneratePassword() {
+	if g := GeneratePassword(); len(g) != 24 || ValidatePassword(g, "a@b.vn") != nil || g == GeneratePassword() {
 		t.Fatalf("generated %q", g)
+	}
+}
+
+// TestCommonPasswordsRefused is issue 9, item 13: "password" was accepted.
+// Passwords from the shipped list (in any case) and the account's own
+// e-mail address or its local part are refused.
+func TestCommonPasswordsRefused(t *testing.T) {
+	for _, pw := range []string{"password", "PASSWORD", "12345678", "iloveyou", "Password1", "qwertyuiop", "matkhau123", "KhanhHoa@123", "1q2w3e4r5t"} {
+		if got := fieldErr(t, ValidatePassword(pw, "lan@khanhhoa.gov.vn"), "password"); got != "account.error.password_common" {
+			t.Errorf("%q: %q", pw, got)
+		}
+	}
+	for _, pw := range []string{"nguyen.van.lan", "Nguyen.Van.Lan@KhanhHoa.gov.vn"} {
+		if got := fieldErr(t, ValidatePassword(pw, "nguyen.van.lan@khanhhoa.gov.vn"), "password"); got != "account.error.password_email" {
+			t.Errorf("%q: %q", pw, got)
+		}
+	}
+	// The list has thousands of entries, every one long enough to pass
+	// the length rule (else listing it would be pointless).
+	if n := len(commonPasswords()); n < 2000 {
+		t.Errorf("only %d common passwords", n)
+	}
+	for pw := range commonPasswords() {
+		if utf8.RuneCountInString(pw) < MinPassword || pw != strings.ToLower(pw) {
+			t.Errorf("list entry %q", pw)
+		}
 	}
 }
 

@@ -166,9 +166,10 @@ type Cleanup struct {
 	LoginAttempts int64
 }
 
-// CleanupExpired deletes expired sessions and login-attempt counts that
-// are neither locked nor recent, for a periodic job. Reads never depend on
-// it: expired sessions are already refused by Lookup.
+// CleanupExpired deletes expired sessions and login-attempt counts whose
+// failures are forgotten and whose address is no longer familiar, for a
+// periodic job. Reads never depend on it: expired sessions are already
+// refused by Lookup, and forgotten failures count as none.
 func (s *Store) CleanupExpired(ctx context.Context, now time.Time) (Cleanup, error) {
 	now = utc(now)
 	var c Cleanup
@@ -180,13 +181,16 @@ func (s *Store) CleanupExpired(ctx context.Context, now time.Time) (Cleanup, err
 		return c, apperr.Internal(fmt.Errorf("delete expired sessions: %w", err))
 	}
 	c.Sessions = res.DeletedCount
-	res, err = s.attempts.DeleteMany(ctx, bson.M{
-		"lastFailedAt": bson.M{"$lt": now.Add(-s.lockout.Forget)},
-		"$or": bson.A{
-			bson.M{"lockedUntil": bson.M{"$exists": false}},
-			bson.M{"lockedUntil": bson.M{"$lte": now}},
-		},
-	})
+	res, err = s.attempts.DeleteMany(ctx, bson.M{"$and": bson.A{
+		bson.M{"$or": bson.A{
+			bson.M{"lastFailedAt": bson.M{"$exists": false}},
+			bson.M{"lastFailedAt": bson.M{"$lt": now.Add(-s.throttle.Forget)}},
+		}},
+		bson.M{"$or": bson.A{
+			bson.M{"lastSuccessAt": bson.M{"$exists": false}},
+			bson.M{"lastSuccessAt": bson.M{"$lt": now.Add(-s.throttle.Familiar)}},
+		}},
+	}})
 	if err != nil {
 		return c, apperr.Internal(fmt.Errorf("delete old login attempts: %w", err))
 	}

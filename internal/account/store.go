@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -42,27 +43,18 @@ func DefaultSessionPolicy() SessionPolicy {
 	return SessionPolicy{Idle: 2 * time.Hour, Absolute: 12 * time.Hour, TouchEvery: time.Minute}
 }
 
-// LockoutPolicy says when repeated failed sign-ins lock an e-mail address.
-type LockoutPolicy struct {
-	// MaxFailures consecutive failures lock the address.
-	MaxFailures int
-	// LockFor is how long the lock lasts.
-	LockFor time.Duration
-	// Forget starts the count afresh when the last failure is older.
-	Forget time.Duration
-}
-
-// DefaultLockoutPolicy: 5 failures lock for 15 minutes; failures a day old
-// are forgotten.
-func DefaultLockoutPolicy() LockoutPolicy {
-	return LockoutPolicy{MaxFailures: 5, LockFor: 15 * time.Minute, Forget: 24 * time.Hour}
-}
-
 // Options configure a Store; zero fields take the defaults.
 type Options struct {
 	Hash     HashParams
 	Sessions SessionPolicy
-	Lockout  LockoutPolicy
+	Throttle ThrottlePolicy
+	// HashConcurrency is how many password hashes may run at once in this
+	// process (default: the number of CPUs); with the default parameters
+	// each holds 64 MiB while it runs.
+	HashConcurrency int
+	// HashWait is how long a sign-in waits for a hashing slot before it is
+	// answered account.login.busy (default 1 s).
+	HashWait time.Duration
 }
 
 // Store keeps users, agencies, sessions and API tokens in MongoDB. It is
@@ -70,9 +62,10 @@ type Options struct {
 type Store struct {
 	users, sessions, tokens, agencies, attempts *mongo.Collection
 
-	hasher  *Hasher
-	policy  SessionPolicy
-	lockout LockoutPolicy
+	hasher   *Hasher
+	gate     hashGate
+	policy   SessionPolicy
+	throttle ThrottlePolicy
 
 	dummyOnce sync.Once
 	dummy     string
@@ -90,15 +83,11 @@ func NewStore(db *mongo.Database, o Options) *Store {
 	if sp.TouchEvery <= 0 {
 		sp.TouchEvery = d.TouchEvery
 	}
-	lp, dl := o.Lockout, DefaultLockoutPolicy()
-	if lp.MaxFailures <= 0 {
-		lp.MaxFailures = dl.MaxFailures
+	if o.HashConcurrency <= 0 {
+		o.HashConcurrency = runtime.NumCPU()
 	}
-	if lp.LockFor <= 0 {
-		lp.LockFor = dl.LockFor
-	}
-	if lp.Forget <= 0 {
-		lp.Forget = dl.Forget
+	if o.HashWait <= 0 {
+		o.HashWait = time.Second
 	}
 	return &Store{
 		users:    db.Collection(UsersCollection),
@@ -107,8 +96,9 @@ func NewStore(db *mongo.Database, o Options) *Store {
 		agencies: db.Collection(AgenciesCollection),
 		attempts: db.Collection(LoginAttemptsCollection),
 		hasher:   NewHasher(o.Hash),
+		gate:     newHashGate(o.HashConcurrency, o.HashWait),
 		policy:   sp,
-		lockout:  lp,
+		throttle: o.Throttle.withDefaults(),
 	}
 }
 
@@ -118,8 +108,8 @@ func (s *Store) Hasher() *Hasher { return s.hasher }
 // SessionPolicy returns the session lifetimes in force, for cookie ages.
 func (s *Store) SessionPolicy() SessionPolicy { return s.policy }
 
-// LockoutPolicy returns the lockout rules in force.
-func (s *Store) LockoutPolicy() LockoutPolicy { return s.lockout }
+// ThrottlePolicy returns the sign-in throttle in force.
+func (s *Store) ThrottlePolicy() ThrottlePolicy { return s.throttle }
 
 // EnsureIndexes creates the collections' indexes; it is idempotent. Expiry
 // is enforced by expiresAt filters and CleanupExpired, not TTL indexes,
@@ -143,9 +133,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
 			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
 		}},
-		{s.attempts, []pmongo.Index{
-			{Keys: bson.D{{Key: "lastFailedAt", Value: 1}}, Options: options.Index().SetName("last_failed")},
-		}},
+		{s.attempts, attemptIndexes()},
 	}
 	for _, set := range sets {
 		if err := pmongo.EnsureIndexes(ctx, set.c, set.idx...); err != nil {
@@ -189,7 +177,10 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser, now time.Time) (User
 	if err := s.checkUser(ctx, &u, in.Password, true); err != nil {
 		return User{}, err
 	}
-	u.PasswordHash = s.hasher.Hash(in.Password)
+	var err error
+	if u.PasswordHash, err = s.hash(ctx, in.Password); err != nil {
+		return User{}, err
+	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
 		if pmongo.IsDuplicateKey(err) {
 			return User{}, errEmailTaken()
@@ -205,7 +196,7 @@ func (s *Store) checkUser(ctx context.Context, u *User, password string, withPas
 	f := apperr.Fields{}
 	addFields(f, u.Validate())
 	if withPassword {
-		addFields(f, ValidatePassword(password))
+		addFields(f, ValidatePassword(password, u.Email))
 	}
 	if _, bad := f["agencyId"]; !bad && u.AgencyID != "" {
 		if _, err := s.GetAgency(ctx, u.AgencyID); err != nil {
@@ -422,23 +413,34 @@ func (s *Store) ensureOtherAdmin(ctx context.Context, id string) error {
 }
 
 // SetPassword replaces a user's password (an administrator's reset, or the
-// second step of ChangePassword), clears any lockout and ends all the
-// user's sessions. API tokens are kept.
+// second step of ChangePassword), forgets the failed sign-ins counted
+// against the account and ends all the user's sessions. API tokens are
+// kept.
 func (s *Store) SetPassword(ctx context.Context, id, password string, now time.Time) error {
-	if err := ValidatePassword(password); err != nil {
+	u, err := s.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := ValidatePassword(password, u.Email); err != nil {
+		return err
+	}
+	hash, err := s.hash(ctx, password)
+	if err != nil {
 		return err
 	}
 	now = utc(now)
 	res, err := s.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{
-		"$set":   bson.M{"passwordHash": s.hasher.Hash(password), "failedLogins": 0, "updatedAt": now},
-		"$unset": bson.M{"lockedUntil": "", "lastFailedAt": ""},
-		"$inc":   bson.M{"version": 1},
+		"$set": bson.M{"passwordHash": hash, "updatedAt": now},
+		"$inc": bson.M{"version": 1},
 	})
 	if err != nil {
 		return apperr.Internal(fmt.Errorf("set password: %w", err))
 	}
 	if res.MatchedCount == 0 {
 		return errUserNotFound()
+	}
+	if err := s.clearFailures(ctx, u.Email, now); err != nil {
+		return err
 	}
 	return s.DeleteUserSessions(ctx, id)
 }
@@ -452,7 +454,10 @@ func (s *Store) ChangePassword(ctx context.Context, id, current, next string, no
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, current)
+	ok, err := s.verify(ctx, u.PasswordHash, current)
+	if busy := (*apperr.Error)(nil); errors.As(err, &busy) {
+		return err
+	}
 	if err != nil {
 		return apperr.Internal(fmt.Errorf("verify password of %s: %w", id, err))
 	}
@@ -460,7 +465,7 @@ func (s *Store) ChangePassword(ctx context.Context, id, current, next string, no
 	if !ok {
 		f.Add("currentPassword", "account.error.password_wrong")
 	}
-	addFields(f, ValidatePassword(next))
+	addFields(f, ValidatePassword(next, u.Email))
 	if err := f.Err(); err != nil {
 		return err
 	}

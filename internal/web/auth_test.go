@@ -2,15 +2,21 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // client is a caller with a cookie jar: anonymous, or signed in as a role.
@@ -236,5 +242,306 @@ func TestEveryRouteIsDeclared(t *testing.T) {
 		if !declared[r.Method+" "+r.Path] {
 			t.Errorf("%s %s has no access declaration: register it with Server.handle", r.Method, r.Path)
 		}
+	}
+}
+
+// loginPost builds a sign-in form post carrying the anti-forgery cookie
+// and token of c.
+func loginPost(c *client, lang, email, password string) *http.Request {
+	token := c.csrf()
+	form := url.Values{"_csrf": {token}, "email": {email}, "password": {password}}
+	req := httptest.NewRequest(http.MethodPost, "/"+lang+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	return req
+}
+
+// TestParallelWrongLogins sends bursts of wrong passwords for one account
+// at once (issue 9, item 4: 20 parallel tries gave 16 × 500, 4 counted
+// failures, and then the right password got in). Every answer must be a
+// refusal (401, or 429 once the throttle applies), never a 5xx, and the
+// right password from the same address must then be refused with the
+// throttle's message.
+func TestParallelWrongLogins(t *testing.T) {
+	for _, n := range []int{20, 32} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			e := newEnv(t)
+			c := e.anonymous()
+			reqs := make([]*http.Request, n)
+			for i := range reqs {
+				reqs[i] = loginPost(c, "en", "board@demo.local", fmt.Sprintf("wrong-password-%d", i))
+			}
+			statuses := make([]int, n)
+			var wg sync.WaitGroup
+			for i := range reqs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res, err := e.srv.App().Test(reqs[i], 60_000)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					res.Body.Close()
+					statuses[i] = res.StatusCode
+				}()
+			}
+			wg.Wait()
+			seen := map[int]int{}
+			for _, s := range statuses {
+				seen[s]++
+				if s != http.StatusUnauthorized && s != http.StatusTooManyRequests {
+					t.Errorf("status %d in %v", s, statuses)
+				}
+			}
+			// Every failure is counted: the first four answer 401, the
+			// fifth starts the wait, and at most one more per hashing
+			// slot was already checking a password by then.
+			var count struct{ Failures int }
+			_ = e.db.Collection(account.LoginAttemptsCollection).FindOne(context.Background(),
+				map[string]any{"_id": "pair|0.0.0.0|board@demo.local"}).Decode(&count)
+			t.Logf("%d parallel wrong passwords: statuses %v, %d failures counted", n, seen, count.Failures)
+			if seen[http.StatusUnauthorized] != 4 || count.Failures < 5 || count.Failures > 5+runtime.NumCPU()-1 {
+				t.Errorf("statuses %v, %d failures counted", seen, count.Failures)
+			}
+			r := c.send(http.MethodPost, "/en/login", url.Values{"_csrf": {c.csrf()}, "email": {"board@demo.local"}, "password": {demoPassword}})
+			msg := text(r.doc(t), "[data-testid=login-error]")
+			if r.status != http.StatusTooManyRequests || !strings.HasPrefix(msg, "Too many failed sign-in attempts") || r.header.Get("Retry-After") == "" {
+				t.Fatalf("right password after %d failures: %d %q Retry-After %q", n, r.status, msg, r.header.Get("Retry-After"))
+			}
+		})
+	}
+}
+
+// serveOnLoopback serves e's app on 127.0.0.1 and returns its address,
+// so that clients can sign in from distinct loopback addresses.
+func serveOnLoopback(t *testing.T, e *env) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = e.srv.App().Listener(ln) }()
+	t.Cleanup(func() { _ = e.srv.App().ShutdownWithTimeout(5 * time.Second) })
+	return ln.Addr().String()
+}
+
+// addrClient signs in over real TCP from one loopback source address.
+type addrClient struct {
+	t       *testing.T
+	base    string
+	http    *http.Client
+	cookies map[string]string
+}
+
+func newAddrClient(t *testing.T, server, from string) *addrClient {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 5 * time.Second}
+	hc := &http.Client{
+		Transport:     &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       60 * time.Second,
+	}
+	return &addrClient{t: t, base: "http://" + server, http: hc, cookies: map[string]string{}}
+}
+
+func (a *addrClient) do(method, path string, form url.Values) response {
+	a.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, a.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range a.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := a.http.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, sc := range res.Cookies() {
+		a.cookies[sc.Name] = sc.Value
+	}
+	return response{res.StatusCode, res.Header, string(b)}
+}
+
+func (a *addrClient) login(lang, email, password string) response {
+	a.t.Helper()
+	m := csrfInput.FindStringSubmatch(a.do(http.MethodGet, "/"+lang+"/login", nil).body)
+	if m == nil {
+		a.t.Fatal("no CSRF token on the sign-in page")
+	}
+	return a.do(http.MethodPost, "/"+lang+"/login", url.Values{"_csrf": {m[1]}, "email": {email}, "password": {password}})
+}
+
+// TestStrangerCannotLockAdminOut is issue 9, item 5: wrong passwords from
+// one address slow that address down, not the account. An attacker fails
+// 20 times on the administrator; the administrator, from another address,
+// signs in at once, while the attacker's address stays refused even with
+// the right password.
+func TestStrangerCannotLockAdminOut(t *testing.T) {
+	e := newEnv(t)
+	addr := serveOnLoopback(t, e)
+	attacker := newAddrClient(t, addr, "127.0.0.2")
+	statuses := map[int]int{}
+	for i := range 20 {
+		r := attacker.login("en", "root@portal.test", fmt.Sprintf("guess-%d", i))
+		statuses[r.status]++
+		if r.status >= 500 {
+			t.Fatalf("attempt %d: %d", i+1, r.status)
+		}
+	}
+	if statuses[http.StatusUnauthorized] == 0 || statuses[http.StatusTooManyRequests] == 0 {
+		t.Errorf("attacker's answers %v: want failures, then the throttle", statuses)
+	}
+	admin := newAddrClient(t, addr, "127.0.0.3")
+	if r := admin.login("en", "root@portal.test", demoPassword); r.status != http.StatusSeeOther || admin.cookies["sid"] == "" {
+		t.Fatalf("administrator from another address: %d %q", r.status, text(r.doc(t), "[data-testid=login-error]"))
+	}
+	if r := attacker.login("vi", "root@portal.test", demoPassword); r.status != http.StatusTooManyRequests ||
+		!strings.HasPrefix(text(r.doc(t), "[data-testid=login-error]"), "Đăng nhập sai quá nhiều lần") {
+		t.Fatalf("attacker's address with the right password: %d %q", r.status, text(r.doc(t), "[data-testid=login-error]"))
+	}
+}
+
+// TestParallelSignInsFromManyAddresses is issue 9, item 4 from 32
+// addresses at once, with argon2 costly enough to matter (16 MiB a hash;
+// production uses 64): no 5xx, heap growth bounded by the hashing slots,
+// and whoever finds every slot busy gets a quick, localized 429 with
+// Retry-After.
+func TestParallelSignInsFromManyAddresses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("memory")
+	}
+	e := newEnv(t)
+	const mib, slots, callers = 16, 2, 32
+	e.deps.Accounts = account.NewStore(e.db, account.Options{
+		Hash:            account.HashParams{Time: 1, MemoryKiB: mib * 1024, Threads: 1},
+		HashConcurrency: slots, // and the default 1 s wait
+	})
+	srv, err := web.New(e.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = srv
+	addr := serveOnLoopback(t, e)
+	type call struct {
+		c     *addrClient
+		token string
+		res   response
+		took  time.Duration
+	}
+	calls := make([]*call, callers)
+	for i := range calls {
+		c := newAddrClient(t, addr, fmt.Sprintf("127.0.1.%d", i+1))
+		m := csrfInput.FindStringSubmatch(c.do(http.MethodGet, "/vi/login", nil).body)
+		calls[i] = &call{c: c, token: m[1]}
+	}
+	var base runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&base)
+	stop, peak := make(chan struct{}), make(chan uint64)
+	go func() {
+		var m runtime.MemStats
+		var top uint64
+		for {
+			select {
+			case <-stop:
+				peak <- top
+				return
+			case <-time.After(time.Millisecond):
+			}
+			runtime.ReadMemStats(&m)
+			top = max(top, m.HeapAlloc)
+		}
+	}()
+	var wg sync.WaitGroup
+	for i, cl := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			email := fmt.Sprintf("someone%d@demo.local", i)
+			if i%4 == 0 {
+				email = "board@demo.local"
+			}
+			st := time.Now()
+			cl.res = cl.c.do(http.MethodPost, "/vi/login", url.Values{"_csrf": {cl.token}, "email": {email}, "password": {"wrong-password"}})
+			cl.took = time.Since(st)
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	growth := int64(<-peak) - int64(base.HeapAlloc)
+	seen := map[int]int{}
+	var slowestBusy time.Duration
+	for _, cl := range calls {
+		seen[cl.res.status]++
+		switch cl.res.status {
+		case http.StatusUnauthorized:
+		case http.StatusTooManyRequests:
+			slowestBusy = max(slowestBusy, cl.took)
+			msg := text(cl.res.doc(t), "[data-testid=login-error]")
+			if msg != "Hệ thống đang xử lý nhiều lượt đăng nhập. Quý vị vui lòng thử lại sau vài giây." || cl.res.header.Get("Retry-After") != "1" {
+				t.Errorf("busy answer %q, Retry-After %q", msg, cl.res.header.Get("Retry-After"))
+			}
+		default:
+			t.Errorf("status %d", cl.res.status)
+		}
+	}
+	t.Logf("%d parallel sign-ins from %d addresses, %d MiB a hash, %d slots: statuses %v, peak heap growth %d MiB (unbounded: %d MiB), slowest busy answer %v",
+		callers, callers, mib, slots, seen, growth>>20, callers*mib, slowestBusy)
+	if limit := int64(2*slots+2) * mib << 20; growth > limit {
+		t.Errorf("peak heap growth %d MiB, want at most %d MiB", growth>>20, limit>>20)
+	}
+	if seen[http.StatusUnauthorized] < slots {
+		t.Errorf("too few passwords checked: %v", seen)
+	}
+}
+
+// TestWeakPasswordRefusedInBothLanguages is issue 9, item 13 on the admin
+// pages: "password" and the e-mail's local part are refused on creation
+// and on reset, with the field's message in the reader's language, and
+// nothing is stored.
+func TestWeakPasswordRefusedInBothLanguages(t *testing.T) {
+	e := newEnv(t)
+	admin := e.as(account.RoleAdmin)
+	msgs := map[string][2]string{
+		"vi": {"Mật khẩu này thuộc nhóm mật khẩu phổ biến nhất, rất dễ bị đoán. Vui lòng chọn mật khẩu khác.",
+			"Mật khẩu không được trùng với địa chỉ e-mail hoặc phần đứng trước dấu @."},
+		"en": {"This password is one of the most common ones and easy to guess. Choose another.",
+			"The password must not be the e-mail address or its part before the @."},
+	}
+	for lang, msg := range msgs {
+		for i, pw := range []string{"Password", "tran.thi.binh"} {
+			v := formValues(t, admin.get("/"+lang+"/admin/users/new").doc(t), "[data-testid=user-form]")
+			v.Set("email", "tran.thi.binh@khanhhoa.gov.vn")
+			v.Set("name", "Trần Thị Bình")
+			v.Set("role", "board")
+			v.Set("password", pw)
+			r := admin.send(http.MethodPost, "/"+lang+"/admin/users", v)
+			if got := text(r.doc(t), "#err-password"); r.status != http.StatusBadRequest || got != msg[i] {
+				t.Errorf("%s create with %q: %d %q", lang, pw, r.status, got)
+			}
+		}
+	}
+	if _, err := e.accounts.GetByEmail(context.Background(), "tran.thi.binh@khanhhoa.gov.vn"); err == nil {
+		t.Fatal("a refused user was stored")
+	}
+	board := e.users[account.RoleBoard]
+	for lang, msg := range msgs {
+		token := admin.csrf()
+		r := admin.send(http.MethodPost, "/"+lang+"/admin/users/"+board.ID+"/password", url.Values{"_csrf": {token}, "password": {"iloveyou"}})
+		if got := text(r.doc(t), "#err-password"); r.status != http.StatusBadRequest || got != msg[0] {
+			t.Errorf("%s reset: %d %q", lang, r.status, got)
+		}
+	}
+	if _, err := e.accounts.Authenticate(context.Background(), "board@demo.local", demoPassword, time.Now()); err != nil {
+		t.Fatalf("a refused reset changed the password: %v", err)
 	}
 }
