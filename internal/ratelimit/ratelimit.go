@@ -64,6 +64,22 @@ func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) 
 	return true, 0, nil
 }
 
+// Exceeded reports, without counting anything, whether key has already
+// used up rule's limit in the current window: for checks that only count
+// failures, such as a tracking cookie that opens the right case.
+func (l *Limiter) Exceeded(ctx context.Context, r Rule, key string, now time.Time) (bool, error) {
+	start := now.Truncate(r.Window)
+	id := fmt.Sprintf("%s|%s|%d", r.Name, key, start.Unix())
+	var doc struct {
+		N int `bson:"n"`
+	}
+	err := l.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc)
+	if err != nil && !imongo.IsNoDocuments(err) {
+		return false, fmt.Errorf("rate limit: %w", err)
+	}
+	return doc.N >= r.Limit, nil
+}
+
 // Cleanup removes counters of windows that have ended (there is no TTL
 // index on the embedded database).
 func (l *Limiter) Cleanup(ctx context.Context, now time.Time) (int64, error) {

@@ -174,6 +174,24 @@ func (s *Server) limit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	return nil
 }
 
+// refuseOverLimit answers 429 when the client's address has used up rule
+// in this window, without counting this request.
+func (s *Server) refuseOverLimit(c *fiber.Ctx, rule ratelimit.Rule) error {
+	if s.limiter == nil {
+		return nil
+	}
+	ctx, cancel := dbctx(c)
+	defer cancel()
+	over, err := s.limiter.Exceeded(ctx, rule, c.IP(), s.now())
+	if err != nil {
+		return err
+	}
+	if over {
+		return apperr.New(apperr.CodeTooMany, "error.too_many")
+	}
+	return nil
+}
+
 func (s *Server) registerAuthPages(g fiber.Router) {
 	s.handle(g, fiber.MethodGet, "/login", Public, s.loginForm)
 	s.handle(g, fiber.MethodPost, "/login", Public, s.login)

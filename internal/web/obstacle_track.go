@@ -56,15 +56,18 @@ func (s *Server) setTrackCookie(c *fiber.Ctx, code, key string) {
 
 // tracked returns the obstacle the request's tracking cookie opens; a
 // missing or stale cookie is not found (and dropped). A cookie presents a
-// code and key like the lookup form and the API do, so it counts against
-// the same per-address limit: otherwise keys could be guessed through it.
+// code and key like the lookup form and the API do, so its failures count
+// against the same per-address limit, and an address over it is refused
+// before the lookup: otherwise keys could be guessed through it. A cookie
+// that opens its case costs nothing, so a business can follow its report
+// all day.
 func (s *Server) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	raw, err := url.QueryUnescape(c.Cookies(trackCookie))
 	code, key, ok := strings.Cut(raw, "~")
 	if err != nil || !ok {
 		return obstacle.Obstacle{}, errNoTracking()
 	}
-	if err := s.limit(c, obstacleTrackLimit); err != nil {
+	if err := s.refuseOverLimit(c, obstacleTrackLimit); err != nil {
 		return obstacle.Obstacle{}, err
 	}
 	ctx, cancel := dbctx(c)
@@ -72,6 +75,9 @@ func (s *Server) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	o, err := s.obstacles.GetByTracking(ctx, code, key)
 	if obstIsNotFound(err) {
 		s.clearCookie(c, trackCookie)
+		if err := s.limit(c, obstacleTrackLimit); err != nil {
+			return obstacle.Obstacle{}, err
+		}
 		return obstacle.Obstacle{}, errNoTracking()
 	}
 	return o, err
