@@ -49,9 +49,23 @@ func (s *Server) instrument(m *metrics.Metrics) fiber.Handler {
 		if r := c.Route(); r != nil && r.Path != "" {
 			route = r.Path
 		}
-		m.ObserveRequest(c.Method(), route, status, time.Since(start))
+		// c.Method() shares a buffer Fiber reuses for the next request;
+		// methodLabel returns a constant, and ObserveRequest copies route.
+		m.ObserveRequest(methodLabel(c.Method()), route, status, time.Since(start))
 		return err
 	}
+}
+
+// methodLabel returns the constant for one of the methods Fiber routes,
+// so that no label value points into a request buffer.
+func methodLabel(m string) string {
+	for _, known := range []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut,
+		fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace} {
+		if m == known {
+			return known
+		}
+	}
+	return "OTHER"
 }
 
 // gaugeTimeout bounds the database reads of one scrape.
