@@ -12,27 +12,15 @@ import (
 
 // instrument returns the middleware that records every request in m by
 // method, route pattern (c.Route().Path, never the raw path) and status,
-// with its latency. It also registers the gauges read at scrape time and,
-// only when m has a token, GET /metrics on this listener behind that
-// bearer token. Without a token /metrics is not served here: the app
-// serves it on its own listener (METRICS_ADDR). A nil m gets a private
-// registry, so the middleware always runs.
+// with its latency. It also registers the gauges read at scrape time and
+// keeps m for registerMetrics. A nil m gets a private registry, so the
+// middleware always runs.
 func (s *Server) instrument(m *metrics.Metrics) fiber.Handler {
 	if m == nil {
 		m = metrics.New(metrics.Options{})
 	}
+	s.metrics = m
 	s.registerGauges(m)
-	if m.Token() != "" {
-		serve := adaptor.HTTPHandler(m.Handler())
-		s.app.Get("/metrics", func(c *fiber.Ctx) error {
-			if !m.Authorized(c.Get(fiber.HeaderAuthorization)) {
-				c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
-				return c.SendStatus(fiber.StatusUnauthorized)
-			}
-			c.Set(fiber.HeaderCacheControl, "no-store")
-			return serve(c)
-		})
-	}
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
@@ -66,6 +54,25 @@ func methodLabel(m string) string {
 		}
 	}
 	return "OTHER"
+}
+
+// registerMetrics serves GET /metrics behind the bearer token when the
+// metrics have one. It is registered with the other routes, after the
+// middleware, so the request guards and the request log cover it too.
+func (s *Server) registerMetrics() {
+	m := s.metrics
+	if m == nil || m.Token() == "" {
+		return
+	}
+	serve := adaptor.HTTPHandler(m.Handler())
+	s.app.Get("/metrics", func(c *fiber.Ctx) error {
+		if !m.Authorized(c.Get(fiber.HeaderAuthorization)) {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return c.SendStatus(fiber.StatusUnauthorized)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return serve(c)
+	})
 }
 
 // gaugeTimeout bounds the database reads of one scrape.

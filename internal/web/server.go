@@ -87,6 +87,7 @@ type Server struct {
 
 	secureCookies bool
 	health        *mongo.Health
+	metrics       *metrics.Metrics
 	behindProxy   bool
 	trustedNets   []*net.IPNet
 	now           func() time.Time
@@ -127,6 +128,13 @@ func New(d Deps) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
+		// Strings and slices from the request (Params, Query, Get, Body,
+		// FormValue, Method...) are copies, not views of buffers fasthttp
+		// reuses for the next request: keeping one (a metric label, a map
+		// key, a log field written later) can then never go wrong.
+		// Measured with BenchmarkListPage: +4 to +6 allocations and under
+		// 0.3% more bytes per request; time differences were in the noise.
+		Immutable: true,
 	}
 	if err := proxyConfig(&cfg, d.TrustedProxies); err != nil {
 		return nil, err
@@ -152,6 +160,7 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) registerRoutes() {
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.app.Get("/readyz", s.readyz)
+	s.registerMetrics()
 	s.registerStatic()
 	s.registerSwagger()
 	s.app.Get("/", s.chooseLanguage)
