@@ -102,6 +102,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,
 		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
+		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
 	})
 	if err != nil {
 		a.closeDB()

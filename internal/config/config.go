@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -58,6 +59,11 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json (LOG_FORMAT).
 	LogFormat string
+	// TrustedProxies are the load balancers' addresses, IPs or CIDR ranges
+	// (TRUSTED_PROXIES, comma-separated). Only on connections from them
+	// does X-Forwarded-For name the client (for logs and rate limits);
+	// empty ignores the header.
+	TrustedProxies []string
 }
 
 // Default returns the settings used when the environment says nothing.
@@ -139,6 +145,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	str("LOG_LEVEL", &c.LogLevel)
 	str("LOG_FORMAT", &c.LogFormat)
+	c.TrustedProxies = splitList(getenv("TRUSTED_PROXIES"))
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
 	}
@@ -185,6 +192,7 @@ func (c Config) Validate() error {
 	if c.DemoPassword != "" && len(c.DemoPassword) < 8 {
 		errs = append(errs, errors.New("DEMO_PASSWORD must have at least 8 characters"))
 	}
+	errs = append(errs, checkTrustedProxies(c.TrustedProxies)...)
 	return errors.Join(errs...)
 }
 
@@ -219,5 +227,32 @@ func (c Config) Masked() []any {
 		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr, "METRICS_TOKEN", mask(c.MetricsToken),
 		"BODY_LIMIT", c.BodyLimit, "SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String(),
 		"LOG_LEVEL", c.LogLevel, "LOG_FORMAT", c.LogFormat,
+		"TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ","),
 	}
+}
+
+// splitList splits a comma-separated setting, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkTrustedProxies names each TRUSTED_PROXIES entry that is neither an
+// IP address nor a CIDR range.
+func checkTrustedProxies(list []string) []error {
+	var errs []error
+	for _, p := range list {
+		if net.ParseIP(p) != nil {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range such as 10.0.0.0/8", p))
+		}
+	}
+	return errs
 }

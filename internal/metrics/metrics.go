@@ -88,8 +88,11 @@ func (m *Metrics) Token() string { return m.token }
 
 // ObserveRequest records one HTTP request. route must be the route
 // pattern (such as /en/projects/:code), never the raw path, so that the
-// number of series stays bounded.
+// number of series stays bounded. Both strings are copied: a new series
+// keeps its label values for the life of the process, and a web framework
+// may hand out strings that share request buffers it reuses.
 func (m *Metrics) ObserveRequest(method, route string, status int, d time.Duration) {
+	method, route = strings.Clone(method), strings.Clone(route)
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }

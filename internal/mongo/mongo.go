@@ -36,6 +36,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Monitor, when set, observes every command (for latency metrics).
 	Monitor *event.CommandMonitor
+	// HealthLog gets a line when the database becomes unreachable and
+	// when it answers again; nil means slog.Default.
+	HealthLog *slog.Logger
 }
 
 // DB is an open database.
@@ -46,6 +49,9 @@ type DB struct {
 	Embedded bool
 	// URI is the address the client connected to (embedded or given).
 	URI string
+	// Health says whether the database is reachable now, so that callers
+	// can fail fast during an outage.
+	Health *Health
 
 	stopEmbedded context.CancelFunc
 	embeddedDone chan struct{}
@@ -69,6 +75,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Monitor != nil {
 		copts.SetMonitor(o.Monitor)
 	}
+	db.Health = NewHealth(db.Ping, o.HealthLog)
+	copts.SetServerMonitor(db.Health.ServerMonitor())
 	if !db.Embedded {
 		// On a replica set an acknowledged write must survive a failover.
 		copts.SetWriteConcern(writeconcern.Majority())
@@ -157,6 +165,9 @@ func checkLoopback(addr string) error {
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
+	if db.Client == nil {
+		return errors.New("database not connected")
+	}
 	return db.Client.Ping(ctx, readpref.Primary())
 }
 

@@ -33,9 +33,10 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 }
 
 // ifMatch returns the version named by the If-Match header for the record
-// id (ETags look like "<id>-v<version>"): none is 428, an ETag of another
-// version or record is 412 with the message staleID. "*" is refused too: it
-// cannot protect against lost updates, and weak ETags are ignored.
+// id (ETags look like "<id>-v<version>", quoted): none is 428, an ETag of
+// another version or record is 412 with the message staleID. "*" is
+// refused too: it cannot protect against lost updates, and weak ETags are
+// ignored. An unquoted tag never gets here: guardRequest answers 400.
 func ifMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
 	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
 	if h == "" || h == "*" {
@@ -43,10 +44,10 @@ func ifMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
 	}
 	for _, part := range strings.Split(h, ",") {
 		part = strings.TrimSpace(part)
-		if strings.HasPrefix(part, "W/") {
+		if len(part) < 2 || part[0] != '"' || part[len(part)-1] != '"' {
 			continue
 		}
-		if v, ok := strings.CutPrefix(strings.Trim(part, `"`), id+"-v"); ok {
+		if v, ok := strings.CutPrefix(part[1:len(part)-1], id+"-v"); ok {
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 				return n, nil
 			}

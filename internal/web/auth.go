@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -38,7 +39,10 @@ func principal(c *fiber.Ctx) *account.Principal {
 }
 
 // identify finds who is calling: a personal API token on the API, else
-// the session cookie. A bad token is refused; a stale cookie is dropped.
+// the session cookie. A bad token is refused; a stale cookie is dropped,
+// but only when the session is known to be gone: any other error (the
+// database not answering) fails the request and keeps the cookie, so a
+// database hiccup signs nobody out.
 func (s *Server) identify(c *fiber.Ctx) error {
 	// Static files and probes are the same for everyone: no session lookup.
 	if s.accounts == nil || strings.HasPrefix(c.Path(), "/static/") || c.Path() == "/healthz" || c.Path() == "/readyz" {
@@ -60,10 +64,13 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	}
 	if sid := c.Cookies(sessionCookie); sid != "" {
 		sess, user, err := s.accounts.Lookup(ctx, sid, s.now())
-		if err == nil {
+		switch {
+		case err == nil:
 			c.Locals(localPrincipal, &account.Principal{User: user, Via: account.ViaSession, Session: &sess})
-		} else {
+		case errors.Is(err, apperr.ErrUnauthorized), errors.Is(err, apperr.ErrNotFound):
 			s.clearCookie(c, sessionCookie)
+		default:
+			return err
 		}
 	}
 	return c.Next()

@@ -22,7 +22,13 @@ var statusOf = map[apperr.Code]int{
 	apperr.CodeTooMany:         http.StatusTooManyRequests,
 	apperr.CodeTooLarge:        http.StatusRequestEntityTooLarge,
 	apperr.CodeInternal:        http.StatusInternalServerError,
+	codeUnsupportedMedia:       http.StatusUnsupportedMediaType,
+	codeUnavailable:            http.StatusServiceUnavailable,
 }
+
+// retryAfterUnavailable is the Retry-After of a 503 while the database is
+// unreachable, in seconds: a little more than the health probe's period.
+const retryAfterUnavailable = "5"
 
 // Problem is an RFC 9457 problem detail, with the offending fields named.
 type Problem struct {
@@ -76,11 +82,15 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	// An outage is logged once, by the health tracker, not per request.
+	if status >= 500 && e.Code != codeUnavailable {
 		s.log.Error("request failed", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
 	}
-	if e.Code == apperr.CodeTooMany {
+	switch e.Code {
+	case apperr.CodeTooMany:
 		c.Set("Retry-After", "60")
+	case codeUnavailable:
+		c.Set("Retry-After", retryAfterUnavailable)
 	}
 	if isAPI(c) {
 		return s.problem(c, status, e)

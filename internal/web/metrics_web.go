@@ -12,27 +12,15 @@ import (
 
 // instrument returns the middleware that records every request in m by
 // method, route pattern (c.Route().Path, never the raw path) and status,
-// with its latency. It also registers the gauges read at scrape time and,
-// only when m has a token, GET /metrics on this listener behind that
-// bearer token. Without a token /metrics is not served here: the app
-// serves it on its own listener (METRICS_ADDR). A nil m gets a private
-// registry, so the middleware always runs.
+// with its latency. It also registers the gauges read at scrape time and
+// keeps m for registerMetrics. A nil m gets a private registry, so the
+// middleware always runs.
 func (s *Server) instrument(m *metrics.Metrics) fiber.Handler {
 	if m == nil {
 		m = metrics.New(metrics.Options{})
 	}
+	s.metrics = m
 	s.registerGauges(m)
-	if m.Token() != "" {
-		serve := adaptor.HTTPHandler(m.Handler())
-		s.app.Get("/metrics", func(c *fiber.Ctx) error {
-			if !m.Authorized(c.Get(fiber.HeaderAuthorization)) {
-				c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
-				return c.SendStatus(fiber.StatusUnauthorized)
-			}
-			c.Set(fiber.HeaderCacheControl, "no-store")
-			return serve(c)
-		})
-	}
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
@@ -49,9 +37,42 @@ func (s *Server) instrument(m *metrics.Metrics) fiber.Handler {
 		if r := c.Route(); r != nil && r.Path != "" {
 			route = r.Path
 		}
-		m.ObserveRequest(c.Method(), route, status, time.Since(start))
+		// c.Method() shares a buffer Fiber reuses for the next request;
+		// methodLabel returns a constant, and ObserveRequest copies route.
+		m.ObserveRequest(methodLabel(c.Method()), route, status, time.Since(start))
 		return err
 	}
+}
+
+// methodLabel returns the constant for one of the methods Fiber routes,
+// so that no label value points into a request buffer.
+func methodLabel(m string) string {
+	for _, known := range []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut,
+		fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace} {
+		if m == known {
+			return known
+		}
+	}
+	return "OTHER"
+}
+
+// registerMetrics serves GET /metrics behind the bearer token when the
+// metrics have one. It is registered with the other routes, after the
+// middleware, so the request guards and the request log cover it too.
+func (s *Server) registerMetrics() {
+	m := s.metrics
+	if m == nil || m.Token() == "" {
+		return
+	}
+	serve := adaptor.HTTPHandler(m.Handler())
+	s.app.Get("/metrics", func(c *fiber.Ctx) error {
+		if !m.Authorized(c.Get(fiber.HeaderAuthorization)) {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return c.SendStatus(fiber.StatusUnauthorized)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return serve(c)
+	})
 }
 
 // gaugeTimeout bounds the database reads of one scrape.

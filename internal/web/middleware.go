@@ -62,7 +62,11 @@ func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
 
 // securityHeaders keeps pages from being framed, sniffed or loading
 // anything from elsewhere: every asset is served by the portal itself.
-func securityHeaders(c *fiber.Ctx) error {
+// Behind https (BASE_URL) browsers are also told to use nothing else.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.secureCookies {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -127,7 +131,7 @@ func (s *Server) chooseLanguage(c *fiber.Ctx) error {
 // page in it; `to` is the path without its language prefix.
 func (s *Server) switchLanguage(c *fiber.Ctx) error {
 	lang := langOf(c)
-	c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HTTPOnly: true, SameSite: "Lax"})
+	c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
 	to := c.Query("to")
 	if !safeLocalPath(to) {
 		to = "/"

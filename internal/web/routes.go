@@ -27,7 +27,9 @@ type Route struct {
 	Access Access
 }
 
-// handle registers a handler on r behind the access check of a.
+// handle registers a handler on r behind the access check of a. A GET
+// route answers HEAD too (RFC 9110 requires it), with the same status and
+// headers and no body; the route list keeps only the GET.
 func (s *Server) handle(r fiber.Router, method, path string, a Access, h fiber.Handler) {
 	full := r.(interface {
 		Add(string, string, ...fiber.Handler) fiber.Router
@@ -38,4 +40,7 @@ func (s *Server) handle(r fiber.Router, method, path string, a Access, h fiber.H
 	}
 	s.routes = append(s.routes, Route{Method: method, Path: prefix + path, Access: a})
 	full.Add(method, path, s.authorize(a), h)
+	if method == fiber.MethodGet {
+		full.Add(fiber.MethodHead, path, s.authorize(a), h)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/metrics"
+	"github.com/khanhhoa/investportal/internal/mongo"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -58,6 +60,13 @@ type Deps struct {
 	// Metrics records requests and serves /metrics (see instrument); nil
 	// keeps a private registry that nothing serves.
 	Metrics *metrics.Metrics
+	// TrustedProxies are the addresses (IPs or CIDRs) of load balancers
+	// whose X-Forwarded-For is believed (TRUSTED_PROXIES); empty ignores
+	// the header.
+	TrustedProxies []string
+	// DBHealth says whether the database is reachable; while it is not,
+	// requests that need it get 503 at once. Nil never fails fast.
+	DBHealth *mongo.Health
 }
 
 // Server holds the handlers' dependencies.
@@ -77,6 +86,10 @@ type Server struct {
 	mail          *mail.Mailer
 
 	secureCookies bool
+	health        *mongo.Health
+	metrics       *metrics.Metrics
+	behindProxy   bool
+	trustedNets   []*net.IPNet
 	now           func() time.Time
 	views         *views
 	routes        []Route
@@ -100,8 +113,9 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
 		opportunities: d.Opportunities, obstacles: d.Obstacles, calendar: d.Calendar, search: d.Search, mail: d.Mail,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
+		health: d.DBHealth, behindProxy: len(d.TrustedProxies) > 0, trustedNets: parseTrusted(d.TrustedProxies),
 	}
-	s.app = fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		AppName:   "khanhhoa-investportal",
 		BodyLimit: d.BodyLimit,
 		// Long enough for a 10,000-character filter, which then gets a
@@ -114,9 +128,25 @@ func New(d Deps) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
-	})
-	s.app.Use(s.recoverPanic, s.instrument(d.Metrics), s.requestLog, securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}),
-		s.identify, s.checkCSRF)
+		// Strings and slices from the request (Params, Query, Get, Body,
+		// FormValue, Method...) are copies, not views of buffers fasthttp
+		// reuses for the next request: keeping one (a metric label, a map
+		// key, a log field written later) can then never go wrong.
+		// Measured with BenchmarkListPage: +4 to +6 allocations and under
+		// 0.3% more bytes per request; time differences were in the noise.
+		Immutable: true,
+	}
+	if err := proxyConfig(&cfg, d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	s.app = fiber.New(cfg)
+	// Order matters. The first four only look at headers; guardRequest
+	// refuses compressed bodies and bad query text before anything reads
+	// the body or the query (CSRF's FormValue, BodyParser, handlers), and
+	// guardDB fails fast before identify asks the database for the session.
+	s.app.Use(s.recoverPanic, s.instrument(d.Metrics), s.forwardedClient, s.requestLog, s.securityHeaders,
+		guardRequest, compress.New(compress.Config{Level: compress.LevelBestSpeed}),
+		s.guardDB, s.identify, s.checkCSRF)
 	s.registerRoutes()
 	return s, nil
 }
@@ -130,6 +160,7 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) registerRoutes() {
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.app.Get("/readyz", s.readyz)
+	s.registerMetrics()
 	s.registerStatic()
 	s.registerSwagger()
 	s.app.Get("/", s.chooseLanguage)
@@ -160,6 +191,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
+		s.health.Observe(err)
 		s.log.Warn("readiness check failed", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
 	}
