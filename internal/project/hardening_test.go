@@ -3,6 +3,7 @@ package project_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/money"
@@ -17,7 +18,7 @@ func TestAmountsBeyondTheBoundAreRefused(t *testing.T) {
 	ctx := context.Background()
 	t.Run("Create", func(t *testing.T) {
 		for _, kind := range project.Kinds {
-			p := &project.Project{Code: "DA-HUGE-" + string(kind[0]), Name: project.Text{VI: "Dự án lớn"}, Investor: project.Investor{Name: "Công ty A", Country: "VN"},
+			p := &project.Project{Code: "DA-HUGE-" + strings.ToUpper(string(kind)), Name: project.Text{VI: "Dự án lớn"}, Investor: project.Investor{Name: "Công ty A", Country: "VN"},
 				Kind: kind, Sector: "tourism", Location: "nha_trang", Stage: project.Licensed,
 				Registered: money.Amount{Amount: math.MaxInt64, Currency: kind.Currency()}}
 			fieldErr(t, s.CreateBy(ctx, p, board, now), "registered_capital", project.AmountTooLargeID)
