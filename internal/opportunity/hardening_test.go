@@ -109,7 +109,9 @@ func TestOpportunityTextAndAmountRules(t *testing.T) {
 		"ContactEmail":    {func(o *Opportunity) { o.Contact.Email = "a@b" }, "contact_email", "error.field.email"},
 		"IncentiveBasis":  {func(o *Opportunity) { o.Incentives[0].LegalBasis = "Decree\x0031" }, "incentives.0.legal_basis", "project.error.control_chars"},
 		"CapitalMaxInt64": {func(o *Opportunity) { o.IndicativeCapital.Amount = math.MaxInt64 }, "indicative_capital", "opportunity.error.capital_too_large"},
-		"CapitalUSD":      {func(o *Opportunity) { o.IndicativeCapital = money.Amount{Amount: money.Max(money.USD) + 1, Currency: money.USD} }, "indicative_capital", "opportunity.error.capital_too_large"},
+		"CapitalUSD": {func(o *Opportunity) {
+			o.IndicativeCapital = money.Amount{Amount: money.Max(money.USD) + 1, Currency: money.USD}
+		}, "indicative_capital", "opportunity.error.capital_too_large"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			o := sample("OPP-VP-001")
