@@ -1267,7 +1267,7 @@ const docTemplate = `{
         },
         "/opportunities/{code}/enquiries": {
             "post": {
-                "description": "Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating a request with the same idempotencyKey returns the first enquiry with 200.",
+                "description": "Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating the same request with the same idempotencyKey returns the first enquiry with 200; the same idempotencyKey with any other content is refused with 422, naming idempotency_key.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1317,6 +1317,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "the idempotencyKey was used for another request",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }
@@ -2263,14 +2269,8 @@ const docTemplate = `{
                 "date": {
                     "type": "string"
                 },
-                "reason": {
-                    "type": "string"
-                },
                 "recordedAt": {
                     "type": "string"
-                },
-                "recordedBy": {
-                    "$ref": "#/definitions/project.Actor"
                 }
             }
         },

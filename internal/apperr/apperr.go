@@ -22,6 +22,7 @@ const (
 	CodePreconditionReq Code = "precondition_required"
 	CodeTooMany         Code = "too_many_requests"
 	CodeTooLarge        Code = "too_large"
+	CodeUnprocessable   Code = "unprocessable"
 	CodeInternal        Code = "internal"
 )
 

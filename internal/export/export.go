@@ -17,8 +17,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Format is a file format an export can be written in.
@@ -171,7 +174,7 @@ func writeCSV(w io.Writer, t Table) error {
 		for _, c := range row {
 			s := c.String()
 			if c.kind == kindText {
-				s = NeutralizeFormula(s)
+				s = NeutralizeFormula(dropControls(s))
 			}
 			rec = append(rec, s)
 		}
@@ -188,14 +191,49 @@ func writeCSV(w io.Writer, t Table) error {
 
 // NeutralizeFormula keeps a spreadsheet program from running a text cell
 // as a formula (CSV injection): text starting with =, +, -, @, a tab or a
-// carriage return gets a leading apostrophe, which spreadsheets hide.
+// carriage return gets a leading apostrophe, which spreadsheets hide. The
+// first character is looked for past leading whitespace, control and
+// invisible format characters (NUL, a byte order mark, a zero-width
+// space), and compared after NFKC normalisation, so that the fullwidth
+// ＝ ＋ － ＠ and the small forms ﹦ ﹢ ﹣ count as what spreadsheets
+// (and programs that normalise text) read them as. Text stored before
+// input was checked is guarded as well as new text.
 func NeutralizeFormula(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	if s[0] == '\t' || s[0] == '\r' {
 		return "'" + s
+	}
+	rest := strings.TrimLeftFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	})
+	r, size := utf8.DecodeRuneInString(rest)
+	if size == 0 {
+		return s
+	}
+	first := norm.NFKC.String(string(r))
+	if first != "" && strings.ContainsRune("=+-@", rune(first[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// dropControls removes the control characters other than tab and line
+// breaks from a CSV cell: NUL and the like stop many programs reading the
+// file, and input refuses them, but older data may hold some. (The XLSX
+// writer replaces them itself, as XML cannot hold them.)
+func dropControls(s string) string {
+	clean := func(r rune) bool { return !unicode.IsControl(r) || r == '\t' || r == '\n' || r == '\r' }
+	for _, r := range s {
+		if !clean(r) {
+			return strings.Map(func(r rune) rune {
+				if clean(r) {
+					return r
+				}
+				return -1
+			}, s)
+		}
 	}
 	return s
 }

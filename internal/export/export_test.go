@@ -142,3 +142,47 @@ func TestSheetName(t *testing.T) {
 		t.Errorf("empty name gave %q", got)
 	}
 }
+
+// TestFormulaGuardSeesThroughDisguises: a cell a spreadsheet would run as a
+// formula is guarded even when its first character is a fullwidth or
+// other compatibility form of = + - @ (NFKC), or comes after leading
+// whitespace, NUL or other control characters, as older stored data may
+// hold.
+func TestFormulaGuardSeesThroughDisguises(t *testing.T) {
+	for _, s := range []string{
+		"=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1",
+		"＝1+1", "＋1+1", "－1+1", "＠SUM(A1)", "﹦1+1", "﹢1",
+		"\x00=1+1", " =1+1", "\u00a0=1+1", "\u200b=1+1", "\ufeff=1+1", "\x00\x01 ＝HYPERLINK(\"http://x\")", "\n=1+1",
+	} {
+		if got := export.NeutralizeFormula(s); !strings.HasPrefix(got, "'") {
+			t.Errorf("NeutralizeFormula(%q) = %q, not guarded", s, got)
+		}
+	}
+	for _, s := range []string{"", "Khu nghỉ dưỡng", "1+1", "a=b", "DA-0001", "Công ty (=)"} {
+		if got := export.NeutralizeFormula(s); got != s {
+			t.Errorf("NeutralizeFormula(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
+
+// TestCSVHasNoControlCharacters: text cells lose control characters other
+// than tab and line breaks, and what is left is still guarded.
+func TestCSVHasNoControlCharacters(t *testing.T) {
+	var buf bytes.Buffer
+	tb := export.Table{Header: []string{"a", "b", "c"}, Rows: [][]export.Cell{{
+		export.Text("\x00=1+1"), export.Text("Tên\x1b[31m dự án\x7f"), export.Text("dòng một\r\ndòng hai\tcột"),
+	}}}
+	if err := export.Write(&buf, export.CSV, tb); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), export.BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"'=1+1", "Tên[31m dự án", "dòng một\ndòng hai\tcột"}
+	for i, w := range want {
+		if recs[1][i] != w {
+			t.Errorf("cell %d = %q, want %q", i, recs[1][i], w)
+		}
+	}
+}

@@ -6,7 +6,6 @@
 package obstacle
 
 import (
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/contact"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -383,16 +383,9 @@ func TaxCheckDigit(nine string) (digit int, ok bool) {
 	return d, true
 }
 
-// ValidEmail reports whether s is a bare e-mail address with a dotted domain.
-func ValidEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	dom := s[at+1:]
-	return at > 0 && strings.Contains(dom, ".") && !strings.HasSuffix(dom, ".") && !strings.HasPrefix(dom, ".")
-}
+// ValidEmail reports whether s is a bare e-mail address with a dotted
+// domain: the rule of package contact, shared with enquiries.
+func ValidEmail(s string) bool { return contact.ValidEmail(s) }
 
 var (
 	phoneSeparators = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "")

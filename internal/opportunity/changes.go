@@ -11,8 +11,7 @@ import (
 )
 
 // Changes is an edit to an opportunity; a nil field is left as it is. The
-// code, the linked project (see Store.LinkProject) and the bookkeeping
-// fields cannot be changed this way.
+// code and the bookkeeping fields cannot be changed this way.
 type Changes struct {
 	Title               *project.Text
 	Summary             *project.Text
@@ -35,6 +34,9 @@ type Changes struct {
 	Attachments         *[]Attachment
 	PublishedAt         *time.Time
 	VerifiedAt          *time.Time
+	// ProjectCode links the licensed project the opportunity became; the
+	// empty string removes the link. The caller checks that it exists.
+	ProjectCode *string
 }
 
 // Apply returns a copy of o with the changes made; o is not modified.
@@ -92,6 +94,9 @@ func (c Changes) Apply(o Opportunity) Opportunity {
 	}
 	if c.VerifiedAt != nil {
 		o.VerifiedAt = c.VerifiedAt.UTC()
+	}
+	if c.ProjectCode != nil {
+		o.ProjectCode = strings.TrimSpace(*c.ProjectCode)
 	}
 	return o
 }

@@ -2,6 +2,8 @@ package opportunity
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -79,9 +81,13 @@ func (e *Enquiry) Validate() error {
 		f.Add("name", "error.field.required")
 	} else if utf8.RuneCountInString(e.Name) > MaxShort {
 		f.Add("name", "error.field.too_long")
+	} else {
+		checkPlain(f, "name", e.Name, singleLine)
 	}
 	if utf8.RuneCountInString(e.Organisation) > MaxShort {
 		f.Add("organisation", "error.field.too_long")
+	} else {
+		checkPlain(f, "organisation", e.Organisation, singleLine)
 	}
 	if e.Country == "" {
 		f.Add("country", "error.field.required")
@@ -97,6 +103,8 @@ func (e *Enquiry) Validate() error {
 		f.Add("message", "error.field.required")
 	} else if utf8.RuneCountInString(e.Message) > MaxEnquiryMessage {
 		f.Add("message", "error.field.too_long")
+	} else {
+		checkPlain(f, "message", e.Message, multiLine)
 	}
 	if e.Lang != LangVI && e.Lang != LangEN {
 		f.Add("lang", "opportunity.error.lang")
@@ -115,11 +123,13 @@ func (e *Enquiry) Validate() error {
 
 // CreateEnquiry stores a new enquiry about an open or in-negotiation
 // opportunity, with status new. It is idempotent by IdempotencyKey: when an
-// enquiry with the same key exists, it is returned with created false and
-// nothing is stored, provided it concerns the same opportunity from the
-// same e-mail address (otherwise the key was reused: a conflict). An empty
-// key is replaced by the new enquiry's id. A missing opportunity is not
-// found; an awarded or closed one takes no enquiries.
+// enquiry with the same key exists and the request is the same one sent
+// again (see sameRequest), that enquiry is returned with created false and
+// nothing is stored. The same key with any other request is refused
+// (CodeUnprocessable, field idempotency_key) and tells nothing of the
+// enquiry it first made. An empty key is replaced by the new enquiry's id.
+// A missing opportunity is not found; an awarded or closed one takes no
+// enquiries.
 func (s *Store) CreateEnquiry(ctx context.Context, e *Enquiry) (*Enquiry, bool, error) {
 	in := *e
 	in.ID = primitive.NewObjectID().Hex()
@@ -158,11 +168,27 @@ func (s *Store) CreateEnquiry(ctx context.Context, e *Enquiry) (*Enquiry, bool, 
 	return &in, true, nil
 }
 
+// sameEnquiry answers a request whose key is already taken: the stored
+// enquiry if the request is the one that made it, else an error that
+// names the key and nothing else.
 func sameEnquiry(prev, in *Enquiry) (*Enquiry, bool, error) {
-	if prev.OpportunityCode != in.OpportunityCode || !strings.EqualFold(prev.Email, in.Email) {
-		return nil, false, apperr.Conflict("opportunity.enquiry.error.key_reused")
+	if requestDigest(prev) != requestDigest(in) {
+		return nil, false, &apperr.Error{Code: apperr.CodeUnprocessable, MessageID: "opportunity.enquiry.error.key_reused",
+			Fields: map[string]string{"idempotency_key": "opportunity.enquiry.error.key_reused"}}
 	}
 	return prev, false, nil
+}
+
+// requestDigest binds an idempotency key to the request it came with: a
+// SHA-256 of every field the sender chose, in the validated form in which
+// they are stored (so the stored enquiry gives the same digest as the
+// request that made it, older enquiries included, and nothing extra need
+// be kept). Anyone who knows or guesses a key but not the whole request
+// gets a refusal, never the enquiry's id or data.
+func requestDigest(e *Enquiry) [sha256.Size]byte {
+	b, _ := json.Marshal([]string{e.OpportunityCode, e.Name, e.Organisation, e.Country,
+		strings.ToLower(e.Email), e.Message, e.Lang})
+	return sha256.Sum256(b)
 }
 
 func (s *Store) enquiryByKey(ctx context.Context, key string) (*Enquiry, error) {

@@ -42,6 +42,12 @@ func TestEnquiryValidate(t *testing.T) {
 		{"ErrCountryShape", func(e *Enquiry) { e.Country = "SWE" }, "country", "opportunity.enquiry.error.country"},
 		{"ErrEmail", func(e *Enquiry) { e.Email = "anna at example" }, "email", "error.field.email"},
 		{"ErrEmailWithName", func(e *Enquiry) { e.Email = "Anna <anna@example.com>" }, "email", "error.field.email"},
+		// The rule of obstacle filings: a domain without a dot is refused.
+		{"ErrEmailUndottedDomain", func(e *Enquiry) { e.Email = "a@b" }, "email", "error.field.email"},
+		{"ErrNameControl", func(e *Enquiry) { e.Name = "Anna\x00" }, "name", "project.error.control_chars"},
+		{"ErrNameLineBreak", func(e *Enquiry) { e.Name = "Anna\nLindqvist" }, "name", "project.error.control_chars"},
+		{"ErrOrganisationControl", func(e *Enquiry) { e.Organisation = "\x1b[2J Nordic" }, "organisation", "project.error.control_chars"},
+		{"ErrMessageControl", func(e *Enquiry) { e.Message = "Hello\x00=1+1" }, "message", "project.error.control_chars"},
 		{"ErrMessageMissing", func(e *Enquiry) { e.Message = "" }, "message", "error.field.required"},
 		{"ErrMessageTooLong", func(e *Enquiry) { e.Message = strings.Repeat("ư", MaxEnquiryMessage+1) }, "message", "error.field.too_long"},
 		{"ErrLang", func(e *Enquiry) { e.Lang = "de" }, "lang", "opportunity.error.lang"},
@@ -58,6 +64,13 @@ func TestEnquiryValidate(t *testing.T) {
 			}
 		})
 	}
+	t.Run("MessageWithLineBreaks", func(t *testing.T) {
+		e := sampleEnquiry("k1")
+		e.Message = "Dear board,\r\n\tplease send the survey.\nThanks"
+		if err := e.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("MessageAtLimit", func(t *testing.T) {
 		e := sampleEnquiry("k1")
 		e.Message = strings.Repeat("ư", MaxEnquiryMessage)
@@ -86,7 +99,7 @@ func TestStoreEnquiries(t *testing.T) {
 
 	t.Run("SameKeySameEnquiry", func(t *testing.T) {
 		again := sampleEnquiry("form-7f3a")
-		again.Message = "Resent by the browser."
+		again.Email = "  " + strings.ToUpper(again.Email) + " " // the same address, typed again
 		got, created, err := s.CreateEnquiry(ctx, &again)
 		if err != nil || created || got.ID != first.ID || got.Message != first.Message {
 			t.Fatalf("got %+v created=%v err=%v", got, created, err)
@@ -96,11 +109,26 @@ func TestStoreEnquiries(t *testing.T) {
 			t.Fatalf("list %+v %v", list, err)
 		}
 	})
+	// The same key with any other request gets a refusal naming the key,
+	// and nothing of the enquiry the key first made.
 	t.Run("ErrKeyReused", func(t *testing.T) {
-		other := sampleEnquiry("form-7f3a")
-		other.Email = "someone@else.example"
-		if _, _, err := s.CreateEnquiry(ctx, &other); !errors.Is(err, apperr.ErrConflict) {
-			t.Fatalf("got %v", err)
+		for name, change := range map[string]func(e *Enquiry){
+			"Email":        func(e *Enquiry) { e.Email = "someone@else.example" },
+			"Message":      func(e *Enquiry) { e.Message = "Resent with other words." },
+			"Name":         func(e *Enquiry) { e.Name = "Someone Else" },
+			"Opportunity":  func(e *Enquiry) { e.OpportunityCode = "OPP-VP-002" },
+			"Organisation": func(e *Enquiry) { e.Organisation = "Other AB" },
+		} {
+			other := sampleEnquiry("form-7f3a")
+			change(&other)
+			got, created, err := s.CreateEnquiry(ctx, &other)
+			e := apperr.As(err)
+			if got != nil || created || e.Code != apperr.CodeUnprocessable || e.Fields["idempotency_key"] != "opportunity.enquiry.error.key_reused" {
+				t.Errorf("%s: got %+v %v %v", name, got, created, err)
+			}
+		}
+		if list, _ := s.ListEnquiries(ctx, EnquiryFilter{}); list.Total != 1 {
+			t.Errorf("%d enquiries stored, want 1", list.Total)
 		}
 	})
 	t.Run("EmptyKeyIsUnique", func(t *testing.T) {

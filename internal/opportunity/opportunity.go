@@ -5,7 +5,6 @@
 package opportunity
 
 import (
-	"net/mail"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/contact"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
 )
@@ -188,26 +188,42 @@ func ValidCode(s string) bool { return codePattern.MatchString(s) }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9 .()-]{6,24}$`)
 
-// validEmail reports whether s is a bare e-mail address.
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && a.Name == ""
+// validEmail is the portal's one rule for public e-mail addresses, the
+// same obstacle filings follow.
+func validEmail(s string) bool { return contact.ValidEmail(s) }
+
+// Kinds of text, for the control-character rule (project.TextOK).
+const (
+	singleLine = false
+	multiLine  = true
+)
+
+// checkPlain names field when s holds control characters (line breaks
+// only where multi is true).
+func checkPlain(f apperr.Fields, name, s string, multi bool) {
+	if !project.TextOK(s, multi) {
+		f.Add(name, project.ControlCharsID)
+	}
 }
 
 // checkText validates one bilingual field: Vietnamese is always required,
 // English when it is the authoritative language.
-func checkText(f apperr.Fields, name string, t *project.Text, max int, enRequired bool) {
+func checkText(f apperr.Fields, name string, t *project.Text, max int, enRequired, multi bool) {
 	t.VI = strings.TrimSpace(t.VI)
 	t.EN = strings.TrimSpace(t.EN)
 	if t.VI == "" {
 		f.Add(name+"_vi", "error.field.required")
 	} else if utf8.RuneCountInString(t.VI) > max {
 		f.Add(name+"_vi", "error.field.too_long")
+	} else {
+		checkPlain(f, name+"_vi", t.VI, multi)
 	}
 	if t.EN == "" && enRequired {
 		f.Add(name+"_en", "error.field.required")
 	} else if utf8.RuneCountInString(t.EN) > max {
 		f.Add(name+"_en", "error.field.too_long")
+	} else {
+		checkPlain(f, name+"_en", t.EN, multi)
 	}
 }
 
@@ -219,7 +235,7 @@ func checkOptionalText(f apperr.Fields, name string, t *project.Text, max int) {
 	if t.VI == "" && t.EN == "" {
 		return
 	}
-	checkText(f, name, t, max, false)
+	checkText(f, name, t, max, false, multiLine)
 }
 
 // checkCodes validates a list of codes: required when nonEmpty, each one
@@ -255,9 +271,9 @@ func (o *Opportunity) Validate() error {
 		f.Add("authoritative_lang", "opportunity.error.lang")
 	}
 	enRequired := o.AuthoritativeLang == LangEN
-	checkText(f, "title", &o.Title, MaxTitle, enRequired)
-	checkText(f, "summary", &o.Summary, MaxSummary, enRequired)
-	checkText(f, "description", &o.Description, MaxDescription, enRequired)
+	checkText(f, "title", &o.Title, MaxTitle, enRequired, singleLine)
+	checkText(f, "summary", &o.Summary, MaxSummary, enRequired, multiLine)
+	checkText(f, "description", &o.Description, MaxDescription, enRequired, multiLine)
 	if !project.ValidSector(o.Sector) {
 		f.Add("sector", "opportunity.error.sector")
 	}
@@ -275,19 +291,21 @@ func (o *Opportunity) Validate() error {
 		f.Add("indicative_capital", "opportunity.error.currency")
 	case o.IndicativeCapital.Amount <= 0:
 		f.Add("indicative_capital", "opportunity.error.capital_positive")
-	case o.IndicativeCapital.Amount > MaxCapitalMinor(o.IndicativeCapital.Currency):
+	case !money.InRange(o.IndicativeCapital):
 		f.Add("indicative_capital", "opportunity.error.capital_too_large")
 	}
 	checkCodes(f, "investment_forms", o.InvestmentForms, InvestmentForms, true, "opportunity.error.form")
 	for i := range o.Incentives {
 		in := &o.Incentives[i]
 		p := "incentives." + strconv.Itoa(i)
-		checkText(f, p+".text", &in.Text, MaxIncentive, false)
+		checkText(f, p+".text", &in.Text, MaxIncentive, false, multiLine)
 		in.LegalBasis = strings.TrimSpace(in.LegalBasis)
 		if in.LegalBasis == "" {
 			f.Add(p+".legal_basis", "error.field.required")
 		} else if utf8.RuneCountInString(in.LegalBasis) > MaxLegalBasis {
 			f.Add(p+".legal_basis", "error.field.too_long")
+		} else {
+			checkPlain(f, p+".legal_basis", in.LegalBasis, singleLine)
 		}
 	}
 	checkCodes(f, "planning_basis", o.PlanningBasis, PlanningBases, false, "opportunity.error.planning")
@@ -318,6 +336,8 @@ func (o *Opportunity) Validate() error {
 		f.Add("contact_name", "error.field.required")
 	} else if utf8.RuneCountInString(c.Name) > MaxShort {
 		f.Add("contact_name", "error.field.too_long")
+	} else {
+		checkPlain(f, "contact_name", c.Name, singleLine)
 	}
 	if c.Email == "" {
 		f.Add("contact_email", "error.field.required")
@@ -336,7 +356,10 @@ func (o *Opportunity) Validate() error {
 			f.Add(p+".name", "error.field.required")
 		} else if utf8.RuneCountInString(a.Name) > MaxShort {
 			f.Add(p+".name", "error.field.too_long")
+		} else {
+			checkPlain(f, p+".name", a.Name, singleLine)
 		}
+		checkPlain(f, p+".file_id", a.FileID, singleLine)
 		if a.Size < 0 {
 			f.Add(p+".size", "error.field.not_negative")
 		}

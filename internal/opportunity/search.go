@@ -10,18 +10,9 @@ import (
 // billionVND is one tỷ đồng.
 const billionVND = 1_000_000_000
 
-// maxCapitalVND bounds an indicative capital so that conversions cannot
-// overflow: ten million billion VND, far above any single investment.
-const maxCapitalVND = 10_000_000 * billionVND
-
 // MaxCapitalMinor is the largest indicative capital accepted, in minor units
-// of currency.
-func MaxCapitalMinor(currency string) int64 {
-	if currency == money.USD {
-		return maxCapitalVND / (money.ReferenceVNDPerUSD / 100)
-	}
-	return maxCapitalVND
-}
+// of currency: the portal's one bound on amounts, money.Max.
+func MaxCapitalMinor(currency string) int64 { return money.Max(currency) }
 
 // VNDEquivalent converts an amount into whole VND at the portal's
 // reference rate (money.ReferenceVNDPerUSD); an unknown currency gives 0.

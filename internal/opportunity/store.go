@@ -1,7 +1,9 @@
 package opportunity
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -127,7 +129,8 @@ func (s *Store) Create(ctx context.Context, o *Opportunity) error {
 // Get returns the opportunity with the code, or a not-found error.
 func (s *Store) Get(ctx context.Context, code string) (*Opportunity, error) {
 	var d doc
-	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}}).Decode(&d)
+	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}},
+		options.FindOne().SetProjection(noHistory)).Decode(&d)
 	if pmongo.IsNoDocuments(err) {
 		return nil, apperr.NotFound("opportunity.error.not_found")
 	}
@@ -305,7 +308,7 @@ func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
 }
 
 func (s *Store) find(ctx context.Context, q bson.D, opts *options.FindOptions) ([]Opportunity, error) {
-	cur, err := s.opps.Find(ctx, q, opts)
+	cur, err := s.opps.Find(ctx, q, opts.SetProjection(noHistory))
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("find opportunities: %w", err))
 	}
@@ -391,24 +394,32 @@ func (s *Store) countBy(ctx context.Context, match bson.D, field string) (map[st
 	return m, nil
 }
 
+// Where the history lives. Every write to an opportunity pushes its
+// history entry into the opportunity's own document, in a "history" array,
+// by the same updateOne that makes the change and filters on the version
+// read: without transactions (the embedded FerretDB has none) that is the
+// only way for a change and its entry to be stored together or not at all.
+// (A separate insert after the update could fail once the change was
+// stored, answering 500 for a write that was done and leaving it without
+// its entry.) The array is left out of every read but History. Entries
+// written before this arrangement sit in the opportunity_history
+// collection, which History still reads.
+const historyField = "history"
+
+// noHistory is the projection of every read but History.
+var noHistory = bson.D{{Key: historyField, Value: 0}}
+
 // Update applies changes to the opportunity at the given version, records
 // the changed fields in its history with actor and reason, and returns the
-// new state. A version other than the stored one is a conflict, and nothing
-// is written. Changes that change nothing write nothing.
-//
-// The opportunity is written first and its history entry second (FerretDB
-// has no transactions); the entry carries the version the write produced,
-// unique per code.
+// new state. Everything is checked before anything is written: a version
+// other than the stored one is a conflict, an invalid field an error
+// naming it, and in both cases nothing is written. Changes that change
+// nothing write nothing. A linked project code (Changes.ProjectCode) must
+// name an existing project; the caller checks that, as this package does
+// not read projects.
 func (s *Store) Update(ctx context.Context, code string, version int64, ch Changes, actor, reason string) (*Opportunity, error) {
-	actor, reason = strings.TrimSpace(actor), strings.TrimSpace(reason)
-	fs := apperr.Fields{}
-	if actor == "" {
-		fs.Add("actor", "error.field.required")
-	}
-	if utf8.RuneCountInString(reason) > MaxIncentive {
-		fs.Add("reason", "error.field.too_long")
-	}
-	if err := fs.Err(); err != nil {
+	actor, reason, err := checkActor(actor, reason)
+	if err != nil {
 		return nil, err
 	}
 	// The embedded FerretDB runs a version-checked update as a read and a
@@ -427,41 +438,63 @@ func (s *Store) Update(ctx context.Context, code string, version int64, ch Chang
 		return nil, err
 	}
 	normalizeTimes(&next)
-	changes := Diff(old, &next)
+	return s.write(ctx, old, &next, actor, reason)
+}
+
+// checkActor trims and checks who makes a change and why.
+func checkActor(actor, reason string) (string, string, error) {
+	actor, reason = strings.TrimSpace(actor), strings.TrimSpace(reason)
+	fs := apperr.Fields{}
+	if actor == "" {
+		fs.Add("actor", "error.field.required")
+	}
+	if utf8.RuneCountInString(reason) > MaxIncentive {
+		fs.Add("reason", "error.field.too_long")
+	} else {
+		checkPlain(fs, "reason", reason, multiLine)
+	}
+	return actor, reason, fs.Err()
+}
+
+// write stores next over old, if old's version is still the stored one,
+// with the history entry in the same updateOne. Nothing changed means
+// nothing written. Callers hold the document's lock.
+func (s *Store) write(ctx context.Context, old, next *Opportunity, actor, reason string) (*Opportunity, error) {
+	changes := Diff(old, next)
 	if len(changes) == 0 {
 		return old, nil
 	}
 	next.UpdatedAt = s.stamp()
-	next.Version = version + 1
+	next.Version = old.Version + 1
 	set := bson.D{}
-	for _, kv := range mustFields(&next) {
+	for _, kv := range mustFields(next) {
 		switch kv.Key {
-		case "code", "createdAt", "projectCode":
+		case "code", "createdAt":
 			continue
 		}
 		set = append(set, kv)
 	}
+	// zone and projectCode are omitted when empty; store the empty value
+	// so that clearing one does not keep its old value.
 	if next.Zone == "" {
-		// zone is omitted when empty; store the empty value so a cleared
-		// zone does not keep its old one.
 		set = append(set, bson.E{Key: "zone", Value: ""})
 	}
-	set = append(set, derived(&next)...)
+	if next.ProjectCode == "" {
+		set = append(set, bson.E{Key: "projectCode", Value: ""})
+	}
+	set = append(set, derived(next)...)
 	set = append(set, bson.E{Key: "needsIndex", Value: true})
+	entry := HistoryEntry{Code: old.Code, Version: next.Version, Actor: actor, Reason: reason, At: next.UpdatedAt, Changes: changes}
 	res, err := s.opps.UpdateOne(ctx,
-		bson.D{{Key: "code", Value: code}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: set}})
+		bson.D{{Key: "code", Value: old.Code}, {Key: "version", Value: old.Version}},
+		bson.D{{Key: "$set", Value: set}, {Key: "$push", Value: bson.D{{Key: historyField, Value: entry}}}})
 	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("update opportunity %s: %w", code, err))
+		return nil, apperr.Internal(fmt.Errorf("update opportunity %s: %w", old.Code, err))
 	}
 	if res.MatchedCount == 0 {
 		return nil, apperr.Conflict("opportunity.error.conflict")
 	}
-	if err := s.addHistory(ctx, HistoryEntry{Code: code, Version: next.Version, Actor: actor, Reason: reason,
-		At: next.UpdatedAt, Changes: changes}); err != nil {
-		return nil, err
-	}
-	return &next, nil
+	return next, nil
 }
 
 // mustFields marshals o into its stored fields. Marshalling a plain struct
@@ -478,73 +511,77 @@ func mustFields(o *Opportunity) bson.D {
 	return d
 }
 
-func (s *Store) addHistory(ctx context.Context, h HistoryEntry) error {
-	if h.Changes == nil {
-		h.Changes = []FieldChange{}
-	}
-	if _, err := s.history.InsertOne(ctx, h); err != nil {
-		return apperr.Internal(fmt.Errorf("record history of %s: %w", h.Code, err))
-	}
-	return nil
-}
-
 // History returns the recorded writes to an opportunity, oldest first. An
 // unknown code gives a not-found error.
 func (s *Store) History(ctx context.Context, code string) ([]HistoryEntry, error) {
-	if _, err := s.Get(ctx, code); err != nil {
-		return nil, err
+	var d struct {
+		History []HistoryEntry `bson:"history"`
 	}
-	cur, err := s.history.Find(ctx, bson.D{{Key: "code", Value: code}},
-		options.Find().SetSort(bson.D{{Key: "version", Value: 1}}))
+	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}},
+		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 1}})).Decode(&d)
+	if pmongo.IsNoDocuments(err) {
+		return nil, apperr.NotFound("opportunity.error.not_found")
+	}
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read history of %s: %w", code, err))
+	}
+	cur, err := s.history.Find(ctx, bson.D{{Key: "code", Value: code}})
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("find history of %s: %w", code, err))
 	}
-	out := []HistoryEntry{}
-	if err := cur.All(ctx, &out); err != nil {
+	var legacy []HistoryEntry
+	if err := cur.All(ctx, &legacy); err != nil {
 		return nil, apperr.Internal(fmt.Errorf("read history of %s: %w", code, err))
 	}
+	// An entry in the document wins over an older-style one of the same
+	// version: only the document's entries were written with their change.
+	byVersion := map[int64]HistoryEntry{}
+	for _, h := range legacy {
+		byVersion[h.Version] = h
+	}
+	for _, h := range d.History {
+		byVersion[h.Version] = h
+	}
+	out := make([]HistoryEntry, 0, len(byVersion))
+	for _, h := range byVersion {
+		if h.Changes == nil {
+			h.Changes = []FieldChange{}
+		}
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
 }
 
 // LinkProject records that the opportunity became the licensed project
 // projectCode (an empty projectCode removes the link), bumping the version
-// and adding a history entry by actor. It needs no version from the caller:
-// the link is set atomically on whatever version is stored.
+// and adding a history entry by actor in the same write. It needs no
+// version from the caller: the link is made on whatever version is stored
+// (read, then written if still that version, a few times over if other
+// processes keep writing). The caller checks that the project exists.
 func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string) (*Opportunity, error) {
-	fs := apperr.Fields{}
 	projectCode = strings.TrimSpace(projectCode)
 	if projectCode != "" && !project.ValidCode(projectCode) {
-		fs.Add("project_code", "opportunity.error.project_code")
+		return nil, apperr.Fields{"project_code": "opportunity.error.project_code"}.Err()
 	}
-	if strings.TrimSpace(actor) == "" {
-		fs.Add("actor", "error.field.required")
-	}
-	if err := fs.Err(); err != nil {
+	actor, _, err := checkActor(actor, "")
+	if err != nil {
 		return nil, err
 	}
 	unlock := pmongo.LockDocument(s.opps, code)
 	defer unlock()
-	now := s.stamp()
-	var before doc
-	err := s.opps.FindOneAndUpdate(ctx, bson.D{{Key: "code", Value: code}},
-		bson.D{
-			{Key: "$set", Value: bson.D{{Key: "projectCode", Value: projectCode}, {Key: "updatedAt", Value: now}, {Key: "needsIndex", Value: true}}},
-			{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
-		},
-		options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&before)
-	if pmongo.IsNoDocuments(err) {
-		return nil, apperr.NotFound("opportunity.error.not_found")
+	for attempt := 0; ; attempt++ {
+		old, err := s.Get(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		next := *old
+		next.ProjectCode = projectCode
+		o, err := s.write(ctx, old, &next, actor, "")
+		if err == nil || !errors.Is(err, apperr.ErrConflict) || attempt == 2 {
+			return o, err
+		}
 	}
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("link opportunity %s: %w", code, err))
-	}
-	after := before.Opportunity
-	after.ProjectCode, after.UpdatedAt, after.Version = projectCode, now, before.Version+1
-	if err := s.addHistory(ctx, HistoryEntry{Code: code, Version: after.Version, Actor: strings.TrimSpace(actor),
-		Reason: "", At: now, Changes: Diff(&before.Opportunity, &after)}); err != nil {
-		return nil, err
-	}
-	return &after, nil
 }
 
 // PendingIndex returns up to limit opportunities whose search-index entry is
@@ -589,7 +626,8 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 // ByProject returns the opportunities that became the licensed project
 // with the code, so the project page can link back to them.
 func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunity, error) {
-	cur, err := s.opps.Find(ctx, bson.D{{Key: "projectCode", Value: projectCode}})
+	cur, err := s.opps.Find(ctx, bson.D{{Key: "projectCode", Value: projectCode}},
+		options.Find().SetProjection(noHistory))
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("opportunities of project %s: %w", projectCode, err))
 	}

@@ -172,6 +172,8 @@ func (ch *Changes) Apply(p *Project, now time.Time) error {
 	ch.Reason = strings.TrimSpace(ch.Reason)
 	if utf8.RuneCountInString(ch.Reason) > MaxReason {
 		f.Add("reason", "error.field.too_long")
+	} else if !TextOK(ch.Reason, true) {
+		f.Add("reason", ControlCharsID)
 	}
 	if ch.Registered != nil && *ch.Registered != p.Registered.Amount {
 		p.Registered.Amount = *ch.Registered
@@ -254,7 +256,8 @@ func (s *Store) CreateBy(ctx context.Context, p *Project, by Actor, now time.Tim
 		}
 		return fmt.Errorf("insert project: %w", err)
 	}
-	return s.bumpRevision(ctx)
+	s.written(ctx, p.Code)
+	return nil
 }
 
 // changed is the stale-version error of project writes.
@@ -314,7 +317,8 @@ func (s *Store) MoveStage(ctx context.Context, code string, version int64, to St
 }
 
 // write stores next over cur (whose version it checks) with the history
-// entry, and bumps the revision the snapshot follows.
+// entry in the same updateOne, then bumps the revision the snapshot
+// follows (see written: once the update is stored, the write succeeded).
 func (s *Store) write(ctx context.Context, cur, next *Project, entry Change, now time.Time) (*Project, error) {
 	next.UpdatedAt = now
 	next.Version = cur.Version + 1
@@ -345,19 +349,22 @@ func (s *Store) write(ctx context.Context, cur, next *Project, entry Change, now
 		}
 		return nil, changed()
 	}
-	if err := s.bumpRevision(ctx); err != nil {
-		return nil, err
-	}
+	s.written(ctx, cur.Code)
 	return next, nil
 }
 
 // Disbursement is capital paid into a project on a day. A negative amount
 // corrects an earlier entry.
+//
+// Who recorded it and the reason given are internal: they never appear in
+// the JSON form of a project, which anyone may read through the public
+// API. Staff read them in the project's history (the same entry records
+// the officer and the reason) and on the project page's staff section.
 type Disbursement struct {
 	Date       time.Time    `json:"date" bson:"date"`
 	Amount     money.Amount `json:"amount" bson:"amount"`
-	Reason     string       `json:"reason,omitempty" bson:"reason,omitempty"`
-	RecordedBy Actor        `json:"recordedBy" bson:"recordedBy"`
+	Reason     string       `json:"-" bson:"reason,omitempty"`
+	RecordedBy Actor        `json:"-" bson:"recordedBy"`
 	RecordedAt time.Time    `json:"recordedAt" bson:"recordedAt"`
 }
 
@@ -396,14 +403,16 @@ func (s *Store) RecordDisbursement(ctx context.Context, code string, version int
 	}
 	if utf8.RuneCountInString(d.Reason) > MaxReason {
 		f.Add("reason", "error.field.too_long")
+	} else if !TextOK(d.Reason, true) {
+		f.Add("reason", ControlCharsID)
 	}
 	amount := money.Amount{Amount: d.Amount, Currency: cur.Disbursed.Currency}
 	total, err := cur.Disbursed.Add(amount)
 	switch {
 	case d.Amount == 0:
 		f.Add("amount", "project.error.amount_zero")
-	case err != nil:
-		f.Add("amount", "error.field.too_large")
+	case err != nil || !money.InRange(amount) || !money.InRange(total):
+		f.Add("amount", AmountTooLargeID)
 	case total.Amount < 0:
 		f.Add("amount", "project.error.disbursed_negative")
 	case d.Amount < 0 && d.Reason == "":

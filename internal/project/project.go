@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -177,6 +178,32 @@ func ValidCode(s string) bool { return codePattern.MatchString(s) }
 // MaxText is the longest name a project may have, in characters.
 const MaxText = 300
 
+// TextOK reports whether s is valid UTF-8 free of control characters (NUL,
+// escape, DEL, the C1 range…), which no one types on purpose and which
+// break exports, e-mails and other programs reading the data. multiLine
+// allows the line breaks and tabs of a text area. Opportunities and
+// enquiries use the same rule, with the message id ControlCharsID.
+func TextOK(s string, multiLine bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsControl(r) {
+			continue
+		}
+		if !multiLine || (r != '\n' && r != '\r' && r != '\t') {
+			return false
+		}
+	}
+	return true
+}
+
+// ControlCharsID is the field message of text refused by TextOK.
+const ControlCharsID = "project.error.control_chars"
+
+// AmountTooLargeID is the field message of an amount beyond money.Max.
+const AmountTooLargeID = "project.error.amount_too_large"
+
 // Validate checks the project's fields, naming each one that is wrong, and
 // derives the fields kept for queries.
 func (p *Project) Validate() error {
@@ -191,12 +218,18 @@ func (p *Project) Validate() error {
 		f.Add("name_vi", "error.field.required")
 	} else if utf8.RuneCountInString(p.Name.VI) > MaxText {
 		f.Add("name_vi", "error.field.too_long")
+	} else if !TextOK(p.Name.VI, false) {
+		f.Add("name_vi", ControlCharsID)
 	}
 	if utf8.RuneCountInString(p.Name.EN) > MaxText {
 		f.Add("name_en", "error.field.too_long")
+	} else if !TextOK(p.Name.EN, false) {
+		f.Add("name_en", ControlCharsID)
 	}
 	if strings.TrimSpace(p.Investor.Name) == "" {
 		f.Add("investor_name", "error.field.required")
+	} else if !TextOK(p.Investor.Name, false) {
+		f.Add("investor_name", ControlCharsID)
 	}
 	if !countryPattern.MatchString(p.Investor.Country) {
 		f.Add("investor_country", "error.field.country")
@@ -228,11 +261,15 @@ func (p *Project) Validate() error {
 			f.Add("registered_capital", "error.field.currency")
 		} else if p.Registered.Amount < 0 {
 			f.Add("registered_capital", "error.field.not_negative")
+		} else if !money.InRange(p.Registered) {
+			f.Add("registered_capital", AmountTooLargeID)
 		}
 		if p.Disbursed.Currency != cur {
 			f.Add("disbursed_capital", "error.field.currency")
 		} else if p.Disbursed.Amount < 0 {
 			f.Add("disbursed_capital", "error.field.not_negative")
+		} else if !money.InRange(p.Disbursed) {
+			f.Add("disbursed_capital", AmountTooLargeID)
 		}
 	}
 	return f.Err()

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -63,16 +64,54 @@ func (s *Store) revision(ctx context.Context) (int64, error) {
 
 // bumpRevision tells every process that projects changed.
 func (s *Store) bumpRevision(ctx context.Context) error {
+	s.dropSnapshot()
 	_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: revID}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "rev", Value: int64(1)}}}},
 		options.Update().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("bump projects revision: %w", err)
 	}
+	return nil
+}
+
+// dropSnapshot makes this process's next read load a fresh snapshot.
+func (s *Store) dropSnapshot() {
 	s.snaps.mu.Lock()
 	s.snaps.cur = nil
 	s.snaps.mu.Unlock()
-	return nil
+}
+
+// written follows a project write that MongoDB has stored. The write is
+// done whatever happens here, so a failed revision bump is no failure of
+// the request: answering 500 would make the editor retry a change that is
+// already in (and get a conflict or "code taken"). The bump only tells
+// other processes to reload; it is retried once on a fresh short context
+// (the request's may be what ran out) and otherwise logged. This process
+// shows the write at once, as its snapshot is dropped first; other
+// processes show it at their next reload, which snapshotMaxAge forces
+// within five minutes, or sooner at anyone's next successful bump.
+func (s *Store) written(ctx context.Context, code string) {
+	err := s.bumpRevision(ctx)
+	if err == nil {
+		return
+	}
+	retry, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err = s.bumpRevision(retry); err != nil {
+		s.logger().Warn("project stored but other processes not told; they reload within the snapshot age",
+			"project", code, "err", err, "max_age", snapshotMaxAge)
+	}
+}
+
+// SetLogger sets where the store reports what it handles without failing
+// a request (a write stored but not announced); slog.Default() if unset.
+func (s *Store) SetLogger(l *slog.Logger) { s.log = l }
+
+func (s *Store) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.Default()
+	}
+	return s.log
 }
 
 // snapshot returns a snapshot no older than the stored revision.

@@ -58,8 +58,10 @@ type cellSum struct {
 	Sum int64
 }
 
-// computeStats adds up the figures in Go from the loaded projects; the
-// amounts are int64 minor units and cannot overflow at provincial scale.
+// computeStats adds up the figures in Go from the loaded projects. Amounts
+// are bounded on input (money.Max), so a total reaches the int64 limit
+// only past 900 projects at the bound; it then stays at the limit
+// (money.SaturatingAdd) rather than wrapping into a negative figure.
 func computeStats(items []Project) Stats {
 	var counts, registered, disbursed []cellSum
 	for i := range items {
@@ -114,29 +116,32 @@ func rollUp(counts, registered, disbursed []cellSum) Stats {
 	for _, r := range counts {
 		add(r.ID, func(ks *KindStat, gs *GroupStat) {
 			if ks != nil {
-				ks.Count += r.Sum
+				ks.Count = money.SaturatingAdd(ks.Count, r.Sum)
 				return
 			}
-			gs.Count += r.Sum
-			part(gs, r.ID.Kind).Count += r.Sum
+			gs.Count = money.SaturatingAdd(gs.Count, r.Sum)
+			ps := part(gs, r.ID.Kind)
+			ps.Count = money.SaturatingAdd(ps.Count, r.Sum)
 		})
 	}
 	for _, r := range registered {
 		add(r.ID, func(ks *KindStat, gs *GroupStat) {
 			if ks != nil {
-				ks.Registered.Amount += r.Sum
+				ks.Registered.Amount = money.SaturatingAdd(ks.Registered.Amount, r.Sum)
 				return
 			}
-			part(gs, r.ID.Kind).Registered.Amount += r.Sum
+			ps := part(gs, r.ID.Kind)
+			ps.Registered.Amount = money.SaturatingAdd(ps.Registered.Amount, r.Sum)
 		})
 	}
 	for _, r := range disbursed {
 		add(r.ID, func(ks *KindStat, gs *GroupStat) {
 			if ks != nil {
-				ks.Disbursed.Amount += r.Sum
+				ks.Disbursed.Amount = money.SaturatingAdd(ks.Disbursed.Amount, r.Sum)
 				return
 			}
-			part(gs, r.ID.Kind).Disbursed.Amount += r.Sum
+			ps := part(gs, r.ID.Kind)
+			ps.Disbursed.Amount = money.SaturatingAdd(ps.Disbursed.Amount, r.Sum)
 		})
 	}
 	var st Stats

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -20,6 +21,7 @@ type Store struct {
 	c     *mongo.Collection
 	meta  *mongo.Collection
 	snaps snapshots
+	log   *slog.Logger
 }
 
 // NewStore returns a store on db.
@@ -104,7 +106,8 @@ func (s *Store) Create(ctx context.Context, p *Project, now time.Time) error {
 		}
 		return fmt.Errorf("insert project: %w", err)
 	}
-	return s.bumpRevision(ctx)
+	s.written(ctx, p.Code)
+	return nil
 }
 
 // Get returns the project with the code.

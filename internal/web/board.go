@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -142,9 +143,12 @@ func parseAmount(f apperr.Fields, field, v, currency string, negative bool) *int
 	}
 	n, err := money.ParseMajor(v, currency)
 	if err != nil {
-		if strings.HasPrefix(v, "-") {
+		switch {
+		case errors.Is(err, money.ErrTooLarge):
+			f.Add(field, project.AmountTooLargeID)
+		case strings.HasPrefix(v, "-"):
 			f.Add(field, "error.field.not_negative")
-		} else {
+		default:
 			f.Add(field, "board.error.amount_format")
 		}
 		return nil

@@ -583,3 +583,180 @@ func TestThrottleMessageAfterFiveFailures(t *testing.T) {
 		}
 	}
 }
+
+// problemOf decodes a problem+json answer.
+func problemOf(t *testing.T, r response) web.Problem {
+	t.Helper()
+	var p web.Problem
+	if err := json.Unmarshal([]byte(r.body), &p); err != nil || !strings.Contains(r.header.Get("Content-Type"), "problem+json") {
+		t.Fatalf("not a problem (%d %q): %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	return p
+}
+
+// fieldMessage is the message a problem gives for field, "" if none.
+func fieldMessage(p web.Problem, field string) string {
+	for _, f := range p.Errors {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// TestHugeAmountsAreRefused: capital 9223372036854775807 and other
+// amounts beyond the portal's bound are refused by the API and the board's
+// forms with a localized field error, nothing is stored, and the public
+// figures stay as they were.
+func TestHugeAmountsAreRefused(t *testing.T) {
+	e := newEnv(t)
+	board := e.apiAs(account.RoleBoard)
+	const huge = "9223372036854775807"
+	home := func() string { return text(e.get("/en/").doc(t), "[data-testid=figure-domestic]") }
+	before := home()
+	msg := map[string]string{
+		"vi": "Số tiền vượt quá mức tối đa cổng thông tin chấp nhận (10 triệu tỷ đồng, hoặc 400 tỷ USD); hãy kiểm tra lại số chữ số.",
+		"en": "This amount is above the most the portal accepts (VND 10 million billion, or US$400 billion); check the number of digits.",
+	}
+	t.Run("APICreate", func(t *testing.T) {
+		for lang, want := range msg {
+			in := map[string]any{"code": "DA-9101", "kind": "domestic", "name": map[string]any{"vi": "Dự án khổng lồ"},
+				"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa",
+				"registeredCapital": map[string]any{"amount": json.Number(huge), "currency": "VND"}, "jobs": 5, "stage": "licensed"}
+			r := board.call(http.MethodPost, "/api/v1/projects", in, "Accept-Language", lang)
+			if r.status != 400 || fieldMessage(problemOf(t, r), "registered_capital") != want {
+				t.Errorf("%s: %d %s", lang, r.status, r.body)
+			}
+		}
+		if _, err := e.projects.Get(context.Background(), "DA-9101"); err == nil {
+			t.Error("the project was stored")
+		}
+	})
+	pr := e.firstAtStage(project.Construction)
+	path := "/api/v1/projects/" + pr.Code
+	etag := e.get(path).header.Get("ETag")
+	t.Run("APIPatch", func(t *testing.T) {
+		r := board.call(http.MethodPatch, path, map[string]any{"jobs": 9, "registeredCapital": map[string]any{"amount": json.Number(huge), "currency": pr.Registered.Currency}}, "If-Match", etag)
+		if r.status != 400 || fieldMessage(problemOf(t, r), "registered_capital") == "" {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+	})
+	t.Run("APIDisbursement", func(t *testing.T) {
+		for _, amount := range []string{huge, "-" + huge} {
+			r := board.call(http.MethodPost, path+"/disbursements", map[string]any{"amount": json.Number(amount), "reason": "x"}, "If-Match", etag)
+			if r.status != 400 || fieldMessage(problemOf(t, r), "amount") == "" {
+				t.Errorf("%s: %d %s", amount, r.status, r.body)
+			}
+		}
+	})
+	if got := e.get(path).header.Get("ETag"); got != etag {
+		t.Errorf("a refused write moved the ETag: %s → %s", etag, got)
+	}
+	c := e.as(account.RoleBoard)
+	t.Run("BoardCreateForm", func(t *testing.T) {
+		for _, amount := range []string{huge, "99999999999999999999999", "10000000000000001"} {
+			v := formValues(t, c.get("/vi/board/projects/new").doc(t), "[data-testid=project-form]")
+			for k, val := range map[string]string{"code": "DA-9102", "kind": "domestic", "name_vi": "Dự án khổng lồ", "investor_name": "Công ty B",
+				"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "registered_capital": amount, "stage": "licensed"} {
+				v.Set(k, val)
+			}
+			r := c.send(http.MethodPost, "/vi/board/projects", v)
+			if got := text(r.doc(t), "#err-registered_capital"); r.status != 400 || got != msg["vi"] {
+				t.Errorf("%s: %d %q", amount, r.status, got)
+			}
+		}
+	})
+	t.Run("BoardEditForm", func(t *testing.T) {
+		v := formValues(t, c.get("/en/board/projects/"+pr.Code+"/edit").doc(t), "[data-testid=project-form]")
+		v.Set("registered_capital", huge)
+		r := c.send(http.MethodPost, "/en/board/projects/"+pr.Code+"/edit", v)
+		if got := text(r.doc(t), "#err-registered_capital"); r.status != 400 || got != msg["en"] {
+			t.Errorf("%d %q", r.status, got)
+		}
+	})
+	t.Run("BoardDisbursementForm", func(t *testing.T) {
+		v := formValues(t, c.get("/en/board/projects/"+pr.Code+"/disbursements").doc(t), "[data-testid=disbursement-form]")
+		v.Set("amount", huge)
+		r := c.send(http.MethodPost, "/en/board/projects/"+pr.Code+"/disbursements", v)
+		if got := text(r.doc(t), "#err-amount"); r.status != 400 || got != msg["en"] {
+			t.Errorf("%d %q", r.status, got)
+		}
+	})
+	if got, _ := e.projects.Get(context.Background(), pr.Code); got.Version != pr.Version || got.Registered != pr.Registered || got.Disbursed != pr.Disbursed {
+		t.Errorf("a refused write was stored: %+v", got)
+	}
+	if after := home(); after != before || strings.Contains(after, "-") {
+		t.Errorf("home figures %q, were %q", after, before)
+	}
+}
+
+// TestPublicProjectAnswersCarryNoStaffData: after a board officer edits a
+// project and records a disbursement with an internal reason, nothing a
+// visitor can read (the project API and list, the open-data feed, the
+// exports, the project page) names the officer or gives the reason; staff
+// still read both in the history.
+func TestPublicProjectAnswersCarryNoStaffData(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	officer, err := e.accounts.CreateUser(ctx, account.NewUser{Email: "tran.thi.officer@board.test", Name: "Trần Thị Cán Bộ Mẫu",
+		Role: account.RoleBoard, Password: "Khanh-Hoa-Board-2026!x"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _, err := e.accounts.IssueToken(ctx, officer.ID, "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	board := &apiClient{e: e, token: plain}
+	pr := e.firstAtStage(project.Construction)
+	path := "/api/v1/projects/" + pr.Code
+	const note = "Ghi chú nội bộ: chờ xác minh chứng từ ngân hàng"
+	r := board.call(http.MethodPatch, path, map[string]any{"jobs": pr.Jobs + 1, "reason": note + " (edit)"}, "If-Match", e.get(path).header.Get("ETag"))
+	if r.status != 200 {
+		t.Fatalf("patch: %d %s", r.status, r.body)
+	}
+	r = board.call(http.MethodPost, path+"/disbursements", map[string]any{"amount": 1000, "reason": note}, "If-Match", r.header.Get("ETag"))
+	if r.status != 200 {
+		t.Fatalf("disbursement: %d %s", r.status, r.body)
+	}
+	secrets := []string{officer.Email, officer.Name, officer.ID, note}
+	for _, p := range []string{path, "/api/v1/projects?q=" + pr.Code, "/api/v1/open/projects?q=" + pr.Code,
+		"/api/v1/exports/projects?format=csv&q=" + pr.Code, "/en/projects/" + pr.Code, "/vi/projects/" + pr.Code} {
+		r := e.get(p)
+		if r.status != 200 || !strings.Contains(r.body, pr.Code) {
+			t.Fatalf("%s: %d", p, r.status)
+		}
+		for _, s := range secrets {
+			if strings.Contains(r.body, s) {
+				t.Errorf("%s shows %q to a visitor", p, s)
+			}
+		}
+	}
+	var h web.HistoryPage
+	r = board.call(http.MethodGet, path+"/history", nil)
+	if err := json.Unmarshal([]byte(r.body), &h); err != nil || r.status != 200 || len(h.Items) != 2 {
+		t.Fatalf("history: %d %s", r.status, r.body)
+	}
+	for _, s := range secrets {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("the history lacks %q", s)
+		}
+	}
+}
+
+// TestControlCharactersRefusedByTheProjectAPI: a NUL in a name is refused
+// with the field named; nothing is stored.
+func TestControlCharactersRefusedByTheProjectAPI(t *testing.T) {
+	e := newEnv(t)
+	board := e.apiAs(account.RoleBoard)
+	pr := e.firstAtStage(project.Operating)
+	path := "/api/v1/projects/" + pr.Code
+	etag := e.get(path).header.Get("ETag")
+	r := board.call(http.MethodPatch, path, map[string]any{"name": map[string]any{"en": "Resort\u0000=1+1"}}, "If-Match", etag, "Accept-Language", "vi")
+	if r.status != 400 || fieldMessage(problemOf(t, r), "name_en") != "Trường này chứa ký tự điều khiển (như ký tự NUL) không được phép. Quý vị vui lòng xóa các ký tự đó và nhập lại." {
+		t.Errorf("%d %s", r.status, r.body)
+	}
+	if e.get(path).header.Get("ETag") != etag {
+		t.Error("a refused write moved the ETag")
+	}
+}

@@ -81,8 +81,11 @@ func (c *Chart) scale() {
 	for i := range c.Rows {
 		for j := range c.Rows[i].Values {
 			v := &c.Rows[i].Values[j]
-			v.Percent = money.RoundDiv(v.Value*100, top)
-			if v.Value > 0 && v.Value*100 < top { // keep small values visible
+			// Basis points in 128-bit arithmetic: value×100 may not fit
+			// in int64 for the largest totals.
+			bp := money.BasisPoints(v.Value, top)
+			v.Percent = money.RoundDiv(bp, 100)
+			if v.Value > 0 && bp < 100 { // keep small values visible
 				v.Percent = 1
 			}
 		}

@@ -80,7 +80,8 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 }
 
 // combinedVND adds domestic VND and FDI USD at the reference rate; the page
-// names the rate and its date next to every such figure.
+// names the rate and its date next to every such figure. The sum is held
+// at the int64 limit rather than wrapped (see money.SaturatingAdd).
 func combinedVND(vnd, usd money.Amount) money.Amount {
-	return money.Amount{Amount: vnd.Amount + money.VNDEquivalent(usd), Currency: money.VND}
+	return money.Amount{Amount: money.SaturatingAdd(vnd.Amount, money.VNDEquivalent(usd)), Currency: money.VND}
 }

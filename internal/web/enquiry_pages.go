@@ -61,7 +61,7 @@ func (s *Server) enquirySubmit(c *fiber.Ctx) error {
 	defer cancel()
 	if _, err := s.createEnquiry(ctx, f.enquiry(code)); err != nil {
 		e := apperr.As(err)
-		if e.Code != apperr.CodeInvalid && e.Code != apperr.CodeConflict {
+		if e.Code != apperr.CodeInvalid && e.Code != apperr.CodeConflict && e.Code != apperr.CodeUnprocessable {
 			return err
 		}
 		o, gerr := s.opportunities.Get(ctx, code)
@@ -69,10 +69,12 @@ func (s *Server) enquirySubmit(c *fiber.Ctx) error {
 			return gerr
 		}
 		f.Errors = e.Fields
-		if len(e.Fields) == 0 {
-			f.ErrorID = e.MessageID
+		if len(e.Fields) == 0 || e.Code == apperr.CodeUnprocessable {
+			// The key is no field the investor can fix: say what happened
+			// and offer a fresh key for sending the edited form.
+			f.Errors, f.ErrorID = nil, e.MessageID
 		}
-		if f.Key == "" || e.Code == apperr.CodeConflict {
+		if f.Key == "" || e.Code != apperr.CodeInvalid {
 			f.Key = randomToken()
 		}
 		return s.renderOpportunity(c, statusOf[e.Code], o, f)
@@ -210,7 +212,7 @@ type EnquiryReceipt struct {
 // apiCreateEnquiry sends an enquiry about an opportunity.
 //
 //	@Summary		Send an enquiry about an opportunity
-//	@Description	Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating a request with the same idempotencyKey returns the first enquiry with 200.
+//	@Description	Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating the same request with the same idempotencyKey returns the first enquiry with 200; the same idempotencyKey with any other content is refused with 422, naming idempotency_key.
 //	@Tags			opportunities
 //	@Accept			json
 //	@Produce		json
@@ -220,6 +222,7 @@ type EnquiryReceipt struct {
 //	@Success		200			{object}	EnquiryReceipt	"the same idempotencyKey was sent before"
 //	@Failure		400			{object}	Problem	"a field is invalid, or the opportunity takes no enquiries"
 //	@Failure		404			{object}	Problem
+//	@Failure		422			{object}	Problem	"the idempotencyKey was used for another request"
 //	@Failure		429			{object}	Problem
 //	@Router			/opportunities/{code}/enquiries [post]
 func (s *Server) apiCreateEnquiry(c *fiber.Ctx) error {

@@ -21,6 +21,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.CodePreconditionReq: http.StatusPreconditionRequired,
 	apperr.CodeTooMany:         http.StatusTooManyRequests,
 	apperr.CodeTooLarge:        http.StatusRequestEntityTooLarge,
+	apperr.CodeUnprocessable:   http.StatusUnprocessableEntity,
 	apperr.CodeInternal:        http.StatusInternalServerError,
 	codeUnsupportedMedia:       http.StatusUnsupportedMediaType,
 	codeUnavailable:            http.StatusServiceUnavailable,

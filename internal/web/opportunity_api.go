@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -176,7 +177,7 @@ type OpportunityPatch struct {
 }
 
 func (p OpportunityPatch) changes() opportunity.Changes {
-	return opportunity.Changes{
+	return opportunity.Changes{ProjectCode: p.ProjectCode,
 		Title: p.Title, Summary: p.Summary, Description: p.Description, AuthoritativeLang: p.AuthoritativeLang,
 		TranslationPending: p.TranslationPending, Sector: p.Sector, Location: p.Location, Zone: p.Zone,
 		LandAreaCentiHa: p.LandAreaCentiHa, IndicativeCapital: p.IndicativeCapital, InvestmentForms: p.InvestmentForms,
@@ -218,17 +219,40 @@ func (s *Server) apiPatchOpportunity(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
+	// Everything is checked before anything is written: the project link
+	// here, the rest in Update, which writes the changes, the link and the
+	// history entry in one update or nothing at all.
+	if in.ProjectCode != nil {
+		if err := s.checkProjectCode(ctx, *in.ProjectCode); err != nil {
+			return err
+		}
+	}
 	o, err := s.opportunities.Update(ctx, code, version, in.changes(), actorOf(c), in.Reason)
 	if err != nil {
 		return precondition(err)
 	}
-	if in.ProjectCode != nil && *in.ProjectCode != o.ProjectCode {
-		if o, err = s.linkProject(c, code, *in.ProjectCode); err != nil {
-			return err
-		}
-	}
 	s.reindexSoon()
 	return sendOpportunity(c, fiber.StatusOK, o)
+}
+
+// checkProjectCode checks that a project code to link names a stored
+// project (projects are never deleted, so the check stays true); the
+// empty code, which removes a link, passes.
+func (s *Server) checkProjectCode(ctx context.Context, projectCode string) error {
+	projectCode = strings.TrimSpace(projectCode)
+	if projectCode == "" {
+		return nil
+	}
+	if !project.ValidCode(projectCode) {
+		return apperr.Fields{"project_code": "opportunity.error.project_code"}.Err()
+	}
+	if _, err := s.projects.Get(ctx, projectCode); err != nil {
+		if apperr.As(err).Code == apperr.CodeNotFound {
+			return apperr.Fields{"project_code": "oppweb.error.no_such_project"}.Err()
+		}
+		return err
+	}
+	return nil
 }
 
 // linkProject checks that the project exists and links the opportunity to
@@ -236,17 +260,8 @@ func (s *Server) apiPatchOpportunity(c *fiber.Ctx) error {
 func (s *Server) linkProject(c *fiber.Ctx, code, projectCode string) (*opportunity.Opportunity, error) {
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	projectCode = strings.TrimSpace(projectCode)
-	if projectCode != "" {
-		if !project.ValidCode(projectCode) {
-			return nil, apperr.Fields{"project_code": "opportunity.error.project_code"}.Err()
-		}
-		if _, err := s.projects.Get(ctx, projectCode); err != nil {
-			if apperr.As(err).Code == apperr.CodeNotFound {
-				return nil, apperr.Fields{"project_code": "oppweb.error.no_such_project"}.Err()
-			}
-			return nil, err
-		}
+	if err := s.checkProjectCode(ctx, projectCode); err != nil {
+		return nil, err
 	}
 	o, err := s.opportunities.LinkProject(ctx, code, projectCode, actorOf(c))
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -204,7 +205,10 @@ func (f oppForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 		bad.Add("indicative_capital", "error.field.required")
 	} else if money.Valid(cur) {
 		n, err := money.ParseMajor(v, cur)
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge):
+			bad.Add("indicative_capital", "opportunity.error.capital_too_large")
+		case err != nil:
 			bad.Add("indicative_capital", "error.field.invalid")
 		}
 		o.IndicativeCapital.Amount = n

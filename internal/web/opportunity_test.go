@@ -503,3 +503,130 @@ func TestSiteSearchPageAndAPI(t *testing.T) {
 		t.Error("empty search page has no prompt")
 	}
 }
+
+// TestOpportunityPatchIsAllOrNothing: a PATCH with a new title and an
+// unknown projectCode is refused and leaves the stored opportunity, its
+// ETag and its history as they were; with a real project both changes are
+// stored by one write with one history entry.
+func TestOpportunityPatchIsAllOrNothing(t *testing.T) {
+	e := newOppEnv(t)
+	ctx := context.Background()
+	board := e.as(account.RoleBoard)
+	const path = "/api/v1/opportunities/OPP-VP-005"
+	before, _ := e.opps.Get(ctx, "OPP-VP-005")
+	etag := e.get(path).header.Get("ETag")
+	for _, code := range []string{"DA-9999", "not a code"} {
+		body := `{"title":{"vi":"Tên mới","en":"New title"},"projectCode":"` + code + `","reason":"rename and link"}`
+		r := board.oppJSON(http.MethodPatch, path, body, "If-Match", etag)
+		if r.status != 400 || fieldMessage(problemOf(t, r), "project_code") == "" {
+			t.Errorf("%s: %d %s", code, r.status, r.body)
+		}
+	}
+	after, _ := e.opps.Get(ctx, "OPP-VP-005")
+	if after.Title != before.Title || after.Version != before.Version || e.get(path).header.Get("ETag") != etag {
+		t.Fatalf("a refused PATCH was written: %+v", after)
+	}
+	if h, _ := e.opps.History(ctx, "OPP-VP-005"); len(h) != 0 {
+		t.Fatalf("a refused PATCH left history: %+v", h)
+	}
+	r := board.oppJSON(http.MethodPatch, path, `{"title":{"vi":"Tên mới","en":"New title"},"projectCode":"DA-0001","reason":"rename and link"}`, "If-Match", etag)
+	if r.status != 200 || r.header.Get("ETag") != `"OPP-VP-005-v2"` {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	got, _ := e.opps.Get(ctx, "OPP-VP-005")
+	h, _ := e.opps.History(ctx, "OPP-VP-005")
+	if got.Title.EN != "New title" || got.ProjectCode != "DA-0001" || got.Version != 2 || len(h) != 1 || len(h[0].Changes) != 3 {
+		t.Fatalf("stored %+v, history %+v", got, h)
+	}
+}
+
+// TestEnquiryUsesTheFilingEmailRule: a@b, which obstacle filing refuses,
+// is refused as an enquiry address too, in both languages, naming the
+// field; control characters are refused the same way.
+func TestEnquiryUsesTheFilingEmailRule(t *testing.T) {
+	e := newOppEnv(t)
+	ctx := context.Background()
+	want := map[string]string{
+		"vi": e.bundle.For("vi").T("error.field.email"),
+		"en": e.bundle.For("en").T("error.field.email"),
+	}
+	for lang, msg := range want {
+		api := `{"name":"Ana","country":"ES","email":"a@b","message":"Site visit?","lang":"` + lang + `"}`
+		r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-VP-005/enquiries", api, "Accept-Language", lang)
+		if r.status != 400 || fieldMessage(problemOf(t, r), "email") != msg {
+			t.Errorf("API %s: %d %s", lang, r.status, r.body)
+		}
+		c := e.anonymous()
+		page := c.get("/" + lang + "/opportunities/OPP-VP-005")
+		form := url.Values{"_csrf": {csrfInput.FindStringSubmatch(page.body)[1]}, "idempotency_key": {oppKeyInput.FindStringSubmatch(page.body)[1]},
+			"name": {"Ana"}, "country": {"ES"}, "email": {"a@b"}, "message": {"Site visit?"}, "lang": {lang}}
+		r = c.send(http.MethodPost, "/"+lang+"/opportunities/OPP-VP-005/enquiries", form)
+		if got := text(r.doc(t), "#err-email"); r.status != 400 || got != msg {
+			t.Errorf("form %s: %d %q", lang, r.status, got)
+		}
+	}
+	r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-VP-005/enquiries",
+		`{"name":"Ana\u0000","country":"ES","email":"ana@example.com","message":"=1+1\u001b","lang":"en"}`)
+	if p := problemOf(t, r); r.status != 400 || fieldMessage(p, "name") == "" || fieldMessage(p, "message") == "" {
+		t.Errorf("control characters: %d %s", r.status, r.body)
+	}
+	if list, _ := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{}); list.Total != 0 {
+		t.Errorf("%d refused enquiries stored", list.Total)
+	}
+}
+
+// TestEnquiryKeyIsBoundToItsRequest: the same Idempotency key with another
+// body gets 422 naming the key and nothing of the first enquiry (its id,
+// its data); the same body again gets the first enquiry.
+func TestEnquiryKeyIsBoundToItsRequest(t *testing.T) {
+	e := newOppEnv(t)
+	ctx := context.Background()
+	const path = "/api/v1/opportunities/OPP-VP-005/enquiries"
+	first := `{"name":"Lê Thị Nhà Đầu Tư","organisation":"Hanbit Energy","country":"KR","email":"private.investor@hanbit.example","message":"Our confidential plan for the site.","lang":"en","idempotencyKey":"invoice-2026-0001"}`
+	r := e.anonymous().oppJSON(http.MethodPost, path, first)
+	var receipt web.EnquiryReceipt
+	if err := json.Unmarshal([]byte(r.body), &receipt); r.status != 201 || err != nil || receipt.ID == "" {
+		t.Fatalf("first: %d %s", r.status, r.body)
+	}
+	for lang, body := range map[string]string{
+		"en": `{"name":"Mallory","country":"US","email":"mallory@evil.example","message":"x","lang":"en","idempotencyKey":"invoice-2026-0001"}`,
+		"vi": strings.Replace(first, "confidential plan", "other plan", 1),
+	} {
+		r := e.anonymous().oppJSON(http.MethodPost, path, body, "Accept-Language", lang)
+		p := problemOf(t, r)
+		if r.status != 422 || fieldMessage(p, "idempotency_key") != e.bundle.For(lang).T("opportunity.enquiry.error.key_reused") {
+			t.Errorf("%s: %d %s", lang, r.status, r.body)
+		}
+		for _, s := range []string{receipt.ID, "private.investor", "Lê Thị", "confidential", receipt.CreatedAt} {
+			if strings.Contains(r.body, s) {
+				t.Errorf("%s: the refusal shows %q", lang, s)
+			}
+		}
+	}
+	r = e.anonymous().oppJSON(http.MethodPost, path, first)
+	var again web.EnquiryReceipt
+	if err := json.Unmarshal([]byte(r.body), &again); r.status != 200 || err != nil || again.ID != receipt.ID {
+		t.Errorf("replay of the same request: %d %s", r.status, r.body)
+	}
+	if list, _ := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{}); list.Total != 1 {
+		t.Errorf("%d enquiries stored, want 1", list.Total)
+	}
+
+	// The form sent again with its key but an edited message: 422, the
+	// message kept, a fresh key to send it with.
+	c := e.anonymous()
+	page := c.get("/en/opportunities/OPP-VP-005")
+	key := oppKeyInput.FindStringSubmatch(page.body)[1]
+	form := url.Values{"_csrf": {csrfInput.FindStringSubmatch(page.body)[1]}, "idempotency_key": {key},
+		"name": {"Ana"}, "country": {"ES"}, "email": {"ana@example.com"}, "message": {"First words."}, "lang": {"en"}}
+	if r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form); r.status != 303 {
+		t.Fatalf("form: %d", r.status)
+	}
+	form.Set("message", "Second words.")
+	r = c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form)
+	d := r.doc(t)
+	if newKey := d.Find("input[name=idempotency_key]").AttrOr("value", ""); r.status != 422 || newKey == "" || newKey == key ||
+		d.Find("textarea[name=message]").Text() != "Second words." || text(d, "[data-testid=enquiry-error]") == "" {
+		t.Errorf("resent form: %d %s", r.status, text(d, "[data-testid=enquiry-error]"))
+	}
+}
