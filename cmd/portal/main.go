@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/khanhhoa/investportal/internal/app"
@@ -40,13 +41,21 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	err = dispatch(ctx, cfg, log, args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the usage was asked for and shown
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log)
+		return serve(ctx, cfg, log, args, stdout)
 	case "seed":
 		return seedCmd(ctx, cfg, log, args, stdout)
 	case "reindex":
@@ -86,13 +95,43 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+// parseFlags parses a subcommand's flags. -h or --help prints the usage on
+// stdout and returns flag.ErrHelp, which run turns into success (exit 0);
+// any other mistake is an error that carries the usage.
+func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if err == nil {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("usage: " + synopsis + "\n")
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	if errors.Is(err, flag.ErrHelp) {
+		io.WriteString(stdout, b.String())
+		return flag.ErrHelp
+	}
+	return fmt.Errorf("%w\n%s", err, strings.TrimRight(b.String(), "\n"))
+}
+
+// serve binds PORT and METRICS_ADDR and takes DATA_DIR before anything is
+// created (see app.OpenWith), then serves until ctx ends.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := parseFlags(fs, "portal serve (settings come from the environment; see portal help)", args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("portal serve takes no arguments\n%s", usage)
+	}
 	log.Info("starting portal", cfg.Masked()...)
-	a, err := app.Open(ctx, cfg, log)
+	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal serve", Serve: true})
 	if err != nil {
 		return err
 	}
-	printCredentials(os.Stdout, a)
+	printCredentials(stdout, a)
 	return a.Run(ctx)
 }
 
@@ -114,20 +153,20 @@ func printCredentials(w io.Writer, a *app.App) {
 func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	scale := fs.Int("scale", 1, "write the demo data N times over, for load tests")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, "portal seed [--scale N]", args, stdout); err != nil {
 		return err
 	}
 	if *scale < 1 || *scale > 1000 {
 		return errors.New("--scale must be between 1 and 1000")
 	}
 	cfg.Demo = false // load explicitly below, at the asked scale
-	a, err := app.Open(ctx, cfg, log)
+	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal seed"})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	bar := newProgress(stdout, "seed")
 	err = a.Seed(ctx, *scale, bar.Set)
-	bar.Done()
+	bar.Done(err)
 	return err
 }

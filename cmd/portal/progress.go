@@ -48,10 +48,15 @@ func (p *progress) Set(done, total int) {
 	}
 }
 
-// Done ends the bar and prints the elapsed time.
-func (p *progress) Done() {
+// Done ends the bar. When err is nil it prints how many items finished in
+// how long; otherwise nothing more: the caller reports err, and a failed
+// run must not read as a finished one.
+func (p *progress) Done(err error) {
 	if p.tty {
 		fmt.Fprintln(p.w)
+	}
+	if err != nil {
+		return
 	}
 	fmt.Fprintf(p.w, "%s: finished %d items in %s\n", p.label, p.done, time.Since(p.start).Round(time.Millisecond))
 }

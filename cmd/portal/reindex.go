@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,15 +15,18 @@ import (
 
 // reindexCmd rebuilds the search index from MongoDB with a progress bar.
 // With the embedded database or the embedded index, stop the portal first:
-// both belong to the process that opened them.
+// both belong to the process that opened them, and DATA_DIR's lock refuses
+// a second process at once, naming the one that holds it.
 func reindexCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, "portal reindex", args, stdout); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return errors.New("usage: portal reindex")
+	}
 	cfg.Demo = false // rebuild what is stored; load nothing
-	a, err := app.Open(ctx, cfg, log)
+	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal reindex"})
 	if err != nil {
 		return err
 	}
@@ -30,7 +34,7 @@ func reindexCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	start := time.Now()
 	bar := newProgress(stdout, "reindex")
 	err = a.Indexer.Rebuild(ctx, bar.Set)
-	bar.Done()
+	bar.Done(err)
 	if err != nil {
 		return err
 	}

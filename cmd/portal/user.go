@@ -38,6 +38,10 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return usageError{}
 	}
 	sub, args := args[0], args[1:]
+	if sub == "-h" || sub == "--help" || sub == "-help" || sub == "help" {
+		fmt.Fprintln(stdout, userUsage)
+		return flag.ErrHelp
+	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	email := fs.String("email", "", "the user's e-mail address")
@@ -47,6 +51,10 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	agency := fs.String("agency", "", "the agency code of an agency officer")
 	lang := fs.String("lang", "vi", "the user's language")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, userUsage)
+			return err
+		}
 		return fmt.Errorf("%w\n%s", err, userUsage)
 	}
 	if *email == "" || fs.NArg() > 0 {
@@ -77,7 +85,7 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	}
 
 	cfg.Demo = false // manage accounts only; load no demo data
-	a, err := app.Open(ctx, cfg, log)
+	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal user"})
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/config"
+	"github.com/khanhhoa/investportal/internal/datadir"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mail"
@@ -61,19 +63,66 @@ type App struct {
 	// caller to print once.
 	Credentials []account.Credential
 
-	ln          net.Listener
-	jobs        *jobs.Runner
-	stopIndexer func()
+	ln        net.Listener
+	metricsLn net.Listener
+	// baseURLDerived is set when BASE_URL was unset and Config.BaseURL
+	// was derived from the listen address.
+	baseURLDerived bool
+	lock           *datadir.Lock
+	jobs           *jobs.Runner
+	stopIndexer    func()
 }
 
-// Open connects the database (starting the embedded one if needed),
-// creates indexes, loads demo data into an empty database when asked and
-// builds the web server. It does not listen yet.
+// Options say what a process opens the portal for.
+type Options struct {
+	// Command describes this process in DATA_DIR's lock file, such as
+	// "portal reindex"; empty takes it from the command line.
+	Command string
+	// Serve binds PORT and METRICS_ADDR first, before the database is
+	// opened or any account created, so that a busy address fails with
+	// nothing done; BASE_URL, when unset, is then derived from the bound
+	// address.
+	Serve bool
+}
+
+// Open opens the portal for a command that does not serve (seed, reindex,
+// user) and for tests: see OpenWith.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	return OpenWith(ctx, cfg, log, Options{})
+}
+
+// OpenWith takes DATA_DIR's lock when the embedded database or index lives
+// there (failing at once, naming the holder, if another process has it),
+// binds the listen addresses when o.Serve, then connects the database
+// (starting the embedded one if needed), creates indexes, the first
+// accounts and, when asked, the demo data, and builds the web server.
+func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (_ *App, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	a := &App{Config: cfg, Log: log, Metrics: metrics.New(metrics.Options{Token: cfg.MetricsToken})}
+	a := &App{Config: cfg, Log: log, Metrics: metrics.New(metrics.Options{Token: cfg.MetricsToken}), baseURLDerived: cfg.BaseURL == ""}
+	defer func() {
+		if err != nil {
+			a.release()
+		}
+	}()
+	if cfg.UsesDataDir() {
+		if a.lock, err = LockDataDir(cfg.DataDir, o.Command); err != nil {
+			return nil, err
+		}
+	}
+	if o.Serve {
+		if err := a.bind(); err != nil {
+			return nil, err
+		}
+	} else {
+		a.Config.BaseURL = cfg.BaseURLFor(net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	}
+	if cfg.MongoURI != "" && cfg.MeiliURL == "" {
+		log.Warn("SEARCH_EMBEDDED_WITH_MONGO: this process keeps its own search index under DATA_DIR; "+
+			"other portal processes on the same database will not see its index, nor it theirs. Run exactly one process, or set MEILI_URL.",
+			"data_dir", cfg.DataDir)
+	}
 	bundle, err := i18n.Load(locales.FS, log)
 	if err != nil {
 		return nil, err
@@ -92,10 +141,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		log.Info("embedded database started", "uri", db.URI, "data_dir", cfg.DataDir)
 	}
 	if err := a.openStores(ctx); err != nil {
-		a.closeDB()
 		return nil, err
 	}
 	a.newIndexer()
+	cfg = a.Config // with BASE_URL derived
 	a.Web, err = web.New(web.Deps{
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
@@ -105,10 +154,45 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
 	})
 	if err != nil {
-		a.closeDB()
 		return nil, err
 	}
 	return a, nil
+}
+
+// LockDataDir takes DATA_DIR for this process at once, or fails naming the
+// process that holds it. command describes this process, such as
+// "portal export"; empty takes it from the command line.
+func LockDataDir(dir, command string) (*datadir.Lock, error) {
+	if command == "" {
+		command = datadir.Describe(os.Args)
+	}
+	l, err := datadir.Acquire(dir, command)
+	if errors.Is(err, datadir.ErrInUse) {
+		return nil, fmt.Errorf("%w: %s", err, dataDirHint)
+	}
+	return l, err
+}
+
+// dataDirHint follows the error for a DATA_DIR held by another process.
+const dataDirHint = "the embedded database (no MONGO_URI) and the embedded search index (no MEILI_URL) " +
+	"belong to the one process that opened them. Stop that process first: portal seed, reindex, user, export " +
+	"and import cannot run beside a portal on the same DATA_DIR (a running portal indexes its own changes); " +
+	"or give this process another DATA_DIR"
+
+// bind listens on PORT and METRICS_ADDR and derives BASE_URL from the
+// bound address when it is not set.
+func (a *App) bind() error {
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	if a.Config.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", a.Config.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.Config.MetricsAddr, err)
+		}
+		a.metricsLn = ln
+	}
+	return nil
 }
 
 // openStores creates each domain's store and indexes, the first accounts
@@ -159,13 +243,23 @@ func (a *App) openStores(ctx context.Context) error {
 	return nil
 }
 
-// Listen binds the web server's address; Port 0 picks a free port.
+// Listen binds the web server's address (PORT 0 picks a free port) unless
+// it is bound already, and derives BASE_URL from it when BASE_URL is not
+// set (see config.BaseURLFor). Call it before Open builds the web server,
+// as OpenWith does with Serve, for the links to carry the bound address.
 func (a *App) Listen() error {
-	ln, err := net.Listen("tcp", net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port)))
+	if a.ln != nil {
+		return nil
+	}
+	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return fmt.Errorf("listen on PORT %d (%s): %w", a.Config.Port, addr, err)
 	}
 	a.ln = ln
+	if a.Web == nil {
+		a.Config.BaseURL = a.Config.BaseURLFor(ln.Addr().String())
+	}
 	return nil
 }
 
@@ -186,19 +280,24 @@ func (a *App) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := a.serveMetrics(ctx); err != nil {
+		a.release()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App().Listener(a.ln) }()
-	a.Log.Info("portal listening", "addr", a.Addr(), "url", a.Config.BaseURL)
+	source := "BASE_URL"
+	if a.baseURLDerived {
+		source = "listen address (BASE_URL unset)"
+	}
+	a.Log.Info("portal listening", "addr", a.Addr(), "url", a.Config.BaseURL, "url_from", source)
 	a.startJobs(ctx)
 	a.startIndexer(ctx)
-	if err := a.serveMetrics(ctx); err != nil {
-		a.Log.Error("metrics listener", "err", err)
-	}
 	select {
 	case err := <-errc:
 		a.stopJobs()
 		a.stopIndexer()
-		a.closeDB()
+		a.release()
 		return err
 	case <-ctx.Done():
 	}
@@ -206,17 +305,37 @@ func (a *App) Run(ctx context.Context) error {
 	serr := a.Web.App().ShutdownWithTimeout(a.Config.ShutdownTimeout)
 	a.stopJobs()
 	a.stopIndexer()
-	a.closeDB()
+	a.release()
 	if serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
 		return serr
 	}
 	return nil
 }
 
-// Close releases the database when Run was never called.
+// Close releases the database, the listeners and DATA_DIR when Run was
+// never called.
 func (a *App) Close() error {
-	a.closeDB()
+	a.release()
 	return nil
+}
+
+// release closes the database and search index, then the listeners not
+// yet served, then gives DATA_DIR up, in that order: the lock must outlive
+// every file it guards.
+func (a *App) release() {
+	a.closeDB()
+	for _, ln := range []*net.Listener{&a.ln, &a.metricsLn} {
+		if *ln != nil {
+			_ = (*ln).Close() // already closed when it was served
+			*ln = nil
+		}
+	}
+	if a.lock != nil {
+		if err := a.lock.Release(); err != nil {
+			a.Log.Warn("release DATA_DIR lock", "err", err)
+		}
+		a.lock = nil
+	}
 }
 
 func (a *App) closeDB() {
@@ -267,9 +386,13 @@ func (a *App) serveMetrics(ctx context.Context) error {
 	if a.Config.MetricsAddr == "" {
 		return nil
 	}
-	ln, err := net.Listen("tcp", a.Config.MetricsAddr)
-	if err != nil {
-		return fmt.Errorf("listen on METRICS_ADDR: %w", err)
+	ln := a.metricsLn
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.Config.MetricsAddr, err)
+		}
+		a.metricsLn = ln
 	}
 	go func() {
 		if err := a.Metrics.Serve(ctx, ln); err != nil {

@@ -38,10 +38,19 @@ func sharedSecret(ctx context.Context, db *mongo.Database) ([]byte, error) {
 }
 
 // openSearch picks Meilisearch when MEILI_URL is set, else the embedded
-// Bleve index under DATA_DIR.
+// Bleve index under DATA_DIR. On error the engine is a nil interface, not
+// a nil pointer that closing would dereference.
 func openSearch(cfg config.Config) (search.Engine, error) {
 	if cfg.MeiliURL != "" {
-		return search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
+		m, err := search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
 	}
-	return search.NewBleve(filepath.Join(cfg.DataDir, "search"))
+	b, err := search.NewBleve(filepath.Join(cfg.DataDir, "search"))
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }

@@ -22,6 +22,8 @@ type Config struct {
 	// DataDir holds the embedded database and search index (DATA_DIR).
 	DataDir string
 	// BaseURL is the public address, used in links and to set Secure cookies.
+	// Empty (BASE_URL unset) means: derived from the address the web server
+	// actually listens on, once it is bound (see BaseURLFor).
 	BaseURL string
 	// MongoURI selects MongoDB; empty starts the embedded FerretDB.
 	MongoURI string
@@ -35,6 +37,11 @@ type Config struct {
 	MeiliKey string
 	// MeiliIndex is the Meilisearch index name (MEILI_INDEX).
 	MeiliIndex string
+	// SearchEmbeddedWithMongo allows MONGO_URI without MEILI_URL
+	// (SEARCH_EMBEDDED_WITH_MONGO): each process then keeps its own search
+	// index under DATA_DIR, which other processes never see, so it is only
+	// right for a single portal process.
+	SearchEmbeddedWithMongo bool
 	// MailFrom is the sender address of the portal's e-mail (MAIL_FROM).
 	MailFrom string
 	// Demo loads the synthetic demo data into an empty database (DEMO).
@@ -71,7 +78,6 @@ func Default() Config {
 	return Config{
 		Port:              8080,
 		DataDir:           "./data",
-		BaseURL:           "http://localhost:8080",
 		MongoDatabase:     "portal",
 		MongoEmbeddedAddr: "127.0.0.1:27017",
 		MeiliIndex:        "portal",
@@ -126,6 +132,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("MEILI_URL", &c.MeiliURL)
 	str("MEILI_MASTER_KEY", &c.MeiliKey)
 	str("MEILI_INDEX", &c.MeiliIndex)
+	boolean("SEARCH_EMBEDDED_WITH_MONGO", &c.SearchEmbeddedWithMongo)
 	str("MAIL_FROM", &c.MailFrom)
 	boolean("DEMO", &c.Demo)
 	str("DEMO_PASSWORD", &c.DemoPassword)
@@ -161,8 +168,10 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("DATA_DIR is empty"))
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("BASE_URL %q must be an http(s) address", c.BaseURL))
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("BASE_URL %q must be an http(s) address", c.BaseURL))
+		}
 	}
 	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
 		errs = append(errs, errors.New("MONGO_URI must start with mongodb:// or mongodb+srv://"))
@@ -170,6 +179,16 @@ func (c Config) Validate() error {
 	if c.MeiliURL != "" {
 		if u, err := url.Parse(c.MeiliURL); err != nil || u.Host == "" {
 			errs = append(errs, fmt.Errorf("MEILI_URL %q is not an address", c.MeiliURL))
+		}
+	}
+	if c.MongoURI != "" && c.MeiliURL == "" && !c.SearchEmbeddedWithMongo {
+		// Every process would search its own index and miss the others' edits.
+		errs = append(errs, errors.New("MONGO_URI is set but MEILI_URL is not: each portal process would keep its own embedded search index "+
+			"and never see the other processes' edits; set MEILI_URL, or SEARCH_EMBEDDED_WITH_MONGO=true if exactly one portal process uses this database"))
+	}
+	if c.MetricsAddr != "" {
+		if err := checkHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR %q: %w", c.MetricsAddr, err))
 		}
 	}
 	if c.BodyLimit < 1<<20 {
@@ -194,6 +213,45 @@ func (c Config) Validate() error {
 	}
 	errs = append(errs, checkTrustedProxies(c.TrustedProxies)...)
 	return errors.Join(errs...)
+}
+
+// checkHostPort accepts host:port or :port with a port from 0 to 65535.
+func checkHostPort(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("use host:port, such as 127.0.0.1:9090")
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q must be a number from 0 to 65535", port)
+	}
+	if strings.ContainsAny(host, " /?#@") {
+		return fmt.Errorf("%q is not a host name or address", host)
+	}
+	return nil
+}
+
+// UsesDataDir reports whether this configuration keeps anything under
+// DATA_DIR: the embedded database (no MONGO_URI) or the embedded search
+// index (no MEILI_URL). Such a process must hold DATA_DIR's lock.
+func (c Config) UsesDataDir() bool { return c.MongoURI == "" || c.MeiliURL == "" }
+
+// BaseURLFor returns BASE_URL when it is set, else the address links should
+// use for a server listening on addr (as net.Listener.Addr gives it): the
+// configured HOST, or localhost when binding all interfaces.
+func (c Config) BaseURLFor(addr string) string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		port = strconv.Itoa(c.Port)
+	}
+	host := c.Host
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // SecureCookies reports whether cookies must carry the Secure flag.
@@ -221,7 +279,8 @@ func (c Config) Masked() []any {
 	return []any{
 		"PORT", c.Port, "HOST", c.Host, "DATA_DIR", c.DataDir, "BASE_URL", c.BaseURL,
 		"MONGO_URI", maskURL(c.MongoURI), "MONGO_DB", c.MongoDatabase, "MONGO_EMBEDDED_ADDR", c.MongoEmbeddedAddr,
-		"MEILI_URL", c.MeiliURL, "MEILI_MASTER_KEY", mask(c.MeiliKey), "MEILI_INDEX", c.MeiliIndex, "MAIL_FROM", c.MailFrom,
+		"MEILI_URL", c.MeiliURL, "MEILI_MASTER_KEY", mask(c.MeiliKey), "MEILI_INDEX", c.MeiliIndex,
+		"SEARCH_EMBEDDED_WITH_MONGO", c.SearchEmbeddedWithMongo, "MAIL_FROM", c.MailFrom,
 		"DEMO", c.Demo, "DEMO_PASSWORD", mask(c.DemoPassword),
 		"ADMIN_EMAIL", c.AdminEmail, "ADMIN_PASSWORD", mask(c.AdminPassword),
 		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr, "METRICS_TOKEN", mask(c.MetricsToken),

@@ -56,3 +56,82 @@ func TestMaskedHidesSecrets(t *testing.T) {
 		t.Errorf("masked config hides too much: %s", s)
 	}
 }
+
+func TestMetricsAddrIsChecked(t *testing.T) {
+	for _, bad := range []string{"garbage", "127.0.0.1", "127.0.0.1:99999", "127.0.0.1:-1", ":http", "a b:9090"} {
+		c, err := FromEnv(env(map[string]string{"METRICS_ADDR": bad}))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
+			t.Errorf("METRICS_ADDR=%q: %v", bad, err)
+		}
+	}
+	for _, good := range []string{"127.0.0.1:9090", ":9090", "[::1]:9090", "localhost:0"} {
+		c, err := FromEnv(env(map[string]string{"METRICS_ADDR": good}))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err != nil {
+			t.Errorf("METRICS_ADDR=%q refused: %v", good, err)
+		}
+	}
+}
+
+// TestMongoWithoutMeiliNeedsOptIn: with MONGO_URI and no MEILI_URL every
+// process would keep its own search index; that is refused unless the
+// operator says this is a single-process deployment.
+func TestMongoWithoutMeiliNeedsOptIn(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"MONGO_URI": "mongodb://db:27017"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "MEILI_URL") || !strings.Contains(err.Error(), "SEARCH_EMBEDDED_WITH_MONGO=true") {
+		t.Errorf("MONGO_URI without MEILI_URL: %v", err)
+	}
+	c, err = FromEnv(env(map[string]string{"MONGO_URI": "mongodb://db:27017", "SEARCH_EMBEDDED_WITH_MONGO": "true"}))
+	if err == nil {
+		err = c.Validate()
+	}
+	if err != nil {
+		t.Errorf("with the opt-in: %v", err)
+	}
+	c, err = FromEnv(env(map[string]string{"MONGO_URI": "mongodb://db:27017", "MEILI_URL": "http://meili:7700"}))
+	if err == nil {
+		err = c.Validate()
+	}
+	if err != nil {
+		t.Errorf("with MEILI_URL: %v", err)
+	}
+	if _, err := FromEnv(env(map[string]string{"SEARCH_EMBEDDED_WITH_MONGO": "perhaps"})); err == nil || !strings.Contains(err.Error(), "SEARCH_EMBEDDED_WITH_MONGO") {
+		t.Errorf("bad boolean: %v", err)
+	}
+}
+
+// TestBaseURLFollowsTheListener: with BASE_URL unset, links use the port
+// actually bound; an explicit BASE_URL is kept as given.
+func TestBaseURLFollowsTheListener(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"PORT": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ host, addr, want string }{
+		{"", "[::]:41234", "http://localhost:41234"},
+		{"0.0.0.0", "0.0.0.0:8081", "http://localhost:8081"},
+		{"127.0.0.1", "127.0.0.1:5000", "http://127.0.0.1:5000"},
+		{"::1", "[::1]:5000", "http://[::1]:5000"},
+	} {
+		c.Host = tc.host
+		if got := c.BaseURLFor(tc.addr); got != tc.want {
+			t.Errorf("host %q on %s: %s, want %s", tc.host, tc.addr, got, tc.want)
+		}
+	}
+	c.BaseURL = "https://invest.khanhhoa.gov.vn"
+	if got := c.BaseURLFor("[::]:41234"); got != c.BaseURL {
+		t.Errorf("explicit BASE_URL replaced by %s", got)
+	}
+}

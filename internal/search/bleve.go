@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -17,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Names under which the folding analysis is registered with Bleve. They are
@@ -102,17 +104,30 @@ func NewBleve(dir string) (*Bleve, error) {
 			return nil, fmt.Errorf("search: prepare bleve dir: %w", err)
 		}
 	default:
-		idx, err := bleve.Open(dir)
+		idx, err := bleve.OpenUsing(dir, bleveOpenConfig())
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("search: open bleve index %s: still in use by another process after %s (stop it first)", dir, bleveOpenTimeout)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("search: open bleve index: %w", err)
 		}
 		return &Bleve{index: idx}, nil
 	}
-	idx, err := bleve.New(dir, m)
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, bleveOpenConfig())
 	if err != nil {
 		return nil, fmt.Errorf("search: create bleve index: %w", err)
 	}
 	return &Bleve{index: idx}, nil
+}
+
+// bleveOpenTimeout bounds the wait for the index's file lock (bolt's
+// flock on root.bolt), which another process holding the index keeps:
+// without it, opening would block for ever. DATA_DIR's own lock
+// (internal/datadir) normally refuses such a process first.
+const bleveOpenTimeout = 3 * time.Second
+
+func bleveOpenConfig() map[string]interface{} {
+	return map[string]interface{}{"bolt_timeout": bleveOpenTimeout.String()}
 }
 
 // bleveMapping describes the index: folded text fields, keyword facets,

@@ -41,15 +41,10 @@ func Start(tb testing.TB, cfg config.Config) *Portal {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Open(ctx, cfg, log)
+	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal serve (test " + tb.Name() + ")", Serve: true})
 	if err != nil {
 		cancel()
 		tb.Fatalf("open portal: %v", err)
-	}
-	if err := a.Listen(); err != nil {
-		cancel()
-		_ = a.Close()
-		tb.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
