@@ -154,19 +154,6 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	}
 }
 
-// problemOf decodes a problem+json answer.
-func problemOf(t *testing.T, r response) web.Problem {
-	t.Helper()
-	var p web.Problem
-	if err := json.Unmarshal([]byte(r.body), &p); err != nil {
-		t.Fatalf("not a problem: %d %s", r.status, r.body)
-	}
-	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Errorf("content type %q", ct)
-	}
-	return p
-}
-
 func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
 	e := obstacleEnv(t, false)
 	const key = "invoice-2026-0001"
