@@ -28,6 +28,14 @@ import (
 // page's: an export reads every matching row.
 const exportTimeout = 60 * time.Second
 
+// exportSlots is how many exports one process builds at once, and
+// exportWait how long a further one waits for a place before it is told to
+// come back (503): exports read whole collections.
+const (
+	exportSlots = 2
+	exportWait  = 2 * time.Second
+)
+
 // staffExport may download obstacles with their confidential fields.
 var staffExport = Roles(account.RoleTaskForce, account.RoleAdmin, account.RoleAgency)
 
@@ -67,6 +75,10 @@ func (s *Server) download(f export.Format, name string, build tableFunc, private
 // an attachment named <name>-<date>.<ext>. Private exports (confidential
 // fields) are never stored by caches.
 func (s *Server) sendExport(c *fiber.Ctx, f export.Format, name string, build tableFunc, private bool) error {
+	if err := s.exports.enter(c); err != nil {
+		return err
+	}
+	defer s.exports.leave()
 	l := s.i18n.For(langOf(c))
 	t, err := build(c, l)
 	if err != nil {

@@ -93,7 +93,9 @@ type Server struct {
 	now           func() time.Time
 	views         *views
 	routes        []Route
-	app           *fiber.App
+	// exports bounds the exports built at once (see gate).
+	exports *gate
+	app     *fiber.App
 }
 
 // New builds the Fiber app with every route registered.
@@ -112,7 +114,7 @@ func New(d Deps) (*Server, error) {
 		log: d.Log, i18n: d.I18n, db: d.DB, projects: d.Projects,
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
 		opportunities: d.Opportunities, obstacles: d.Obstacles, calendar: d.Calendar, search: d.Search, mail: d.Mail,
-		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
+		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v, exports: newGate(exportSlots, exportWait),
 		health: d.DBHealth, behindProxy: len(d.TrustedProxies) > 0, trustedNets: parseTrusted(d.TrustedProxies),
 	}
 	cfg := fiber.Config{

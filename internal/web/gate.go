@@ -1,0 +1,37 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+)
+
+// gate bounds how many requests may run an expensive handler at once (an
+// export reads every matching row), so that a crowd on one public route
+// cannot saturate the database: a request that finds no free place within
+// its wait is answered 503 with Retry-After at once instead of queueing.
+type gate struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+func newGate(n int, wait time.Duration) *gate {
+	return &gate{slots: make(chan struct{}, n), wait: wait}
+}
+
+// enter takes a place, or returns the busy error; release it with leave.
+func (g *gate) enter(c *fiber.Ctx) error {
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return &apperr.Error{Code: codeUnavailable, MessageID: "request.busy"}
+	case <-c.UserContext().Done():
+		return &apperr.Error{Code: codeUnavailable, MessageID: "request.busy"}
+	}
+}
+
+func (g *gate) leave() { <-g.slots }
