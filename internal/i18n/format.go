@@ -20,12 +20,24 @@ func separators(lang string) (thousands, decimal string) {
 func (l *Localizer) Int(n int64) string { return groupInt(n, l.Lang) }
 
 func groupInt(n int64, lang string) string {
-	th, _ := separators(lang)
-	neg := n < 0
+	u, neg := abs(n)
 	if neg {
-		n = -n
+		return "-" + groupUint(u, lang)
 	}
-	s := strconv.FormatInt(n, 10)
+	return groupUint(u, lang)
+}
+
+// abs returns |n| as a uint64, right for math.MinInt64 too.
+func abs(n int64) (uint64, bool) {
+	if n < 0 {
+		return -uint64(n), true
+	}
+	return uint64(n), false
+}
+
+func groupUint(n uint64, lang string) string {
+	th, _ := separators(lang)
+	s := strconv.FormatUint(n, 10)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -33,25 +45,26 @@ func groupInt(n int64, lang string) string {
 		}
 		b.WriteRune(r)
 	}
-	if neg {
-		return "-" + b.String()
-	}
 	return b.String()
 }
 
-// decimal formats value/10^scale with exactly `decimals` digits after the
-// separator (rounded half up), then drops an all-zero decimal part.
+// decimal formats value/unit with exactly `decimals` digits after the
+// separator (rounded half away from zero), then drops an all-zero decimal
+// part. Unsigned arithmetic keeps every int64 value from overflowing.
 func (l *Localizer) decimal(value, unit int64, decimals int) string {
-	p := money.Pow10(decimals)
-	scaled := money.RoundDiv(value*p, unit)
-	if value > (1<<62)/p { // avoid overflow for huge values: drop decimals
-		scaled = money.RoundDiv(value, unit) * p
-	}
+	u, neg := abs(value)
+	p, un := uint64(money.Pow10(decimals)), uint64(unit)
+	q, r := u/un, u%un
+	// r*p < unit*100 and q*p <= 2^63 for the units used (1 to 10^11).
+	scaled := q*p + (2*r*p+un)/(2*un)
 	whole, frac := scaled/p, scaled%p
 	_, dec := separators(l.Lang)
-	s := groupInt(whole, l.Lang)
+	s := groupUint(whole, l.Lang)
+	if neg && scaled > 0 {
+		s = "-" + s
+	}
 	if decimals > 0 {
-		fs := strconv.FormatInt(frac, 10)
+		fs := strconv.FormatUint(frac, 10)
 		for len(fs) < decimals {
 			fs = "0" + fs
 		}
@@ -104,13 +117,17 @@ func (l *Localizer) MoneyFull(a money.Amount) string {
 	exp := money.Exponent(a.Currency)
 	n := l.decimal(a.Amount, 1, 0)
 	if exp > 0 {
-		p := money.Pow10(exp)
+		p := uint64(money.Pow10(exp))
 		_, dec := separators(l.Lang)
-		frac := strconv.FormatInt(a.Amount%p, 10)
+		u, neg := abs(a.Amount)
+		frac := strconv.FormatUint(u%p, 10)
 		for len(frac) < exp {
 			frac = "0" + frac
 		}
-		n = groupInt(a.Amount/p, l.Lang) + dec + frac
+		n = groupUint(u/p, l.Lang) + dec + frac
+		if neg {
+			n = "-" + n
+		}
 	}
 	if l.Lang == "en" {
 		if a.Currency == money.USD {

@@ -155,7 +155,9 @@ func (l *Localizer) T(id string, kv ...any) string {
 		cfg.TemplateData = data
 	}
 	s, err := l.l.Localize(cfg)
-	if err != nil {
+	// A message with one form answers a Count it has no form for with
+	// that one form and an error: the text is right.
+	if err != nil && s == "" {
 		l.b.noteMissing(l.Lang, id)
 		return id
 	}
