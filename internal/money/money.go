@@ -120,6 +120,10 @@ func ParseMajor(s, currency string) (int64, error) {
 	if s == "" {
 		return 0, fmt.Errorf("money: empty")
 	}
+	if !strings.ContainsAny(s, "0123456789") {
+		// "." alone would otherwise read as zero.
+		return 0, fmt.Errorf("money: no digits")
+	}
 	exp := Exponent(currency)
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	if hasFrac && len(frac) > exp {

@@ -66,6 +66,7 @@ func cleanFileName(name, contentType string) string {
 		}
 		return r
 	}, name)
+	name = strings.TrimSpace(name)
 	if name == "." || name == "/" {
 		name = ""
 	}
@@ -76,14 +77,17 @@ func cleanFileName(name, contentType string) string {
 		name = strings.TrimSuffix(name, path.Ext(name)) + ext
 		cur = ext
 	}
-	stem := strings.TrimSuffix(name, path.Ext(name))
-	if strings.TrimSpace(stem) == "" {
+	stem := strings.TrimSpace(strings.TrimSuffix(name, path.Ext(name)))
+	if stem == "" {
 		stem = "file"
 	}
 	for utf8.RuneCountInString(stem)+len(cur) > maxFileName {
 		_, size := utf8.DecodeLastRuneInString(stem)
 		stem = stem[:len(stem)-size]
 	}
+	// Shortening may end the stem on a space: trim again, so that cleaning
+	// a clean name changes nothing.
+	stem = strings.TrimSpace(stem)
 	return stem + cur
 }
 

@@ -270,7 +270,9 @@ var keyCleaner = strings.NewReplacer("-", "", " ", "", "0", "O", "1", "I", "8", 
 
 // NormalizeKey makes an access key as typed comparable: upper case, no
 // dashes or spaces, and digits base32 lacks read as the letters they look like.
-func NormalizeKey(k string) string { return keyCleaner.Replace(strings.ToUpper(strings.TrimSpace(k))) }
+// Spaces are trimmed after the separators go, so that normalising twice
+// gives what normalising once did.
+func NormalizeKey(k string) string { return strings.TrimSpace(keyCleaner.Replace(strings.ToUpper(k))) }
 
 func hashKey(k string) string {
 	sum := sha256.Sum256([]byte(NormalizeKey(k)))

@@ -204,6 +204,11 @@ const ControlCharsID = "project.error.control_chars"
 // AmountTooLargeID is the field message of an amount beyond money.Max.
 const AmountTooLargeID = "project.error.amount_too_large"
 
+// MaxLandAreaCentiHa bounds a project's land area (hundredths of a
+// hectare): one million hectares is more than the whole province (about
+// 855,500 ha since the 2025 merger), so anything larger is a typing error.
+const MaxLandAreaCentiHa = 1_000_000 * 100
+
 // Validate checks the project's fields, naming each one that is wrong, and
 // derives the fields kept for queries.
 func (p *Project) Validate() error {
@@ -251,6 +256,8 @@ func (p *Project) Validate() error {
 	}
 	if p.LandAreaCentiHa < 0 {
 		f.Add("land_area", "error.field.not_negative")
+	} else if p.LandAreaCentiHa > MaxLandAreaCentiHa {
+		f.Add("land_area", "error.field.too_large")
 	}
 	if p.Jobs < 0 {
 		f.Add("jobs", "error.field.not_negative")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/fold"
+	imongo "github.com/khanhhoa/investportal/internal/mongo"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -65,9 +66,23 @@ func (s *Store) revision(ctx context.Context) (int64, error) {
 // bumpRevision tells every process that projects changed.
 func (s *Store) bumpRevision(ctx context.Context) error {
 	s.dropSnapshot()
-	_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: revID}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "rev", Value: int64(1)}}}},
-		options.Update().SetUpsert(true))
+	// The embedded database loses concurrent increments (see
+	// imongo.LockDocument); a lost one could hide a write from a process
+	// that loaded between two of them.
+	unlock := imongo.LockDocument(s.meta, revID)
+	defer unlock()
+	inc := func() error {
+		_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: revID}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "rev", Value: int64(1)}}}},
+			options.Update().SetUpsert(true))
+		return err
+	}
+	err := inc()
+	if imongo.IsDuplicateKey(err) {
+		// Two first writes raced to create the counter and the other one
+		// won: it exists now, so the same upsert is a plain increment.
+		err = inc()
+	}
 	if err != nil {
 		return fmt.Errorf("bump projects revision: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -16,20 +17,27 @@ import (
 func decodeJSON(c *fiber.Ctx, v any) error {
 	d := json.NewDecoder(bytes.NewReader(c.Body()))
 	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		f := apperr.Fields{}
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te) && te.Field != "":
-			f.Add(te.Field, "error.field.invalid")
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "error.unknown_field")
-		default:
-			f.Add("body", "error.json")
+	err := d.Decode(v)
+	if err == nil {
+		// One JSON value and nothing after it: `{}0` is not a request.
+		if _, terr := d.Token(); terr != io.EOF {
+			return apperr.Fields{"body": "error.json"}.Err()
 		}
-		return f.Err()
+		return nil
 	}
-	return nil
+	f := apperr.Fields{}
+	var te *json.UnmarshalTypeError
+	unknown, isUnknown := strings.CutPrefix(err.Error(), "json: unknown field ")
+	unknown = strings.Trim(unknown, `"`)
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		f.Add(te.Field, "error.field.invalid")
+	case isUnknown && unknown != "":
+		f.Add(unknown, "error.unknown_field")
+	default:
+		f.Add("body", "error.json")
+	}
+	return f.Err()
 }
 
 // ifMatch returns the version named by the If-Match header for the record

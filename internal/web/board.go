@@ -170,6 +170,10 @@ func parseHectares(f apperr.Fields, field, v string) *int64 {
 		f.Add(field, "error.field.number")
 		return nil
 	}
+	if n > project.MaxLandAreaCentiHa {
+		f.Add(field, "error.field.too_large")
+		return nil
+	}
 	return &n
 }
 

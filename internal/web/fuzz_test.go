@@ -233,11 +233,16 @@ func FuzzAmountForm(f *testing.F) {
 		}
 		// MinInt64 has no positive counterpart; stored amounts are
 		// bounded far below it.
+		// Amounts beyond money.Max are refused with a field error.
 		if amount != math.MinInt64 {
 			shown := amountInput(money.Amount{Amount: amount, Currency: cur})
 			bad := apperr.Fields{}
 			got := parseAmount(bad, "amount", shown, cur, true)
-			if got == nil || *got != amount {
+			if abs := max(amount, -amount); abs > money.Max(cur) {
+				if got != nil || bad["amount"] == "" {
+					t.Fatalf("amount %d %s over the bound shown as %q: %v (%v)", amount, cur, shown, got, bad)
+				}
+			} else if got == nil || *got != amount {
 				t.Fatalf("amount %d %s shown as %q reads back as %v (%v)", amount, cur, shown, got, bad)
 			}
 		}
@@ -245,7 +250,11 @@ func FuzzAmountForm(f *testing.F) {
 			shown := centiText(amount)
 			bad := apperr.Fields{}
 			got := parseHectares(bad, "land_area", shown)
-			if got == nil || *got != amount {
+			if amount > project.MaxLandAreaCentiHa {
+				if got != nil || bad["land_area"] == "" {
+					t.Fatalf("area %d over the bound shown as %q: %v (%v)", amount, shown, got, bad)
+				}
+			} else if got == nil || *got != amount {
 				t.Fatalf("area %d shown as %q reads back as %v (%v)", amount, shown, got, bad)
 			}
 		}

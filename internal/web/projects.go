@@ -75,7 +75,9 @@ func parseProjectQuery(c *fiber.Ctx) (projectQuery, error) {
 			return 0
 		}
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > maxPageParam {
+			// The request guard refuses larger pages already; this keeps
+			// the parser safe on its own (page × per_page cannot overflow).
 			bad.Add(key, "error.field."+key)
 			return 0
 		}
