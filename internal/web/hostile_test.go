@@ -721,7 +721,6 @@ func (h *hostileEnv) discoverForms(lang string) map[string][]pageForm {
 	return out
 }
 
-
 // formOverrides make the discovered forms valid where a browser user would
 // type something, so that one bad field is all that is wrong with a request
 // and the handler's deeper paths are reached. n makes codes unique.
@@ -1061,7 +1060,9 @@ func applyOverrides(fr formRequest, ov map[string]string, tested string) []byte 
 	return fr.Body
 }
 
-func utf8Valid(b []byte) bool { return strings.ToValidUTF8(string(b), "\uFFFD") == string(b) && !bytes.Contains(b, []byte{0}) }
+func utf8Valid(b []byte) bool {
+	return strings.ToValidUTF8(string(b), "\uFFFD") == string(b) && !bytes.Contains(b, []byte{0})
+}
 
 // currentVersion reloads the page a form came from and returns the
 // version its form now carries, so that a stale version is not what gets
@@ -1098,7 +1099,9 @@ type jsonRoute struct {
 	Except       []string
 }
 
-func etag(id string, version int64) []string { return []string{"If-Match", fmt.Sprintf(`"%s-v%d"`, id, version)} }
+func etag(id string, version int64) []string {
+	return []string{"If-Match", fmt.Sprintf(`"%s-v%d"`, id, version)}
+}
 
 // jsonRoutes gives each JSON write API a valid request. The test fails if
 // the server declares a JSON write route that is not here.
@@ -1153,7 +1156,7 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 				"summary": map[string]any{"vi": "Tóm tắt.", "en": "Summary."}, "description": map[string]any{"vi": "Mô tả.", "en": "Description."},
 				"sector": "energy", "location": "ninh_hoa", "zone": "van_phong_ez", "status": "open", "investmentForms": []any{"fdi_100"},
 				"indicativeCapital": map[string]any{"amount": 48_000_000, "currency": "USD"}, "landAreaCentiHa": 3000,
-				"contact": map[string]any{"agency": "vpez", "name": "Phòng Đầu tư", "email": "dautu@example.com", "phone": "+84 258 0000 301"},
+				"contact":         map[string]any{"agency": "vpez", "name": "Phòng Đầu tư", "email": "dautu@example.com", "phone": "+84 258 0000 301"},
 				"landLegalStatus": "mixed", "siteClearanceStatus": "in_progress", "planningBasis": []any{"power_plan_8"}, "authoritativeLang": "vi",
 				"publishedAt": "2026-01-15T00:00:00Z"}
 		}},
@@ -1177,7 +1180,9 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 			f := filingForm(h.t, "vi", fmt.Sprintf("Công ty API Thử %d", n))
 			return map[string]any{"businessName": f["business_name"], "taxCode": f["tax_code"], "contactPerson": f["contact_person"], "email": f["email"],
 				"phone": f["phone"], "lang": "vi", "projectCode": proj, "category": f["category"], "title": f["title"], "description": f["description"]}
-		}, Header: func() []string { return []string{"Idempotency-Key", fmt.Sprintf("hostile-api-%d-%d", time.Now().UnixNano(), 1)} }},
+		}, Header: func() []string {
+			return []string{"Idempotency-Key", fmt.Sprintf("hostile-api-%d-%d", time.Now().UnixNano(), 1)}
+		}},
 		"POST /api/v1/obstacles/track/:code/actions": {Body: func(int) map[string]any {
 			return map[string]any{"action": "answer", "version": tracked().Version, "note": "Đã bổ sung hồ sơ.", "rating": 5}
 		}, Header: func() []string { return []string{"X-Access-Key", obstacle.DemoAccessKey(h.ids["trackAPI"])} }},
