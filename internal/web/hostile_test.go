@@ -601,7 +601,7 @@ func (run *hostileRun) check(route, input string, r response, before, after snap
 		run.fiveXX++
 		run.findings = append(run.findings, finding{route, input, r.status, "5xx"})
 	}
-	if r.status >= 400 && r.status < 500 && before != nil {
+	if r.status >= 400 && before != nil {
 		if ch := before.changed(after, except...); len(ch) > 0 {
 			run.findings = append(run.findings, finding{route, input, r.status, "refused but stored: " + strings.Join(ch, ",")})
 		}
@@ -753,7 +753,8 @@ func (h *hostileEnv) formOverrides(path string, n int) map[string]string {
 	case p == "/board/opportunities":
 		return map[string]string{"code": fmt.Sprintf("OPP-VP-%d", 500+n), "title_vi": "Cơ hội thử", "title_en": "Test opportunity",
 			"summary_vi": "Tóm tắt.", "summary_en": "Summary.", "description_vi": "Mô tả.", "description_en": "Description.",
-			"capital_amount": "1000000", "land_area": "2", "contact_name": "Phòng Đầu tư", "contact_email": "dautu@example.com"}
+			"capital_amount": "1000000", "land_area": "2", "contact_name": "Phòng Đầu tư", "contact_email": "dautu@example.com",
+			"investment_forms": "fdi_100"}
 	case strings.HasSuffix(p, "/edit") && strings.HasPrefix(p, "/board/opportunities/"):
 		return map[string]string{"reason": "Điều chỉnh"}
 	case strings.HasSuffix(p, "/link"):
@@ -1710,8 +1711,15 @@ func TestHostileInput(t *testing.T) {
 		}
 		inputs[g] = append(inputs[g], fmt.Sprintf("%s → %d", f.Input, f.Status))
 	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].route != order[j].route {
+			return order[i].route < order[j].route
+		}
+		return order[i].problem < order[j].problem
+	})
 	for _, g := range order {
 		in := inputs[g]
+		sort.Strings(in)
 		more := ""
 		if len(in) > 8 {
 			more = fmt.Sprintf(" … and %d more", len(in)-8)
