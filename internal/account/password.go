@@ -87,12 +87,14 @@ type HashParams struct {
 	KeyLen  uint32
 }
 
-// DefaultHashParams are the production costs: one pass over 64 MiB with two
-// lanes, above OWASP's argon2id minimum (46 MiB, one pass) and sized for a
-// 2-core host, where one hash takes 50 to 80 ms (BenchmarkHashDefault): slow
-// for a guesser, yet a burst of sign-ins cannot exhaust memory or CPU.
+// DefaultHashParams are the production costs: two passes over 19 MiB with
+// one lane, one of the equivalent argon2id settings of OWASP's Password
+// Storage Cheat Sheet (m=19456 KiB, t=2, p=1). Of those settings it holds
+// the least memory per hash, which bounds the heap while the hashing slots
+// (one per CPU) are full and finished hashes await collection; hashes made
+// with older settings are redone at their owner's next sign-in.
 func DefaultHashParams() HashParams {
-	return HashParams{Time: 1, MemoryKiB: 64 * 1024, Threads: 2, SaltLen: 16, KeyLen: 32}
+	return HashParams{Time: 2, MemoryKiB: 19 * 1024, Threads: 1, SaltLen: 16, KeyLen: 32}
 }
 
 func (p HashParams) withDefaults() HashParams {

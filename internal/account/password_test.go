@@ -72,8 +72,11 @@ func TestHasher(t *testing.T) {
 	})
 	t.Run("Defaults", func(t *testing.T) {
 		p := NewHasher(HashParams{}).Params()
-		if p != DefaultHashParams() || p.MemoryKiB < 46*1024 {
-			t.Fatalf("defaults %+v", p)
+		// OWASP's equivalent argon2id settings: the least memory for a
+		// number of passes (Password Storage Cheat Sheet).
+		owaspMinKiB := map[uint32]uint32{1: 47104, 2: 19456, 3: 12288, 4: 9216, 5: 7168}
+		if min, ok := owaspMinKiB[p.Time]; p != DefaultHashParams() || !ok || p.MemoryKiB < min || p.Threads < 1 {
+			t.Fatalf("defaults %+v are below OWASP's argon2id settings", p)
 		}
 	})
 }
