@@ -215,6 +215,7 @@ func (a *App) openStores(ctx context.Context) error {
 	}
 	a.Search = metrics.InstrumentSearch(a.Search, a.Metrics)
 	a.Projects = project.NewStore(db)
+	a.Projects.SetLogger(a.Log)
 	a.Accounts = account.NewStore(db, account.Options{})
 	a.Limiter = ratelimit.New(db)
 	a.Opportunities = opportunity.NewStore(db)
