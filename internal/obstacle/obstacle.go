@@ -9,9 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/khanhhoa/investportal/internal/textcheck"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/contact"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -310,16 +310,11 @@ const MsgControlChars = "obstacle.error.control_chars"
 // characters (NUL, escape, the C1 range…); multi-line text (descriptions,
 // notes, answers) may hold line breaks and tabs.
 func TextProblem(v string, multiline bool) string {
-	if !utf8.ValidString(v) {
+	switch {
+	case !utf8.ValidString(v):
 		return "error.field.invalid"
-	}
-	for _, r := range v {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return MsgControlChars
-		}
+	case !textcheck.Clean(v, multiline):
+		return MsgControlChars
 	}
 	return ""
 }

@@ -7,9 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/khanhhoa/investportal/internal/textcheck"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/money"
@@ -178,25 +178,9 @@ func ValidCode(s string) bool { return codePattern.MatchString(s) }
 // MaxText is the longest name a project may have, in characters.
 const MaxText = 300
 
-// TextOK reports whether s is valid UTF-8 free of control characters (NUL,
-// escape, DEL, the C1 range…), which no one types on purpose and which
-// break exports, e-mails and other programs reading the data. multiLine
-// allows the line breaks and tabs of a text area. Opportunities and
-// enquiries use the same rule, with the message id ControlCharsID.
-func TextOK(s string, multiLine bool) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsControl(r) {
-			continue
-		}
-		if !multiLine || (r != '\n' && r != '\r' && r != '\t') {
-			return false
-		}
-	}
-	return true
-}
+// TextOK is textcheck.Clean, the one rule for typed text; opportunities
+// and enquiries use it too, with the message id ControlCharsID.
+func TextOK(s string, multiLine bool) bool { return textcheck.Clean(s, multiLine) }
 
 // ControlCharsID is the field message of text refused by TextOK.
 const ControlCharsID = "project.error.control_chars"

@@ -1,0 +1,27 @@
+package textcheck
+
+import "testing"
+
+func TestClean(t *testing.T) {
+	cases := []struct {
+		s             string
+		single, multi bool
+	}{
+		{"Công ty Cổ phần Vân Phong", true, true},
+		{"dòng một\ndòng hai\tcột", false, true},
+		{"a\x00b", false, false},
+		{"\x1b[31mred", false, false},
+		{"a\u0085b", false, false}, // C1 next line
+		{"a\x7fb", false, false},
+		{"\xff\xfe", false, false},
+		{"", true, true},
+	}
+	for _, c := range cases {
+		if got := Clean(c.s, false); got != c.single {
+			t.Errorf("Clean(%q, single line) = %v", c.s, got)
+		}
+		if got := Clean(c.s, true); got != c.multi {
+			t.Errorf("Clean(%q, multi-line) = %v", c.s, got)
+		}
+	}
+}
