@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Currencies the portal handles.
@@ -116,6 +117,11 @@ func (a Amount) Add(b Amount) (Amount, error) {
 // ignored as grouping; at most Exponent(currency) decimals are allowed.
 // An amount beyond Max(currency) is ErrTooLarge.
 func ParseMajor(s, currency string) (int64, error) {
+	if !utf8.ValidString(s) {
+		// Dropping separators could otherwise join broken bytes into a
+		// character (a space, say) that then reads as nothing.
+		return 0, fmt.Errorf("money: not valid text")
+	}
 	s = strings.TrimSpace(strings.NewReplacer(",", "", " ", "", "_", "").Replace(s))
 	if s == "" {
 		return 0, fmt.Errorf("money: empty")

@@ -9,10 +9,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/khanhhoa/investportal/internal/textcheck"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/textcheck"
 )
 
 // Kind says whether a project is domestic (capital in VND) or
