@@ -14,13 +14,13 @@ import (
 	"github.com/khanhhoa/investportal/internal/backup"
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/datadir"
-	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 )
 
 // database is a database opened for export or import, with DATA_DIR's
 // lock when it is the embedded one.
 type database struct {
-	*mongo.DB
+	*mongodb.DB
 	lock *datadir.Lock
 }
 
@@ -40,7 +40,7 @@ func openDatabase(ctx context.Context, cfg config.Config, command string) (*data
 		}
 		d.lock = l
 	}
-	db, err := mongo.Open(ctx, mongo.Options{
+	db, err := mongodb.Open(ctx, mongodb.Options{
 		URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir,
 		EmbeddedAddr: cfg.MongoEmbeddedAddr,
 		// The embedded server's own lines (one per connection) would

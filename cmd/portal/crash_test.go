@@ -30,7 +30,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
 // testEnv is the environment of a portal process on a fresh DATA_DIR.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -102,7 +102,7 @@ func (s *Store) CreateAgency(ctx context.Context, a Agency, now time.Time) (Agen
 	}
 	a.CreatedAt, a.UpdatedAt, a.Version = now, now, 1
 	if _, err := s.agencies.InsertOne(ctx, a); err != nil {
-		if pmongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			f := apperr.Fields{}
 			f.Add("id", "account.error.agency_taken")
 			return Agency{}, f.Err()
@@ -116,7 +116,7 @@ func (s *Store) CreateAgency(ctx context.Context, a Agency, now time.Time) (Agen
 func (s *Store) GetAgency(ctx context.Context, id string) (Agency, error) {
 	var a Agency
 	if err := s.agencies.FindOne(ctx, bson.M{"_id": id}).Decode(&a); err != nil {
-		if pmongo.IsNoDocuments(err) {
+		if mongodb.IsNoDocuments(err) {
 			return Agency{}, errAgencyNotFound()
 		}
 		return Agency{}, apperr.Internal(fmt.Errorf("find agency: %w", err))

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -88,7 +88,7 @@ func (s *Store) Lookup(ctx context.Context, id string, now time.Time) (Session, 
 		"idleExpiresAt": bson.M{"$gt": now},
 	}).Decode(&sess)
 	if err != nil {
-		if pmongo.IsNoDocuments(err) {
+		if mongodb.IsNoDocuments(err) {
 			return Session{}, User{}, errSessionExpired()
 		}
 		return Session{}, User{}, apperr.Internal(fmt.Errorf("find session: %w", err))

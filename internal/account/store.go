@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -117,26 +117,26 @@ func (s *Store) ThrottlePolicy() ThrottlePolicy { return s.throttle }
 func (s *Store) EnsureIndexes(ctx context.Context) error {
 	sets := []struct {
 		c   *mongo.Collection
-		idx []pmongo.Index
+		idx []mongodb.Index
 	}{
-		{s.users, []pmongo.Index{
+		{s.users, []mongodb.Index{
 			{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
 			{Keys: bson.D{{Key: "role", Value: 1}, {Key: "email", Value: 1}}, Options: options.Index().SetName("role_email")},
 		}},
 		// A session's _id is the SHA-256 of its id, unique by construction.
-		{s.sessions, []pmongo.Index{
+		{s.sessions, []mongodb.Index{
 			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
 			{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expires")},
 			{Keys: bson.D{{Key: "idleExpiresAt", Value: 1}}, Options: options.Index().SetName("idle_expires")},
 		}},
-		{s.tokens, []pmongo.Index{
+		{s.tokens, []mongodb.Index{
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
 			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
 		}},
 		{s.attempts, attemptIndexes()},
 	}
 	for _, set := range sets {
-		if err := pmongo.EnsureIndexes(ctx, set.c, set.idx...); err != nil {
+		if err := mongodb.EnsureIndexes(ctx, set.c, set.idx...); err != nil {
 			return err
 		}
 	}
@@ -182,7 +182,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser, now time.Time) (User
 		return User{}, err
 	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
-		if pmongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			return User{}, errEmailTaken()
 		}
 		return User{}, apperr.Internal(fmt.Errorf("insert user: %w", err))
@@ -232,7 +232,7 @@ func (s *Store) GetByEmail(ctx context.Context, email string) (User, error) {
 func (s *Store) findUser(ctx context.Context, filter bson.M) (User, error) {
 	var u User
 	if err := s.users.FindOne(ctx, filter).Decode(&u); err != nil {
-		if pmongo.IsNoDocuments(err) {
+		if mongodb.IsNoDocuments(err) {
 			return User{}, errUserNotFound()
 		}
 		return User{}, apperr.Internal(fmt.Errorf("find user: %w", err))
@@ -384,7 +384,7 @@ func (s *Store) ChangeRole(ctx context.Context, id string, version int64, role R
 func (s *Store) updateVersioned(ctx context.Context, id string, version int64, update bson.M) error {
 	res, err := s.users.UpdateOne(ctx, bson.M{"_id": id, "version": version}, update)
 	if err != nil {
-		if pmongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			return errEmailTaken()
 		}
 		return apperr.Internal(fmt.Errorf("update user: %w", err))
@@ -503,7 +503,7 @@ func (s *Store) setDisabled(ctx context.Context, id string, disabled bool, now t
 		"$inc": bson.M{"version": 1},
 	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&u)
 	if err != nil {
-		if pmongo.IsNoDocuments(err) {
+		if mongodb.IsNoDocuments(err) {
 			return User{}, errUserNotFound()
 		}
 		return User{}, apperr.Internal(fmt.Errorf("set disabled: %w", err))

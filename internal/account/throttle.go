@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -267,7 +267,7 @@ func (s *Store) recordFailure(ctx context.Context, k throttleKeys, now time.Time
 // apply concurrent increments without losing one. It returns the count
 // after this failure.
 func (s *Store) countFailure(ctx context.Context, id, email string, now time.Time) (failureCount, error) {
-	unlock := pmongo.LockDocument(s.attempts, id)
+	unlock := mongodb.LockDocument(s.attempts, id)
 	defer unlock()
 	set := bson.M{"lastFailedAt": now, "updatedAt": now}
 	if email != "" {
@@ -277,13 +277,13 @@ func (s *Store) countFailure(ctx context.Context, id, email string, now time.Tim
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)
 	var before failureCount
 	err := s.attempts.FindOneAndUpdate(ctx, bson.M{"_id": id}, update, opts).Decode(&before)
-	if pmongo.IsDuplicateKey(err) {
+	if mongodb.IsDuplicateKey(err) {
 		// Another process inserted the count first: add to theirs.
 		err = s.attempts.FindOneAndUpdate(ctx, bson.M{"_id": id}, update, opts).Decode(&before)
 	}
 	after := failureCount{ID: id, Email: email, Failures: 1, LastFailedAt: &now}
 	switch {
-	case pmongo.IsNoDocuments(err):
+	case mongodb.IsNoDocuments(err):
 		return after, nil
 	case err != nil:
 		return failureCount{}, apperr.Internal(fmt.Errorf("count failed sign-in: %w", err))
@@ -308,14 +308,14 @@ func (s *Store) countFailure(ctx context.Context, id, email string, now time.Tim
 // The address and account counts stay: the attacker's own account must
 // not be a way to wipe them.
 func (s *Store) recordSuccess(ctx context.Context, k throttleKeys, now time.Time) error {
-	unlock := pmongo.LockDocument(s.attempts, k.pair)
+	unlock := mongodb.LockDocument(s.attempts, k.pair)
 	defer unlock()
 	_, err := s.attempts.UpdateOne(ctx, bson.M{"_id": k.pair}, bson.M{
 		"$set":         bson.M{"failures": 0, "email": k.email, "lastSuccessAt": now, "updatedAt": now},
 		"$unset":       bson.M{"lastFailedAt": ""},
 		"$setOnInsert": bson.M{"createdAt": now},
 	}, options.Update().SetUpsert(true))
-	if err != nil && !pmongo.IsDuplicateKey(err) {
+	if err != nil && !mongodb.IsDuplicateKey(err) {
 		return apperr.Internal(fmt.Errorf("record sign-in address: %w", err))
 	}
 	return nil

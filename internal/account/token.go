@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 )
@@ -87,7 +87,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, plaintext string, now tim
 	}
 	var t Token
 	if err := s.tokens.FindOne(ctx, bson.M{"hash": hashSecret(plaintext)}).Decode(&t); err != nil {
-		if pmongo.IsNoDocuments(err) {
+		if mongodb.IsNoDocuments(err) {
 			return Token{}, User{}, errTokenInvalid()
 		}
 		return Token{}, User{}, apperr.Internal(fmt.Errorf("find token: %w", err))

@@ -20,7 +20,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/metrics"
-	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -28,14 +28,14 @@ import (
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // App is the running portal.
 type App struct {
 	Config   config.Config
 	Log      *slog.Logger
-	DB       *mongo.DB
+	DB       *mongodb.DB
 	I18n     *i18n.Bundle
 	Projects *project.Store
 	Accounts *account.Store
@@ -128,7 +128,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 		return nil, err
 	}
 	a.I18n = bundle
-	db, err := mongo.Open(ctx, mongo.Options{
+	db, err := mongodb.Open(ctx, mongodb.Options{
 		URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir,
 		EmbeddedAddr: cfg.MongoEmbeddedAddr, Logger: embeddedLogger(log),
 		Monitor: a.Metrics.CommandMonitor(),

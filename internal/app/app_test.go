@@ -18,8 +18,8 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/app"
 	"github.com/khanhhoa/investportal/internal/app/apptest"
-	"github.com/khanhhoa/investportal/internal/mongo"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 )
@@ -93,7 +93,7 @@ func TestEmbeddedAddressTakenIsAClearError(t *testing.T) {
 	cfg := apptest.Config(t, t.TempDir())
 	cfg.MongoEmbeddedAddr = l.Addr().String()
 	_, err = app.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
-	if !errors.Is(err, mongo.ErrAddrInUse) || !strings.Contains(err.Error(), "MONGO_EMBEDDED_ADDR") {
+	if !errors.Is(err, mongodb.ErrAddrInUse) || !strings.Contains(err.Error(), "MONGO_EMBEDDED_ADDR") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/khanhhoa/investportal/internal/config"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/search"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -25,7 +25,7 @@ func sharedSecret(ctx context.Context, db *mongo.Database) ([]byte, error) {
 		return nil, err
 	}
 	_, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: "app_secret"}, {Key: "value", Value: hex.EncodeToString(b[:])}})
-	if err != nil && !imongo.IsDuplicateKey(err) {
+	if err != nil && !mongodb.IsDuplicateKey(err) {
 		return nil, fmt.Errorf("store app secret: %w", err)
 	}
 	var doc struct {

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 )
@@ -185,13 +185,13 @@ func (r *Runner) claim(ctx context.Context, j Job, now time.Time) (bool, error) 
 		return false, nil
 	}
 	now = now.UTC().Truncate(time.Millisecond)
-	unlock := imongo.LockDocument(r.coll, j.Name)
+	unlock := mongodb.LockDocument(r.coll, j.Name)
 	defer unlock()
 	var doc claimDoc
 	err := r.coll.FindOne(ctx, bson.M{"_id": j.Name}).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		_, err = r.coll.InsertOne(ctx, claimDoc{ID: j.Name, NextAt: j.next(now).UTC(), LastRunAt: now, CreatedAt: now, UpdatedAt: now, Version: 1})
-		if imongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			return false, nil // another process made the first claim
 		}
 		return err == nil, err

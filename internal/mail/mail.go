@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -85,7 +85,7 @@ func New(db *mongo.Database, smtpURL, from string) (*Mailer, error) {
 
 // EnsureIndexes creates the outbox's indexes.
 func (m *Mailer) EnsureIndexes(ctx context.Context) error {
-	return imongo.EnsureIndexes(ctx, m.c,
+	return mongodb.EnsureIndexes(ctx, m.c,
 		mongo.IndexModel{Keys: bson.D{{Key: "createdAt", Value: -1}}, Options: options.Index().SetName("created")},
 		mongo.IndexModel{Keys: bson.D{{Key: "to", Value: 1}}, Options: options.Index().SetName("to")},
 	)

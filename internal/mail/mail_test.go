@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/mail"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
 func TestOutboxWithoutSMTP(t *testing.T) {

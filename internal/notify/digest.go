@@ -11,7 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/obstacle"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // Digest writes the officers' daily e-mail of obstacles due soon and

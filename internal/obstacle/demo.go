@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // DemoAgencies are the agency ids the demo data uses, the ids of

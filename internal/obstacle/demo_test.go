@@ -10,7 +10,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"go.mongodb.org/mongo-driver/bson"
 )
 

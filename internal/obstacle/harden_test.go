@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"go.mongodb.org/mongo-driver/bson"
 )
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/khanhhoa/investportal/locales"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 func loadMessages(t *testing.T, name string) map[string]string {

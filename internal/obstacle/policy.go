@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -78,7 +78,7 @@ func (s *Store) CreatePolicyIssue(ctx context.Context, p PolicyIssue, actor Acto
 func (s *Store) GetPolicyIssue(ctx context.Context, id string) (PolicyIssue, error) {
 	var p PolicyIssue
 	err := s.policies.FindOne(ctx, bson.M{"_id": id}).Decode(&p)
-	if imongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return PolicyIssue{}, apperr.NotFound("obstacle.error.policy_not_found")
 	}
 	if err != nil {

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -73,9 +73,9 @@ type Store struct {
 }
 
 // lock serialises this process's conditional updates of one document of
-// coll (see imongo.LockDocument: the embedded FerretDB does not apply a
+// coll (see mongodb.LockDocument: the embedded FerretDB does not apply a
 // version-filtered update atomically).
-func lock(coll *mongo.Collection, id string) func() { return imongo.LockDocument(coll, id) }
+func lock(coll *mongo.Collection, id string) func() { return mongodb.LockDocument(coll, id) }
 
 // ProjectLookup says whether a project exists (project.Store does, from its
 // revision-checked snapshot, without scanning the collection).
@@ -130,7 +130,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 		return mongo.IndexModel{Keys: d, Options: o}
 	}
-	if err := imongo.EnsureIndexes(ctx, s.obstacles,
+	if err := mongodb.EnsureIndexes(ctx, s.obstacles,
 		idx("trackingCode_unique", true, "trackingCode"),
 		idx("idempotencyKey_unique", true, "idempotencyKey"),
 		idx("status_deadline", false, "status", "deadline"),
@@ -143,7 +143,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	return imongo.EnsureIndexes(ctx, s.policies, idx("status_createdAt", false, "status", "-createdAt"))
+	return mongodb.EnsureIndexes(ctx, s.policies, idx("status_createdAt", false, "status", "-createdAt"))
 }
 
 // Rules returns the workflow periods in force.
@@ -227,7 +227,7 @@ func (s *Store) AddHoliday(ctx context.Context, d holidays.Day, actor Actor, now
 	now = now.UTC().Truncate(time.Millisecond)
 	defer s.changed() // working days move deadlines and figures
 	_, err := s.extraDays.InsertOne(ctx, holidayDoc{Day: d, CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now, Version: 1})
-	if imongo.IsDuplicateKey(err) {
+	if mongodb.IsDuplicateKey(err) {
 		return apperr.Conflict("obstacle.error.holiday_exists")
 	}
 	if err != nil {
@@ -369,7 +369,7 @@ func (s *Store) nextSeq(ctx context.Context, year int, now time.Time) (int64, er
 			return doc.Seq, nil
 		}
 		lastErr = err
-		if !imongo.IsDuplicateKey(err) { // two first upserts of a year race; retry
+		if !mongodb.IsDuplicateKey(err) { // two first upserts of a year race; retry
 			break
 		}
 	}
@@ -477,13 +477,13 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 		if err == nil {
 			// The unique index on obstacles.idempotencyKey is what makes a
 			// repeat impossible; this entry only makes finding it fast.
-			if _, err := s.idem.InsertOne(ctx, bson.M{"_id": o.IdempotencyKey, "obstacleId": o.ID}); err != nil && !imongo.IsDuplicateKey(err) {
+			if _, err := s.idem.InsertOne(ctx, bson.M{"_id": o.IdempotencyKey, "obstacleId": o.ID}); err != nil && !mongodb.IsDuplicateKey(err) {
 				s.opts.Logger.Warn("record idempotency key", "err", err)
 			}
 			s.notify(ctx, o, o.Timeline[0])
 			return o, key, nil
 		}
-		if !imongo.IsDuplicateKey(err) {
+		if !mongodb.IsDuplicateKey(err) {
 			return Obstacle{}, "", apperr.Internal(err)
 		}
 		if prev, perr := s.byIdempotency(ctx, o.IdempotencyKey); perr == nil {
@@ -505,7 +505,7 @@ func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error
 	// lookup existed): ask the obstacles themselves.
 	var o Obstacle
 	err := s.obstacles.FindOne(ctx, bson.M{"idempotencyKey": hash}).Decode(&o)
-	if imongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return Obstacle{}, errNotFound()
 	}
 	if err != nil {
@@ -519,7 +519,7 @@ func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error
 func (s *Store) Get(ctx context.Context, id string) (Obstacle, error) {
 	var o Obstacle
 	err := s.obstacles.FindOne(ctx, bson.M{"_id": id}).Decode(&o)
-	if imongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return Obstacle{}, errNotFound()
 	}
 	if err != nil {
@@ -559,7 +559,7 @@ func (s *Store) GetByTracking(ctx context.Context, code, key string) (Obstacle, 
 		case ferr == nil:
 			stored = o.AccessKeyHash
 			err = nil
-		case !imongo.IsNoDocuments(ferr):
+		case !mongodb.IsNoDocuments(ferr):
 			return Obstacle{}, apperr.Internal(ferr)
 		}
 	}
@@ -973,7 +973,7 @@ func (s *Store) Import(ctx context.Context, obs []Obstacle, now time.Time) (int,
 		switch {
 		case err == nil:
 			inserted++
-		case imongo.IsDuplicateKey(err):
+		case mongodb.IsDuplicateKey(err):
 		default:
 			return inserted, apperr.Internal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -155,7 +155,7 @@ func (s *Store) CreateEnquiry(ctx context.Context, e *Enquiry) (*Enquiry, bool, 
 	now := s.stamp()
 	in.CreatedAt, in.UpdatedAt, in.Version = now, now, 1
 	if _, err := s.enquiries.InsertOne(ctx, in); err != nil {
-		if pmongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			// Another request with the same key won the race.
 			prev, gerr := s.enquiryByKey(ctx, in.IdempotencyKey)
 			if gerr != nil {
@@ -194,7 +194,7 @@ func requestDigest(e *Enquiry) [sha256.Size]byte {
 func (s *Store) enquiryByKey(ctx context.Context, key string) (*Enquiry, error) {
 	var e Enquiry
 	err := s.enquiries.FindOne(ctx, bson.D{{Key: "idempotencyKey", Value: key}}).Decode(&e)
-	if pmongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return nil, apperr.NotFound("opportunity.enquiry.error.not_found")
 	}
 	if err != nil {
@@ -207,7 +207,7 @@ func (s *Store) enquiryByKey(ctx context.Context, key string) (*Enquiry, error) 
 func (s *Store) GetEnquiry(ctx context.Context, id string) (*Enquiry, error) {
 	var e Enquiry
 	err := s.enquiries.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&e)
-	if pmongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return nil, apperr.NotFound("opportunity.enquiry.error.not_found")
 	}
 	if err != nil {
@@ -278,7 +278,7 @@ func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by s
 	if by == "" {
 		return nil, apperr.Fields{"answered_by": "error.field.required"}.Err()
 	}
-	unlock := pmongo.LockDocument(s.enquiries, id)
+	unlock := mongodb.LockDocument(s.enquiries, id)
 	defer unlock()
 	e, err := s.GetEnquiry(ctx, id)
 	if err != nil {

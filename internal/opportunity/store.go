@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	pmongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -50,7 +50,7 @@ func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Milliseco
 // EnsureIndexes creates the indexes of the three collections; it is
 // idempotent.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	if err := pmongo.EnsureIndexes(ctx, s.opps,
+	if err := mongodb.EnsureIndexes(ctx, s.opps,
 		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_unique")},
 		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "publishedAt", Value: -1}}, Options: options.Index().SetName("status_published")},
 		mongo.IndexModel{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
@@ -60,12 +60,12 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	if err := pmongo.EnsureIndexes(ctx, s.history,
+	if err := mongodb.EnsureIndexes(ctx, s.history,
 		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_version")},
 	); err != nil {
 		return err
 	}
-	return pmongo.EnsureIndexes(ctx, s.enquiries,
+	return mongodb.EnsureIndexes(ctx, s.enquiries,
 		mongo.IndexModel{Keys: bson.D{{Key: "idempotencyKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("idempotency_key")},
 		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: -1}}, Options: options.Index().SetName("status_created")},
 		mongo.IndexModel{Keys: bson.D{{Key: "opportunityCode", Value: 1}}, Options: options.Index().SetName("opportunity_code")},
@@ -117,7 +117,7 @@ func (s *Store) Create(ctx context.Context, o *Opportunity) error {
 	d := doc{Opportunity: *o, SearchText: o.SearchText(), CapitalBand: o.CapitalBand(),
 		CapitalVND: VNDEquivalent(o.IndicativeCapital), NeedsIndex: true}
 	if _, err := s.opps.InsertOne(ctx, d); err != nil {
-		if pmongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			return &apperr.Error{Code: apperr.CodeConflict, MessageID: "opportunity.error.duplicate_code",
 				Fields: map[string]string{"code": "opportunity.error.duplicate_code"}}
 		}
@@ -131,7 +131,7 @@ func (s *Store) Get(ctx context.Context, code string) (*Opportunity, error) {
 	var d doc
 	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}},
 		options.FindOne().SetProjection(noHistory)).Decode(&d)
-	if pmongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return nil, apperr.NotFound("opportunity.error.not_found")
 	}
 	if err != nil {
@@ -424,7 +424,7 @@ func (s *Store) Update(ctx context.Context, code string, version int64, ch Chang
 	}
 	// The embedded FerretDB runs a version-checked update as a read and a
 	// write without isolation; serialize writes to one document.
-	unlock := pmongo.LockDocument(s.opps, code)
+	unlock := mongodb.LockDocument(s.opps, code)
 	defer unlock()
 	old, err := s.Get(ctx, code)
 	if err != nil {
@@ -519,7 +519,7 @@ func (s *Store) History(ctx context.Context, code string) ([]HistoryEntry, error
 	}
 	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}},
 		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 1}})).Decode(&d)
-	if pmongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return nil, apperr.NotFound("opportunity.error.not_found")
 	}
 	if err != nil {
@@ -568,7 +568,7 @@ func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string
 	if err != nil {
 		return nil, err
 	}
-	unlock := pmongo.LockDocument(s.opps, code)
+	unlock := mongodb.LockDocument(s.opps, code)
 	defer unlock()
 	for attempt := 0; ; attempt++ {
 		old, err := s.Get(ctx, code)
@@ -601,7 +601,7 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Opportunity, err
 // if the opportunity was written since, it stays pending. Either way it
 // returns nil unless the database fails.
 func (s *Store) MarkIndexed(ctx context.Context, code string, version int64) error {
-	unlock := pmongo.LockDocument(s.opps, code)
+	unlock := mongodb.LockDocument(s.opps, code)
 	defer unlock()
 	_, err := s.opps.UpdateOne(ctx,
 		bson.D{{Key: "code", Value: code}, {Key: "version", Value: version}},

@@ -9,7 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 )
 
@@ -249,7 +249,7 @@ func (s *Store) CreateBy(ctx context.Context, p *Project, by Actor, now time.Tim
 	empty := Project{Registered: money.Amount{Currency: p.Registered.Currency}, Disbursed: p.Disbursed}
 	entry := Change{Version: 1, At: now, By: by, Action: ActionCreate, Fields: diff(&empty, p)}
 	if _, err := s.c.InsertOne(ctx, projectDoc{Project: *p, History: []Change{entry}}); err != nil {
-		if imongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			f := apperr.Fields{}
 			f.Add("code", "project.error.code_taken")
 			return f.Err()
@@ -271,7 +271,7 @@ func (s *Store) Update(ctx context.Context, code string, version int64, ch Chang
 	now = stamp(now)
 	// The embedded FerretDB does not make the version-filtered updateOne
 	// atomic; serialize this document's read-check-write in the process.
-	unlock := imongo.LockDocument(s.c, code)
+	unlock := mongodb.LockDocument(s.c, code)
 	defer unlock()
 	cur, err := s.Get(ctx, code)
 	if err != nil {
@@ -383,7 +383,7 @@ type NewDisbursement struct {
 // project.error.disbursed_over_registered) and never goes below zero.
 func (s *Store) RecordDisbursement(ctx context.Context, code string, version int64, d NewDisbursement, by Actor, now time.Time) (*Project, error) {
 	now = stamp(now)
-	unlock := imongo.LockDocument(s.c, code)
+	unlock := mongodb.LockDocument(s.c, code)
 	defer unlock()
 	cur, err := s.Get(ctx, code)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -82,7 +82,7 @@ func (s *Store) History(ctx context.Context, code string) ([]Change, error) {
 	}
 	err := s.c.FindOne(ctx, bson.D{{Key: "code", Value: code}},
 		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 1}})).Decode(&doc)
-	if imongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return nil, apperr.NotFound("project.error.not_found")
 	}
 	if err != nil {

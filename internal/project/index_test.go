@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
 // TestFirstWritesRacingForTheCounterAllSucceed: on an empty database the

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/fold"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -67,9 +67,9 @@ func (s *Store) revision(ctx context.Context) (int64, error) {
 func (s *Store) bumpRevision(ctx context.Context) error {
 	s.dropSnapshot()
 	// The embedded database loses concurrent increments (see
-	// imongo.LockDocument); a lost one could hide a write from a process
+	// mongodb.LockDocument); a lost one could hide a write from a process
 	// that loaded between two of them.
-	unlock := imongo.LockDocument(s.meta, revID)
+	unlock := mongodb.LockDocument(s.meta, revID)
 	defer unlock()
 	inc := func() error {
 		_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: revID}},
@@ -78,7 +78,7 @@ func (s *Store) bumpRevision(ctx context.Context) error {
 		return err
 	}
 	err := inc()
-	if imongo.IsDuplicateKey(err) {
+	if mongodb.IsDuplicateKey(err) {
 		// Two first writes raced to create the counter and the other one
 		// won: it exists now, so the same upsert is a plain increment.
 		err = inc()

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -31,7 +31,7 @@ func NewStore(db *mongo.Database) *Store {
 
 // EnsureIndexes creates the indexes lists and stats rely on.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	return imongo.EnsureIndexes(ctx, s.c,
+	return mongodb.EnsureIndexes(ctx, s.c,
 		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_unique")},
 		mongo.IndexModel{Keys: bson.D{{Key: "capitalVnd", Value: -1}}, Options: options.Index().SetName("capital")},
 		mongo.IndexModel{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
@@ -101,7 +101,7 @@ func (s *Store) Create(ctx context.Context, p *Project, now time.Time) error {
 	}
 	p.CreatedAt, p.UpdatedAt, p.Version = now.UTC(), now.UTC(), 1
 	if _, err := s.c.InsertOne(ctx, p); err != nil {
-		if imongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			return &apperr.Error{Code: apperr.CodeInvalid, MessageID: "error.invalid", Fields: map[string]string{"code": "project.error.code_taken"}}
 		}
 		return fmt.Errorf("insert project: %w", err)
@@ -115,7 +115,7 @@ func (s *Store) Get(ctx context.Context, code string) (*Project, error) {
 	var p Project
 	err := s.c.FindOne(ctx, bson.D{{Key: "code", Value: code}},
 		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 0}})).Decode(&p)
-	if imongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return nil, apperr.NotFound("project.error.not_found")
 	}
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 )
@@ -84,7 +84,7 @@ func (s *Store) SaveWatchSettings(ctx context.Context, w WatchSettings, version 
 		return WatchSettings{}, err
 	}
 	now = stamp(now)
-	unlock := imongo.LockDocument(s.meta, watchSettingsID)
+	unlock := mongodb.LockDocument(s.meta, watchSettingsID)
 	defer unlock()
 	w.UpdatedAt, w.UpdatedBy, w.Version = &now, &by, version+1
 	doc := bson.D{
@@ -93,7 +93,7 @@ func (s *Store) SaveWatchSettings(ctx context.Context, w WatchSettings, version 
 	}
 	if version == 0 {
 		_, err := s.meta.InsertOne(ctx, append(bson.D{{Key: "_id", Value: watchSettingsID}}, doc...))
-		if imongo.IsDuplicateKey(err) {
+		if mongodb.IsDuplicateKey(err) {
 			return WatchSettings{}, apperr.Conflict("project.error.settings_changed")
 		}
 		if err != nil {

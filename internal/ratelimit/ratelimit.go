@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -34,7 +34,7 @@ func New(db *mongo.Database) *Limiter { return &Limiter{c: db.Collection(Collect
 
 // EnsureIndexes creates the index the clean-up uses.
 func (l *Limiter) EnsureIndexes(ctx context.Context) error {
-	return imongo.EnsureIndexes(ctx, l.c, mongo.IndexModel{
+	return mongodb.EnsureIndexes(ctx, l.c, mongo.IndexModel{
 		Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expires"),
 	})
 }
@@ -44,7 +44,7 @@ func (l *Limiter) EnsureIndexes(ctx context.Context) error {
 func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) (bool, time.Duration, error) {
 	start := now.Truncate(r.Window)
 	id := fmt.Sprintf("%s|%s|%d", r.Name, key, start.Unix())
-	unlock := imongo.LockDocument(l.c, id)
+	unlock := mongodb.LockDocument(l.c, id)
 	defer unlock()
 	var doc struct {
 		N int `bson:"n"`
@@ -74,7 +74,7 @@ func (l *Limiter) Exceeded(ctx context.Context, r Rule, key string, now time.Tim
 		N int `bson:"n"`
 	}
 	err := l.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc)
-	if err != nil && !imongo.IsNoDocuments(err) {
+	if err != nil && !mongodb.IsNoDocuments(err) {
 		return false, fmt.Errorf("rate limit: %w", err)
 	}
 	return doc.N >= r.Limit, nil

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 )
 

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"
@@ -384,7 +384,7 @@ func (ix *Indexer) Status(ctx context.Context) (IndexerStatus, bool, error) {
 		return st, false, nil
 	}
 	err := ix.meta.FindOne(ctx, bson.D{{Key: "_id", Value: indexerStatusID}}).Decode(&st)
-	if imongo.IsNoDocuments(err) {
+	if mongodb.IsNoDocuments(err) {
 		return st, false, nil
 	}
 	if err != nil {
@@ -427,7 +427,7 @@ func (ix *Indexer) acquire(ctx context.Context) (bool, error) {
 	if ix.meta == nil {
 		return true, nil
 	}
-	unlock := imongo.LockDocument(ix.meta, indexerLeaseID)
+	unlock := mongodb.LockDocument(ix.meta, indexerLeaseID)
 	defer unlock()
 	now := ix.opts.Now().UTC()
 	_, err := ix.meta.UpdateOne(ctx,
@@ -437,7 +437,7 @@ func (ix *Indexer) acquire(ctx context.Context) (bool, error) {
 		}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: ix.holder}, {Key: "expiresAt", Value: now.Add(ix.opts.LeaseTTL)}}}},
 		options.Update().SetUpsert(true))
-	if imongo.IsDuplicateKey(err) {
+	if mongodb.IsDuplicateKey(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -466,7 +466,7 @@ func (ix *Indexer) release() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	unlock := imongo.LockDocument(ix.meta, indexerLeaseID)
+	unlock := mongodb.LockDocument(ix.meta, indexerLeaseID)
 	defer unlock()
 	_, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: indexerLeaseID}, {Key: "holder", Value: ix.holder}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: time.Unix(0, 0).UTC()}}}})

@@ -17,7 +17,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/export"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/metrics"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -25,7 +25,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/xuri/excelize/v2"
 )
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/i18n"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"

@@ -12,14 +12,14 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/mail"
-	"github.com/khanhhoa/investportal/internal/mongo"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // tcpProxy forwards a loopback port to the database; down() cuts every
@@ -96,7 +96,7 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	}
 	proxy := newTCPProxy(t, target)
 	ctx := context.Background()
-	db, err := mongo.Open(ctx, mongo.Options{URI: "mongodb://" + proxy.addr + "/?directConnection=true", Database: e.db.Name()})
+	db, err := mongodb.Open(ctx, mongodb.Options{URI: "mongodb://" + proxy.addr + "/?directConnection=true", Database: e.db.Name()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
@@ -47,7 +47,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"go.mongodb.org/mongo-driver/bson"
 )
 

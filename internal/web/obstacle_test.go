@@ -25,7 +25,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // obstacleEnv is newEnv with the obstacle indexes (the idempotency key is

@@ -11,7 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // Who works obstacles, and who may see the staff figures.

@@ -18,13 +18,13 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/metrics"
-	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/search"
-	"github.com/khanhhoa/investportal/seed/holidays"
+	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // Pinger reports whether the database answers, for /readyz.
@@ -66,7 +66,7 @@ type Deps struct {
 	TrustedProxies []string
 	// DBHealth says whether the database is reachable; while it is not,
 	// requests that need it get 503 at once. Nil never fails fast.
-	DBHealth *mongo.Health
+	DBHealth *mongodb.Health
 }
 
 // Server holds the handlers' dependencies.
@@ -86,7 +86,7 @@ type Server struct {
 	mail          *mail.Mailer
 
 	secureCookies bool
-	health        *mongo.Health
+	health        *mongodb.Health
 	metrics       *metrics.Metrics
 	behindProxy   bool
 	trustedNets   []*net.IPNet

@@ -13,7 +13,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/app"
 	"github.com/khanhhoa/investportal/internal/config"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
 // Portal is a running portal.

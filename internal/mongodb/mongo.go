@@ -2,7 +2,7 @@
 // files under the data directory) in this process when no URI is given, so
 // the portal runs on a bare machine. It also holds small storage helpers
 // shared by the domain packages.
-package mongo
+package mongodb
 
 import (
 	"context"

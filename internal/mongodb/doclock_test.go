@@ -1,12 +1,12 @@
-package mongo_test
+package mongodb_test
 
 import (
 	"context"
 	"sync"
 	"testing"
 
-	imongo "github.com/khanhhoa/investportal/internal/mongo"
-	"github.com/khanhhoa/investportal/internal/mongo/mongotest"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -27,7 +27,7 @@ func TestLockedVersionCheckLetsOneWriterWin(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			unlock := imongo.LockDocument(c, "a")
+			unlock := mongodb.LockDocument(c, "a")
 			defer unlock()
 			res, err := c.UpdateOne(ctx, bson.M{"_id": "a", "version": int64(1)},
 				bson.M{"$set": bson.M{"n": i}, "$inc": bson.M{"version": int64(1)}})

@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/khanhhoa/investportal/internal/mongo"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	drv "go.mongodb.org/mongo-driver/mongo"
 )
 
 var (
 	once    sync.Once
-	shared  *mongo.DB
+	shared  *mongodb.DB
 	openErr error
 	seq     atomic.Int64
 )
@@ -38,7 +38,7 @@ func FreeAddr(tb testing.TB) string {
 // Server returns the test binary's embedded database server, started on
 // first use. Its data directory is removed when the process exits only if
 // the OS cleans its temp dir; tests should not depend on that.
-func Server(tb testing.TB) *mongo.DB {
+func Server(tb testing.TB) *mongodb.DB {
 	tb.Helper()
 	once.Do(func() {
 		dir, err := os.MkdirTemp("", "portal-test-db-")
@@ -48,7 +48,7 @@ func Server(tb testing.TB) *mongo.DB {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		shared, openErr = mongo.Open(ctx, mongo.Options{Database: "unused", DataDir: dir, EmbeddedAddr: FreeAddr(tb)})
+		shared, openErr = mongodb.Open(ctx, mongodb.Options{Database: "unused", DataDir: dir, EmbeddedAddr: FreeAddr(tb)})
 	})
 	if openErr != nil {
 		tb.Fatalf("start embedded database: %v", openErr)
