@@ -16,6 +16,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/datadir"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mail"
@@ -28,7 +29,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
-	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // App is the running portal.

@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // clock is a settable time for the runners.

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/obstacle"
-	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // Digest writes the officers' daily e-mail of obstacles due soon and

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
@@ -14,7 +15,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 type fixture struct {

@@ -8,8 +8,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/internal/project"
 )
 
 // DemoAgencies are the agency ids the demo data uses, the ids of

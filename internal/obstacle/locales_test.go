@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
-	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/locales"
 )
 
 func loadMessages(t *testing.T, name string) map[string]string {

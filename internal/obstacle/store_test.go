@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"go.mongodb.org/mongo-driver/bson"
 )
 

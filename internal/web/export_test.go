@@ -15,6 +15,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/export"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
@@ -25,7 +26,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/xuri/excelize/v2"
 )
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
@@ -19,7 +20,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
-	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // tcpProxy forwards a loopback port to the database; down() cuts every

@@ -20,12 +20,12 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/seed"
-	"github.com/khanhhoa/investportal/internal/holidays"
 )
 
 // obstacleEnv is newEnv with the obstacle indexes (the idempotency key is
