@@ -1,5 +1,6 @@
-// Package mongotest gives tests a fresh database on an embedded FerretDB.
-// One server is started per test binary; each call gets its own database.
+// Package mongotest gives tests a fresh database on an embedded FerretDB,
+// or on the MongoDB deployment named by TEST_MONGO_URI. One server is used
+// per test binary; each call gets its own database.
 package mongotest
 
 import (
@@ -35,23 +36,34 @@ func FreeAddr(tb testing.TB) string {
 	return addr
 }
 
-// Server returns the test binary's embedded database server, started on
-// first use. Its data directory is removed when the process exits only if
-// the OS cleans its temp dir; tests should not depend on that.
+// URIEnv names the environment variable that points the tests at a real
+// MongoDB deployment (such as mongodb://127.0.0.1:27017/?replicaSet=rs0)
+// instead of the embedded FerretDB, so the same store tests run on both
+// backends. Each test still gets its own database, dropped at its end.
+const URIEnv = "TEST_MONGO_URI"
+
+// Server returns the test binary's database server: MongoDB at
+// $TEST_MONGO_URI when set, else an embedded FerretDB started on first use.
+// The embedded server's data directory is removed when the process exits
+// only if the OS cleans its temp dir; tests should not depend on that.
 func Server(tb testing.TB) *mongodb.DB {
 	tb.Helper()
 	once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if uri := os.Getenv(URIEnv); uri != "" {
+			shared, openErr = mongodb.Open(ctx, mongodb.Options{URI: uri, Database: "unused"})
+			return
+		}
 		dir, err := os.MkdirTemp("", "portal-test-db-")
 		if err != nil {
 			openErr = err
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
 		shared, openErr = mongodb.Open(ctx, mongodb.Options{Database: "unused", DataDir: dir, EmbeddedAddr: FreeAddr(tb)})
 	})
 	if openErr != nil {
-		tb.Fatalf("start embedded database: %v", openErr)
+		tb.Fatalf("open the test database (%s=%q): %v", URIEnv, os.Getenv(URIEnv), openErr)
 	}
 	return shared
 }
