@@ -15,7 +15,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"github.com/khanhhoa/investportal/internal/fold"
 	"html"
 	"slices"
 	"strings"
@@ -24,6 +23,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/bilingual"
+	"github.com/khanhhoa/investportal/internal/fold"
 )
 
 // Document types.
@@ -48,11 +49,8 @@ const (
 	MaxPerPage     = 100
 )
 
-// Text is content in both languages; either may be empty.
-type Text struct {
-	VI string `json:"vi"`
-	EN string `json:"en,omitempty"`
-}
+// Text is content in both languages, the portal's one bilingual type.
+type Text = bilingual.Text
 
 // Doc is what the index holds for one opportunity or project. ID is the
 // record's id in storage, any non-empty string. Facets holds one value per
