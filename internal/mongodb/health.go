@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -142,7 +143,7 @@ func (h *Health) ServerMonitor() *event.ServerMonitor {
 			switch {
 			case now:
 				h.markUp("driver")
-			case was:
+			case was && serversRefused(e.NewDescription):
 				h.markDown("the driver lost every writable server")
 			}
 		},
@@ -161,15 +162,44 @@ func writable(t description.Topology) bool {
 }
 
 // Unreachable reports whether err means the database could not be reached
-// at all: a network error, or no server to send the command to. A context
-// deadline on its own does not count (a slow query is not an outage).
+// at all: a network error that is not a timeout, or no server to send the
+// command to because every server the driver knows refused or dropped it.
+// A timeout, even one the driver reports as a network error (a request's
+// deadline closes its connection mid-read), does not count: a saturated
+// database is slow, not down, and answering 503 to everyone would turn a
+// crowd into an outage.
 func Unreachable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if mongo.IsNetworkError(err) || errors.Is(err, topology.ErrServerSelectionTimeout) {
+	// Server selection gives up on a deadline whatever the cause: what the
+	// servers' last checks said tells an outage from a busy server.
+	var sel topology.ServerSelectionError
+	if errors.As(err, &sel) {
+		return serversRefused(sel.Desc)
+	}
+	if errors.Is(err, topology.ErrServerSelectionTimeout) {
 		return true
 	}
-	var sel topology.ServerSelectionError
-	return errors.As(err, &sel)
+	return mongo.IsNetworkError(err) && !isTimeout(err)
+}
+
+// isTimeout reports whether err is a deadline or a network timeout,
+// however it is wrapped.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) || mongo.IsTimeout(err)
+}
+
+// serversRefused reports whether every server of t failed its last check
+// with an error other than a timeout (connection refused, reset, closed):
+// the sign of an outage rather than of a busy server whose heartbeat was
+// late. A description without servers says nothing against an outage.
+func serversRefused(t description.Topology) bool {
+	for _, srv := range t.Servers {
+		if srv.LastError == nil || isTimeout(srv.LastError) {
+			return false
+		}
+	}
+	return true
 }

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/description"
 	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
 )
 
@@ -27,10 +30,45 @@ func TestUnreachableTellsOutagesFromSlowQueries(t *testing.T) {
 		{fmt.Errorf("find: %w", network), true},
 		{topology.ErrServerSelectionTimeout, true},
 		{fmt.Errorf("x: %w", topology.ServerSelectionError{Wrapped: context.DeadlineExceeded}), true},
+		// A saturated database: a request's deadline closes its connection
+		// mid-read, which the driver reports as a network error; and server
+		// selection times out while the last heartbeat was only late.
+		{topology.ConnectionError{Wrapped: context.DeadlineExceeded}, false},
+		{mongo.CommandError{Message: "i/o timeout", Labels: []string{"NetworkError"}, Wrapped: timeoutErr{}}, false},
+		{topology.ServerSelectionError{Wrapped: context.DeadlineExceeded, Desc: topologyWith(timeoutErr{})}, false},
+		{topology.ServerSelectionError{Wrapped: context.DeadlineExceeded, Desc: topologyWith(syscall.ECONNREFUSED)}, true},
 	} {
 		if got := Unreachable(c.err); got != c.want {
 			t.Errorf("Unreachable(%v) = %v", c.err, got)
 		}
+	}
+}
+
+// timeoutErr is a network timeout, as net.Conn deadlines give.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+func topologyWith(lastErr error) description.Topology {
+	return description.Topology{Kind: description.Single, Servers: []description.Server{{Kind: description.Unknown, LastError: lastErr}}}
+}
+
+// TestHeartbeatTimeoutIsNoOutage: under load the driver's heartbeat to a
+// busy server can time out and the server turns Unknown; that is no reason
+// to answer 503 to everyone. A refused connection is.
+func TestHeartbeatTimeoutIsNoOutage(t *testing.T) {
+	h := NewHealth(func(context.Context) error { return nil }, nil)
+	up := description.Topology{Kind: description.Single, Servers: []description.Server{{Kind: description.Standalone}}}
+	mon := h.ServerMonitor()
+	mon.TopologyDescriptionChanged(&event.TopologyDescriptionChangedEvent{PreviousDescription: up, NewDescription: topologyWith(timeoutErr{})})
+	if !h.Up() {
+		t.Fatal("a late heartbeat took the database down")
+	}
+	mon.TopologyDescriptionChanged(&event.TopologyDescriptionChangedEvent{PreviousDescription: up, NewDescription: topologyWith(syscall.ECONNREFUSED)})
+	if h.Up() {
+		t.Fatal("a refused connection was not noticed")
 	}
 }
 
