@@ -45,25 +45,43 @@ func (s *staticServer) close() {
 	_ = s.srv.Shutdown(ctx)
 }
 
-// fetchOnce reads the page the baseline copies.
+// fetchOnce reads the page the baseline copies. A portal that sheds load
+// (503 or 429) is asked again, up to 10 times a second apart.
 func fetchOnce(ctx context.Context, c *http.Client, u string) ([]byte, string, error) {
+	for try := 1; ; try++ {
+		body, ctype, status, err := fetch(ctx, c, u)
+		if err != nil {
+			return nil, "", err
+		}
+		if status == http.StatusOK {
+			return body, ctype, nil
+		}
+		if (status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests) || try == 10 {
+			return nil, "", fmt.Errorf("GET %s: %d %s (the baseline needs a page that answers 200)", u, status, http.StatusText(status))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, "", ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func fetch(ctx context.Context, c *http.Client, u string) ([]byte, string, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	res, err := c.Do(req)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	if res.StatusCode != http.StatusOK {
-		return nil, "", fmt.Errorf("GET %s: %s (the baseline needs a page that answers 200)", u, res.Status)
-	}
-	return body, res.Header.Get("Content-Type"), nil
+	return body, res.Header.Get("Content-Type"), res.StatusCode, nil
 }
 
 // phase drives GET base+path with conns workers for d and summarizes it.

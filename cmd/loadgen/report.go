@@ -115,7 +115,7 @@ func (r *Report) writeBaseline(w io.Writer) {
 	fmt.Fprintf(w, "baseline page %s (%d bytes), each phase %s\n", b.Path, b.Bytes, r.Duration)
 	fmt.Fprintf(w, lineFormat, "phase", "target", "requests", "req/s", "p50", "p95", "p99", "max", "not 2xx (status: count)")
 	writeLine(w, "static", "in-process copy (Go net/http)", b.Static)
-	writeLine(w, "portal", b.Path, b.Portal)
+	writeLine(w, "portal", "the portal's page (above)", b.Portal)
 	fmt.Fprintf(w, "ratio portal/static: %.1f%% (%.0f / %.0f req/s); p99 portal %s, static %s\n",
 		100*b.Ratio, b.Portal.RPS, b.Static.RPS, fmtMS(b.Portal.P99, b.Portal), fmtMS(b.Static.P99, b.Static))
 	if r.Interrupted > 0 {
