@@ -267,6 +267,12 @@ func TestServerErrorsFailTheRun(t *testing.T) {
 	if code != 1 || !strings.Contains(out.String(), "500: ") || !strings.Contains(out.String(), "FAILED") {
 		t.Errorf("exit %d, report:\n%s%s", code, out.String(), errs.String())
 	}
+	// Without a token the edit class is left out, and the report says so.
+	out.Reset()
+	run(context.Background(), []string{"-base", srv.URL, "-duration", "100ms", "-c", "2"}, noEnv, &out, &errs)
+	if !strings.Contains(out.String(), "edit: SKIPPED") || !strings.Contains(out.String(), "mix list=60,search=20,stats=10,file=5\n") || strings.Contains(out.String(), "PATCH") {
+		t.Errorf("no token, report:\n%s", out.String())
+	}
 	// A portal that is not there: no codes can be learned.
 	srv.Close()
 	out.Reset()
