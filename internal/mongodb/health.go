@@ -181,12 +181,12 @@ func Unreachable(err error) bool {
 	if errors.Is(err, topology.ErrServerSelectionTimeout) {
 		return true
 	}
-	return mongo.IsNetworkError(err) && !isTimeout(err)
+	return mongo.IsNetworkError(err) && !IsTimeout(err)
 }
 
-// isTimeout reports whether err is a deadline or a network timeout,
-// however it is wrapped.
-func isTimeout(err error) bool {
+// IsTimeout reports whether err is a deadline or a network timeout,
+// however it is wrapped: the database was too slow, not unreachable.
+func IsTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) || mongo.IsTimeout(err)
 }
@@ -197,7 +197,7 @@ func isTimeout(err error) bool {
 // late. A description without servers says nothing against an outage.
 func serversRefused(t description.Topology) bool {
 	for _, srv := range t.Servers {
-		if srv.LastError == nil || isTimeout(srv.LastError) {
+		if srv.LastError == nil || IsTimeout(srv.LastError) {
 			return false
 		}
 	}

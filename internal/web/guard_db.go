@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 )
 
 // guardDB answers 503 with Retry-After at once while the database is
@@ -23,8 +24,14 @@ func (s *Server) guardDB(c *fiber.Ctx) error {
 	defer cancel()
 	c.SetUserContext(ctx)
 	err := c.Next()
-	if err != nil && (s.health.Observe(err) || !s.health.Up()) {
+	switch {
+	case err == nil:
+	case s.health.Observe(err) || !s.health.Up():
 		return errUnavailable()
+	case mongodb.IsTimeout(err):
+		// The database answered too slowly for the request's deadline: it
+		// is overloaded, which is no internal error; the client may retry.
+		return &apperr.Error{Code: codeUnavailable, MessageID: "request.overloaded", Err: err}
 	}
 	return err
 }
