@@ -79,7 +79,7 @@ const usage = `usage: portal [command]
   serve                     serve the site, the API and Swagger UI (the default)
   seed [--scale N]          load the synthetic demo data, N times over
   reindex                   rebuild the search index from the database
-  user add|set-password|disable ...
+  user add|set-password|disable|token ...
                             manage accounts (portal user for details)
   export --out DIR          write every collection and file as JSON lines with a manifest
   import [--force] DIR      restore a backup into an empty database

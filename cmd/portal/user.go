@@ -23,6 +23,9 @@ const userUsage = `usage:
   portal user add --email E --name N --role admin|board|taskforce|agency|business [--agency CODE] [--lang vi|en] [--password P]
   portal user set-password --email E [--password P]
   portal user disable --email E
+  portal user token --email E --name N
+                            issue an API token (printed once; for scripts
+                            and cmd/loadgen's board edits)
 Without --password the password is read from the first line of standard
 input (safer: a flag shows in the process list).`
 
@@ -70,6 +73,10 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	case "set-password":
 		needPassword = true
 	case "disable":
+	case "token":
+		if *name == "" {
+			return usageError{}
+		}
 	default:
 		return fmt.Errorf("unknown user command %q\n%s", sub, userUsage)
 	}
@@ -119,6 +126,16 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			return explain(en, err)
 		}
 		fmt.Fprintf(stdout, "disabled %s\n", u.Email)
+	case "token":
+		u, err := a.Accounts.GetByEmail(ctx, *email)
+		if err != nil {
+			return explain(en, err)
+		}
+		plain, tok, err := a.Accounts.IssueToken(ctx, u.ID, *name, now)
+		if err != nil {
+			return explain(en, err)
+		}
+		fmt.Fprintf(stdout, "token %q for %s (%s), shown only now; send it as \"Authorization: Bearer <token>\":\n%s\n", tok.Name, u.Email, u.Role, plain)
 	}
 	return nil
 }

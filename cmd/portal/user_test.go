@@ -71,6 +71,20 @@ func TestUserCommand(t *testing.T) {
 			t.Error("old password still works")
 		}
 	})
+	out, err = run("", "token", "--email", "officer@example.vn", "--name", "load tests")
+	if err != nil || !strings.Contains(out, `token "load tests" for officer@example.vn (board)`) {
+		t.Fatalf("token: %q %v", out, err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	plain := lines[len(lines)-1]
+	check(func(a *app.App) {
+		if _, u, err := a.Accounts.AuthenticateToken(ctx, plain, time.Now()); err != nil || u.Email != "officer@example.vn" {
+			t.Errorf("issued token does not sign in: %v %v", u.Email, err)
+		}
+	})
+	if _, err := run("", "token", "--email", "officer@example.vn"); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Errorf("token without a name: %v", err)
+	}
 	if out, err := run("", "disable", "--email", "officer@example.vn"); err != nil || !strings.Contains(out, "disabled officer@example.vn") {
 		t.Fatalf("disable: %q %v", out, err)
 	}
