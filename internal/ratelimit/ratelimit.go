@@ -24,6 +24,13 @@ type Rule struct {
 	Window time.Duration
 }
 
+// window returns the start of the window now falls in and the id of
+// key's counter for it.
+func (r Rule) window(key string, now time.Time) (time.Time, string) {
+	start := now.Truncate(r.Window)
+	return start, fmt.Sprintf("%s|%s|%d", r.Name, key, start.Unix())
+}
+
 // Limiter checks rules against counters in MongoDB.
 type Limiter struct {
 	c *mongo.Collection
@@ -42,8 +49,7 @@ func (l *Limiter) EnsureIndexes(ctx context.Context) error {
 // Allow counts one event for key under rule and reports whether it is
 // within the limit, and if not, how long until the window ends.
 func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) (bool, time.Duration, error) {
-	start := now.Truncate(r.Window)
-	id := fmt.Sprintf("%s|%s|%d", r.Name, key, start.Unix())
+	start, id := r.window(key, now)
 	unlock := mongodb.LockDocument(l.c, id)
 	defer unlock()
 	var doc struct {
@@ -68,8 +74,7 @@ func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) 
 // used up rule's limit in the current window: for checks that only count
 // failures, such as a tracking cookie that opens the right case.
 func (l *Limiter) Exceeded(ctx context.Context, r Rule, key string, now time.Time) (bool, error) {
-	start := now.Truncate(r.Window)
-	id := fmt.Sprintf("%s|%s|%d", r.Name, key, start.Unix())
+	_, id := r.window(key, now)
 	var doc struct {
 		N int `bson:"n"`
 	}

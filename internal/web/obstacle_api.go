@@ -542,9 +542,7 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	im := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
 	sentIfMatch := im != ""
 	if sentIfMatch {
-		if !obstQuotedETags(im) {
-			return apperr.New(apperr.CodePreconditionReq, "error.if_match_required")
-		}
+		// guardRequest has refused an unquoted tag already (400).
 		v, err := ifMatch(c, o.TrackingCode, "error.conflict")
 		if err != nil {
 			return err
@@ -574,19 +572,6 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderETag, obstacleETag(&n))
 	return c.JSON(obstStaffView(n, obstDeadlineOf(&n, cal, s.now()), actor))
-}
-
-// obstQuotedETags reports whether every entity tag of an If-Match header
-// is quoted, as RFC 9110 writes them ("VM-2026-000001-v3", or weak
-// W/"…"); an unquoted tag names no version and is refused.
-func obstQuotedETags(h string) bool {
-	for _, part := range strings.Split(h, ",") {
-		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
-		if len(part) < 2 || part[0] != '"' || part[len(part)-1] != '"' {
-			return false
-		}
-	}
-	return true
 }
 
 // apiObstacleStats returns the obstacle figures.
