@@ -12,12 +12,15 @@ import (
 // on the same version can both match, and an $inc can be lost. The embedded
 // database serves only the process that started it, so serializing writes
 // to one document inside the process restores what MongoDB guarantees. On
-// MongoDB the lock is redundant but cheap.
+// MongoDB (Features.IsolatedUpdates) the lock is skipped.
 var docLocks = keyedMutex{locks: map[string]*refMutex{}}
 
 // LockDocument serializes conditional updates (version checks, counters)
 // of one document within this process; call the returned func to unlock.
 func LockDocument(c *mongo.Collection, id any) (unlock func()) {
+	if FeaturesOf(c.Database()).IsolatedUpdates() {
+		return func() {}
+	}
 	return docLocks.lock(fmt.Sprintf("%s.%s/%v", c.Database().Name(), c.Name(), id))
 }
 

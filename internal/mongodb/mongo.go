@@ -47,6 +47,8 @@ type DB struct {
 	Database *mongo.Database
 	// Embedded is true when the database is the in-process FerretDB.
 	Embedded bool
+	// Features is what the database offers; see Features.
+	Features Features
 	// URI is the address the client connected to (embedded or given).
 	URI string
 	// Health says whether the database is reachable now, so that callers
@@ -95,6 +97,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	db.Client = client
 	db.Database = client.Database(o.Database)
+	db.Features = detectFeatures(pctx, client, db.Embedded)
+	SetFeatures(client, db.Features)
 	return db, nil
 }
 
