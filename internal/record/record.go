@@ -90,6 +90,12 @@ type Options struct {
 	// NotFound and Conflict are the message ids of the errors for a
 	// missing record and a stale version.
 	NotFound, Conflict string
+	// History is the field that holds the history array ("history" by
+	// default; an obstacle's is its "timeline").
+	History string
+	// Unindexed records are not in the search index: writes do not mark
+	// them pending.
+	Unindexed bool
 }
 
 // Collection stores versioned records of one kind.
@@ -109,6 +115,9 @@ func New(c *mongo.Collection, o Options) *Collection {
 	}
 	if o.Conflict == "" {
 		o.Conflict = "error.conflict"
+	}
+	if o.History == "" {
+		o.History = FieldHistory
 	}
 	return &Collection{c: c, opts: o}
 }
@@ -153,8 +162,10 @@ func (c *Collection) Insert(ctx context.Context, doc any, first Entry) error {
 	}
 	first.Head().Version = 1
 	d = setKey(d, FieldVersion, int64(1))
-	d = setKey(d, FieldHistory, bson.A{first})
-	d = setKey(d, FieldNeedsIndex, true)
+	d = setKey(d, c.opts.History, bson.A{first})
+	if !c.opts.Unindexed {
+		d = setKey(d, FieldNeedsIndex, true)
+	}
 	if _, err := c.c.InsertOne(ctx, d); err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			return err
@@ -183,11 +194,14 @@ type Write struct {
 // nothing is written.
 func (c *Collection) Update(ctx context.Context, id any, read int64, w Write) error {
 	set := append(bson.D{}, w.Set...)
-	set = append(set, bson.E{Key: FieldVersion, Value: read + 1}, bson.E{Key: FieldNeedsIndex, Value: true})
+	set = append(set, bson.E{Key: FieldVersion, Value: read + 1})
+	if !c.opts.Unindexed {
+		set = append(set, bson.E{Key: FieldNeedsIndex, Value: true})
+	}
 	push := bson.D{}
 	if w.Entry != nil {
 		w.Entry.Head().Version = read + 1
-		push = append(push, bson.E{Key: FieldHistory, Value: w.Entry})
+		push = append(push, bson.E{Key: c.opts.History, Value: w.Entry})
 	}
 	push = append(push, w.Push...)
 	update := bson.D{{Key: "$set", Value: set}}
@@ -232,7 +246,7 @@ func (c *Collection) missOrStale(ctx context.Context, id any) error {
 // Get decodes the record id, without its history, into dst.
 func (c *Collection) Get(ctx context.Context, id any, dst any) error {
 	err := c.c.FindOne(ctx, bson.D{{Key: c.opts.Key, Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: FieldHistory, Value: 0}})).Decode(dst)
+		options.FindOne().SetProjection(c.NoHistory())).Decode(dst)
 	if mongodb.IsNoDocuments(err) {
 		return c.NotFound()
 	}
@@ -243,26 +257,25 @@ func (c *Collection) Get(ctx context.Context, id any, dst any) error {
 }
 
 // NoHistory is the projection that leaves the history out of a read.
-var NoHistory = bson.D{{Key: FieldHistory, Value: 0}}
+func (c *Collection) NoHistory() bson.D { return bson.D{{Key: c.opts.History, Value: 0}} }
 
 // History decodes the record's history, oldest first, into dst (a pointer
 // to a slice of Change or of a domain entry type).
 func (c *Collection) History(ctx context.Context, id any, dst any) error {
-	var doc struct {
-		History bson.RawValue `bson:"history"`
-	}
+	var doc bson.Raw
 	err := c.c.FindOne(ctx, bson.D{{Key: c.opts.Key, Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: FieldHistory, Value: 1}})).Decode(&doc)
+		options.FindOne().SetProjection(bson.D{{Key: c.opts.History, Value: 1}})).Decode(&doc)
 	if mongodb.IsNoDocuments(err) {
 		return c.NotFound()
 	}
 	if err != nil {
 		return apperr.Internal(fmt.Errorf("read history of %s %v: %w", c.c.Name(), id, err))
 	}
-	if doc.History.Type == 0 || doc.History.Type == bson.TypeNull {
-		return nil
+	hist, err := doc.LookupErr(c.opts.History)
+	if err != nil || hist.Type == bson.TypeNull {
+		return nil // no history stored yet
 	}
-	if err := doc.History.Unmarshal(dst); err != nil {
+	if err := hist.Unmarshal(dst); err != nil {
 		return apperr.Internal(fmt.Errorf("decode history of %s %v: %w", c.c.Name(), id, err))
 	}
 	return nil
@@ -272,7 +285,7 @@ func (c *Collection) History(ctx context.Context, id any, dst any) error {
 // (marked by a write, not yet indexed) into dst, a pointer to a slice,
 // without their history, in the order of sort.
 func (c *Collection) Pending(ctx context.Context, limit int, sort bson.D, dst any) error {
-	opts := options.Find().SetProjection(NoHistory).SetSort(sort)
+	opts := options.Find().SetProjection(c.NoHistory()).SetSort(sort)
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
