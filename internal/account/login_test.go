@@ -184,7 +184,7 @@ func TestThrottle(t *testing.T) {
 
 	t.Run("SharedAcrossStores", func(t *testing.T) {
 		// A second process on the same database sees the counts.
-		other := NewStore(s.users.Database(), Options{Hash: cheap})
+		other := NewStore(s.users.Mongo().Database(), Options{Hash: cheap})
 		_, err := other.AuthenticateFrom(ctx, "ghost@khanhhoa.gov.vn", "correct horse", attacker, t0.Add(40*time.Second))
 		wantThrottled(t, err)
 	})
@@ -193,7 +193,7 @@ func TestThrottle(t *testing.T) {
 			_, _ = s.AuthenticateFrom(ctx, "lan@khanhhoa.gov.vn", "wrong horse", "192.0.2.50", t0)
 		}
 		u, _ := s.GetByEmail(ctx, "lan@khanhhoa.gov.vn")
-		if err := s.SetPassword(ctx, u.ID, "new battery staple", t0); err != nil {
+		if err := s.SetPassword(ctx, u.ID, "new battery staple", tester, t0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AuthenticateFrom(ctx, "lan@khanhhoa.gov.vn", "new battery staple", "192.0.2.50", t0); err != nil {
@@ -341,7 +341,7 @@ func TestDisabledLogin(t *testing.T) {
 	s := newStore(t, Options{})
 	mustCreate(t, s, "admin@b.vn", RoleAdmin)
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
-	if _, err := s.Disable(ctx, u.ID, t0); err != nil {
+	if _, err := s.Disable(ctx, u.ID, tester, t0); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Authenticate(ctx, "a@b.vn", "correct horse", t0)
@@ -350,7 +350,7 @@ func TestDisabledLogin(t *testing.T) {
 	if !reflect.DeepEqual(err, errUnknown) {
 		t.Fatalf("disabled %v, unknown %v", err, errUnknown)
 	}
-	if _, err := s.Enable(ctx, u.ID, t0); err != nil {
+	if _, err := s.Enable(ctx, u.ID, tester, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, "a@b.vn", "correct horse", t0); err != nil {
@@ -391,7 +391,7 @@ func TestRehashOnLogin(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
-	stronger := NewStore(s.users.Database(), Options{Hash: HashParams{Time: 2, MemoryKiB: 512, Threads: 1}})
+	stronger := NewStore(s.users.Mongo().Database(), Options{Hash: HashParams{Time: 2, MemoryKiB: 512, Threads: 1}})
 	if _, err := stronger.Authenticate(ctx, "a@b.vn", "correct horse", t0); err != nil {
 		t.Fatal(err)
 	}

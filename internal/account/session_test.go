@@ -229,7 +229,7 @@ func TestDisabledUser(t *testing.T) {
 	sid, _, _ := s.CreateSession(ctx, u.ID, t0)
 	plain, _, _ := s.IssueToken(ctx, u.ID, "script", t0)
 
-	d, err := s.Disable(ctx, u.ID, t0)
+	d, err := s.Disable(ctx, u.ID, tester, t0)
 	if err != nil || !d.Disabled || d.Version != u.Version+1 {
 		t.Fatalf("%v %+v", err, d)
 	}
@@ -250,17 +250,17 @@ func TestDisabledUser(t *testing.T) {
 	}
 
 	// A session made just before disabling, in a race, is refused too.
-	if _, err := s.Enable(ctx, u.ID, t0); err != nil {
+	if _, err := s.Enable(ctx, u.ID, tester, t0); err != nil {
 		t.Fatal(err)
 	}
 	sid2, _, _ := s.CreateSession(ctx, u.ID, t0)
-	if _, err := s.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"disabled": true}}); err != nil {
+	if _, err := s.users.Mongo().UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"disabled": true}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Lookup(ctx, sid2, t0); err == nil {
 		t.Fatal("session of a disabled user works")
 	}
-	if _, err := s.Enable(ctx, u.ID, t0); err != nil {
+	if _, err := s.Enable(ctx, u.ID, tester, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.AuthenticateToken(ctx, plain, t0); err != nil {
