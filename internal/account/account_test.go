@@ -75,6 +75,7 @@ func wantMessage(t *testing.T, err error, code apperr.Code, id string) {
 }
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	for _, r := range Roles {
 		if !r.Valid() {
 			t.Errorf("%s not valid", r)
@@ -100,6 +101,7 @@ func TestRoles(t *testing.T) {
 }
 
 func TestUserValidate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, field, msg string
 		u                User
@@ -131,6 +133,7 @@ func TestUserValidate(t *testing.T) {
 }
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "Lan.Nguyen@KhanhHoa.gov.vn", RoleBoard)
@@ -171,6 +174,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestUpdateUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
@@ -235,6 +239,7 @@ func TestUpdateUser(t *testing.T) {
 }
 
 func TestLastAdmin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	a := mustCreate(t, s, "admin@b.vn", RoleAdmin)
@@ -251,6 +256,7 @@ func TestLastAdmin(t *testing.T) {
 }
 
 func TestAgencies(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	list, err := s.ListAgencies(ctx)
@@ -299,6 +305,7 @@ func TestAgencies(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := NewStore(mongotest.MustOpenDB(t), Options{Hash: cheap})
 	if err := s.EnsureIndexes(ctx); err != nil {
@@ -351,6 +358,7 @@ func TestBootstrap(t *testing.T) {
 }
 
 func TestBootstrapConfiguredAdmin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	creds, err := s.Bootstrap(ctx, BootstrapOptions{AdminEmail: "Root@KhanhHoa.gov.vn", AdminPassword: "s3cret-pass", Demo: true, DemoPassword: "demo-pass"}, t0)
@@ -374,6 +382,7 @@ func TestBootstrapConfiguredAdmin(t *testing.T) {
 // set refuses a common one, or the account's e-mail, naming the field; a
 // bootstrap with such a configured password makes no account at all.
 func TestWeakPasswordsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	_, err := s.CreateUser(ctx, NewUser{Email: "lan@b.vn", Name: "Lan", Role: RoleBoard, Password: "password"}, tester, t0)
@@ -414,6 +423,7 @@ func TestWeakPasswordsRefused(t *testing.T) {
 // TestLocales checks that every account.* message id the code uses is in
 // both locale files, and that both files hold the same non-empty ids.
 func TestLocales(t *testing.T) {
+	t.Parallel()
 	read := func(lang string) map[string]string {
 		f, err := os.Open(filepath.Join("..", "..", "locales", "account."+lang+".toml"))
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "lan@khanhhoa.gov.vn", RoleBoard)
@@ -99,6 +100,7 @@ func failuresOf(t *testing.T, s *Store, id string) int {
 }
 
 func TestBackoffWait(t *testing.T) {
+	t.Parallel()
 	b := Backoff{Free: 5, Base: time.Minute, Max: 15 * time.Minute}
 	for n, want := range map[int]time.Duration{0: 0, 4: 0, 5: time.Minute, 6: 2 * time.Minute, 7: 4 * time.Minute, 8: 8 * time.Minute, 9: 15 * time.Minute, 1000: 15 * time.Minute} {
 		if got := b.Wait(n); got != want {
@@ -108,6 +110,7 @@ func TestBackoffWait(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"": "local", "203.0.113.7": "203.0.113.7", "::ffff:203.0.113.7": "203.0.113.7",
 		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "2001:db8:1:2::9": "2001:db8:1:2::/64",
@@ -124,6 +127,7 @@ func TestClientKey(t *testing.T) {
 // the account stays open from elsewhere; known and unknown addresses
 // answer alike at every step.
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	mustCreate(t, s, "lan@khanhhoa.gov.vn", RoleBoard)
@@ -229,6 +233,7 @@ func TestThrottle(t *testing.T) {
 // slows that address; a distributed attack on one account slows only
 // addresses that never signed in to it.
 func TestAddressAndAccountScopes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{Throttle: ThrottlePolicy{
 		Address: Backoff{Free: 6}, Account: Backoff{Free: 8},
@@ -273,6 +278,7 @@ func TestAddressAndAccountScopes(t *testing.T) {
 // lost increments without the document lock: 1 to 5 of 20 were counted),
 // nothing fails inside, and the right password is then refused.
 func TestParallelFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, n := range []int{20, 32} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
@@ -338,6 +344,7 @@ func TestParallelFailures(t *testing.T) {
 }
 
 func TestDisabledLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	mustCreate(t, s, "admin@b.vn", RoleAdmin)
@@ -360,6 +367,7 @@ func TestDisabledLogin(t *testing.T) {
 }
 
 func TestPasswordChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
@@ -389,6 +397,7 @@ func TestPasswordChange(t *testing.T) {
 }
 
 func TestRehashOnLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)

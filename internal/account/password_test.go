@@ -7,6 +7,7 @@ import (
 )
 
 func TestHasher(t *testing.T) {
+	t.Parallel()
 	h := NewHasher(HashParams{Time: 2, MemoryKiB: 512, Threads: 1, SaltLen: 16, KeyLen: 32})
 	enc := h.Hash("mật khẩu đúng")
 
@@ -82,6 +83,7 @@ func TestHasher(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	if err := ValidatePassword("1234567", ""); fieldErr(t, err, "password") != "account.error.password_too_short" {
 		t.Fatalf("7 characters: %v", err)
 	}
@@ -104,6 +106,7 @@ func TestValidatePassword(t *testing.T) {
 // Passwords from the shipped list (in any case) and the account's own
 // e-mail address or its local part are refused.
 func TestCommonPasswordsRefused(t *testing.T) {
+	t.Parallel()
 	for _, pw := range []string{"password", "PASSWORD", "12345678", "iloveyou", "Password1", "qwertyuiop", "matkhau123", "KhanhHoa@123", "1q2w3e4r5t"} {
 		if got := fieldErr(t, ValidatePassword(pw, "lan@khanhhoa.gov.vn"), "password"); got != "account.error.password_common" {
 			t.Errorf("%q: %q", pw, got)

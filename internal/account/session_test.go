@@ -32,6 +32,7 @@ func rawDocs(t *testing.T, c *mongo.Collection) []string {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
@@ -154,6 +155,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
@@ -223,6 +225,7 @@ func TestTokens(t *testing.T) {
 // TestDisabledUser checks that disabling a user stops every way in: the
 // password, existing sessions and API tokens.
 func TestDisabledUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	mustCreate(t, s, "admin@b.vn", RoleAdmin)
