@@ -1,9 +1,14 @@
 package account
 
 import (
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/config"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
 func TestHasher(t *testing.T) {
@@ -135,5 +140,32 @@ func BenchmarkHashDefault(b *testing.B) {
 	h := NewHasher(DefaultHashParams())
 	for b.Loop() {
 		h.Hash("correct horse battery staple")
+	}
+}
+
+// TestOptionsFrom: the configured hashing and throttle settings reach the
+// store; the ones left unset take the defaults.
+func TestOptionsFrom(t *testing.T) {
+	t.Parallel()
+	var c config.Config
+	s := NewStore(mongotest.MustOpenDB(t), OptionsFrom(c))
+	if s.Hasher().Params() != DefaultHashParams() || s.ThrottlePolicy() != DefaultThrottlePolicy() ||
+		cap(s.gate.slots) != runtime.NumCPU() || s.gate.wait != time.Second {
+		t.Fatalf("defaults: %+v %+v", s.Hasher().Params(), s.ThrottlePolicy())
+	}
+	c.PasswordHash = config.PasswordHash{Time: 3, MemoryKiB: 1024, Threads: 2, Concurrency: 3, Wait: 2 * time.Second}
+	c.LoginThrottle = config.LoginThrottle{Pair: config.Backoff{Free: 3, Base: 30 * time.Second, Max: 10 * time.Minute}, Familiar: 48 * time.Hour}
+	s = NewStore(mongotest.MustOpenDB(t), OptionsFrom(c))
+	if p := s.Hasher().Params(); p.Time != 3 || p.MemoryKiB != 1024 || p.Threads != 2 || p.KeyLen != DefaultHashParams().KeyLen {
+		t.Fatalf("hash %+v", p)
+	}
+	if cap(s.gate.slots) != 3 || s.gate.wait != 2*time.Second {
+		t.Fatalf("gate %d %v", cap(s.gate.slots), s.gate.wait)
+	}
+	d := DefaultThrottlePolicy()
+	p := s.ThrottlePolicy()
+	if p.Pair != (Backoff{Free: 3, Base: 30 * time.Second, Max: 10 * time.Minute}) || p.Address != d.Address ||
+		p.Familiar != 48*time.Hour || p.Forget != d.Forget {
+		t.Fatalf("throttle %+v", p)
 	}
 }

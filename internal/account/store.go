@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
@@ -57,6 +58,23 @@ type Options struct {
 	// HashWait is how long a sign-in waits for a hashing slot before it is
 	// answered account.login.busy (default 1 s).
 	HashWait time.Duration
+}
+
+// OptionsFrom returns the hashing and throttle settings of the portal's
+// configuration (PASSWORD_HASH_*, LOGIN_THROTTLE_*); what it leaves zero
+// takes the defaults. Config.Validate has refused values out of range.
+func OptionsFrom(c config.Config) Options {
+	h, t := c.PasswordHash, c.LoginThrottle
+	backoff := func(b config.Backoff) Backoff { return Backoff{Free: b.Free, Base: b.Base, Max: b.Max} }
+	return Options{
+		Hash:            HashParams{Time: uint32(h.Time), MemoryKiB: uint32(h.MemoryKiB), Threads: uint8(h.Threads)},
+		HashConcurrency: h.Concurrency,
+		HashWait:        h.Wait,
+		Throttle: ThrottlePolicy{
+			Pair: backoff(t.Pair), Address: backoff(t.Address), Account: backoff(t.Account),
+			Forget: t.Forget, Familiar: t.Familiar,
+		},
+	}
 }
 
 // Store keeps users, agencies, sessions and API tokens in MongoDB. It is
