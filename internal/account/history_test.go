@@ -360,3 +360,24 @@ func TestExpiry(t *testing.T) {
 		}
 	})
 }
+
+// TestVersionZeroIsStale: a caller's version 0 (or any the user never had)
+// is a conflict, never "any version".
+func TestVersionZeroIsStale(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	u := mustCreate(t, s, "lan@b.vn", RoleBoard)
+	name := "Khác"
+	for _, v := range []int64{0, -1, 2} {
+		if _, err := s.UpdateUser(ctx, u.ID, v, UserUpdate{Name: &name}, tester, t0); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("version %d: %v", v, err)
+		}
+	}
+	if _, err := s.UpdateAgency(ctx, PlanningAndInvestment, 0, Text{VI: "Khác"}, tester, t0); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("agency version 0: %v", err)
+	}
+	if got, _ := s.GetUser(ctx, u.ID); got.Name == name || got.Version != 1 {
+		t.Fatalf("stale write applied: %+v", got)
+	}
+}

@@ -412,7 +412,7 @@ type UserUpdate struct {
 // Demoting the last enabled administrator is refused
 // (account.error.last_admin).
 func (s *Store) UpdateUser(ctx context.Context, id string, version int64, upd UserUpdate, by Actor, now time.Time) (User, error) {
-	return s.editUser(ctx, id, version, by, now, "update", func(cur User, u *User) error {
+	return s.editUser(ctx, id, &version, by, now, "update", func(cur User, u *User) error {
 		if upd.Email != nil {
 			u.Email = *upd.Email
 		}
@@ -460,10 +460,10 @@ func (s *Store) ChangeRole(ctx context.Context, id string, version int64, role R
 
 // editUser applies edit to the user id and writes the result as one
 // versioned change with a history entry (action, actor, fields changed).
-// With version > 0 the caller's read must still be current; with 0 (a
+// With a version the caller's read must still be current; with nil (a
 // change that needs no read by the caller, such as disabling) the user is
 // read here, and read again when another write slips in between.
-func (s *Store) editUser(ctx context.Context, id string, version int64, by Actor, now time.Time, action string,
+func (s *Store) editUser(ctx context.Context, id string, version *int64, by Actor, now time.Time, action string,
 	edit func(cur User, next *User) error) (User, error) {
 	now = utc(now)
 	for attempt := 1; ; attempt++ {
@@ -471,7 +471,7 @@ func (s *Store) editUser(ctx context.Context, id string, version int64, by Actor
 		if err != nil {
 			return User{}, err
 		}
-		if version != 0 && cur.Version != version {
+		if version != nil && cur.Version != *version {
 			return User{}, s.users.Conflict()
 		}
 		u := cur
@@ -493,7 +493,7 @@ func (s *Store) editUser(ctx context.Context, id string, version int64, by Actor
 			return u, nil
 		case mongodb.IsDuplicateKey(err):
 			return User{}, errEmailTaken()
-		case version == 0 && errors.Is(err, apperr.ErrConflict) && attempt < 5:
+		case version == nil && errors.Is(err, apperr.ErrConflict) && attempt < 5:
 			continue
 		}
 		return User{}, err
@@ -554,7 +554,7 @@ func (s *Store) ensureOtherAdmin(ctx context.Context, id string) error {
 // account and ends all the user's sessions. API tokens are kept.
 func (s *Store) SetPassword(ctx context.Context, id, password string, by Actor, now time.Time) error {
 	hash := ""
-	u, err := s.editUser(ctx, id, 0, by, now, "password", func(cur User, u *User) error {
+	u, err := s.editUser(ctx, id, nil, by, now, "password", func(cur User, u *User) error {
 		if err := ValidatePassword(password, cur.Email); err != nil {
 			return err
 		}
@@ -606,7 +606,7 @@ func (s *Store) ChangePassword(ctx context.Context, id, current, next string, no
 // Disable stops a user from signing in, ends their sessions and makes
 // their API tokens fail. The last enabled administrator cannot be disabled.
 func (s *Store) Disable(ctx context.Context, id string, by Actor, now time.Time) (User, error) {
-	u, err := s.editUser(ctx, id, 0, by, now, "disable", func(cur User, u *User) error {
+	u, err := s.editUser(ctx, id, nil, by, now, "disable", func(cur User, u *User) error {
 		u.Disabled = true
 		if cur.Role == RoleAdmin && !cur.Disabled {
 			return s.ensureOtherAdmin(ctx, id)
@@ -621,7 +621,7 @@ func (s *Store) Disable(ctx context.Context, id string, by Actor, now time.Time)
 
 // Enable lets a disabled user sign in again; their API tokens work again.
 func (s *Store) Enable(ctx context.Context, id string, by Actor, now time.Time) (User, error) {
-	return s.editUser(ctx, id, 0, by, now, "enable", func(_ User, u *User) error {
+	return s.editUser(ctx, id, nil, by, now, "enable", func(_ User, u *User) error {
 		u.Disabled = false
 		return nil
 	})
