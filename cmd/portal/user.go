@@ -103,7 +103,7 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	switch sub {
 	case "add":
 		u, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: *email, Name: *name, Role: account.Role(*role),
-			AgencyID: *agency, Lang: *lang, Password: *password}, now)
+			AgencyID: *agency, Lang: *lang, Password: *password}, account.CLIActor, now)
 		if err != nil {
 			return explain(en, err)
 		}
@@ -113,7 +113,7 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		if err != nil {
 			return explain(en, err)
 		}
-		if err := a.Accounts.SetPassword(ctx, u.ID, *password, now); err != nil {
+		if err := a.Accounts.SetPassword(ctx, u.ID, *password, account.CLIActor, now); err != nil {
 			return explain(en, err)
 		}
 		fmt.Fprintf(stdout, "password set for %s; their sessions have ended\n", u.Email)
@@ -122,7 +122,7 @@ func userCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		if err != nil {
 			return explain(en, err)
 		}
-		if _, err := a.Accounts.Disable(ctx, u.ID, now); err != nil {
+		if _, err := a.Accounts.Disable(ctx, u.ID, account.CLIActor, now); err != nil {
 			return explain(en, err)
 		}
 		fmt.Fprintf(stdout, "disabled %s\n", u.Email)

@@ -180,6 +180,15 @@ type Principal struct {
 // Is reports whether p is signed in with one of roles; false for nil.
 func (p *Principal) Is(roles ...Role) bool { return p != nil && p.User.Role.Is(roles...) }
 
+// Actor is the signed-in user as history records them; the zero Actor
+// for nil.
+func (p *Principal) Actor() Actor {
+	if p == nil {
+		return Actor{}
+	}
+	return p.User.Actor()
+}
+
 // InAgency reports whether p is an officer of the given agency.
 func (p *Principal) InAgency(agencyID string) bool {
 	return p != nil && p.User.Role == RoleAgency && agencyID != "" && p.User.AgencyID == agencyID

@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -90,24 +91,23 @@ func DefaultAgencies() []Agency {
 	}
 }
 
-func errAgencyNotFound() error { return apperr.NotFound("account.error.agency_not_found") }
-
-// CreateAgency validates and stores a new agency; a taken code is an
-// invalid error on field "id" (account.error.agency_taken).
-func (s *Store) CreateAgency(ctx context.Context, a Agency, now time.Time) (Agency, error) {
+// CreateAgency validates and stores a new agency, made by the actor by; a
+// taken code is an invalid error on field "id" (account.error.agency_taken).
+func (s *Store) CreateAgency(ctx context.Context, a Agency, by Actor, now time.Time) (Agency, error) {
 	now = utc(now)
 	a.normalize()
 	if err := a.Validate(); err != nil {
 		return Agency{}, err
 	}
 	a.CreatedAt, a.UpdatedAt, a.Version = now, now, 1
-	if _, err := s.agencies.InsertOne(ctx, a); err != nil {
+	first := &Change{At: now, By: by, Action: "create", Fields: agencyDiff(Text{}, a.Name)}
+	if err := s.agencies.Insert(ctx, a, first); err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			f := apperr.Fields{}
 			f.Add("id", "account.error.agency_taken")
 			return Agency{}, f.Err()
 		}
-		return Agency{}, apperr.Internal(fmt.Errorf("insert agency: %w", err))
+		return Agency{}, err
 	}
 	return a, nil
 }
@@ -115,57 +115,64 @@ func (s *Store) CreateAgency(ctx context.Context, a Agency, now time.Time) (Agen
 // GetAgency returns the agency with the code id.
 func (s *Store) GetAgency(ctx context.Context, id string) (Agency, error) {
 	var a Agency
-	if err := s.agencies.FindOne(ctx, bson.M{"_id": id}).Decode(&a); err != nil {
-		if mongodb.IsNoDocuments(err) {
-			return Agency{}, errAgencyNotFound()
-		}
-		return Agency{}, apperr.Internal(fmt.Errorf("find agency: %w", err))
+	if err := s.agencies.Get(ctx, id, &a); err != nil {
+		return Agency{}, err
 	}
 	return a, nil
 }
 
 // ListAgencies returns every agency, by code. The list is short (tens).
 func (s *Store) ListAgencies(ctx context.Context) ([]Agency, error) {
-	cur, err := s.agencies.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("list agencies: %w", err))
-	}
-	out := []Agency{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read agencies: %w", err))
-	}
-	return out, nil
+	return findAll[Agency](ctx, s.agencies.Mongo(), bson.M{},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(s.agencies.NoHistory()))
 }
 
-// UpdateAgency renames an agency. version is the version the caller read;
-// a stale one is a conflict (account.error.agency_changed).
-func (s *Store) UpdateAgency(ctx context.Context, id string, version int64, name Text, now time.Time) (Agency, error) {
+// UpdateAgency renames an agency, recording the change and its actor by
+// in the agency's history. version is the version the caller read; a
+// stale one is a conflict (account.error.agency_changed).
+func (s *Store) UpdateAgency(ctx context.Context, id string, version int64, name Text, by Actor, now time.Time) (Agency, error) {
 	now = utc(now)
 	a := Agency{ID: id, Name: name}
 	a.normalize()
 	if err := a.Validate(); err != nil {
 		return Agency{}, err
 	}
-	res, err := s.agencies.UpdateOne(ctx, bson.M{"_id": id, "version": version}, bson.M{
-		"$set": bson.M{"name": a.Name, "updatedAt": now},
-		"$inc": bson.M{"version": 1},
+	cur, err := s.GetAgency(ctx, id)
+	if err != nil {
+		return Agency{}, err
+	}
+	if cur.Version != version {
+		return Agency{}, s.agencies.Conflict()
+	}
+	err = s.agencies.Update(ctx, id, version, record.Write{
+		Set:   bson.D{{Key: "name", Value: a.Name}, {Key: "updatedAt", Value: now}},
+		Entry: &Change{At: now, By: by, Action: "update", Fields: agencyDiff(cur.Name, a.Name)},
 	})
 	if err != nil {
-		return Agency{}, apperr.Internal(fmt.Errorf("update agency: %w", err))
+		return Agency{}, err
 	}
-	if res.MatchedCount == 0 {
-		if _, err := s.GetAgency(ctx, id); err != nil {
-			return Agency{}, err
-		}
-		return Agency{}, apperr.Conflict("account.error.agency_changed")
-	}
-	return s.GetAgency(ctx, id)
+	cur.Name, cur.UpdatedAt, cur.Version = a.Name, now, version+1
+	return cur, nil
+}
+
+// agencyDiff lists the name fields that differ.
+func agencyDiff(a, b Text) []FieldChange {
+	var d record.Diff
+	d.Add("name.vi", a.VI, b.VI)
+	d.Add("name.en", a.EN, b.EN)
+	return d
+}
+
+// AgencyHistory returns the changes made to an agency, oldest first; an
+// agency stored before agencies had a history has none.
+func (s *Store) AgencyHistory(ctx context.Context, id string) ([]Change, error) {
+	return history(ctx, s.agencies, id)
 }
 
 // SeedAgencies stores DefaultAgencies when there is no agency yet and
 // reports how many it added.
 func (s *Store) SeedAgencies(ctx context.Context, now time.Time) (int, error) {
-	n, err := s.agencies.CountDocuments(ctx, bson.M{})
+	n, err := s.agencies.Mongo().CountDocuments(ctx, bson.M{})
 	if err != nil {
 		return 0, apperr.Internal(fmt.Errorf("count agencies: %w", err))
 	}
@@ -174,7 +181,7 @@ func (s *Store) SeedAgencies(ctx context.Context, now time.Time) (int, error) {
 	}
 	added := 0
 	for _, a := range DefaultAgencies() {
-		if _, err := s.CreateAgency(ctx, a, now); err != nil {
+		if _, err := s.CreateAgency(ctx, a, SystemActor, now); err != nil {
 			// Another process seeding at the same moment made it first.
 			if e := apperr.As(err); e.Code == apperr.CodeInvalid && e.Fields["id"] == "account.error.agency_taken" {
 				continue

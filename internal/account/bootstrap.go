@@ -61,7 +61,7 @@ func (s *Store) Bootstrap(ctx context.Context, o BootstrapOptions, now time.Time
 		return nil, err
 	}
 	var out []Credential
-	admins, err := s.users.CountDocuments(ctx, bson.M{"role": RoleAdmin})
+	admins, err := s.users.Mongo().CountDocuments(ctx, bson.M{"role": RoleAdmin})
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("count admins: %w", err))
 	}
@@ -135,7 +135,7 @@ func (s *Store) ensureUser(ctx context.Context, nu NewUser, password string, now
 		password = GeneratePassword()
 	}
 	nu.Password = password
-	u, err := s.CreateUser(ctx, nu, now)
+	u, err := s.CreateUser(ctx, nu, SystemActor, now)
 	if err != nil {
 		// Another process bootstrapping at the same moment made it first.
 		if e := apperr.As(err); e.Fields["email"] == "account.error.email_taken" {

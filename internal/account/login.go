@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 )
 
@@ -99,7 +100,13 @@ func (s *Store) AuthenticateFrom(ctx context.Context, email, password, addr stri
 		}
 		set["passwordHash"] = u.PasswordHash
 	}
-	if _, err := s.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": set}); err != nil {
+	// Bookkeeping, not a change: no version, no history entry. Locked like
+	// a versioned write, so that on the embedded database (an update is a
+	// read then a write there) it cannot undo an administrator's edit.
+	unlock := mongodb.LockDocument(s.users.Mongo(), u.ID)
+	_, err = s.users.Mongo().UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": set})
+	unlock()
+	if err != nil {
 		return User{}, apperr.Internal(fmt.Errorf("record sign-in: %w", err))
 	}
 	if err := s.recordSuccess(ctx, k, now); err != nil {

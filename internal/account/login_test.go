@@ -16,6 +16,7 @@ import (
 )
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "lan@khanhhoa.gov.vn", RoleBoard)
@@ -99,6 +100,7 @@ func failuresOf(t *testing.T, s *Store, id string) int {
 }
 
 func TestBackoffWait(t *testing.T) {
+	t.Parallel()
 	b := Backoff{Free: 5, Base: time.Minute, Max: 15 * time.Minute}
 	for n, want := range map[int]time.Duration{0: 0, 4: 0, 5: time.Minute, 6: 2 * time.Minute, 7: 4 * time.Minute, 8: 8 * time.Minute, 9: 15 * time.Minute, 1000: 15 * time.Minute} {
 		if got := b.Wait(n); got != want {
@@ -108,6 +110,7 @@ func TestBackoffWait(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"": "local", "203.0.113.7": "203.0.113.7", "::ffff:203.0.113.7": "203.0.113.7",
 		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "2001:db8:1:2::9": "2001:db8:1:2::/64",
@@ -124,6 +127,7 @@ func TestClientKey(t *testing.T) {
 // the account stays open from elsewhere; known and unknown addresses
 // answer alike at every step.
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	mustCreate(t, s, "lan@khanhhoa.gov.vn", RoleBoard)
@@ -184,7 +188,7 @@ func TestThrottle(t *testing.T) {
 
 	t.Run("SharedAcrossStores", func(t *testing.T) {
 		// A second process on the same database sees the counts.
-		other := NewStore(s.users.Database(), Options{Hash: cheap})
+		other := NewStore(s.users.Mongo().Database(), Options{Hash: cheap})
 		_, err := other.AuthenticateFrom(ctx, "ghost@khanhhoa.gov.vn", "correct horse", attacker, t0.Add(40*time.Second))
 		wantThrottled(t, err)
 	})
@@ -193,7 +197,7 @@ func TestThrottle(t *testing.T) {
 			_, _ = s.AuthenticateFrom(ctx, "lan@khanhhoa.gov.vn", "wrong horse", "192.0.2.50", t0)
 		}
 		u, _ := s.GetByEmail(ctx, "lan@khanhhoa.gov.vn")
-		if err := s.SetPassword(ctx, u.ID, "new battery staple", t0); err != nil {
+		if err := s.SetPassword(ctx, u.ID, "new battery staple", tester, t0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AuthenticateFrom(ctx, "lan@khanhhoa.gov.vn", "new battery staple", "192.0.2.50", t0); err != nil {
@@ -201,6 +205,7 @@ func TestThrottle(t *testing.T) {
 		}
 	})
 	t.Run("Cleanup", func(t *testing.T) {
+		skipOnTTL(t, s)
 		at := next.Add(2 * time.Minute)
 		// An hour on, only the account's count, emptied by the password
 		// reset, has nothing left to remember.
@@ -228,6 +233,7 @@ func TestThrottle(t *testing.T) {
 // slows that address; a distributed attack on one account slows only
 // addresses that never signed in to it.
 func TestAddressAndAccountScopes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{Throttle: ThrottlePolicy{
 		Address: Backoff{Free: 6}, Account: Backoff{Free: 8},
@@ -272,6 +278,7 @@ func TestAddressAndAccountScopes(t *testing.T) {
 // lost increments without the document lock: 1 to 5 of 20 were counted),
 // nothing fails inside, and the right password is then refused.
 func TestParallelFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, n := range []int{20, 32} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
@@ -337,11 +344,12 @@ func TestParallelFailures(t *testing.T) {
 }
 
 func TestDisabledLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	mustCreate(t, s, "admin@b.vn", RoleAdmin)
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
-	if _, err := s.Disable(ctx, u.ID, t0); err != nil {
+	if _, err := s.Disable(ctx, u.ID, tester, t0); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Authenticate(ctx, "a@b.vn", "correct horse", t0)
@@ -350,7 +358,7 @@ func TestDisabledLogin(t *testing.T) {
 	if !reflect.DeepEqual(err, errUnknown) {
 		t.Fatalf("disabled %v, unknown %v", err, errUnknown)
 	}
-	if _, err := s.Enable(ctx, u.ID, t0); err != nil {
+	if _, err := s.Enable(ctx, u.ID, tester, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, "a@b.vn", "correct horse", t0); err != nil {
@@ -359,6 +367,7 @@ func TestDisabledLogin(t *testing.T) {
 }
 
 func TestPasswordChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
@@ -388,10 +397,11 @@ func TestPasswordChange(t *testing.T) {
 }
 
 func TestRehashOnLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	u := mustCreate(t, s, "a@b.vn", RoleBoard)
-	stronger := NewStore(s.users.Database(), Options{Hash: HashParams{Time: 2, MemoryKiB: 512, Threads: 1}})
+	stronger := NewStore(s.users.Mongo().Database(), Options{Hash: HashParams{Time: 2, MemoryKiB: 512, Threads: 1}})
 	if _, err := stronger.Authenticate(ctx, "a@b.vn", "correct horse", t0); err != nil {
 		t.Fatal(err)
 	}

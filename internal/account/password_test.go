@@ -1,12 +1,18 @@
 package account
 
 import (
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/khanhhoa/investportal/internal/config"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
 func TestHasher(t *testing.T) {
+	t.Parallel()
 	h := NewHasher(HashParams{Time: 2, MemoryKiB: 512, Threads: 1, SaltLen: 16, KeyLen: 32})
 	enc := h.Hash("mật khẩu đúng")
 
@@ -82,6 +88,7 @@ func TestHasher(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	if err := ValidatePassword("1234567", ""); fieldErr(t, err, "password") != "account.error.password_too_short" {
 		t.Fatalf("7 characters: %v", err)
 	}
@@ -104,6 +111,7 @@ func TestValidatePassword(t *testing.T) {
 // Passwords from the shipped list (in any case) and the account's own
 // e-mail address or its local part are refused.
 func TestCommonPasswordsRefused(t *testing.T) {
+	t.Parallel()
 	for _, pw := range []string{"password", "PASSWORD", "12345678", "iloveyou", "Password1", "qwertyuiop", "matkhau123", "KhanhHoa@123", "1q2w3e4r5t"} {
 		if got := fieldErr(t, ValidatePassword(pw, "lan@khanhhoa.gov.vn"), "password"); got != "account.error.password_common" {
 			t.Errorf("%q: %q", pw, got)
@@ -132,5 +140,32 @@ func BenchmarkHashDefault(b *testing.B) {
 	h := NewHasher(DefaultHashParams())
 	for b.Loop() {
 		h.Hash("correct horse battery staple")
+	}
+}
+
+// TestOptionsFrom: the configured hashing and throttle settings reach the
+// store; the ones left unset take the defaults.
+func TestOptionsFrom(t *testing.T) {
+	t.Parallel()
+	var c config.Config
+	s := NewStore(mongotest.MustOpenDB(t), OptionsFrom(c))
+	if s.Hasher().Params() != DefaultHashParams() || s.ThrottlePolicy() != DefaultThrottlePolicy() ||
+		cap(s.gate.slots) != runtime.NumCPU() || s.gate.wait != time.Second {
+		t.Fatalf("defaults: %+v %+v", s.Hasher().Params(), s.ThrottlePolicy())
+	}
+	c.PasswordHash = config.PasswordHash{Time: 3, MemoryKiB: 1024, Threads: 2, Concurrency: 3, Wait: 2 * time.Second}
+	c.LoginThrottle = config.LoginThrottle{Pair: config.Backoff{Free: 3, Base: 30 * time.Second, Max: 10 * time.Minute}, Familiar: 48 * time.Hour}
+	s = NewStore(mongotest.MustOpenDB(t), OptionsFrom(c))
+	if p := s.Hasher().Params(); p.Time != 3 || p.MemoryKiB != 1024 || p.Threads != 2 || p.KeyLen != DefaultHashParams().KeyLen {
+		t.Fatalf("hash %+v", p)
+	}
+	if cap(s.gate.slots) != 3 || s.gate.wait != 2*time.Second {
+		t.Fatalf("gate %d %v", cap(s.gate.slots), s.gate.wait)
+	}
+	d := DefaultThrottlePolicy()
+	p := s.ThrottlePolicy()
+	if p.Pair != (Backoff{Free: 3, Base: 30 * time.Second, Max: 10 * time.Minute}) || p.Address != d.Address ||
+		p.Familiar != 48*time.Hour || p.Forget != d.Forget {
+		t.Fatalf("throttle %+v", p)
 	}
 }

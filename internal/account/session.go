@@ -93,11 +93,11 @@ func (s *Store) Lookup(ctx context.Context, id string, now time.Time) (Session, 
 		}
 		return Session{}, User{}, apperr.Internal(fmt.Errorf("find session: %w", err))
 	}
-	u, err := s.GetUser(ctx, sess.UserID)
-	if err != nil || u.Disabled {
-		if err != nil && !isNotFound(err) {
-			return Session{}, User{}, err
-		}
+	u, ok, err := s.activeUser(ctx, sess.UserID)
+	if err != nil {
+		return Session{}, User{}, err
+	}
+	if !ok {
 		_, _ = s.sessions.DeleteOne(ctx, bson.M{"_id": sess.ID})
 		return Session{}, User{}, errSessionExpired()
 	}
@@ -120,6 +120,19 @@ func (s *Store) Lookup(ctx context.Context, id string, now time.Time) (Session, 
 }
 
 func isNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) }
+
+// activeUser returns the user id when it exists and is enabled; ok is
+// false when it is missing or disabled, err is set only when reading fails.
+func (s *Store) activeUser(ctx context.Context, id string) (u User, ok bool, err error) {
+	u, err = s.GetUser(ctx, id)
+	switch {
+	case isNotFound(err):
+		return User{}, false, nil
+	case err != nil:
+		return User{}, false, err
+	}
+	return u, !u.Disabled, nil
+}
 
 // findNewestFirst sorts a find by creation, newest first.
 func findNewestFirst() *options.FindOptions {
@@ -147,17 +160,9 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
 // "where you are signed in" page; IDs are the stored hashes.
 func (s *Store) ListUserSessions(ctx context.Context, userID string, now time.Time) ([]Session, error) {
 	now = utc(now)
-	cur, err := s.sessions.Find(ctx, bson.M{
+	return findAll[Session](ctx, s.sessions, bson.M{
 		"userId": userID, "expiresAt": bson.M{"$gt": now}, "idleExpiresAt": bson.M{"$gt": now},
 	}, findNewestFirst())
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("list sessions: %w", err))
-	}
-	out := []Session{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read sessions: %w", err))
-	}
-	return out, nil
 }
 
 // Cleanup counts what CleanupExpired removed.
@@ -169,10 +174,14 @@ type Cleanup struct {
 // CleanupExpired deletes expired sessions and login-attempt counts whose
 // failures are forgotten and whose address is no longer familiar, for a
 // periodic job. Reads never depend on it: expired sessions are already
-// refused by Lookup, and forgotten failures count as none.
+// refused by Lookup, and forgotten failures count as none. On MongoDB its
+// TTL indexes delete them instead, and CleanupExpired does nothing.
 func (s *Store) CleanupExpired(ctx context.Context, now time.Time) (Cleanup, error) {
 	now = utc(now)
 	var c Cleanup
+	if s.ttl {
+		return c, nil
+	}
 	res, err := s.sessions.DeleteMany(ctx, bson.M{"$or": bson.A{
 		bson.M{"expiresAt": bson.M{"$lte": now}},
 		bson.M{"idleExpiresAt": bson.M{"$lte": now}},

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -57,10 +60,31 @@ type Options struct {
 	HashWait time.Duration
 }
 
+// OptionsFrom returns the hashing and throttle settings of the portal's
+// configuration (PASSWORD_HASH_*, LOGIN_THROTTLE_*); what it leaves zero
+// takes the defaults. Config.Validate has refused values out of range.
+func OptionsFrom(c config.Config) Options {
+	h, t := c.PasswordHash, c.LoginThrottle
+	backoff := func(b config.Backoff) Backoff { return Backoff{Free: b.Free, Base: b.Base, Max: b.Max} }
+	return Options{
+		Hash:            HashParams{Time: uint32(h.Time), MemoryKiB: uint32(h.MemoryKiB), Threads: uint8(h.Threads)},
+		HashConcurrency: h.Concurrency,
+		HashWait:        h.Wait,
+		Throttle: ThrottlePolicy{
+			Pair: backoff(t.Pair), Address: backoff(t.Address), Account: backoff(t.Account),
+			Forget: t.Forget, Familiar: t.Familiar,
+		},
+	}
+}
+
 // Store keeps users, agencies, sessions and API tokens in MongoDB. It is
 // safe for concurrent use, and several processes may share one database.
 type Store struct {
-	users, sessions, tokens, agencies, attempts *mongo.Collection
+	// users and agencies are versioned records with a history.
+	users, agencies            *record.Collection
+	sessions, tokens, attempts *mongo.Collection
+	// ttl: the database deletes expired sessions and sign-in counts itself.
+	ttl bool
 
 	hasher   *Hasher
 	gate     hashGate
@@ -90,11 +114,14 @@ func NewStore(db *mongo.Database, o Options) *Store {
 		o.HashWait = time.Second
 	}
 	return &Store{
-		users:    db.Collection(UsersCollection),
+		users: record.New(db.Collection(UsersCollection), record.Options{
+			NotFound: "account.error.user_not_found", Conflict: "account.error.user_changed", Unindexed: true}),
+		agencies: record.New(db.Collection(AgenciesCollection), record.Options{
+			NotFound: "account.error.agency_not_found", Conflict: "account.error.agency_changed", Unindexed: true}),
 		sessions: db.Collection(SessionsCollection),
 		tokens:   db.Collection(TokensCollection),
-		agencies: db.Collection(AgenciesCollection),
 		attempts: db.Collection(LoginAttemptsCollection),
+		ttl:      mongodb.FeaturesOf(db).TTLIndexes(),
 		hasher:   NewHasher(o.Hash),
 		gate:     newHashGate(o.HashConcurrency, o.HashWait),
 		policy:   sp,
@@ -111,42 +138,111 @@ func (s *Store) SessionPolicy() SessionPolicy { return s.policy }
 // ThrottlePolicy returns the sign-in throttle in force.
 func (s *Store) ThrottlePolicy() ThrottlePolicy { return s.throttle }
 
-// EnsureIndexes creates the collections' indexes; it is idempotent. Expiry
-// is enforced by expiresAt filters and CleanupExpired, not TTL indexes,
-// which the embedded database lacks.
+// EnsureIndexes creates the collections' indexes; it is idempotent.
+// Expired sessions and sign-in counts are refused on read by their expiry
+// filters either way; on MongoDB TTL indexes also delete them, elsewhere
+// (the embedded database has no TTL indexes) CleanupExpired does.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
+	// A session's _id is the SHA-256 of its id, unique by construction.
+	sessions := []mongodb.Index{{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")}}
+	if s.ttl {
+		// MongoDB refuses a TTL index on a field that has a plain one.
+		if err := dropIndex(ctx, s.sessions, "idle_expires"); err != nil {
+			return err
+		}
+		// The idle expiry never passes the absolute one, so it is the
+		// session's end.
+		sessions = append(sessions, ttlIndex("idleExpiresAt", "idle_expires_ttl"))
+	} else {
+		sessions = append(sessions,
+			mongodb.Index{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expires")},
+			mongodb.Index{Keys: bson.D{{Key: "idleExpiresAt", Value: 1}}, Options: options.Index().SetName("idle_expires")})
+	}
 	sets := []struct {
 		c   *mongo.Collection
 		idx []mongodb.Index
 	}{
-		{s.users, []mongodb.Index{
+		{s.users.Mongo(), []mongodb.Index{
 			{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
 			{Keys: bson.D{{Key: "role", Value: 1}, {Key: "email", Value: 1}}, Options: options.Index().SetName("role_email")},
 		}},
-		// A session's _id is the SHA-256 of its id, unique by construction.
-		{s.sessions, []mongodb.Index{
-			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
-			{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expires")},
-			{Keys: bson.D{{Key: "idleExpiresAt", Value: 1}}, Options: options.Index().SetName("idle_expires")},
-		}},
+		{s.sessions, sessions},
 		{s.tokens, []mongodb.Index{
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
 			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
 		}},
-		{s.attempts, attemptIndexes()},
+		{s.attempts, s.attemptIndexes()},
 	}
 	for _, set := range sets {
 		if err := mongodb.EnsureIndexes(ctx, set.c, set.idx...); err != nil {
 			return err
 		}
 	}
+	if s.ttl {
+		return s.expireOldAttempts(ctx, time.Now())
+	}
 	return nil
+}
+
+// ttlIndex is an index that has MongoDB delete a document once the time in
+// field has passed.
+func ttlIndex(field, name string) mongodb.Index {
+	return mongodb.Index{Keys: bson.D{{Key: field, Value: 1}}, Options: options.Index().SetName(name).SetExpireAfterSeconds(0)}
+}
+
+// dropIndex drops the index name of c if it exists.
+func dropIndex(ctx context.Context, c *mongo.Collection, name string) error {
+	specs, err := c.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return fmt.Errorf("list indexes on %s: %w", c.Name(), err)
+	}
+	for _, spec := range specs {
+		if spec.Name == name {
+			if _, err := c.Indexes().DropOne(ctx, name); err != nil {
+				return fmt.Errorf("drop index %s on %s: %w", name, c.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// findAll decodes every document of c that filter matches.
+func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, opts ...*options.FindOptions) ([]T, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("find in %s: %w", c.Name(), err))
+	}
+	out := []T{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read %s: %w", c.Name(), err))
+	}
+	return out, nil
 }
 
 // utc is now as stored: UTC, to the millisecond.
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
-func errUserNotFound() error { return apperr.NotFound("account.error.user_not_found") }
+// Actor is who changed a user or an agency, as their history records it.
+type Actor = record.Actor
+
+// Change is one entry of a user's or an agency's history.
+type Change = record.Change
+
+// FieldChange is one field's value before and after a change.
+type FieldChange = record.FieldChange
+
+// The actors of changes made by no signed-in user.
+var (
+	// SystemActor is the portal itself: seeding, first-run accounts.
+	SystemActor = Actor{ID: "system"}
+	// CLIActor is an operator at the command line (portal user).
+	CLIActor = Actor{ID: "cli"}
+)
+
+// Actor is the user as the history of what they change records them.
+func (u User) Actor() Actor {
+	return Actor{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role)}
+}
 
 func errEmailTaken() error {
 	f := apperr.Fields{}
@@ -164,10 +260,10 @@ type NewUser struct {
 	Password string
 }
 
-// CreateUser validates and stores a new user with a hashed password. A
-// taken e-mail is an invalid error on field "email"
+// CreateUser validates and stores a new user with a hashed password, made
+// by the actor by. A taken e-mail is an invalid error on field "email"
 // (account.error.email_taken).
-func (s *Store) CreateUser(ctx context.Context, in NewUser, now time.Time) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, in NewUser, by Actor, now time.Time) (User, error) {
 	now = utc(now)
 	u := User{
 		ID: primitive.NewObjectID().Hex(), Email: in.Email, Name: in.Name, Role: in.Role,
@@ -181,11 +277,12 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser, now time.Time) (User
 	if u.PasswordHash, err = s.hash(ctx, in.Password); err != nil {
 		return User{}, err
 	}
-	if _, err := s.users.InsertOne(ctx, u); err != nil {
+	first := &Change{At: now, By: by, Action: "create", Fields: userDiff(User{}, u)}
+	if err := s.users.Insert(ctx, u, first); err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			return User{}, errEmailTaken()
 		}
-		return User{}, apperr.Internal(fmt.Errorf("insert user: %w", err))
+		return User{}, err
 	}
 	return u, nil
 }
@@ -231,10 +328,11 @@ func (s *Store) GetByEmail(ctx context.Context, email string) (User, error) {
 
 func (s *Store) findUser(ctx context.Context, filter bson.M) (User, error) {
 	var u User
-	if err := s.users.FindOne(ctx, filter).Decode(&u); err != nil {
-		if mongodb.IsNoDocuments(err) {
-			return User{}, errUserNotFound()
-		}
+	err := s.users.Mongo().FindOne(ctx, filter, options.FindOne().SetProjection(s.users.NoHistory())).Decode(&u)
+	if mongodb.IsNoDocuments(err) {
+		return User{}, s.users.NotFound()
+	}
+	if err != nil {
 		return User{}, apperr.Internal(fmt.Errorf("find user: %w", err))
 	}
 	return u, nil
@@ -285,19 +383,15 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		re := primitive.Regex{Pattern: regexp.QuoteMeta(t), Options: "i"}
 		q["$or"] = bson.A{bson.M{"email": re}, bson.M{"name": re}}
 	}
-	total, err := s.users.CountDocuments(ctx, q)
+	total, err := s.users.Mongo().CountDocuments(ctx, q)
 	if err != nil {
 		return UserPage{}, apperr.Internal(fmt.Errorf("count users: %w", err))
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "email", Value: 1}}).
+	opts := options.Find().SetSort(bson.D{{Key: "email", Value: 1}}).SetProjection(s.users.NoHistory()).
 		SetSkip(int64((f.Page - 1) * f.PerPage)).SetLimit(int64(f.PerPage))
-	cur, err := s.users.Find(ctx, q, opts)
+	users, err := findAll[User](ctx, s.users.Mongo(), q, opts)
 	if err != nil {
-		return UserPage{}, apperr.Internal(fmt.Errorf("list users: %w", err))
-	}
-	users := []User{}
-	if err := cur.All(ctx, &users); err != nil {
-		return UserPage{}, apperr.Internal(fmt.Errorf("read users: %w", err))
+		return UserPage{}, err
 	}
 	return UserPage{Users: users, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
 }
@@ -312,97 +406,139 @@ type UserUpdate struct {
 	AgencyID *string
 }
 
-// UpdateUser changes a user's profile, role and agency. version is the
-// version the caller read; a stale one is a conflict
-// (account.error.user_changed). Demoting the last enabled administrator is
-// refused (account.error.last_admin).
-func (s *Store) UpdateUser(ctx context.Context, id string, version int64, upd UserUpdate, now time.Time) (User, error) {
-	now = utc(now)
-	cur, err := s.GetUser(ctx, id)
-	if err != nil {
-		return User{}, err
-	}
-	if cur.Version != version {
-		return User{}, apperr.Conflict("account.error.user_changed")
-	}
-	u := cur
-	if upd.Email != nil {
-		u.Email = *upd.Email
-	}
-	if upd.Name != nil {
-		u.Name = *upd.Name
-	}
-	if upd.Lang != nil {
-		u.Lang = *upd.Lang
-	}
-	if upd.Role != nil {
-		u.Role = *upd.Role
-		if u.Role != RoleAgency && upd.AgencyID == nil {
-			u.AgencyID = ""
+// UpdateUser changes a user's profile, role and agency, recording the
+// change and its actor by in the user's history. version is the version the
+// caller read; a stale one is a conflict (account.error.user_changed).
+// Demoting the last enabled administrator is refused
+// (account.error.last_admin).
+func (s *Store) UpdateUser(ctx context.Context, id string, version int64, upd UserUpdate, by Actor, now time.Time) (User, error) {
+	return s.editUser(ctx, id, &version, by, now, "update", func(cur User, u *User) error {
+		if upd.Email != nil {
+			u.Email = *upd.Email
 		}
-	}
-	if upd.AgencyID != nil {
-		u.AgencyID = *upd.AgencyID
-	}
-	u.Normalize()
-	if err := s.checkUser(ctx, &u, "", false); err != nil {
-		return User{}, err
-	}
-	if u.Email != cur.Email {
-		// Checked first because FerretDB reports a unique-index violation
-		// on update as an internal error, not E11000; the index still
-		// decides a race on MongoDB.
-		if other, err := s.GetByEmail(ctx, u.Email); err == nil && other.ID != id {
-			return User{}, errEmailTaken()
-		} else if err != nil && !isNotFound(err) {
-			return User{}, err
+		if upd.Name != nil {
+			u.Name = *upd.Name
 		}
-	}
-	if cur.Role == RoleAdmin && u.Role != RoleAdmin && !cur.Disabled {
-		if err := s.ensureOtherAdmin(ctx, id); err != nil {
-			return User{}, err
+		if upd.Lang != nil {
+			u.Lang = *upd.Lang
 		}
-	}
-	u.UpdatedAt = now
-	u.Version = version + 1
-	set := bson.M{"email": u.Email, "name": u.Name, "lang": u.Lang, "role": u.Role, "agencyId": u.AgencyID, "updatedAt": now}
-	if err := s.updateVersioned(ctx, id, version, bson.M{"$set": set, "$inc": bson.M{"version": 1}}); err != nil {
-		return User{}, err
-	}
-	return u, nil
+		if upd.Role != nil {
+			u.Role = *upd.Role
+			if u.Role != RoleAgency && upd.AgencyID == nil {
+				u.AgencyID = ""
+			}
+		}
+		if upd.AgencyID != nil {
+			u.AgencyID = *upd.AgencyID
+		}
+		u.Normalize()
+		if err := s.checkUser(ctx, u, "", false); err != nil {
+			return err
+		}
+		if u.Email != cur.Email {
+			// Checked first because FerretDB reports a unique-index
+			// violation on update as an internal error, not E11000; the
+			// index still decides a race on MongoDB.
+			if other, err := s.GetByEmail(ctx, u.Email); err == nil && other.ID != id {
+				return errEmailTaken()
+			} else if err != nil && !isNotFound(err) {
+				return err
+			}
+		}
+		if cur.Role == RoleAdmin && u.Role != RoleAdmin && !cur.Disabled {
+			return s.ensureOtherAdmin(ctx, id)
+		}
+		return nil
+	})
 }
 
 // ChangeRole gives a user a new role; agencyID is required for the agency
 // role and must be empty for the others.
-func (s *Store) ChangeRole(ctx context.Context, id string, version int64, role Role, agencyID string, now time.Time) (User, error) {
-	return s.UpdateUser(ctx, id, version, UserUpdate{Role: &role, AgencyID: &agencyID}, now)
+func (s *Store) ChangeRole(ctx context.Context, id string, version int64, role Role, agencyID string, by Actor, now time.Time) (User, error) {
+	return s.UpdateUser(ctx, id, version, UserUpdate{Role: &role, AgencyID: &agencyID}, by, now)
 }
 
-// updateVersioned applies update to the user if its version is still
-// version: a duplicate e-mail is email_taken, a vanished user not found, a
-// changed one a conflict.
-func (s *Store) updateVersioned(ctx context.Context, id string, version int64, update bson.M) error {
-	res, err := s.users.UpdateOne(ctx, bson.M{"_id": id, "version": version}, update)
-	if err != nil {
-		if mongodb.IsDuplicateKey(err) {
-			return errEmailTaken()
+// editUser applies edit to the user id and writes the result as one
+// versioned change with a history entry (action, actor, fields changed).
+// With a version the caller's read must still be current; with nil (a
+// change that needs no read by the caller, such as disabling) the user is
+// read here, and read again when another write slips in between.
+func (s *Store) editUser(ctx context.Context, id string, version *int64, by Actor, now time.Time, action string,
+	edit func(cur User, next *User) error) (User, error) {
+	now = utc(now)
+	for attempt := 1; ; attempt++ {
+		cur, err := s.GetUser(ctx, id)
+		if err != nil {
+			return User{}, err
 		}
-		return apperr.Internal(fmt.Errorf("update user: %w", err))
-	}
-	if res.MatchedCount == 0 {
-		if _, err := s.GetUser(ctx, id); err != nil {
-			return err
+		if version != nil && cur.Version != *version {
+			return User{}, s.users.Conflict()
 		}
-		return apperr.Conflict("account.error.user_changed")
+		u := cur
+		if err := edit(cur, &u); err != nil {
+			return User{}, err
+		}
+		u.UpdatedAt = now
+		err = s.users.Update(ctx, id, cur.Version, record.Write{
+			Set: bson.D{
+				{Key: "email", Value: u.Email}, {Key: "name", Value: u.Name}, {Key: "lang", Value: u.Lang},
+				{Key: "role", Value: u.Role}, {Key: "agencyId", Value: u.AgencyID}, {Key: "disabled", Value: u.Disabled},
+				{Key: "passwordHash", Value: u.PasswordHash}, {Key: "updatedAt", Value: now},
+			},
+			Entry: &Change{At: now, By: by, Action: action, Fields: userDiff(cur, u)},
+		})
+		switch {
+		case err == nil:
+			u.Version = cur.Version + 1
+			return u, nil
+		case mongodb.IsDuplicateKey(err):
+			return User{}, errEmailTaken()
+		case version == nil && errors.Is(err, apperr.ErrConflict) && attempt < 5:
+			continue
+		}
+		return User{}, err
 	}
-	return nil
+}
+
+// userDiff lists the fields that differ between two states of a user. A
+// new password is recorded as a change of "password" with neither hash.
+func userDiff(a, b User) []FieldChange {
+	var d record.Diff
+	d.Add("email", a.Email, b.Email)
+	d.Add("name", a.Name, b.Name)
+	d.Add("role", string(a.Role), string(b.Role))
+	d.Add("agencyId", a.AgencyID, b.AgencyID)
+	d.Add("lang", a.Lang, b.Lang)
+	d.Add("disabled", strconv.FormatBool(a.Disabled), strconv.FormatBool(b.Disabled))
+	if a.PasswordHash != b.PasswordHash {
+		d = append(d, FieldChange{Field: "password"})
+	}
+	return d
+}
+
+// UserHistory returns the changes made to a user, oldest first; a user
+// stored before users had a history has none.
+func (s *Store) UserHistory(ctx context.Context, id string) ([]Change, error) {
+	return history(ctx, s.users, id)
+}
+
+// history reads a record's history, empty rather than nil.
+func history(ctx context.Context, c *record.Collection, id string) ([]Change, error) {
+	out := []Change{}
+	if err := c.History(ctx, id, &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []Change{}
+	}
+	return out, nil
 }
 
 // ensureOtherAdmin refuses when no enabled administrator other than id
 // exists. Without transactions two concurrent demotions can still both
 // pass; Bootstrap then makes a new administrator at the next start.
 func (s *Store) ensureOtherAdmin(ctx context.Context, id string) error {
-	n, err := s.users.CountDocuments(ctx, bson.M{"role": RoleAdmin, "disabled": false, "_id": bson.M{"$ne": id}})
+	n, err := s.users.Mongo().CountDocuments(ctx, bson.M{"role": RoleAdmin, "disabled": false, "_id": bson.M{"$ne": id}})
 	if err != nil {
 		return apperr.Internal(fmt.Errorf("count admins: %w", err))
 	}
@@ -413,33 +549,28 @@ func (s *Store) ensureOtherAdmin(ctx context.Context, id string) error {
 }
 
 // SetPassword replaces a user's password (an administrator's reset, or the
-// second step of ChangePassword), forgets the failed sign-ins counted
-// against the account and ends all the user's sessions. API tokens are
-// kept.
-func (s *Store) SetPassword(ctx context.Context, id, password string, now time.Time) error {
-	u, err := s.GetUser(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := ValidatePassword(password, u.Email); err != nil {
-		return err
-	}
-	hash, err := s.hash(ctx, password)
-	if err != nil {
-		return err
-	}
-	now = utc(now)
-	res, err := s.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{
-		"$set": bson.M{"passwordHash": hash, "updatedAt": now},
-		"$inc": bson.M{"version": 1},
+// second step of ChangePassword), recording that it changed (never the
+// hash) in the history, forgets the failed sign-ins counted against the
+// account and ends all the user's sessions. API tokens are kept.
+func (s *Store) SetPassword(ctx context.Context, id, password string, by Actor, now time.Time) error {
+	hash := ""
+	u, err := s.editUser(ctx, id, nil, by, now, "password", func(cur User, u *User) error {
+		if err := ValidatePassword(password, cur.Email); err != nil {
+			return err
+		}
+		if hash == "" { // once, however often the write is retried
+			var err error
+			if hash, err = s.hash(ctx, password); err != nil {
+				return err
+			}
+		}
+		u.PasswordHash = hash
+		return nil
 	})
 	if err != nil {
-		return apperr.Internal(fmt.Errorf("set password: %w", err))
+		return err
 	}
-	if res.MatchedCount == 0 {
-		return errUserNotFound()
-	}
-	if err := s.clearFailures(ctx, u.Email, now); err != nil {
+	if err := s.clearFailures(ctx, u.Email, u.UpdatedAt); err != nil {
 		return err
 	}
 	return s.DeleteUserSessions(ctx, id)
@@ -469,22 +600,19 @@ func (s *Store) ChangePassword(ctx context.Context, id, current, next string, no
 	if err := f.Err(); err != nil {
 		return err
 	}
-	return s.SetPassword(ctx, id, next, now)
+	return s.SetPassword(ctx, id, next, u.Actor(), now)
 }
 
 // Disable stops a user from signing in, ends their sessions and makes
 // their API tokens fail. The last enabled administrator cannot be disabled.
-func (s *Store) Disable(ctx context.Context, id string, now time.Time) (User, error) {
-	u, err := s.GetUser(ctx, id)
-	if err != nil {
-		return User{}, err
-	}
-	if u.Role == RoleAdmin && !u.Disabled {
-		if err := s.ensureOtherAdmin(ctx, id); err != nil {
-			return User{}, err
+func (s *Store) Disable(ctx context.Context, id string, by Actor, now time.Time) (User, error) {
+	u, err := s.editUser(ctx, id, nil, by, now, "disable", func(cur User, u *User) error {
+		u.Disabled = true
+		if cur.Role == RoleAdmin && !cur.Disabled {
+			return s.ensureOtherAdmin(ctx, id)
 		}
-	}
-	u, err = s.setDisabled(ctx, id, true, now)
+		return nil
+	})
 	if err != nil {
 		return User{}, err
 	}
@@ -492,21 +620,9 @@ func (s *Store) Disable(ctx context.Context, id string, now time.Time) (User, er
 }
 
 // Enable lets a disabled user sign in again; their API tokens work again.
-func (s *Store) Enable(ctx context.Context, id string, now time.Time) (User, error) {
-	return s.setDisabled(ctx, id, false, now)
-}
-
-func (s *Store) setDisabled(ctx context.Context, id string, disabled bool, now time.Time) (User, error) {
-	var u User
-	err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{
-		"$set": bson.M{"disabled": disabled, "updatedAt": utc(now)},
-		"$inc": bson.M{"version": 1},
-	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&u)
-	if err != nil {
-		if mongodb.IsNoDocuments(err) {
-			return User{}, errUserNotFound()
-		}
-		return User{}, apperr.Internal(fmt.Errorf("set disabled: %w", err))
-	}
-	return u, nil
+func (s *Store) Enable(ctx context.Context, id string, by Actor, now time.Time) (User, error) {
+	return s.editUser(ctx, id, nil, by, now, "enable", func(_ User, u *User) error {
+		u.Disabled = false
+		return nil
+	})
 }

@@ -273,7 +273,8 @@ func (s *Store) countFailure(ctx context.Context, id, email string, now time.Tim
 	if email != "" {
 		set["email"] = email
 	}
-	update := bson.M{"$inc": bson.M{"failures": 1}, "$set": set, "$setOnInsert": bson.M{"createdAt": now}}
+	update := bson.M{"$inc": bson.M{"failures": 1}, "$set": set, "$setOnInsert": bson.M{"createdAt": now},
+		"$max": bson.M{"expiresAt": now.Add(s.throttle.Forget)}}
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)
 	var before failureCount
 	err := s.attempts.FindOneAndUpdate(ctx, bson.M{"_id": id}, update, opts).Decode(&before)
@@ -314,6 +315,7 @@ func (s *Store) recordSuccess(ctx context.Context, k throttleKeys, now time.Time
 		"$set":         bson.M{"failures": 0, "email": k.email, "lastSuccessAt": now, "updatedAt": now},
 		"$unset":       bson.M{"lastFailedAt": ""},
 		"$setOnInsert": bson.M{"createdAt": now},
+		"$max":         bson.M{"expiresAt": now.Add(s.throttle.Familiar)},
 	}, options.Update().SetUpsert(true))
 	if err != nil && !mongodb.IsDuplicateKey(err) {
 		return apperr.Internal(fmt.Errorf("record sign-in address: %w", err))
@@ -333,10 +335,30 @@ func (s *Store) clearFailures(ctx context.Context, email string, now time.Time) 
 }
 
 // attemptIndexes are login_attempts' indexes: the clean-up's and the
-// reset's.
-func attemptIndexes() []mongo.IndexModel {
-	return []mongo.IndexModel{
+// reset's, and on MongoDB the TTL index that replaces the clean-up.
+//
+// A count's expiresAt is when CleanupExpired would delete it: the later of
+// its last failure plus Forget and its last success plus Familiar (each
+// write raises it with $max). Reads never depend on it.
+func (s *Store) attemptIndexes() []mongo.IndexModel {
+	idx := []mongo.IndexModel{
 		{Keys: bson.D{{Key: "lastFailedAt", Value: 1}}, Options: options.Index().SetName("last_failed")},
 		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("email")},
 	}
+	if s.ttl {
+		idx = append(idx, ttlIndex("expiresAt", "expires_ttl"))
+	}
+	return idx
+}
+
+// expireOldAttempts gives the counts stored before they carried expiresAt
+// one, so that the TTL index deletes them too: the latest either window
+// could keep them.
+func (s *Store) expireOldAttempts(ctx context.Context, now time.Time) error {
+	_, err := s.attempts.UpdateMany(ctx, bson.M{"expiresAt": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"expiresAt": utc(now).Add(max(s.throttle.Forget, s.throttle.Familiar))}})
+	if err != nil {
+		return apperr.Internal(fmt.Errorf("expire old login attempts: %w", err))
+	}
+	return nil
 }

@@ -92,11 +92,11 @@ func (s *Store) AuthenticateToken(ctx context.Context, plaintext string, now tim
 		}
 		return Token{}, User{}, apperr.Internal(fmt.Errorf("find token: %w", err))
 	}
-	u, err := s.GetUser(ctx, t.UserID)
-	if err != nil || u.Disabled {
-		if err != nil && !isNotFound(err) {
-			return Token{}, User{}, err
-		}
+	u, ok, err := s.activeUser(ctx, t.UserID)
+	if err != nil {
+		return Token{}, User{}, err
+	}
+	if !ok {
 		return Token{}, User{}, errTokenInvalid()
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= s.policy.TouchEvery {
@@ -124,13 +124,5 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID string) error {
 
 // ListTokens returns a user's tokens, newest first, without secrets.
 func (s *Store) ListTokens(ctx context.Context, userID string) ([]Token, error) {
-	cur, err := s.tokens.Find(ctx, bson.M{"userId": userID}, findNewestFirst())
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("list tokens: %w", err))
-	}
-	out := []Token{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read tokens: %w", err))
-	}
-	return out, nil
+	return findAll[Token](ctx, s.tokens, bson.M{"userId": userID}, findNewestFirst())
 }

@@ -216,7 +216,7 @@ func (a *App) openStores(ctx context.Context) error {
 	a.Search = metrics.InstrumentSearch(a.Search, a.Metrics)
 	a.Projects = project.NewStore(db)
 	a.Projects.SetLogger(a.Log)
-	a.Accounts = account.NewStore(db, account.Options{})
+	a.Accounts = account.NewStore(db, account.OptionsFrom(a.Config))
 	a.Limiter = ratelimit.New(db)
 	a.Opportunities = opportunity.NewStore(db)
 	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier(), Projects: a.Projects})

@@ -71,6 +71,45 @@ type Config struct {
 	// does X-Forwarded-For name the client (for logs and rate limits);
 	// empty ignores the header.
 	TrustedProxies []string
+	// PasswordHash sets argon2id's costs and the hashing slots
+	// (PASSWORD_HASH_*); zero fields take the account package's defaults.
+	PasswordHash PasswordHash
+	// LoginThrottle sets the sign-in throttle (LOGIN_THROTTLE_*); zero
+	// fields take the account package's defaults.
+	LoginThrottle LoginThrottle
+}
+
+// PasswordHash is how passwords are hashed.
+type PasswordHash struct {
+	// Time is argon2id's passes (PASSWORD_HASH_TIME), MemoryKiB its memory
+	// per hash (PASSWORD_HASH_MEMORY_KIB), Threads its lanes
+	// (PASSWORD_HASH_THREADS, at most 255).
+	Time, MemoryKiB, Threads int
+	// Concurrency is how many hashes may run at once
+	// (PASSWORD_HASH_CONCURRENCY); Wait how long a sign-in waits for a
+	// slot before it is told to retry (PASSWORD_HASH_WAIT).
+	Concurrency int
+	Wait        time.Duration
+}
+
+// Backoff is one throttle scope: the Free-th failure makes it wait Base,
+// each further one doubles the wait up to Max. It is written
+// "free,base,max", such as "5,1m,15m".
+type Backoff struct {
+	Free      int
+	Base, Max time.Duration
+}
+
+// LoginThrottle is how failed sign-ins slow further tries.
+type LoginThrottle struct {
+	// Pair is one account from one address (LOGIN_THROTTLE_PAIR), Address
+	// one address on any account (LOGIN_THROTTLE_ADDRESS), Account one
+	// account from unfamiliar addresses (LOGIN_THROTTLE_ACCOUNT).
+	Pair, Address, Account Backoff
+	// Forget drops a count this long after its last failure
+	// (LOGIN_THROTTLE_FORGET); Familiar is how long a successful sign-in
+	// exempts its address (LOGIN_THROTTLE_FAMILIAR).
+	Forget, Familiar time.Duration
 }
 
 // Default returns the settings used when the environment says nothing.
@@ -142,14 +181,44 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("METRICS_ADDR", &c.MetricsAddr)
 	str("METRICS_TOKEN", &c.MetricsToken)
 	integer("BODY_LIMIT", &c.BodyLimit)
-	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: not a duration such as 5s: %q", v))
-		} else {
-			c.ShutdownTimeout = d
+	duration := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: not a duration such as 5s: %q", name, v))
+				return
+			}
+			*dst = d
 		}
 	}
+	backoff := func(name string, dst *Backoff) {
+		if v := getenv(name); v != "" {
+			parts := strings.Split(v, ",")
+			if len(parts) != 3 {
+				errs = append(errs, fmt.Errorf("%s: not free,base,max such as 5,1m,15m: %q", name, v))
+				return
+			}
+			free, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
+			base, err2 := time.ParseDuration(strings.TrimSpace(parts[1]))
+			most, err3 := time.ParseDuration(strings.TrimSpace(parts[2]))
+			if err := errors.Join(err1, err2, err3); err != nil {
+				errs = append(errs, fmt.Errorf("%s: not free,base,max such as 5,1m,15m: %q", name, v))
+				return
+			}
+			*dst = Backoff{Free: free, Base: base, Max: most}
+		}
+	}
+	duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	integer("PASSWORD_HASH_TIME", &c.PasswordHash.Time)
+	integer("PASSWORD_HASH_MEMORY_KIB", &c.PasswordHash.MemoryKiB)
+	integer("PASSWORD_HASH_THREADS", &c.PasswordHash.Threads)
+	integer("PASSWORD_HASH_CONCURRENCY", &c.PasswordHash.Concurrency)
+	duration("PASSWORD_HASH_WAIT", &c.PasswordHash.Wait)
+	backoff("LOGIN_THROTTLE_PAIR", &c.LoginThrottle.Pair)
+	backoff("LOGIN_THROTTLE_ADDRESS", &c.LoginThrottle.Address)
+	backoff("LOGIN_THROTTLE_ACCOUNT", &c.LoginThrottle.Account)
+	duration("LOGIN_THROTTLE_FORGET", &c.LoginThrottle.Forget)
+	duration("LOGIN_THROTTLE_FAMILIAR", &c.LoginThrottle.Familiar)
 	str("LOG_LEVEL", &c.LogLevel)
 	str("LOG_FORMAT", &c.LogFormat)
 	c.TrustedProxies = splitList(getenv("TRUSTED_PROXIES"))
@@ -212,7 +281,35 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("DEMO_PASSWORD must have at least 8 characters"))
 	}
 	errs = append(errs, checkTrustedProxies(c.TrustedProxies)...)
+	errs = append(errs, c.checkSignIn()...)
 	return errors.Join(errs...)
+}
+
+// checkSignIn refuses negative hashing and throttle settings and
+// argon2id parameters out of its range (zero means the default).
+func (c Config) checkSignIn() []error {
+	var errs []error
+	h, th := c.PasswordHash, c.LoginThrottle
+	for _, v := range []struct {
+		name string
+		bad  bool
+	}{
+		{"PASSWORD_HASH_TIME", h.Time < 0},
+		{"PASSWORD_HASH_MEMORY_KIB", h.MemoryKiB < 0 || h.MemoryKiB > 4<<20},
+		{"PASSWORD_HASH_THREADS", h.Threads < 0 || h.Threads > 255},
+		{"PASSWORD_HASH_CONCURRENCY", h.Concurrency < 0},
+		{"PASSWORD_HASH_WAIT", h.Wait < 0},
+		{"LOGIN_THROTTLE_PAIR", th.Pair.Free < 0 || th.Pair.Base < 0 || th.Pair.Max < 0},
+		{"LOGIN_THROTTLE_ADDRESS", th.Address.Free < 0 || th.Address.Base < 0 || th.Address.Max < 0},
+		{"LOGIN_THROTTLE_ACCOUNT", th.Account.Free < 0 || th.Account.Base < 0 || th.Account.Max < 0},
+		{"LOGIN_THROTTLE_FORGET", th.Forget < 0},
+		{"LOGIN_THROTTLE_FAMILIAR", th.Familiar < 0},
+	} {
+		if v.bad {
+			errs = append(errs, fmt.Errorf("%s is out of range (0 takes the default)", v.name))
+		}
+	}
+	return errs
 }
 
 // checkHostPort accepts host:port or :port with a port from 0 to 65535.
@@ -287,6 +384,7 @@ func (c Config) Masked() []any {
 		"BODY_LIMIT", c.BodyLimit, "SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String(),
 		"LOG_LEVEL", c.LogLevel, "LOG_FORMAT", c.LogFormat,
 		"TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ","),
+		"PASSWORD_HASH", fmt.Sprintf("%+v", c.PasswordHash), "LOGIN_THROTTLE", fmt.Sprintf("%+v", c.LoginThrottle),
 	}
 }
 

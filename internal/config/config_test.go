@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -133,5 +134,50 @@ func TestBaseURLFollowsTheListener(t *testing.T) {
 	c.BaseURL = "https://invest.khanhhoa.gov.vn"
 	if got := c.BaseURLFor("[::]:41234"); got != c.BaseURL {
 		t.Errorf("explicit BASE_URL replaced by %s", got)
+	}
+}
+
+func TestSignInSettings(t *testing.T) {
+	t.Parallel()
+	c, err := FromEnv(env(map[string]string{
+		"PASSWORD_HASH_TIME": "3", "PASSWORD_HASH_MEMORY_KIB": "65536", "PASSWORD_HASH_THREADS": "2",
+		"PASSWORD_HASH_CONCURRENCY": "4", "PASSWORD_HASH_WAIT": "2s",
+		"LOGIN_THROTTLE_PAIR": "3, 30s, 10m", "LOGIN_THROTTLE_ACCOUNT": "100,2m,20m",
+		"LOGIN_THROTTLE_FORGET": "12h", "LOGIN_THROTTLE_FAMILIAR": "240h",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := PasswordHash{Time: 3, MemoryKiB: 65536, Threads: 2, Concurrency: 4, Wait: 2 * time.Second}
+	if c.PasswordHash != want {
+		t.Errorf("hash %+v", c.PasswordHash)
+	}
+	th := c.LoginThrottle
+	if th.Pair != (Backoff{3, 30 * time.Second, 10 * time.Minute}) || th.Account != (Backoff{100, 2 * time.Minute, 20 * time.Minute}) ||
+		th.Address != (Backoff{}) || th.Forget != 12*time.Hour || th.Familiar != 240*time.Hour {
+		t.Errorf("throttle %+v", th)
+	}
+
+	_, err = FromEnv(env(map[string]string{"PASSWORD_HASH_TIME": "two", "PASSWORD_HASH_WAIT": "soon",
+		"LOGIN_THROTTLE_PAIR": "5,1m", "LOGIN_THROTTLE_ADDRESS": "x,1m,2m", "LOGIN_THROTTLE_FORGET": "1 day"}))
+	for _, name := range []string{"PASSWORD_HASH_TIME", "PASSWORD_HASH_WAIT", "LOGIN_THROTTLE_PAIR", "LOGIN_THROTTLE_ADDRESS", "LOGIN_THROTTLE_FORGET"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+	c = Default()
+	c.PasswordHash = PasswordHash{Threads: 256, MemoryKiB: -1}
+	c.LoginThrottle = LoginThrottle{Account: Backoff{Base: -time.Minute}, Familiar: -time.Hour}
+	err = c.Validate()
+	for _, name := range []string{"PASSWORD_HASH_THREADS", "PASSWORD_HASH_MEMORY_KIB", "LOGIN_THROTTLE_ACCOUNT", "LOGIN_THROTTLE_FAMILIAR"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+	if strings.Contains(err.Error(), "LOGIN_THROTTLE_PAIR") {
+		t.Errorf("a default setting refused: %v", err)
 	}
 }

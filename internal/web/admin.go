@@ -120,7 +120,7 @@ func (s *Server) adminCreateUser(c *fiber.Ctx) error {
 	ctx, cancel := dbctx(c)
 	defer cancel()
 	u, err := s.accounts.CreateUser(ctx, account.NewUser{Email: f.V("email"), Name: f.V("name"), Role: account.Role(f.V("role")),
-		AgencyID: f.V("agencyId"), Lang: f.V("lang"), Password: f.V("password")}, s.now())
+		AgencyID: f.V("agencyId"), Lang: f.V("lang"), Password: f.V("password")}, principal(c).Actor(), s.now())
 	if err != nil {
 		f.Values["password"] = ""
 		status, err := f.fail(err)
@@ -208,7 +208,7 @@ func (s *Server) adminUpdateUser(c *fiber.Ctx) error {
 	email, name, lang, role, agency := f.V("email"), f.V("name"), f.V("lang"), account.Role(f.V("role")), f.V("agencyId")
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	if _, err := s.accounts.UpdateUser(ctx, u.ID, version, account.UserUpdate{Email: &email, Name: &name, Lang: &lang, Role: &role, AgencyID: &agency}, s.now()); err != nil {
+	if _, err := s.accounts.UpdateUser(ctx, u.ID, version, account.UserUpdate{Email: &email, Name: &name, Lang: &lang, Role: &role, AgencyID: &agency}, principal(c).Actor(), s.now()); err != nil {
 		return s.userFormFail(c, u, "profile", f, err)
 	}
 	s.flash(c, "admin.flash.user_saved")
@@ -222,7 +222,7 @@ func (s *Server) adminSetPassword(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	if err := s.accounts.SetPassword(ctx, u.ID, c.FormValue("password"), s.now()); err != nil {
+	if err := s.accounts.SetPassword(ctx, u.ID, c.FormValue("password"), principal(c).Actor(), s.now()); err != nil {
 		return s.userFormFail(c, u, "password", form{Values: map[string]string{}, Errors: map[string]string{}}, err)
 	}
 	s.flash(c, "admin.flash.password_set")
@@ -236,7 +236,7 @@ func (s *Server) adminDisableUser(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	if _, err := s.accounts.Disable(ctx, u.ID, s.now()); err != nil {
+	if _, err := s.accounts.Disable(ctx, u.ID, principal(c).Actor(), s.now()); err != nil {
 		return s.userFormFail(c, u, "access", form{Values: map[string]string{}, Errors: map[string]string{}}, err)
 	}
 	s.flash(c, "admin.flash.user_disabled")
@@ -250,7 +250,7 @@ func (s *Server) adminEnableUser(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	if _, err := s.accounts.Enable(ctx, u.ID, s.now()); err != nil {
+	if _, err := s.accounts.Enable(ctx, u.ID, principal(c).Actor(), s.now()); err != nil {
 		return err
 	}
 	s.flash(c, "admin.flash.user_enabled")
@@ -325,7 +325,7 @@ func (s *Server) adminCreateAgency(c *fiber.Ctx) error {
 	f := readForm(c, "id", "name.vi", "name.en")
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	if _, err := s.accounts.CreateAgency(ctx, account.Agency{ID: f.V("id"), Name: account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}}, s.now()); err != nil {
+	if _, err := s.accounts.CreateAgency(ctx, account.Agency{ID: f.V("id"), Name: account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}}, principal(c).Actor(), s.now()); err != nil {
 		status, err := f.fail(err)
 		if err != nil {
 			return err
@@ -348,7 +348,7 @@ func (s *Server) adminRenameAgency(c *fiber.Ctx) error {
 	if _, err := s.accounts.GetAgency(ctx, id); err != nil {
 		return err
 	}
-	if _, err := s.accounts.UpdateAgency(ctx, id, version, account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}, s.now()); err != nil {
+	if _, err := s.accounts.UpdateAgency(ctx, id, version, account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}, principal(c).Actor(), s.now()); err != nil {
 		status, err := f.fail(err)
 		if err != nil {
 			return err

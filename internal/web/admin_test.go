@@ -110,7 +110,7 @@ func TestAdminManagesUsers(t *testing.T) {
 		// Two administrators exist (root and the demo one): disable one,
 		// then the other is the last.
 		root, _ := e.accounts.GetByEmail(ctx, "root@portal.test")
-		if _, err := e.accounts.Disable(ctx, root.ID, time.Now()); err != nil {
+		if _, err := e.accounts.Disable(ctx, root.ID, account.SystemActor, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		me := "/en/admin/users/" + e.users[account.RoleAdmin].ID

@@ -699,7 +699,7 @@ func TestPublicProjectAnswersCarryNoStaffData(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	officer, err := e.accounts.CreateUser(ctx, account.NewUser{Email: "tran.thi.officer@board.test", Name: "Trần Thị Cán Bộ Mẫu",
-		Role: account.RoleBoard, Password: "Khanh-Hoa-Board-2026!x"}, time.Now())
+		Role: account.RoleBoard, Password: "Khanh-Hoa-Board-2026!x"}, account.SystemActor, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,7 +244,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 // holiday, a policy issue, an enquiry and an obstacle with an attachment.
 func (h *hostileEnv) setupTargets(ctx context.Context, ps []project.Project, obs []obstacle.Obstacle, opps []opportunity.Opportunity, now time.Time) {
 	t := h.t
-	target, err := h.accounts.CreateUser(ctx, account.NewUser{Email: "target@demo.local", Name: "Người Được Quản Trị", Role: account.RoleBoard, Lang: "vi", Password: demoPassword}, now)
+	target, err := h.accounts.CreateUser(ctx, account.NewUser{Email: "target@demo.local", Name: "Người Được Quản Trị", Role: account.RoleBoard, Lang: "vi", Password: demoPassword}, account.SystemActor, now)
 	if err != nil {
 		t.Fatal(err)
 	}
