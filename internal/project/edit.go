@@ -2,7 +2,6 @@ package project
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,13 +9,15 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 )
 
 // The board's changes to projects. Every write filters on the version the
 // editor read (a stale one is a conflict, never a silent overwrite), pushes
-// its history entry in the same updateOne (see history.go) and bumps the
-// snapshot revision so that lists and figures show it at once.
+// its history entry in the same updateOne (record.Collection, see
+// history.go) and tells the snapshot, so that lists and figures show it at
+// once.
 
 // MaxReason is the longest reason a change may carry, in characters.
 const MaxReason = 1000
@@ -222,6 +223,15 @@ func (ch *Changes) Apply(p *Project, now time.Time) error {
 // stamp truncates a time to what BSON stores (milliseconds, UTC).
 func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
+// Create stores a new project as given (an import or a test), with its
+// first history entry by the system; a taken code is a field error.
+func (s *Store) Create(ctx context.Context, p *Project, now time.Time) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.insert(ctx, p, Actor{ID: "system"}, stamp(now))
+}
+
 // CreateBy stores a new project with its first history entry. A project
 // given without stage dates gets one: its stage, reached today. The
 // disbursed total starts at zero in the kind's currency.
@@ -245,23 +255,40 @@ func (s *Store) CreateBy(ctx context.Context, p *Project, by Actor, now time.Tim
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	return s.insert(ctx, p, by, now)
+}
+
+// insert stores the validated p as version 1, its history entry naming
+// every field set.
+func (s *Store) insert(ctx context.Context, p *Project, by Actor, now time.Time) error {
 	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
-	empty := Project{Registered: money.Amount{Currency: p.Registered.Currency}, Disbursed: p.Disbursed}
-	entry := Change{Version: 1, At: now, By: by, Action: ActionCreate, Fields: diff(&empty, p)}
-	if _, err := s.c.InsertOne(ctx, projectDoc{Project: *p, History: []Change{entry}}); err != nil {
+	empty := Project{Registered: money.Amount{Currency: p.Registered.Currency}, Disbursed: money.Amount{Currency: p.Disbursed.Currency}}
+	entry := &Change{Change: record.Change{At: now, By: by, Action: ActionCreate, Fields: diff(&empty, p)}}
+	if err := s.rec.Insert(ctx, p, entry); err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			f := apperr.Fields{}
 			f.Add("code", "project.error.code_taken")
 			return f.Err()
 		}
-		return fmt.Errorf("insert project: %w", err)
+		return err
 	}
 	s.written(ctx, p.Code)
 	return nil
 }
 
-// changed is the stale-version error of project writes.
-func changed() error { return apperr.Conflict("project.error.changed") }
+// current reads the project the caller read at version: a conflict when it
+// has changed since (project.error.changed), checked before the change is
+// worked out so a stale editor is not shown field errors of a newer state.
+func (s *Store) current(ctx context.Context, code string, version int64) (*Project, error) {
+	cur, err := s.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Version != version {
+		return nil, s.rec.Conflict()
+	}
+	return cur, nil
+}
 
 // Update applies ch to the project if its stored version is still version,
 // and records one history entry naming each changed field. It returns the
@@ -269,16 +296,9 @@ func changed() error { return apperr.Conflict("project.error.changed") }
 // A stale version is a conflict (project.error.changed).
 func (s *Store) Update(ctx context.Context, code string, version int64, ch Changes, by Actor, now time.Time) (*Project, error) {
 	now = stamp(now)
-	// The embedded FerretDB does not make the version-filtered updateOne
-	// atomic; serialize this document's read-check-write in the process.
-	unlock := mongodb.LockDocument(s.c, code)
-	defer unlock()
-	cur, err := s.Get(ctx, code)
+	cur, err := s.current(ctx, code, version)
 	if err != nil {
 		return nil, err
-	}
-	if cur.Version != version {
-		return nil, changed()
 	}
 	next := *cur
 	if err := ch.Apply(&next, now); err != nil {
@@ -288,16 +308,14 @@ func (s *Store) Update(ctx context.Context, code string, version int64, ch Chang
 	if len(fields) == 0 {
 		return cur, nil
 	}
-	action := ActionEdit
-	var date *time.Time
+	entry := &Change{Change: record.Change{At: now, By: by, Action: ActionEdit, Fields: fields, Note: ch.Reason}}
 	if next.Stage != cur.Stage {
 		d := next.StageHistory[len(next.StageHistory)-1].Date
-		date = &d
+		entry.Date = &d
 		if len(fields) == 1 {
-			action = ActionStage
+			entry.Action = ActionStage
 		}
 	}
-	entry := Change{Version: version + 1, At: now, By: by, Action: action, Date: date, Fields: fields, Reason: ch.Reason}
 	return s.write(ctx, cur, &next, entry, now)
 }
 
@@ -316,38 +334,30 @@ func (s *Store) MoveStage(ctx context.Context, code string, version int64, to St
 	return s.Update(ctx, code, version, Changes{Stage: &to, StageDate: date, Reason: reason}, by, now)
 }
 
-// write stores next over cur (whose version it checks) with the history
-// entry in the same updateOne, then bumps the revision the snapshot
-// follows (see written: once the update is stored, the write succeeded).
-func (s *Store) write(ctx context.Context, cur, next *Project, entry Change, now time.Time) (*Project, error) {
+// write stores next over cur with the history entry in one versioned
+// update (record.Collection: a stale version is a conflict, a vanished
+// project not found), then tells the snapshot (see written: once the
+// update is stored, the write succeeded).
+func (s *Store) write(ctx context.Context, cur, next *Project, entry *Change, now time.Time) (*Project, error) {
 	next.UpdatedAt = now
 	next.Version = cur.Version + 1
 	next.CapitalVND = money.VNDEquivalent(next.Registered)
-	set := bson.D{
+	w := record.Write{Entry: entry, Set: bson.D{
 		{Key: "name", Value: next.Name}, {Key: "investor", Value: next.Investor},
 		{Key: "sector", Value: next.Sector}, {Key: "location", Value: next.Location}, {Key: "zone", Value: next.Zone},
 		{Key: "landAreaCentiHa", Value: next.LandAreaCentiHa}, {Key: "registered", Value: next.Registered},
 		{Key: "disbursed", Value: next.Disbursed}, {Key: "disbursements", Value: next.Disbursements},
 		{Key: "capitalVnd", Value: next.CapitalVND}, {Key: "stage", Value: next.Stage},
 		{Key: "stageDates", Value: next.StageHistory}, {Key: "licensedYear", Value: next.LicensedYear},
-		{Key: "jobs", Value: next.Jobs}, {Key: "updatedAt", Value: now}, {Key: "version", Value: next.Version},
-	}
-	update := bson.D{{Key: "$push", Value: bson.D{{Key: historyField, Value: entry}}}}
+		{Key: "jobs", Value: next.Jobs}, {Key: "updatedAt", Value: now},
+	}}
 	if next.ExpectedCompletion != nil {
-		set = append(set, bson.E{Key: "expectedCompletion", Value: *next.ExpectedCompletion})
+		w.Set = append(w.Set, bson.E{Key: "expectedCompletion", Value: *next.ExpectedCompletion})
 	} else {
-		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "expectedCompletion", Value: ""}}})
+		w.Unset = []string{"expectedCompletion"}
 	}
-	update = append(update, bson.E{Key: "$set", Value: set})
-	res, err := s.c.UpdateOne(ctx, bson.D{{Key: "code", Value: cur.Code}, {Key: "version", Value: cur.Version}}, update)
-	if err != nil {
-		return nil, fmt.Errorf("update project %s: %w", cur.Code, err)
-	}
-	if res.MatchedCount == 0 {
-		if _, err := s.Get(ctx, cur.Code); err != nil {
-			return nil, err
-		}
-		return nil, changed()
+	if err := s.rec.Update(ctx, cur.Code, cur.Version, w); err != nil {
+		return nil, err
 	}
 	s.written(ctx, cur.Code)
 	return next, nil
@@ -383,14 +393,9 @@ type NewDisbursement struct {
 // project.error.disbursed_over_registered) and never goes below zero.
 func (s *Store) RecordDisbursement(ctx context.Context, code string, version int64, d NewDisbursement, by Actor, now time.Time) (*Project, error) {
 	now = stamp(now)
-	unlock := mongodb.LockDocument(s.c, code)
-	defer unlock()
-	cur, err := s.Get(ctx, code)
+	cur, err := s.current(ctx, code, version)
 	if err != nil {
 		return nil, err
-	}
-	if cur.Version != version {
-		return nil, changed()
 	}
 	f := apperr.Fields{}
 	d.Reason = strings.TrimSpace(d.Reason)
@@ -428,7 +433,7 @@ func (s *Store) RecordDisbursement(ctx context.Context, code string, version int
 	next.Disbursements = append(append([]Disbursement(nil), cur.Disbursements...),
 		Disbursement{Date: d.Date, Amount: amount, Reason: d.Reason, RecordedBy: by, RecordedAt: now})
 	date := d.Date
-	entry := Change{Version: version + 1, At: now, By: by, Action: ActionDisbursement, Date: &date,
-		Fields: diff(cur, &next), Reason: d.Reason}
+	entry := &Change{Change: record.Change{At: now, By: by, Action: ActionDisbursement,
+		Fields: diff(cur, &next), Note: d.Reason}, Date: &date}
 	return s.write(ctx, cur, &next, entry, now)
 }

@@ -43,6 +43,7 @@ func fieldErr(t *testing.T, err error, field, id string) {
 func ptr[T any](v T) *T { return &v }
 
 func TestUpdateKeepsHistoryAndShowsInStats(t *testing.T) {
+	t.Parallel()
 	s, db := seeded(t)
 	ctx := context.Background()
 	p := firstAt(t, s, project.Operating)
@@ -64,7 +65,7 @@ func TestUpdateKeepsHistoryAndShowsInStats(t *testing.T) {
 		t.Fatalf("history %v %v", h, err)
 	}
 	e := h[0]
-	if e.Version != p.Version+1 || e.By != board || e.Action != project.ActionEdit || e.Reason != "licence amended" || !e.At.Equal(now) {
+	if e.Version != p.Version+1 || e.By != board || e.Action != project.ActionEdit || e.Note != "licence amended" || !e.At.Equal(now) {
 		t.Errorf("entry %+v", e)
 	}
 	want := map[string][2]string{"name_en": {p.Name.EN, "Renamed project"}, "registered_capital": {itoa64(p.Registered.Amount) + " " + p.Registered.Currency, itoa64(newReg) + " " + p.Registered.Currency}}
@@ -124,6 +125,7 @@ func TestUpdateKeepsHistoryAndShowsInStats(t *testing.T) {
 func itoa64(n int64) string { return itoa(int(n)) }
 
 func TestStageTransitions(t *testing.T) {
+	t.Parallel()
 	s, _ := seeded(t)
 	ctx := context.Background()
 	t.Run("ForwardAppendsStageDateAndKeepsLicensedYear", func(t *testing.T) {
@@ -149,7 +151,7 @@ func TestStageTransitions(t *testing.T) {
 		if err != nil || got.Stage != project.SiteClearance {
 			t.Fatalf("%v %v", got, err)
 		}
-		if h, _ := s.History(ctx, p.Code); h[0].Reason != "land dispute reopened" {
+		if h, _ := s.History(ctx, p.Code); h[0].Note != "land dispute reopened" {
 			t.Errorf("reason not kept: %+v", h[0])
 		}
 	})
@@ -214,6 +216,7 @@ func hasYear(st project.Stats, y string) bool {
 }
 
 func TestRecordDisbursement(t *testing.T) {
+	t.Parallel()
 	s, _ := seeded(t)
 	ctx := context.Background()
 	p := firstAt(t, s, project.Construction)
@@ -258,6 +261,7 @@ func TestRecordDisbursement(t *testing.T) {
 }
 
 func TestCreateByKeepsFirstHistoryEntry(t *testing.T) {
+	t.Parallel()
 	s, _ := seeded(t)
 	ctx := context.Background()
 	p := &project.Project{Code: "DA-NEW-1", Name: project.Text{VI: "Khu nghỉ dưỡng mới"}, Investor: project.Investor{Name: "Công ty A", Country: "vn"},
@@ -287,6 +291,7 @@ func TestCreateByKeepsFirstHistoryEntry(t *testing.T) {
 // version and all write; exactly one succeeds, the others conflict, and
 // the stored document holds the winner's change with one history entry.
 func TestConcurrentEditorsOneWinnerPerVersion(t *testing.T) {
+	t.Parallel()
 	s, db := seeded(t)
 	ctx := context.Background()
 	p := firstAt(t, s, project.Operating)
@@ -336,6 +341,7 @@ func TestConcurrentEditorsOneWinnerPerVersion(t *testing.T) {
 }
 
 func TestWatch(t *testing.T) {
+	t.Parallel()
 	s, db := seeded(t)
 	ctx := context.Background()
 	t.Run("SettingsDefaultSaveAndConflict", func(t *testing.T) {

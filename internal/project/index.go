@@ -5,24 +5,29 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// The search index is derived from the stored projects. For each project
-// the collection IndexStateCollection records the version the search index
-// last took in ({_id: code, v: version}); a project is pending while that
-// record is missing or names another version than the stored one. Writers
-// need not know about it: every write bumps version.
+// The search index is derived from the stored projects. Every write marks
+// its project pending in the same update (record.Collection, needsIndex).
+// On MongoDB the indexer reads the pending projects with one indexed query
+// and clears the marks of what it indexed in one bulk write (record's
+// Pending and MarkIndexed); a project written since keeps its mark.
 //
-// The record lives apart from the project because the embedded FerretDB
-// can neither compare two fields of a document ($expr with $lt is not
-// implemented) nor update many documents quickly (about 0.1 s per document
-// on a few thousand): pending projects are found by comparing the
-// in-memory snapshot, which every write's revision bump refreshes, with
-// the records, and marking is one batched insert. A stale or out-of-order
-// mark only makes a project pending again, so no lock is needed.
+// On the embedded FerretDB (see embedded) clearing a mark would rewrite
+// the whole project document, so the indexer's side lives apart: the
+// collection IndexStateCollection records the version the search index
+// last took in ({_id: code, v: version}), and a project is pending while
+// that record is missing or names another version than the stored one.
+// FerretDB can neither compare two fields of a document ($expr with $lt is
+// not implemented) nor update many documents quickly, so the pending
+// projects are found by comparing the in-memory snapshot, which every
+// write's revision bump refreshes, with the records, and marking is one
+// batched insert. A stale or out-of-order mark only makes a project
+// pending again, so no lock is needed.
 
 // IndexStateCollection holds the indexed version of each project.
 const IndexStateCollection = "project_index_state"
@@ -38,13 +43,25 @@ func (s *Store) indexState() *mongo.Collection {
 
 // IndexRevision returns the revision counter every project write bumps. An
 // indexer that found nothing pending at revision r need not look again
-// until the revision moves.
-func (s *Store) IndexRevision(ctx context.Context) (int64, error) { return s.revision(ctx) }
+// until the revision moves. On MongoDB, where finding the pending projects
+// is one indexed query, there is no counter and it returns -1: look every
+// time.
+func (s *Store) IndexRevision(ctx context.Context) (int64, error) {
+	if !s.embedded() {
+		return -1, nil
+	}
+	return s.revision(ctx)
+}
 
 // PendingIndex returns the projects, in code order, whose search-index
 // entry is missing or behind their stored version; limit < 1 returns all.
 // After a crash the indexer simply asks again.
 func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Project, error) {
+	if !s.embedded() {
+		out := []Project{}
+		err := s.rec.Pending(ctx, limit, bson.D{{Key: "code", Value: 1}}, &out)
+		return out, err
+	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -81,6 +98,9 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Project, error) 
 
 // CountPendingIndex returns how many projects the search index is behind on.
 func (s *Store) CountPendingIndex(ctx context.Context) (int64, error) {
+	if !s.embedded() {
+		return s.rec.CountPending(ctx)
+	}
 	ps, err := s.PendingIndex(ctx, 0)
 	return int64(len(ps)), err
 }
@@ -94,11 +114,18 @@ type IndexedVersion struct {
 
 // MarkIndexed records that the search index holds the given versions. A
 // project written since stays pending, its stored version being another.
-// New records go in one unordered insert; the few that exist already are
-// replaced one by one.
+// On the embedded database new records go in one unordered insert and the
+// few that exist already are replaced one by one.
 func (s *Store) MarkIndexed(ctx context.Context, done []IndexedVersion) error {
 	if len(done) == 0 {
 		return nil
+	}
+	if !s.embedded() {
+		marks := make([]record.Indexed, len(done))
+		for i, d := range done {
+			marks[i] = record.Indexed{ID: d.Code, Version: d.Version}
+		}
+		return s.rec.MarkIndexed(ctx, marks...)
 	}
 	docs := make([]any, len(done))
 	for i, d := range done {
@@ -126,9 +153,12 @@ func (s *Store) MarkIndexed(ctx context.Context, done []IndexedVersion) error {
 }
 
 // MarkAllForIndex makes every project pending again, for a full rebuild of
-// the search index, and returns how many projects there are. It drops the
-// index records at once rather than deleting them one by one.
+// the search index, and returns how many projects there are. On the
+// embedded database it drops the index records at once.
 func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
+	if !s.embedded() {
+		return s.rec.MarkAllForIndex(ctx)
+	}
 	if err := s.indexState().Drop(ctx); err != nil {
 		return 0, fmt.Errorf("mark projects for indexing: %w", err)
 	}

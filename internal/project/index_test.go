@@ -12,6 +12,7 @@ import (
 )
 
 func TestIndexPendingAndMarkIndexed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := mongotest.MustOpenDB(t)
 	s := project.NewStore(db)

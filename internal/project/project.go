@@ -247,21 +247,18 @@ func (p *Project) Validate() error {
 		f.Add("jobs", "error.field.not_negative")
 	}
 	if p.Kind.Valid() {
-		cur := p.Kind.Currency()
-		if p.Registered.Currency != cur {
-			f.Add("registered_capital", "error.field.currency")
-		} else if p.Registered.Amount < 0 {
-			f.Add("registered_capital", "error.field.not_negative")
-		} else if !money.InRange(p.Registered) {
-			f.Add("registered_capital", AmountTooLargeID)
+		capital := func(field string, a money.Amount) {
+			switch {
+			case a.Currency != p.Kind.Currency():
+				f.Add(field, "error.field.currency")
+			case a.Amount < 0:
+				f.Add(field, "error.field.not_negative")
+			case !money.InRange(a):
+				f.Add(field, AmountTooLargeID)
+			}
 		}
-		if p.Disbursed.Currency != cur {
-			f.Add("disbursed_capital", "error.field.currency")
-		} else if p.Disbursed.Amount < 0 {
-			f.Add("disbursed_capital", "error.field.not_negative")
-		} else if !money.InRange(p.Disbursed) {
-			f.Add("disbursed_capital", AmountTooLargeID)
-		}
+		capital("registered_capital", p.Registered)
+		capital("disbursed_capital", p.Disbursed)
 	}
 	return f.Err()
 }

@@ -17,13 +17,33 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Lists and figures are served from an in-memory snapshot of all projects:
-// the embedded FerretDB answers every count, sort or $group by decoding
-// each document (about 0.3 s for the 735 demo projects), while the province
-// has at most a few thousand projects. The snapshot is checked against a
-// revision counter in MongoDB on every read, and every write bumps that
-// counter, so each of several portal processes sees the others' writes on
-// its next request. MongoDB stays the truth; the snapshot is only a copy.
+// Lists and figures are served from a snapshot of all projects in memory:
+// List, Stats, Exists, Watch, Scan and the search indexer's pending list
+// filter, sort and add up in Go. See embedded for where the snapshot is
+// kept between requests.
+
+// embedded reports whether the store works around the embedded FerretDB:
+// the one place the project store asks mongodb.FeaturesOf. There, and only
+// there:
+//
+//   - The snapshot is kept between requests, checked against a revision
+//     counter in the meta collection on every read, and every write bumps
+//     that counter, so each of several portal processes sees the others'
+//     writes on its next request. FerretDB answers every count, sort or
+//     $group by decoding each document (about 0.3 s for the 735 demo
+//     projects). On MongoDB every read loads the projects afresh, with no
+//     counter; MongoDB itself would answer a list with find, sort, skip,
+//     limit and countDocuments and the figures with one $group of several
+//     accumulators (issue 11 replaces both with incremental read models).
+//   - The search indexer's marks are kept apart from the projects (see
+//     index.go): FerretDB rewrites a whole project document, history
+//     included, for every update (about 15 to 50 ms each, 20 s to mark all
+//     735 demo projects), so marking each project indexed would cost more
+//     than indexing it. On MongoDB the marks are the record's needsIndex,
+//     set by every write and cleared in one bulk write.
+//
+// MongoDB stays the truth; a snapshot is only a copy.
+func (s *Store) embedded() bool { return mongodb.FeaturesOf(s.c.Database()).Embedded }
 
 // revCollection and revID locate the revision counter.
 const (
@@ -106,6 +126,9 @@ func (s *Store) dropSnapshot() {
 // processes show it at their next reload, which snapshotMaxAge forces
 // within five minutes, or sooner at anyone's next successful bump.
 func (s *Store) written(ctx context.Context, code string) {
+	if !s.embedded() {
+		return
+	}
 	err := s.bumpRevision(ctx)
 	if err == nil {
 		return
@@ -129,8 +152,12 @@ func (s *Store) logger() *slog.Logger {
 	return s.log
 }
 
-// snapshot returns a snapshot no older than the stored revision.
+// snapshot returns a snapshot no older than the stored revision, or on
+// MongoDB a fresh one (see embedded).
 func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
+	if !s.embedded() {
+		return s.loadSnapshot(ctx, 0)
+	}
 	rev, err := s.revision(ctx)
 	if err != nil {
 		return nil, err
@@ -161,7 +188,7 @@ func (s *Store) snapshot(ctx context.Context) (*snapshot, error) {
 
 func (s *Store) loadSnapshot(ctx context.Context, rev int64) (*snapshot, error) {
 	cur, err := s.c.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000).
-		SetProjection(bson.D{{Key: historyField, Value: 0}}))
+		SetProjection(s.rec.NoHistory()))
 	if err != nil {
 		return nil, fmt.Errorf("load projects: %w", err)
 	}

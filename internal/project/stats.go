@@ -124,26 +124,19 @@ func rollUp(counts, registered, disbursed []cellSum) Stats {
 			ps.Count = money.SaturatingAdd(ps.Count, r.Sum)
 		})
 	}
-	for _, r := range registered {
-		add(r.ID, func(ks *KindStat, gs *GroupStat) {
-			if ks != nil {
-				ks.Registered.Amount = money.SaturatingAdd(ks.Registered.Amount, r.Sum)
-				return
-			}
-			ps := part(gs, r.ID.Kind)
-			ps.Registered.Amount = money.SaturatingAdd(ps.Registered.Amount, r.Sum)
-		})
+	amounts := func(rows []cellSum, of func(*KindStat) *money.Amount) {
+		for _, r := range rows {
+			add(r.ID, func(ks *KindStat, gs *GroupStat) {
+				if ks == nil {
+					ks = part(gs, r.ID.Kind)
+				}
+				a := of(ks)
+				a.Amount = money.SaturatingAdd(a.Amount, r.Sum)
+			})
+		}
 	}
-	for _, r := range disbursed {
-		add(r.ID, func(ks *KindStat, gs *GroupStat) {
-			if ks != nil {
-				ks.Disbursed.Amount = money.SaturatingAdd(ks.Disbursed.Amount, r.Sum)
-				return
-			}
-			ps := part(gs, r.ID.Kind)
-			ps.Disbursed.Amount = money.SaturatingAdd(ps.Disbursed.Amount, r.Sum)
-		})
-	}
+	amounts(registered, func(ks *KindStat) *money.Amount { return &ks.Registered })
+	amounts(disbursed, func(ks *KindStat) *money.Amount { return &ks.Disbursed })
 	var st Stats
 	for _, k := range Kinds {
 		if ks, ok := kinds[k]; ok {

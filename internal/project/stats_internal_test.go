@@ -11,6 +11,7 @@ import (
 // before amounts were bounded) are held at the int64 limit, never wrapped
 // into a negative total.
 func TestStatsNeverWrap(t *testing.T) {
+	t.Parallel()
 	big := func(code string, k Kind) Project {
 		cur := k.Currency()
 		return Project{Code: code, Kind: k, Stage: Operating, Sector: "tourism", Location: "nha_trang",

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
-	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -18,31 +17,68 @@ const Collection = "projects"
 
 // Store keeps projects in MongoDB.
 type Store struct {
-	c     *mongo.Collection
-	meta  *mongo.Collection
-	snaps snapshots
-	log   *slog.Logger
+	rec *record.Collection
+	c   *mongo.Collection
+	// meta holds the revision counter and the watch settings (settings).
+	meta     *mongo.Collection
+	settings *record.Collection
+	snaps    snapshots
+	log      *slog.Logger
+	onWrite  func()
 }
 
 // NewStore returns a store on db.
 func NewStore(db *mongo.Database) *Store {
-	return &Store{c: db.Collection(Collection), meta: db.Collection(revCollection)}
+	c := db.Collection(Collection)
+	meta := db.Collection(revCollection)
+	return &Store{
+		c:        c,
+		rec:      record.New(c, record.Options{Key: "code", NotFound: "project.error.not_found", Conflict: "project.error.changed"}),
+		meta:     meta,
+		settings: record.New(meta, record.Options{Conflict: "project.error.settings_changed", Unindexed: true}),
+	}
 }
 
-// EnsureIndexes creates the indexes lists and stats rely on.
+// OnWrite sets fn to be called after every stored project write (the
+// search indexer's Notify); it must not block. Call it before the store is
+// used.
+func (s *Store) OnWrite(fn func()) {
+	s.onWrite = fn
+	s.rec.OnWrite(fn)
+}
+
+// EnsureIndexes creates the indexes lists, stats and the indexer rely on.
+// On MongoDB it also marks pending the projects stored before writes
+// marked them (no needsIndex field), so the indexer takes them in.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	return mongodb.EnsureIndexes(ctx, s.c,
-		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_unique")},
-		mongo.IndexModel{Keys: bson.D{{Key: "capitalVnd", Value: -1}}, Options: options.Index().SetName("capital")},
-		mongo.IndexModel{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
-		mongo.IndexModel{Keys: bson.D{{Key: "location", Value: 1}}, Options: options.Index().SetName("location")},
-		mongo.IndexModel{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")},
-	)
+	err := mongodb.EnsureIndexes(ctx, s.c, append([]mongodb.Index{
+		{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_unique")},
+		{Keys: bson.D{{Key: "capitalVnd", Value: -1}}, Options: options.Index().SetName("capital")},
+		{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
+		{Keys: bson.D{{Key: "location", Value: 1}}, Options: options.Index().SetName("location")},
+		{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")},
+	}, record.Indexes("projects")...)...)
+	if err != nil || s.embedded() {
+		return err
+	}
+	_, err = s.c.UpdateMany(ctx, bson.D{{Key: record.FieldNeedsIndex, Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: record.FieldNeedsIndex, Value: true}}}})
+	if err != nil {
+		return fmt.Errorf("mark older projects for indexing: %w", err)
+	}
+	return nil
 }
 
 // Count returns the number of stored projects.
 func (s *Store) Count(ctx context.Context) (int64, error) {
 	return s.c.CountDocuments(ctx, bson.D{})
+}
+
+// seedDoc is a project inserted by InsertMissing: no history, pending for
+// the search index.
+type seedDoc struct {
+	*Project   `bson:",inline"`
+	NeedsIndex bool `bson:"needsIndex"`
 }
 
 // InsertMissing stores, in batches, those of ps whose code is not stored
@@ -80,7 +116,7 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 	}
 	for i := range ps {
 		if !stored[ps[i].Code] {
-			docs = append(docs, &ps[i])
+			docs = append(docs, seedDoc{Project: &ps[i], NeedsIndex: true})
 		}
 		if len(docs) == batch {
 			if err := flush(i + 1); err != nil {
@@ -91,35 +127,20 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 	if err := flush(len(ps)); err != nil {
 		return err
 	}
+	if s.onWrite != nil {
+		s.onWrite()
+	}
+	if !s.embedded() {
+		return nil
+	}
 	return s.bumpRevision(ctx)
-}
-
-// Create stores a new project; a taken code is a field error.
-func (s *Store) Create(ctx context.Context, p *Project, now time.Time) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	p.CreatedAt, p.UpdatedAt, p.Version = now.UTC(), now.UTC(), 1
-	if _, err := s.c.InsertOne(ctx, p); err != nil {
-		if mongodb.IsDuplicateKey(err) {
-			return &apperr.Error{Code: apperr.CodeInvalid, MessageID: "error.invalid", Fields: map[string]string{"code": "project.error.code_taken"}}
-		}
-		return fmt.Errorf("insert project: %w", err)
-	}
-	s.written(ctx, p.Code)
-	return nil
 }
 
 // Get returns the project with the code.
 func (s *Store) Get(ctx context.Context, code string) (*Project, error) {
 	var p Project
-	err := s.c.FindOne(ctx, bson.D{{Key: "code", Value: code}},
-		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 0}})).Decode(&p)
-	if mongodb.IsNoDocuments(err) {
-		return nil, apperr.NotFound("project.error.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get project %s: %w", code, err)
+	if err := s.rec.Get(ctx, code, &p); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

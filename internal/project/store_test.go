@@ -47,6 +47,7 @@ func stored(t *testing.T, db *mongo.Database) []project.Project {
 }
 
 func TestStatsMatchSumsOfStoredProjects(t *testing.T) {
+	t.Parallel()
 	s, db := seeded(t)
 	ps := stored(t, db)
 	st, err := s.Stats(context.Background())
@@ -121,6 +122,7 @@ func itoa(n int) string {
 }
 
 func TestListFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	s, db := seeded(t)
 	ps := stored(t, db)
 	ctx := context.Background()
@@ -206,6 +208,7 @@ func TestListFiltersAndPages(t *testing.T) {
 }
 
 func TestFilterValidateNamesFields(t *testing.T) {
+	t.Parallel()
 	neg := int64(-5)
 	f := project.Filter{Kind: "offshore", Stage: "dreaming", CapitalMin: &neg, PerPage: 101}
 	err := f.Validate()
@@ -221,6 +224,7 @@ func TestFilterValidateNamesFields(t *testing.T) {
 }
 
 func TestCreateGetAndSnapshotSeesOtherProcessWrites(t *testing.T) {
+	t.Parallel()
 	db := mongotest.MustOpenDB(t)
 	ctx := context.Background()
 	a, b := project.NewStore(db), project.NewStore(db) // two portal processes

@@ -3,14 +3,14 @@ package project
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 )
 
 // The progress watch: the board's list of projects that are slow, by two
@@ -67,47 +67,49 @@ func (w WatchSettings) Validate() error {
 // WatchSettings returns the stored thresholds, or the defaults.
 func (s *Store) WatchSettings(ctx context.Context) (WatchSettings, error) {
 	var w WatchSettings
-	err := s.meta.FindOne(ctx, bson.D{{Key: "_id", Value: watchSettingsID}}).Decode(&w)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	err := s.settings.Get(ctx, watchSettingsID, &w)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return DefaultWatchSettings(), nil
 	}
 	if err != nil {
-		return WatchSettings{}, fmt.Errorf("read watch settings: %w", err)
+		return WatchSettings{}, err
 	}
 	return w, nil
 }
 
 // SaveWatchSettings stores new thresholds if the stored version is still
-// version (0 for the defaults); a stale one is a conflict.
+// version (0 for the defaults), with a history entry naming what changed;
+// a stale version is a conflict (project.error.settings_changed).
 func (s *Store) SaveWatchSettings(ctx context.Context, w WatchSettings, version int64, by Actor, now time.Time) (WatchSettings, error) {
 	if err := w.Validate(); err != nil {
 		return WatchSettings{}, err
 	}
-	now = stamp(now)
-	unlock := mongodb.LockDocument(s.meta, watchSettingsID)
-	defer unlock()
-	w.UpdatedAt, w.UpdatedBy, w.Version = &now, &by, version+1
-	doc := bson.D{
-		{Key: "months", Value: w.Months}, {Key: "sharePercent", Value: w.SharePercent},
-		{Key: "updatedAt", Value: now}, {Key: "updatedBy", Value: by}, {Key: "version", Value: w.Version},
-	}
-	if version == 0 {
-		_, err := s.meta.InsertOne(ctx, append(bson.D{{Key: "_id", Value: watchSettingsID}}, doc...))
-		if mongodb.IsDuplicateKey(err) {
-			return WatchSettings{}, apperr.Conflict("project.error.settings_changed")
-		}
-		if err != nil {
-			return WatchSettings{}, fmt.Errorf("store watch settings: %w", err)
-		}
-		return w, nil
-	}
-	res, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: watchSettingsID}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: doc}})
+	cur, err := s.WatchSettings(ctx)
 	if err != nil {
-		return WatchSettings{}, fmt.Errorf("store watch settings: %w", err)
+		return WatchSettings{}, err
 	}
-	if res.MatchedCount == 0 {
-		return WatchSettings{}, apperr.Conflict("project.error.settings_changed")
+	now = stamp(now)
+	w.UpdatedAt, w.UpdatedBy, w.Version = &now, &by, version+1
+	var d record.Diff
+	d.Add("months", strconv.Itoa(cur.Months), strconv.Itoa(w.Months))
+	d.Add("share", strconv.Itoa(cur.SharePercent), strconv.Itoa(w.SharePercent))
+	entry := &record.Change{At: now, By: by, Action: ActionWatchSettings, Fields: d}
+	if version == 0 {
+		err = s.settings.Insert(ctx, bson.D{{Key: "_id", Value: watchSettingsID}, {Key: "months", Value: w.Months},
+			{Key: "sharePercent", Value: w.SharePercent}, {Key: "updatedAt", Value: now}, {Key: "updatedBy", Value: by}}, entry)
+		if mongodb.IsDuplicateKey(err) {
+			err = s.settings.Conflict()
+		}
+	} else {
+		err = s.settings.Update(ctx, watchSettingsID, version, record.Write{Entry: entry, Set: bson.D{
+			{Key: "months", Value: w.Months}, {Key: "sharePercent", Value: w.SharePercent},
+			{Key: "updatedAt", Value: now}, {Key: "updatedBy", Value: by}}})
+		if errors.Is(err, apperr.ErrNotFound) {
+			err = s.settings.Conflict() // the version read was never stored
+		}
+	}
+	if err != nil {
+		return WatchSettings{}, err
 	}
 	return w, nil
 }

@@ -635,12 +635,14 @@ func (s OpportunitySource) Scan(ctx context.Context, batch int, fn func([]Doc) e
 	return nil
 }
 
-// ProjectSource feeds the indexer from the project store. Finding the
-// pending projects compares every project with its index record, so it
-// computes the whole list once and hands it out a batch at a time, and it
-// remembers the projects' revision counter at which it last found nothing
-// pending, not looking again until the counter moves (or fullCheck has
-// passed, in case a process died between a write and its revision bump).
+// ProjectSource feeds the indexer from the project store. On the embedded
+// database finding the pending projects compares every project with its
+// index record, so it computes the whole list once and hands it out a
+// batch at a time, and it remembers the projects' revision counter at
+// which it last found nothing pending, not looking again until the counter
+// moves (or fullCheck has passed, in case a process died between a write
+// and its revision bump). On MongoDB there is no counter (IndexRevision
+// is -1) and it looks every time.
 type ProjectSource struct {
 	store     *project.Store
 	fullCheck time.Duration
@@ -675,7 +677,7 @@ func (s *ProjectSource) Pending(ctx context.Context, limit int) ([]Doc, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s.clean && s.cleanRev == rev && time.Since(s.cleanAt) < s.fullCheck {
+		if s.clean && rev >= 0 && s.cleanRev == rev && time.Since(s.cleanAt) < s.fullCheck {
 			return nil, nil
 		}
 		ps, err := s.store.PendingIndex(ctx, 0)

@@ -55,7 +55,7 @@ func (s *Server) staffHistory(c *fiber.Ctx, l *i18n.Localizer, code string) ([]h
 func historyView(l *i18n.Localizer, h []project.Change) []historyEntry {
 	out := make([]historyEntry, 0, len(h))
 	for _, ch := range h {
-		e := historyEntry{Version: ch.Version, At: ch.At, By: ch.By.Name, ActionID: "board.history.action." + string(ch.Action), Date: ch.Date, Reason: ch.Reason}
+		e := historyEntry{Version: ch.Version, At: ch.At, By: ch.By.Name, ActionID: "board.history.action." + ch.Action, Date: ch.Date, Reason: ch.Note}
 		for _, f := range ch.Fields {
 			e.Fields = append(e.Fields, historyField{Field: f.Field, Label: l.T("board.field." + f.Field), From: fieldValue(l, f.Field, f.From), To: fieldValue(l, f.Field, f.To)})
 		}

@@ -205,7 +205,7 @@ func TestBoardMovesStagesByTheRules(t *testing.T) {
 		t.Errorf("moving a terminated project: %d", r.status)
 	}
 	h := e.history(pr.Code)
-	if len(h) != 3 || h[1].Reason != "Site handed back to the province" {
+	if len(h) != 3 || h[1].Note != "Site handed back to the province" {
 		t.Errorf("history %+v", h)
 	}
 }
