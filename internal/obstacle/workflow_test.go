@@ -3,6 +3,7 @@ package obstacle
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -218,10 +219,10 @@ func TestTransitionTable(t *testing.T) {
 					if err != nil {
 						t.Fatalf("role %s: %v", r, err)
 					}
-					if n.Status != want || ev.ToStatus != want || ev.FromStatus != s || ev.Action != a {
+					if n.Status != want || ev.ToStatus != want || ev.FromStatus != s || ev.Act() != a {
 						t.Errorf("role %s: status %s event %+v", r, n.Status, ev)
 					}
-					if len(n.Timeline) != len(o.Timeline)+1 || n.Timeline[len(n.Timeline)-1] != ev {
+					if len(n.Timeline) != len(o.Timeline)+1 || !reflect.DeepEqual(n.Timeline[len(n.Timeline)-1], ev) {
 						t.Errorf("event not appended")
 					}
 				}
@@ -282,8 +283,8 @@ func TestTransitionRules(t *testing.T) {
 		o := fixture(InProgress, now)
 		for lvl := 1; lvl <= 2; lvl++ {
 			n, ev, err := Transition(o, ActEscalate, Input{}, tf, now, cal, DefaultRules)
-			if err != nil || n.EscalationLevel != lvl || n.Status != InProgress || ev.Public {
-				t.Fatalf("level %d: %v %d %s public=%v", lvl, err, n.EscalationLevel, n.Status, ev.Public)
+			if err != nil || n.EscalationLevel != lvl || n.Status != InProgress || ev.Public() {
+				t.Fatalf("level %d: %v %d %s public=%v", lvl, err, n.EscalationLevel, n.Status, ev.Public())
 			}
 			o = n
 		}
