@@ -15,6 +15,7 @@ import (
 // TestCreateKeyBoundToSubmission: an idempotency key answers again only
 // the submission it came with.
 func TestCreateKeyBoundToSubmission(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -97,6 +98,7 @@ func TestCreateKeyBoundToSubmission(t *testing.T) {
 // TestStatsSeeOwnWritesAtOnce: the cached figures follow every write of
 // this process at once.
 func TestStatsSeeOwnWritesAtOnce(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -168,6 +170,7 @@ func TestStatsSeeOwnWritesAtOnce(t *testing.T) {
 }
 
 func TestTextRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		v         string
 		multiline bool
@@ -234,6 +237,7 @@ func TestTextRefusesControlCharacters(t *testing.T) {
 }
 
 func TestAssignDeadlineWindow(t *testing.T) {
+	t.Parallel()
 	now := at("2026-03-10 10:00")
 	tf := actorFor(RoleTaskforce)
 	for _, tc := range []struct {

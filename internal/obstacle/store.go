@@ -532,22 +532,19 @@ func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error
 	}
 	// Not recorded (a racing submission, or data imported before the
 	// lookup existed): ask the obstacles themselves.
-	var o Obstacle
-	err := s.obstacles.FindOne(ctx, bson.M{"idempotencyKey": hash}).Decode(&o)
-	if mongodb.IsNoDocuments(err) {
-		return Obstacle{}, s.errNotFound()
-	}
-	if err != nil {
-		return Obstacle{}, apperr.Internal(err)
-	}
-	return o, nil
+	return s.findOne(ctx, bson.M{"idempotencyKey": hash})
 }
 
-// Get returns the obstacle with the given id. Whether the caller may see
-// it is for the caller to decide (see CanView).
+// Get returns the obstacle with the given id, with its timeline. Whether
+// the caller may see it is for the caller to decide (see CanView).
 func (s *Store) Get(ctx context.Context, id string) (Obstacle, error) {
+	return s.findOne(ctx, bson.M{"_id": id})
+}
+
+// findOne returns the obstacle filter matches, or the not-found error.
+func (s *Store) findOne(ctx context.Context, filter bson.M) (Obstacle, error) {
 	var o Obstacle
-	err := s.obstacles.FindOne(ctx, bson.M{"_id": id}).Decode(&o)
+	err := s.obstacles.FindOne(ctx, filter).Decode(&o)
 	if mongodb.IsNoDocuments(err) {
 		return Obstacle{}, s.errNotFound()
 	}
@@ -895,6 +892,24 @@ func (s *Store) BulkAssign(ctx context.Context, ids []string, in Input, actor Ac
 
 // ---- jobs ----
 
+// find returns the obstacles filter matches, with only their id and the
+// given fields.
+func (s *Store) find(ctx context.Context, filter bson.M, fields ...string) ([]Obstacle, error) {
+	proj := bson.M{"_id": 1}
+	for _, f := range fields {
+		proj[f] = 1
+	}
+	cur, err := s.obstacles.Find(ctx, filter, options.Find().SetProjection(proj))
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	var rows []Obstacle
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return rows, nil
+}
+
 // CloseStale closes, as the system, every resolved obstacle whose business
 // has neither confirmed nor objected within n working days of the
 // resolution; it returns how many it closed. Obstacles changed meanwhile
@@ -904,13 +919,9 @@ func (s *Store) CloseStale(ctx context.Context, now time.Time, n int) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	cur, err := s.obstacles.Find(ctx, bson.M{"status": Resolved}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1, "resolvedAt": 1}))
+	rows, err := s.find(ctx, bson.M{"status": Resolved}, "version", "resolvedAt")
 	if err != nil {
-		return 0, apperr.Internal(err)
-	}
-	var rows []Obstacle
-	if err := cur.All(ctx, &rows); err != nil {
-		return 0, apperr.Internal(err)
+		return 0, err
 	}
 	closed := 0
 	for _, r := range rows {
@@ -940,13 +951,9 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	}
 	q := overdueQuery(now)
 	q["escalationLevel"] = bson.M{"$lt": MaxEscalation}
-	cur, err := s.obstacles.Find(ctx, q, options.Find().SetProjection(bson.M{"_id": 1, "version": 1, "deadline": 1, "escalationLevel": 1}))
+	rows, err := s.find(ctx, q, "version", "deadline", "escalationLevel")
 	if err != nil {
-		return 0, apperr.Internal(err)
-	}
-	var rows []Obstacle
-	if err := cur.All(ctx, &rows); err != nil {
-		return 0, apperr.Internal(err)
+		return 0, err
 	}
 	steps := 0
 	for _, r := range rows {

@@ -90,6 +90,7 @@ func walk(t *testing.T, s *Store, o Obstacle, when time.Time, steps ...any) Obst
 }
 
 func TestCreateIdempotentUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -151,6 +152,7 @@ func TestCreateIdempotentUnderConcurrency(t *testing.T) {
 }
 
 func TestCreateValidatesAndNumbers(t *testing.T) {
+	t.Parallel()
 	s, notes := newStore(t)
 	ctx := context.Background()
 	now := at("2026-01-05 09:00")
@@ -192,6 +194,7 @@ func TestCreateValidatesAndNumbers(t *testing.T) {
 }
 
 func TestGetByTrackingSameErrorForWrongCodeAndKey(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	o, key, err := create(ctx, s, submission(1), at("2026-03-02 09:00"))
@@ -226,6 +229,7 @@ func TestGetByTrackingSameErrorForWrongCodeAndKey(t *testing.T) {
 }
 
 func TestApplyStaleVersionConflicts(t *testing.T) {
+	t.Parallel()
 	s, notes := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -276,6 +280,7 @@ func TestApplyStaleVersionConflicts(t *testing.T) {
 }
 
 func TestFullWorkflowStored(t *testing.T) {
+	t.Parallel()
 	s, notes := newStore(t)
 	ctx := context.Background()
 	o, key, _ := create(ctx, s, submission(2), at("2026-02-11 09:00"))
@@ -319,6 +324,7 @@ func TestFullWorkflowStored(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -383,6 +389,7 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestBulkAssignMergeAndPolicy(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -467,6 +474,7 @@ func TestBulkAssignMergeAndPolicy(t *testing.T) {
 }
 
 func TestJobs(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	start := at("2026-03-02 09:00") // Monday
@@ -514,6 +522,7 @@ func TestJobs(t *testing.T) {
 }
 
 func TestAddHolidayMovesDeadlines(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -564,6 +573,7 @@ func tinyPNG(t *testing.T) []byte {
 }
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -634,6 +644,7 @@ func TestAttachments(t *testing.T) {
 }
 
 func TestConcurrentFilingsGetDistinctNumbers(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")

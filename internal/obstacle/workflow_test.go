@@ -44,6 +44,7 @@ func validObstacle() Obstacle {
 }
 
 func TestTaxCode(t *testing.T) {
+	t.Parallel()
 	// Published tax codes of well-known enterprises satisfy the check digit.
 	for _, c := range []string{"0100109106", "0100107518", "0300588569", "0101248141", "0900189284", "0300555450", "0100109106-001"} {
 		if !ValidTaxCode(c) {
@@ -71,6 +72,7 @@ func TestTaxCode(t *testing.T) {
 }
 
 func TestPhoneAndEmail(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"0905123456", "090 512 3456", "+84 905 123 456", "84905123456", "0258 3822 123", "(0258) 3822-123", "028.3822.1234", "1900 1234", "0356789012"} {
 		if !ValidPhone(p) {
 			t.Errorf("ValidPhone(%q) = false", p)
@@ -94,6 +96,7 @@ func TestPhoneAndEmail(t *testing.T) {
 }
 
 func TestValidateNamesEachField(t *testing.T) {
+	t.Parallel()
 	o := validObstacle()
 	if err := o.Validate(); err != nil {
 		t.Fatalf("valid obstacle refused: %v", err)
@@ -179,6 +182,7 @@ func actorFor(r Role) Actor {
 }
 
 func TestTransitionTable(t *testing.T) {
+	t.Parallel()
 	now := at("2026-03-10 10:00")
 	allRoles := []Role{RoleTaskforce, RoleAgency, RoleAdmin, RoleFiler, RoleSystem}
 	for _, s := range Statuses {
@@ -235,6 +239,7 @@ func TestTransitionTable(t *testing.T) {
 }
 
 func TestTransitionRules(t *testing.T) {
+	t.Parallel()
 	now := at("2026-03-10 10:00")
 	tf := actorFor(RoleTaskforce)
 	fieldErr := func(err error, field, id string) {
@@ -334,6 +339,7 @@ func TestTransitionRules(t *testing.T) {
 }
 
 func TestDeadlineAcrossTetAndPause(t *testing.T) {
+	t.Parallel()
 	tf := actorFor(RoleTaskforce)
 	ag := actorFor(RoleAgency)
 	o := fixture(Accepted, at("2026-02-11 09:00"))
