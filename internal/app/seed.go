@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/seed"
 )
 
@@ -73,7 +72,7 @@ func (a *App) Seed(ctx context.Context, scale int, progress func(done, total int
 	if err := a.seedOpportunities(ctx); err != nil {
 		return err
 	}
-	n, err := a.Obstacles.Import(ctx, obstacle.Demo(ps, a.Calendar, time.Now().UTC()), time.Now().UTC())
+	n, err := a.Obstacles.Import(ctx, seed.Obstacles(ps, a.Calendar, time.Now().UTC()), time.Now().UTC())
 	if err != nil {
 		return fmt.Errorf("load demo obstacles: %w", err)
 	}

@@ -94,7 +94,7 @@ func TestPortalJobsEscalateOverdue(t *testing.T) {
 	}
 	now := time.Now()
 	ps := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	if _, err := st.Import(ctx, obstacle.Demo(ps, holidays.MustEmbedded(), now), now); err != nil {
+	if _, err := st.Import(ctx, seed.Obstacles(ps, holidays.MustEmbedded(), now), now); err != nil {
 		t.Fatal(err)
 	}
 	list := jobs.Portal(jobs.Deps{Obstacles: st})

@@ -9,7 +9,6 @@ package notify
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/i18n"
@@ -42,37 +41,12 @@ func New(m *mail.Mailer, b *i18n.Bundle, baseURL string) *Notifier {
 
 var _ obstacle.Notifier = (*Notifier)(nil)
 
-// filingKey marks a context whose caller sends the filing receipt itself.
-type filingKey struct{}
-
-// Filing records, for a caller of obstacle.Store.Create, whether that call
-// created a new obstacle (as opposed to returning the one an earlier
-// submission with the same idempotency key made).
-type Filing struct{ created atomic.Bool }
-
-// Created reports whether the store created a new obstacle under the
-// context WithFiling returned.
-func (f *Filing) Created() bool { return f != nil && f.created.Load() }
-
-// WithFiling returns a context for obstacle.Store.Create: the store calls
-// the notifier with the submit event only when it inserts a new obstacle,
-// and under this context the notifier records that instead of sending a
-// receipt, so the caller, which alone knows the access key, sends the
-// receipt with the key (see Filed).
-func WithFiling(ctx context.Context) (context.Context, *Filing) {
-	f := &Filing{}
-	return context.WithValue(ctx, filingKey{}, f), f
-}
-
 // ObstacleChanged e-mails the business about a public status change, in
-// the language it filed in. A submit event under WithFiling is only
-// recorded; without it a receipt without the access key is sent.
+// the language it filed in. For a submission it sends a receipt without
+// the access key: a caller that has the key sends the receipt itself
+// (obstacle.Submission.SendsReceipt, then Filed).
 func (n *Notifier) ObstacleChanged(ctx context.Context, o obstacle.Obstacle, ev obstacle.Event) error {
-	if ev.Action == obstacle.ActSubmit {
-		if f, ok := ctx.Value(filingKey{}).(*Filing); ok {
-			f.created.Store(true)
-			return nil
-		}
+	if ev.Act() == obstacle.ActSubmit {
 		return n.Filed(ctx, o, "")
 	}
 	if n.mail == nil || o.Filer.Email == "" {

@@ -51,7 +51,7 @@ func setup(t *testing.T, demo bool) fixture {
 	}
 	if demo {
 		ps := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		if _, err := st.Import(ctx, obstacle.Demo(ps, holidays.MustEmbedded(), time.Now()), time.Now()); err != nil {
+		if _, err := st.Import(ctx, seed.Obstacles(ps, holidays.MustEmbedded(), time.Now()), time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,24 +69,25 @@ func TestFilingReceiptAndStatusMails(t *testing.T) {
 	f := setup(t, false)
 	ctx := context.Background()
 
-	// Under WithFiling the store's submit event is only recorded.
-	fctx, filing := notify.WithFiling(ctx)
+	// A caller that sends the receipt itself: the store's notifier is
+	// not told, and the result says the obstacle was created.
 	sub := submission("en", "thu@example.vn")
 	sub.IdempotencyKey = "notify-test-key-0001"
-	o, key, err := f.store.Create(fctx, sub, time.Now())
+	sub.SendsReceipt = true
+	filed, err := f.store.Create(ctx, sub, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !filing.Created() {
-		t.Fatal("the filing was not recorded as created")
+	o, key := filed.Obstacle, filed.AccessKey
+	if !filed.Created {
+		t.Fatal("the filing was not reported as created")
 	}
 	if msgs, _ := f.mail.To(ctx, "thu@example.vn"); len(msgs) != 0 {
 		t.Fatalf("%d e-mails before the caller sent the receipt", len(msgs))
 	}
 	// The same key again creates nothing, and says so.
-	fctx2, again := notify.WithFiling(ctx)
-	if _, _, err := f.store.Create(fctx2, sub, time.Now()); err != nil || again.Created() {
-		t.Fatalf("repeat: created=%v err=%v", again.Created(), err)
+	if again, err := f.store.Create(ctx, sub, time.Now()); err != nil || again.Created {
+		t.Fatalf("repeat: created=%v err=%v", again.Created, err)
 	}
 	if err := f.notifier.Filed(ctx, o, key); err != nil {
 		t.Fatal(err)
@@ -107,12 +108,14 @@ func TestFilingReceiptAndStatusMails(t *testing.T) {
 		t.Errorf("status mail: %q\n%s", status.Subject, status.Body)
 	}
 
-	// Without WithFiling (another caller), a receipt without the key goes out.
+	// Another caller (not sending the receipt itself): a receipt without
+	// the key goes out.
 	vi := submission("vi", "vi@example.vn")
-	o2, key2, err := f.store.Create(ctx, vi, time.Now())
+	filed2, err := f.store.Create(ctx, vi, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
+	o2, key2 := filed2.Obstacle, filed2.AccessKey
 	msgs, _ = f.mail.To(ctx, "vi@example.vn")
 	if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "Đã tiếp nhận phản ánh "+o2.TrackingCode) || strings.Contains(msgs[0].Body, key2) {
 		t.Errorf("vi receipt: %+v", msgs)

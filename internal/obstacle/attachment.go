@@ -170,43 +170,21 @@ func (s *Store) AddAttachment(ctx context.Context, id, name string, r io.Reader,
 	}
 	att.FileID = fid.Hex()
 
-	// Record it on the obstacle; re-read and re-check the count if another
-	// writer got in first.
-	for try := 0; ; try++ {
+	// Record it on the obstacle; re-check on the obstacle as it then is.
+	o, err = s.retry(ctx, id, func(o Obstacle) (Obstacle, Event, []bson.E, error) {
 		if !canAttach(&o, actor) {
-			err = apperr.Forbidden()
-			break
+			return o, Event{}, nil, apperr.Forbidden()
 		}
 		if len(o.Attachments) >= MaxAttachments {
-			err = fileErr("obstacle.error.file_count")
-			break
+			return o, Event{}, nil, fileErr("obstacle.error.file_count")
 		}
-		ev := Event{At: now, Actor: actor.ID, ActorRole: actor.Role, Action: ActAttach, FromStatus: o.Status, ToStatus: o.Status, Note: att.Name, Public: actor.Role == RoleFiler}
-		unlock := lock(s.obstacles, id)
-		res, uerr := s.obstacles.UpdateOne(ctx, bson.M{"_id": id, "version": o.Version}, bson.M{
-			"$set":  bson.M{"updatedAt": now, "version": o.Version + 1},
-			"$push": bson.M{"attachments": att, "timeline": ev},
-		})
-		unlock()
-		s.changed()
-		if uerr != nil {
-			err = apperr.Internal(uerr)
-			break
-		}
-		if res.MatchedCount == 1 {
-			o.Attachments = append(o.Attachments, att)
-			o.Timeline = append(o.Timeline, ev)
-			o.Version++
-			o.UpdatedAt = now
-			return o, att, nil
-		}
-		if try >= 4 {
-			err = apperr.Conflict("error.conflict")
-			break
-		}
-		if o, err = s.Get(ctx, id); err != nil {
-			break
-		}
+		n := o
+		n.Attachments = append(append([]Attachment(nil), o.Attachments...), att)
+		ev := NewEvent(now, actor, ActAttach, o.Status, o.Status, att.Name, actor.Role == RoleFiler)
+		return n, ev, []bson.E{{Key: "attachments", Value: att}}, nil
+	})
+	if err == nil {
+		return o, att, nil
 	}
 	// Not recorded: do not leave the file behind.
 	if derr := b.DeleteContext(ctx, fid); derr != nil {

@@ -54,14 +54,14 @@ func FuzzAccessKey(f *testing.F) {
 
 		b := make([]byte, 15)
 		copy(b, raw)
-		key := formatKey(b)
+		key := FormatKey(b)
 		want := strings.ReplaceAll(key, "-", "")
 		lookalikes := strings.NewReplacer("O", "0", "I", "1", "B", "8").Replace(key)
 		for _, v := range []string{key, strings.ToLower(key), strings.ReplaceAll(key, "-", " "), want, " " + key + " ", lookalikes} {
 			if got := NormalizeKey(v); got != want {
 				t.Fatalf("key %q typed %q normalises to %q, want %q", key, v, got, want)
 			}
-			if hashKey(v) != hashKey(key) {
+			if HashKey(v) != HashKey(key) {
 				t.Fatalf("key %q typed %q hashes differently", key, v)
 			}
 		}

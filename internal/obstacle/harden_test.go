@@ -15,28 +15,29 @@ import (
 // TestCreateKeyBoundToSubmission: an idempotency key answers again only
 // the submission it came with.
 func TestCreateKeyBoundToSubmission(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
 	sub := submission(1)
 	sub.IdempotencyKey = "invoice-2026-0001"
-	first, key, err := s.Create(ctx, sub, now)
+	first, key, err := create(ctx, s, sub, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, key2, err := s.Create(ctx, sub, now.Add(time.Minute))
+	again, key2, err := create(ctx, s, sub, now.Add(time.Minute))
 	if err != nil || again.ID != first.ID || key2 != key {
 		t.Fatalf("same submission: %v %s", err, again.ID)
 	}
 	// Spaces around fields are not a different submission.
 	padded := sub
 	padded.Title = "  " + sub.Title + " "
-	if again, _, err := s.Create(ctx, padded, now); err != nil || again.ID != first.ID {
+	if again, _, err := create(ctx, s, padded, now); err != nil || again.ID != first.ID {
 		t.Fatalf("padded submission: %v", err)
 	}
 	refused := func(name string, sub Submission, when time.Time) {
 		t.Helper()
-		o, k, err := s.Create(ctx, sub, when)
+		o, k, err := create(ctx, s, sub, when)
 		if e := apperr.As(err); e.Code != apperr.CodeInvalid || e.Fields["idempotency_key"] != MsgKeyReused {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -74,7 +75,7 @@ func TestCreateKeyBoundToSubmission(t *testing.T) {
 			if i%2 == 1 {
 				in = other2
 			}
-			o, _, err := s.Create(ctx, in, now)
+			o, _, err := create(ctx, s, in, now)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -97,6 +98,7 @@ func TestCreateKeyBoundToSubmission(t *testing.T) {
 // TestStatsSeeOwnWritesAtOnce: the cached figures follow every write of
 // this process at once.
 func TestStatsSeeOwnWritesAtOnce(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -111,7 +113,7 @@ func TestStatsSeeOwnWritesAtOnce(t *testing.T) {
 	if st := stats(); st.Open != 0 {
 		t.Fatalf("empty store: %d open", st.Open)
 	}
-	o, _, err := s.Create(ctx, submission(1), now)
+	o, _, err := create(ctx, s, submission(1), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +170,7 @@ func TestStatsSeeOwnWritesAtOnce(t *testing.T) {
 }
 
 func TestTextRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		v         string
 		multiline bool
@@ -224,7 +227,7 @@ func TestTextRefusesControlCharacters(t *testing.T) {
 
 	s, _ := newStore(t)
 	ctx := context.Background()
-	ob, _, _ := s.Create(ctx, submission(3), now)
+	ob, _, _ := create(ctx, s, submission(3), now)
 	if _, _, err := s.AddAttachment(ctx, ob.ID, "ban\x00ve.pdf", bytes.NewReader([]byte(tinyPDF)), FilerActor, now); apperr.As(err).Fields["file"] != MsgControlChars {
 		t.Errorf("file name: %v", err)
 	}
@@ -234,6 +237,7 @@ func TestTextRefusesControlCharacters(t *testing.T) {
 }
 
 func TestAssignDeadlineWindow(t *testing.T) {
+	t.Parallel()
 	now := at("2026-03-10 10:00")
 	tf := actorFor(RoleTaskforce)
 	for _, tc := range []struct {

@@ -28,6 +28,7 @@ func loadMessages(t *testing.T, name string) map[string]string {
 // TestMessages checks both languages have the same ids, none empty, and
 // every id this package uses or derives exists.
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	en, vi := loadMessages(t, "obstacle.en.toml"), loadMessages(t, "obstacle.vi.toml")
 	for k, v := range en {
 		if vi[k] == "" || v == "" {

@@ -14,7 +14,9 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/contact"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/textcheck"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 // Status is where an obstacle stands in the workflow.
@@ -135,24 +137,61 @@ type Attachment struct {
 	UploadedBy  string    `json:"uploadedBy" bson:"uploadedBy"`
 }
 
-// Event is one step in an obstacle's timeline. Public events are shown to
-// the business; the others are internal notes of the authorities.
+// Event is one step in an obstacle's timeline: a record.Change (when, by
+// whom, the action, the note, and Internal for the authorities' own notes,
+// which the business never sees) with the statuses before and after.
 type Event struct {
-	At time.Time `json:"at" bson:"at"`
-	// Actor is a user id, "filer" or "system".
-	Actor      string `json:"actor" bson:"actor"`
-	ActorRole  Role   `json:"actorRole" bson:"actorRole"`
-	Action     Action `json:"action" bson:"action"`
-	FromStatus Status `json:"fromStatus,omitempty" bson:"fromStatus,omitempty"`
-	ToStatus   Status `json:"toStatus" bson:"toStatus"`
-	Note       string `json:"note,omitempty" bson:"note,omitempty"`
+	record.Change `bson:",inline"`
+	FromStatus    Status `json:"fromStatus,omitempty" bson:"fromStatus,omitempty"`
+	ToStatus      Status `json:"toStatus" bson:"toStatus"`
 	// Agency names the lead agency on an assign event.
 	Agency string `json:"agency,omitempty" bson:"agency,omitempty"`
-	Public bool   `json:"public" bson:"public"`
 }
+
+// NewEvent starts an event of action by actor at at; public events are
+// shown to the business.
+func NewEvent(at time.Time, actor Actor, action Action, from, to Status, note string, public bool) Event {
+	return Event{Change: record.Change{At: at, By: actor.Record(), Action: string(action), Note: note, Internal: !public},
+		FromStatus: from, ToStatus: to}
+}
+
+// Act is the event's workflow action.
+func (e Event) Act() Action { return Action(e.Action) }
+
+// ActorRole is the role of whoever took the step.
+func (e Event) ActorRole() Role { return Role(e.By.Role) }
+
+// Public reports whether the business may see the event.
+func (e Event) Public() bool { return !e.Internal }
 
 // StatusChange reports whether the event moved the obstacle to another status.
 func (e Event) StatusChange() bool { return e.FromStatus != e.ToStatus }
+
+// UnmarshalBSON reads an event as stored now, or as stored before events
+// were record.Changes: an "actor" id beside "actorRole", and "public"
+// where Internal now says the opposite.
+func (e *Event) UnmarshalBSON(b []byte) error {
+	type plain Event // the same fields without this method
+	var old struct {
+		Actor     *string `bson:"actor"`
+		ActorRole string  `bson:"actorRole"`
+		Public    *bool   `bson:"public"`
+	}
+	*e = Event{}
+	if err := bson.Unmarshal(b, (*plain)(e)); err != nil {
+		return err
+	}
+	if err := bson.Unmarshal(b, &old); err != nil {
+		return err
+	}
+	if old.Actor != nil {
+		e.By = record.Actor{ID: *old.Actor, Role: old.ActorRole}
+	}
+	if old.Public != nil {
+		e.Internal = !*old.Public
+	}
+	return nil
+}
 
 // Obstacle is a difficulty a business reported to the task force.
 type Obstacle struct {
@@ -209,7 +248,7 @@ type Obstacle struct {
 func (o *Obstacle) PublicTimeline() []Event {
 	var out []Event
 	for _, e := range o.Timeline {
-		if e.Public {
+		if !e.Internal {
 			out = append(out, e)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -68,8 +68,8 @@ func (s *Store) CreatePolicyIssue(ctx context.Context, p PolicyIssue, actor Acto
 	p.ID = primitive.NewObjectID().Hex()
 	p.Status, p.Resolution, p.ResolvedAt = PolicyOpen, "", nil
 	p.CreatedBy, p.CreatedAt, p.UpdatedAt, p.Version = actor.ID, now, now, 1
-	if _, err := s.policies.InsertOne(ctx, p); err != nil {
-		return PolicyIssue{}, apperr.Internal(err)
+	if err := s.policyRecords.Insert(ctx, p, &record.Change{At: now, By: actor.Record(), Action: "create", Internal: true}); err != nil {
+		return PolicyIssue{}, err
 	}
 	return p, nil
 }
@@ -77,12 +77,8 @@ func (s *Store) CreatePolicyIssue(ctx context.Context, p PolicyIssue, actor Acto
 // GetPolicyIssue returns a policy issue.
 func (s *Store) GetPolicyIssue(ctx context.Context, id string) (PolicyIssue, error) {
 	var p PolicyIssue
-	err := s.policies.FindOne(ctx, bson.M{"_id": id}).Decode(&p)
-	if mongodb.IsNoDocuments(err) {
-		return PolicyIssue{}, apperr.NotFound("obstacle.error.policy_not_found")
-	}
-	if err != nil {
-		return PolicyIssue{}, apperr.Internal(err)
+	if err := s.policyRecords.Get(ctx, id, &p); err != nil {
+		return PolicyIssue{}, err
 	}
 	return p, nil
 }
@@ -123,7 +119,7 @@ func (s *Store) ResolvePolicyIssue(ctx context.Context, id string, version int64
 		return PolicyIssue{}, err
 	}
 	if p.Version != version {
-		return PolicyIssue{}, apperr.Conflict("error.conflict")
+		return PolicyIssue{}, s.policyRecords.Conflict()
 	}
 	if p.Status != PolicyOpen {
 		e := apperr.Conflict("obstacle.error.transition")
@@ -131,16 +127,12 @@ func (s *Store) ResolvePolicyIssue(ctx context.Context, id string, version int64
 		return PolicyIssue{}, e
 	}
 	now = now.UTC().Truncate(time.Millisecond)
-	unlock := lock(s.policies, id)
-	res, err := s.policies.UpdateOne(ctx, bson.M{"_id": id, "version": version}, bson.M{"$set": bson.M{
-		"status": PolicyResolved, "resolution": resolution, "resolvedAt": now, "updatedAt": now, "version": version + 1,
-	}})
-	unlock()
+	err = s.policyRecords.Update(ctx, id, version, record.Write{
+		Set:   bson.D{{Key: "status", Value: PolicyResolved}, {Key: "resolution", Value: resolution}, {Key: "resolvedAt", Value: now}, {Key: "updatedAt", Value: now}},
+		Entry: &record.Change{At: now, By: actor.Record(), Action: string(ActResolve), Note: resolution, Internal: true},
+	})
 	if err != nil {
-		return PolicyIssue{}, apperr.Internal(err)
-	}
-	if res.MatchedCount == 0 {
-		return PolicyIssue{}, apperr.Conflict("error.conflict")
+		return PolicyIssue{}, err
 	}
 	p.Status, p.Resolution, p.ResolvedAt, p.UpdatedAt, p.Version = PolicyResolved, resolution, &now, now, version+1
 	return p, nil
@@ -153,12 +145,9 @@ func (s *Store) GroupIntoPolicyIssue(ctx context.Context, id string, version int
 	if !policyOfficer(actor) {
 		return Obstacle{}, apperr.Forbidden()
 	}
-	o, err := s.Get(ctx, id)
+	o, err := s.getAt(ctx, id, version)
 	if err != nil {
 		return Obstacle{}, err
-	}
-	if o.Version != version {
-		return Obstacle{}, apperr.Conflict("error.conflict")
 	}
 	if o.Status == Rejected || o.Status == Merged {
 		return Obstacle{}, ErrTransition(o.Status, ActGroup)
@@ -178,13 +167,7 @@ func (s *Store) GroupIntoPolicyIssue(ctx context.Context, id string, version int
 		note = p.Title
 	}
 	now = now.UTC().Truncate(time.Millisecond)
-	ev := Event{At: now, Actor: actor.ID, ActorRole: actor.Role, Action: ActGroup, FromStatus: o.Status, ToStatus: o.Status, Note: note}
 	n := o
 	n.PolicyIssueID = issueID
-	n, err = s.write(ctx, n, ev, o.Version)
-	if err != nil {
-		return Obstacle{}, err
-	}
-	n.Timeline = append(append([]Event(nil), o.Timeline...), ev)
-	return n, nil
+	return s.write(ctx, o, n, NewEvent(now, actor, ActGroup, o.Status, o.Status, note, false))
 }

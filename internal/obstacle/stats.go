@@ -81,10 +81,13 @@ type projectCapital struct {
 	Registered money.Amount `bson:"registered"`
 }
 
-// computeStats computes the dashboard figures (Stats serves them). It streams a projection of every
-// obstacle and adds up in Go (one pass, one consistent set of figures; the
-// embedded database's $group is right for one accumulator only), then
-// reads the registered capital of the projects held up.
+// computeStats computes the dashboard figures (Stats serves them). It
+// streams a projection of every obstacle and adds up in Go, then reads the
+// registered capital of the projects held up. One pass gives one
+// consistent set of figures, and several of them (due soon, working days
+// to resolve) need the working-day calendar, which the database does not
+// know: so this is the same on MongoDB, where a $group with several
+// accumulators could count but would not save the pass.
 func (s *Store) computeStats(ctx context.Context, now time.Time) (Stats, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -56,14 +57,19 @@ type Options struct {
 // tracking counters, policy issues, the administrators' extra holidays and
 // attachments in GridFS.
 type Store struct {
-	db        *mongo.Database
+	db *mongo.Database
+	// records writes obstacles (their timeline is the history); obstacles
+	// is the same collection, for queries.
+	records   *record.Collection
 	obstacles *mongo.Collection
-	counters  *mongo.Collection
-	policies  *mongo.Collection
-	extraDays *mongo.Collection
-	projects  *mongo.Collection
-	base      *holidays.Calendar
-	opts      Options
+	// policyRecords writes policy issues; policies is for queries.
+	policyRecords *record.Collection
+	counters      *mongo.Collection
+	policies      *mongo.Collection
+	extraDays     *mongo.Collection
+	projects      *mongo.Collection
+	base          *holidays.Calendar
+	opts          Options
 	// idem maps an idempotency-key hash (as _id) to the obstacle it made,
 	// so a repeated submission is found by _id, the one lookup the
 	// embedded database answers from an index.
@@ -71,11 +77,6 @@ type Store struct {
 	// stats caches the figures (see Stats).
 	stats statsCache
 }
-
-// lock serialises this process's conditional updates of one document of
-// coll (see mongodb.LockDocument: the embedded FerretDB does not apply a
-// version-filtered update atomically).
-func lock(coll *mongo.Collection, id string) func() { return mongodb.LockDocument(coll, id) }
 
 // ProjectLookup says whether a project exists (project.Store does, from its
 // revision-checked snapshot, without scanning the collection).
@@ -100,16 +101,23 @@ func NewStore(db *mongo.Database, cal *holidays.Calendar, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	// Obstacles are not in the search index.
+	records := record.New(db.Collection(CollObstacles), record.Options{
+		History: "timeline", NotFound: "obstacle.error.not_found", Conflict: msgStale, Unindexed: true})
+	policies := record.New(db.Collection(CollPolicyIssues), record.Options{
+		NotFound: "obstacle.error.policy_not_found", Conflict: msgStale, Unindexed: true})
 	return &Store{
-		db:        db,
-		obstacles: db.Collection(CollObstacles),
-		counters:  db.Collection(CollCounters),
-		policies:  db.Collection(CollPolicyIssues),
-		extraDays: db.Collection(CollHolidays),
-		projects:  db.Collection(CollProjects),
-		base:      cal,
-		opts:      opts,
-		idem:      db.Collection(CollIdempotency),
+		db:            db,
+		records:       records,
+		obstacles:     records.Mongo(),
+		policyRecords: policies,
+		policies:      policies.Mongo(),
+		counters:      db.Collection(CollCounters),
+		extraDays:     db.Collection(CollHolidays),
+		projects:      db.Collection(CollProjects),
+		base:          cal,
+		opts:          opts,
+		idem:          db.Collection(CollIdempotency),
 	}
 }
 
@@ -150,7 +158,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 func (s *Store) Rules() Rules { return s.opts.Rules }
 
 // errNotFound is the one not-found error of this package.
-func errNotFound() error { return apperr.NotFound("obstacle.error.not_found") }
+func (s *Store) errNotFound() error { return s.records.NotFound() }
 
 // ---- calendar ----
 
@@ -256,8 +264,9 @@ func (s *Store) RemoveHoliday(ctx context.Context, date string, actor Actor) err
 
 var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// formatKey writes 15 bytes as 24 base32 characters in groups of four.
-func formatKey(b []byte) string {
+// FormatKey writes the first 15 bytes of b as an access key: 24 base32
+// characters in groups of four (b must hold at least 15 bytes).
+func FormatKey(b []byte) string {
 	s := keyEncoding.EncodeToString(b[:15])
 	var parts []string
 	for i := 0; i < len(s); i += 4 {
@@ -274,7 +283,9 @@ var keyCleaner = strings.NewReplacer("-", "", " ", "", "0", "O", "1", "I", "8", 
 // gives what normalising once did.
 func NormalizeKey(k string) string { return strings.TrimSpace(keyCleaner.Replace(strings.ToUpper(k))) }
 
-func hashKey(k string) string {
+// HashKey is the stored form of an access key: the SHA-256 of the key as
+// normalised (NormalizeKey), in hex.
+func HashKey(k string) string {
 	sum := sha256.Sum256([]byte(NormalizeKey(k)))
 	return hex.EncodeToString(sum[:])
 }
@@ -288,14 +299,14 @@ func (s *Store) accessKey(rawIdem, reqHash string) (string, error) {
 		if _, err := rand.Read(b); err != nil {
 			return "", err
 		}
-		return formatKey(b), nil
+		return FormatKey(b), nil
 	}
 	mac := hmac.New(sha256.New, s.opts.KeySecret)
 	mac.Write([]byte("obstacle-access-key\x00"))
 	mac.Write([]byte(rawIdem))
 	mac.Write([]byte("\x00"))
 	mac.Write([]byte(reqHash))
-	return formatKey(mac.Sum(nil)), nil
+	return FormatKey(mac.Sum(nil)), nil
 }
 
 // requestHash is the SHA-256 of a validated submission: its fields, each
@@ -327,16 +338,16 @@ func IsKeyReused(err error) bool {
 }
 
 // replay answers a submission whose idempotency key made prev: the first
-// answer again if the submission is the same (same request hash, within
-// IdempotencyWindow, and the derived key still opens prev), else a refusal
-// that tells nothing of prev.
-func replay(prev Obstacle, reqHash, key string, now time.Time) (Obstacle, string, error) {
+// answer again (not created) if the submission is the same (same request
+// hash, within IdempotencyWindow, and the derived key still opens prev),
+// else a refusal that tells nothing of prev.
+func replay(prev Obstacle, reqHash, key string, now time.Time) (Filed, error) {
 	same := prev.RequestHash != "" && subtle.ConstantTimeCompare([]byte(prev.RequestHash), []byte(reqHash)) == 1
-	opens := subtle.ConstantTimeCompare([]byte(prev.AccessKeyHash), []byte(hashKey(key))) == 1
+	opens := subtle.ConstantTimeCompare([]byte(prev.AccessKeyHash), []byte(HashKey(key))) == 1
 	if !same || !opens || now.Sub(prev.CreatedAt) > IdempotencyWindow {
-		return Obstacle{}, "", apperr.Fields{"idempotency_key": MsgKeyReused}.Err()
+		return Filed{}, apperr.Fields{"idempotency_key": MsgKeyReused}.Err()
 	}
-	return prev, key, nil
+	return Filed{Obstacle: prev, AccessKey: key}, nil
 }
 
 var idemPattern = regexp.MustCompile(`^[\x21-\x7e]{16,128}$`)
@@ -358,7 +369,9 @@ func (s *Store) nextSeq(ctx context.Context, year int, now time.Time) (int64, er
 		var doc struct {
 			Seq int64 `bson:"seq"`
 		}
-		unlock := lock(s.counters, counterID(year))
+		// The embedded database may lose a concurrent $inc (see
+		// mongodb.LockDocument, a no-op on MongoDB).
+		unlock := mongodb.LockDocument(s.counters, counterID(year))
 		err := s.counters.FindOneAndUpdate(ctx,
 			bson.M{"_id": counterID(year)},
 			bson.M{"$inc": bson.M{"seq": int64(1), "version": int64(1)}, "$set": bson.M{"updatedAt": now}, "$setOnInsert": bson.M{"createdAt": now}},
@@ -393,6 +406,20 @@ type Submission struct {
 	// FilesDigest stands for the files sent with the submission (see
 	// FilesDigest), so that they are part of what the key is bound to.
 	FilesDigest string
+	// SendsReceipt is set by a caller that e-mails the filing receipt
+	// itself, with the access key only it sees, when Create reports
+	// Created; the notifier then does not hear of the submission (it
+	// would send a receipt without the key).
+	SendsReceipt bool
+}
+
+// Filed is what Create returns: the obstacle, its access key (shown once;
+// stored only as a hash) and whether this call created it, as opposed to
+// finding the one an earlier submission with the same idempotency key made.
+type Filed struct {
+	Obstacle  Obstacle
+	AccessKey string
+	Created   bool
 }
 
 // FilesDigest returns the digest of the files sent with a submission, from
@@ -408,14 +435,13 @@ func FilesDigest(names []string, sums [][32]byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Create files a new obstacle and returns it with its access key, which is
-// stored only as a hash. A repeated submission with the same idempotency
-// key and the same content, within IdempotencyWindow, returns the obstacle
-// the first one created and the same key, even when the submissions race;
-// the same key with other content is refused (IsKeyReused) and learns
-// nothing. Tracking numbers taken by a losing racer are not reused, so the
-// sequence can have gaps.
-func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obstacle, string, error) {
+// Create files a new obstacle (Filed.Created). A repeated submission
+// with the same idempotency key and the same content, within
+// IdempotencyWindow, returns the obstacle the first one created and the
+// same key, even when the submissions race; the same key with other
+// content is refused (IsKeyReused) and learns nothing. Tracking numbers
+// taken by a losing racer are not reused, so the sequence can have gaps.
+func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Filed, error) {
 	now = now.UTC().Truncate(time.Millisecond)
 	o := Obstacle{
 		Filer: sub.Filer, ProjectCode: sub.ProjectCode, Category: sub.Category,
@@ -433,12 +459,12 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 		f.Add("idempotency_key", "error.field.invalid")
 	}
 	if err := f.Err(); err != nil {
-		return Obstacle{}, "", err
+		return Filed{}, err
 	}
 	o.RequestHash = requestHash(&o, sub.FilesDigest)
 	key, err := s.accessKey(idem, o.RequestHash)
 	if err != nil {
-		return Obstacle{}, "", apperr.Internal(err)
+		return Filed{}, apperr.Internal(err)
 	}
 	if idem == "" {
 		idem = "none:" + key // unique, so the index holds, and never sent twice
@@ -449,49 +475,52 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (Obst
 	if prev, err := s.byIdempotency(ctx, o.IdempotencyKey); err == nil {
 		return replay(prev, o.RequestHash, key, now)
 	} else if !errors.Is(err, apperr.ErrNotFound) {
-		return Obstacle{}, "", err
+		return Filed{}, err
 	}
 	if o.ProjectCode != "" {
 		ok, err := s.projectExists(ctx, o.ProjectCode)
 		if err != nil {
-			return Obstacle{}, "", apperr.Internal(err)
+			return Filed{}, apperr.Internal(err)
 		}
 		if !ok {
-			return Obstacle{}, "", apperr.Fields{"project_code": "obstacle.error.project_unknown"}.Err()
+			return Filed{}, apperr.Fields{"project_code": "obstacle.error.project_unknown"}.Err()
 		}
 	}
 
 	o.ID = primitive.NewObjectID().Hex()
-	o.AccessKeyHash = hashKey(key)
-	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
-	o.Timeline = []Event{{At: now, Actor: FilerActor.ID, ActorRole: RoleFiler, Action: ActSubmit, ToStatus: Submitted, Public: true}}
+	o.AccessKeyHash = HashKey(key)
+	o.CreatedAt, o.UpdatedAt = now, now
 	year := now.In(holidays.Location()).Year()
 	for range 5 {
 		seq, err := s.nextSeq(ctx, year, now)
 		if err != nil {
-			return Obstacle{}, "", err
+			return Filed{}, err
 		}
 		o.TrackingCode = FormatTrackingCode(year, seq)
-		_, err = s.obstacles.InsertOne(ctx, o)
+		first := NewEvent(now, FilerActor, ActSubmit, "", Submitted, "", true)
+		err = s.records.Insert(ctx, o, &first)
 		s.changed()
 		if err == nil {
+			o.Version, o.Timeline = 1, []Event{first}
 			// The unique index on obstacles.idempotencyKey is what makes a
 			// repeat impossible; this entry only makes finding it fast.
 			if _, err := s.idem.InsertOne(ctx, bson.M{"_id": o.IdempotencyKey, "obstacleId": o.ID}); err != nil && !mongodb.IsDuplicateKey(err) {
 				s.opts.Logger.Warn("record idempotency key", "err", err)
 			}
-			s.notify(ctx, o, o.Timeline[0])
-			return o, key, nil
+			if !sub.SendsReceipt {
+				s.notify(ctx, o, first)
+			}
+			return Filed{Obstacle: o, AccessKey: key, Created: true}, nil
 		}
 		if !mongodb.IsDuplicateKey(err) {
-			return Obstacle{}, "", apperr.Internal(err)
+			return Filed{}, err
 		}
 		if prev, perr := s.byIdempotency(ctx, o.IdempotencyKey); perr == nil {
 			return replay(prev, o.RequestHash, key, now)
 		}
 		// The tracking code was taken (counter behind imported data): next.
 	}
-	return Obstacle{}, "", apperr.Internal(errors.New("obstacle: no free tracking code"))
+	return Filed{}, apperr.Internal(errors.New("obstacle: no free tracking code"))
 }
 
 func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error) {
@@ -503,24 +532,21 @@ func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error
 	}
 	// Not recorded (a racing submission, or data imported before the
 	// lookup existed): ask the obstacles themselves.
-	var o Obstacle
-	err := s.obstacles.FindOne(ctx, bson.M{"idempotencyKey": hash}).Decode(&o)
-	if mongodb.IsNoDocuments(err) {
-		return Obstacle{}, errNotFound()
-	}
-	if err != nil {
-		return Obstacle{}, apperr.Internal(err)
-	}
-	return o, nil
+	return s.findOne(ctx, bson.M{"idempotencyKey": hash})
 }
 
-// Get returns the obstacle with the given id. Whether the caller may see
-// it is for the caller to decide (see CanView).
+// Get returns the obstacle with the given id, with its timeline. Whether
+// the caller may see it is for the caller to decide (see CanView).
 func (s *Store) Get(ctx context.Context, id string) (Obstacle, error) {
+	return s.findOne(ctx, bson.M{"_id": id})
+}
+
+// findOne returns the obstacle filter matches, or the not-found error.
+func (s *Store) findOne(ctx context.Context, filter bson.M) (Obstacle, error) {
 	var o Obstacle
-	err := s.obstacles.FindOne(ctx, bson.M{"_id": id}).Decode(&o)
+	err := s.obstacles.FindOne(ctx, filter).Decode(&o)
 	if mongodb.IsNoDocuments(err) {
-		return Obstacle{}, errNotFound()
+		return Obstacle{}, s.errNotFound()
 	}
 	if err != nil {
 		return Obstacle{}, apperr.Internal(err)
@@ -542,16 +568,16 @@ func (o *Obstacle) CanView(a Actor) bool {
 
 // dummyHash is compared against when no obstacle has the code, so a wrong
 // code and a wrong key take the same path.
-var dummyHash = hashKey("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
+var dummyHash = HashKey("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
 
 // GetByTracking returns the obstacle a business follows with its tracking
 // code and access key. A wrong code and a wrong key give the same
 // not-found error, and the key's hash is compared in constant time.
 func (s *Store) GetByTracking(ctx context.Context, code, key string) (Obstacle, error) {
 	code = NormalizeTrackingCode(code)
-	given := hashKey(key)
+	given := HashKey(key)
 	var o Obstacle
-	err := errNotFound()
+	err := s.errNotFound()
 	stored := dummyHash
 	if trackingPattern.MatchString(code) {
 		ferr := s.obstacles.FindOne(ctx, bson.M{"trackingCode": code}).Decode(&o)
@@ -565,7 +591,7 @@ func (s *Store) GetByTracking(ctx context.Context, code, key string) (Obstacle, 
 	}
 	match := subtle.ConstantTimeCompare([]byte(stored), []byte(given)) == 1
 	if err != nil || !match || strings.TrimSpace(key) == "" {
-		return Obstacle{}, errNotFound()
+		return Obstacle{}, s.errNotFound()
 	}
 	return o, nil
 }
@@ -701,10 +727,11 @@ var mutableFields = []string{
 	"parentId", "policyIssueId",
 }
 
-// write stores n (derived from the version read) and appends ev, in one
-// updateOne that filters on that version.
-func (s *Store) write(ctx context.Context, n Obstacle, ev Event, read int64) (Obstacle, error) {
-	n.Version = read + 1
+// write stores n, made from o as read, and appends ev to the timeline in
+// one versioned update (record.Collection.Update); push appends to other
+// arrays in the same step. It returns n as now stored.
+func (s *Store) write(ctx context.Context, o, n Obstacle, ev Event, push ...bson.E) (Obstacle, error) {
+	defer s.changed()
 	n.UpdatedAt = ev.At
 	raw, err := bson.Marshal(n)
 	if err != nil {
@@ -714,46 +741,24 @@ func (s *Store) write(ctx context.Context, n Obstacle, ev Event, read int64) (Ob
 	if err := bson.Unmarshal(raw, &doc); err != nil {
 		return Obstacle{}, apperr.Internal(err)
 	}
-	set := bson.M{"updatedAt": n.UpdatedAt, "version": n.Version}
-	unset := bson.M{}
+	w := record.Write{Set: bson.D{{Key: "updatedAt", Value: n.UpdatedAt}}, Entry: &ev, Push: push}
 	for _, k := range mutableFields {
 		if v, ok := doc[k]; ok {
-			set[k] = v
+			w.Set = append(w.Set, bson.E{Key: k, Value: v})
 		} else {
-			unset[k] = ""
+			w.Unset = append(w.Unset, k)
 		}
 	}
-	upd := bson.M{"$set": set, "$push": bson.M{"timeline": ev}}
-	if len(unset) > 0 {
-		upd["$unset"] = unset
+	if err := s.records.Update(ctx, o.ID, o.Version, w); err != nil {
+		return Obstacle{}, err
 	}
-	unlock := lock(s.obstacles, n.ID)
-	res, err := s.obstacles.UpdateOne(ctx, bson.M{"_id": n.ID, "version": read}, upd)
-	unlock()
-	s.changed()
-	if err != nil {
-		return Obstacle{}, apperr.Internal(err)
-	}
-	if res.MatchedCount == 0 {
-		return Obstacle{}, s.missOrStale(ctx, n.ID)
-	}
+	n.Version = o.Version + 1
+	n.Timeline = append(append([]Event(nil), o.Timeline...), ev)
 	return n, nil
 }
 
-// missOrStale tells a vanished document from a stale version.
-func (s *Store) missOrStale(ctx context.Context, id string) error {
-	n, err := s.obstacles.CountDocuments(ctx, bson.M{"_id": id})
-	if err != nil {
-		return apperr.Internal(err)
-	}
-	if n == 0 {
-		return errNotFound()
-	}
-	return errStale()
-}
-
-// errStale is the conflict of a version that changed since it was read.
-func errStale() error { return apperr.Conflict("error.conflict") }
+// msgStale is the message of a version that changed since it was read.
+const msgStale = "error.conflict"
 
 // IsStale reports whether err refuses a step because the obstacle changed
 // since the version the caller read (as opposed to a step the workflow no
@@ -761,11 +766,39 @@ func errStale() error { return apperr.Conflict("error.conflict") }
 // 412 for it.
 func IsStale(err error) bool {
 	var e *apperr.Error
-	return errors.As(err, &e) && e.Code == apperr.CodeConflict && e.MessageID == "error.conflict" && len(e.Fields) == 0
+	return errors.As(err, &e) && e.Code == apperr.CodeConflict && e.MessageID == msgStale && len(e.Fields) == 0
+}
+
+// getAt reads the obstacle id and checks it is still at version.
+func (s *Store) getAt(ctx context.Context, id string, version int64) (Obstacle, error) {
+	o, err := s.Get(ctx, id)
+	if err == nil && o.Version != version {
+		err = s.records.Conflict()
+	}
+	return o, err
+}
+
+// retry reads the obstacle id and writes what step makes of it, reading
+// again when another writer got in first (at most five tries).
+func (s *Store) retry(ctx context.Context, id string, step func(o Obstacle) (n Obstacle, ev Event, push []bson.E, err error)) (Obstacle, error) {
+	for range 5 {
+		o, err := s.Get(ctx, id)
+		if err != nil {
+			return Obstacle{}, err
+		}
+		n, ev, push, err := step(o)
+		if err != nil {
+			return Obstacle{}, err
+		}
+		if n, err = s.write(ctx, o, n, ev, push...); !IsStale(err) {
+			return n, err
+		}
+	}
+	return Obstacle{}, s.records.Conflict()
 }
 
 func (s *Store) notify(ctx context.Context, o Obstacle, ev Event) {
-	if s.opts.Notifier == nil || !ev.Public || (ev.Action != ActSubmit && !ev.StatusChange()) {
+	if s.opts.Notifier == nil || ev.Internal || (ev.Act() != ActSubmit && !ev.StatusChange()) {
 		return
 	}
 	if err := s.opts.Notifier.ObstacleChanged(ctx, o, ev); err != nil {
@@ -779,12 +812,9 @@ func (s *Store) notify(ctx context.Context, o Obstacle, ev Event) {
 // in one update that filters on version (a stale version is a conflict),
 // and the notifier hears of public status changes.
 func (s *Store) Apply(ctx context.Context, id string, version int64, action Action, in Input, actor Actor, now time.Time) (Obstacle, error) {
-	o, err := s.Get(ctx, id)
+	o, err := s.getAt(ctx, id, version)
 	if err != nil {
 		return Obstacle{}, err
-	}
-	if o.Version != version {
-		return Obstacle{}, errStale()
 	}
 	var parent Obstacle
 	if action == ActMerge {
@@ -810,36 +840,21 @@ func (s *Store) Apply(ctx context.Context, id string, version int64, action Acti
 	if err != nil {
 		return Obstacle{}, err
 	}
-	n, err = s.write(ctx, n, ev, o.Version)
+	n, err = s.write(ctx, o, n, ev)
 	if err != nil {
 		return Obstacle{}, err
 	}
 	s.notify(ctx, n, ev)
 	if action == ActMerge {
-		note := Event{At: ev.At, Actor: actor.ID, ActorRole: actor.Role, Action: ActMerge, Note: o.TrackingCode}
-		if err := s.appendEvent(ctx, parent.ID, note); err != nil {
+		_, err := s.retry(ctx, parent.ID, func(p Obstacle) (Obstacle, Event, []bson.E, error) {
+			// An internal note on the primary; its status does not change.
+			return p, NewEvent(ev.At, actor, ActMerge, p.Status, p.Status, o.TrackingCode, false), nil, nil
+		})
+		if err != nil {
 			s.opts.Logger.ErrorContext(ctx, "obstacle merge note on primary failed", "primary", parent.ID, "duplicate", id, "err", err)
 		}
 	}
 	return n, nil
-}
-
-// appendEvent adds an event that does not change the status, re-reading
-// the obstacle when another writer got in first.
-func (s *Store) appendEvent(ctx context.Context, id string, ev Event) error {
-	for range 5 {
-		o, err := s.Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		ev.FromStatus, ev.ToStatus = o.Status, o.Status
-		if _, err = s.write(ctx, o, ev, o.Version); err == nil {
-			return nil
-		} else if !errors.Is(err, apperr.ErrConflict) {
-			return err
-		}
-	}
-	return apperr.Conflict("error.conflict")
 }
 
 // Merge folds the duplicate (as read at version) into primary: the
@@ -877,6 +892,24 @@ func (s *Store) BulkAssign(ctx context.Context, ids []string, in Input, actor Ac
 
 // ---- jobs ----
 
+// find returns the obstacles filter matches, with only their id and the
+// given fields.
+func (s *Store) find(ctx context.Context, filter bson.M, fields ...string) ([]Obstacle, error) {
+	proj := bson.M{"_id": 1}
+	for _, f := range fields {
+		proj[f] = 1
+	}
+	cur, err := s.obstacles.Find(ctx, filter, options.Find().SetProjection(proj))
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	var rows []Obstacle
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return rows, nil
+}
+
 // CloseStale closes, as the system, every resolved obstacle whose business
 // has neither confirmed nor objected within n working days of the
 // resolution; it returns how many it closed. Obstacles changed meanwhile
@@ -886,13 +919,9 @@ func (s *Store) CloseStale(ctx context.Context, now time.Time, n int) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	cur, err := s.obstacles.Find(ctx, bson.M{"status": Resolved}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1, "resolvedAt": 1}))
+	rows, err := s.find(ctx, bson.M{"status": Resolved}, "version", "resolvedAt")
 	if err != nil {
-		return 0, apperr.Internal(err)
-	}
-	var rows []Obstacle
-	if err := cur.All(ctx, &rows); err != nil {
-		return 0, apperr.Internal(err)
+		return 0, err
 	}
 	closed := 0
 	for _, r := range rows {
@@ -922,13 +951,9 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	}
 	q := overdueQuery(now)
 	q["escalationLevel"] = bson.M{"$lt": MaxEscalation}
-	cur, err := s.obstacles.Find(ctx, q, options.Find().SetProjection(bson.M{"_id": 1, "version": 1, "deadline": 1, "escalationLevel": 1}))
+	rows, err := s.find(ctx, q, "version", "deadline", "escalationLevel")
 	if err != nil {
-		return 0, apperr.Internal(err)
-	}
-	var rows []Obstacle
-	if err := cur.All(ctx, &rows); err != nil {
-		return 0, apperr.Internal(err)
+		return 0, err
 	}
 	steps := 0
 	for _, r := range rows {

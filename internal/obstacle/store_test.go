@@ -17,6 +17,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 )
 
@@ -37,7 +38,7 @@ func (r *recNotifier) actions() []Action {
 	defer r.mu.Unlock()
 	var out []Action
 	for _, e := range r.events {
-		out = append(out, e.Action)
+		out = append(out, e.Act())
 	}
 	return out
 }
@@ -52,6 +53,12 @@ func newStore(t *testing.T) (*Store, *recNotifier) {
 		t.Fatal(err)
 	}
 	return s, n
+}
+
+// create files sub and returns the obstacle and its access key.
+func create(ctx context.Context, s *Store, sub Submission, now time.Time) (Obstacle, string, error) {
+	f, err := s.Create(ctx, sub, now)
+	return f.Obstacle, f.AccessKey, err
 }
 
 func submission(i int) Submission {
@@ -83,6 +90,7 @@ func walk(t *testing.T, s *Store, o Obstacle, when time.Time, steps ...any) Obst
 }
 
 func TestCreateIdempotentUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -90,9 +98,10 @@ func TestCreateIdempotentUnderConcurrency(t *testing.T) {
 	sub.IdempotencyKey = "form-7f3c9a2e-4b1d-4c8e-9f00-123456789abc"
 	const n = 20
 	type res struct {
-		o   Obstacle
-		key string
-		err error
+		o       Obstacle
+		key     string
+		created bool
+		err     error
 	}
 	out := make([]res, n)
 	var wg sync.WaitGroup
@@ -102,15 +111,19 @@ func TestCreateIdempotentUnderConcurrency(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			o, k, err := s.Create(ctx, sub, now)
-			out[i] = res{o, k, err}
+			f, err := s.Create(ctx, sub, now)
+			out[i] = res{f.Obstacle, f.AccessKey, f.Created, err}
 		}()
 	}
 	close(start)
 	wg.Wait()
+	created := 0
 	for i, r := range out {
 		if r.err != nil {
 			t.Fatalf("submit %d: %v", i, r.err)
+		}
+		if r.created {
+			created++
 		}
 		if r.o.ID != out[0].o.ID || r.o.TrackingCode != out[0].o.TrackingCode || r.key != out[0].key {
 			t.Fatalf("submit %d gave %s/%s/%s, submit 0 gave %s/%s/%s", i, r.o.ID, r.o.TrackingCode, r.key, out[0].o.ID, out[0].o.TrackingCode, out[0].key)
@@ -120,13 +133,16 @@ func TestCreateIdempotentUnderConcurrency(t *testing.T) {
 	if err != nil || count != 1 {
 		t.Fatalf("%d obstacles stored (%v), want 1", count, err)
 	}
+	if created != 1 {
+		t.Fatalf("%d racers were told they created it, want 1", created)
+	}
 	// The key shown to every racer opens the obstacle.
 	if _, err := s.GetByTracking(ctx, out[0].o.TrackingCode, out[0].key); err != nil {
 		t.Fatalf("key from a repeated submit does not open it: %v", err)
 	}
 	// A different key makes a different obstacle with the next number.
 	sub.IdempotencyKey = "form-00000000-0000-0000-0000-000000000002"
-	o2, k2, err := s.Create(ctx, sub, now)
+	o2, k2, err := create(ctx, s, sub, now)
 	if err != nil || o2.ID == out[0].o.ID || k2 == out[0].key {
 		t.Fatalf("second submission: %v", err)
 	}
@@ -136,25 +152,26 @@ func TestCreateIdempotentUnderConcurrency(t *testing.T) {
 }
 
 func TestCreateValidatesAndNumbers(t *testing.T) {
+	t.Parallel()
 	s, notes := newStore(t)
 	ctx := context.Background()
 	now := at("2026-01-05 09:00")
 	bad := submission(0)
 	bad.Filer.TaxCode = "123"
 	bad.IdempotencyKey = "short"
-	_, _, err := s.Create(ctx, bad, now)
+	_, _, err := create(ctx, s, bad, now)
 	e := apperr.As(err)
 	if e.Fields["tax_code"] != "obstacle.error.tax_code" || e.Fields["idempotency_key"] != "error.field.invalid" {
 		t.Fatalf("got %v", err)
 	}
 	unknown := submission(0)
 	unknown.ProjectCode = "KH-NOPE-01"
-	if _, _, err := s.Create(ctx, unknown, now); apperr.As(err).Fields["project_code"] != "obstacle.error.project_unknown" {
+	if _, _, err := create(ctx, s, unknown, now); apperr.As(err).Fields["project_code"] != "obstacle.error.project_unknown" {
 		t.Fatalf("unknown project: %v", err)
 	}
 	var codes []string
 	for i := range 3 {
-		o, key, err := s.Create(ctx, submission(i), now)
+		o, key, err := create(ctx, s, submission(i), now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +184,7 @@ func TestCreateValidatesAndNumbers(t *testing.T) {
 	if !reflect.DeepEqual(codes, want) {
 		t.Fatalf("codes %v, want %v", codes, want)
 	}
-	o, _, _ := s.Create(ctx, submission(9), at("2027-01-04 09:00"))
+	o, _, _ := create(ctx, s, submission(9), at("2027-01-04 09:00"))
 	if o.TrackingCode != "VM-2027-000001" {
 		t.Fatalf("new year restarts the counter: %s", o.TrackingCode)
 	}
@@ -177,9 +194,10 @@ func TestCreateValidatesAndNumbers(t *testing.T) {
 }
 
 func TestGetByTrackingSameErrorForWrongCodeAndKey(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
-	o, key, err := s.Create(ctx, submission(1), at("2026-03-02 09:00"))
+	o, key, err := create(ctx, s, submission(1), at("2026-03-02 09:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +229,11 @@ func TestGetByTrackingSameErrorForWrongCodeAndKey(t *testing.T) {
 }
 
 func TestApplyStaleVersionConflicts(t *testing.T) {
+	t.Parallel()
 	s, notes := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
-	o, _, _ := s.Create(ctx, submission(1), now)
+	o, _, _ := create(ctx, s, submission(1), now)
 	acc, err := s.Apply(ctx, o.ID, o.Version, ActAccept, Input{}, tf, now)
 	if err != nil || acc.Version != o.Version+1 {
 		t.Fatalf("accept: %v version %d", err, acc.Version)
@@ -261,9 +280,10 @@ func TestApplyStaleVersionConflicts(t *testing.T) {
 }
 
 func TestFullWorkflowStored(t *testing.T) {
+	t.Parallel()
 	s, notes := newStore(t)
 	ctx := context.Background()
-	o, key, _ := s.Create(ctx, submission(2), at("2026-02-11 09:00"))
+	o, key, _ := create(ctx, s, submission(2), at("2026-02-11 09:00"))
 	o = walk(t, s, o, at("2026-02-11 10:00"),
 		ActAccept, Input{}, tf,
 		ActAssign, Input{LeadAgency: "skhdt", CoordinatingAgencies: []string{"stnmt"}}, tf,
@@ -289,7 +309,7 @@ func TestFullWorkflowStored(t *testing.T) {
 	var got []Action
 	prev := Status("")
 	for i, ev := range stored.Timeline {
-		got = append(got, ev.Action)
+		got = append(got, ev.Act())
 		if i > 0 && ev.FromStatus != prev {
 			t.Fatalf("event %d from %s, previous to %s", i, ev.FromStatus, prev)
 		}
@@ -304,11 +324,12 @@ func TestFullWorkflowStored(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
 	mk := func(i int, lead string, coord ...string) Obstacle {
-		o, _, err := s.Create(ctx, submission(i), now)
+		o, _, err := create(ctx, s, submission(i), now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,7 +338,7 @@ func TestListFilters(t *testing.T) {
 	a := mk(0, "skhdt")
 	b := mk(1, "stnmt", "skhdt")
 	c := mk(2, "sxd")
-	_, _, _ = s.Create(ctx, submission(3), now)
+	_, _, _ = create(ctx, s, submission(3), now)
 
 	ids := func(p Page) map[string]bool {
 		m := map[string]bool{}
@@ -368,12 +389,13 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestBulkAssignMergeAndPolicy(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
 	var ids []string
 	for i := range 3 {
-		o, _, _ := s.Create(ctx, submission(i), now)
+		o, _, _ := create(ctx, s, submission(i), now)
 		if i < 2 {
 			o = walk(t, s, o, now, ActAccept, Input{}, tf)
 		}
@@ -398,7 +420,7 @@ func TestBulkAssignMergeAndPolicy(t *testing.T) {
 	}
 	primary, _ = s.Get(ctx, ids[0])
 	last := primary.Timeline[len(primary.Timeline)-1]
-	if last.Action != ActMerge || last.Note != dup.TrackingCode || last.Public || primary.Status != Assigned {
+	if last.Act() != ActMerge || last.Note != dup.TrackingCode || last.Public() || primary.Status != Assigned {
 		t.Fatalf("primary note %+v", last)
 	}
 	other, _ := s.Get(ctx, ids[1])
@@ -452,11 +474,12 @@ func TestBulkAssignMergeAndPolicy(t *testing.T) {
 }
 
 func TestJobs(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	start := at("2026-03-02 09:00") // Monday
 	mk := func(i int) Obstacle {
-		o, _, _ := s.Create(ctx, submission(i), start)
+		o, _, _ := create(ctx, s, submission(i), start)
 		return walk(t, s, o, start, ActAccept, Input{}, tf, ActAssign, Input{LeadAgency: "skhdt"}, tf, ActStart, Input{}, agency("skhdt"))
 	}
 	// Deadlines: land 20 working days, planning 15, investment procedures 10.
@@ -480,7 +503,7 @@ func TestJobs(t *testing.T) {
 	if landNow.EscalationLevel != 1 || planNow.EscalationLevel != 2 || invNow.EscalationLevel != 2 || steps != 5 {
 		t.Fatalf("levels land %d plan %d inv %d, steps %d", landNow.EscalationLevel, planNow.EscalationLevel, invNow.EscalationLevel, steps)
 	}
-	if ev := planNow.Timeline[len(planNow.Timeline)-1]; ev.Action != ActEscalate || ev.Actor != "system" || ev.Public || planNow.Status != InProgress {
+	if ev := planNow.Timeline[len(planNow.Timeline)-1]; ev.Act() != ActEscalate || ev.By.ID != "system" || ev.Public() || planNow.Status != InProgress {
 		t.Fatalf("escalation event %+v", ev)
 	}
 	if again, _ := s.EscalateOverdue(ctx, now); again != 0 {
@@ -490,7 +513,7 @@ func TestJobs(t *testing.T) {
 	if err != nil || closed != 1 {
 		t.Fatalf("closed %d (%v)", closed, err)
 	}
-	if o, _ := s.Get(ctx, old.ID); o.Status != Closed || o.Timeline[len(o.Timeline)-1].Actor != "system" {
+	if o, _ := s.Get(ctx, old.ID); o.Status != Closed || o.Timeline[len(o.Timeline)-1].By.ID != "system" {
 		t.Fatalf("old resolved: %s", o.Status)
 	}
 	if o, _ := s.Get(ctx, recent.ID); o.Status != Resolved {
@@ -499,6 +522,7 @@ func TestJobs(t *testing.T) {
 }
 
 func TestAddHolidayMovesDeadlines(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -506,7 +530,7 @@ func TestAddHolidayMovesDeadlines(t *testing.T) {
 	if err := s.AddHoliday(ctx, day, tf, now); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("task force adding a holiday: %v", err)
 	}
-	o1, _, _ := s.Create(ctx, submission(2), now)
+	o1, _, _ := create(ctx, s, submission(2), now)
 	o1 = walk(t, s, o1, now, ActAccept, Input{}, tf, ActAssign, Input{LeadAgency: "skhdt"}, tf)
 	if err := s.AddHoliday(ctx, day, admin, now); err != nil {
 		t.Fatal(err)
@@ -517,7 +541,7 @@ func TestAddHolidayMovesDeadlines(t *testing.T) {
 	if err := s.AddHoliday(ctx, holidays.Day{Date: "2026-02-30"}, admin, now); apperr.As(err).Fields["date"] == "" {
 		t.Fatalf("bad date: %v", err)
 	}
-	o2, _, _ := s.Create(ctx, submission(12), now)
+	o2, _, _ := create(ctx, s, submission(12), now)
 	o2 = walk(t, s, o2, now, ActAccept, Input{}, tf, ActAssign, Input{LeadAgency: "skhdt"}, tf)
 	if got := cal.WorkingDaysBetween(*o1.Deadline, *o2.Deadline); got != 1 {
 		t.Fatalf("deadline moved by %d working days, want 1 (%s vs %s)", got, holidays.DateKey(*o1.Deadline), holidays.DateKey(*o2.Deadline))
@@ -549,10 +573,11 @@ func tinyPNG(t *testing.T) []byte {
 }
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
-	o, _, _ := s.Create(ctx, submission(1), now)
+	o, _, _ := create(ctx, s, submission(1), now)
 	fileErrID := func(err error) string { return apperr.As(err).Fields["file"] }
 
 	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), bytes.Repeat([]byte{0}, 200)...)
@@ -609,7 +634,7 @@ func TestAttachments(t *testing.T) {
 		t.Fatalf("%d files in GridFS, want %d (refused ones must not stay)", n, MaxAttachments)
 	}
 	// Another obstacle cannot reach these files.
-	other, _, _ := s.Create(ctx, submission(2), now)
+	other, _, _ := create(ctx, s, submission(2), now)
 	if _, _, err := s.OpenAttachment(ctx, other.ID, att.FileID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("file of another obstacle: %v", err)
 	}
@@ -619,6 +644,7 @@ func TestAttachments(t *testing.T) {
 }
 
 func TestConcurrentFilingsGetDistinctNumbers(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	now := at("2026-03-02 09:00")
@@ -632,7 +658,7 @@ func TestConcurrentFilingsGetDistinctNumbers(t *testing.T) {
 			defer wg.Done()
 			sub := submission(i)
 			sub.IdempotencyKey = fmt.Sprintf("form-concurrent-%04d-abcdef", i)
-			o, _, err := s.Create(ctx, sub, now)
+			o, _, err := create(ctx, s, sub, now)
 			codes[i], errs[i] = o.TrackingCode, err
 		}()
 	}
@@ -648,5 +674,76 @@ func TestConcurrentFilingsGetDistinctNumbers(t *testing.T) {
 		if !seen[FormatTrackingCode(2026, int64(i))] {
 			t.Fatalf("codes %v: %s missing", codes, FormatTrackingCode(2026, int64(i)))
 		}
+	}
+}
+
+// TestOldTimelineShapeReads stores an obstacle as the code before
+// record.Change wrote it (events with an "actor" id, "actorRole" and
+// "public") with the raw driver, and reads it back through the store and
+// through the history, then writes a step on it.
+func TestOldTimelineShapeReads(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	o, _, err := create(ctx, s, submission(1), at("2026-03-02 09:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := at("2026-03-02 09:00").UTC()
+	old := bson.A{
+		bson.M{"at": t0, "actor": "filer", "actorRole": "filer", "action": "submit", "toStatus": "submitted", "public": true},
+		bson.M{"at": t0.Add(time.Hour), "actor": "u-old", "actorRole": "taskforce", "action": "accept", "fromStatus": "submitted", "toStatus": "accepted", "public": true},
+		bson.M{"at": t0.Add(2 * time.Hour), "actor": "u-old", "actorRole": "taskforce", "action": "escalate", "fromStatus": "accepted", "toStatus": "accepted", "note": "lên tổ trưởng", "public": false},
+	}
+	if _, err := s.obstacles.UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": bson.M{"timeline": old, "status": "accepted", "version": int64(3)}}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, tl []Event) {
+		t.Helper()
+		if len(tl) < 3 {
+			t.Fatalf("%s: %d events", name, len(tl))
+		}
+		if e := tl[0]; e.By.ID != "filer" || e.ActorRole() != RoleFiler || e.Act() != ActSubmit || !e.Public() || !e.At.Equal(t0) {
+			t.Errorf("%s: submit %+v", name, e)
+		}
+		if e := tl[1]; e.By != (record.Actor{ID: "u-old", Role: "taskforce"}) || e.FromStatus != Submitted || e.ToStatus != Accepted || e.Internal {
+			t.Errorf("%s: accept %+v", name, e)
+		}
+		if e := tl[2]; e.Act() != ActEscalate || !e.Internal || e.Note != "lên tổ trưởng" || e.By.ID != "u-old" {
+			t.Errorf("%s: escalate %+v", name, e)
+		}
+	}
+	got, err := s.Get(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("Get", got.Timeline)
+	if pub := got.PublicTimeline(); len(pub) != 2 || pub[1].Act() != ActAccept {
+		t.Errorf("public timeline %+v", pub)
+	}
+	var hist []Event
+	if err := s.records.History(ctx, o.ID, &hist); err != nil {
+		t.Fatal(err)
+	}
+	check("History", hist)
+
+	// A step on it appends an event in the new shape after the old ones.
+	n, err := s.Apply(ctx, o.ID, 3, ActAssign, Input{LeadAgency: "skhdt"}, tf, at("2026-03-03 09:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := s.Get(ctx, o.ID)
+	check("after a step", again.Timeline)
+	last := again.Timeline[3]
+	if len(again.Timeline) != 4 || n.Version != 4 || last.Version != 4 || last.By != (record.Actor{ID: tf.ID, Role: "taskforce"}) || last.Agency != "skhdt" {
+		t.Fatalf("new event %+v (version %d)", last, n.Version)
+	}
+	var raw bson.M
+	if err := s.obstacles.FindOne(ctx, bson.M{"_id": o.ID}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	stored := raw["timeline"].(bson.A)[3].(bson.M)
+	if _, ok := stored["actor"]; ok || stored["by"] == nil || stored["public"] != nil {
+		t.Errorf("new event stored as %v", stored)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 // Role is who acts on an obstacle. The staff roles are the account roles
@@ -32,6 +33,9 @@ type Actor struct {
 	Role   Role
 	Agency string
 }
+
+// Record is the actor as a history entry names it.
+func (a Actor) Record() record.Actor { return record.Actor{ID: a.ID, Role: string(a.Role)} }
 
 // FilerActor is the business acting through its tracking code and key.
 var FilerActor = Actor{ID: "filer", Role: RoleFiler}
@@ -248,7 +252,7 @@ func Transition(o Obstacle, action Action, in Input, actor Actor, now time.Time,
 	if utf8.RuneCountInString(in.Note) > MaxNote {
 		f.Add("note", "error.field.too_long")
 	}
-	ev := Event{At: now, Actor: actor.ID, ActorRole: actor.Role, Action: action, FromStatus: o.Status, ToStatus: rule.To, Note: in.Note, Public: true}
+	ev := NewEvent(now, actor, action, o.Status, rule.To, in.Note, true)
 	n := o
 	n.Timeline = nil // the store appends ev; keep the copy from aliasing o's slice
 
@@ -336,12 +340,12 @@ func Transition(o Obstacle, action Action, in Input, actor Actor, now time.Time,
 			return o, Event{}, apperr.Conflict("obstacle.error.escalation_max")
 		}
 		n.EscalationLevel = o.EscalationLevel + 1
-		ev.Public = false
+		ev.Internal = true
 	case ActNote:
 		if in.Note == "" {
 			f.Add("note", "error.field.required")
 		}
-		ev.Public = false
+		ev.Internal = true
 	case ActMerge:
 		if in.ParentID == "" || in.ParentID == o.ID {
 			f.Add("parent_id", "error.field.invalid")

@@ -3,6 +3,7 @@ package obstacle
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,7 @@ func validObstacle() Obstacle {
 }
 
 func TestTaxCode(t *testing.T) {
+	t.Parallel()
 	// Published tax codes of well-known enterprises satisfy the check digit.
 	for _, c := range []string{"0100109106", "0100107518", "0300588569", "0101248141", "0900189284", "0300555450", "0100109106-001"} {
 		if !ValidTaxCode(c) {
@@ -70,6 +72,7 @@ func TestTaxCode(t *testing.T) {
 }
 
 func TestPhoneAndEmail(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"0905123456", "090 512 3456", "+84 905 123 456", "84905123456", "0258 3822 123", "(0258) 3822-123", "028.3822.1234", "1900 1234", "0356789012"} {
 		if !ValidPhone(p) {
 			t.Errorf("ValidPhone(%q) = false", p)
@@ -93,6 +96,7 @@ func TestPhoneAndEmail(t *testing.T) {
 }
 
 func TestValidateNamesEachField(t *testing.T) {
+	t.Parallel()
 	o := validObstacle()
 	if err := o.Validate(); err != nil {
 		t.Fatalf("valid obstacle refused: %v", err)
@@ -178,6 +182,7 @@ func actorFor(r Role) Actor {
 }
 
 func TestTransitionTable(t *testing.T) {
+	t.Parallel()
 	now := at("2026-03-10 10:00")
 	allRoles := []Role{RoleTaskforce, RoleAgency, RoleAdmin, RoleFiler, RoleSystem}
 	for _, s := range Statuses {
@@ -218,10 +223,10 @@ func TestTransitionTable(t *testing.T) {
 					if err != nil {
 						t.Fatalf("role %s: %v", r, err)
 					}
-					if n.Status != want || ev.ToStatus != want || ev.FromStatus != s || ev.Action != a {
+					if n.Status != want || ev.ToStatus != want || ev.FromStatus != s || ev.Act() != a {
 						t.Errorf("role %s: status %s event %+v", r, n.Status, ev)
 					}
-					if len(n.Timeline) != len(o.Timeline)+1 || n.Timeline[len(n.Timeline)-1] != ev {
+					if len(n.Timeline) != len(o.Timeline)+1 || !reflect.DeepEqual(n.Timeline[len(n.Timeline)-1], ev) {
 						t.Errorf("event not appended")
 					}
 				}
@@ -234,6 +239,7 @@ func TestTransitionTable(t *testing.T) {
 }
 
 func TestTransitionRules(t *testing.T) {
+	t.Parallel()
 	now := at("2026-03-10 10:00")
 	tf := actorFor(RoleTaskforce)
 	fieldErr := func(err error, field, id string) {
@@ -282,8 +288,8 @@ func TestTransitionRules(t *testing.T) {
 		o := fixture(InProgress, now)
 		for lvl := 1; lvl <= 2; lvl++ {
 			n, ev, err := Transition(o, ActEscalate, Input{}, tf, now, cal, DefaultRules)
-			if err != nil || n.EscalationLevel != lvl || n.Status != InProgress || ev.Public {
-				t.Fatalf("level %d: %v %d %s public=%v", lvl, err, n.EscalationLevel, n.Status, ev.Public)
+			if err != nil || n.EscalationLevel != lvl || n.Status != InProgress || ev.Public() {
+				t.Fatalf("level %d: %v %d %s public=%v", lvl, err, n.EscalationLevel, n.Status, ev.Public())
 			}
 			o = n
 		}
@@ -333,6 +339,7 @@ func TestTransitionRules(t *testing.T) {
 }
 
 func TestDeadlineAcrossTetAndPause(t *testing.T) {
+	t.Parallel()
 	tf := actorFor(RoleTaskforce)
 	ag := actorFor(RoleAgency)
 	o := fixture(Accepted, at("2026-02-11 09:00"))

@@ -185,9 +185,9 @@ func stagesOf(o *obstacle.Obstacle) obstacleStages {
 	var accepted, assigned bool
 	for _, e := range o.Timeline {
 		switch {
-		case e.Action == obstacle.ActAccept && !accepted:
+		case e.Act() == obstacle.ActAccept && !accepted:
 			st.Accepted, accepted = export.Time(e.At), true
-		case e.Action == obstacle.ActAssign && !assigned:
+		case e.Act() == obstacle.ActAssign && !assigned:
 			st.Assigned, assigned = export.Time(e.At), true
 		}
 	}

@@ -80,7 +80,7 @@ func newExportEnv(t *testing.T, m *metrics.Metrics) *exportEnv {
 	if err := obs.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := obs.Import(ctx, obstacle.Demo(demo, cal, now), now); err != nil {
+	if _, err := obs.Import(ctx, seed.Obstacles(demo, cal, now), now); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
@@ -355,10 +355,10 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 		o := stored[row[0]]
 		want := []string{"", "", ""}
 		for _, ev := range o.Timeline {
-			if ev.Action == obstacle.ActAccept && want[0] == "" {
+			if ev.Act() == obstacle.ActAccept && want[0] == "" {
 				want[0] = ev.At.UTC().Format(time.RFC3339)
 			}
-			if ev.Action == obstacle.ActAssign && want[1] == "" {
+			if ev.Act() == obstacle.ActAssign && want[1] == "" {
 				want[1] = ev.At.UTC().Format(time.RFC3339)
 			}
 		}

@@ -178,7 +178,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	// Two demo obstacles of each status: one for the pages, one for the API.
 	seen := map[obstacle.Status]int{}
 	var obs []obstacle.Obstacle
-	for _, o := range obstacle.Demo(ps, cal, now) {
+	for _, o := range seed.Obstacles(ps, cal, now) {
 		if seen[o.Status] < 2 {
 			seen[o.Status]++
 			obs = append(obs, o)
@@ -288,7 +288,7 @@ func (h *hostileEnv) setupTargets(ctx context.Context, ps []project.Project, obs
 	}
 	// Waiting obstacles let the filer act (answer) through tracking.
 	track, trackAPI := byStatus[obstacle.WaitingForBusiness][0], byStatus[obstacle.WaitingForBusiness][1]
-	h.accessKey = obstacle.DemoAccessKey(track.TrackingCode)
+	h.accessKey = seed.ObstacleAccessKey(track.TrackingCode)
 	h.ids = map[string]string{
 		"project": ps[1].Code, "opp": opps[1].Code, "user": target.ID, "token": tok.ID, "agency": agencies[len(agencies)-1].ID,
 		"date": "2026-12-30", "policy": pi.ID, "enquiry": enq[0].ID, "enquiryAPI": enq[1].ID, "obstacle": submitted.ID, "obstacleFiles": inProgress.ID,
@@ -1117,7 +1117,7 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 		return o
 	}
 	tracked := func() obstacle.Obstacle {
-		o, err := h.obstacles.GetByTracking(ctx, h.ids["trackAPI"], obstacle.DemoAccessKey(h.ids["trackAPI"]))
+		o, err := h.obstacles.GetByTracking(ctx, h.ids["trackAPI"], seed.ObstacleAccessKey(h.ids["trackAPI"]))
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -1186,7 +1186,7 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 		}},
 		"POST /api/v1/obstacles/track/:code/actions": {Body: func(int) map[string]any {
 			return map[string]any{"action": "answer", "version": tracked().Version, "note": "Đã bổ sung hồ sơ.", "rating": 5}
-		}, Header: func() []string { return []string{"X-Access-Key", obstacle.DemoAccessKey(h.ids["trackAPI"])} }},
+		}, Header: func() []string { return []string{"X-Access-Key", seed.ObstacleAccessKey(h.ids["trackAPI"])} }},
 		"POST /api/v1/obstacles/:id/transitions": {Body: func(int) map[string]any {
 			return map[string]any{"action": "note", "version": obst().Version, "note": "Ghi chú tiến độ", "leadAgency": "tax",
 				"deadline": time.Now().AddDate(0, 1, 0).Format("2006-01-02"), "coordinatingAgencies": []any{"construction"}}

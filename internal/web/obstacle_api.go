@@ -207,7 +207,7 @@ func obstEventViews(list []obstacle.Event) []EventView {
 	out := make([]EventView, 0, len(list))
 	for _, e := range list {
 		out = append(out, EventView{At: e.At, Action: string(e.Action), FromStatus: string(e.FromStatus), ToStatus: string(e.ToStatus),
-			ActorRole: string(e.ActorRole), Note: e.Note, Agency: e.Agency, Public: e.Public})
+			ActorRole: string(e.ActorRole()), Note: e.Note, Agency: e.Agency, Public: e.Public()})
 	}
 	return out
 }

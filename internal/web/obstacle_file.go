@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/i18n"
-	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 )
 
@@ -215,12 +214,12 @@ func (s *Server) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*mu
 	}
 	ctx, cancel := dbctx(c)
 	defer cancel()
-	ctx, filing := notify.WithFiling(ctx)
-	o, key, err = s.obstacles.Create(ctx, sub, s.now())
+	sub.SendsReceipt = true
+	filed, err := s.obstacles.Create(ctx, sub, s.now())
 	if err != nil {
 		return
 	}
-	created = filing.Created()
+	o, key, created = filed.Obstacle, filed.AccessKey, filed.Created
 	if !created {
 		return
 	}

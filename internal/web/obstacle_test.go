@@ -39,7 +39,7 @@ func obstacleEnv(t *testing.T, demo bool) *env {
 	}
 	if demo {
 		ps := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		if _, err := e.obstacles.Import(ctx, obstacle.Demo(ps, holidays.MustEmbedded(), time.Now()), time.Now()); err != nil {
+		if _, err := e.obstacles.Import(ctx, seed.Obstacles(ps, holidays.MustEmbedded(), time.Now()), time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -679,7 +679,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 			break
 		}
 	}
-	if len(all) != obstacle.DemoCount {
+	if len(all) != seed.ObstacleCount {
 		t.Fatalf("%d obstacles", len(all))
 	}
 	byStatus := map[string]int64{}
@@ -962,9 +962,9 @@ func TestObstacleFilingLatency(t *testing.T) {
 	sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
 	p := func(q float64) time.Duration { return durations[int(q*float64(n-1)+0.5)] }
 	t.Logf("filing through POST /api/v1/obstacles, %d sequential requests, %d obstacles and 735 projects stored: p50 %v, p90 %v, p99 %v, max %v",
-		n, obstacle.DemoCount, p(0.50).Round(10*time.Microsecond), p(0.90).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), durations[n-1].Round(10*time.Microsecond))
-	if c, _ := e.db.Collection(obstacle.CollObstacles).CountDocuments(context.Background(), map[string]any{}); c != obstacle.DemoCount+n {
-		t.Errorf("%d obstacles stored, want %d", c, obstacle.DemoCount+n)
+		n, seed.ObstacleCount, p(0.50).Round(10*time.Microsecond), p(0.90).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), durations[n-1].Round(10*time.Microsecond))
+	if c, _ := e.db.Collection(obstacle.CollObstacles).CountDocuments(context.Background(), map[string]any{}); c != seed.ObstacleCount+n {
+		t.Errorf("%d obstacles stored, want %d", c, seed.ObstacleCount+n)
 	}
 }
 

@@ -1,4 +1,4 @@
-package obstacle
+package seed
 
 import (
 	"crypto/sha256"
@@ -9,45 +9,46 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
-// DemoAgencies are the agency ids the demo data uses, the ids of
+// ObstacleAgencies are the agency ids the demo data uses, the ids of
 // account.DefaultAgencies: the Departments of
 // Planning and Investment, Natural Resources and Environment, Construction,
 // the Economic Zone Authority, the Tax Department, the Department of
 // Industry and Trade, the Nha Trang and Cam Ranh People's Committees, and
 // the Departments of Transport, Finance, Agriculture and Tourism.
-var DemoAgencies = []string{"planning_investment", "natural_resources", "construction", "van_phong_ez", "tax", "industry_trade", "nha_trang", "cam_ranh", "transport", "finance", "agriculture", "tourism"}
+var ObstacleAgencies = []string{"planning_investment", "natural_resources", "construction", "van_phong_ez", "tax", "industry_trade", "nha_trang", "cam_ranh", "transport", "finance", "agriculture", "tourism"}
 
-// DemoCount is how many obstacles Demo makes.
-const DemoCount = 150
+// ObstacleCount is how many obstacles Obstacles makes.
+const ObstacleCount = 150
 
-// DemoAccessKey is the access key of a demo obstacle, derived from its
+// ObstacleAccessKey is the access key of a demo obstacle, derived from its
 // tracking code so that a demonstration can open any of them. Synthetic
 // data only: real obstacles get random keys.
-func DemoAccessKey(trackingCode string) string {
+func ObstacleAccessKey(trackingCode string) string {
 	sum := sha256.Sum256([]byte("demo-obstacle|" + trackingCode))
-	return formatKey(sum[:])
+	return obstacle.FormatKey(sum[:])
 }
 
-var demoLeads = map[Category][]string{
-	LandSiteClearance:    {"natural_resources", "nha_trang", "cam_ranh"},
-	Planning:             {"construction", "nha_trang", "cam_ranh", "planning_investment"},
-	InvestmentProcedures: {"planning_investment", "van_phong_ez"},
-	ConstructionPermits:  {"construction", "van_phong_ez"},
-	Environment:          {"natural_resources", "van_phong_ez"},
-	TaxFees:              {"tax", "finance"},
-	Credit:               {"finance", "planning_investment"},
-	Infrastructure:       {"transport", "industry_trade", "construction"},
-	Labour:               {"van_phong_ez", "planning_investment"},
-	Other:                {"tourism", "agriculture", "planning_investment", "industry_trade"},
+var demoLeads = map[obstacle.Category][]string{
+	obstacle.LandSiteClearance:    {"natural_resources", "nha_trang", "cam_ranh"},
+	obstacle.Planning:             {"construction", "nha_trang", "cam_ranh", "planning_investment"},
+	obstacle.InvestmentProcedures: {"planning_investment", "van_phong_ez"},
+	obstacle.ConstructionPermits:  {"construction", "van_phong_ez"},
+	obstacle.Environment:          {"natural_resources", "van_phong_ez"},
+	obstacle.TaxFees:              {"tax", "finance"},
+	obstacle.Credit:               {"finance", "planning_investment"},
+	obstacle.Infrastructure:       {"transport", "industry_trade", "construction"},
+	obstacle.Labour:               {"van_phong_ez", "planning_investment"},
+	obstacle.Other:                {"tourism", "agriculture", "planning_investment", "industry_trade"},
 }
 
 type demoText struct{ vi, en, descVI, descEN string }
 
-var demoTexts = map[Category][]demoText{
-	LandSiteClearance: {
+var demoTexts = map[obstacle.Category][]demoText{
+	obstacle.LandSiteClearance: {
 		{"Chậm bàn giao mặt bằng phần diện tích còn lại của dự án", "Delay in handing over the remaining site area",
 			"Còn khoảng 2,4 ha chưa hoàn thành bồi thường, giải phóng mặt bằng do một số hộ dân chưa đồng ý phương án giá. Doanh nghiệp đề nghị Tổ công tác chủ trì đối thoại và đẩy nhanh cưỡng chế theo quy định.",
 			"About 2.4 ha has not been cleared because several households reject the compensation price. We ask the task force to lead a dialogue and speed up the legal procedure."},
@@ -55,7 +56,7 @@ var demoTexts = map[Category][]demoText{
 			"Sau hơn 8 tháng nộp hồ sơ, giá đất cụ thể để tính tiền thuê đất vẫn chưa được phê duyệt, doanh nghiệp không thể hoàn tất thủ tục giao đất và khởi công.",
 			"Eight months after filing, the specific land price used for the land rent is still not approved, so the land lease and groundbreaking cannot proceed."},
 	},
-	Planning: {
+	obstacle.Planning: {
 		{"Quy hoạch phân khu chưa được điều chỉnh theo chủ trương đầu tư", "Zoning plan not yet adjusted to the investment approval",
 			"Chức năng sử dụng đất trong quy hoạch phân khu tỷ lệ 1/2000 chưa phù hợp với chủ trương đầu tư đã được chấp thuận, dẫn đến không thể lập quy hoạch chi tiết 1/500.",
 			"The land use in the 1/2000 zoning plan does not match the approved investment policy, so the 1/500 detailed plan cannot be prepared."},
@@ -63,7 +64,7 @@ var demoTexts = map[Category][]demoText{
 			"Ranh giới khu đất dự án chồng lấn khoảng 0,3 ha với dự án liền kề theo hai đồ án quy hoạch khác nhau; đề nghị cơ quan có thẩm quyền xác định lại ranh giới.",
 			"The site boundary overlaps a neighbouring project by about 0.3 ha under two different plans; we ask the authority to settle the boundary."},
 	},
-	InvestmentProcedures: {
+	obstacle.InvestmentProcedures: {
 		{"Thủ tục điều chỉnh chủ trương đầu tư kéo dài", "Amendment of the investment policy decision is taking too long",
 			"Hồ sơ điều chỉnh tiến độ thực hiện dự án đã nộp quá thời hạn giải quyết nhưng chưa có kết quả, ảnh hưởng đến kế hoạch huy động vốn của nhà đầu tư.",
 			"Our request to amend the project schedule is past its processing time without an answer, which affects our financing plan."},
@@ -71,7 +72,7 @@ var demoTexts = map[Category][]demoText{
 			"Doanh nghiệp đã bổ sung hồ sơ theo yêu cầu nhưng chưa nhận được Giấy chứng nhận đăng ký đầu tư điều chỉnh để tăng vốn.",
 			"We supplemented the file as asked but have not received the amended investment registration certificate for the capital increase."},
 	},
-	ConstructionPermits: {
+	obstacle.ConstructionPermits: {
 		{"Chậm thẩm định thiết kế cơ sở", "Delay in appraising the basic design",
 			"Hồ sơ thẩm định báo cáo nghiên cứu khả thi đã nộp đầy đủ nhưng quá thời hạn vẫn chưa có thông báo kết quả thẩm định.",
 			"The feasibility study was filed in full but the appraisal result is overdue."},
@@ -79,7 +80,7 @@ var demoTexts = map[Category][]demoText{
 			"Hạng mục nhà điều hành và kho chưa được cấp giấy phép xây dựng do chưa thống nhất chỉ tiêu mật độ xây dựng giữa các cơ quan.",
 			"The office building and warehouse lack a building permit because agencies disagree on the building density ratio."},
 	},
-	Environment: {
+	obstacle.Environment: {
 		{"Chậm phê duyệt báo cáo đánh giá tác động môi trường", "Environmental impact assessment approval delayed",
 			"Báo cáo ĐTM đã chỉnh sửa theo ý kiến hội đồng thẩm định từ hai tháng trước nhưng chưa có quyết định phê duyệt.",
 			"The EIA report was revised as the appraisal council asked two months ago but no approval decision has been issued."},
@@ -87,7 +88,7 @@ var demoTexts = map[Category][]demoText{
 			"Chưa thống nhất được vị trí xả nước thải sau xử lý ra vịnh, cần ý kiến của các sở, ngành liên quan.",
 			"The discharge point of treated wastewater into the bay is not agreed; the departments concerned must give their opinion."},
 	},
-	TaxFees: {
+	obstacle.TaxFees: {
 		{"Chậm hoàn thuế giá trị gia tăng giai đoạn đầu tư", "VAT refund for the investment phase delayed",
 			"Hồ sơ hoàn thuế GTGT của dự án đầu tư đã nộp quá 40 ngày nhưng chưa được giải quyết, ảnh hưởng dòng tiền thi công.",
 			"Our VAT refund for the investment phase has been pending over 40 days, straining construction cash flow."},
@@ -95,12 +96,12 @@ var demoTexts = map[Category][]demoText{
 			"Doanh nghiệp thuộc diện ưu đãi đầu tư nhưng chưa được hướng dẫn thống nhất về thời gian miễn tiền thuê đất trong thời gian xây dựng cơ bản.",
 			"We qualify for investment incentives but have no consistent guidance on the land rent exemption during construction."},
 	},
-	Credit: {
+	obstacle.Credit: {
 		{"Khó tiếp cận vốn vay do chưa có giấy chứng nhận quyền sử dụng đất", "No bank loan without the land use certificate",
 			"Ngân hàng chưa chấp nhận tài sản bảo đảm do dự án chưa được cấp giấy chứng nhận quyền sử dụng đất, dù đã hoàn thành nghĩa vụ tài chính.",
 			"Banks refuse the collateral because the land use certificate is not issued, although we have paid all land charges."},
 	},
-	Infrastructure: {
+	obstacle.Infrastructure: {
 		{"Chưa có đường giao thông kết nối vào khu vực dự án", "No access road to the project site",
 			"Tuyến đường kết nối theo quy hoạch chưa được đầu tư, xe thi công phải đi nhờ đường dân sinh, gây mất an toàn và phản ánh của người dân.",
 			"The planned access road is not built; construction trucks use a village road, which is unsafe and draws complaints."},
@@ -108,7 +109,7 @@ var demoTexts = map[Category][]demoText{
 			"Đường dây trung thế cấp điện cho nhà máy chưa được thỏa thuận hướng tuyến, dự kiến chậm vận hành thử ba tháng.",
 			"The route of the medium-voltage line to the plant is not agreed; trial operation will slip by three months."},
 	},
-	Labour: {
+	obstacle.Labour: {
 		{"Thiếu lao động kỹ thuật cho giai đoạn vận hành", "Shortage of skilled workers for operation",
 			"Doanh nghiệp cần tuyển 300 lao động kỹ thuật nhưng nguồn cung tại địa phương hạn chế; đề nghị hỗ trợ kết nối cơ sở đào tạo nghề.",
 			"We need 300 skilled workers but local supply is short; we ask for help linking with vocational schools."},
@@ -116,7 +117,7 @@ var demoTexts = map[Category][]demoText{
 			"Hồ sơ cấp giấy phép lao động cho 6 chuyên gia lắp đặt thiết bị chưa được giải quyết, ảnh hưởng tiến độ lắp máy.",
 			"Work permits for six equipment installation experts are pending, delaying the installation."},
 	},
-	Other: {
+	obstacle.Other: {
 		{"Đề nghị hướng dẫn thủ tục khai thác bến du thuyền", "Guidance requested on operating a marina",
 			"Doanh nghiệp chưa rõ cơ quan chủ trì và trình tự cấp phép khai thác bến du thuyền gắn với dự án du lịch.",
 			"We do not know which agency leads, nor the steps, for licensing a marina attached to our tourism project."},
@@ -150,7 +151,7 @@ var demoFirms = []string{"Hải Đăng", "Vịnh Xanh", "Cam Ranh Sun", "Nha Tra
 
 // demoPlan is one obstacle to simulate: its final status and story.
 type demoPlan struct {
-	status   Status
+	status   obstacle.Status
 	slack    int // working days between the last step and now
 	withAsk  bool
 	reopen   bool
@@ -159,13 +160,13 @@ type demoPlan struct {
 	overdueX int  // extra working days an open obstacle sits past its steps
 }
 
-// Demo makes DemoCount synthetic obstacles (marked Synthetic, business
+// Obstacles makes ObstacleCount synthetic obstacles (marked Synthetic, business
 // names "(dữ liệu mẫu)", e-mail at .example domains) spread over statuses,
-// categories and the DemoAgencies, some overdue and escalated, some waiting
+// categories and the ObstacleAgencies, some overdue and escalated, some waiting
 // for the business, about two in three linked to the given projects. Each
 // timeline is produced by Transition itself, so it obeys the workflow. The
 // result depends only on the arguments.
-func Demo(projects []project.Project, cal *holidays.Calendar, now time.Time) []Obstacle {
+func Obstacles(projects []project.Project, cal *holidays.Calendar, now time.Time) []obstacle.Obstacle {
 	rng := rand.New(rand.NewPCG(20261105, 42))
 	var plans []demoPlan
 	add := func(n int, p func(i int) demoPlan) {
@@ -174,20 +175,20 @@ func Demo(projects []project.Project, cal *holidays.Calendar, now time.Time) []O
 		}
 	}
 	add(45, func(i int) demoPlan {
-		return demoPlan{status: Closed, slack: 3 + rng.IntN(300), withAsk: i%4 == 0, reopen: i%9 == 0, auto: i%3 == 0, late: i%7 == 0}
+		return demoPlan{status: obstacle.Closed, slack: 3 + rng.IntN(300), withAsk: i%4 == 0, reopen: i%9 == 0, auto: i%3 == 0, late: i%7 == 0}
 	})
 	add(14, func(i int) demoPlan {
-		return demoPlan{status: Resolved, slack: 1 + rng.IntN(4), withAsk: i%3 == 0, late: i%5 == 0}
+		return demoPlan{status: obstacle.Resolved, slack: 1 + rng.IntN(4), withAsk: i%3 == 0, late: i%5 == 0}
 	})
 	add(30, func(i int) demoPlan {
-		return demoPlan{status: InProgress, slack: 1, withAsk: i%3 == 0, overdueX: rng.IntN(30)}
+		return demoPlan{status: obstacle.InProgress, slack: 1, withAsk: i%3 == 0, overdueX: rng.IntN(30)}
 	})
-	add(12, func(i int) demoPlan { return demoPlan{status: WaitingForBusiness, slack: 1 + rng.IntN(8)} })
-	add(14, func(i int) demoPlan { return demoPlan{status: Assigned, slack: 1, overdueX: rng.IntN(20)} })
-	add(8, func(i int) demoPlan { return demoPlan{status: Accepted, slack: 1 + rng.IntN(3)} })
-	add(10, func(i int) demoPlan { return demoPlan{status: Submitted, slack: 1 + rng.IntN(3)} })
-	add(11, func(i int) demoPlan { return demoPlan{status: Rejected, slack: 2 + rng.IntN(200)} })
-	mergedN := DemoCount - len(plans)
+	add(12, func(i int) demoPlan { return demoPlan{status: obstacle.WaitingForBusiness, slack: 1 + rng.IntN(8)} })
+	add(14, func(i int) demoPlan { return demoPlan{status: obstacle.Assigned, slack: 1, overdueX: rng.IntN(20)} })
+	add(8, func(i int) demoPlan { return demoPlan{status: obstacle.Accepted, slack: 1 + rng.IntN(3)} })
+	add(10, func(i int) demoPlan { return demoPlan{status: obstacle.Submitted, slack: 1 + rng.IntN(3)} })
+	add(11, func(i int) demoPlan { return demoPlan{status: obstacle.Rejected, slack: 2 + rng.IntN(200)} })
+	mergedN := ObstacleCount - len(plans)
 
 	var linkable []project.Project
 	for _, p := range projects {
@@ -196,7 +197,7 @@ func Demo(projects []project.Project, cal *holidays.Calendar, now time.Time) []O
 			linkable = append(linkable, p)
 		}
 	}
-	out := make([]Obstacle, 0, DemoCount)
+	out := make([]obstacle.Obstacle, 0, ObstacleCount)
 	for i, p := range plans {
 		o, ok := demoOne(rng, i, p, linkable, cal, now)
 		if ok {
@@ -209,19 +210,21 @@ func Demo(projects []project.Project, cal *holidays.Calendar, now time.Time) []O
 	for i := range out {
 		y := out[i].CreatedAt.In(holidays.Location()).Year()
 		seq[y]++
-		out[i].TrackingCode = FormatTrackingCode(y, seq[y])
-		out[i].AccessKeyHash = hashKey(DemoAccessKey(out[i].TrackingCode))
+		out[i].TrackingCode = obstacle.FormatTrackingCode(y, seq[y])
+		out[i].AccessKeyHash = obstacle.HashKey(ObstacleAccessKey(out[i].TrackingCode))
 	}
-	// Merge notes on primaries name the duplicate's tracking code, known only now.
+	// Merge notes on primaries name the duplicate's tracking code, known
+	// only now. Each event is numbered with the version it made.
 	code := map[string]string{}
 	for _, o := range out {
 		code[o.ID] = o.TrackingCode
 	}
 	for i := range out {
 		for j, ev := range out[i].Timeline {
-			if ev.Action == ActMerge && ev.FromStatus == ev.ToStatus {
+			if ev.Act() == obstacle.ActMerge && ev.FromStatus == ev.ToStatus {
 				out[i].Timeline[j].Note = code[ev.Note]
 			}
+			out[i].Timeline[j].Version = int64(j + 1)
 		}
 	}
 	return out
@@ -229,14 +232,14 @@ func Demo(projects []project.Project, cal *holidays.Calendar, now time.Time) []O
 
 // demoStep is one planned action and the working days after the previous one.
 type demoStep struct {
-	action Action
+	action obstacle.Action
 	gap    int
-	in     Input
-	actor  Actor
+	in     obstacle.Input
+	actor  obstacle.Actor
 }
 
-func demoFiler(rng *rand.Rand, i int, linkable []project.Project) (Filer, string) {
-	f := Filer{
+func demoFiler(rng *rand.Rand, i int, linkable []project.Project) (obstacle.Filer, string) {
+	f := obstacle.Filer{
 		BusinessName:  fmt.Sprintf("Công ty TNHH %s (dữ liệu mẫu)", demoFirms[i%len(demoFirms)]),
 		TaxCode:       demoTaxCode(rng),
 		ContactPerson: demoNames[rng.IntN(len(demoNames))],
@@ -262,7 +265,7 @@ func demoFiler(rng *rand.Rand, i int, linkable []project.Project) (Filer, string
 func demoTaxCode(rng *rand.Rand) string {
 	for {
 		nine := fmt.Sprintf("42%07d", rng.IntN(10000000))
-		if d, ok := TaxCheckDigit(nine); ok {
+		if d, ok := obstacle.TaxCheckDigit(nine); ok {
 			return fmt.Sprintf("%s%d", nine, d)
 		}
 	}
@@ -277,17 +280,17 @@ func demoAt(rng *rand.Rand, day, prev time.Time) time.Time {
 	return t.UTC().Truncate(time.Millisecond)
 }
 
-func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal *holidays.Calendar, now time.Time) (Obstacle, bool) {
-	cat := Categories[i%len(Categories)]
+func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal *holidays.Calendar, now time.Time) (obstacle.Obstacle, bool) {
+	cat := obstacle.Categories[i%len(obstacle.Categories)]
 	if i%4 == 0 {
-		cat = Categories[rng.IntN(len(Categories))]
+		cat = obstacle.Categories[rng.IntN(len(obstacle.Categories))]
 	}
 	texts := demoTexts[cat]
 	tx := texts[rng.IntN(len(texts))]
 	filer, projectCode := demoFiler(rng, i, linkable)
-	o := Obstacle{
+	o := obstacle.Obstacle{
 		ID: fmt.Sprintf("%024x", 0xd0000+i), Filer: filer, ProjectCode: projectCode, Category: cat,
-		Title: tx.vi, Description: tx.descVI, Attachments: []Attachment{}, Status: Submitted, Synthetic: true,
+		Title: tx.vi, Description: tx.descVI, Attachments: []obstacle.Attachment{}, Status: obstacle.Submitted, Synthetic: true,
 	}
 	if filer.Lang == "en" {
 		o.Title, o.Description = tx.en, tx.descEN
@@ -296,57 +299,57 @@ func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal 
 	lead := leads[rng.IntN(len(leads))]
 	var coord []string
 	if rng.IntN(2) == 0 {
-		if c := DemoAgencies[rng.IntN(len(DemoAgencies))]; c != lead {
+		if c := ObstacleAgencies[rng.IntN(len(ObstacleAgencies))]; c != lead {
 			coord = []string{c}
 		}
 	}
-	tf := Actor{ID: fmt.Sprintf("demo-taskforce-%d", 1+i%3), Role: RoleTaskforce}
-	ag := Actor{ID: "demo-officer-" + lead, Role: RoleAgency, Agency: lead}
-	days := DefaultWorkingDays(cat)
+	tf := obstacle.Actor{ID: fmt.Sprintf("demo-taskforce-%d", 1+i%3), Role: obstacle.RoleTaskforce}
+	ag := obstacle.Actor{ID: "demo-officer-" + lead, Role: obstacle.RoleAgency, Agency: lead}
+	days := obstacle.DefaultWorkingDays(cat)
 
 	var steps []demoStep
-	push := func(a Action, gap int, in Input, actor Actor) {
+	push := func(a obstacle.Action, gap int, in obstacle.Input, actor obstacle.Actor) {
 		steps = append(steps, demoStep{a, gap, in, actor})
 	}
-	if p.status == Rejected {
-		push(ActReject, 1+rng.IntN(3), Input{Note: "Nội dung kiến nghị không thuộc thẩm quyền của Tổ công tác; đề nghị doanh nghiệp liên hệ cơ quan quản lý trực tiếp."}, tf)
-	} else if p.status != Submitted {
-		push(ActAccept, 1+rng.IntN(2), Input{}, tf)
+	if p.status == obstacle.Rejected {
+		push(obstacle.ActReject, 1+rng.IntN(3), obstacle.Input{Note: "Nội dung kiến nghị không thuộc thẩm quyền của Tổ công tác; đề nghị doanh nghiệp liên hệ cơ quan quản lý trực tiếp."}, tf)
+	} else if p.status != obstacle.Submitted {
+		push(obstacle.ActAccept, 1+rng.IntN(2), obstacle.Input{}, tf)
 	}
-	if p.status != Submitted && p.status != Accepted && p.status != Rejected {
-		push(ActAssign, rng.IntN(2), Input{LeadAgency: lead, CoordinatingAgencies: coord}, tf)
-		if p.status != Assigned {
-			push(ActStart, 1+rng.IntN(2), Input{Note: "Đã tiếp nhận và phân công chuyên viên xử lý."}, ag)
-			if p.withAsk || p.status == WaitingForBusiness {
-				push(ActAsk, 2+rng.IntN(4), Input{Note: demoQuestions[rng.IntN(len(demoQuestions))]}, ag)
-				if p.status != WaitingForBusiness {
-					push(ActAnswer, 1+rng.IntN(5), Input{Note: demoAnswers[rng.IntN(len(demoAnswers))]}, FilerActor)
+	if p.status != obstacle.Submitted && p.status != obstacle.Accepted && p.status != obstacle.Rejected {
+		push(obstacle.ActAssign, rng.IntN(2), obstacle.Input{LeadAgency: lead, CoordinatingAgencies: coord}, tf)
+		if p.status != obstacle.Assigned {
+			push(obstacle.ActStart, 1+rng.IntN(2), obstacle.Input{Note: "Đã tiếp nhận và phân công chuyên viên xử lý."}, ag)
+			if p.withAsk || p.status == obstacle.WaitingForBusiness {
+				push(obstacle.ActAsk, 2+rng.IntN(4), obstacle.Input{Note: demoQuestions[rng.IntN(len(demoQuestions))]}, ag)
+				if p.status != obstacle.WaitingForBusiness {
+					push(obstacle.ActAnswer, 1+rng.IntN(5), obstacle.Input{Note: demoAnswers[rng.IntN(len(demoAnswers))]}, obstacle.FilerActor)
 				}
 			}
-			if p.status == InProgress && rng.IntN(2) == 0 {
-				push(ActNote, 2+rng.IntN(3), Input{Note: "Đã gửi văn bản lấy ý kiến các sở, ngành phối hợp."}, ag)
+			if p.status == obstacle.InProgress && rng.IntN(2) == 0 {
+				push(obstacle.ActNote, 2+rng.IntN(3), obstacle.Input{Note: "Đã gửi văn bản lấy ý kiến các sở, ngành phối hợp."}, ag)
 			}
 		}
 	}
-	if p.status == Resolved || p.status == Closed {
+	if p.status == obstacle.Resolved || p.status == obstacle.Closed {
 		share := 30 + rng.IntN(60) // percent of the deadline used
 		if p.late {
 			share = 110 + rng.IntN(60)
 		}
-		push(ActResolve, max(1, days*share/100-2), Input{Resolution: demoResolutions[rng.IntN(len(demoResolutions))]}, ag)
+		push(obstacle.ActResolve, max(1, days*share/100-2), obstacle.Input{Resolution: demoResolutions[rng.IntN(len(demoResolutions))]}, ag)
 		if p.reopen {
-			push(ActReopen, 1+rng.IntN(3), Input{Note: "Doanh nghiệp chưa nhận được văn bản trả lời chính thức."}, FilerActor)
-			push(ActResolve, 2+rng.IntN(4), Input{Resolution: demoResolutions[rng.IntN(len(demoResolutions))]}, ag)
+			push(obstacle.ActReopen, 1+rng.IntN(3), obstacle.Input{Note: "Doanh nghiệp chưa nhận được văn bản trả lời chính thức."}, obstacle.FilerActor)
+			push(obstacle.ActResolve, 2+rng.IntN(4), obstacle.Input{Resolution: demoResolutions[rng.IntN(len(demoResolutions))]}, ag)
 		}
-		if p.status == Closed {
+		if p.status == obstacle.Closed {
 			if p.auto {
-				push(ActAutoClose, DefaultRules.ReopenWithinDays, Input{}, SystemActor)
+				push(obstacle.ActAutoClose, obstacle.DefaultRules.ReopenWithinDays, obstacle.Input{}, obstacle.SystemActor)
 			} else {
 				rating := 3 + rng.IntN(3)
 				if rng.IntN(8) == 0 {
 					rating = 1 + rng.IntN(2)
 				}
-				push(ActConfirm, 1+rng.IntN(5), Input{Rating: rating, Note: "Cảm ơn Tổ công tác đã hỗ trợ."}, FilerActor)
+				push(obstacle.ActConfirm, 1+rng.IntN(5), obstacle.Input{Rating: rating, Note: "Cảm ơn Tổ công tác đã hỗ trợ."}, obstacle.FilerActor)
 			}
 		}
 	}
@@ -356,26 +359,26 @@ func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal 
 	}
 	created := demoAt(rng, cal.AddWorkingDays(now, -total), time.Time{})
 	o.CreatedAt = created
-	o.Timeline = []Event{{At: created, Actor: FilerActor.ID, ActorRole: RoleFiler, Action: ActSubmit, ToStatus: Submitted, Public: true}}
+	o.Timeline = []obstacle.Event{obstacle.NewEvent(created, obstacle.FilerActor, obstacle.ActSubmit, "", obstacle.Submitted, "", true)}
 	o.Version = 1
 	t := created
 	for _, s := range steps {
 		t = demoAt(rng, cal.AddWorkingDays(t, s.gap), t)
-		n, _, err := Transition(o, s.action, s.in, s.actor, t, cal, DefaultRules)
+		n, _, err := obstacle.Transition(o, s.action, s.in, s.actor, t, cal, obstacle.DefaultRules)
 		if err != nil {
-			return Obstacle{}, false
+			return obstacle.Obstacle{}, false
 		}
 		n.Version = o.Version + 1
 		o = n
 	}
 	// Open obstacles past their deadline were escalated as EscalateOverdue would.
 	if o.Overdue(now) {
-		for _, after := range []int{1, DefaultRules.EscalatePPCAfterDays} {
+		for _, after := range []int{1, obstacle.DefaultRules.EscalatePPCAfterDays} {
 			at := demoAt(rng, cal.AddWorkingDays(*o.Deadline, after), t)
 			if cal.WorkingDaysBetween(*o.Deadline, now) < after || !at.Before(now) {
 				break
 			}
-			n, _, err := Transition(o, ActEscalate, Input{}, SystemActor, at, cal, DefaultRules)
+			n, _, err := obstacle.Transition(o, obstacle.ActEscalate, obstacle.Input{}, obstacle.SystemActor, at, cal, obstacle.DefaultRules)
 			if err != nil {
 				break
 			}
@@ -391,33 +394,33 @@ func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal 
 
 // demoMerged makes n duplicates of open obstacles in made, merged into them
 // a few days after filing, and notes the merge on each primary.
-func demoMerged(rng *rand.Rand, base, n int, made []Obstacle, cal *holidays.Calendar, now time.Time) []Obstacle {
+func demoMerged(rng *rand.Rand, base, n int, made []obstacle.Obstacle, cal *holidays.Calendar, now time.Time) []obstacle.Obstacle {
 	var primaries []int
 	for i, o := range made {
-		if (o.Status == InProgress || o.Status == Assigned) && cal.WorkingDaysBetween(o.CreatedAt, now) > 6 {
+		if (o.Status == obstacle.InProgress || o.Status == obstacle.Assigned) && cal.WorkingDaysBetween(o.CreatedAt, now) > 6 {
 			primaries = append(primaries, i)
 		}
 	}
-	var out []Obstacle
+	var out []obstacle.Obstacle
 	for k := 0; k < n && len(primaries) > 0; k++ {
 		pi := primaries[(k*7)%len(primaries)]
 		prim := &made[pi]
-		d := prim.clone()
+		d := cloneObstacle(prim)
 		d.ID = fmt.Sprintf("%024x", 0xd0000+base+k)
 		d.Filer.ContactPerson = demoNames[rng.IntN(len(demoNames))]
 		d.Filer.Email = fmt.Sprintf("lienhe%03d@doanhnghiep.example", base+k)
-		d.Status, d.LeadAgency, d.CoordinatingAgencies, d.Deadline = Submitted, "", nil, nil
+		d.Status, d.LeadAgency, d.CoordinatingAgencies, d.Deadline = obstacle.Submitted, "", nil, nil
 		d.EscalationLevel, d.PausedDays, d.PausedSince = 0, 0, nil
 		created := demoAt(rng, cal.AddWorkingDays(prim.CreatedAt, 1+rng.IntN(3)), prim.CreatedAt)
 		d.CreatedAt = created
-		d.Timeline = []Event{{At: created, Actor: FilerActor.ID, ActorRole: RoleFiler, Action: ActSubmit, ToStatus: Submitted, Public: true}}
+		d.Timeline = []obstacle.Event{obstacle.NewEvent(created, obstacle.FilerActor, obstacle.ActSubmit, "", obstacle.Submitted, "", true)}
 		d.Version = 1
 		at := demoAt(rng, cal.AddWorkingDays(created, 1+rng.IntN(2)), created)
 		if !at.Before(now) {
 			continue
 		}
-		tf := Actor{ID: "demo-taskforce-1", Role: RoleTaskforce}
-		m, _, err := Transition(d, ActMerge, Input{ParentID: prim.ID, Note: "Trùng nội dung với kiến nghị đang xử lý."}, tf, at, cal, DefaultRules)
+		tf := obstacle.Actor{ID: "demo-taskforce-1", Role: obstacle.RoleTaskforce}
+		m, _, err := obstacle.Transition(d, obstacle.ActMerge, obstacle.Input{ParentID: prim.ID, Note: "Trùng nội dung với kiến nghị đang xử lý."}, tf, at, cal, obstacle.DefaultRules)
 		if err != nil {
 			continue
 		}
@@ -426,15 +429,15 @@ func demoMerged(rng *rand.Rand, base, n int, made []Obstacle, cal *holidays.Cale
 		sum := sha256.Sum256([]byte("demo:" + m.ID))
 		m.IdempotencyKey = hex.EncodeToString(sum[:])
 		out = append(out, m)
-		// The note on the primary, at its status of the moment; Demo fills
+		// The note on the primary, at its status of the moment; Obstacles fills
 		// in the duplicate's tracking code.
-		st := Submitted
+		st := obstacle.Submitted
 		for _, ev := range prim.Timeline {
 			if !ev.At.After(at) {
 				st = ev.ToStatus
 			}
 		}
-		prim.Timeline = append(prim.Timeline, Event{At: at, Actor: tf.ID, ActorRole: tf.Role, Action: ActMerge, FromStatus: st, ToStatus: st, Note: m.ID})
+		prim.Timeline = append(prim.Timeline, obstacle.NewEvent(at, tf, obstacle.ActMerge, st, st, m.ID, false))
 		sort.SliceStable(prim.Timeline, func(i, j int) bool { return prim.Timeline[i].At.Before(prim.Timeline[j].At) })
 		prim.Version++
 		if at.After(prim.UpdatedAt) {
@@ -444,11 +447,11 @@ func demoMerged(rng *rand.Rand, base, n int, made []Obstacle, cal *holidays.Cale
 	return out
 }
 
-// clone copies an obstacle with its own slices.
-func (o *Obstacle) clone() Obstacle {
+// cloneObstacle copies an obstacle with its own slices.
+func cloneObstacle(o *obstacle.Obstacle) obstacle.Obstacle {
 	c := *o
-	c.Attachments = append([]Attachment{}, o.Attachments...)
+	c.Attachments = append([]obstacle.Attachment{}, o.Attachments...)
 	c.CoordinatingAgencies = append([]string(nil), o.CoordinatingAgencies...)
-	c.Timeline = append([]Event(nil), o.Timeline...)
+	c.Timeline = append([]obstacle.Event(nil), o.Timeline...)
 	return c
 }

@@ -1,4 +1,4 @@
-package obstacle
+package obstacle_test
 
 import (
 	"context"
@@ -10,10 +10,20 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"
 )
 
+var (
+	cal     = holidays.MustEmbedded()
+	demoNow = time.Date(2026, 3, 16, 10, 0, 0, 0, holidays.Location())
+)
+
+// demoProjects are twenty projects in both currencies for the demo
+// obstacles to hold up.
 func demoProjects() []project.Project {
 	stages := []project.Stage{project.Licensed, project.SiteClearance, project.Construction, project.Operating, project.Proposed}
 	var out []project.Project
@@ -34,149 +44,29 @@ func demoProjects() []project.Project {
 	return out
 }
 
-var demoNow = at("2026-03-16 10:00")
-
-func TestDemoData(t *testing.T) {
-	projects := demoProjects()
-	obs := Demo(projects, cal, demoNow)
-	if len(obs) != DemoCount {
-		t.Fatalf("%d obstacles, want %d", len(obs), DemoCount)
-	}
-	if again := Demo(projects, cal, demoNow); !reflect.DeepEqual(obs, again) {
-		t.Fatal("Demo is not deterministic")
-	}
-	known := map[string]bool{}
-	for _, p := range projects {
-		known[p.Code] = true
-	}
-	agencies := map[string]bool{}
-	for _, a := range DemoAgencies {
-		agencies[a] = true
-	}
-	statuses, cats := map[Status]int{}, map[Category]int{}
-	ids, codes := map[string]bool{}, map[string]bool{}
-	overdue, waiting, escalated, linked, late := 0, 0, 0, 0, 0
-	for _, o := range obs {
-		o := o
-		if err := o.Validate(); err != nil {
-			t.Fatalf("%s: %v", o.ID, err)
-		}
-		if !o.Synthetic || ids[o.ID] || codes[o.TrackingCode] || !trackingPattern.MatchString(o.TrackingCode) {
-			t.Fatalf("%s: synthetic %v, duplicate id/code or bad code %s", o.ID, o.Synthetic, o.TrackingCode)
-		}
-		ids[o.ID], codes[o.TrackingCode] = true, true
-		statuses[o.Status]++
-		cats[o.Category]++
-		if o.ProjectCode != "" {
-			linked++
-			if !known[o.ProjectCode] {
-				t.Fatalf("%s: unknown project %s", o.ID, o.ProjectCode)
-			}
-		}
-		if o.LeadAgency != "" && !agencies[o.LeadAgency] {
-			t.Fatalf("%s: agency %s", o.ID, o.LeadAgency)
-		}
-		for _, a := range o.CoordinatingAgencies {
-			if !agencies[a] {
-				t.Fatalf("%s: coordinating agency %s", o.ID, a)
-			}
-		}
-		if o.Overdue(demoNow) {
-			overdue++
-		}
-		if o.Status == WaitingForBusiness {
-			waiting++
-			if o.PausedSince == nil {
-				t.Fatalf("%s: waiting without a paused clock", o.ID)
-			}
-		}
-		if o.EscalationLevel > 0 {
-			escalated++
-		}
-		if o.ResolvedAt != nil && !o.OnTime() {
-			late++
-		}
-		if o.Status == Merged && (o.ParentID == "" || !ids[o.ParentID] && !containsID(obs, o.ParentID)) {
-			t.Fatalf("%s: merged into unknown %q", o.ID, o.ParentID)
-		}
-		checkTimeline(t, o)
-	}
-	for _, s := range Statuses {
-		if statuses[s] == 0 {
-			t.Errorf("no demo obstacle is %s", s)
-		}
-	}
-	for _, c := range Categories {
-		if cats[c] == 0 {
-			t.Errorf("no demo obstacle in %s", c)
-		}
-	}
-	if overdue < 5 || waiting < 5 || escalated < 3 || late < 3 || linked < DemoCount/2 {
-		t.Errorf("overdue %d waiting %d escalated %d late %d linked %d", overdue, waiting, escalated, late, linked)
-	}
-}
-
-func containsID(obs []Obstacle, id string) bool {
-	for _, o := range obs {
-		if o.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// checkTimeline asserts the events form a path through the workflow table.
-func checkTimeline(t *testing.T, o Obstacle) {
-	t.Helper()
-	if len(o.Timeline) == 0 || o.Timeline[0].Action != ActSubmit || !o.Timeline[0].At.Equal(o.CreatedAt) {
-		t.Fatalf("%s: timeline must start with the submission", o.ID)
-	}
-	st := Submitted
-	prev := o.CreatedAt
-	for i, ev := range o.Timeline[1:] {
-		if ev.At.Before(prev) || ev.At.After(demoNow) {
-			t.Fatalf("%s: event %d at %v out of order", o.ID, i+1, ev.At)
-		}
-		prev = ev.At
-		if ev.FromStatus != st {
-			t.Fatalf("%s: event %d (%s) from %s, but status was %s", o.ID, i+1, ev.Action, ev.FromStatus, st)
-		}
-		if ev.Action == ActMerge && ev.FromStatus == ev.ToStatus {
-			st = ev.ToStatus // note on the primary
-			continue
-		}
-		r, ok := Lookup(st, ev.Action)
-		if !ok || r.To != ev.ToStatus || !r.Allows(ev.ActorRole) {
-			t.Fatalf("%s: event %d %s --%s--> %s by %s is not in the table", o.ID, i+1, st, ev.Action, ev.ToStatus, ev.ActorRole)
-		}
-		st = ev.ToStatus
-	}
-	if st != o.Status {
-		t.Fatalf("%s: timeline ends in %s, status is %s", o.ID, st, o.Status)
-	}
-	if !o.UpdatedAt.Equal(prev) && o.UpdatedAt.Before(prev) {
-		t.Fatalf("%s: updatedAt before the last event", o.ID)
-	}
-}
-
 // TestStatsMatchStoredObstacles imports the demo data and checks every
 // dashboard figure against sums computed here from the stored obstacles.
 func TestStatsMatchStoredObstacles(t *testing.T) {
-	s, _ := newStore(t)
+	t.Parallel()
+	db := mongotest.MustOpenDB(t)
+	s := obstacle.NewStore(db, cal, obstacle.Options{KeySecret: []byte("test-secret")})
 	ctx := context.Background()
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
 	projects := demoProjects()
 	docs := make([]any, len(projects))
 	for i, p := range projects {
 		docs[i] = p
 	}
-	if _, err := s.db.Collection(CollProjects).InsertMany(ctx, docs); err != nil {
+	if _, err := db.Collection(obstacle.CollProjects).InsertMany(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	n, err := s.Import(ctx, Demo(projects, cal, demoNow), demoNow)
-	if err != nil || n != DemoCount {
+	n, err := s.Import(ctx, seed.Obstacles(projects, cal, demoNow), demoNow)
+	if err != nil || n != seed.ObstacleCount {
 		t.Fatalf("imported %d: %v", n, err)
 	}
-	if again, _ := s.Import(ctx, Demo(projects, cal, demoNow), demoNow); again != 0 {
+	if again, _ := s.Import(ctx, seed.Obstacles(projects, cal, demoNow), demoNow); again != 0 {
 		t.Fatalf("second import inserted %d", again)
 	}
 	st, err := s.Stats(ctx, demoNow)
@@ -184,23 +74,23 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cur, err := s.obstacles.Find(ctx, bson.M{})
+	cur, err := db.Collection(obstacle.CollObstacles).Find(ctx, bson.M{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []Obstacle
+	var all []obstacle.Obstacle
 	if err := cur.All(ctx, &all); err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != DemoCount {
+	if len(all) != seed.ObstacleCount {
 		t.Fatalf("%d stored", len(all))
 	}
 	capital := map[string]money.Amount{}
 	for _, p := range projects {
 		capital[p.Code] = p.Registered
 	}
-	byStatus := map[Status]int64{}
-	byCat := map[Category]int64{}
+	byStatus := map[obstacle.Status]int64{}
+	byCat := map[obstacle.Category]int64{}
 	byAgency := map[string]int64{}
 	var open, overdue, dueSoon, escalated, resolved, onTime int64
 	var days []int
@@ -212,7 +102,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 		if o.ResolvedAt != nil {
 			done[o.ResolvedAt.In(holidays.Location()).Format("2006-01")]++
 		}
-		if o.Status == Resolved || o.Status == Closed {
+		if o.Status == obstacle.Resolved || o.Status == obstacle.Closed {
 			resolved++
 			if !holidays.StartOfDay(*o.ResolvedAt).After(holidays.StartOfDay(*o.Deadline)) {
 				onTime++
@@ -220,14 +110,14 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 			days = append(days, max(0, cal.WorkingDaysBetween(o.CreatedAt, *o.ResolvedAt)-o.PausedDays))
 		}
 		switch o.Status {
-		case Submitted, Accepted, Assigned, InProgress, WaitingForBusiness:
+		case obstacle.Submitted, obstacle.Accepted, obstacle.Assigned, obstacle.InProgress, obstacle.WaitingForBusiness:
 		default:
 			continue
 		}
 		open++
 		byCat[o.Category]++
 		byAgency[o.LeadAgency]++
-		if (o.Status == Assigned || o.Status == InProgress) && holidays.StartOfDay(demoNow).After(holidays.StartOfDay(*o.Deadline)) {
+		if (o.Status == obstacle.Assigned || o.Status == obstacle.InProgress) && holidays.StartOfDay(demoNow).After(holidays.StartOfDay(*o.Deadline)) {
 			overdue++
 		}
 		if o.DueSoon(cal, demoNow) {
@@ -249,7 +139,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 			heldAll[o.ProjectCode] = true
 		}
 	}
-	for _, x := range Statuses {
+	for _, x := range obstacle.Statuses {
 		if st.ByStatus[x] != byStatus[x] {
 			t.Errorf("status %s: %d, want %d", x, st.ByStatus[x], byStatus[x])
 		}
@@ -288,8 +178,8 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 	if monthsFiled == 0 {
 		t.Error("no filings in the last twelve months")
 	}
-	sumHeld := func(key string, codes map[string]bool) Capital {
-		c := Capital{Key: key, VND: money.Amount{Currency: money.VND}, USD: money.Amount{Currency: money.USD}}
+	sumHeld := func(key string, codes map[string]bool) obstacle.Capital {
+		c := obstacle.Capital{Key: key, VND: money.Amount{Currency: money.VND}, USD: money.Amount{Currency: money.USD}}
 		for code := range codes {
 			a := capital[code]
 			c.Projects++
@@ -301,7 +191,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 		}
 		return c
 	}
-	checkCap := func(name string, got []Capital, held map[string]map[string]bool) {
+	checkCap := func(name string, got []obstacle.Capital, held map[string]map[string]bool) {
 		if len(got) != len(held) {
 			t.Errorf("%s: %d keys, want %d", name, len(got), len(held))
 		}
@@ -318,13 +208,13 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 	}
 
 	// The database's own count agrees (one accumulator per $group).
-	agg, err := s.obstacles.Aggregate(ctx, bson.A{bson.M{"$group": bson.M{"_id": "$status", "n": bson.M{"$sum": 1}}}})
+	agg, err := db.Collection(obstacle.CollObstacles).Aggregate(ctx, bson.A{bson.M{"$group": bson.M{"_id": "$status", "n": bson.M{"$sum": 1}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rows []struct {
-		ID Status `bson:"_id"`
-		N  int64  `bson:"n"`
+		ID obstacle.Status `bson:"_id"`
+		N  int64           `bson:"n"`
 	}
 	if err := agg.All(ctx, &rows); err != nil {
 		t.Fatal(err)
@@ -337,7 +227,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 
 	// Demo keys open demo obstacles; a new filing continues the numbering.
 	sample := all[0]
-	if _, err := s.GetByTracking(ctx, sample.TrackingCode, DemoAccessKey(sample.TrackingCode)); err != nil {
+	if _, err := s.GetByTracking(ctx, sample.TrackingCode, seed.ObstacleAccessKey(sample.TrackingCode)); err != nil {
 		t.Fatalf("demo key: %v", err)
 	}
 	var maxSeq int64
@@ -349,8 +239,10 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 			maxSeq = q
 		}
 	}
-	o, _, err := s.Create(ctx, submission(1), demoNow.Add(time.Hour))
-	if err != nil || o.TrackingCode != FormatTrackingCode(2026, maxSeq+1) {
-		t.Fatalf("after import: %s, want %s (%v)", o.TrackingCode, FormatTrackingCode(2026, maxSeq+1), err)
+	f, err := s.Create(ctx, obstacle.Submission{Filer: obstacle.Filer{BusinessName: "Công ty Thư", TaxCode: "0100109106", ContactPerson: "Ngô Thị Thư",
+		Email: "thu@example.vn", Phone: "0905123456", Lang: "vi"}, Category: obstacle.TaxFees, Title: "Hoàn thuế chậm",
+		Description: "Hồ sơ hoàn thuế giá trị gia tăng đã quá hạn giải quyết."}, demoNow.Add(time.Hour))
+	if o := f.Obstacle; err != nil || o.TrackingCode != obstacle.FormatTrackingCode(2026, maxSeq+1) {
+		t.Fatalf("after import: %s, want %s (%v)", o.TrackingCode, obstacle.FormatTrackingCode(2026, maxSeq+1), err)
 	}
 }
