@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -595,5 +596,48 @@ func TestStoreIndexing(t *testing.T) {
 	n, err := s.MarkAllForIndex(ctx)
 	if err != nil || n != 2 || len(pending(t, s)) != 2 {
 		t.Fatalf("reindex all: %d %v %v", n, err, pending(t, s))
+	}
+}
+
+// TestOnWriteFollowsOpportunityWrites: the OnWrite hook (the search
+// indexer's wake-up) is called once for each stored write to an
+// opportunity, not for a refused or empty one, and not for enquiries,
+// which are not in the search index.
+func TestOnWriteFollowsOpportunityWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	var woke atomic.Int32
+	s.OnWrite(func() { woke.Add(1) })
+	o := sample("OPP-VP-001")
+	if err := s.Create(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	status := StatusInNegotiation
+	if _, err := s.Update(ctx, o.Code, 1, Changes{Status: &status}, by("staff@board"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(ctx, o.Code, 1, Changes{Status: &status}, by("staff@board"), ""); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("stale: %v", err)
+	}
+	if _, err := s.Update(ctx, o.Code, 2, Changes{Status: &status}, by("staff@board"), ""); err != nil {
+		t.Fatal(err) // changes nothing: no write
+	}
+	if _, err := s.LinkProject(ctx, o.Code, "DA-0042", by("staff@board")); err != nil {
+		t.Fatal(err)
+	}
+	if n := woke.Load(); n != 3 {
+		t.Fatalf("OnWrite called %d times for 3 writes", n)
+	}
+	e := sampleEnquiry("hook-1")
+	got, _, err := s.CreateEnquiry(ctx, &e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkAnswered(ctx, got.ID, 1, by("staff@board")); err != nil {
+		t.Fatal(err)
+	}
+	if n := woke.Load(); n != 3 {
+		t.Fatalf("enquiry writes called OnWrite: %d", n)
 	}
 }
