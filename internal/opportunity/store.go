@@ -70,7 +70,10 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
 		mongo.IndexModel{Keys: bson.D{{Key: "location", Value: 1}}, Options: options.Index().SetName("location")},
 		mongo.IndexModel{Keys: bson.D{{Key: "capitalBand", Value: 1}}, Options: options.Index().SetName("capital_band")},
-		mongo.IndexModel{Keys: bson.D{{Key: "needsIndex", Value: 1}}, Options: options.Index().SetName("needs_index")},
+		// The indexer's marker (record.FieldNeedsIndex), under the name
+		// existing databases already have it by (record.Indexes names it
+		// otherwise, and MongoDB refuses a second index on the same key).
+		mongo.IndexModel{Keys: bson.D{{Key: record.FieldNeedsIndex, Value: 1}}, Options: options.Index().SetName("needs_index")},
 	); err != nil {
 		return err
 	}
