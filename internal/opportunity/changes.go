@@ -8,6 +8,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 // Changes is an edit to an opportunity; a nil field is left as it is. The
@@ -101,27 +102,6 @@ func (c Changes) Apply(o Opportunity) Opportunity {
 	return o
 }
 
-// FieldChange is one field's value before and after an edit, written as
-// text. Field names match those Validate reports (title_vi, status, ...);
-// lists and nested values are written as compact JSON.
-type FieldChange struct {
-	Field string `json:"field" bson:"field"`
-	From  string `json:"from" bson:"from"`
-	To    string `json:"to" bson:"to"`
-}
-
-// HistoryEntry records one write to an opportunity: who made it, when, why,
-// and each field's value before and after. Version is the version the write
-// produced.
-type HistoryEntry struct {
-	Code    string        `json:"code" bson:"code"`
-	Version int64         `json:"version" bson:"version"`
-	Actor   string        `json:"actor" bson:"actor"`
-	Reason  string        `json:"reason" bson:"reason"`
-	At      time.Time     `json:"at" bson:"at"`
-	Changes []FieldChange `json:"changes" bson:"changes"`
-}
-
 func formatAmount(a money.Amount) string {
 	if a.Currency == "" {
 		return ""
@@ -162,13 +142,11 @@ func asJSON(v any) string {
 }
 
 // Diff lists the fields that differ between a and b, in a fixed order.
-func Diff(a, b *Opportunity) []FieldChange {
-	var out []FieldChange
-	add := func(field, from, to string) {
-		if from != to {
-			out = append(out, FieldChange{Field: field, From: from, To: to})
-		}
-	}
+// Field names match those Validate reports (title_vi, status, ...); lists
+// and nested values are written as compact JSON.
+func Diff(a, b *Opportunity) []record.FieldChange {
+	var d record.Diff
+	add := d.Add
 	text := func(name string, x, y project.Text) {
 		add(name+"_vi", x.VI, y.VI)
 		add(name+"_en", x.EN, y.EN)
@@ -195,5 +173,5 @@ func Diff(a, b *Opportunity) []FieldChange {
 	add("project_code", a.ProjectCode, b.ProjectCode)
 	add("published_at", formatTime(a.PublishedAt), formatTime(b.PublishedAt))
 	add("verified_at", formatTime(a.VerifiedAt), formatTime(b.VerifiedAt))
-	return out
+	return d
 }

@@ -1,6 +1,7 @@
 package opportunity
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -77,18 +79,8 @@ func (e *Enquiry) Validate() error {
 	if !ValidCode(e.OpportunityCode) {
 		f.Add("opportunity_code", "opportunity.error.code")
 	}
-	if e.Name == "" {
-		f.Add("name", "error.field.required")
-	} else if utf8.RuneCountInString(e.Name) > MaxShort {
-		f.Add("name", "error.field.too_long")
-	} else {
-		checkPlain(f, "name", e.Name, singleLine)
-	}
-	if utf8.RuneCountInString(e.Organisation) > MaxShort {
-		f.Add("organisation", "error.field.too_long")
-	} else {
-		checkPlain(f, "organisation", e.Organisation, singleLine)
-	}
+	checkField(f, "name", e.Name, MaxShort, true, singleLine)
+	checkField(f, "organisation", e.Organisation, MaxShort, false, singleLine)
 	if e.Country == "" {
 		f.Add("country", "error.field.required")
 	} else if !countryPattern.MatchString(e.Country) {
@@ -99,13 +91,7 @@ func (e *Enquiry) Validate() error {
 	} else if !validEmail(e.Email) || utf8.RuneCountInString(e.Email) > MaxShort {
 		f.Add("email", "error.field.email")
 	}
-	if e.Message == "" {
-		f.Add("message", "error.field.required")
-	} else if utf8.RuneCountInString(e.Message) > MaxEnquiryMessage {
-		f.Add("message", "error.field.too_long")
-	} else {
-		checkPlain(f, "message", e.Message, multiLine)
-	}
+	checkField(f, "message", e.Message, MaxEnquiryMessage, true, multiLine)
 	if e.Lang != LangVI && e.Lang != LangEN {
 		f.Add("lang", "opportunity.error.lang")
 	}
@@ -154,7 +140,7 @@ func (s *Store) CreateEnquiry(ctx context.Context, e *Enquiry) (*Enquiry, bool, 
 	}
 	now := s.stamp()
 	in.CreatedAt, in.UpdatedAt, in.Version = now, now, 1
-	if _, err := s.enquiries.InsertOne(ctx, in); err != nil {
+	if err := s.enquiries.Insert(ctx, in, nil); err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			// Another request with the same key won the race.
 			prev, gerr := s.enquiryByKey(ctx, in.IdempotencyKey)
@@ -163,7 +149,7 @@ func (s *Store) CreateEnquiry(ctx context.Context, e *Enquiry) (*Enquiry, bool, 
 			}
 			return sameEnquiry(prev, &in)
 		}
-		return nil, false, apperr.Internal(fmt.Errorf("insert enquiry: %w", err))
+		return nil, false, err
 	}
 	return &in, true, nil
 }
@@ -193,9 +179,10 @@ func requestDigest(e *Enquiry) [sha256.Size]byte {
 
 func (s *Store) enquiryByKey(ctx context.Context, key string) (*Enquiry, error) {
 	var e Enquiry
-	err := s.enquiries.FindOne(ctx, bson.D{{Key: "idempotencyKey", Value: key}}).Decode(&e)
+	err := s.enquiries.Mongo().FindOne(ctx, bson.D{{Key: "idempotencyKey", Value: key}},
+		options.FindOne().SetProjection(s.enquiries.NoHistory())).Decode(&e)
 	if mongodb.IsNoDocuments(err) {
-		return nil, apperr.NotFound("opportunity.enquiry.error.not_found")
+		return nil, s.enquiries.NotFound()
 	}
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("find enquiry by key: %w", err))
@@ -206,12 +193,8 @@ func (s *Store) enquiryByKey(ctx context.Context, key string) (*Enquiry, error) 
 // GetEnquiry returns the enquiry with the id, or a not-found error.
 func (s *Store) GetEnquiry(ctx context.Context, id string) (*Enquiry, error) {
 	var e Enquiry
-	err := s.enquiries.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&e)
-	if mongodb.IsNoDocuments(err) {
-		return nil, apperr.NotFound("opportunity.enquiry.error.not_found")
-	}
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("get enquiry %s: %w", id, err))
+	if err := s.enquiries.Get(ctx, id, &e); err != nil {
+		return nil, err
 	}
 	return &e, nil
 }
@@ -224,28 +207,15 @@ type EnquiryFilter struct {
 	PerPage         int
 }
 
-// EnquiryList is one page of enquiries, newest first, and how many match.
-type EnquiryList struct {
-	Items   []Enquiry `json:"items"`
-	Total   int64     `json:"total"`
-	Page    int       `json:"page"`
-	PerPage int       `json:"perPage"`
-}
+// EnquiryList is one page of enquiries, newest first.
+type EnquiryList = Page[Enquiry]
 
 // ListEnquiries returns a page of the enquiries f selects, newest first.
 func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryList, error) {
 	if f.Status != "" && !slices.Contains(EnquiryStatuses, f.Status) {
 		return nil, apperr.Fields{"status": "error.field.invalid"}.Err()
 	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	if f.PerPage < 1 {
-		f.PerPage = DefaultPerPage
-	}
-	if f.PerPage > MaxPerPage {
-		f.PerPage = MaxPerPage
-	}
+	f.Page, f.PerPage = pageBounds(f.Page, f.PerPage)
 	q := bson.D{}
 	if f.Status != "" {
 		q = append(q, bson.E{Key: "status", Value: f.Status})
@@ -253,11 +223,11 @@ func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryLis
 	if f.OpportunityCode != "" {
 		q = append(q, bson.E{Key: "opportunityCode", Value: f.OpportunityCode})
 	}
-	total, err := s.enquiries.CountDocuments(ctx, q)
+	total, err := s.enquiries.Mongo().CountDocuments(ctx, q)
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("count enquiries: %w", err))
 	}
-	cur, err := s.enquiries.Find(ctx, q, options.Find().
+	cur, err := s.enquiries.Mongo().Find(ctx, q, options.Find().SetProjection(s.enquiries.NoHistory()).
 		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
 		SetSkip(int64(f.Page-1)*int64(f.PerPage)).SetLimit(int64(f.PerPage)))
 	if err != nil {
@@ -270,42 +240,40 @@ func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryLis
 	return &EnquiryList{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
 }
 
-// MarkAnswered records that staff member by answered the enquiry. version
-// must be the stored one (else a conflict); an enquiry already answered is
-// a conflict too.
-func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by string) (*Enquiry, error) {
-	by = strings.TrimSpace(by)
-	if by == "" {
+// MarkAnswered records that staff member by answered the enquiry, with a
+// history entry. version must be the stored one (else a conflict); an
+// enquiry already answered is a conflict too. AnsweredBy keeps the
+// actor's e-mail address (or, without one, name or id).
+func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by record.Actor) (*Enquiry, error) {
+	who := cmp.Or(strings.TrimSpace(by.Email), strings.TrimSpace(by.Name), strings.TrimSpace(by.ID))
+	if who == "" {
 		return nil, apperr.Fields{"answered_by": "error.field.required"}.Err()
 	}
-	unlock := mongodb.LockDocument(s.enquiries, id)
-	defer unlock()
 	e, err := s.GetEnquiry(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if e.Version != version {
-		return nil, apperr.Conflict("opportunity.enquiry.error.conflict")
+		return nil, s.enquiries.Conflict()
 	}
 	if e.Status == EnquiryAnswered {
 		return nil, apperr.Conflict("opportunity.enquiry.error.already_answered")
 	}
 	now := s.stamp()
-	res, err := s.enquiries.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: bson.D{
+	var d record.Diff
+	d.Add("status", e.Status, EnquiryAnswered)
+	err = s.enquiries.Update(ctx, id, version, record.Write{
+		Set: bson.D{
 			{Key: "status", Value: EnquiryAnswered},
-			{Key: "answeredBy", Value: by},
+			{Key: "answeredBy", Value: who},
 			{Key: "answeredAt", Value: now},
 			{Key: "updatedAt", Value: now},
-			{Key: "version", Value: version + 1},
-		}}})
+		},
+		Entry: &record.Change{At: now, By: by, Action: ActionAnswer, Fields: d},
+	})
 	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("answer enquiry %s: %w", id, err))
+		return nil, err
 	}
-	if res.MatchedCount == 0 {
-		return nil, apperr.Conflict("opportunity.enquiry.error.conflict")
-	}
-	e.Status, e.AnsweredBy, e.AnsweredAt, e.UpdatedAt, e.Version = EnquiryAnswered, by, &now, now, version+1
+	e.Status, e.AnsweredBy, e.AnsweredAt, e.UpdatedAt, e.Version = EnquiryAnswered, who, &now, now, version+1
 	return e, nil
 }

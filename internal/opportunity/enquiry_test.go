@@ -3,10 +3,12 @@ package opportunity
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 func sampleEnquiry(key string) Enquiry {
@@ -24,6 +26,7 @@ func sampleEnquiry(key string) Enquiry {
 }
 
 func TestEnquiryValidate(t *testing.T) {
+	t.Parallel()
 	e := sampleEnquiry("k1")
 	if err := e.Validate(); err != nil || e.Country != "SE" {
 		t.Fatalf("sample: %v, country %q", err, e.Country)
@@ -81,6 +84,7 @@ func TestEnquiryValidate(t *testing.T) {
 }
 
 func TestStoreEnquiries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	o := sample("OPP-VP-001")
@@ -166,22 +170,29 @@ func TestStoreEnquiries(t *testing.T) {
 	})
 
 	t.Run("AnswerAndList", func(t *testing.T) {
-		if _, err := s.MarkAnswered(ctx, first.ID, 5, "staff@board"); !errors.Is(err, apperr.ErrConflict) {
+		if _, err := s.MarkAnswered(ctx, first.ID, 5, by("staff@board")); !errors.Is(err, apperr.ErrConflict) ||
+			apperr.As(err).MessageID != "opportunity.enquiry.error.conflict" {
 			t.Fatalf("stale version: %v", err)
 		}
-		got, err := s.MarkAnswered(ctx, first.ID, 1, "staff@board")
+		got, err := s.MarkAnswered(ctx, first.ID, 1, by("staff@board"))
 		if err != nil || got.Status != EnquiryAnswered || got.AnsweredBy != "staff@board" || got.AnsweredAt == nil || got.Version != 2 {
 			t.Fatalf("answered %+v %v", got, err)
+		}
+		var hist []record.Change
+		if err := s.enquiries.History(ctx, first.ID, &hist); err != nil || len(hist) != 1 || hist[0].Version != 2 ||
+			hist[0].Action != ActionAnswer || hist[0].By.Email != "staff@board" ||
+			!slices.Equal(hist[0].Fields, []record.FieldChange{{Field: "status", From: EnquiryNew, To: EnquiryAnswered}}) {
+			t.Fatalf("history of the answered enquiry %+v %v", hist, err)
 		}
 		stored, err := s.GetEnquiry(ctx, first.ID)
 		if err != nil || stored.Status != EnquiryAnswered || stored.Version != 2 || stored.AnsweredAt == nil {
 			t.Fatalf("stored %+v %v", stored, err)
 		}
-		_, err = s.MarkAnswered(ctx, first.ID, 2, "staff@board")
+		_, err = s.MarkAnswered(ctx, first.ID, 2, by("staff@board"))
 		if apperr.As(err).MessageID != "opportunity.enquiry.error.already_answered" {
 			t.Fatalf("answer twice: %v", err)
 		}
-		if _, err := s.MarkAnswered(ctx, "nope", 1, "x"); !errors.Is(err, apperr.ErrNotFound) {
+		if _, err := s.MarkAnswered(ctx, "nope", 1, by("x")); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
 		news, err := s.ListEnquiries(ctx, EnquiryFilter{Status: EnquiryNew})

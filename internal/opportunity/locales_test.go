@@ -48,6 +48,7 @@ func readMessages(t *testing.T, path string) map[string]string {
 }
 
 func TestLocales(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "..", "locales")
 	en := readMessages(t, filepath.Join(dir, "opportunity.en.toml"))
 	vi := readMessages(t, filepath.Join(dir, "opportunity.vi.toml"))

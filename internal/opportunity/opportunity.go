@@ -206,25 +206,27 @@ func checkPlain(f apperr.Fields, name, s string, multi bool) {
 	}
 }
 
+// checkField names field when s is empty but required, longer than max
+// characters, or holds control characters (line breaks only where multi
+// is true); the first of these wins.
+func checkField(f apperr.Fields, name, s string, max int, required, multi bool) {
+	switch {
+	case s == "" && required:
+		f.Add(name, "error.field.required")
+	case utf8.RuneCountInString(s) > max:
+		f.Add(name, "error.field.too_long")
+	default:
+		checkPlain(f, name, s, multi)
+	}
+}
+
 // checkText validates one bilingual field: Vietnamese is always required,
 // English when it is the authoritative language.
 func checkText(f apperr.Fields, name string, t *project.Text, max int, enRequired, multi bool) {
 	t.VI = strings.TrimSpace(t.VI)
 	t.EN = strings.TrimSpace(t.EN)
-	if t.VI == "" {
-		f.Add(name+"_vi", "error.field.required")
-	} else if utf8.RuneCountInString(t.VI) > max {
-		f.Add(name+"_vi", "error.field.too_long")
-	} else {
-		checkPlain(f, name+"_vi", t.VI, multi)
-	}
-	if t.EN == "" && enRequired {
-		f.Add(name+"_en", "error.field.required")
-	} else if utf8.RuneCountInString(t.EN) > max {
-		f.Add(name+"_en", "error.field.too_long")
-	} else {
-		checkPlain(f, name+"_en", t.EN, multi)
-	}
+	checkField(f, name+"_vi", t.VI, max, true, multi)
+	checkField(f, name+"_en", t.EN, max, enRequired, multi)
 }
 
 // checkOptionalText validates a bilingual field that may be left empty; an
@@ -300,13 +302,7 @@ func (o *Opportunity) Validate() error {
 		p := "incentives." + strconv.Itoa(i)
 		checkText(f, p+".text", &in.Text, MaxIncentive, false, multiLine)
 		in.LegalBasis = strings.TrimSpace(in.LegalBasis)
-		if in.LegalBasis == "" {
-			f.Add(p+".legal_basis", "error.field.required")
-		} else if utf8.RuneCountInString(in.LegalBasis) > MaxLegalBasis {
-			f.Add(p+".legal_basis", "error.field.too_long")
-		} else {
-			checkPlain(f, p+".legal_basis", in.LegalBasis, singleLine)
-		}
+		checkField(f, p+".legal_basis", in.LegalBasis, MaxLegalBasis, true, singleLine)
 	}
 	checkCodes(f, "planning_basis", o.PlanningBasis, PlanningBases, false, "opportunity.error.planning")
 	if !slices.Contains(LandLegalStatuses, o.LandLegalStatus) {
@@ -332,13 +328,7 @@ func (o *Opportunity) Validate() error {
 	if !slices.Contains(Agencies, c.Agency) {
 		f.Add("contact_agency", "opportunity.error.agency")
 	}
-	if c.Name == "" {
-		f.Add("contact_name", "error.field.required")
-	} else if utf8.RuneCountInString(c.Name) > MaxShort {
-		f.Add("contact_name", "error.field.too_long")
-	} else {
-		checkPlain(f, "contact_name", c.Name, singleLine)
-	}
+	checkField(f, "contact_name", c.Name, MaxShort, true, singleLine)
 	if c.Email == "" {
 		f.Add("contact_email", "error.field.required")
 	} else if !validEmail(c.Email) {

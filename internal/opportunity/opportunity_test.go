@@ -9,6 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 // sample returns a valid opportunity with the given code.
@@ -45,6 +46,9 @@ func sample(code string) Opportunity {
 	}
 }
 
+// by is a user acting under the id and e-mail address s.
+func by(s string) record.Actor { return record.Actor{ID: s, Email: s} }
+
 func fieldsOf(t *testing.T, err error) map[string]string {
 	t.Helper()
 	if err == nil {
@@ -58,6 +62,7 @@ func fieldsOf(t *testing.T, err error) map[string]string {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	if err := func() error { o := sample("OPP-VP-001"); return o.Validate() }(); err != nil {
 		t.Fatalf("sample must be valid: %v", err)
 	}
@@ -129,6 +134,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Điện gió Vân Phong – 2":                   "dien gio van phong 2",
 		"Khu du lịch sinh thái Hòn Ông – Vạn Ninh": "khu du lich sinh thai hon ong van ninh",
@@ -143,6 +149,7 @@ func TestFold(t *testing.T) {
 }
 
 func TestCapitalBand(t *testing.T) {
+	t.Parallel()
 	b := int64(1_000_000_000)
 	cases := []struct {
 		a    money.Amount
@@ -170,16 +177,17 @@ func TestCapitalBand(t *testing.T) {
 }
 
 func TestDiff(t *testing.T) {
+	t.Parallel()
 	a := sample("OPP-VP-001")
 	b := a
 	b.Status = StatusClosed
 	b.InvestmentForms = []string{"ppp"}
 	b.IndicativeCapital = money.Amount{Amount: 12_345, Currency: money.USD}
 	got := Diff(&a, &b)
-	want := []FieldChange{
-		{"indicative_capital", "4500000000000 VND", "123.45 USD"},
-		{"investment_forms", `["domestic","joint_venture"]`, `["ppp"]`},
-		{"status", "open", "closed"},
+	want := []record.FieldChange{
+		{Field: "indicative_capital", From: "4500000000000 VND", To: "123.45 USD"},
+		{Field: "investment_forms", From: `["domestic","joint_venture"]`, To: `["ppp"]`},
+		{Field: "status", From: "open", To: "closed"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -27,22 +29,34 @@ const (
 )
 
 // Store keeps opportunities, their history and enquiries in MongoDB.
+// Opportunities and enquiries are versioned records (internal/record):
+// every write is one update filtered on the version read, with its
+// history entry.
 type Store struct {
-	opps      *mongo.Collection
+	opps *record.Collection
+	// history holds the entries written before they moved into the
+	// opportunity's own document; History still reads them.
 	history   *mongo.Collection
-	enquiries *mongo.Collection
+	enquiries *record.Collection
 	now       func() time.Time
 }
 
 // NewStore returns a store on db. Call EnsureIndexes once at start.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{
-		opps:      db.Collection(CollOpportunities),
-		history:   db.Collection(CollHistory),
-		enquiries: db.Collection(CollEnquiries),
-		now:       time.Now,
+		opps: record.New(db.Collection(CollOpportunities), record.Options{Key: "code",
+			NotFound: "opportunity.error.not_found", Conflict: "opportunity.error.conflict"}),
+		history: db.Collection(CollHistory),
+		enquiries: record.New(db.Collection(CollEnquiries), record.Options{Unindexed: true,
+			NotFound: "opportunity.enquiry.error.not_found", Conflict: "opportunity.enquiry.error.conflict"}),
+		now: time.Now,
 	}
 }
+
+// OnWrite sets fn to be called after every write to an opportunity (the
+// search indexer's wake-up); it must not block. Enquiries are not in the
+// search index and do not call it.
+func (s *Store) OnWrite(fn func()) { s.opps.OnWrite(fn) }
 
 // stamp is the current time as stored: UTC, to the millisecond.
 func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
@@ -50,13 +64,16 @@ func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Milliseco
 // EnsureIndexes creates the indexes of the three collections; it is
 // idempotent.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	if err := mongodb.EnsureIndexes(ctx, s.opps,
+	if err := mongodb.EnsureIndexes(ctx, s.opps.Mongo(),
 		mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true).SetName("code_unique")},
 		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "publishedAt", Value: -1}}, Options: options.Index().SetName("status_published")},
 		mongo.IndexModel{Keys: bson.D{{Key: "sector", Value: 1}}, Options: options.Index().SetName("sector")},
 		mongo.IndexModel{Keys: bson.D{{Key: "location", Value: 1}}, Options: options.Index().SetName("location")},
 		mongo.IndexModel{Keys: bson.D{{Key: "capitalBand", Value: 1}}, Options: options.Index().SetName("capital_band")},
-		mongo.IndexModel{Keys: bson.D{{Key: "needsIndex", Value: 1}}, Options: options.Index().SetName("needs_index")},
+		// The indexer's marker (record.FieldNeedsIndex), under the name
+		// existing databases already have it by (record.Indexes names it
+		// otherwise, and MongoDB refuses a second index on the same key).
+		mongo.IndexModel{Keys: bson.D{{Key: record.FieldNeedsIndex, Value: 1}}, Options: options.Index().SetName("needs_index")},
 	); err != nil {
 		return err
 	}
@@ -65,7 +82,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	return mongodb.EnsureIndexes(ctx, s.enquiries,
+	return mongodb.EnsureIndexes(ctx, s.enquiries.Mongo(),
 		mongo.IndexModel{Keys: bson.D{{Key: "idempotencyKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("idempotency_key")},
 		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: -1}}, Options: options.Index().SetName("status_created")},
 		mongo.IndexModel{Keys: bson.D{{Key: "opportunityCode", Value: 1}}, Options: options.Index().SetName("opportunity_code")},
@@ -73,19 +90,13 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 // doc is an opportunity as stored: the opportunity plus fields derived from
-// it for querying (searchText, capitalBand, capitalVND) and for the search
-// indexer (indexedVersion, needsIndex).
+// it for querying (searchText, capitalBand, capitalVND). The version, the
+// history and the indexer's mark are the record's (internal/record).
 type doc struct {
 	Opportunity `bson:",inline"`
 	SearchText  string `bson:"searchText"`
 	CapitalBand string `bson:"capitalBand"`
 	CapitalVND  int64  `bson:"capitalVND"`
-	// IndexedVersion is the version the search index last took in.
-	IndexedVersion int64 `bson:"indexedVersion"`
-	// NeedsIndex is true while IndexedVersion < Version. It is kept as a
-	// field (rather than compared with $expr) so the indexer's query can use
-	// an index on both MongoDB and FerretDB.
-	NeedsIndex bool `bson:"needsIndex"`
 }
 
 // derived returns the fields the store keeps from o for querying.
@@ -105,8 +116,8 @@ func normalizeTimes(o *Opportunity) {
 }
 
 // Create validates and stores a new opportunity at version 1, waiting to be
-// indexed. It sets o's CreatedAt, UpdatedAt and Version. A code already in
-// use is a conflict on the code field.
+// indexed, with an empty history. It sets o's CreatedAt, UpdatedAt and
+// Version. A code already in use is a conflict on the code field.
 func (s *Store) Create(ctx context.Context, o *Opportunity) error {
 	if err := o.Validate(); err != nil {
 		return err
@@ -115,29 +126,24 @@ func (s *Store) Create(ctx context.Context, o *Opportunity) error {
 	now := s.stamp()
 	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
 	d := doc{Opportunity: *o, SearchText: o.SearchText(), CapitalBand: o.CapitalBand(),
-		CapitalVND: VNDEquivalent(o.IndicativeCapital), NeedsIndex: true}
-	if _, err := s.opps.InsertOne(ctx, d); err != nil {
+		CapitalVND: VNDEquivalent(o.IndicativeCapital)}
+	if err := s.opps.Insert(ctx, d, nil); err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			return &apperr.Error{Code: apperr.CodeConflict, MessageID: "opportunity.error.duplicate_code",
 				Fields: map[string]string{"code": "opportunity.error.duplicate_code"}}
 		}
-		return apperr.Internal(fmt.Errorf("insert opportunity %s: %w", o.Code, err))
+		return err
 	}
 	return nil
 }
 
 // Get returns the opportunity with the code, or a not-found error.
 func (s *Store) Get(ctx context.Context, code string) (*Opportunity, error) {
-	var d doc
-	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}},
-		options.FindOne().SetProjection(noHistory)).Decode(&d)
-	if mongodb.IsNoDocuments(err) {
-		return nil, apperr.NotFound("opportunity.error.not_found")
+	var o Opportunity
+	if err := s.opps.Get(ctx, code, &o); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("get opportunity %s: %w", code, err))
-	}
-	return &d.Opportunity, nil
+	return &o, nil
 }
 
 // Sort orders of List.
@@ -212,15 +218,7 @@ func (f *Filter) Normalize() error {
 	if !slices.Contains(Sorts, f.Sort) {
 		fs.Add("sort", "error.field.invalid")
 	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	if f.PerPage < 1 {
-		f.PerPage = DefaultPerPage
-	}
-	if f.PerPage > MaxPerPage {
-		f.PerPage = MaxPerPage
-	}
+	f.Page, f.PerPage = pageBounds(f.Page, f.PerPage)
 	return fs.Err()
 }
 
@@ -278,13 +276,16 @@ func (f *Filter) sortDoc() bson.D {
 	}
 }
 
-// ListResult is one page of opportunities and how many match in all.
-type ListResult struct {
-	Items   []Opportunity `json:"items"`
-	Total   int64         `json:"total"`
-	Page    int           `json:"page"`
-	PerPage int           `json:"perPage"`
+// Page is one page of a list and how many items match in all.
+type Page[T any] struct {
+	Items   []T   `json:"items"`
+	Total   int64 `json:"total"`
+	Page    int   `json:"page"`
+	PerPage int   `json:"perPage"`
 }
+
+// ListResult is one page of opportunities.
+type ListResult = Page[Opportunity]
 
 // List returns the page of opportunities f selects, in f's order, and the
 // number that match. It is also the fallback search when the search engine
@@ -294,7 +295,7 @@ func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
 		return nil, err
 	}
 	q := f.query("")
-	total, err := s.opps.CountDocuments(ctx, q)
+	total, err := s.opps.Mongo().CountDocuments(ctx, q)
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("count opportunities: %w", err))
 	}
@@ -307,18 +308,24 @@ func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
 	return &ListResult{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
 }
 
+// pageBounds fills page and perPage defaults (1, DefaultPerPage) and caps
+// perPage at MaxPerPage.
+func pageBounds(page, perPage int) (int, int) {
+	if perPage < 1 {
+		perPage = DefaultPerPage
+	}
+	return max(page, 1), min(perPage, MaxPerPage)
+}
+
+// find reads the opportunities q selects, without their history.
 func (s *Store) find(ctx context.Context, q bson.D, opts *options.FindOptions) ([]Opportunity, error) {
-	cur, err := s.opps.Find(ctx, q, opts.SetProjection(noHistory))
+	cur, err := s.opps.Mongo().Find(ctx, q, opts.SetProjection(s.opps.NoHistory()))
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("find opportunities: %w", err))
 	}
-	var docs []doc
-	if err := cur.All(ctx, &docs); err != nil {
+	items := []Opportunity{}
+	if err := cur.All(ctx, &items); err != nil {
 		return nil, apperr.Internal(fmt.Errorf("read opportunities: %w", err))
-	}
-	items := make([]Opportunity, len(docs))
-	for i := range docs {
-		items[i] = docs[i].Opportunity
 	}
 	return items, nil
 }
@@ -374,7 +381,7 @@ func (s *Store) countBy(ctx context.Context, match bson.D, field string) (map[st
 		{Key: "_id", Value: "$" + field},
 		{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
 	}}})
-	cur, err := s.opps.Aggregate(ctx, pipe)
+	cur, err := s.opps.Mongo().Aggregate(ctx, pipe)
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("facet %s: %w", field, err))
 	}
@@ -394,20 +401,16 @@ func (s *Store) countBy(ctx context.Context, match bson.D, field string) (map[st
 	return m, nil
 }
 
-// Where the history lives. Every write to an opportunity pushes its
-// history entry into the opportunity's own document, in a "history" array,
-// by the same updateOne that makes the change and filters on the version
-// read: without transactions (the embedded FerretDB has none) that is the
-// only way for a change and its entry to be stored together or not at all.
-// (A separate insert after the update could fail once the change was
-// stored, answering 500 for a write that was done and leaving it without
-// its entry.) The array is left out of every read but History. Entries
-// written before this arrangement sit in the opportunity_history
-// collection, which History still reads.
-const historyField = "history"
-
-// noHistory is the projection of every read but History.
-var noHistory = bson.D{{Key: historyField, Value: 0}}
+// Actions of history entries.
+const (
+	// ActionEdit is an edit of the opportunity's fields (Update), and
+	// every entry written before actions were recorded.
+	ActionEdit = "edit"
+	// ActionLink links or unlinks the licensed project (LinkProject).
+	ActionLink = "link_project"
+	// ActionAnswer marks an enquiry answered.
+	ActionAnswer = "answer"
+)
 
 // Update applies changes to the opportunity at the given version, records
 // the changed fields in its history with actor and reason, and returns the
@@ -417,59 +420,51 @@ var noHistory = bson.D{{Key: historyField, Value: 0}}
 // nothing write nothing. A linked project code (Changes.ProjectCode) must
 // name an existing project; the caller checks that, as this package does
 // not read projects.
-func (s *Store) Update(ctx context.Context, code string, version int64, ch Changes, actor, reason string) (*Opportunity, error) {
-	actor, reason, err := checkActor(actor, reason)
+func (s *Store) Update(ctx context.Context, code string, version int64, ch Changes, actor record.Actor, reason string) (*Opportunity, error) {
+	reason, err := checkActor(actor, reason)
 	if err != nil {
 		return nil, err
 	}
-	// The embedded FerretDB runs a version-checked update as a read and a
-	// write without isolation; serialize writes to one document.
-	unlock := mongodb.LockDocument(s.opps, code)
-	defer unlock()
 	old, err := s.Get(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	if old.Version != version {
-		return nil, apperr.Conflict("opportunity.error.conflict")
+		return nil, s.opps.Conflict()
 	}
 	next := ch.Apply(*old)
 	if err := next.Validate(); err != nil {
 		return nil, err
 	}
 	normalizeTimes(&next)
-	return s.write(ctx, old, &next, actor, reason)
+	return s.write(ctx, old, &next, ActionEdit, actor, reason)
 }
 
-// checkActor trims and checks who makes a change and why.
-func checkActor(actor, reason string) (string, string, error) {
-	actor, reason = strings.TrimSpace(actor), strings.TrimSpace(reason)
+// checkActor checks who makes a change and why, and returns the reason
+// trimmed.
+func checkActor(actor record.Actor, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
 	fs := apperr.Fields{}
-	if actor == "" {
+	if strings.TrimSpace(actor.ID) == "" {
 		fs.Add("actor", "error.field.required")
 	}
-	if utf8.RuneCountInString(reason) > MaxIncentive {
-		fs.Add("reason", "error.field.too_long")
-	} else {
-		checkPlain(fs, "reason", reason, multiLine)
-	}
-	return actor, reason, fs.Err()
+	checkField(fs, "reason", reason, MaxIncentive, false, multiLine)
+	return reason, fs.Err()
 }
 
 // write stores next over old, if old's version is still the stored one,
-// with the history entry in the same updateOne. Nothing changed means
-// nothing written. Callers hold the document's lock.
-func (s *Store) write(ctx context.Context, old, next *Opportunity, actor, reason string) (*Opportunity, error) {
+// with the history entry in the same update. Nothing changed means
+// nothing written.
+func (s *Store) write(ctx context.Context, old, next *Opportunity, action string, by record.Actor, note string) (*Opportunity, error) {
 	changes := Diff(old, next)
 	if len(changes) == 0 {
 		return old, nil
 	}
 	next.UpdatedAt = s.stamp()
-	next.Version = old.Version + 1
 	set := bson.D{}
 	for _, kv := range mustFields(next) {
 		switch kv.Key {
-		case "code", "createdAt":
+		case "code", "createdAt", record.FieldVersion:
 			continue
 		}
 		set = append(set, kv)
@@ -483,17 +478,11 @@ func (s *Store) write(ctx context.Context, old, next *Opportunity, actor, reason
 		set = append(set, bson.E{Key: "projectCode", Value: ""})
 	}
 	set = append(set, derived(next)...)
-	set = append(set, bson.E{Key: "needsIndex", Value: true})
-	entry := HistoryEntry{Code: old.Code, Version: next.Version, Actor: actor, Reason: reason, At: next.UpdatedAt, Changes: changes}
-	res, err := s.opps.UpdateOne(ctx,
-		bson.D{{Key: "code", Value: old.Code}, {Key: "version", Value: old.Version}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$push", Value: bson.D{{Key: historyField, Value: entry}}}})
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("update opportunity %s: %w", old.Code, err))
+	entry := &record.Change{At: next.UpdatedAt, By: by, Action: action, Fields: changes, Note: note}
+	if err := s.opps.Update(ctx, old.Code, old.Version, record.Write{Set: set, Entry: entry}); err != nil {
+		return nil, err
 	}
-	if res.MatchedCount == 0 {
-		return nil, apperr.Conflict("opportunity.error.conflict")
-	}
+	next.Version = old.Version + 1
 	return next, nil
 }
 
@@ -511,45 +500,63 @@ func mustFields(o *Opportunity) bson.D {
 	return d
 }
 
+// storedChange reads a history entry as record writes it and as older
+// code wrote it, in the document or in the opportunity_history
+// collection: "actor" (a string, the e-mail address of the user),
+// "reason" and "changes" where record has "by", "note" and "fields".
+type storedChange struct {
+	record.Change `bson:",inline"`
+	Actor         string               `bson:"actor"`
+	Reason        string               `bson:"reason"`
+	Changes       []record.FieldChange `bson:"changes"`
+}
+
+// change converts an entry of either shape into a record.Change.
+func (h storedChange) change() record.Change {
+	c := h.Change
+	if c.By == (record.Actor{}) && h.Actor != "" {
+		c.By = record.Actor{ID: h.Actor}
+		if strings.Contains(h.Actor, "@") {
+			c.By.Email = h.Actor
+		} else {
+			c.By.Name = h.Actor
+		}
+	}
+	c.Note = cmp.Or(c.Note, h.Reason)
+	if c.Fields == nil {
+		c.Fields = h.Changes
+	}
+	if c.Fields == nil {
+		c.Fields = []record.FieldChange{}
+	}
+	c.Action = cmp.Or(c.Action, ActionEdit)
+	return c
+}
+
 // History returns the recorded writes to an opportunity, oldest first. An
-// unknown code gives a not-found error.
-func (s *Store) History(ctx context.Context, code string) ([]HistoryEntry, error) {
-	var d struct {
-		History []HistoryEntry `bson:"history"`
-	}
-	err := s.opps.FindOne(ctx, bson.D{{Key: "code", Value: code}},
-		options.FindOne().SetProjection(bson.D{{Key: historyField, Value: 1}})).Decode(&d)
-	if mongodb.IsNoDocuments(err) {
-		return nil, apperr.NotFound("opportunity.error.not_found")
-	}
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read history of %s: %w", code, err))
+// unknown code gives a not-found error. Entries written before the history
+// moved into the opportunity's document are read from the
+// opportunity_history collection; an entry in the document wins over one
+// there of the same version, as only the document's entries were written
+// together with their change.
+func (s *Store) History(ctx context.Context, code string) ([]record.Change, error) {
+	var inDoc []storedChange
+	if err := s.opps.History(ctx, code, &inDoc); err != nil {
+		return nil, err
 	}
 	cur, err := s.history.Find(ctx, bson.D{{Key: "code", Value: code}})
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("find history of %s: %w", code, err))
 	}
-	var legacy []HistoryEntry
+	var legacy []storedChange
 	if err := cur.All(ctx, &legacy); err != nil {
 		return nil, apperr.Internal(fmt.Errorf("read history of %s: %w", code, err))
 	}
-	// An entry in the document wins over an older-style one of the same
-	// version: only the document's entries were written with their change.
-	byVersion := map[int64]HistoryEntry{}
-	for _, h := range legacy {
-		byVersion[h.Version] = h
+	byVersion := map[int64]record.Change{}
+	for _, h := range append(legacy, inDoc...) {
+		byVersion[h.Version] = h.change()
 	}
-	for _, h := range d.History {
-		byVersion[h.Version] = h
-	}
-	out := make([]HistoryEntry, 0, len(byVersion))
-	for _, h := range byVersion {
-		if h.Changes == nil {
-			h.Changes = []FieldChange{}
-		}
-		out = append(out, h)
-	}
-	slices.SortFunc(out, func(a, b HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
+	out := slices.SortedFunc(maps.Values(byVersion), func(a, b record.Change) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
 }
 
@@ -559,17 +566,14 @@ func (s *Store) History(ctx context.Context, code string) ([]HistoryEntry, error
 // version from the caller: the link is made on whatever version is stored
 // (read, then written if still that version, a few times over if other
 // processes keep writing). The caller checks that the project exists.
-func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string) (*Opportunity, error) {
+func (s *Store) LinkProject(ctx context.Context, code, projectCode string, actor record.Actor) (*Opportunity, error) {
 	projectCode = strings.TrimSpace(projectCode)
 	if projectCode != "" && !project.ValidCode(projectCode) {
 		return nil, apperr.Fields{"project_code": "opportunity.error.project_code"}.Err()
 	}
-	actor, _, err := checkActor(actor, "")
-	if err != nil {
+	if _, err := checkActor(actor, ""); err != nil {
 		return nil, err
 	}
-	unlock := mongodb.LockDocument(s.opps, code)
-	defer unlock()
 	for attempt := 0; ; attempt++ {
 		old, err := s.Get(ctx, code)
 		if err != nil {
@@ -577,7 +581,7 @@ func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string
 		}
 		next := *old
 		next.ProjectCode = projectCode
-		o, err := s.write(ctx, old, &next, actor, "")
+		o, err := s.write(ctx, old, &next, ActionLink, actor, "")
 		if err == nil || !errors.Is(err, apperr.ErrConflict) || attempt == 2 {
 			return o, err
 		}
@@ -585,59 +589,40 @@ func (s *Store) LinkProject(ctx context.Context, code, projectCode, actor string
 }
 
 // PendingIndex returns up to limit opportunities whose search-index entry is
-// behind (indexedVersion < version), oldest change first. The indexer
+// behind (written since last indexed), oldest change first. The indexer
 // indexes each and calls MarkIndexed with the version it indexed; after a
 // crash it simply asks again.
 func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Opportunity, error) {
 	if limit < 1 {
 		limit = DefaultPerPage
 	}
-	return s.find(ctx, bson.D{{Key: "needsIndex", Value: true}},
-		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: 1}, {Key: "code", Value: 1}}).SetLimit(int64(limit)))
+	items := []Opportunity{}
+	err := s.opps.Pending(ctx, limit, bson.D{{Key: "updatedAt", Value: 1}, {Key: "code", Value: 1}}, &items)
+	return items, err
 }
 
-// MarkIndexed records that the search index holds version of the
-// opportunity. It only takes effect while version is still the stored one;
-// if the opportunity was written since, it stays pending. Either way it
-// returns nil unless the database fails.
-func (s *Store) MarkIndexed(ctx context.Context, code string, version int64) error {
-	unlock := mongodb.LockDocument(s.opps, code)
-	defer unlock()
-	_, err := s.opps.UpdateOne(ctx,
-		bson.D{{Key: "code", Value: code}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}, {Key: "needsIndex", Value: false}}}})
-	if err != nil {
-		return apperr.Internal(fmt.Errorf("mark %s indexed: %w", code, err))
-	}
-	return nil
+// CountPendingIndex counts the opportunities whose search-index entry is
+// behind.
+func (s *Store) CountPendingIndex(ctx context.Context) (int64, error) {
+	return s.opps.CountPending(ctx)
+}
+
+// MarkIndexed records that the search index holds each opportunity (ID is
+// its code) at the version given. A mark only takes effect while that
+// version is still the stored one; an opportunity written since stays
+// pending. Either way it returns nil unless the database fails.
+func (s *Store) MarkIndexed(ctx context.Context, done ...record.Indexed) error {
+	return s.opps.MarkIndexed(ctx, done...)
 }
 
 // MarkAllForIndex makes every opportunity pending again, for a full rebuild
 // of the search index, and returns how many there are.
 func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
-	res, err := s.opps.UpdateMany(ctx, bson.D{},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: int64(0)}, {Key: "needsIndex", Value: true}}}})
-	if err != nil {
-		return 0, apperr.Internal(fmt.Errorf("mark opportunities for indexing: %w", err))
-	}
-	return res.MatchedCount, nil
+	return s.opps.MarkAllForIndex(ctx)
 }
 
 // ByProject returns the opportunities that became the licensed project
 // with the code, so the project page can link back to them.
 func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunity, error) {
-	cur, err := s.opps.Find(ctx, bson.D{{Key: "projectCode", Value: projectCode}},
-		options.Find().SetProjection(noHistory))
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("opportunities of project %s: %w", projectCode, err))
-	}
-	var docs []doc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("opportunities of project %s: %w", projectCode, err))
-	}
-	out := make([]Opportunity, len(docs))
-	for i := range docs {
-		out[i] = docs[i].Opportunity
-	}
-	return out, nil
+	return s.find(ctx, bson.D{{Key: "projectCode", Value: projectCode}}, options.Find())
 }

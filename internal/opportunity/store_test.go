@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 func newStore(t *testing.T) *Store {
@@ -23,6 +25,18 @@ func newStore(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// storeWithSample returns a new store holding sample("OPP-VP-001"), as
+// stored (version 1).
+func storeWithSample(t *testing.T) (*Store, Opportunity) {
+	t.Helper()
+	s := newStore(t)
+	o := sample("OPP-VP-001")
+	if err := s.Create(context.Background(), &o); err != nil {
+		t.Fatal(err)
+	}
+	return s, o
 }
 
 // fixture is a varied set of opportunities for the list and facet tests.
@@ -80,6 +94,7 @@ func codes(items []Opportunity) []string {
 }
 
 func TestStoreCreateGet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	s.now = func() time.Time { return time.Date(2025, 5, 6, 7, 8, 9, 123456789, time.FixedZone("ICT", 7*3600)) }
@@ -145,6 +160,7 @@ func expect(all []Opportunity, f Filter) []string {
 }
 
 func TestStoreListFilters(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	all := fixture()
@@ -227,6 +243,7 @@ func TestStoreListFilters(t *testing.T) {
 }
 
 func TestStoreTextSearch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	all := fixture()
@@ -306,6 +323,7 @@ func expectFacets(all []Opportunity, f Filter) FacetCounts {
 }
 
 func TestStoreFacets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	all := fixture()
@@ -366,17 +384,14 @@ func TestStoreFacets(t *testing.T) {
 }
 
 func TestStoreUpdate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s := newStore(t)
-	o := sample("OPP-VP-001")
-	if err := s.Create(ctx, &o); err != nil {
-		t.Fatal(err)
-	}
+	s, o := storeWithSample(t)
 	status := StatusInNegotiation
 	title := project.Text{VI: o.Title.VI, EN: "Van Phong onshore wind farm"}
 
 	t.Run("ErrStaleVersion", func(t *testing.T) {
-		_, err := s.Update(ctx, o.Code, 7, Changes{Status: &status}, "staff@board", "talks started")
+		_, err := s.Update(ctx, o.Code, 7, Changes{Status: &status}, by("staff@board"), "talks started")
 		if !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("got %v", err)
 		}
@@ -391,7 +406,7 @@ func TestStoreUpdate(t *testing.T) {
 	})
 
 	t.Run("RecordsHistory", func(t *testing.T) {
-		upd, err := s.Update(ctx, o.Code, 1, Changes{Status: &status, Title: &title}, "staff@board", "talks started")
+		upd, err := s.Update(ctx, o.Code, 1, Changes{Status: &status, Title: &title}, by("staff@board"), "talks started")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,25 +421,25 @@ func TestStoreUpdate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(h) != 1 || h[0].Actor != "staff@board" || h[0].Reason != "talks started" || h[0].Version != 2 || h[0].At.IsZero() {
+		if len(h) != 1 || h[0].By.Email != "staff@board" || h[0].Note != "talks started" || h[0].Version != 2 || h[0].At.IsZero() {
 			t.Fatalf("history %+v", h)
 		}
-		want := []FieldChange{
-			{"title_en", "Van Phong wind farm", "Van Phong onshore wind farm"},
-			{"status", "open", "in_negotiation"},
+		want := []record.FieldChange{
+			{Field: "title_en", From: "Van Phong wind farm", To: "Van Phong onshore wind farm"},
+			{Field: "status", From: "open", To: "in_negotiation"},
 		}
-		if !slices.Equal(h[0].Changes, want) {
-			t.Fatalf("changes %v, want %v", h[0].Changes, want)
+		if !slices.Equal(h[0].Fields, want) {
+			t.Fatalf("changes %v, want %v", h[0].Fields, want)
 		}
 		// The old version is now stale.
-		if _, err := s.Update(ctx, o.Code, 1, Changes{Status: &status}, "x", ""); !errors.Is(err, apperr.ErrConflict) {
+		if _, err := s.Update(ctx, o.Code, 1, Changes{Status: &status}, by("x"), ""); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("got %v", err)
 		}
 	})
 
 	t.Run("SearchTextFollowsEdits", func(t *testing.T) {
 		desc := project.Text{VI: "Khu vực gần Đầm Môn.", EN: "Near Dam Mon."}
-		if _, err := s.Update(ctx, o.Code, 2, Changes{Description: &desc}, "staff@board", ""); err != nil {
+		if _, err := s.Update(ctx, o.Code, 2, Changes{Description: &desc}, by("staff@board"), ""); err != nil {
 			t.Fatal(err)
 		}
 		res, err := s.List(ctx, Filter{Text: "dam mon"})
@@ -435,7 +450,7 @@ func TestStoreUpdate(t *testing.T) {
 
 	t.Run("NoChangeWritesNothing", func(t *testing.T) {
 		same := StatusInNegotiation
-		got, err := s.Update(ctx, o.Code, 3, Changes{Status: &same}, "staff@board", "")
+		got, err := s.Update(ctx, o.Code, 3, Changes{Status: &same}, by("staff@board"), "")
 		if err != nil || got.Version != 3 {
 			t.Fatalf("got %+v %v", got, err)
 		}
@@ -447,7 +462,7 @@ func TestStoreUpdate(t *testing.T) {
 
 	t.Run("ClearZone", func(t *testing.T) {
 		empty := ""
-		if _, err := s.Update(ctx, o.Code, 3, Changes{Zone: &empty}, "staff@board", ""); err != nil {
+		if _, err := s.Update(ctx, o.Code, 3, Changes{Zone: &empty}, by("staff@board"), ""); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.Get(ctx, o.Code)
@@ -458,21 +473,21 @@ func TestStoreUpdate(t *testing.T) {
 
 	t.Run("ErrInvalidChange", func(t *testing.T) {
 		bad := "mining"
-		_, err := s.Update(ctx, o.Code, 4, Changes{Sector: &bad}, "staff@board", "")
+		_, err := s.Update(ctx, o.Code, 4, Changes{Sector: &bad}, by("staff@board"), "")
 		if fieldsOf(t, err)["sector"] != "opportunity.error.sector" {
 			t.Fatalf("got %v", err)
 		}
 	})
 
 	t.Run("ErrNoActor", func(t *testing.T) {
-		_, err := s.Update(ctx, o.Code, 4, Changes{Status: &status}, " ", "")
+		_, err := s.Update(ctx, o.Code, 4, Changes{Status: &status}, by(" "), "")
 		if fieldsOf(t, err)["actor"] != "error.field.required" {
 			t.Fatalf("got %v", err)
 		}
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
-		if _, err := s.Update(ctx, "OPP-NO-001", 1, Changes{Status: &status}, "x", ""); !errors.Is(err, apperr.ErrNotFound) {
+		if _, err := s.Update(ctx, "OPP-NO-001", 1, Changes{Status: &status}, by("x"), ""); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
 		if _, err := s.History(ctx, "OPP-NO-001"); !errors.Is(err, apperr.ErrNotFound) {
@@ -482,13 +497,10 @@ func TestStoreUpdate(t *testing.T) {
 }
 
 func TestStoreLinkProject(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s := newStore(t)
-	o := sample("OPP-VP-001")
-	if err := s.Create(ctx, &o); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.LinkProject(ctx, o.Code, "KH-2025-0042", "staff@board")
+	s, o := storeWithSample(t)
+	got, err := s.LinkProject(ctx, o.Code, "KH-2025-0042", by("staff@board"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,18 +512,18 @@ func TestStoreLinkProject(t *testing.T) {
 		t.Fatalf("stored %+v", stored)
 	}
 	h, _ := s.History(ctx, o.Code)
-	if len(h) != 1 || !slices.Equal(h[0].Changes, []FieldChange{{"project_code", "", "KH-2025-0042"}}) {
+	if len(h) != 1 || !slices.Equal(h[0].Fields, []record.FieldChange{{Field: "project_code", From: "", To: "KH-2025-0042"}}) {
 		t.Fatalf("history %+v", h)
 	}
-	if _, err := s.LinkProject(ctx, o.Code, "bad code", "staff"); fieldsOf(t, err)["project_code"] != "opportunity.error.project_code" {
+	if _, err := s.LinkProject(ctx, o.Code, "bad code", by("staff")); fieldsOf(t, err)["project_code"] != "opportunity.error.project_code" {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := s.LinkProject(ctx, "OPP-NO-001", "KH-1", "staff"); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := s.LinkProject(ctx, "OPP-NO-001", "KH-1", by("staff")); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("got %v", err)
 	}
 	// An ordinary update keeps the link.
 	st := StatusAwarded
-	if _, err := s.Update(ctx, o.Code, 2, Changes{Status: &st}, "staff", ""); err != nil {
+	if _, err := s.Update(ctx, o.Code, 2, Changes{Status: &st}, by("staff"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if stored, _ := s.Get(ctx, o.Code); stored.ProjectCode != "KH-2025-0042" {
@@ -533,6 +545,7 @@ func pending(t *testing.T, s *Store) map[string]int64 {
 }
 
 func TestStoreIndexing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	a, b := sample("OPP-VP-001"), sample("OPP-VP-002")
@@ -540,33 +553,33 @@ func TestStoreIndexing(t *testing.T) {
 	if p := pending(t, s); !maps.Equal(p, map[string]int64{"OPP-VP-001": 1, "OPP-VP-002": 1}) {
 		t.Fatalf("new ones must be pending: %v", p)
 	}
-	if err := s.MarkIndexed(ctx, "OPP-VP-001", 1); err != nil {
+	if err := s.MarkIndexed(ctx, record.Indexed{ID: "OPP-VP-001", Version: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if p := pending(t, s); !maps.Equal(p, map[string]int64{"OPP-VP-002": 1}) {
 		t.Fatalf("after marking: %v", p)
 	}
 	st := StatusClosed
-	if _, err := s.Update(ctx, "OPP-VP-001", 1, Changes{Status: &st}, "staff", ""); err != nil {
+	if _, err := s.Update(ctx, "OPP-VP-001", 1, Changes{Status: &st}, by("staff"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if p := pending(t, s); !maps.Equal(p, map[string]int64{"OPP-VP-001": 2, "OPP-VP-002": 1}) {
 		t.Fatalf("a write after indexing must make it pending: %v", p)
 	}
 	// The indexer read version 1 before the write: marking it changes nothing.
-	if err := s.MarkIndexed(ctx, "OPP-VP-001", 1); err != nil {
+	if err := s.MarkIndexed(ctx, record.Indexed{ID: "OPP-VP-001", Version: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if p := pending(t, s); p["OPP-VP-001"] != 2 {
 		t.Fatalf("an old version must not mark: %v", p)
 	}
-	if err := s.MarkIndexed(ctx, "OPP-VP-001", 2); err != nil {
+	if err := s.MarkIndexed(ctx, record.Indexed{ID: "OPP-VP-001", Version: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := pending(t, s)["OPP-VP-001"]; ok {
 		t.Fatal("current version must mark")
 	}
-	if _, err := s.LinkProject(ctx, "OPP-VP-001", "KH-0001", "staff"); err != nil {
+	if _, err := s.LinkProject(ctx, "OPP-VP-001", "KH-0001", by("staff")); err != nil {
 		t.Fatal(err)
 	}
 	if p := pending(t, s); p["OPP-VP-001"] != 3 {
@@ -575,13 +588,56 @@ func TestStoreIndexing(t *testing.T) {
 	if list, err := s.PendingIndex(ctx, 1); err != nil || len(list) != 1 {
 		t.Fatalf("limit: %v %v", len(list), err)
 	}
-	_ = s.MarkIndexed(ctx, "OPP-VP-001", 3)
-	_ = s.MarkIndexed(ctx, "OPP-VP-002", 1)
+	_ = s.MarkIndexed(ctx, record.Indexed{ID: "OPP-VP-001", Version: 3})
+	_ = s.MarkIndexed(ctx, record.Indexed{ID: "OPP-VP-002", Version: 1})
 	if p := pending(t, s); len(p) != 0 {
 		t.Fatalf("all indexed: %v", p)
 	}
 	n, err := s.MarkAllForIndex(ctx)
 	if err != nil || n != 2 || len(pending(t, s)) != 2 {
 		t.Fatalf("reindex all: %d %v %v", n, err, pending(t, s))
+	}
+}
+
+// TestOnWriteFollowsOpportunityWrites: the OnWrite hook (the search
+// indexer's wake-up) is called once for each stored write to an
+// opportunity, not for a refused or empty one, and not for enquiries,
+// which are not in the search index.
+func TestOnWriteFollowsOpportunityWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	var woke atomic.Int32
+	s.OnWrite(func() { woke.Add(1) })
+	o := sample("OPP-VP-001")
+	if err := s.Create(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	status := StatusInNegotiation
+	if _, err := s.Update(ctx, o.Code, 1, Changes{Status: &status}, by("staff@board"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(ctx, o.Code, 1, Changes{Status: &status}, by("staff@board"), ""); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("stale: %v", err)
+	}
+	if _, err := s.Update(ctx, o.Code, 2, Changes{Status: &status}, by("staff@board"), ""); err != nil {
+		t.Fatal(err) // changes nothing: no write
+	}
+	if _, err := s.LinkProject(ctx, o.Code, "DA-0042", by("staff@board")); err != nil {
+		t.Fatal(err)
+	}
+	if n := woke.Load(); n != 3 {
+		t.Fatalf("OnWrite called %d times for 3 writes", n)
+	}
+	e := sampleEnquiry("hook-1")
+	got, _, err := s.CreateEnquiry(ctx, &e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkAnswered(ctx, got.ID, 1, by("staff@board")); err != nil {
+		t.Fatal(err)
+	}
+	if n := woke.Load(); n != 3 {
+		t.Fatalf("enquiry writes called OnWrite: %d", n)
 	}
 }

@@ -152,17 +152,23 @@ func Indexes(prefix string) []mongodb.Index {
 }
 
 // Insert stores doc as version 1 with first as its first history entry,
-// marked for the indexer. doc must marshal to a document with the record's
-// own fields; its version field, if any, is overwritten. A duplicate key
-// comes back as the driver's error (mongodb.IsDuplicateKey).
+// marked for the indexer. A nil first starts an empty history (for
+// domains whose history lists only changes after creation). doc must
+// marshal to a document with the record's own fields; its version field,
+// if any, is overwritten. A duplicate key comes back as the driver's error
+// (mongodb.IsDuplicateKey).
 func (c *Collection) Insert(ctx context.Context, doc any, first Entry) error {
 	d, err := toD(doc)
 	if err != nil {
 		return err
 	}
-	first.Head().Version = 1
+	hist := bson.A{}
+	if first != nil {
+		first.Head().Version = 1
+		hist = append(hist, first)
+	}
 	d = setKey(d, FieldVersion, int64(1))
-	d = setKey(d, c.opts.History, bson.A{first})
+	d = setKey(d, c.opts.History, hist)
 	if !c.opts.Unindexed {
 		d = setKey(d, FieldNeedsIndex, true)
 	}

@@ -160,3 +160,27 @@ func TestETagRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestInsertWithoutFirstEntry: a nil first entry stores version 1 with an
+// empty history, and the first update's entry is then the only one.
+func TestInsertWithoutFirstEntry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := record.New(mongotest.MustOpenDB(t).Collection("things"), record.Options{Key: "code"})
+	if err := c.Insert(ctx, thing{Code: "T-2", Name: "plain"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var hist []record.Change
+	if err := c.History(ctx, "T-2", &hist); err != nil || len(hist) != 0 {
+		t.Fatalf("history after insert %+v, %v", hist, err)
+	}
+	if n, err := c.CountPending(ctx); err != nil || n != 1 {
+		t.Fatalf("%d pending after insert, %v", n, err)
+	}
+	if err := c.Update(ctx, "T-2", 1, record.Write{Set: bson.D{{Key: "name", Value: "edited"}}, Entry: &record.Change{Action: "edit"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.History(ctx, "T-2", &hist); err != nil || len(hist) != 1 || hist[0].Version != 2 {
+		t.Fatalf("history after update %+v, %v", hist, err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -578,24 +579,22 @@ func opportunityDocs(opps []opportunity.Opportunity) []Doc {
 	return out
 }
 
-// MarkIndexed records the indexed versions, one opportunity at a time.
+// MarkIndexed records the indexed versions.
 func (s OpportunitySource) MarkIndexed(ctx context.Context, docs []Doc) error {
-	for _, d := range docs {
-		if err := s.Store.MarkIndexed(ctx, d.Code, d.Version); err != nil {
-			return err
-		}
+	done := make([]record.Indexed, len(docs))
+	for i, d := range docs {
+		done[i] = record.Indexed{ID: d.Code, Version: d.Version}
 	}
-	return nil
+	return s.Store.MarkIndexed(ctx, done...)
 }
 
-// maxOpportunities bounds the opportunities counted or scanned: the
-// province offers tens, not thousands.
+// maxOpportunities bounds the opportunities scanned: the province offers
+// tens, not thousands.
 const maxOpportunities = 100_000
 
 // CountPending counts the pending opportunities.
 func (s OpportunitySource) CountPending(ctx context.Context) (int64, error) {
-	opps, err := s.Store.PendingIndex(ctx, maxOpportunities)
-	return int64(len(opps)), err
+	return s.Store.CountPendingIndex(ctx)
 }
 
 // Count counts every opportunity.

@@ -10,6 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/seed"
 )
 
@@ -145,7 +146,7 @@ func TestIndexerCatchesUpAfterStopMidway(t *testing.T) {
 	}
 	title := o.Title
 	title.EN = "Quokkaville offshore wind farm"
-	if _, err := e.opps.Update(ctx, o.Code, o.Version, opportunity.Changes{Title: &title}, "test", ""); err != nil {
+	if _, err := e.opps.Update(ctx, o.Code, o.Version, opportunity.Changes{Title: &title}, record.Actor{ID: "test"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if e.pending(t) != 1 {

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/i18n"
-	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 )
 
@@ -99,21 +98,7 @@ func (s *Server) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (*o
 // acknowledgeEnquiry e-mails the investor, in the enquiry's language, that
 // the enquiry arrived.
 func (s *Server) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquiry) {
-	if s.mail == nil {
-		return
-	}
-	l := s.i18n.For(e.Lang)
-	title := e.OpportunityCode
-	if o, err := s.opportunities.Get(ctx, e.OpportunityCode); err == nil {
-		title = o.Title.Get(e.Lang)
-	}
-	msg := mail.Message{
-		To: e.Email, Lang: e.Lang, Kind: "enquiry_ack",
-		Subject: l.T("oppweb.mail.ack.subject", "Code", e.OpportunityCode),
-		Body: l.T("oppweb.mail.ack.body", "Name", e.Name, "Title", title, "Code", e.OpportunityCode,
-			"Ref", e.ID, "URL", s.baseURL+"/"+e.Lang+"/opportunities/"+e.OpportunityCode),
-	}
-	if _, err := s.mail.Send(ctx, msg, s.now()); err != nil {
+	if err := s.notifier().EnquiryReceived(ctx, e, s.opportunities); err != nil {
 		s.log.Warn("enquiry acknowledgement not sent", "err", err, "enquiry", e.ID)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 // OpportunityPage is one page of the opportunity catalogue with its facet
@@ -108,11 +109,11 @@ func (s *Server) apiGetOpportunity(c *fiber.Ctx) error {
 }
 
 // actorOf names the signed-in user in history entries.
-func actorOf(c *fiber.Ctx) string {
+func actorOf(c *fiber.Ctx) record.Actor {
 	if p := principal(c); p != nil {
-		return p.User.Email
+		return record.Actor{ID: p.User.ID, Name: p.User.Name, Email: p.User.Email}
 	}
-	return ""
+	return record.Actor{}
 }
 
 // apiCreateOpportunity creates an opportunity.
@@ -278,7 +279,7 @@ func (s *Server) linkProject(c *fiber.Ctx, code, projectCode string) (*opportuni
 //	@Produce	json
 //	@Security	BearerToken
 //	@Param		code	path		string	true	"opportunity code"
-//	@Success	200		{array}		opportunity.HistoryEntry
+//	@Success	200		{array}		record.Change
 //	@Failure	404		{object}	Problem
 //	@Router		/opportunities/{code}/history [get]
 func (s *Server) apiOpportunityHistory(c *fiber.Ctx) error {

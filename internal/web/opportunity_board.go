@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
 )
 
 func (s *Server) registerOpportunityBoardPages(g fiber.Router) {
@@ -281,7 +282,7 @@ type oppFormData struct {
 	New     bool
 	Form    oppForm
 	O       *opportunity.Opportunity
-	History []opportunity.HistoryEntry
+	History []record.Change
 	Choices oppChoices
 	// LinkError is what is wrong with the project code of the link form.
 	LinkError string
@@ -402,7 +403,7 @@ func (s *Server) oppFormFailed(c *fiber.Ctx, d oppFormData, bad apperr.Fields, e
 }
 
 // loadOppForEdit returns the opportunity and its history.
-func (s *Server) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []opportunity.HistoryEntry, error) {
+func (s *Server) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []record.Change, error) {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return nil, nil, apperr.NotFound("opportunity.error.not_found")

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/seed"
@@ -250,9 +251,9 @@ func TestOpportunityAPIConcurrencyAndReindex(t *testing.T) {
 	if got := oppCodes(d); len(got) != 1 || got[0] != "OPP-VP-005" {
 		t.Errorf("the new title is not found after the index caught up: %v", got)
 	}
-	var hist []opportunity.HistoryEntry
+	var hist []record.Change
 	r = board.get("/api/v1/opportunities/OPP-VP-005/history")
-	if err := json.Unmarshal([]byte(r.body), &hist); err != nil || len(hist) != 1 || hist[0].Reason != "renamed" || hist[0].Actor != "board@demo.local" {
+	if err := json.Unmarshal([]byte(r.body), &hist); err != nil || len(hist) != 1 || hist[0].Note != "renamed" || hist[0].By.Email != "board@demo.local" {
 		t.Errorf("history: %s", r.body)
 	}
 	if r := e.anonymous().oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, "If-Match", `"OPP-VP-005-v2"`); r.status != 401 {
@@ -535,7 +536,7 @@ func TestOpportunityPatchIsAllOrNothing(t *testing.T) {
 	}
 	got, _ := e.opps.Get(ctx, "OPP-VP-005")
 	h, _ := e.opps.History(ctx, "OPP-VP-005")
-	if got.Title.EN != "New title" || got.ProjectCode != "DA-0001" || got.Version != 2 || len(h) != 1 || len(h[0].Changes) != 3 {
+	if got.Title.EN != "New title" || got.ProjectCode != "DA-0001" || got.Version != 2 || len(h) != 1 || len(h[0].Fields) != 3 {
 		t.Fatalf("stored %+v, history %+v", got, h)
 	}
 }

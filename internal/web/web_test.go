@@ -22,6 +22,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
@@ -425,7 +426,7 @@ func TestProjectPageLinksBackToItsOpportunity(t *testing.T) {
 	if err := opps.Create(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := opps.LinkProject(ctx, o.Code, "FDI-0007", "test"); err != nil {
+	if _, err := opps.LinkProject(ctx, o.Code, "FDI-0007", record.Actor{ID: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, lang := range i18n.Languages {
