@@ -1365,7 +1365,7 @@ const docTemplate = `{
                         "schema": {
                             "type": "array",
                             "items": {
-                                "$ref": "#/definitions/opportunity.HistoryEntry"
+                                "$ref": "#/definitions/record.Change"
                             }
                         }
                     },
@@ -2022,46 +2022,6 @@ const docTemplate = `{
                 }
             }
         },
-        "opportunity.FieldChange": {
-            "type": "object",
-            "properties": {
-                "field": {
-                    "type": "string"
-                },
-                "from": {
-                    "type": "string"
-                },
-                "to": {
-                    "type": "string"
-                }
-            }
-        },
-        "opportunity.HistoryEntry": {
-            "type": "object",
-            "properties": {
-                "actor": {
-                    "type": "string"
-                },
-                "at": {
-                    "type": "string"
-                },
-                "changes": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/opportunity.FieldChange"
-                    }
-                },
-                "code": {
-                    "type": "string"
-                },
-                "reason": {
-                    "type": "string"
-                },
-                "version": {
-                    "type": "integer"
-                }
-            }
-        },
         "opportunity.Incentive": {
             "type": "object",
             "properties": {
@@ -2200,62 +2160,34 @@ const docTemplate = `{
                 }
             }
         },
-        "project.Action": {
-            "type": "string",
-            "enum": [
-                "create",
-                "edit",
-                "stage",
-                "disbursement"
-            ],
-            "x-enum-varnames": [
-                "ActionCreate",
-                "ActionEdit",
-                "ActionStage",
-                "ActionDisbursement"
-            ]
-        },
-        "project.Actor": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                }
-            }
-        },
         "project.Change": {
             "type": "object",
             "properties": {
                 "action": {
-                    "$ref": "#/definitions/project.Action"
+                    "type": "string"
                 },
                 "at": {
                     "type": "string"
                 },
                 "by": {
-                    "$ref": "#/definitions/project.Actor"
+                    "$ref": "#/definitions/record.Actor"
                 },
                 "date": {
-                    "description": "Date is the date the change took effect, when it has one (the day a\nstage was reached, the day of a disbursement).",
                     "type": "string"
                 },
                 "fields": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/project.FieldChange"
+                        "$ref": "#/definitions/record.FieldChange"
                     }
                 },
-                "reason": {
+                "internal": {
+                    "type": "boolean"
+                },
+                "note": {
                     "type": "string"
                 },
                 "version": {
-                    "description": "Version is the project version the change produced.",
                     "type": "integer"
                 }
             }
@@ -2270,20 +2202,6 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "recordedAt": {
-                    "type": "string"
-                }
-            }
-        },
-        "project.FieldChange": {
-            "type": "object",
-            "properties": {
-                "field": {
-                    "type": "string"
-                },
-                "from": {
-                    "type": "string"
-                },
-                "to": {
                     "type": "string"
                 }
             }
@@ -2495,6 +2413,66 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "vi": {
+                    "type": "string"
+                }
+            }
+        },
+        "record.Actor": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string"
+                }
+            }
+        },
+        "record.Change": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "by": {
+                    "$ref": "#/definitions/record.Actor"
+                },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/record.FieldChange"
+                    }
+                },
+                "internal": {
+                    "type": "boolean"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "record.FieldChange": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string"
+                },
+                "from": {
+                    "type": "string"
+                },
+                "to": {
                     "type": "string"
                 }
             }
