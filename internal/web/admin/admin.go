@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/url"
@@ -8,40 +8,42 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // adminAccess is who administers users, agencies, tokens and settings.
-var adminAccess = Roles(account.RoleAdmin)
+var adminAccess = web.Roles(account.RoleAdmin)
 
-// registerAdminPages registers the administrators' pages: users, agencies,
+// RegisterPages registers the administrators' pages: users, agencies,
 // API tokens and settings.
-func (s *Server) registerAdminPages(g fiber.Router) {
-	s.handle(g, fiber.MethodGet, "/admin", adminAccess, s.adminHome)
-	s.handle(g, fiber.MethodGet, "/admin/users", adminAccess, s.adminUsers)
-	s.handle(g, fiber.MethodGet, "/admin/users/new", adminAccess, s.adminNewUser)
-	s.handle(g, fiber.MethodPost, "/admin/users", adminAccess, s.adminCreateUser)
-	s.handle(g, fiber.MethodGet, "/admin/users/:id", adminAccess, s.adminUser)
-	s.handle(g, fiber.MethodPost, "/admin/users/:id", adminAccess, s.adminUpdateUser)
-	s.handle(g, fiber.MethodPost, "/admin/users/:id/password", adminAccess, s.adminSetPassword)
-	s.handle(g, fiber.MethodPost, "/admin/users/:id/disable", adminAccess, s.adminDisableUser)
-	s.handle(g, fiber.MethodPost, "/admin/users/:id/enable", adminAccess, s.adminEnableUser)
-	s.handle(g, fiber.MethodPost, "/admin/users/:id/tokens", adminAccess, s.adminIssueToken)
-	s.handle(g, fiber.MethodPost, "/admin/users/:id/tokens/:token/revoke", adminAccess, s.adminRevokeToken)
-	s.handle(g, fiber.MethodGet, "/admin/agencies", adminAccess, s.adminAgencies)
-	s.handle(g, fiber.MethodPost, "/admin/agencies", adminAccess, s.adminCreateAgency)
-	s.handle(g, fiber.MethodPost, "/admin/agencies/:id", adminAccess, s.adminRenameAgency)
-	s.handle(g, fiber.MethodGet, "/admin/settings", adminAccess, s.adminSettings)
-	s.handle(g, fiber.MethodPost, "/admin/settings", adminAccess, s.adminSaveSettings)
+func (s *Handlers) RegisterPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/admin", adminAccess, s.adminHome)
+	s.Handle(g, fiber.MethodGet, "/admin/users", adminAccess, s.adminUsers)
+	s.Handle(g, fiber.MethodGet, "/admin/users/new", adminAccess, s.adminNewUser)
+	s.Handle(g, fiber.MethodPost, "/admin/users", adminAccess, s.adminCreateUser)
+	s.Handle(g, fiber.MethodGet, "/admin/users/:id", adminAccess, s.adminUser)
+	s.Handle(g, fiber.MethodPost, "/admin/users/:id", adminAccess, s.adminUpdateUser)
+	s.Handle(g, fiber.MethodPost, "/admin/users/:id/password", adminAccess, s.adminSetPassword)
+	s.Handle(g, fiber.MethodPost, "/admin/users/:id/disable", adminAccess, s.adminDisableUser)
+	s.Handle(g, fiber.MethodPost, "/admin/users/:id/enable", adminAccess, s.adminEnableUser)
+	s.Handle(g, fiber.MethodPost, "/admin/users/:id/tokens", adminAccess, s.adminIssueToken)
+	s.Handle(g, fiber.MethodPost, "/admin/users/:id/tokens/:token/revoke", adminAccess, s.adminRevokeToken)
+	s.Handle(g, fiber.MethodGet, "/admin/agencies", adminAccess, s.adminAgencies)
+	s.Handle(g, fiber.MethodPost, "/admin/agencies", adminAccess, s.adminCreateAgency)
+	s.Handle(g, fiber.MethodPost, "/admin/agencies/:id", adminAccess, s.adminRenameAgency)
+	s.Handle(g, fiber.MethodGet, "/admin/settings", adminAccess, s.adminSettings)
+	s.Handle(g, fiber.MethodPost, "/admin/settings", adminAccess, s.adminSaveSettings)
+	s.Handle(g, fiber.MethodGet, "/admin/outbox", adminAccess, s.adminOutbox)
 }
 
-func (s *Server) adminHome(c *fiber.Ctx) error {
-	p := s.page(c, "admin.home.title")
+func (s *Handlers) adminHome(c *fiber.Ctx) error {
+	p := s.NewPage(c, "admin.home.title")
 	p.Nav = "admin"
-	return s.render(c, "admin/home", p)
+	return s.Render(c, "admin/home", p)
 }
 
 // adminURL is an administration page in the request's language.
-func adminURL(c *fiber.Ctx, rest string) string { return "/" + langOf(c) + "/admin" + rest }
+func adminURL(c *fiber.Ctx, rest string) string { return "/" + web.Lang(c) + "/admin" + rest }
 
 // Users.
 
@@ -55,19 +57,19 @@ type usersData struct {
 	PageURL func(int) string
 }
 
-func (s *Server) adminUsers(c *fiber.Ctx) error {
+func (s *Handlers) adminUsers(c *fiber.Ctx) error {
 	q, role := c.Query("q"), c.Query("role")
 	page, _ := strconv.Atoi(c.Query("page"))
 	if len(q) > project.MaxFilterLen || role != "" && !account.Role(role).Valid() {
 		return apperr.Fields{"q": "error.field.invalid"}.Err()
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.accounts.ListUsers(ctx, account.UserFilter{Query: q, Role: account.Role(role), Page: page, PerPage: 50})
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "admin.users.title")
+	p := s.NewPage(c, "admin.users.title")
 	p.Nav = "admin"
 	d := usersData{Query: q, Role: role, Roles: account.Roles, Result: res}
 	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
@@ -82,7 +84,7 @@ func (s *Server) adminUsers(c *fiber.Ctx) error {
 		return adminURL(c, "/users?"+v.Encode())
 	}
 	p.Data = d
-	return s.render(c, "admin/users", p)
+	return s.Render(c, "admin/users", p)
 }
 
 // userFormFields are the inputs of the user forms; the names are the
@@ -91,45 +93,45 @@ var userFormFields = []string{"email", "name", "role", "agencyId", "lang", "pass
 
 // userFormData is the new-user form's content.
 type userFormData struct {
-	Form     form
+	Form     web.Form
 	Roles    []account.Role
 	Agencies []account.Agency
 }
 
-func (s *Server) renderNewUser(c *fiber.Ctx, status int, f form) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) renderNewUser(c *fiber.Ctx, status int, f web.Form) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	agencies, err := s.accounts.ListAgencies(ctx)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "admin.user_new.title")
+	p := s.NewPage(c, "admin.user_new.title")
 	p.Nav = "admin"
 	p.Data = userFormData{Form: f, Roles: account.Roles, Agencies: agencies}
 	c.Status(status)
-	return s.render(c, "admin/user_new", p)
+	return s.Render(c, "admin/user_new", p)
 }
 
-func (s *Server) adminNewUser(c *fiber.Ctx) error {
-	return s.renderNewUser(c, fiber.StatusOK, form{Values: map[string]string{"role": string(account.RoleBoard), "lang": "vi"}, Errors: map[string]string{}})
+func (s *Handlers) adminNewUser(c *fiber.Ctx) error {
+	return s.renderNewUser(c, fiber.StatusOK, web.Form{Values: map[string]string{"role": string(account.RoleBoard), "lang": "vi"}, Errors: map[string]string{}})
 }
 
-func (s *Server) adminCreateUser(c *fiber.Ctx) error {
-	f := readForm(c, userFormFields...)
+func (s *Handlers) adminCreateUser(c *fiber.Ctx) error {
+	f := web.ReadForm(c, userFormFields...)
 	f.Values["password"] = c.FormValue("password") // passwords are not trimmed
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	u, err := s.accounts.CreateUser(ctx, account.NewUser{Email: f.V("email"), Name: f.V("name"), Role: account.Role(f.V("role")),
-		AgencyID: f.V("agencyId"), Lang: f.V("lang"), Password: f.V("password")}, s.now())
+		AgencyID: f.V("agencyId"), Lang: f.V("lang"), Password: f.V("password")}, s.Now())
 	if err != nil {
 		f.Values["password"] = ""
-		status, err := f.fail(err)
+		status, err := f.Fail(err)
 		if err != nil {
 			return err
 		}
 		return s.renderNewUser(c, status, f)
 	}
-	s.flash(c, "admin.flash.user_created")
+	s.Flash(c, "admin.flash.user_created")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
 }
 
@@ -140,14 +142,14 @@ type userData struct {
 	Roles    []account.Role
 	Agencies []account.Agency
 	Tokens   []account.Token
-	Form     form
+	Form     web.Form
 	Which    string
 	// NewToken is the plaintext of a token just issued, shown this once.
 	NewToken string
 }
 
-func (s *Server) renderUser(c *fiber.Ctx, status int, u account.User, which string, f form, newToken string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) renderUser(c *fiber.Ctx, status int, u account.User, which string, f web.Form, newToken string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	agencies, err := s.accounts.ListAgencies(ctx)
 	if err != nil {
@@ -161,114 +163,114 @@ func (s *Server) renderUser(c *fiber.Ctx, status int, u account.User, which stri
 		f.Values = map[string]string{"email": u.Email, "name": u.Name, "role": string(u.Role), "agencyId": u.AgencyID,
 			"lang": u.Lang, "version": strconv.FormatInt(u.Version, 10)}
 	}
-	p := s.page(c, "admin.user.title")
+	p := s.NewPage(c, "admin.user.title")
 	p.Nav = "admin"
 	p.Data = userData{User: u, Roles: account.Roles, Agencies: agencies, Tokens: tokens, Form: f, Which: which, NewToken: newToken}
 	if newToken != "" {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	}
 	c.Status(status)
-	return s.render(c, "admin/user", p)
+	return s.Render(c, "admin/user", p)
 }
 
 // loadUser reads the user named by :id.
-func (s *Server) loadUser(c *fiber.Ctx) (account.User, error) {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) loadUser(c *fiber.Ctx) (account.User, error) {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	return s.accounts.GetUser(ctx, c.Params("id"))
 }
 
-func (s *Server) adminUser(c *fiber.Ctx) error {
+func (s *Handlers) adminUser(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	return s.renderUser(c, fiber.StatusOK, u, "", form{Errors: map[string]string{}}, "")
+	return s.renderUser(c, fiber.StatusOK, u, "", web.Form{Errors: map[string]string{}}, "")
 }
 
 // userFormFail re-renders the user page with the failed form's messages.
-func (s *Server) userFormFail(c *fiber.Ctx, u account.User, which string, f form, err error) error {
-	status, err := f.fail(err)
+func (s *Handlers) userFormFail(c *fiber.Ctx, u account.User, which string, f web.Form, err error) error {
+	status, err := f.Fail(err)
 	if err != nil {
 		return err
 	}
 	return s.renderUser(c, status, u, which, f, "")
 }
 
-func (s *Server) adminUpdateUser(c *fiber.Ctx) error {
+func (s *Handlers) adminUpdateUser(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	f := readForm(c, userFormFields...)
+	f := web.ReadForm(c, userFormFields...)
 	version, perr := strconv.ParseInt(f.V("version"), 10, 64)
 	if perr != nil {
 		return s.userFormFail(c, u, "profile", f, apperr.Fields{"version": "board.error.version"}.Err())
 	}
 	email, name, lang, role, agency := f.V("email"), f.V("name"), f.V("lang"), account.Role(f.V("role")), f.V("agencyId")
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.accounts.UpdateUser(ctx, u.ID, version, account.UserUpdate{Email: &email, Name: &name, Lang: &lang, Role: &role, AgencyID: &agency}, s.now()); err != nil {
+	if _, err := s.accounts.UpdateUser(ctx, u.ID, version, account.UserUpdate{Email: &email, Name: &name, Lang: &lang, Role: &role, AgencyID: &agency}, s.Now()); err != nil {
 		return s.userFormFail(c, u, "profile", f, err)
 	}
-	s.flash(c, "admin.flash.user_saved")
+	s.Flash(c, "admin.flash.user_saved")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
 }
 
-func (s *Server) adminSetPassword(c *fiber.Ctx) error {
+func (s *Handlers) adminSetPassword(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.accounts.SetPassword(ctx, u.ID, c.FormValue("password"), s.now()); err != nil {
-		return s.userFormFail(c, u, "password", form{Values: map[string]string{}, Errors: map[string]string{}}, err)
+	if err := s.accounts.SetPassword(ctx, u.ID, c.FormValue("password"), s.Now()); err != nil {
+		return s.userFormFail(c, u, "password", web.Form{Values: map[string]string{}, Errors: map[string]string{}}, err)
 	}
-	s.flash(c, "admin.flash.password_set")
+	s.Flash(c, "admin.flash.password_set")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
 }
 
-func (s *Server) adminDisableUser(c *fiber.Ctx) error {
+func (s *Handlers) adminDisableUser(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.accounts.Disable(ctx, u.ID, s.now()); err != nil {
-		return s.userFormFail(c, u, "access", form{Values: map[string]string{}, Errors: map[string]string{}}, err)
+	if _, err := s.accounts.Disable(ctx, u.ID, s.Now()); err != nil {
+		return s.userFormFail(c, u, "access", web.Form{Values: map[string]string{}, Errors: map[string]string{}}, err)
 	}
-	s.flash(c, "admin.flash.user_disabled")
+	s.Flash(c, "admin.flash.user_disabled")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
 }
 
-func (s *Server) adminEnableUser(c *fiber.Ctx) error {
+func (s *Handlers) adminEnableUser(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.accounts.Enable(ctx, u.ID, s.now()); err != nil {
+	if _, err := s.accounts.Enable(ctx, u.ID, s.Now()); err != nil {
 		return err
 	}
-	s.flash(c, "admin.flash.user_enabled")
+	s.Flash(c, "admin.flash.user_enabled")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
 }
 
 // adminIssueToken makes an API token and shows its plaintext in this one
 // answer (not through a redirect: the secret must not be stored anywhere
 // to be shown later).
-func (s *Server) adminIssueToken(c *fiber.Ctx) error {
+func (s *Handlers) adminIssueToken(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	f := readForm(c, "token_name")
-	ctx, cancel := dbctx(c)
+	f := web.ReadForm(c, "token_name")
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	plain, _, err := s.accounts.IssueToken(ctx, u.ID, f.V("token_name"), s.now())
+	plain, _, err := s.accounts.IssueToken(ctx, u.ID, f.V("token_name"), s.Now())
 	if err != nil {
 		e := apperr.As(err)
 		if name, ok := e.Fields["name"]; ok {
@@ -276,20 +278,20 @@ func (s *Server) adminIssueToken(c *fiber.Ctx) error {
 		}
 		return s.userFormFail(c, u, "token", f, e)
 	}
-	return s.renderUser(c, fiber.StatusCreated, u, "token", form{Values: map[string]string{}, Errors: map[string]string{}}, plain)
+	return s.renderUser(c, fiber.StatusCreated, u, "token", web.Form{Values: map[string]string{}, Errors: map[string]string{}}, plain)
 }
 
-func (s *Server) adminRevokeToken(c *fiber.Ctx) error {
+func (s *Handlers) adminRevokeToken(c *fiber.Ctx) error {
 	u, err := s.loadUser(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if err := s.accounts.RevokeToken(ctx, u.ID, c.Params("token")); err != nil {
 		return err
 	}
-	s.flash(c, "admin.flash.token_revoked")
+	s.Flash(c, "admin.flash.token_revoked")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
 }
 
@@ -299,63 +301,63 @@ func (s *Server) adminRevokeToken(c *fiber.Ctx) error {
 // failed form (Which is "new" or an agency code).
 type agenciesData struct {
 	Agencies []account.Agency
-	Form     form
+	Form     web.Form
 	Which    string
 }
 
-func (s *Server) renderAgencies(c *fiber.Ctx, status int, which string, f form) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) renderAgencies(c *fiber.Ctx, status int, which string, f web.Form) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	agencies, err := s.accounts.ListAgencies(ctx)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "admin.agencies.title")
+	p := s.NewPage(c, "admin.agencies.title")
 	p.Nav = "admin"
 	p.Data = agenciesData{Agencies: agencies, Form: f, Which: which}
 	c.Status(status)
-	return s.render(c, "admin/agencies", p)
+	return s.Render(c, "admin/agencies", p)
 }
 
-func (s *Server) adminAgencies(c *fiber.Ctx) error {
-	return s.renderAgencies(c, fiber.StatusOK, "", form{Values: map[string]string{}, Errors: map[string]string{}})
+func (s *Handlers) adminAgencies(c *fiber.Ctx) error {
+	return s.renderAgencies(c, fiber.StatusOK, "", web.Form{Values: map[string]string{}, Errors: map[string]string{}})
 }
 
-func (s *Server) adminCreateAgency(c *fiber.Ctx) error {
-	f := readForm(c, "id", "name.vi", "name.en")
-	ctx, cancel := dbctx(c)
+func (s *Handlers) adminCreateAgency(c *fiber.Ctx) error {
+	f := web.ReadForm(c, "id", "name.vi", "name.en")
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.accounts.CreateAgency(ctx, account.Agency{ID: f.V("id"), Name: account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}}, s.now()); err != nil {
-		status, err := f.fail(err)
+	if _, err := s.accounts.CreateAgency(ctx, account.Agency{ID: f.V("id"), Name: account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}}, s.Now()); err != nil {
+		status, err := f.Fail(err)
 		if err != nil {
 			return err
 		}
 		return s.renderAgencies(c, status, "new", f)
 	}
-	s.flash(c, "admin.flash.agency_created")
+	s.Flash(c, "admin.flash.agency_created")
 	return c.Redirect(adminURL(c, "/agencies"), fiber.StatusSeeOther)
 }
 
-func (s *Server) adminRenameAgency(c *fiber.Ctx) error {
+func (s *Handlers) adminRenameAgency(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if !account.ValidAgencyID(id) {
 		return apperr.NotFound("account.error.agency_not_found")
 	}
-	f := readForm(c, "name.vi", "name.en", "version")
+	f := web.ReadForm(c, "name.vi", "name.en", "version")
 	version, _ := strconv.ParseInt(f.V("version"), 10, 64)
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, err := s.accounts.GetAgency(ctx, id); err != nil {
 		return err
 	}
-	if _, err := s.accounts.UpdateAgency(ctx, id, version, account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}, s.now()); err != nil {
-		status, err := f.fail(err)
+	if _, err := s.accounts.UpdateAgency(ctx, id, version, account.Text{VI: f.V("name.vi"), EN: f.V("name.en")}, s.Now()); err != nil {
+		status, err := f.Fail(err)
 		if err != nil {
 			return err
 		}
 		return s.renderAgencies(c, status, id, f)
 	}
-	s.flash(c, "admin.flash.agency_saved")
+	s.Flash(c, "admin.flash.agency_saved")
 	return c.Redirect(adminURL(c, "/agencies"), fiber.StatusSeeOther)
 }
 
@@ -364,40 +366,40 @@ func (s *Server) adminRenameAgency(c *fiber.Ctx) error {
 // settingsData is the settings page's content.
 type settingsData struct {
 	Watch project.WatchSettings
-	Form  form
+	Form  web.Form
 }
 
-func (s *Server) renderSettings(c *fiber.Ctx, status int, w project.WatchSettings, f form) error {
-	p := s.page(c, "admin.settings.title")
+func (s *Handlers) renderSettings(c *fiber.Ctx, status int, w project.WatchSettings, f web.Form) error {
+	p := s.NewPage(c, "admin.settings.title")
 	p.Nav = "admin"
 	p.Data = settingsData{Watch: w, Form: f}
 	c.Status(status)
-	return s.render(c, "admin/settings", p)
+	return s.Render(c, "admin/settings", p)
 }
 
-func (s *Server) adminSettings(c *fiber.Ctx) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) adminSettings(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	w, err := s.projects.WatchSettings(ctx)
 	if err != nil {
 		return err
 	}
-	f := form{Values: map[string]string{"months": strconv.Itoa(w.Months), "share": strconv.Itoa(w.SharePercent),
+	f := web.Form{Values: map[string]string{"months": strconv.Itoa(w.Months), "share": strconv.Itoa(w.SharePercent),
 		"version": strconv.FormatInt(w.Version, 10)}, Errors: map[string]string{}}
 	return s.renderSettings(c, fiber.StatusOK, w, f)
 }
 
-func (s *Server) adminSaveSettings(c *fiber.Ctx) error {
-	f := readForm(c, "months", "share", "version")
-	ctx, cancel := dbctx(c)
+func (s *Handlers) adminSaveSettings(c *fiber.Ctx) error {
+	f := web.ReadForm(c, "months", "share", "version")
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cur, err := s.projects.WatchSettings(ctx)
 	if err != nil {
 		return err
 	}
 	bad := apperr.Fields{}
-	months := parseInt64(bad, "months", f.V("months"), true)
-	share := parseInt64(bad, "share", f.V("share"), true)
+	months := web.ParseInt64(bad, "months", f.V("months"), true)
+	share := web.ParseInt64(bad, "share", f.V("share"), true)
 	version, verr := strconv.ParseInt(f.V("version"), 10, 64)
 	if verr != nil || version < 0 {
 		bad.Add("version", "board.error.version")
@@ -405,15 +407,15 @@ func (s *Server) adminSaveSettings(c *fiber.Ctx) error {
 	err = bad.Err()
 	if err == nil {
 		w := project.WatchSettings{Months: int(min(*months, 1<<20)), SharePercent: int(min(*share, 1<<20))}
-		_, err = s.projects.SaveWatchSettings(ctx, w, version, actor(c), s.now())
+		_, err = s.projects.SaveWatchSettings(ctx, w, version, web.ProjectActor(c), s.Now())
 	}
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.Fail(err)
 		if err != nil {
 			return err
 		}
 		return s.renderSettings(c, status, cur, f)
 	}
-	s.flash(c, "admin.flash.settings_saved")
+	s.Flash(c, "admin.flash.settings_saved")
 	return c.Redirect(adminURL(c, "/settings"), fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"strconv"
@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // outboxPerPage is the length of a page of the outbox.
@@ -23,7 +24,7 @@ type outboxData struct {
 
 // adminOutbox shows administrators every e-mail the portal wrote, newest
 // first: without SMTP_URL this is where they can be read.
-func (s *Server) adminOutbox(c *fiber.Ctx) error {
+func (s *Handlers) adminOutbox(c *fiber.Ctx) error {
 	page := 1
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -34,7 +35,7 @@ func (s *Server) adminOutbox(c *fiber.Ctx) error {
 	}
 	d := outboxData{Page: page, Available: s.mail != nil}
 	if s.mail != nil {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := web.DBContext(c)
 		defer cancel()
 		items, total, err := s.mail.List(ctx, page, outboxPerPage)
 		if err != nil {
@@ -43,8 +44,8 @@ func (s *Server) adminOutbox(c *fiber.Ctx) error {
 		d.Items, d.Total = items, total
 		d.Pages = int((total + outboxPerPage - 1) / outboxPerPage)
 	}
-	p := s.page(c, "oppweb.outbox.title")
+	p := s.NewPage(c, "oppweb.outbox.title")
 	p.Nav = "admin"
 	p.Data = d
-	return s.render(c, "outbox/list", p)
+	return s.Render(c, "outbox/list", p)
 }

@@ -1,4 +1,4 @@
-package web
+package board
 
 import (
 	"strconv"
@@ -8,14 +8,15 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// registerBoardAPI registers the board's write endpoints for projects.
-func (s *Server) registerBoardAPI(api fiber.Router) {
-	s.handle(api, fiber.MethodPost, "/projects", boardAccess, s.apiCreateProject)
-	s.handle(api, fiber.MethodPatch, "/projects/:code", boardAccess, s.apiPatchProject)
-	s.handle(api, fiber.MethodPost, "/projects/:code/disbursements", boardAccess, s.apiRecordDisbursement)
-	s.handle(api, fiber.MethodGet, "/projects/:code/history", staffAccess, s.apiProjectHistory)
+// RegisterAPI registers the board's write endpoints for projects.
+func (s *Handlers) RegisterAPI(api fiber.Router) {
+	s.Handle(api, fiber.MethodPost, "/projects", boardAccess, s.apiCreateProject)
+	s.Handle(api, fiber.MethodPatch, "/projects/:code", boardAccess, s.apiPatchProject)
+	s.Handle(api, fiber.MethodPost, "/projects/:code/disbursements", boardAccess, s.apiRecordDisbursement)
+	s.Handle(api, fiber.MethodGet, "/projects/:code/history", web.ProjectHistoryReaders, s.apiProjectHistory)
 }
 
 // ProjectInput is a new project.
@@ -98,7 +99,7 @@ func apiDate(f apperr.Fields, field, v string) time.Time { return parseDate(f, f
 
 // sendProject answers with the project and its ETag.
 func sendProject(c *fiber.Ctx, status int, p *project.Project) error {
-	c.Set(fiber.HeaderETag, projectETag(p))
+	c.Set(fiber.HeaderETag, web.ETag(p.Code, p.Version))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(p)
 }
@@ -115,13 +116,13 @@ func sendProject(c *fiber.Ctx, status int, p *project.Project) error {
 //	@Success		201		{object}	project.Project
 //	@Header			201		{string}	ETag		"the project's version, for If-Match"
 //	@Header			201		{string}	Location	"the project's address"
-//	@Failure		400		{object}	Problem	"a field is invalid; errors name each one"
-//	@Failure		401		{object}	Problem
-//	@Failure		403		{object}	Problem
+//	@Failure		400		{object}	web.Problem	"a field is invalid; errors name each one"
+//	@Failure		401		{object}	web.Problem
+//	@Failure		403		{object}	web.Problem
 //	@Router			/projects [post]
-func (s *Server) apiCreateProject(c *fiber.Ctx) error {
+func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 	var in ProjectInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	bad := apperr.Fields{}
@@ -132,7 +133,7 @@ func (s *Server) apiCreateProject(c *fiber.Ctx) error {
 		p.ExpectedCompletion = &d
 	}
 	if d := apiDate(bad, "stageDate", in.StageDate); !d.IsZero() {
-		if d.After(s.now()) {
+		if d.After(s.Now()) {
 			bad.Add("stageDate", "project.error.date_future")
 		}
 		p.StageHistory = []project.StageDate{{Stage: p.Stage, Date: project.Day(d)}}
@@ -140,12 +141,11 @@ func (s *Server) apiCreateProject(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.projects.CreateBy(ctx, p, actor(c), s.now()); err != nil {
+	if err := s.projects.CreateBy(ctx, p, web.ProjectActor(c), s.Now()); err != nil {
 		return err
 	}
-	s.reindexSoon()
 	c.Set(fiber.HeaderLocation, "/api/v1/projects/"+p.Code)
 	return sendProject(c, fiber.StatusCreated, p)
 }
@@ -163,27 +163,27 @@ func (s *Server) apiCreateProject(c *fiber.Ctx) error {
 //	@Param			changes		body		ProjectPatch	true	"the fields to change"
 //	@Success		200			{object}	project.Project
 //	@Header			200			{string}	ETag	"the new version"
-//	@Failure		400			{object}	Problem	"a field is invalid or a stage move is not allowed"
-//	@Failure		401			{object}	Problem
-//	@Failure		403			{object}	Problem
-//	@Failure		404			{object}	Problem
-//	@Failure		412			{object}	Problem	"the project changed since it was read"
-//	@Failure		428			{object}	Problem	"If-Match is missing"
+//	@Failure		400			{object}	web.Problem	"a field is invalid or a stage move is not allowed"
+//	@Failure		401			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
+//	@Failure		404			{object}	web.Problem
+//	@Failure		412			{object}	web.Problem	"the project changed since it was read"
+//	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/projects/{code} [patch]
-func (s *Server) apiPatchProject(c *fiber.Ctx) error {
-	code, err := projectCode(c)
+func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
+	code, err := web.ProjectCode(c)
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(c, code, "project.error.changed")
+	version, err := web.IfMatch(c, code, "project.error.changed")
 	if err != nil {
 		return err
 	}
 	var in ProjectPatch
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cur, err := s.projects.Get(ctx, code)
 	if err != nil {
@@ -214,12 +214,9 @@ func (s *Server) apiPatchProject(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	p, err := s.projects.Update(ctx, code, version, ch, actor(c), s.now())
-	if err == nil {
-		s.reindexSoon()
-	}
+	p, err := s.projects.Update(ctx, code, version, ch, web.ProjectActor(c), s.Now())
 	if err != nil {
-		return precondition(err)
+		return web.Precondition(err)
 	}
 	return sendProject(c, fiber.StatusOK, p)
 }
@@ -237,24 +234,24 @@ func (s *Server) apiPatchProject(c *fiber.Ctx) error {
 //	@Param			disbursement	body		DisbursementInput	true	"the disbursement"
 //	@Success		200				{object}	project.Project
 //	@Header			200				{string}	ETag	"the new version"
-//	@Failure		400				{object}	Problem
-//	@Failure		401				{object}	Problem
-//	@Failure		403				{object}	Problem
-//	@Failure		404				{object}	Problem
-//	@Failure		412				{object}	Problem
-//	@Failure		428				{object}	Problem
+//	@Failure		400				{object}	web.Problem
+//	@Failure		401				{object}	web.Problem
+//	@Failure		403				{object}	web.Problem
+//	@Failure		404				{object}	web.Problem
+//	@Failure		412				{object}	web.Problem
+//	@Failure		428				{object}	web.Problem
 //	@Router			/projects/{code}/disbursements [post]
-func (s *Server) apiRecordDisbursement(c *fiber.Ctx) error {
-	code, err := projectCode(c)
+func (s *Handlers) apiRecordDisbursement(c *fiber.Ctx) error {
+	code, err := web.ProjectCode(c)
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(c, code, "project.error.changed")
+	version, err := web.IfMatch(c, code, "project.error.changed")
 	if err != nil {
 		return err
 	}
 	var in DisbursementInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	bad := apperr.Fields{}
@@ -262,14 +259,11 @@ func (s *Server) apiRecordDisbursement(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	p, err := s.projects.RecordDisbursement(ctx, code, version, d, actor(c), s.now())
-	if err == nil {
-		s.reindexSoon()
-	}
+	p, err := s.projects.RecordDisbursement(ctx, code, version, d, web.ProjectActor(c), s.Now())
 	if err != nil {
-		return precondition(err)
+		return web.Precondition(err)
 	}
 	return sendProject(c, fiber.StatusOK, p)
 }
@@ -285,12 +279,12 @@ func (s *Server) apiRecordDisbursement(c *fiber.Ctx) error {
 //	@Param			page		query		int		false	"page, from 1"
 //	@Param			per_page	query		int		false	"entries per page, at most 100 (default 50)"
 //	@Success		200			{object}	HistoryPage
-//	@Failure		401			{object}	Problem
-//	@Failure		403			{object}	Problem
-//	@Failure		404			{object}	Problem
+//	@Failure		401			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
+//	@Failure		404			{object}	web.Problem
 //	@Router			/projects/{code}/history [get]
-func (s *Server) apiProjectHistory(c *fiber.Ctx) error {
-	code, err := projectCode(c)
+func (s *Handlers) apiProjectHistory(c *fiber.Ctx) error {
+	code, err := web.ProjectCode(c)
 	if err != nil {
 		return err
 	}
@@ -313,7 +307,7 @@ func (s *Server) apiProjectHistory(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	h, err := s.projects.History(ctx, code)
 	if err != nil {

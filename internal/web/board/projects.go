@@ -1,4 +1,4 @@
-package web
+package board
 
 import (
 	"strconv"
@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // projectFormFields are the inputs of the create and edit forms.
@@ -18,7 +19,7 @@ var projectFormFields = []string{
 type projectFormData struct {
 	// Project is the project edited; nil when creating one.
 	Project   *project.Project
-	Form      form
+	Form      web.Form
 	Kinds     []project.Kind
 	Sectors   []string
 	Locations []string
@@ -26,26 +27,26 @@ type projectFormData struct {
 	Stages    []project.Stage
 }
 
-func (s *Server) renderProjectForm(c *fiber.Ctx, status int, pr *project.Project, f form) error {
+func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Project, f web.Form) error {
 	title := "board.new.title"
 	if pr != nil {
 		title = "board.edit.title"
 	}
-	p := s.page(c, title)
+	p := s.NewPage(c, title)
 	p.Nav = "board"
 	p.Data = projectFormData{Project: pr, Form: f, Kinds: project.Kinds, Sectors: project.Sectors,
 		Locations: project.Locations, Zones: project.Zones, Stages: project.Stages}
 	c.Status(status)
-	return s.render(c, "board/project_form", p)
+	return s.Render(c, "board/project_form", p)
 }
 
-func (s *Server) boardNewProject(c *fiber.Ctx) error {
-	f := form{Values: map[string]string{"kind": string(project.Domestic), "stage": string(project.Licensed), "investor_country": "VN"}, Errors: map[string]string{}}
+func (s *Handlers) boardNewProject(c *fiber.Ctx) error {
+	f := web.Form{Values: map[string]string{"kind": string(project.Domestic), "stage": string(project.Licensed), "investor_country": "VN"}, Errors: map[string]string{}}
 	return s.renderProjectForm(c, fiber.StatusOK, nil, f)
 }
 
-func (s *Server) boardCreateProject(c *fiber.Ctx) error {
-	f := readForm(c, projectFormFields...)
+func (s *Handlers) boardCreateProject(c *fiber.Ctx) error {
+	f := web.ReadForm(c, projectFormFields...)
 	bad := apperr.Fields{}
 	kind := project.Kind(f.V("kind"))
 	pr := &project.Project{
@@ -61,39 +62,36 @@ func (s *Server) boardCreateProject(c *fiber.Ctx) error {
 	if v := parseHectares(bad, "land_area", f.V("land_area")); v != nil {
 		pr.LandAreaCentiHa = *v
 	}
-	if v := parseInt64(bad, "jobs", f.V("jobs"), false); v != nil {
+	if v := web.ParseInt64(bad, "jobs", f.V("jobs"), false); v != nil {
 		pr.Jobs = int(*v)
 	}
 	if d := parseDate(bad, "expected_completion", f.V("expected_completion")); !d.IsZero() {
 		pr.ExpectedCompletion = &d
 	}
 	if d := parseDate(bad, "stage_date", f.V("stage_date")); !d.IsZero() {
-		if d.After(s.now()) {
+		if d.After(s.Now()) {
 			bad.Add("stage_date", "project.error.date_future")
 		}
 		pr.StageHistory = []project.StageDate{{Stage: pr.Stage, Date: project.Day(d)}}
 	}
 	err := bad.Err()
 	if err == nil {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := web.DBContext(c)
 		defer cancel()
-		err = s.projects.CreateBy(ctx, pr, actor(c), s.now())
-		if err == nil {
-			s.reindexSoon()
-		}
+		err = s.projects.CreateBy(ctx, pr, web.ProjectActor(c), s.Now())
 	} else {
 		cp := *pr
 		mergeFields(bad, cp.Validate())
 		err = bad.Err()
 	}
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.Fail(err)
 		if err != nil {
 			return err
 		}
 		return s.renderProjectForm(c, status, nil, f)
 	}
-	s.flash(c, "board.flash.created")
+	s.Flash(c, "board.flash.created")
 	return c.Redirect(projectURL(c, pr.Code), fiber.StatusSeeOther)
 }
 
@@ -108,8 +106,8 @@ func mergeFields(f apperr.Fields, err error) {
 }
 
 // editValues fills the edit form from the stored project.
-func editValues(pr *project.Project) form {
-	return form{Values: map[string]string{
+func editValues(pr *project.Project) web.Form {
+	return web.Form{Values: map[string]string{
 		"name_vi": pr.Name.VI, "name_en": pr.Name.EN, "investor_name": pr.Investor.Name,
 		"investor_country": pr.Investor.Country, "sector": pr.Sector, "location": pr.Location, "zone": pr.Zone,
 		"land_area": centiText(pr.LandAreaCentiHa), "registered_capital": amountInput(pr.Registered),
@@ -118,7 +116,7 @@ func editValues(pr *project.Project) form {
 	}, Errors: map[string]string{}}
 }
 
-func (s *Server) boardEditProject(c *fiber.Ctx) error {
+func (s *Handlers) boardEditProject(c *fiber.Ctx) error {
 	pr, err := s.loadProject(c)
 	if err != nil {
 		return err
@@ -127,7 +125,7 @@ func (s *Server) boardEditProject(c *fiber.Ctx) error {
 }
 
 // formVersion reads the hidden version field: the version the editor read.
-func formVersion(bad apperr.Fields, f form) int64 {
+func formVersion(bad apperr.Fields, f web.Form) int64 {
 	v, err := strconv.ParseInt(f.V("version"), 10, 64)
 	if err != nil || v < 1 {
 		bad.Add("version", "board.error.version")
@@ -135,12 +133,12 @@ func formVersion(bad apperr.Fields, f form) int64 {
 	return v
 }
 
-func (s *Server) boardUpdateProject(c *fiber.Ctx) error {
+func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 	pr, err := s.loadProject(c)
 	if err != nil {
 		return err
 	}
-	f := readForm(c, projectFormFields...)
+	f := web.ReadForm(c, projectFormFields...)
 	bad := apperr.Fields{}
 	version := formVersion(bad, f)
 	str := func(k string) *string { v := f.V(k); return &v }
@@ -151,7 +149,7 @@ func (s *Server) boardUpdateProject(c *fiber.Ctx) error {
 		Registered:      parseAmount(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency, false),
 		Reason:          f.V("reason"),
 	}
-	if v := parseInt64(bad, "jobs", f.V("jobs"), true); v != nil {
+	if v := web.ParseInt64(bad, "jobs", f.V("jobs"), true); v != nil {
 		jobs := int(*v)
 		ch.Jobs = &jobs
 	}
@@ -162,25 +160,22 @@ func (s *Server) boardUpdateProject(c *fiber.Ctx) error {
 	}
 	err = bad.Err()
 	if err == nil {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := web.DBContext(c)
 		defer cancel()
-		_, err = s.projects.Update(ctx, pr.Code, version, ch, actor(c), s.now())
-		if err == nil {
-			s.reindexSoon()
-		}
+		_, err = s.projects.Update(ctx, pr.Code, version, ch, web.ProjectActor(c), s.Now())
 	} else {
 		// Name the problems of the fields that did parse too.
 		cp := *pr
-		mergeFields(bad, ch.Apply(&cp, s.now()))
+		mergeFields(bad, ch.Apply(&cp, s.Now()))
 		err = bad.Err()
 	}
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.Fail(err)
 		if err != nil {
 			return err
 		}
 		return s.renderProjectForm(c, status, pr, f)
 	}
-	s.flash(c, "board.flash.saved")
+	s.Flash(c, "board.flash.saved")
 	return c.Redirect(projectURL(c, pr.Code), fiber.StatusSeeOther)
 }

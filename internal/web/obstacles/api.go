@@ -1,7 +1,7 @@
-package web
+package obstacles
 
 import (
-	"fmt"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // ObstacleSubmission is an obstacle filed through the API as JSON. A
@@ -256,11 +257,6 @@ func obstStaffView(o obstacle.Obstacle, d obstDeadlineInfo, actor obstacle.Actor
 	}
 }
 
-// obstacleETag is a strong validator made from the tracking code and version.
-func obstacleETag(o *obstacle.Obstacle) string {
-	return fmt.Sprintf(`"%s-v%d"`, o.TrackingCode, o.Version)
-}
-
 // apiFileObstacle files an obstacle.
 //
 //	@Summary		File an obstacle
@@ -272,16 +268,16 @@ func obstacleETag(o *obstacle.Obstacle) string {
 //	@Param			body			body		ObstacleSubmission	false	"the obstacle (JSON)"
 //	@Success		201				{object}	ObstacleFiled		"filed"
 //	@Success		200				{object}	ObstacleFiled		"filed earlier with the same Idempotency-Key"
-//	@Failure		400				{object}	Problem				"errors name each field (snake_case), or the file"
-//	@Failure		413				{object}	Problem
-//	@Failure		422				{object}	Problem				"the Idempotency-Key was used for another request"
-//	@Failure		429				{object}	Problem
+//	@Failure		400				{object}	web.Problem				"errors name each field (snake_case), or the file"
+//	@Failure		413				{object}	web.Problem
+//	@Failure		422				{object}	web.Problem				"the Idempotency-Key was used for another request"
+//	@Failure		429				{object}	web.Problem
 //	@Router			/obstacles [post]
-func (s *Server) apiFileObstacle(c *fiber.Ctx) error {
+func (s *Handlers) apiFileObstacle(c *fiber.Ctx) error {
 	var form map[string]string
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
 		var in ObstacleSubmission
-		if err := decodeJSON(c, &in); err != nil {
+		if err := web.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 		form = map[string]string{"business_name": in.BusinessName, "tax_code": in.TaxCode, "contact_person": in.ContactPerson,
@@ -300,7 +296,7 @@ func (s *Server) apiFileObstacle(c *fiber.Ctx) error {
 	o, key, failed, created, err := s.fileObstacle(c, obstSubmissionOf(form, c.Get("Idempotency-Key")), files)
 	if obstacle.IsKeyReused(err) {
 		// 422 and nothing else: not the tracking code, not the key.
-		return s.problem(c, fiber.StatusUnprocessableEntity, apperr.As(apperr.Fields{"Idempotency-Key": obstacle.MsgKeyReused}.Err()))
+		return s.SendProblem(c, fiber.StatusUnprocessableEntity, apperr.As(apperr.Fields{"Idempotency-Key": obstacle.MsgKeyReused}.Err()))
 	}
 	if err != nil {
 		return obstFileMessage(err)
@@ -319,11 +315,11 @@ func (s *Server) apiFileObstacle(c *fiber.Ctx) error {
 
 // trackNotFound is the one answer to a wrong tracking code or a wrong
 // key: the same status and the very same body, which names neither.
-func (s *Server) trackNotFound(c *fiber.Ctx) error {
-	l := s.i18n.For(langOf(c))
-	p := Problem{Type: "about:blank", Title: http.StatusText(http.StatusNotFound), Status: http.StatusNotFound,
+func (s *Handlers) trackNotFound(c *fiber.Ctx) error {
+	l := s.I18n().For(web.Lang(c))
+	p := web.Problem{Type: "about:blank", Title: http.StatusText(http.StatusNotFound), Status: http.StatusNotFound,
 		Detail: l.T("obstacle.error.not_found"), Instance: "/api/v1/obstacles/track", Code: string(apperr.CodeNotFound)}
-	body, err := jsonMarshal(p)
+	body, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
@@ -334,11 +330,11 @@ func (s *Server) trackNotFound(c *fiber.Ctx) error {
 }
 
 // apiTracked opens the obstacle of the route's code with the X-Access-Key.
-func (s *Server) apiTracked(c *fiber.Ctx) (obstacle.Obstacle, bool, error) {
-	if err := s.limit(c, obstacleTrackLimit); err != nil {
+func (s *Handlers) apiTracked(c *fiber.Ctx) (obstacle.Obstacle, bool, error) {
+	if err := s.Limit(c, obstacleTrackLimit); err != nil {
 		return obstacle.Obstacle{}, false, err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.GetByTracking(ctx, c.Params("code"), c.Get("X-Access-Key"))
 	if obstIsNotFound(err) {
@@ -347,15 +343,15 @@ func (s *Server) apiTracked(c *fiber.Ctx) (obstacle.Obstacle, bool, error) {
 	return o, err == nil, err
 }
 
-func (s *Server) filerView(c *fiber.Ctx, o obstacle.Obstacle) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) filerView(c *fiber.Ctx, o obstacle.Obstacle) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cal, err := s.obstacleCalendar(ctx)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(obstTrackView(o, obstDeadlineOf(&o, cal, s.now()), o.PublicTimeline(), obstActionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
+	return c.JSON(obstTrackView(o, obstDeadlineOf(&o, cal, s.Now()), o.PublicTimeline(), obstActionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
 }
 
 // apiTrackObstacle shows the business its obstacle.
@@ -367,10 +363,10 @@ func (s *Server) filerView(c *fiber.Ctx, o obstacle.Obstacle) error {
 //	@Param			code			path		string	true	"tracking code, such as VM-2026-000123"
 //	@Param			X-Access-Key	header		string	true	"the access key given at filing"
 //	@Success		200				{object}	ObstacleTrack
-//	@Failure		404				{object}	Problem
-//	@Failure		429				{object}	Problem
+//	@Failure		404				{object}	web.Problem
+//	@Failure		429				{object}	web.Problem
 //	@Router			/obstacles/track/{code} [get]
-func (s *Server) apiTrackObstacle(c *fiber.Ctx) error {
+func (s *Handlers) apiTrackObstacle(c *fiber.Ctx) error {
 	o, ok, err := s.apiTracked(c)
 	if err != nil {
 		return err
@@ -392,11 +388,11 @@ func (s *Server) apiTrackObstacle(c *fiber.Ctx) error {
 //	@Param			X-Access-Key	header		string				true	"the access key given at filing"
 //	@Param			body			body		FilerActionRequest	true	"the step"
 //	@Success		200				{object}	ObstacleTrack
-//	@Failure		400				{object}	Problem
-//	@Failure		404				{object}	Problem
-//	@Failure		409				{object}	Problem	"not allowed in the current status, or a stale version"
+//	@Failure		400				{object}	web.Problem
+//	@Failure		404				{object}	web.Problem
+//	@Failure		409				{object}	web.Problem	"not allowed in the current status, or a stale version"
 //	@Router			/obstacles/track/{code}/actions [post]
-func (s *Server) apiTrackAction(c *fiber.Ctx) error {
+func (s *Handlers) apiTrackAction(c *fiber.Ctx) error {
 	o, ok, err := s.apiTracked(c)
 	if err != nil {
 		return err
@@ -405,7 +401,7 @@ func (s *Server) apiTrackAction(c *fiber.Ctx) error {
 		return s.trackNotFound(c)
 	}
 	var in FilerActionRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	bad := apperr.Fields{}
@@ -419,9 +415,9 @@ func (s *Server) apiTrackAction(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	n, err := s.obstacles.Apply(ctx, o.ID, in.Version, action, obstacle.Input{Note: in.Note, Rating: in.Rating}, obstacle.FilerActor, s.now())
+	n, err := s.obstacles.Apply(ctx, o.ID, in.Version, action, obstacle.Input{Note: in.Note, Rating: in.Rating}, obstacle.FilerActor, s.Now())
 	if err != nil {
 		return err
 	}
@@ -443,11 +439,11 @@ func (s *Server) apiTrackAction(c *fiber.Ctx) error {
 //	@Param			page		query		int		false	"page, from 1"
 //	@Param			per_page	query		int		false	"items per page, at most 100"
 //	@Success		200			{object}	ObstaclePage
-//	@Failure		400			{object}	Problem
-//	@Failure		401			{object}	Problem
-//	@Failure		403			{object}	Problem
+//	@Failure		400			{object}	web.Problem
+//	@Failure		401			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
 //	@Router			/obstacles [get]
-func (s *Server) apiListObstacles(c *fiber.Ctx) error {
+func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	q, err := parseQueueQuery(func(k string) string { return c.Query(k) })
 	if err != nil {
 		return err
@@ -459,10 +455,10 @@ func (s *Server) apiListObstacles(c *fiber.Ctx) error {
 		}
 		q.Filter.PerPage = n
 	}
-	actor := obstActorOf(principal(c))
-	ctx, cancel := dbctx(c)
+	actor := obstActorOf(web.Principal(c))
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	res, err := s.obstacles.List(ctx, q.Filter, actor, s.now())
+	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
 	if err != nil {
 		return err
 	}
@@ -472,7 +468,7 @@ func (s *Server) apiListObstacles(c *fiber.Ctx) error {
 	}
 	out := ObstaclePage{Items: []ObstacleStaffView{}, Total: res.Total, Page: res.Page, PerPage: res.PerPage}
 	for _, o := range res.Items {
-		out.Items = append(out.Items, obstStaffView(o, obstDeadlineOf(&o, cal, s.now()), actor))
+		out.Items = append(out.Items, obstStaffView(o, obstDeadlineOf(&o, cal, s.Now()), actor))
 	}
 	return c.JSON(out)
 }
@@ -487,26 +483,26 @@ func (s *Server) apiListObstacles(c *fiber.Ctx) error {
 //	@Success	200	{object}	ObstacleStaffView
 //	@Header		200	{string}	ETag	"send it back in If-Match to take a step"
 //	@Success	304	"not modified"
-//	@Failure	404	{object}	Problem
+//	@Failure	404	{object}	web.Problem
 //	@Router		/obstacles/{id} [get]
-func (s *Server) apiGetObstacle(c *fiber.Ctx) error {
+func (s *Handlers) apiGetObstacle(c *fiber.Ctx) error {
 	o, actor, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	etag := obstacleETag(&o)
+	etag := web.ETag(o.TrackingCode, o.Version)
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cal, err := s.obstacleCalendar(ctx)
 	if err != nil {
 		return err
 	}
-	return c.JSON(obstStaffView(o, obstDeadlineOf(&o, cal, s.now()), actor))
+	return c.JSON(obstStaffView(o, obstDeadlineOf(&o, cal, s.Now()), actor))
 }
 
 // apiTransition takes a workflow step as staff.
@@ -521,20 +517,20 @@ func (s *Server) apiGetObstacle(c *fiber.Ctx) error {
 //	@Param			If-Match	header		string				false	"ETag of the version read"
 //	@Param			body		body		TransitionRequest	true	"the step"
 //	@Success		200			{object}	ObstacleStaffView
-//	@Failure		400			{object}	Problem
-//	@Failure		403			{object}	Problem
-//	@Failure		404			{object}	Problem
-//	@Failure		409			{object}	Problem
-//	@Failure		412			{object}	Problem
-//	@Failure		428			{object}	Problem
+//	@Failure		400			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
+//	@Failure		404			{object}	web.Problem
+//	@Failure		409			{object}	web.Problem
+//	@Failure		412			{object}	web.Problem
+//	@Failure		428			{object}	web.Problem
 //	@Router			/obstacles/{id}/transitions [post]
-func (s *Server) apiTransition(c *fiber.Ctx) error {
+func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 	o, actor, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	var in TransitionRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	// With If-Match the header decides (the shared rules of every write
@@ -543,7 +539,7 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	sentIfMatch := im != ""
 	if sentIfMatch {
 		// guardRequest has refused an unquoted tag already (400).
-		v, err := ifMatch(c, o.TrackingCode, "error.conflict")
+		v, err := web.IfMatch(c, o.TrackingCode, "error.conflict")
 		if err != nil {
 			return err
 		}
@@ -551,7 +547,7 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	} else if in.Version <= 0 {
 		return apperr.New(apperr.CodePreconditionReq, "obstweb.error.version_required")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	action, input, err := s.transitionInput(ctx, transitionRequest{Action: in.Action, Version: in.Version, Note: in.Note,
 		LeadAgency: in.LeadAgency, CoordinatingAgencies: in.CoordinatingAgencies, Deadline: in.Deadline,
@@ -559,7 +555,7 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.obstacles.Apply(ctx, o.ID, in.Version, action, input, actor, s.now())
+	n, err := s.obstacles.Apply(ctx, o.ID, in.Version, action, input, actor, s.Now())
 	if sentIfMatch && obstacle.IsStale(err) {
 		return apperr.New(apperr.CodePrecondition, "error.conflict")
 	}
@@ -570,8 +566,8 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderETag, obstacleETag(&n))
-	return c.JSON(obstStaffView(n, obstDeadlineOf(&n, cal, s.now()), actor))
+	c.Set(fiber.HeaderETag, web.ETag(n.TrackingCode, n.Version))
+	return c.JSON(obstStaffView(n, obstDeadlineOf(&n, cal, s.Now()), actor))
 }
 
 // apiObstacleStats returns the obstacle figures.
@@ -582,10 +578,10 @@ func (s *Server) apiTransition(c *fiber.Ctx) error {
 //	@Produce		json
 //	@Success		200	{object}	ObstacleStatsView
 //	@Router			/obstacles/stats [get]
-func (s *Server) apiObstacleStats(c *fiber.Ctx) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	st, err := s.obstacles.Stats(ctx, s.now())
+	st, err := s.obstacles.Stats(ctx, s.Now())
 	if err != nil {
 		return err
 	}

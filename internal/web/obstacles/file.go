@@ -1,4 +1,4 @@
-package web
+package obstacles
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // obstacleFormKeys are the filing form's fields; their names are the
@@ -37,23 +38,23 @@ type obstacleFiledData struct {
 	FileErrors []string
 }
 
-func (s *Server) obstacleFormData(c *fiber.Ctx, form map[string]string, errs map[string]string) obstacleFormData {
+func (s *Handlers) obstacleFormData(c *fiber.Ctx, form map[string]string, errs map[string]string) obstacleFormData {
 	return obstacleFormData{
 		Form: form, Errors: errs, Categories: obstacle.Categories, Languages: i18n.Languages,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
-		BodyMB: s.app.Config().BodyLimit >> 20,
+		BodyMB: s.App().Config().BodyLimit >> 20,
 	}
 }
 
-func (s *Server) obstacleForm(c *fiber.Ctx) error {
-	p := s.page(c, "obstweb.new.title")
+func (s *Handlers) obstacleForm(c *fiber.Ctx) error {
+	p := s.NewPage(c, "obstweb.new.title")
 	p.Nav = "obstacles"
-	form := map[string]string{"lang": p.Lang, "form_token": randomToken()}
+	form := map[string]string{"lang": p.Lang, "form_token": web.RandomToken()}
 	if code := strings.TrimSpace(c.Query("project")); len(code) <= 32 {
 		form["project_code"] = code
 	}
 	p.Data = s.obstacleFormData(c, form, nil)
-	return s.render(c, "obstacles/new", p)
+	return s.Render(c, "obstacles/new", p)
 }
 
 // obstSubmissionOf builds a submission from the form's fields.
@@ -178,14 +179,14 @@ func obstFileMessage(err error) error {
 
 // attachAll stores the files on the obstacle as actor and returns the
 // obstacle as it then is, and the names of files that were refused.
-func (s *Server) attachAll(ctx context.Context, o obstacle.Obstacle, files []*multipart.FileHeader, actor obstacle.Actor) (obstacle.Obstacle, []string, error) {
+func (s *Handlers) attachAll(ctx context.Context, o obstacle.Obstacle, files []*multipart.FileHeader, actor obstacle.Actor) (obstacle.Obstacle, []string, error) {
 	var failed []string
 	for _, fh := range files {
 		f, err := fh.Open()
 		if err != nil {
 			return o, failed, apperr.Internal(err)
 		}
-		n, _, err := s.obstacles.AddAttachment(ctx, o.ID, fh.Filename, f, actor, s.now())
+		n, _, err := s.obstacles.AddAttachment(ctx, o.ID, fh.Filename, f, actor, s.Now())
 		_ = f.Close()
 		if err != nil {
 			if apperr.As(err).Code == apperr.CodeInternal {
@@ -203,20 +204,20 @@ func (s *Server) attachAll(ctx context.Context, o obstacle.Obstacle, files []*mu
 // (or found again under the same idempotency key), the files of a new one
 // stored and the receipt with the access key e-mailed. created is false
 // for a repeated submission.
-func (s *Server) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*multipart.FileHeader) (o obstacle.Obstacle, key string, failed []string, created bool, err error) {
+func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*multipart.FileHeader) (o obstacle.Obstacle, key string, failed []string, created bool, err error) {
 	if err = obstPrecheck(sub, files); err != nil {
 		return
 	}
 	if sub.FilesDigest, err = obstFilesDigest(files); err != nil {
 		return
 	}
-	if err = s.limit(c, obstacleFileLimit); err != nil {
+	if err = s.Limit(c, obstacleFileLimit); err != nil {
 		return
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	ctx, filing := notify.WithFiling(ctx)
-	o, key, err = s.obstacles.Create(ctx, sub, s.now())
+	o, key, err = s.obstacles.Create(ctx, sub, s.Now())
 	if err != nil {
 		return
 	}
@@ -229,12 +230,12 @@ func (s *Server) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*mu
 		return
 	}
 	if nerr := s.notifier().Filed(ctx, o, key); nerr != nil {
-		s.log.ErrorContext(ctx, "obstacle receipt e-mail failed", "tracking", o.TrackingCode, "err", nerr)
+		s.Log().ErrorContext(ctx, "obstacle receipt e-mail failed", "tracking", o.TrackingCode, "err", nerr)
 	}
 	return
 }
 
-func (s *Server) obstacleFile(c *fiber.Ctx) error {
+func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 	form := map[string]string{}
 	for _, k := range obstacleFormKeys {
 		form[k] = c.FormValue(k)
@@ -247,7 +248,7 @@ func (s *Server) obstacleFile(c *fiber.Ctx) error {
 	if idem == "" {
 		// A form without its one-time token (an old page) still files,
 		// but gets a fresh token so a second click is caught.
-		form["form_token"] = randomToken()
+		form["form_token"] = web.RandomToken()
 	}
 	o, key, failed, _, err := s.fileObstacle(c, obstSubmissionOf(form, idem), files)
 	if err != nil {
@@ -259,12 +260,12 @@ func (s *Server) obstacleFile(c *fiber.Ctx) error {
 			// renew the token so that sending again files anew.
 			status = fiber.StatusUnprocessableEntity
 			e = apperr.As(apperr.Fields{"form": "obstweb.error.form_reused"}.Err())
-			form["form_token"] = randomToken()
+			form["form_token"] = web.RandomToken()
 		}
 		if e.Code != apperr.CodeInvalid {
 			return err
 		}
-		p := s.page(c, "obstweb.new.title")
+		p := s.NewPage(c, "obstweb.new.title")
 		p.Nav = "obstacles"
 		errs := e.Fields
 		if len(errs) == 0 {
@@ -272,14 +273,14 @@ func (s *Server) obstacleFile(c *fiber.Ctx) error {
 		}
 		p.Data = s.obstacleFormData(c, form, errs)
 		c.Status(status)
-		return s.render(c, "obstacles/new", p)
+		return s.Render(c, "obstacles/new", p)
 	}
-	p := s.page(c, "obstweb.filed.title")
+	p := s.NewPage(c, "obstweb.filed.title")
 	p.Nav = "obstacles"
 	p.Data = obstacleFiledData{Obstacle: o, AccessKey: key, FileErrors: failed}
 	// The key is shown once: this page must not be stored anywhere.
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, "obstacles/filed", p)
+	return s.Render(c, "obstacles/filed", p)
 }
 
 // errNoTracking is the one answer to a wrong tracking code or key.

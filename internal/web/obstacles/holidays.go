@@ -1,4 +1,4 @@
-package web
+package obstacles
 
 import (
 	"strings"
@@ -7,13 +7,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // obstRegisterHolidayPages registers the administrators' working-day calendar.
-func (s *Server) obstRegisterHolidayPages(g fiber.Router) {
-	s.handle(g, fiber.MethodGet, "/admin/holidays", obstAdminOnly, s.obstHolidayList)
-	s.handle(g, fiber.MethodPost, "/admin/holidays", obstAdminOnly, s.obstHolidayAdd)
-	s.handle(g, fiber.MethodPost, "/admin/holidays/:date/delete", obstAdminOnly, s.obstHolidayRemove)
+func (s *Handlers) obstRegisterHolidayPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/admin/holidays", obstAdminOnly, s.obstHolidayList)
+	s.Handle(g, fiber.MethodPost, "/admin/holidays", obstAdminOnly, s.obstHolidayAdd)
+	s.Handle(g, fiber.MethodPost, "/admin/holidays/:date/delete", obstAdminOnly, s.obstHolidayRemove)
 }
 
 // obstHolidayData is the calendar page's content.
@@ -37,8 +38,8 @@ func (d obstHolidayData) IsExtra(date string) bool {
 	return false
 }
 
-func (s *Server) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	extra, err := s.obstacles.ExtraHolidays(ctx)
 	if err != nil {
@@ -48,7 +49,7 @@ func (s *Server) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) err
 	if err != nil {
 		return err
 	}
-	year := s.now().In(holidays.Location()).Year()
+	year := s.Now().In(holidays.Location()).Year()
 	d := obstHolidayData{Extra: extra, Kinds: []holidays.Kind{holidays.Custom, holidays.Makeup}, Errors: errs, Form: form}
 	for _, day := range cal.Days() {
 		if y := day.Date[:4]; y == obstItoa(year) || y == obstItoa(year+1) {
@@ -58,17 +59,17 @@ func (s *Server) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) err
 	if d.Form == nil {
 		d.Form = map[string]string{"kind": string(holidays.Custom)}
 	}
-	p := s.page(c, "obstweb.holidays.title")
+	p := s.NewPage(c, "obstweb.holidays.title")
 	p.Nav = "admin"
 	p.Data = d
-	return s.render(c, "obstacles/holidays", p)
+	return s.Render(c, "obstacles/holidays", p)
 }
 
 func obstItoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
 
-func (s *Server) obstHolidayList(c *fiber.Ctx) error { return s.obstHolidayView(c, nil, nil) }
+func (s *Handlers) obstHolidayList(c *fiber.Ctx) error { return s.obstHolidayView(c, nil, nil) }
 
-func (s *Server) obstHolidayAdd(c *fiber.Ctx) error {
+func (s *Handlers) obstHolidayAdd(c *fiber.Ctx) error {
 	form := map[string]string{"date": strings.TrimSpace(c.FormValue("date")), "kind": c.FormValue("kind"), "note": c.FormValue("note")}
 	bad := apperr.Fields{}
 	if form["date"] == "" {
@@ -80,9 +81,9 @@ func (s *Server) obstHolidayAdd(c *fiber.Ctx) error {
 	}
 	err := bad.Err()
 	if err == nil {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := web.DBContext(c)
 		defer cancel()
-		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, obstActorOf(principal(c)), s.now())
+		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, obstActorOf(web.Principal(c)), s.Now())
 	}
 	if err != nil {
 		e := apperr.As(err)
@@ -96,16 +97,16 @@ func (s *Server) obstHolidayAdd(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	s.flash(c, "obstweb.holidays.added")
-	return c.Redirect("/"+langOf(c)+"/admin/holidays", fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.holidays.added")
+	return c.Redirect("/"+web.Lang(c)+"/admin/holidays", fiber.StatusSeeOther)
 }
 
-func (s *Server) obstHolidayRemove(c *fiber.Ctx) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) obstHolidayRemove(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), obstActorOf(principal(c))); err != nil {
+	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), obstActorOf(web.Principal(c))); err != nil {
 		return err
 	}
-	s.flash(c, "obstweb.holidays.removed")
-	return c.Redirect("/"+langOf(c)+"/admin/holidays", fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.holidays.removed")
+	return c.Redirect("/"+web.Lang(c)+"/admin/holidays", fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web
+package obstacles
 
 import (
 	"context"
@@ -12,14 +12,15 @@ import (
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // Who works obstacles, and who may see the staff figures.
 var (
-	obstacleStaff    = Roles(account.RoleTaskForce, account.RoleAgency, account.RoleAdmin)
-	obstacleOfficers = Roles(account.RoleTaskForce, account.RoleAdmin)
-	obstacleViewers  = Roles(account.RoleAdmin, account.RoleBoard, account.RoleTaskForce, account.RoleAgency)
-	obstAdminOnly    = Roles(account.RoleAdmin)
+	obstacleStaff    = web.Roles(account.RoleTaskForce, account.RoleAgency, account.RoleAdmin)
+	obstacleOfficers = web.Roles(account.RoleTaskForce, account.RoleAdmin)
+	obstacleViewers  = web.Roles(account.RoleAdmin, account.RoleBoard, account.RoleTaskForce, account.RoleAgency)
+	obstAdminOnly    = web.Roles(account.RoleAdmin)
 )
 
 // Rate limits of the public obstacle forms, per client address.
@@ -28,45 +29,45 @@ var (
 	obstacleTrackLimit = ratelimit.Rule{Name: "obstacle_track", Limit: 60, Window: 10 * time.Minute}
 )
 
-// registerObstaclePages registers filing, public tracking and the task
+// RegisterPages registers filing, public tracking and the task
 // force's and agencies' obstacle pages.
-func (s *Server) registerObstaclePages(g fiber.Router) {
-	s.handle(g, fiber.MethodGet, "/obstacles/new", Public, s.obstacleForm)
-	s.handle(g, fiber.MethodPost, "/obstacles/new", Public, s.obstacleFile)
-	s.handle(g, fiber.MethodGet, "/obstacles/stats", Public, s.obstacleStatsPage)
-	s.handle(g, fiber.MethodGet, "/obstacles/track", Public, s.trackPage)
-	s.handle(g, fiber.MethodPost, "/obstacles/track", Public, s.trackLookup)
-	s.handle(g, fiber.MethodPost, "/obstacles/track/act", Public, s.trackAct)
-	s.handle(g, fiber.MethodPost, "/obstacles/track/files", Public, s.trackUpload)
-	s.handle(g, fiber.MethodGet, "/obstacles/track/files/:file", Public, s.trackDownload)
-	s.handle(g, fiber.MethodPost, "/obstacles/track/forget", Public, s.trackForget)
+func (s *Handlers) RegisterPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/obstacles/new", web.Public, s.obstacleForm)
+	s.Handle(g, fiber.MethodPost, "/obstacles/new", web.Public, s.obstacleFile)
+	s.Handle(g, fiber.MethodGet, "/obstacles/stats", web.Public, s.obstacleStatsPage)
+	s.Handle(g, fiber.MethodGet, "/obstacles/track", web.Public, s.trackPage)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track", web.Public, s.trackLookup)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track/act", web.Public, s.trackAct)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track/files", web.Public, s.trackUpload)
+	s.Handle(g, fiber.MethodGet, "/obstacles/track/files/:file", web.Public, s.trackDownload)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track/forget", web.Public, s.trackForget)
 
-	s.handle(g, fiber.MethodGet, "/staff/obstacles", obstacleStaff, s.staffQueue)
-	s.handle(g, fiber.MethodPost, "/staff/obstacles/assign", obstacleOfficers, s.staffBulkAssign)
-	s.handle(g, fiber.MethodGet, "/staff/obstacles/stats", obstacleViewers, s.obstacleStaffStatsPage)
-	s.handle(g, fiber.MethodGet, "/staff/obstacles/:id", obstacleStaff, s.staffDetail)
-	s.handle(g, fiber.MethodPost, "/staff/obstacles/:id/transition", obstacleStaff, s.staffTransition)
-	s.handle(g, fiber.MethodPost, "/staff/obstacles/:id/group", obstacleOfficers, s.staffGroup)
-	s.handle(g, fiber.MethodPost, "/staff/obstacles/:id/files", obstacleStaff, s.staffUpload)
-	s.handle(g, fiber.MethodGet, "/staff/obstacles/:id/files/:file", obstacleStaff, s.staffDownload)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles", obstacleStaff, s.staffQueue)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/assign", obstacleOfficers, s.staffBulkAssign)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles/stats", obstacleViewers, s.obstacleStaffStatsPage)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles/:id", obstacleStaff, s.staffDetail)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/:id/transition", obstacleStaff, s.staffTransition)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/:id/group", obstacleOfficers, s.staffGroup)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/:id/files", obstacleStaff, s.staffUpload)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles/:id/files/:file", obstacleStaff, s.staffDownload)
 
-	s.handle(g, fiber.MethodGet, "/staff/policy-issues", obstacleOfficers, s.policyList)
-	s.handle(g, fiber.MethodPost, "/staff/policy-issues", obstacleOfficers, s.policyCreate)
-	s.handle(g, fiber.MethodGet, "/staff/policy-issues/:id", obstacleOfficers, s.policyDetail)
-	s.handle(g, fiber.MethodPost, "/staff/policy-issues/:id/resolve", obstacleOfficers, s.policyResolve)
+	s.Handle(g, fiber.MethodGet, "/staff/policy-issues", obstacleOfficers, s.policyList)
+	s.Handle(g, fiber.MethodPost, "/staff/policy-issues", obstacleOfficers, s.policyCreate)
+	s.Handle(g, fiber.MethodGet, "/staff/policy-issues/:id", obstacleOfficers, s.policyDetail)
+	s.Handle(g, fiber.MethodPost, "/staff/policy-issues/:id/resolve", obstacleOfficers, s.policyResolve)
 
 	s.obstRegisterHolidayPages(g)
 }
 
-// registerObstacleAPI registers the obstacle API.
-func (s *Server) registerObstacleAPI(api fiber.Router) {
-	s.handle(api, fiber.MethodPost, "/obstacles", Public, s.apiFileObstacle)
-	s.handle(api, fiber.MethodGet, "/obstacles/stats", Public, s.apiObstacleStats)
-	s.handle(api, fiber.MethodGet, "/obstacles/track/:code", Public, s.apiTrackObstacle)
-	s.handle(api, fiber.MethodPost, "/obstacles/track/:code/actions", Public, s.apiTrackAction)
-	s.handle(api, fiber.MethodGet, "/obstacles", obstacleStaff, s.apiListObstacles)
-	s.handle(api, fiber.MethodGet, "/obstacles/:id", obstacleStaff, s.apiGetObstacle)
-	s.handle(api, fiber.MethodPost, "/obstacles/:id/transitions", obstacleStaff, s.apiTransition)
+// RegisterAPI registers the obstacle API.
+func (s *Handlers) RegisterAPI(api fiber.Router) {
+	s.Handle(api, fiber.MethodPost, "/obstacles", web.Public, s.apiFileObstacle)
+	s.Handle(api, fiber.MethodGet, "/obstacles/stats", web.Public, s.apiObstacleStats)
+	s.Handle(api, fiber.MethodGet, "/obstacles/track/:code", web.Public, s.apiTrackObstacle)
+	s.Handle(api, fiber.MethodPost, "/obstacles/track/:code/actions", web.Public, s.apiTrackAction)
+	s.Handle(api, fiber.MethodGet, "/obstacles", obstacleStaff, s.apiListObstacles)
+	s.Handle(api, fiber.MethodGet, "/obstacles/:id", obstacleStaff, s.apiGetObstacle)
+	s.Handle(api, fiber.MethodPost, "/obstacles/:id/transitions", obstacleStaff, s.apiTransition)
 }
 
 // obstActorOf is the obstacle actor of a signed-in user: the account role of
@@ -84,10 +85,10 @@ func obstActorOf(p *account.Principal) obstacle.Actor {
 
 // notifier writes the filing receipt, the one e-mail the store cannot
 // write because only the filing request knows the access key.
-func (s *Server) notifier() *notify.Notifier { return notify.New(s.mail, s.i18n, s.baseURL) }
+func (s *Handlers) notifier() *notify.Notifier { return notify.New(s.mail, s.I18n(), s.BaseURL()) }
 
 // agencyList returns the agencies obstacles can be assigned to.
-func (s *Server) agencyList(ctx context.Context) []account.Agency {
+func (s *Handlers) agencyList(ctx context.Context) []account.Agency {
 	if s.accounts != nil {
 		if list, err := s.accounts.ListAgencies(ctx); err == nil && len(list) > 0 {
 			return list
@@ -97,7 +98,7 @@ func (s *Server) agencyList(ctx context.Context) []account.Agency {
 }
 
 // agencyNames maps agency ids to their names in lang.
-func (s *Server) agencyNames(ctx context.Context, lang string) map[string]string {
+func (s *Handlers) agencyNames(ctx context.Context, lang string) map[string]string {
 	out := map[string]string{}
 	for _, a := range s.agencyList(ctx) {
 		out[a.ID], _ = a.Name.In(lang)
@@ -106,7 +107,7 @@ func (s *Server) agencyNames(ctx context.Context, lang string) map[string]string
 }
 
 // calendar is the working-day calendar with the administrators' days.
-func (s *Server) obstacleCalendar(ctx context.Context) (*holidays.Calendar, error) {
+func (s *Handlers) obstacleCalendar(ctx context.Context) (*holidays.Calendar, error) {
 	return s.obstacles.Calendar(ctx)
 }
 

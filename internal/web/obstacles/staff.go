@@ -1,4 +1,4 @@
-package web
+package obstacles
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // queueQuery is the queue's filters as typed, and as parsed.
@@ -77,7 +78,7 @@ func parseQueueQuery(get func(string) string) (queueQuery, error) {
 }
 
 // URLWith returns the queue's query string with key set to value.
-func (q queueQuery) URLWith(kv ...string) string { return rawQuery(q.Raw).URLWith(kv...) }
+func (q queueQuery) URLWith(kv ...string) string { return web.RawQuery(q.Raw).URLWith(kv...) }
 
 // queueRow is one obstacle of the queue.
 type queueRow struct {
@@ -102,11 +103,11 @@ type queueData struct {
 	OwnAgency string
 }
 
-func (s *Server) staffQueue(c *fiber.Ctx) error {
-	p := s.page(c, "obstweb.queue.title")
+func (s *Handlers) staffQueue(c *fiber.Ctx) error {
+	p := s.NewPage(c, "obstweb.queue.title")
 	p.Nav = "staff_obstacles"
-	actor := obstActorOf(principal(c))
-	ctx, cancel := dbctx(c)
+	actor := obstActorOf(web.Principal(c))
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	q, qerr := parseQueueQuery(func(k string) string { return c.Query(k) })
 	d := queueData{
@@ -118,9 +119,9 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 		d.Errors = apperr.As(qerr).Fields
 		p.Data = d
 		c.Status(fiber.StatusBadRequest)
-		return s.render(c, "obstacles/queue", p)
+		return s.Render(c, "obstacles/queue", p)
 	}
-	res, err := s.obstacles.List(ctx, q.Filter, actor, s.now())
+	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
 	if err != nil {
 		return err
 	}
@@ -129,12 +130,12 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 		return err
 	}
 	for _, o := range res.Items {
-		d.Rows = append(d.Rows, queueRow{Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.now())})
+		d.Rows = append(d.Rows, queueRow{Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.Now())})
 	}
 	d.Total, d.Page = res.Total, res.Page
 	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
 	p.Data = d
-	return s.render(c, "obstacles/queue", p)
+	return s.Render(c, "obstacles/queue", p)
 }
 
 // obstFormValues returns every value of a form field (checkboxes, multiple
@@ -169,8 +170,8 @@ const obstMaxBulk = 100
 
 // staffBulkAssign assigns the checked obstacles to one lead agency; those
 // still submitted are accepted first, as triage in one step.
-func (s *Server) staffBulkAssign(c *fiber.Ctx) error {
-	actor := obstActorOf(principal(c))
+func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
+	actor := obstActorOf(web.Principal(c))
 	ids := obstFormValues(c, "ids")
 	bad := apperr.Fields{}
 	if len(ids) == 0 {
@@ -186,7 +187,7 @@ func (s *Server) staffBulkAssign(c *fiber.Ctx) error {
 	if !ok {
 		bad.Add("deadline", "error.field.invalid")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if bad["lead_agency"] == "" {
 		if err := s.checkAgencies(ctx, bad, lead, nil); err != nil {
@@ -196,7 +197,7 @@ func (s *Server) staffBulkAssign(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.Now()
 	for _, id := range ids {
 		if o, err := s.obstacles.Get(ctx, id); err == nil && o.Status == obstacle.Submitted {
 			_, _ = s.obstacles.Apply(ctx, id, o.Version, obstacle.ActAccept, obstacle.Input{}, actor, now)
@@ -206,7 +207,7 @@ func (s *Server) staffBulkAssign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "obstweb.bulk.title")
+	p := s.NewPage(c, "obstweb.bulk.title")
 	p.Nav = "staff_obstacles"
 	var rows []obstBulkRow
 	okAll := true
@@ -216,21 +217,21 @@ func (s *Server) staffBulkAssign(c *fiber.Ctx) error {
 			okAll = false
 			e := apperr.As(r.Err)
 			if e.Code == apperr.CodeInternal {
-				s.log.ErrorContext(ctx, "bulk assign failed", "obstacle", r.ID, "err", r.Err)
+				s.Log().ErrorContext(ctx, "bulk assign failed", "obstacle", r.ID, "err", r.Err)
 			}
-			row.Message = p.L.T(e.MessageID, dataPairs(e.Data)...)
-			for _, f := range sortedKeys(e.Fields) {
+			row.Message = p.L.T(e.MessageID, web.DataPairs(e.Data)...)
+			for _, f := range web.SortedKeys(e.Fields) {
 				row.Message += " " + p.L.T(e.Fields[f])
 			}
 		}
 		rows = append(rows, row)
 	}
 	if okAll {
-		s.flash(c, "obstweb.bulk.done")
-		return c.Redirect("/"+langOf(c)+"/staff/obstacles", fiber.StatusSeeOther)
+		s.Flash(c, "obstweb.bulk.done")
+		return c.Redirect("/"+web.Lang(c)+"/staff/obstacles", fiber.StatusSeeOther)
 	}
 	p.Data = rows
-	return s.render(c, "obstacles/bulk", p)
+	return s.Render(c, "obstacles/bulk", p)
 }
 
 // actionForm is one workflow step offered on the staff detail page, with
@@ -279,9 +280,9 @@ type staffDetailData struct {
 
 // staffObstacle returns the obstacle of the route if the user may see it;
 // one the user may not see is not found, so its existence stays hidden.
-func (s *Server) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, obstacle.Actor, error) {
-	actor := obstActorOf(principal(c))
-	ctx, cancel := dbctx(c)
+func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, obstacle.Actor, error) {
+	actor := obstActorOf(web.Principal(c))
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.Get(ctx, id)
 	if err != nil {
@@ -293,17 +294,17 @@ func (s *Server) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, obst
 	return o, actor, nil
 }
 
-func (s *Server) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obstacle.Actor, errs, form map[string]string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obstacle.Actor, errs, form map[string]string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cal, err := s.obstacleCalendar(ctx)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "obstweb.detail.title")
+	p := s.NewPage(c, "obstweb.detail.title")
 	p.Nav = "staff_obstacles"
 	d := staffDetailData{
-		Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.now()), Actions: staffActions(&o, actor),
+		Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
 		Agencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
 		CanGroup:  (actor.Role == obstacle.RoleTaskforce || actor.Role == obstacle.RoleAdmin) && o.Status != obstacle.Rejected && o.Status != obstacle.Merged,
 		CanAttach: len(o.Attachments) < obstacle.MaxAttachments && o.Status != obstacle.Rejected && o.Status != obstacle.Merged && o.Status != obstacle.Closed && (actor.Role != obstacle.RoleAgency || o.HasAgency(actor.Agency)),
@@ -323,10 +324,10 @@ func (s *Server) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obstac
 		}
 	}
 	p.Data = d
-	return s.render(c, "obstacles/detail", p)
+	return s.Render(c, "obstacles/detail", p)
 }
 
-func (s *Server) staffDetail(c *fiber.Ctx) error {
+func (s *Handlers) staffDetail(c *fiber.Ctx) error {
 	o, actor, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -364,7 +365,7 @@ type transitionRequest struct {
 
 // input checks the request and turns it into the domain's input; the
 // merge target is found by tracking code (or id) among what actor sees.
-func (s *Server) transitionInput(ctx context.Context, r transitionRequest, actor obstacle.Actor) (obstacle.Action, obstacle.Input, error) {
+func (s *Handlers) transitionInput(ctx context.Context, r transitionRequest, actor obstacle.Actor) (obstacle.Action, obstacle.Input, error) {
 	bad := apperr.Fields{}
 	action, ok := obstStaffAction(r.Action)
 	if !ok {
@@ -404,7 +405,7 @@ func (s *Server) transitionInput(ctx context.Context, r transitionRequest, actor
 // checkAgencies names, in bad, a lead or coordinating agency that is not
 // among the agencies obstacles can be assigned to (the list the forms
 // offer); the domain checks only the shape of an agency id.
-func (s *Server) checkAgencies(ctx context.Context, bad apperr.Fields, lead string, coord []string) error {
+func (s *Handlers) checkAgencies(ctx context.Context, bad apperr.Fields, lead string, coord []string) error {
 	list := account.DefaultAgencies()
 	if s.accounts != nil {
 		stored, err := s.accounts.ListAgencies(ctx)
@@ -432,10 +433,10 @@ func (s *Server) checkAgencies(ctx context.Context, bad apperr.Fields, lead stri
 
 // findByCode returns the id of the obstacle with a tracking code (or id)
 // among those actor may see.
-func (s *Server) findByCode(ctx context.Context, ref string, actor obstacle.Actor) (string, error) {
+func (s *Handlers) findByCode(ctx context.Context, ref string, actor obstacle.Actor) (string, error) {
 	code := obstacle.NormalizeTrackingCode(ref)
 	if len(code) <= 24 && strings.HasPrefix(code, "VM-") {
-		res, err := s.obstacles.List(ctx, obstacle.Filter{Text: code, PerPage: 10}, actor, s.now())
+		res, err := s.obstacles.List(ctx, obstacle.Filter{Text: code, PerPage: 10}, actor, s.Now())
 		if err != nil {
 			return "", err
 		}
@@ -450,7 +451,7 @@ func (s *Server) findByCode(ctx context.Context, ref string, actor obstacle.Acto
 	return "", apperr.Fields{"parent_id": "obstacle.error.merge_target"}.Err()
 }
 
-func (s *Server) staffTransition(c *fiber.Ctx) error {
+func (s *Handlers) staffTransition(c *fiber.Ctx) error {
 	o, actor, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -462,11 +463,11 @@ func (s *Server) staffTransition(c *fiber.Ctx) error {
 	version, _ := obstParseVersion(form["version"])
 	req := transitionRequest{Action: form["action"], Version: version, Note: form["note"], LeadAgency: form["lead_agency"],
 		CoordinatingAgencies: obstFormValues(c, "coordinating_agencies"), Deadline: form["deadline"], Resolution: form["resolution"], Parent: form["parent"]}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	action, in, err := s.transitionInput(ctx, req, actor)
 	if err == nil {
-		_, err = s.obstacles.Apply(ctx, o.ID, version, action, in, actor, s.now())
+		_, err = s.obstacles.Apply(ctx, o.ID, version, action, in, actor, s.Now())
 	}
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
@@ -475,12 +476,12 @@ func (s *Server) staffTransition(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	s.flash(c, "obstweb.detail.done")
-	return c.Redirect("/"+langOf(c)+"/staff/obstacles/"+o.ID, fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.detail.done")
+	return c.Redirect("/"+web.Lang(c)+"/staff/obstacles/"+o.ID, fiber.StatusSeeOther)
 }
 
 // staffGroup links the obstacle to a policy issue, or unlinks it.
-func (s *Server) staffGroup(c *fiber.Ctx) error {
+func (s *Handlers) staffGroup(c *fiber.Ctx) error {
 	o, actor, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -490,20 +491,20 @@ func (s *Server) staffGroup(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.staffDetailView(c, o, actor, map[string]string{"version": "error.field.invalid"}, nil)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.obstacles.GroupIntoPolicyIssue(ctx, o.ID, version, strings.TrimSpace(c.FormValue("policy_issue_id")), actor, s.now()); err != nil {
+	if _, err := s.obstacles.GroupIntoPolicyIssue(ctx, o.ID, version, strings.TrimSpace(c.FormValue("policy_issue_id")), actor, s.Now()); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.staffDetailView(c, o, actor, e.Fields, nil)
 		}
 		return err
 	}
-	s.flash(c, "obstweb.detail.done")
-	return c.Redirect("/"+langOf(c)+"/staff/obstacles/"+o.ID, fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.detail.done")
+	return c.Redirect("/"+web.Lang(c)+"/staff/obstacles/"+o.ID, fiber.StatusSeeOther)
 }
 
-func (s *Server) staffUpload(c *fiber.Ctx) error {
+func (s *Handlers) staffUpload(c *fiber.Ctx) error {
 	o, actor, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -523,16 +524,16 @@ func (s *Server) staffUpload(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, _, err := s.attachAll(ctx, o, files, actor); err != nil {
 		return err
 	}
-	s.flash(c, "obstweb.detail.done")
-	return c.Redirect("/"+langOf(c)+"/staff/obstacles/"+o.ID, fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.detail.done")
+	return c.Redirect("/"+web.Lang(c)+"/staff/obstacles/"+o.ID, fiber.StatusSeeOther)
 }
 
-func (s *Server) staffDownload(c *fiber.Ctx) error {
+func (s *Handlers) staffDownload(c *fiber.Ctx) error {
 	o, _, err := s.staffObstacle(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -547,29 +548,29 @@ type policyListData struct {
 	Form   map[string]string
 }
 
-func (s *Server) policyListView(c *fiber.Ctx, errs, form map[string]string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) policyListView(c *fiber.Ctx, errs, form map[string]string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	list, err := s.obstacles.ListPolicyIssues(ctx, "")
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "obstweb.policy.list_title")
+	p := s.NewPage(c, "obstweb.policy.list_title")
 	p.Nav = "staff_obstacles"
 	if form == nil {
 		form = map[string]string{}
 	}
 	p.Data = policyListData{Issues: list, Errors: errs, Form: form}
-	return s.render(c, "obstacles/policies", p)
+	return s.Render(c, "obstacles/policies", p)
 }
 
-func (s *Server) policyList(c *fiber.Ctx) error { return s.policyListView(c, nil, nil) }
+func (s *Handlers) policyList(c *fiber.Ctx) error { return s.policyListView(c, nil, nil) }
 
-func (s *Server) policyCreate(c *fiber.Ctx) error {
+func (s *Handlers) policyCreate(c *fiber.Ctx) error {
 	form := map[string]string{"title": c.FormValue("title"), "description": c.FormValue("description")}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, obstActorOf(principal(c)), s.now())
+	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, obstActorOf(web.Principal(c)), s.Now())
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
@@ -577,8 +578,8 @@ func (s *Server) policyCreate(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	s.flash(c, "obstweb.policy.created")
-	return c.Redirect("/"+langOf(c)+"/staff/policy-issues/"+pi.ID, fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.policy.created")
+	return c.Redirect("/"+web.Lang(c)+"/staff/policy-issues/"+pi.ID, fiber.StatusSeeOther)
 }
 
 // policyDetailData is one policy issue and its obstacles.
@@ -590,31 +591,31 @@ type policyDetailData struct {
 	Form      map[string]string
 }
 
-func (s *Server) policyDetailView(c *fiber.Ctx, id string, errs, form map[string]string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) policyDetailView(c *fiber.Ctx, id string, errs, form map[string]string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	pi, err := s.obstacles.GetPolicyIssue(ctx, id)
 	if err != nil {
 		return err
 	}
-	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, obstActorOf(principal(c)), s.now())
+	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, obstActorOf(web.Principal(c)), s.Now())
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "obstweb.policy.title")
+	p := s.NewPage(c, "obstweb.policy.title")
 	p.Nav = "staff_obstacles"
 	if form == nil {
 		form = map[string]string{}
 	}
 	p.Data = policyDetailData{Issue: pi, Obstacles: res.Items, Total: res.Total, Errors: errs, Form: form}
-	return s.render(c, "obstacles/policy", p)
+	return s.Render(c, "obstacles/policy", p)
 }
 
-func (s *Server) policyDetail(c *fiber.Ctx) error {
+func (s *Handlers) policyDetail(c *fiber.Ctx) error {
 	return s.policyDetailView(c, c.Params("id"), nil, nil)
 }
 
-func (s *Server) policyResolve(c *fiber.Ctx) error {
+func (s *Handlers) policyResolve(c *fiber.Ctx) error {
 	id := c.Params("id")
 	form := map[string]string{"resolution": c.FormValue("resolution")}
 	version, ok := obstParseVersion(c.FormValue("version"))
@@ -622,15 +623,15 @@ func (s *Server) policyResolve(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.policyDetailView(c, id, map[string]string{"version": "error.field.invalid"}, form)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], obstActorOf(principal(c)), s.now()); err != nil {
+	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], obstActorOf(web.Principal(c)), s.Now()); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.policyDetailView(c, id, e.Fields, form)
 		}
 		return err
 	}
-	s.flash(c, "obstweb.policy.resolved")
-	return c.Redirect("/"+langOf(c)+"/staff/policy-issues/"+id, fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.policy.resolved")
+	return c.Redirect("/"+web.Lang(c)+"/staff/policy-issues/"+id, fiber.StatusSeeOther)
 }

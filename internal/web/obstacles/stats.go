@@ -1,4 +1,4 @@
-package web
+package obstacles
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // obstacleStatsData is the obstacle dashboard's content: aggregates only,
@@ -20,17 +21,17 @@ type obstacleStatsData struct {
 	Stats        obstacle.Stats
 	Median       string
 	CapitalTotal money.Amount
-	Charts       []Chart
+	Charts       []web.Chart
 }
 
-func (s *Server) obstacleStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, false) }
+func (s *Handlers) obstacleStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, false) }
 
-func (s *Server) obstacleStaffStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, true) }
+func (s *Handlers) obstacleStaffStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, true) }
 
-func (s *Server) obstacleStatsView(c *fiber.Ctx, staff bool) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) obstacleStatsView(c *fiber.Ctx, staff bool) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	st, err := s.obstacles.Stats(ctx, s.now())
+	st, err := s.obstacles.Stats(ctx, s.Now())
 	if err != nil {
 		return err
 	}
@@ -38,17 +39,17 @@ func (s *Server) obstacleStatsView(c *fiber.Ctx, staff bool) error {
 	if staff {
 		title = "obstweb.stats.staff_title"
 	}
-	p := s.page(c, title)
+	p := s.NewPage(c, title)
 	p.Nav = "obstacles"
 	if staff {
 		p.Nav = "staff_obstacles"
 	}
 	p.Data = obstacleStatsData{
 		Staff: staff, Stats: st, Median: obstFormatHalves(p.L, st.MedianDaysToResolve),
-		CapitalTotal: combinedVND(st.CapitalTotal.VND, st.CapitalTotal.USD),
+		CapitalTotal: web.CombinedVND(st.CapitalTotal.VND, st.CapitalTotal.USD),
 		Charts:       s.obstacleCharts(ctx, p.L, st, staff),
 	}
-	return s.render(c, "obstacles/stats", p)
+	return s.Render(c, "obstacles/stats", p)
 }
 
 // obstFormatHalves writes a median of whole days (a whole or half number).
@@ -77,28 +78,28 @@ func obstMonthLabel(lang, month string) string {
 	return t.Format("01/2006")
 }
 
-func obstCountChart(l *i18n.Localizer, titleID string, rows []ChartRow) Chart {
-	c := Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.open"}, Rows: rows}
-	c.scale()
+func obstCountChart(l *i18n.Localizer, titleID string, rows []web.ChartRow) web.Chart {
+	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.open"}, Rows: rows}
+	c.Scale()
 	return c
 }
 
-func obstCountRow(l *i18n.Localizer, label string, n int64) ChartRow {
-	return ChartRow{Label: label, Values: []ChartValue{{Value: n, Text: l.Int(n)}}}
+func obstCountRow(l *i18n.Localizer, label string, n int64) web.ChartRow {
+	return web.ChartRow{Label: label, Values: []web.ChartValue{{Value: n, Text: l.Int(n)}}}
 }
 
-func obstCapitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) Chart {
-	c := Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.capital"}, NoteID: "dashboard.note.rate"}
+func obstCapitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) web.Chart {
+	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.capital"}, NoteID: "dashboard.note.rate"}
 	for _, k := range caps {
-		a := combinedVND(k.VND, k.USD)
-		c.Rows = append(c.Rows, ChartRow{Label: label(k.Key), Values: []ChartValue{{Value: a.Amount, Text: l.Money(a)}}})
+		a := web.CombinedVND(k.VND, k.USD)
+		c.Rows = append(c.Rows, web.ChartRow{Label: label(k.Key), Values: []web.ChartValue{{Value: a.Amount, Text: l.Money(a)}}})
 	}
-	c.scale()
+	c.Scale()
 	return c
 }
 
 // obstacleCharts draws the dashboard's bars from the figures.
-func (s *Server) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstacle.Stats, staff bool) []Chart {
+func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstacle.Stats, staff bool) []web.Chart {
 	names := s.agencyNames(ctx, l.Lang)
 	agency := func(id string) string {
 		if id == "" {
@@ -109,7 +110,7 @@ func (s *Server) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obsta
 		}
 		return id
 	}
-	var byStatus, byCategory, byAgency []ChartRow
+	var byStatus, byCategory, byAgency []web.ChartRow
 	for _, x := range obstacle.Statuses {
 		if x.Open() {
 			byStatus = append(byStatus, obstCountRow(l, l.Label("obstacle.status", string(x)), st.ByStatus[x]))
@@ -118,19 +119,19 @@ func (s *Server) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obsta
 	for _, x := range obstacle.Categories {
 		byCategory = append(byCategory, obstCountRow(l, l.Label("obstacle.category", string(x)), st.OpenByCategory[x]))
 	}
-	agencies := sortedKeys(st.OpenByAgency)
+	agencies := web.SortedKeys(st.OpenByAgency)
 	sort.SliceStable(agencies, func(i, j int) bool { return st.OpenByAgency[agencies[i]] > st.OpenByAgency[agencies[j]] })
 	for _, id := range agencies {
 		byAgency = append(byAgency, obstCountRow(l, agency(id), st.OpenByAgency[id]))
 	}
-	trend := Chart{TitleID: "obstweb.stats.chart.trend", Legend: []string{"obstweb.stats.legend.filed", "obstweb.stats.legend.resolved"}}
+	trend := web.Chart{TitleID: "obstweb.stats.chart.trend", Legend: []string{"obstweb.stats.legend.filed", "obstweb.stats.legend.resolved"}}
 	for _, m := range st.ByMonth {
-		trend.Rows = append(trend.Rows, ChartRow{Label: obstMonthLabel(l.Lang, m.Month), Values: []ChartValue{
+		trend.Rows = append(trend.Rows, web.ChartRow{Label: obstMonthLabel(l.Lang, m.Month), Values: []web.ChartValue{
 			{Value: m.Filed, Text: l.Int(m.Filed)}, {Value: m.Resolved, Text: l.Int(m.Resolved)},
 		}})
 	}
-	trend.scale()
-	charts := []Chart{
+	trend.Scale()
+	charts := []web.Chart{
 		obstCountChart(l, "obstweb.stats.chart.by_status", byStatus),
 		obstCountChart(l, "obstweb.stats.chart.by_category", byCategory),
 		obstCountChart(l, "obstweb.stats.chart.by_agency", byAgency),

@@ -1,4 +1,4 @@
-package web
+package obstacles
 
 import (
 	"io"
@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // trackCookie holds a business's tracking code and access key after it
@@ -49,9 +50,9 @@ func (d trackData) Has(a string) bool {
 	return false
 }
 
-func (s *Server) setTrackCookie(c *fiber.Ctx, code, key string) {
+func (s *Handlers) setTrackCookie(c *fiber.Ctx, code, key string) {
 	c.Cookie(&fiber.Cookie{Name: trackCookie, Value: url.QueryEscape(obstacle.NormalizeTrackingCode(code) + "~" + strings.TrimSpace(key)),
-		Path: "/", MaxAge: int(trackCookieAge.Seconds()), HTTPOnly: true, SameSite: "Strict", Secure: s.secureCookies})
+		Path: "/", MaxAge: int(trackCookieAge.Seconds()), HTTPOnly: true, SameSite: "Strict", Secure: s.SecureCookies()})
 }
 
 // tracked returns the obstacle the request's tracking cookie opens; a
@@ -61,21 +62,21 @@ func (s *Server) setTrackCookie(c *fiber.Ctx, code, key string) {
 // before the lookup: otherwise keys could be guessed through it. A cookie
 // that opens its case costs nothing, so a business can follow its report
 // all day.
-func (s *Server) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
+func (s *Handlers) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	raw, err := url.QueryUnescape(c.Cookies(trackCookie))
 	code, key, ok := strings.Cut(raw, "~")
 	if err != nil || !ok {
 		return obstacle.Obstacle{}, errNoTracking()
 	}
-	if err := s.refuseOverLimit(c, obstacleTrackLimit); err != nil {
+	if err := s.RefuseOverLimit(c, obstacleTrackLimit); err != nil {
 		return obstacle.Obstacle{}, err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.GetByTracking(ctx, code, key)
 	if obstIsNotFound(err) {
-		s.clearCookie(c, trackCookie)
-		if err := s.limit(c, obstacleTrackLimit); err != nil {
+		s.ClearCookie(c, trackCookie)
+		if err := s.Limit(c, obstacleTrackLimit); err != nil {
 			return obstacle.Obstacle{}, err
 		}
 		return obstacle.Obstacle{}, errNoTracking()
@@ -83,28 +84,28 @@ func (s *Server) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	return o, err
 }
 
-func (s *Server) obstTrackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) obstTrackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cal, err := s.obstacleCalendar(ctx)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "obstweb.track.title")
+	p := s.NewPage(c, "obstweb.track.title")
 	p.Nav = "obstacles"
 	d := trackData{
-		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: obstDeadlineOf(&o, cal, s.now()),
+		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: obstDeadlineOf(&o, cal, s.Now()),
 		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
 	d.CanAttach = len(o.Attachments) < obstacle.MaxAttachments && o.Status != obstacle.Rejected && o.Status != obstacle.Merged && o.Status != obstacle.Closed
 	p.Data = d
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, "obstacles/track", p)
+	return s.Render(c, "obstacles/track", p)
 }
 
-func (s *Server) trackForm(c *fiber.Ctx, status int, lookupErr string) error {
-	p := s.page(c, "obstweb.track.title")
+func (s *Handlers) trackForm(c *fiber.Ctx, status int, lookupErr string) error {
+	p := s.NewPage(c, "obstweb.track.title")
 	p.Nav = "obstacles"
 	d := trackData{}
 	if lookupErr != "" {
@@ -113,10 +114,10 @@ func (s *Server) trackForm(c *fiber.Ctx, status int, lookupErr string) error {
 	p.Data = d
 	c.Status(status)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, "obstacles/track", p)
+	return s.Render(c, "obstacles/track", p)
 }
 
-func (s *Server) trackPage(c *fiber.Ctx) error {
+func (s *Handlers) trackPage(c *fiber.Ctx) error {
 	if c.Cookies(trackCookie) == "" {
 		return s.trackForm(c, fiber.StatusOK, "")
 	}
@@ -132,12 +133,12 @@ func (s *Server) trackPage(c *fiber.Ctx) error {
 
 // trackLookup opens an obstacle by tracking code and access key. A wrong
 // code and a wrong key get the very same answer.
-func (s *Server) trackLookup(c *fiber.Ctx) error {
-	if err := s.limit(c, obstacleTrackLimit); err != nil {
+func (s *Handlers) trackLookup(c *fiber.Ctx) error {
+	if err := s.Limit(c, obstacleTrackLimit); err != nil {
 		return err
 	}
 	code, key := c.FormValue("tracking_code"), c.FormValue("access_key")
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	_, err := s.obstacles.GetByTracking(ctx, code, key)
 	if obstIsNotFound(err) {
@@ -147,12 +148,12 @@ func (s *Server) trackLookup(c *fiber.Ctx) error {
 		return err
 	}
 	s.setTrackCookie(c, code, key)
-	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+	return c.Redirect("/"+web.Lang(c)+"/obstacles/track", fiber.StatusSeeOther)
 }
 
-func (s *Server) trackForget(c *fiber.Ctx) error {
-	s.clearCookie(c, trackCookie)
-	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+func (s *Handlers) trackForget(c *fiber.Ctx) error {
+	s.ClearCookie(c, trackCookie)
+	return c.Redirect("/"+web.Lang(c)+"/obstacles/track", fiber.StatusSeeOther)
 }
 
 // obstFilerInput reads what the business sends with an action.
@@ -175,7 +176,7 @@ func obstFilerAction(a string) (obstacle.Action, bool) {
 
 // trackAct takes a step as the business: answer a question, confirm the
 // resolution with a rating, or reopen.
-func (s *Server) trackAct(c *fiber.Ctx) error {
+func (s *Handlers) trackAct(c *fiber.Ctx) error {
 	o, err := s.tracked(c)
 	if err != nil {
 		return err
@@ -194,9 +195,9 @@ func (s *Server) trackAct(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.obstTrackView(c, o, apperr.As(err).Fields, form)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	_, err = s.obstacles.Apply(ctx, o.ID, version, action, obstFilerInput(form["note"], form["rating"]), obstacle.FilerActor, s.now())
+	_, err = s.obstacles.Apply(ctx, o.ID, version, action, obstFilerInput(form["note"], form["rating"]), obstacle.FilerActor, s.Now())
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
@@ -204,12 +205,12 @@ func (s *Server) trackAct(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	s.flash(c, "obstweb.track.done."+string(action))
-	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.track.done."+string(action))
+	return c.Redirect("/"+web.Lang(c)+"/obstacles/track", fiber.StatusSeeOther)
 }
 
 // trackUpload adds files as the business.
-func (s *Server) trackUpload(c *fiber.Ctx) error {
+func (s *Handlers) trackUpload(c *fiber.Ctx) error {
 	o, err := s.tracked(c)
 	if err != nil {
 		return err
@@ -229,7 +230,7 @@ func (s *Server) trackUpload(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, failed, err := s.attachAll(ctx, o, files, obstacle.FilerActor); err != nil {
 		return err
@@ -237,12 +238,12 @@ func (s *Server) trackUpload(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.obstTrackView(c, o, map[string]string{"file": "obstacle.error.file_type"}, nil)
 	}
-	s.flash(c, "obstweb.track.done.attach")
-	return c.Redirect("/"+langOf(c)+"/obstacles/track", fiber.StatusSeeOther)
+	s.Flash(c, "obstweb.track.done.attach")
+	return c.Redirect("/"+web.Lang(c)+"/obstacles/track", fiber.StatusSeeOther)
 }
 
 // trackDownload sends one of the obstacle's files to the business.
-func (s *Server) trackDownload(c *fiber.Ctx) error {
+func (s *Handlers) trackDownload(c *fiber.Ctx) error {
 	o, err := s.tracked(c)
 	if err != nil {
 		return err
@@ -251,8 +252,8 @@ func (s *Server) trackDownload(c *fiber.Ctx) error {
 }
 
 // sendAttachment streams a file of the obstacle as a download.
-func (s *Server) sendAttachment(c *fiber.Ctx, id, fileID string) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) sendAttachment(c *fiber.Ctx, id, fileID string) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	att, rc, err := s.obstacles.OpenAttachment(ctx, id, fileID)
 	if err != nil {

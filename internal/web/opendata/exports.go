@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/export"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // Downloads. Each list has a CSV and an XLSX address beside its page, the
@@ -37,7 +38,7 @@ const (
 )
 
 // staffExport may download obstacles with their confidential fields.
-var staffExport = Roles(account.RoleTaskForce, account.RoleAdmin, account.RoleAgency)
+var staffExport = web.Roles(account.RoleTaskForce, account.RoleAdmin, account.RoleAgency)
 
 // exportFormats are the formats every export is offered in.
 var exportFormats = []export.Format{export.CSV, export.XLSX}
@@ -45,41 +46,41 @@ var exportFormats = []export.Format{export.CSV, export.XLSX}
 // tableFunc builds an export's table for the request, in l's language.
 type tableFunc func(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error)
 
-// registerExportPages registers the open-data page and export downloads.
-func (s *Server) registerExportPages(g fiber.Router) {
+// RegisterPages registers the open-data page and export downloads.
+func (s *Handlers) RegisterPages(g fiber.Router) {
 	for _, f := range exportFormats {
 		ext := "." + string(f)
-		s.handle(g, fiber.MethodGet, "/projects"+ext, Public, s.download(f, "projects", s.projectTable, false))
-		s.handle(g, fiber.MethodGet, "/opportunities"+ext, Public, s.download(f, "opportunities", s.opportunityTable, false))
-		s.handle(g, fiber.MethodGet, "/obstacles/stats"+ext, Public, s.download(f, "obstacles", s.obstacleTable(false), false))
-		s.handle(g, fiber.MethodGet, "/staff/obstacles"+ext, staffExport, s.download(f, "obstacles-staff", s.obstacleTable(true), true))
+		s.Handle(g, fiber.MethodGet, "/projects"+ext, web.Public, s.download(f, "projects", s.projectTable, false))
+		s.Handle(g, fiber.MethodGet, "/opportunities"+ext, web.Public, s.download(f, "opportunities", s.opportunityTable, false))
+		s.Handle(g, fiber.MethodGet, "/obstacles/stats"+ext, web.Public, s.download(f, "obstacles", s.obstacleTable(false), false))
+		s.Handle(g, fiber.MethodGet, "/staff/obstacles"+ext, staffExport, s.download(f, "obstacles-staff", s.obstacleTable(true), true))
 	}
-	s.handle(g, fiber.MethodGet, "/open-data", Public, s.openDataPage)
+	s.Handle(g, fiber.MethodGet, "/open-data", web.Public, s.openDataPage)
 }
 
-// registerExportAPI registers the open-data feed and export endpoints.
-func (s *Server) registerExportAPI(api fiber.Router) {
-	s.handle(api, fiber.MethodGet, "/exports/projects", Public, s.apiExportProjects)
-	s.handle(api, fiber.MethodGet, "/exports/opportunities", Public, s.apiExportOpportunities)
-	s.handle(api, fiber.MethodGet, "/exports/obstacles", Public, s.apiExportObstacles)
-	s.handle(api, fiber.MethodGet, "/exports/staff/obstacles", staffExport, s.apiExportStaffObstacles)
-	s.handle(api, fiber.MethodGet, "/open/projects", Public, s.apiOpenProjects)
+// RegisterAPI registers the open-data feed and export endpoints.
+func (s *Handlers) RegisterAPI(api fiber.Router) {
+	s.Handle(api, fiber.MethodGet, "/exports/projects", web.Public, s.apiExportProjects)
+	s.Handle(api, fiber.MethodGet, "/exports/opportunities", web.Public, s.apiExportOpportunities)
+	s.Handle(api, fiber.MethodGet, "/exports/obstacles", web.Public, s.apiExportObstacles)
+	s.Handle(api, fiber.MethodGet, "/exports/staff/obstacles", staffExport, s.apiExportStaffObstacles)
+	s.Handle(api, fiber.MethodGet, "/open/projects", web.Public, s.apiOpenProjects)
 }
 
 // download returns the handler that sends the table in format f.
-func (s *Server) download(f export.Format, name string, build tableFunc, private bool) fiber.Handler {
+func (s *Handlers) download(f export.Format, name string, build tableFunc, private bool) fiber.Handler {
 	return func(c *fiber.Ctx) error { return s.sendExport(c, f, name, build, private) }
 }
 
 // sendExport builds the table in the request's language and sends it as
 // an attachment named <name>-<date>.<ext>. Private exports (confidential
 // fields) are never stored by caches.
-func (s *Server) sendExport(c *fiber.Ctx, f export.Format, name string, build tableFunc, private bool) error {
-	if err := s.exports.enter(c); err != nil {
+func (s *Handlers) sendExport(c *fiber.Ctx, f export.Format, name string, build tableFunc, private bool) error {
+	if err := s.exports.Enter(c); err != nil {
 		return err
 	}
-	defer s.exports.leave()
-	l := s.i18n.For(langOf(c))
+	defer s.exports.Leave()
+	l := s.I18n().For(web.Lang(c))
 	t, err := build(c, l)
 	if err != nil {
 		return err
@@ -88,7 +89,7 @@ func (s *Server) sendExport(c *fiber.Ctx, f export.Format, name string, build ta
 	if err := export.Write(&buf, f, t); err != nil {
 		return fmt.Errorf("write %s export: %w", name, err)
 	}
-	file := f.Filename(fmt.Sprintf("%s-%s-%s", name, l.Lang, s.now().In(i18n.Zone).Format("2006-01-02")))
+	file := f.Filename(fmt.Sprintf("%s-%s-%s", name, l.Lang, s.Now().In(i18n.Zone).Format("2006-01-02")))
 	c.Set(fiber.HeaderContentType, f.ContentType())
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+file+`"`)
 	if private {
@@ -117,7 +118,7 @@ func apiFormat(c *fiber.Ctx) (export.Format, error) {
 	return export.CSV, nil
 }
 
-func (s *Server) apiExport(c *fiber.Ctx, name string, build tableFunc, private bool) error {
+func (s *Handlers) apiExport(c *fiber.Ctx, name string, build tableFunc, private bool) error {
 	f, err := apiFormat(c)
 	if err != nil {
 		return err
@@ -142,9 +143,9 @@ func (s *Server) apiExport(c *fiber.Ctx, name string, build tableFunc, private b
 //	@Param			q			query		string	false	"text in code, name or investor"
 //	@Param			sort		query		string	false	"order"
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
 //	@Router			/exports/projects [get]
-func (s *Server) apiExportProjects(c *fiber.Ctx) error {
+func (s *Handlers) apiExportProjects(c *fiber.Ctx) error {
 	return s.apiExport(c, "projects", s.projectTable, false)
 }
 
@@ -164,9 +165,9 @@ func (s *Server) apiExportProjects(c *fiber.Ctx) error {
 //	@Param			q			query		string	false	"words in the text"
 //	@Param			sort		query		string	false	"order"	Enums(newest, capital_desc, capital_asc, code, updated)
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
 //	@Router			/exports/opportunities [get]
-func (s *Server) apiExportOpportunities(c *fiber.Ctx) error {
+func (s *Handlers) apiExportOpportunities(c *fiber.Ctx) error {
 	return s.apiExport(c, "opportunities", s.opportunityTable, false)
 }
 
@@ -182,9 +183,9 @@ func (s *Server) apiExportOpportunities(c *fiber.Ctx) error {
 //	@Param			category	query		string	false	"category code"
 //	@Param			overdue		query		bool	false	"only obstacles past their deadline"
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
 //	@Router			/exports/obstacles [get]
-func (s *Server) apiExportObstacles(c *fiber.Ctx) error {
+func (s *Handlers) apiExportObstacles(c *fiber.Ctx) error {
 	return s.apiExport(c, "obstacles", s.obstacleTable(false), false)
 }
 
@@ -202,10 +203,10 @@ func (s *Server) apiExportObstacles(c *fiber.Ctx) error {
 //	@Param			overdue		query		bool	false	"only obstacles past their deadline"
 //	@Param			q			query		string	false	"text in tracking code, title, description or business; or a tax code"
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	Problem	"a filter or the format is invalid"
-//	@Failure		401			{object}	Problem
-//	@Failure		403			{object}	Problem
+//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
+//	@Failure		401			{object}	web.Problem
+//	@Failure		403			{object}	web.Problem
 //	@Router			/exports/staff/obstacles [get]
-func (s *Server) apiExportStaffObstacles(c *fiber.Ctx) error {
+func (s *Handlers) apiExportStaffObstacles(c *fiber.Ctx) error {
 	return s.apiExport(c, "obstacles-staff", s.obstacleTable(true), true)
 }

@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // The open-data feed publishes licensed projects as an OC4IDS project
@@ -255,29 +256,29 @@ func openProject(p *project.Project, l *i18n.Localizer) OpenProject {
 //	@Param			per_page	query		int		false	"items per page, at most 100"
 //	@Param			lang		query		string	false	"language of titles and labels"	Enums(vi, en)
 //	@Success		200			{object}	OpenProjectPackage
-//	@Failure		400			{object}	Problem
+//	@Failure		400			{object}	web.Problem
 //	@Router			/open/projects [get]
-func (s *Server) apiOpenProjects(c *fiber.Ctx) error {
-	pq, err := parseProjectQuery(c)
+func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
+	pq, err := web.ParseProjectQuery(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.projects.List(ctx, pq.Filter)
 	if err != nil {
 		return err
 	}
-	l := s.i18n.For(langOf(c))
+	l := s.I18n().For(web.Lang(c))
 	pkg := OpenProjectPackage{
-		URI:               s.baseURL + c.OriginalURL(),
-		PublishedDate:     s.now().UTC().Truncate(time.Second),
-		Publisher:         OpenPublisher{Name: l.T("export.open.publisher"), URI: s.baseURL + "/" + l.Lang + "/"},
+		URI:               s.BaseURL() + c.OriginalURL(),
+		PublishedDate:     s.Now().UTC().Truncate(time.Second),
+		Publisher:         OpenPublisher{Name: l.T("export.open.publisher"), URI: s.BaseURL() + "/" + l.Lang + "/"},
 		License:           OpenDataLicense,
-		PublicationPolicy: s.baseURL + "/" + l.Lang + "/open-data",
+		PublicationPolicy: s.BaseURL() + "/" + l.Lang + "/open-data",
 		Version:           OC4IDSVersion,
 		Projects:          make([]OpenProject, 0, len(res.Items)),
-		Extension:         OpenExtensionID{Name: "investment", Documentation: s.baseURL + "/" + l.Lang + "/open-data#extension"},
+		Extension:         OpenExtensionID{Name: "investment", Documentation: s.BaseURL() + "/" + l.Lang + "/open-data#extension"},
 		Total:             res.Total,
 	}
 	for i := range res.Items {
@@ -292,7 +293,7 @@ func (s *Server) apiOpenProjects(c *fiber.Ctx) error {
 		}
 		v.Set("lang", l.Lang)
 		v.Set("page", strconv.Itoa(page))
-		return s.baseURL + "/api/v1/open/projects?" + v.Encode()
+		return s.BaseURL() + "/api/v1/open/projects?" + v.Encode()
 	}
 	var links OpenLinks
 	if res.Page < res.Pages() {
@@ -334,8 +335,8 @@ type sectorCodes struct {
 	Codes  string
 }
 
-func (s *Server) openDataPage(c *fiber.Ctx) error {
-	p := s.page(c, "export.open.title")
+func (s *Handlers) openDataPage(c *fiber.Ctx) error {
+	p := s.NewPage(c, "export.open.title")
 	p.Nav = "open-data"
 	d := openDataPageData{Version: OC4IDSVersion, License: OpenDataLicense, Formats: []string{"csv", "xlsx"}}
 	for _, f := range []string{"id", "updated", "title", "description", "status", "sector", "locations", "budget", "parties", "period"} {
@@ -351,5 +352,5 @@ func (s *Server) openDataPage(c *fiber.Ctx) error {
 		d.Sectors = append(d.Sectors, sectorCodes{Sector: sec, Codes: strings.Join(oc4idsSector[sec], ", ")})
 	}
 	p.Data = d
-	return s.render(c, "opendata/index", p)
+	return s.Render(c, "opendata/index", p)
 }

@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // The tables behind the downloads. Headers come from locales/export.*.toml
@@ -40,8 +41,8 @@ var projectColumns = []string{
 // projectTable is every project matching the list filters of the query
 // string (the same as the list page and /api/v1/projects; page and
 // per_page are ignored).
-func (s *Server) projectTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
-	pq, err := parseProjectQuery(c)
+func (s *Handlers) projectTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
+	pq, err := web.ParseProjectQuery(c)
 	if err != nil {
 		return export.Table{}, err
 	}
@@ -49,7 +50,7 @@ func (s *Server) projectTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, er
 	// The filter is validated; lift the page size so one call returns
 	// every match from the in-memory snapshot.
 	f.Page, f.PerPage = 1, math.MaxInt32
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.projects.List(ctx, f)
 	if err != nil {
@@ -117,7 +118,7 @@ func opportunityExportFilter(c *fiber.Ctx) (opportunity.Filter, error) {
 }
 
 // opportunityTable is every opportunity matching the catalogue filters.
-func (s *Server) opportunityTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
+func (s *Handlers) opportunityTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
 	if s.opportunities == nil {
 		return export.Table{}, apperr.NotFound("error.not_found")
 	}
@@ -125,7 +126,7 @@ func (s *Server) opportunityTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table
 	if err != nil {
 		return export.Table{}, err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	t := export.Table{Sheet: l.T("export.sheet.opportunities"), Header: headers(l, opportunityColumns...)}
 	f.PerPage = opportunity.MaxPerPage
@@ -237,7 +238,7 @@ func obstacleActor(c *fiber.Ctx, staff bool) (obstacle.Actor, error) {
 	if !staff {
 		return obstacle.SystemActor, nil
 	}
-	p := principal(c)
+	p := web.Principal(c)
 	if p == nil {
 		return obstacle.Actor{}, apperr.Unauthorized()
 	}
@@ -250,7 +251,7 @@ func obstacleActor(c *fiber.Ctx, staff bool) (obstacle.Actor, error) {
 
 // obstacleTable is every obstacle matching the filters: the public
 // columns for anyone, and the confidential ones too for staff.
-func (s *Server) obstacleTable(staff bool) func(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
+func (s *Handlers) obstacleTable(staff bool) func(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
 	return func(c *fiber.Ctx, l *i18n.Localizer) (export.Table, error) {
 		if s.obstacles == nil {
 			return export.Table{}, apperr.NotFound("error.not_found")
@@ -271,7 +272,7 @@ func (s *Server) obstacleTable(staff bool) func(c *fiber.Ctx, l *i18n.Localizer)
 		ctx, cancel := context.WithTimeout(c.UserContext(), exportTimeout)
 		defer cancel()
 		yes, no := l.T("export.value.yes"), l.T("export.value.no")
-		now := s.now()
+		now := s.Now()
 		f.PerPage = obstacle.MaxPerPage
 		for f.Page = 1; ; f.Page++ {
 			page, err := s.obstacles.List(ctx, f, actor, now)

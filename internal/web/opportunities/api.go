@@ -1,8 +1,7 @@
-package web
+package opportunities
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // OpportunityPage is one page of the opportunity catalogue with its facet
@@ -43,16 +43,16 @@ type OpportunityPage struct {
 //	@Param			page		query		int			false	"page, from 1"
 //	@Param			per_page	query		int			false	"items per page, at most 100"
 //	@Success		200			{object}	OpportunityPage
-//	@Failure		400			{object}	Problem	"a parameter is invalid; errors name each one"
+//	@Failure		400			{object}	web.Problem	"a parameter is invalid; errors name each one"
 //	@Router			/opportunities [get]
-func (s *Server) apiListOpportunities(c *fiber.Ctx) error {
+func (s *Handlers) apiListOpportunities(c *fiber.Ctx) error {
 	q, err := parseOppQuery(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	r, err := s.searchOpportunities(ctx, q, langOf(c))
+	r, err := s.searchOpportunities(ctx, q, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -65,14 +65,9 @@ func (s *Server) apiListOpportunities(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// opportunityETag is a strong validator made from the code and version.
-func opportunityETag(o *opportunity.Opportunity) string {
-	return fmt.Sprintf(`"%s-v%d"`, o.Code, o.Version)
-}
-
 // sendOpportunity answers with the opportunity and its ETag.
 func sendOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity) error {
-	c.Set(fiber.HeaderETag, opportunityETag(o))
+	c.Set(fiber.HeaderETag, web.ETag(o.Code, o.Version))
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.Status(status).JSON(o)
 }
@@ -86,20 +81,20 @@ func sendOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity) error
 //	@Success	200		{object}	opportunity.Opportunity
 //	@Header		200		{string}	ETag	"the opportunity's version; send it back in If-Match to update"
 //	@Success	304		"not modified (If-None-Match matched)"
-//	@Failure	404		{object}	Problem
+//	@Failure	404		{object}	web.Problem
 //	@Router		/opportunities/{code} [get]
-func (s *Server) apiGetOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) apiGetOpportunity(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.opportunities.Get(ctx, code)
 	if err != nil {
 		return err
 	}
-	etag := opportunityETag(o)
+	etag := web.ETag(o.Code, o.Version)
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
 		c.Set(fiber.HeaderETag, etag)
 		return c.SendStatus(fiber.StatusNotModified)
@@ -109,7 +104,7 @@ func (s *Server) apiGetOpportunity(c *fiber.Ctx) error {
 
 // actorOf names the signed-in user in history entries.
 func actorOf(c *fiber.Ctx) string {
-	if p := principal(c); p != nil {
+	if p := web.Principal(c); p != nil {
 		return p.User.Email
 	}
 	return ""
@@ -127,21 +122,20 @@ func actorOf(c *fiber.Ctx) string {
 //	@Success		201			{object}	opportunity.Opportunity
 //	@Header			201			{string}	ETag		"the opportunity's version, for If-Match"
 //	@Header			201			{string}	Location	"the opportunity's address"
-//	@Failure		400			{object}	Problem	"a field is invalid; errors name each one"
-//	@Failure		409			{object}	Problem	"the code is taken"
+//	@Failure		400			{object}	web.Problem	"a field is invalid; errors name each one"
+//	@Failure		409			{object}	web.Problem	"the code is taken"
 //	@Router			/opportunities [post]
-func (s *Server) apiCreateOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) apiCreateOpportunity(c *fiber.Ctx) error {
 	var o opportunity.Opportunity
-	if err := decodeJSON(c, &o); err != nil {
+	if err := web.DecodeJSON(c, &o); err != nil {
 		return err
 	}
 	o.ProjectCode = ""
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if err := s.opportunities.Create(ctx, &o); err != nil {
 		return err
 	}
-	s.reindexSoon()
 	c.Set(fiber.HeaderLocation, "/api/v1/opportunities/"+o.Code)
 	return sendOpportunity(c, fiber.StatusCreated, &o)
 }
@@ -199,25 +193,25 @@ func (p OpportunityPatch) changes() opportunity.Changes {
 //	@Param			If-Match	header		string				true	"ETag from GET, such as \"OPP-VP-001-v3\""
 //	@Param			changes		body		OpportunityPatch	true	"fields to change"
 //	@Success		200			{object}	opportunity.Opportunity
-//	@Failure		400			{object}	Problem
-//	@Failure		404			{object}	Problem
-//	@Failure		412			{object}	Problem	"the opportunity changed since it was read"
-//	@Failure		428			{object}	Problem	"If-Match is missing"
+//	@Failure		400			{object}	web.Problem
+//	@Failure		404			{object}	web.Problem
+//	@Failure		412			{object}	web.Problem	"the opportunity changed since it was read"
+//	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/opportunities/{code} [patch]
-func (s *Server) apiPatchOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) apiPatchOpportunity(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	version, err := ifMatch(c, code, "oppweb.error.changed")
+	version, err := web.IfMatch(c, code, "oppweb.error.changed")
 	if err != nil {
 		return err
 	}
 	var in OpportunityPatch
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	// Everything is checked before anything is written: the project link
 	// here, the rest in Update, which writes the changes, the link and the
@@ -229,16 +223,15 @@ func (s *Server) apiPatchOpportunity(c *fiber.Ctx) error {
 	}
 	o, err := s.opportunities.Update(ctx, code, version, in.changes(), actorOf(c), in.Reason)
 	if err != nil {
-		return precondition(err)
+		return web.Precondition(err)
 	}
-	s.reindexSoon()
 	return sendOpportunity(c, fiber.StatusOK, o)
 }
 
 // checkProjectCode checks that a project code to link names a stored
 // project (projects are never deleted, so the check stays true); the
 // empty code, which removes a link, passes.
-func (s *Server) checkProjectCode(ctx context.Context, projectCode string) error {
+func (s *Handlers) checkProjectCode(ctx context.Context, projectCode string) error {
 	projectCode = strings.TrimSpace(projectCode)
 	if projectCode == "" {
 		return nil
@@ -257,8 +250,8 @@ func (s *Server) checkProjectCode(ctx context.Context, projectCode string) error
 
 // linkProject checks that the project exists and links the opportunity to
 // it; an empty code removes the link.
-func (s *Server) linkProject(c *fiber.Ctx, code, projectCode string) (*opportunity.Opportunity, error) {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) linkProject(c *fiber.Ctx, code, projectCode string) (*opportunity.Opportunity, error) {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if err := s.checkProjectCode(ctx, projectCode); err != nil {
 		return nil, err
@@ -267,7 +260,6 @@ func (s *Server) linkProject(c *fiber.Ctx, code, projectCode string) (*opportuni
 	if err != nil {
 		return nil, err
 	}
-	s.reindexSoon()
 	return o, nil
 }
 
@@ -279,14 +271,14 @@ func (s *Server) linkProject(c *fiber.Ctx, code, projectCode string) (*opportuni
 //	@Security	BearerToken
 //	@Param		code	path		string	true	"opportunity code"
 //	@Success	200		{array}		opportunity.HistoryEntry
-//	@Failure	404		{object}	Problem
+//	@Failure	404		{object}	web.Problem
 //	@Router		/opportunities/{code}/history [get]
-func (s *Server) apiOpportunityHistory(c *fiber.Ctx) error {
+func (s *Handlers) apiOpportunityHistory(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	h, err := s.opportunities.History(ctx, code)
 	if err != nil {

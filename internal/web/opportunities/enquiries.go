@@ -1,4 +1,4 @@
-package web
+package opportunities
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // honeypotField is a form field people never see and bots fill in.
@@ -26,7 +27,7 @@ type enquiryForm struct {
 }
 
 func newEnquiryForm(lang string) enquiryForm {
-	return enquiryForm{Lang: lang, Key: randomToken()}
+	return enquiryForm{Lang: lang, Key: web.RandomToken()}
 }
 
 func (f enquiryForm) enquiry(code string) *opportunity.Enquiry {
@@ -36,12 +37,12 @@ func (f enquiryForm) enquiry(code string) *opportunity.Enquiry {
 
 // enquirySubmit stores an investor's enquiry sent from the detail page and
 // acknowledges it by e-mail in the language the investor chose.
-func (s *Server) enquirySubmit(c *fiber.Ctx) error {
+func (s *Handlers) enquirySubmit(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	if err := s.limit(c, publicFormLimit); err != nil {
+	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
 	}
 	f := enquiryForm{
@@ -50,14 +51,14 @@ func (s *Server) enquirySubmit(c *fiber.Ctx) error {
 		Key: strings.TrimSpace(c.FormValue("idempotency_key")),
 	}
 	if !i18n.Supported(f.Lang) {
-		f.Lang = langOf(c)
+		f.Lang = web.Lang(c)
 	}
-	sent := "/" + langOf(c) + "/opportunities/" + code + "/enquiry-sent"
+	sent := "/" + web.Lang(c) + "/opportunities/" + code + "/enquiry-sent"
 	if c.FormValue(honeypotField) != "" {
 		// A bot: say thank you and store nothing.
 		return c.Redirect(sent, fiber.StatusSeeOther)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, err := s.createEnquiry(ctx, f.enquiry(code)); err != nil {
 		e := apperr.As(err)
@@ -75,9 +76,9 @@ func (s *Server) enquirySubmit(c *fiber.Ctx) error {
 			f.Errors, f.ErrorID = nil, e.MessageID
 		}
 		if f.Key == "" || e.Code != apperr.CodeInvalid {
-			f.Key = randomToken()
+			f.Key = web.RandomToken()
 		}
-		return s.renderOpportunity(c, statusOf[e.Code], o, f)
+		return s.renderOpportunity(c, web.StatusOf[e.Code], o, f)
 	}
 	return c.Redirect(sent, fiber.StatusSeeOther)
 }
@@ -85,7 +86,7 @@ func (s *Server) enquirySubmit(c *fiber.Ctx) error {
 // createEnquiry stores the enquiry and, when it is new, sends the
 // acknowledgement. A failed e-mail is logged: the enquiry is kept and the
 // outbox records the failure.
-func (s *Server) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (*opportunity.Enquiry, error) {
+func (s *Handlers) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (*opportunity.Enquiry, error) {
 	e, created, err := s.opportunities.CreateEnquiry(ctx, in)
 	if err != nil {
 		return nil, err
@@ -98,11 +99,11 @@ func (s *Server) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (*o
 
 // acknowledgeEnquiry e-mails the investor, in the enquiry's language, that
 // the enquiry arrived.
-func (s *Server) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquiry) {
+func (s *Handlers) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquiry) {
 	if s.mail == nil {
 		return
 	}
-	l := s.i18n.For(e.Lang)
+	l := s.I18n().For(e.Lang)
 	title := e.OpportunityCode
 	if o, err := s.opportunities.Get(ctx, e.OpportunityCode); err == nil {
 		title = o.Title.Get(e.Lang)
@@ -111,29 +112,29 @@ func (s *Server) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquiry)
 		To: e.Email, Lang: e.Lang, Kind: "enquiry_ack",
 		Subject: l.T("oppweb.mail.ack.subject", "Code", e.OpportunityCode),
 		Body: l.T("oppweb.mail.ack.body", "Name", e.Name, "Title", title, "Code", e.OpportunityCode,
-			"Ref", e.ID, "URL", s.baseURL+"/"+e.Lang+"/opportunities/"+e.OpportunityCode),
+			"Ref", e.ID, "URL", s.BaseURL()+"/"+e.Lang+"/opportunities/"+e.OpportunityCode),
 	}
-	if _, err := s.mail.Send(ctx, msg, s.now()); err != nil {
-		s.log.Warn("enquiry acknowledgement not sent", "err", err, "enquiry", e.ID)
+	if _, err := s.mail.Send(ctx, msg, s.Now()); err != nil {
+		s.Log().Warn("enquiry acknowledgement not sent", "err", err, "enquiry", e.ID)
 	}
 }
 
 // enquirySent confirms that the enquiry was received.
-func (s *Server) enquirySent(c *fiber.Ctx) error {
+func (s *Handlers) enquirySent(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.opportunities.Get(ctx, code)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "oppweb.enquiry.sent.title")
+	p := s.NewPage(c, "oppweb.enquiry.sent.title")
 	p.Nav = "opportunities"
 	p.Data = o
-	return s.render(c, "opportunities/enquiry_sent", p)
+	return s.Render(c, "opportunities/enquiry_sent", p)
 }
 
 // enquiryListData is the board's enquiry list.
@@ -144,7 +145,7 @@ type enquiryListData struct {
 	Pages    int
 }
 
-func (s *Server) boardEnquiries(c *fiber.Ctx) error {
+func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 	f := opportunity.EnquiryFilter{Status: c.Query("status"), PerPage: 50}
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -156,32 +157,32 @@ func (s *Server) boardEnquiries(c *fiber.Ctx) error {
 	if code := c.Query("opportunity"); opportunity.ValidCode(code) {
 		f.OpportunityCode = code
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	list, err := s.opportunities.ListEnquiries(ctx, f)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "oppweb.enquiries.title")
+	p := s.NewPage(c, "oppweb.enquiries.title")
 	p.Nav = "board"
 	p.Data = enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
 		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage))}
-	return s.render(c, "opportunities/board_enquiries", p)
+	return s.Render(c, "opportunities/board_enquiries", p)
 }
 
-func (s *Server) boardAnswerEnquiry(c *fiber.Ctx) error {
+func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 	id := c.Params("id")
 	version, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if err != nil || version < 1 {
 		return apperr.Fields{"version": "error.field.invalid"}.Err()
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, err := s.opportunities.MarkAnswered(ctx, id, version, actorOf(c)); err != nil {
 		return err
 	}
-	s.flash(c, "oppweb.enquiries.answered")
-	back := "/" + langOf(c) + "/board/enquiries"
+	s.Flash(c, "oppweb.enquiries.answered")
+	back := "/" + web.Lang(c) + "/board/enquiries"
 	if st := c.FormValue("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
 		back += "?status=" + st
 	}
@@ -220,24 +221,24 @@ type EnquiryReceipt struct {
 //	@Param			enquiry		body		EnquiryInput	true	"the enquiry"
 //	@Success		201			{object}	EnquiryReceipt
 //	@Success		200			{object}	EnquiryReceipt	"the same idempotencyKey was sent before"
-//	@Failure		400			{object}	Problem	"a field is invalid, or the opportunity takes no enquiries"
-//	@Failure		404			{object}	Problem
-//	@Failure		422			{object}	Problem	"the idempotencyKey was used for another request"
-//	@Failure		429			{object}	Problem
+//	@Failure		400			{object}	web.Problem	"a field is invalid, or the opportunity takes no enquiries"
+//	@Failure		404			{object}	web.Problem
+//	@Failure		422			{object}	web.Problem	"the idempotencyKey was used for another request"
+//	@Failure		429			{object}	web.Problem
 //	@Router			/opportunities/{code}/enquiries [post]
-func (s *Server) apiCreateEnquiry(c *fiber.Ctx) error {
+func (s *Handlers) apiCreateEnquiry(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	if err := s.limit(c, publicFormLimit); err != nil {
+	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
 	}
 	var in EnquiryInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	e, created, err := s.opportunities.CreateEnquiry(ctx, &opportunity.Enquiry{OpportunityCode: code, Name: in.Name,
 		Organisation: in.Organisation, Country: in.Country, Email: in.Email, Message: in.Message, Lang: in.Lang,
@@ -274,9 +275,9 @@ type EnquiryPage struct {
 //	@Param		page		query		int		false	"page, from 1"
 //	@Param		per_page	query		int		false	"items per page, at most 100"
 //	@Success	200			{object}	EnquiryPage
-//	@Failure	400			{object}	Problem
+//	@Failure	400			{object}	web.Problem
 //	@Router		/enquiries [get]
-func (s *Server) apiListEnquiries(c *fiber.Ctx) error {
+func (s *Handlers) apiListEnquiries(c *fiber.Ctx) error {
 	f := opportunity.EnquiryFilter{Status: c.Query("status"), OpportunityCode: c.Query("opportunity")}
 	bad := apperr.Fields{}
 	for key, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
@@ -291,7 +292,7 @@ func (s *Server) apiListEnquiries(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	list, err := s.opportunities.ListEnquiries(ctx, f)
 	if err != nil {
@@ -311,18 +312,18 @@ func (s *Server) apiListEnquiries(c *fiber.Ctx) error {
 //	@Param			id			path		string	true	"enquiry id"
 //	@Param			If-Match	header		string	true	"\"<id>-v<version>\""
 //	@Success		200			{object}	opportunity.Enquiry
-//	@Failure		404			{object}	Problem
-//	@Failure		409			{object}	Problem	"already answered"
-//	@Failure		412			{object}	Problem
-//	@Failure		428			{object}	Problem
+//	@Failure		404			{object}	web.Problem
+//	@Failure		409			{object}	web.Problem	"already answered"
+//	@Failure		412			{object}	web.Problem
+//	@Failure		428			{object}	web.Problem
 //	@Router			/enquiries/{id}/answer [post]
-func (s *Server) apiAnswerEnquiry(c *fiber.Ctx) error {
+func (s *Handlers) apiAnswerEnquiry(c *fiber.Ctx) error {
 	id := c.Params("id")
-	version, err := ifMatch(c, id, "oppweb.error.changed")
+	version, err := web.IfMatch(c, id, "oppweb.error.changed")
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	e, err := s.opportunities.MarkAnswered(ctx, id, version, actorOf(c))
 	if err != nil {

@@ -1,4 +1,4 @@
-package web
+package opportunities
 
 import (
 	"context"
@@ -15,45 +15,37 @@ import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
+	"github.com/khanhhoa/investportal/internal/web"
 	"golang.org/x/sync/errgroup"
 )
 
 // oppBoardRoles may create and edit opportunities and answer enquiries.
 var oppBoardRoles = []account.Role{account.RoleBoard, account.RoleAdmin}
 
-// registerOpportunityPages registers the opportunity catalogue, its detail
+// RegisterPages registers the opportunity catalogue, its detail
 // pages, enquiries, the board's opportunity editing and site-wide search.
-func (s *Server) registerOpportunityPages(g fiber.Router) {
-	s.handle(g, fiber.MethodGet, "/opportunities", Public, s.opportunityList)
-	s.handle(g, fiber.MethodGet, "/opportunities/:code", Public, s.opportunityDetail)
-	s.handle(g, fiber.MethodPost, "/opportunities/:code/enquiries", Public, s.enquirySubmit)
-	s.handle(g, fiber.MethodGet, "/opportunities/:code/enquiry-sent", Public, s.enquirySent)
-	s.handle(g, fiber.MethodGet, "/search", Public, s.siteSearch)
-	s.registerOpportunityBoardPages(g)
-	s.handle(g, fiber.MethodGet, "/board/enquiries", Roles(oppBoardRoles...), s.boardEnquiries)
-	s.handle(g, fiber.MethodPost, "/board/enquiries/:id/answer", Roles(oppBoardRoles...), s.boardAnswerEnquiry)
-	s.handle(g, fiber.MethodGet, "/admin/outbox", Roles(account.RoleAdmin), s.adminOutbox)
+func (s *Handlers) RegisterPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/opportunities", web.Public, s.opportunityList)
+	s.Handle(g, fiber.MethodGet, "/opportunities/:code", web.Public, s.opportunityDetail)
+	s.Handle(g, fiber.MethodPost, "/opportunities/:code/enquiries", web.Public, s.enquirySubmit)
+	s.Handle(g, fiber.MethodGet, "/opportunities/:code/enquiry-sent", web.Public, s.enquirySent)
+	s.Handle(g, fiber.MethodGet, "/search", web.Public, s.siteSearch)
+	s.registerBoardPages(g)
+	s.Handle(g, fiber.MethodGet, "/board/enquiries", web.Roles(oppBoardRoles...), s.boardEnquiries)
+	s.Handle(g, fiber.MethodPost, "/board/enquiries/:id/answer", web.Roles(oppBoardRoles...), s.boardAnswerEnquiry)
 }
 
-// registerOpportunityAPI registers the opportunity, enquiry and search API.
-func (s *Server) registerOpportunityAPI(api fiber.Router) {
-	s.handle(api, fiber.MethodGet, "/opportunities", Public, s.apiListOpportunities)
-	s.handle(api, fiber.MethodPost, "/opportunities", Roles(oppBoardRoles...), s.apiCreateOpportunity)
-	s.handle(api, fiber.MethodGet, "/opportunities/:code", Public, s.apiGetOpportunity)
-	s.handle(api, fiber.MethodPatch, "/opportunities/:code", Roles(oppBoardRoles...), s.apiPatchOpportunity)
-	s.handle(api, fiber.MethodGet, "/opportunities/:code/history", Roles(oppBoardRoles...), s.apiOpportunityHistory)
-	s.handle(api, fiber.MethodPost, "/opportunities/:code/enquiries", Public, s.apiCreateEnquiry)
-	s.handle(api, fiber.MethodGet, "/enquiries", Roles(oppBoardRoles...), s.apiListEnquiries)
-	s.handle(api, fiber.MethodPost, "/enquiries/:id/answer", Roles(oppBoardRoles...), s.apiAnswerEnquiry)
-	s.handle(api, fiber.MethodGet, "/search", Public, s.apiSearch)
-}
-
-// reindexSoon tells the search indexer, when there is one, that a record
-// was written, so the index catches up at once.
-func (s *Server) reindexSoon() {
-	if n, ok := s.search.(search.Notifier); ok {
-		n.Notify()
-	}
+// RegisterAPI registers the opportunity, enquiry and search API.
+func (s *Handlers) RegisterAPI(api fiber.Router) {
+	s.Handle(api, fiber.MethodGet, "/opportunities", web.Public, s.apiListOpportunities)
+	s.Handle(api, fiber.MethodPost, "/opportunities", web.Roles(oppBoardRoles...), s.apiCreateOpportunity)
+	s.Handle(api, fiber.MethodGet, "/opportunities/:code", web.Public, s.apiGetOpportunity)
+	s.Handle(api, fiber.MethodPatch, "/opportunities/:code", web.Roles(oppBoardRoles...), s.apiPatchOpportunity)
+	s.Handle(api, fiber.MethodGet, "/opportunities/:code/history", web.Roles(oppBoardRoles...), s.apiOpportunityHistory)
+	s.Handle(api, fiber.MethodPost, "/opportunities/:code/enquiries", web.Public, s.apiCreateEnquiry)
+	s.Handle(api, fiber.MethodGet, "/enquiries", web.Roles(oppBoardRoles...), s.apiListEnquiries)
+	s.Handle(api, fiber.MethodPost, "/enquiries/:id/answer", web.Roles(oppBoardRoles...), s.apiAnswerEnquiry)
+	s.Handle(api, fiber.MethodGet, "/search", web.Public, s.apiSearch)
 }
 
 // Catalogue sort orders: relevance (the default with a query; newest
@@ -293,7 +285,7 @@ func (r *oppResults) TotalN() int64 { return int64(r.Total) }
 
 // searchOpportunities runs the catalogue query on the search engine, and on
 // the database when the engine fails.
-func (s *Server) searchOpportunities(ctx context.Context, q oppQuery, lang string) (*oppResults, error) {
+func (s *Handlers) searchOpportunities(ctx context.Context, q oppQuery, lang string) (*oppResults, error) {
 	if s.search != nil {
 		res, err := s.search.Search(ctx, q.engineQuery(lang))
 		if err == nil {
@@ -302,12 +294,12 @@ func (s *Server) searchOpportunities(ctx context.Context, q oppQuery, lang strin
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			return nil, err
 		}
-		s.log.Warn("search engine failed; searching the database instead", "err", err)
+		s.Log().Warn("search engine failed; searching the database instead", "err", err)
 	}
 	return s.oppResultsFromStore(ctx, q)
 }
 
-func (s *Server) oppResultsFromEngine(ctx context.Context, q oppQuery, res search.Result) (*oppResults, error) {
+func (s *Handlers) oppResultsFromEngine(ctx context.Context, q oppQuery, res search.Result) (*oppResults, error) {
 	codes := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
 		codes[i] = h.Code
@@ -330,7 +322,7 @@ func (s *Server) oppResultsFromEngine(ctx context.Context, q oppQuery, res searc
 	return out, nil
 }
 
-func (s *Server) oppResultsFromStore(ctx context.Context, q oppQuery) (*oppResults, error) {
+func (s *Handlers) oppResultsFromStore(ctx context.Context, q oppQuery) (*oppResults, error) {
 	f := q.filter()
 	list, err := s.opportunities.List(ctx, f)
 	if err != nil {
@@ -356,7 +348,7 @@ func (s *Server) oppResultsFromStore(ctx context.Context, q oppQuery) (*oppResul
 
 // finishOppResults fills paging and the facet lists: every value with an
 // opportunity, and every chosen value, in display order.
-func (s *Server) finishOppResults(r *oppResults, q oppQuery) {
+func (s *Handlers) finishOppResults(r *oppResults, q oppQuery) {
 	r.Page, r.PerPage = q.Page, q.PerPage
 	r.Pages = (r.Total + q.PerPage - 1) / q.PerPage
 	for _, k := range oppFacetKeys {
@@ -384,7 +376,7 @@ func highlights(h search.Hit) map[string]template.HTML {
 
 // getOpportunities loads opportunities by code, a few at a time; a code no
 // longer stored gives nil.
-func (s *Server) getOpportunities(ctx context.Context, codes []string) ([]*opportunity.Opportunity, error) {
+func (s *Handlers) getOpportunities(ctx context.Context, codes []string) ([]*opportunity.Opportunity, error) {
 	out := make([]*opportunity.Opportunity, len(codes))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -411,8 +403,8 @@ type oppListData struct {
 	PerPage []int
 }
 
-func (s *Server) opportunityList(c *fiber.Ctx) error {
-	p := s.page(c, "oppweb.list.title")
+func (s *Handlers) opportunityList(c *fiber.Ctx) error {
+	p := s.NewPage(c, "oppweb.list.title")
 	p.Nav = "opportunities"
 	q, err := parseOppQuery(c)
 	// The order chosen; "relevance" by default, which without a query
@@ -426,9 +418,9 @@ func (s *Server) opportunityList(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		d.Error = apperr.As(err).Fields
 		p.Data = d
-		return s.render(c, "opportunities/list", p)
+		return s.Render(c, "opportunities/list", p)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	d.Result, err = s.searchOpportunities(ctx, q, p.Lang)
 	if err != nil {
@@ -436,12 +428,12 @@ func (s *Server) opportunityList(c *fiber.Ctx) error {
 			c.Status(fiber.StatusBadRequest)
 			d.Error = e.Fields
 			p.Data = d
-			return s.render(c, "opportunities/list", p)
+			return s.Render(c, "opportunities/list", p)
 		}
 		return err
 	}
 	p.Data = d
-	return s.render(c, "opportunities/list", p)
+	return s.Render(c, "opportunities/list", p)
 }
 
 // oppDetailData is the detail page's content, with the enquiry form.
@@ -452,34 +444,34 @@ type oppDetailData struct {
 	Countries  [][2]string
 }
 
-func (s *Server) opportunityDetail(c *fiber.Ctx) error {
+func (s *Handlers) opportunityDetail(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return apperr.NotFound("opportunity.error.not_found")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.opportunities.Get(ctx, code)
 	if err != nil {
 		return err
 	}
-	return s.renderOpportunity(c, fiber.StatusOK, o, newEnquiryForm(langOf(c)))
+	return s.renderOpportunity(c, fiber.StatusOK, o, newEnquiryForm(web.Lang(c)))
 }
 
-func (s *Server) renderOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity, f enquiryForm) error {
-	p := s.page(c, "oppweb.detail.title")
+func (s *Handlers) renderOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity, f enquiryForm) error {
+	p := s.NewPage(c, "oppweb.detail.title")
 	p.Nav = "opportunities"
 	p.Data = oppDetailData{O: o, CanEnquire: o.Status == opportunity.StatusOpen || o.Status == opportunity.StatusInNegotiation,
 		Enquiry: f, Countries: s.countries(p.Lang)}
 	c.Status(status)
-	return s.render(c, "opportunities/detail", p)
+	return s.Render(c, "opportunities/detail", p)
 }
 
 // countries lists the countries the portal has names for, by name.
-func (s *Server) countries(lang string) [][2]string {
-	l := s.i18n.For(lang)
+func (s *Handlers) countries(lang string) [][2]string {
+	l := s.I18n().For(lang)
 	var out [][2]string
-	for _, id := range s.i18n.IDs(lang) {
+	for _, id := range s.I18n().IDs(lang) {
 		if code, ok := strings.CutPrefix(id, "country."); ok && len(code) == 2 {
 			out = append(out, [2]string{code, l.T(id)})
 		}

@@ -1,4 +1,4 @@
-package web
+package opportunities
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
+	"github.com/khanhhoa/investportal/internal/web"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -100,7 +101,7 @@ type SearchPage struct {
 
 // siteSearch runs q on the engine, or on the database when the engine
 // fails: opportunities first, then projects.
-func (s *Server) siteSearchRun(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
+func (s *Handlers) siteSearchRun(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
 	if s.search != nil {
 		res, err := s.search.Search(ctx, search.Query{Text: q.Q, Type: q.Type, Page: q.Page, PerPage: q.PerPage, Lang: lang})
 		if err == nil {
@@ -109,12 +110,12 @@ func (s *Server) siteSearchRun(ctx context.Context, q siteQuery, lang string) (*
 		if apperr.As(err).Code == apperr.CodeInvalid {
 			return nil, err
 		}
-		s.log.Warn("search engine failed; searching the database instead", "err", err)
+		s.Log().Warn("search engine failed; searching the database instead", "err", err)
 	}
 	return s.siteFromStore(ctx, q, lang)
 }
 
-func (s *Server) siteFromEngine(ctx context.Context, q siteQuery, res search.Result, lang string) (*SearchPage, error) {
+func (s *Handlers) siteFromEngine(ctx context.Context, q siteQuery, res search.Result, lang string) (*SearchPage, error) {
 	out := &SearchPage{Items: []SiteHit{}, Total: res.Total, Page: q.Page, PerPage: q.PerPage}
 	var oppCodes, projCodes []string
 	for _, h := range res.Hits {
@@ -171,7 +172,7 @@ func projectHit(p *project.Project, lang string) SiteHit {
 
 // getProjects loads projects by code, a few at a time; a code no longer
 // stored gives nil.
-func (s *Server) getProjects(ctx context.Context, codes []string) ([]*project.Project, error) {
+func (s *Handlers) getProjects(ctx context.Context, codes []string) ([]*project.Project, error) {
 	out := make([]*project.Project, len(codes))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -190,7 +191,7 @@ func (s *Server) getProjects(ctx context.Context, codes []string) ([]*project.Pr
 
 // siteFromStore searches the database: the opportunities that match, then
 // the projects, paged as one list.
-func (s *Server) siteFromStore(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
+func (s *Handlers) siteFromStore(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
 	out := &SearchPage{Items: []SiteHit{}, Page: q.Page, PerPage: q.PerPage, Degraded: true}
 	from := (q.Page - 1) * q.PerPage
 	var nOpp int
@@ -254,18 +255,18 @@ func (siteSearchData) HTML(s string) template.HTML {
 }
 
 // siteSearch is the page behind the search box of every page.
-func (s *Server) siteSearch(c *fiber.Ctx) error {
-	p := s.page(c, "oppweb.search.title")
+func (s *Handlers) siteSearch(c *fiber.Ctx) error {
+	p := s.NewPage(c, "oppweb.search.title")
 	q, err := parseSiteQuery(c)
 	d := siteSearchData{Query: q}
 	if err != nil {
 		c.Status(fiber.StatusBadRequest)
 		d.Error = apperr.As(err).Fields
 		p.Data = d
-		return s.render(c, "search/results", p)
+		return s.Render(c, "search/results", p)
 	}
 	if q.Q != "" {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := web.DBContext(c)
 		defer cancel()
 		if d.Result, err = s.siteSearchRun(ctx, q, p.Lang); err != nil {
 			return err
@@ -273,7 +274,7 @@ func (s *Server) siteSearch(c *fiber.Ctx) error {
 		d.Pages = (d.Result.Total + q.PerPage - 1) / q.PerPage
 	}
 	p.Data = d
-	return s.render(c, "search/results", p)
+	return s.Render(c, "search/results", p)
 }
 
 // apiSearch searches opportunities and projects together.
@@ -287,9 +288,9 @@ func (s *Server) siteSearch(c *fiber.Ctx) error {
 //	@Param			page		query		int		false	"page, from 1"
 //	@Param			per_page	query		int		false	"items per page, at most 100"
 //	@Success		200			{object}	SearchPage
-//	@Failure		400			{object}	Problem
+//	@Failure		400			{object}	web.Problem
 //	@Router			/search [get]
-func (s *Server) apiSearch(c *fiber.Ctx) error {
+func (s *Handlers) apiSearch(c *fiber.Ctx) error {
 	q, err := parseSiteQuery(c)
 	if err != nil {
 		return err
@@ -297,9 +298,9 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 	if q.Q == "" {
 		return apperr.Fields{"q": "error.field.required"}.Err()
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	r, err := s.siteSearchRun(ctx, q, langOf(c))
+	r, err := s.siteSearchRun(ctx, q, web.Lang(c))
 	if err != nil {
 		return err
 	}

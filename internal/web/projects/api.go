@@ -1,18 +1,18 @@
-package web
+package projects
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
-func (s *Server) registerProjectAPI(api fiber.Router) {
-	s.handle(api, fiber.MethodGet, "/projects", Public, s.apiListProjects)
-	s.handle(api, fiber.MethodGet, "/projects/stats", Public, s.apiProjectStats)
-	s.handle(api, fiber.MethodGet, "/projects/:code", Public, s.apiGetProject)
+func (s *Handlers) RegisterAPI(api fiber.Router) {
+	s.Handle(api, fiber.MethodGet, "/projects", web.Public, s.apiListProjects)
+	s.Handle(api, fiber.MethodGet, "/projects/stats", web.Public, s.apiProjectStats)
+	s.Handle(api, fiber.MethodGet, "/projects/:code", web.Public, s.apiGetProject)
 }
 
 // ProjectPage is one page of projects.
@@ -40,14 +40,14 @@ type ProjectPage struct {
 //	@Param			page		query		int		false	"page, from 1"
 //	@Param			per_page	query		int		false	"items per page, at most 100"
 //	@Success		200			{object}	ProjectPage
-//	@Failure		400			{object}	Problem	"a filter is invalid; errors name each field"
+//	@Failure		400			{object}	web.Problem	"a filter is invalid; errors name each field"
 //	@Router			/projects [get]
-func (s *Server) apiListProjects(c *fiber.Ctx) error {
-	pq, err := parseProjectQuery(c)
+func (s *Handlers) apiListProjects(c *fiber.Ctx) error {
+	pq, err := web.ParseProjectQuery(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.projects.List(ctx, pq.Filter)
 	if err != nil {
@@ -65,32 +65,26 @@ func (s *Server) apiListProjects(c *fiber.Ctx) error {
 //	@Success	200		{object}	project.Project
 //	@Header		200		{string}	ETag	"the project's version; send it back in If-Match to update"
 //	@Success	304		"not modified (If-None-Match matched)"
-//	@Failure	404		{object}	Problem
+//	@Failure	404		{object}	web.Problem
 //	@Router		/projects/{code} [get]
-func (s *Server) apiGetProject(c *fiber.Ctx) error {
+func (s *Handlers) apiGetProject(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !project.ValidCode(code) {
 		return apperr.NotFound("project.error.not_found")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	p, err := s.projects.Get(ctx, code)
 	if err != nil {
 		return err
 	}
-	etag := projectETag(p)
+	etag := web.ETag(p.Code, p.Version)
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return c.JSON(p)
-}
-
-// projectETag is a strong validator made from the code and version: every
-// stored change bumps the version.
-func projectETag(p *project.Project) string {
-	return fmt.Sprintf(`"%s-v%d"`, p.Code, p.Version)
 }
 
 // apiProjectStats returns the pipeline figures.
@@ -101,8 +95,8 @@ func projectETag(p *project.Project) string {
 //	@Produce		json
 //	@Success		200	{object}	project.Stats
 //	@Router			/projects/stats [get]
-func (s *Server) apiProjectStats(c *fiber.Ctx) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) apiProjectStats(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	st, err := s.projects.Stats(ctx)
 	if err != nil {

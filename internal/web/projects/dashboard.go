@@ -1,9 +1,9 @@
-package web
+package projects
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 // homeData is the home page's content.
@@ -11,33 +11,34 @@ type homeData struct {
 	Domestic, FDI project.KindStat
 }
 
-func (s *Server) home(c *fiber.Ctx) error {
-	ctx, cancel := dbctx(c)
+// Home is the portal's front page, registered at /{lang}/.
+func (s *Handlers) Home(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	st, err := s.projects.Stats(ctx)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "home.title")
+	p := s.NewPage(c, "home.title")
 	p.Nav = "home"
 	p.Data = homeData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
-	return s.render(c, "home", p)
+	return s.Render(c, "home", p)
 }
 
 // dashboardData is the dashboard's content.
 type dashboardData struct {
 	Domestic, FDI project.KindStat
-	Charts        []Chart
+	Charts        []web.Chart
 }
 
-func (s *Server) dashboard(c *fiber.Ctx) error {
-	ctx, cancel := dbctx(c)
+func (s *Handlers) dashboard(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	st, err := s.projects.Stats(ctx)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "dashboard.title")
+	p := s.NewPage(c, "dashboard.title")
 	p.Nav = "dashboard"
 	l := p.L
 	d := dashboardData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
@@ -57,31 +58,24 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 			}
 			return l.Label(g.prefix, key)
 		}
-		count := Chart{TitleID: "dashboard.chart.count_by_" + g.id, Legend: []string{"dashboard.legend.domestic", "dashboard.legend.fdi"}}
-		capital := Chart{TitleID: "dashboard.chart.capital_by_" + g.id, Legend: []string{"dashboard.legend.registered", "dashboard.legend.disbursed"}, NoteID: "dashboard.note.rate"}
+		count := web.Chart{TitleID: "dashboard.chart.count_by_" + g.id, Legend: []string{"dashboard.legend.domestic", "dashboard.legend.fdi"}}
+		capital := web.Chart{TitleID: "dashboard.chart.capital_by_" + g.id, Legend: []string{"dashboard.legend.registered", "dashboard.legend.disbursed"}, NoteID: "dashboard.note.rate"}
 		for _, r := range g.rows {
-			count.Rows = append(count.Rows, ChartRow{Label: label(r.Key), Values: []ChartValue{
+			count.Rows = append(count.Rows, web.ChartRow{Label: label(r.Key), Values: []web.ChartValue{
 				{Value: r.Domestic.Count, Text: l.Int(r.Domestic.Count)},
 				{Value: r.FDI.Count, Text: l.Int(r.FDI.Count)},
 			}})
-			reg := combinedVND(r.Domestic.Registered, r.FDI.Registered)
-			dis := combinedVND(r.Domestic.Disbursed, r.FDI.Disbursed)
-			capital.Rows = append(capital.Rows, ChartRow{Label: label(r.Key), Values: []ChartValue{
+			reg := web.CombinedVND(r.Domestic.Registered, r.FDI.Registered)
+			dis := web.CombinedVND(r.Domestic.Disbursed, r.FDI.Disbursed)
+			capital.Rows = append(capital.Rows, web.ChartRow{Label: label(r.Key), Values: []web.ChartValue{
 				{Value: reg.Amount, Text: l.Money(reg)},
 				{Value: dis.Amount, Text: l.Money(dis)},
 			}})
 		}
-		count.scale()
-		capital.scale()
+		count.Scale()
+		capital.Scale()
 		d.Charts = append(d.Charts, count, capital)
 	}
 	p.Data = d
-	return s.render(c, "dashboard", p)
-}
-
-// combinedVND adds domestic VND and FDI USD at the reference rate; the page
-// names the rate and its date next to every such figure. The sum is held
-// at the int64 limit rather than wrapped (see money.SaturatingAdd).
-func combinedVND(vnd, usd money.Amount) money.Amount {
-	return money.Amount{Amount: money.SaturatingAdd(vnd.Amount, money.VNDEquivalent(usd)), Currency: money.VND}
+	return s.Render(c, "dashboard", p)
 }

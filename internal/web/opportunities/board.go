@@ -1,4 +1,4 @@
-package web
+package opportunities
 
 import (
 	"errors"
@@ -11,16 +11,17 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
-func (s *Server) registerOpportunityBoardPages(g fiber.Router) {
-	board := Roles(oppBoardRoles...)
-	s.handle(g, fiber.MethodGet, "/board/opportunities", board, s.boardOpportunities)
-	s.handle(g, fiber.MethodGet, "/board/opportunities/new", board, s.boardNewOpportunity)
-	s.handle(g, fiber.MethodPost, "/board/opportunities", board, s.boardCreateOpportunity)
-	s.handle(g, fiber.MethodGet, "/board/opportunities/:code/edit", board, s.boardEditOpportunity)
-	s.handle(g, fiber.MethodPost, "/board/opportunities/:code/edit", board, s.boardUpdateOpportunity)
-	s.handle(g, fiber.MethodPost, "/board/opportunities/:code/link", board, s.boardLinkOpportunity)
+func (s *Handlers) registerBoardPages(g fiber.Router) {
+	board := web.Roles(oppBoardRoles...)
+	s.Handle(g, fiber.MethodGet, "/board/opportunities", board, s.boardOpportunities)
+	s.Handle(g, fiber.MethodGet, "/board/opportunities/new", board, s.boardNewOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities", board, s.boardCreateOpportunity)
+	s.Handle(g, fiber.MethodGet, "/board/opportunities/:code/edit", board, s.boardEditOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/edit", board, s.boardUpdateOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/link", board, s.boardLinkOpportunity)
 }
 
 // oppIncentiveRows is how many empty incentive rows the form offers.
@@ -309,12 +310,12 @@ var oppFormChoices = oppChoices{
 	Bands: opportunity.CapitalBands,
 }
 
-func (s *Server) renderOppForm(c *fiber.Ctx, status int, d oppFormData) error {
+func (s *Handlers) renderOppForm(c *fiber.Ctx, status int, d oppFormData) error {
 	title := "oppweb.board.edit.title"
 	if d.New {
 		title = "oppweb.board.new.title"
 	}
-	p := s.page(c, title)
+	p := s.NewPage(c, title)
 	p.Nav = "board"
 	d.Choices = oppFormChoices
 	if d.Form.Rows == 0 {
@@ -322,7 +323,7 @@ func (s *Server) renderOppForm(c *fiber.Ctx, status int, d oppFormData) error {
 	}
 	p.Data = d
 	c.Status(status)
-	return s.render(c, "opportunities/board_form", p)
+	return s.Render(c, "opportunities/board_form", p)
 }
 
 // boardOppListData is the board's opportunity list.
@@ -331,7 +332,7 @@ type boardOppListData struct {
 	Pages  int
 }
 
-func (s *Server) boardOpportunities(c *fiber.Ctx) error {
+func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 	f := opportunity.Filter{Sort: opportunity.SortCode, PerPage: opportunity.MaxPerPage}
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -340,27 +341,27 @@ func (s *Server) boardOpportunities(c *fiber.Ctx) error {
 		}
 		f.Page = n
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.opportunities.List(ctx, f)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "oppweb.board.list.title")
+	p := s.NewPage(c, "oppweb.board.list.title")
 	p.Nav = "board"
 	p.Data = boardOppListData{Result: res, Pages: int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))}
-	return s.render(c, "opportunities/board_list", p)
+	return s.Render(c, "opportunities/board_list", p)
 }
 
-func (s *Server) boardNewOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) boardNewOpportunity(c *fiber.Ctx) error {
 	f := oppForm{V: map[string]string{
 		"authoritative_lang": opportunity.LangVI, "capital_currency": money.VND, "status": opportunity.StatusOpen,
-		"published_at": s.now().UTC().Format(dateLayout),
+		"published_at": s.Now().UTC().Format(dateLayout),
 	}, Rows: oppIncentiveRows + 1}
 	return s.renderOppForm(c, fiber.StatusOK, oppFormData{New: true, Form: f})
 }
 
-func (s *Server) boardCreateOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) boardCreateOpportunity(c *fiber.Ctx) error {
 	f := readOppForm(c)
 	bad := apperr.Fields{}
 	o := f.opportunity(bad)
@@ -369,21 +370,20 @@ func (s *Server) boardCreateOpportunity(c *fiber.Ctx) error {
 		err = bad.Err()
 	}
 	if err == nil {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := web.DBContext(c)
 		defer cancel()
 		err = s.opportunities.Create(ctx, &o)
 	}
 	if err != nil {
 		return s.oppFormFailed(c, oppFormData{New: true, Form: f}, bad, err)
 	}
-	s.reindexSoon()
-	s.flash(c, "oppweb.board.created")
-	return c.Redirect("/"+langOf(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+	s.Flash(c, "oppweb.board.created")
+	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
 }
 
 // oppFormFailed shows the form again with the input kept and each field's
 // message, or returns errors that are not about the input.
-func (s *Server) oppFormFailed(c *fiber.Ctx, d oppFormData, bad apperr.Fields, err error) error {
+func (s *Handlers) oppFormFailed(c *fiber.Ctx, d oppFormData, bad apperr.Fields, err error) error {
 	e := apperr.As(err)
 	if e.Code != apperr.CodeInvalid && e.Code != apperr.CodeConflict {
 		return err
@@ -398,16 +398,16 @@ func (s *Server) oppFormFailed(c *fiber.Ctx, d oppFormData, bad apperr.Fields, e
 	if len(bad) > 0 && d.Form.ErrorID == "" {
 		d.Form.ErrorID = "oppweb.board.fix_fields"
 	}
-	return s.renderOppForm(c, statusOf[e.Code], d)
+	return s.renderOppForm(c, web.StatusOf[e.Code], d)
 }
 
 // loadOppForEdit returns the opportunity and its history.
-func (s *Server) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []opportunity.HistoryEntry, error) {
+func (s *Handlers) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []opportunity.HistoryEntry, error) {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return nil, nil, apperr.NotFound("opportunity.error.not_found")
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.opportunities.Get(ctx, code)
 	if err != nil {
@@ -420,7 +420,7 @@ func (s *Server) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []oppor
 	return o, h, nil
 }
 
-func (s *Server) boardEditOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) boardEditOpportunity(c *fiber.Ctx) error {
 	o, h, err := s.loadOppForEdit(c)
 	if err != nil {
 		return err
@@ -428,7 +428,7 @@ func (s *Server) boardEditOpportunity(c *fiber.Ctx) error {
 	return s.renderOppForm(c, fiber.StatusOK, oppFormData{Form: formOf(o), O: o, History: h})
 }
 
-func (s *Server) boardUpdateOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 	o, h, err := s.loadOppForEdit(c)
 	if err != nil {
 		return err
@@ -444,7 +444,7 @@ func (s *Server) boardUpdateOpportunity(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return s.oppFormFailed(c, d, bad, err)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, err := s.opportunities.Update(ctx, o.Code, f.Version, changes(next), actorOf(c), f.Get("reason")); err != nil {
 		if apperr.As(err).Code == apperr.CodeConflict {
@@ -454,12 +454,11 @@ func (s *Server) boardUpdateOpportunity(c *fiber.Ctx) error {
 		}
 		return s.oppFormFailed(c, d, bad, err)
 	}
-	s.reindexSoon()
-	s.flash(c, "oppweb.board.saved")
-	return c.Redirect("/"+langOf(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+	s.Flash(c, "oppweb.board.saved")
+	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
 }
 
-func (s *Server) boardLinkOpportunity(c *fiber.Ctx) error {
+func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
 	o, h, err := s.loadOppForEdit(c)
 	if err != nil {
 		return err
@@ -471,6 +470,6 @@ func (s *Server) boardLinkOpportunity(c *fiber.Ctx) error {
 		}
 		return s.renderOppForm(c, fiber.StatusBadRequest, oppFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
 	}
-	s.flash(c, "oppweb.board.linked")
-	return c.Redirect("/"+langOf(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+	s.Flash(c, "oppweb.board.linked")
+	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
 }

@@ -1,9 +1,11 @@
-package web
+package projects
 
 import (
-	"github.com/khanhhoa/investportal/internal/opportunity"
 	"strconv"
 	"time"
+
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/web"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/i18n"
@@ -38,11 +40,11 @@ type historyField struct {
 
 // staffHistory returns the project's history for staff readers, nil for
 // anyone else.
-func (s *Server) staffHistory(c *fiber.Ctx, l *i18n.Localizer, code string) ([]historyEntry, error) {
-	if !principal(c).Is(staffAccess.Roles...) {
+func (s *Handlers) staffHistory(c *fiber.Ctx, l *i18n.Localizer, code string) ([]historyEntry, error) {
+	if !web.Principal(c).Is(web.ProjectHistoryReaders.Roles...) {
 		return nil, nil
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	h, err := s.projects.History(ctx, code)
 	if err != nil {
