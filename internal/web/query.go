@@ -25,6 +25,7 @@ type ProjectQuery struct {
 	Filter project.Filter
 }
 
+// ProjectQueryKeys are the parameters of the project list.
 var ProjectQueryKeys = []string{"kind", "sector", "location", "stage", "capital_min", "capital_max", "q", "sort", "page", "per_page"}
 
 // ParseProjectQuery reads and checks the list filters, naming each field

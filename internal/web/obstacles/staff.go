@@ -113,7 +113,7 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	d := queueData{
 		Query: q, Statuses: obstacle.Statuses, Categories: obstacle.Categories,
 		Agencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang),
-		CanAssign: actor.Role == obstacle.RoleTaskforce || actor.Role == obstacle.RoleAdmin, OwnAgency: actor.Agency,
+		CanAssign: actor.CanAssign(), OwnAgency: actor.Agency,
 	}
 	if qerr != nil {
 		d.Errors = apperr.As(qerr).Fields
@@ -244,17 +244,11 @@ type actionForm struct {
 
 var obstNoteRequired = map[obstacle.Action]bool{obstacle.ActReject: true, obstacle.ActAsk: true, obstacle.ActNote: true}
 
-// staffActions are the steps actor may take on o now: the workflow
-// table's, less those an agency may not take on another agency's work.
+// staffActions are the forms of the steps actor may take on o now (the
+// domain's ActionsFor).
 func staffActions(o *obstacle.Obstacle, actor obstacle.Actor) []actionForm {
 	var out []actionForm
-	for _, a := range obstacle.Allowed(o.Status, actor.Role) {
-		if actor.Role == obstacle.RoleAgency && o.LeadAgency != actor.Agency && !(a == obstacle.ActNote && o.HasAgency(actor.Agency)) {
-			continue
-		}
-		if a == obstacle.ActEscalate && o.EscalationLevel >= obstacle.MaxEscalation {
-			continue
-		}
+	for _, a := range o.ActionsFor(actor) {
 		out = append(out, actionForm{Action: a, NoteRequired: obstNoteRequired[a], Resolution: a == obstacle.ActResolve,
 			Assign: a == obstacle.ActAssign, Merge: a == obstacle.ActMerge})
 	}
@@ -306,8 +300,8 @@ func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obst
 	d := staffDetailData{
 		Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
 		Agencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
-		CanGroup:  (actor.Role == obstacle.RoleTaskforce || actor.Role == obstacle.RoleAdmin) && o.Status != obstacle.Rejected && o.Status != obstacle.Merged,
-		CanAttach: len(o.Attachments) < obstacle.MaxAttachments && o.Status != obstacle.Rejected && o.Status != obstacle.Merged && o.Status != obstacle.Closed && (actor.Role != obstacle.RoleAgency || o.HasAgency(actor.Agency)),
+		CanGroup:  o.CanGroup(actor),
+		CanAttach: o.CanAttach(actor),
 		MaxMB:     obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
 	if d.Form == nil {
