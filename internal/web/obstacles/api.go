@@ -196,7 +196,7 @@ type ObstacleStatsView struct {
 	CapitalTotal        CapitalView   `json:"capitalTotal"`
 }
 
-func obstAttachmentViews(list []obstacle.Attachment) []AttachmentView {
+func attachmentViews(list []obstacle.Attachment) []AttachmentView {
 	out := make([]AttachmentView, 0, len(list))
 	for _, a := range list {
 		out = append(out, AttachmentView{FileID: a.FileID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, UploadedAt: a.UploadedAt})
@@ -204,7 +204,7 @@ func obstAttachmentViews(list []obstacle.Attachment) []AttachmentView {
 	return out
 }
 
-func obstEventViews(list []obstacle.Event) []EventView {
+func eventViews(list []obstacle.Event) []EventView {
 	out := make([]EventView, 0, len(list))
 	for _, e := range list {
 		out = append(out, EventView{At: e.At, Action: string(e.Action), FromStatus: string(e.FromStatus), ToStatus: string(e.ToStatus),
@@ -213,7 +213,7 @@ func obstEventViews(list []obstacle.Event) []EventView {
 	return out
 }
 
-func obstDeadlineView(d obstDeadlineInfo) DeadlineView {
+func deadlineView(d deadlineInfo) DeadlineView {
 	v := DeadlineView{Overdue: d.Overdue, DueSoon: d.DueSoon, Paused: d.Paused}
 	if d.Has {
 		date, days := d.Date, d.DaysLeft
@@ -222,7 +222,7 @@ func obstDeadlineView(d obstDeadlineInfo) DeadlineView {
 	return v
 }
 
-func obstActionNames(list []obstacle.Action) []string {
+func actionNames(list []obstacle.Action) []string {
 	out := make([]string, 0, len(list))
 	for _, a := range list {
 		out = append(out, string(a))
@@ -230,19 +230,19 @@ func obstActionNames(list []obstacle.Action) []string {
 	return out
 }
 
-func obstTrackView(o obstacle.Obstacle, d obstDeadlineInfo, timeline []obstacle.Event, actions []string) ObstacleTrack {
+func trackResponse(o obstacle.Obstacle, d deadlineInfo, timeline []obstacle.Event, actions []string) ObstacleTrack {
 	f := o.Filer
 	return ObstacleTrack{
 		TrackingCode: o.TrackingCode, Status: string(o.Status), Category: string(o.Category), Title: o.Title,
 		Description: o.Description, ProjectCode: o.ProjectCode,
 		Filer:    FilerView{BusinessName: f.BusinessName, TaxCode: f.TaxCode, ContactPerson: f.ContactPerson, Email: f.Email, Phone: f.Phone, Lang: f.Lang},
-		Deadline: obstDeadlineView(d), Resolution: o.Resolution, Rating: o.Rating,
-		Attachments: obstAttachmentViews(o.Attachments), Timeline: obstEventViews(timeline), AllowedActions: actions,
+		Deadline: deadlineView(d), Resolution: o.Resolution, Rating: o.Rating,
+		Attachments: attachmentViews(o.Attachments), Timeline: eventViews(timeline), AllowedActions: actions,
 		Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
 }
 
-func obstStaffView(o obstacle.Obstacle, d obstDeadlineInfo, actor obstacle.Actor) ObstacleStaffView {
+func staffView(o obstacle.Obstacle, d deadlineInfo, actor obstacle.Actor) ObstacleStaffView {
 	var actions []string
 	for _, a := range staffActions(&o, actor) {
 		actions = append(actions, string(a.Action))
@@ -251,7 +251,7 @@ func obstStaffView(o obstacle.Obstacle, d obstDeadlineInfo, actor obstacle.Actor
 		actions = []string{}
 	}
 	return ObstacleStaffView{
-		ID: o.ID, ObstacleTrack: obstTrackView(o, d, o.Timeline, actions),
+		ID: o.ID, ObstacleTrack: trackResponse(o, d, o.Timeline, actions),
 		LeadAgency: o.LeadAgency, CoordinatingAgencies: o.CoordinatingAgencies, EscalationLevel: o.EscalationLevel,
 		ParentID: o.ParentID, PolicyIssueID: o.PolicyIssueID, Synthetic: o.Synthetic,
 	}
@@ -289,17 +289,17 @@ func (s *Handlers) apiFileObstacle(c *fiber.Ctx) error {
 			form[k] = c.FormValue(k)
 		}
 	}
-	files, err := obstUploadedFiles(c, "files")
+	files, err := uploadedFiles(c, "files")
 	if err != nil {
 		return err
 	}
-	o, key, failed, created, err := s.fileObstacle(c, obstSubmissionOf(form, c.Get("Idempotency-Key")), files)
+	o, key, failed, created, err := s.fileObstacle(c, submissionOf(form, c.Get("Idempotency-Key")), files)
 	if obstacle.IsKeyReused(err) {
 		// 422 and nothing else: not the tracking code, not the key.
 		return s.SendProblem(c, fiber.StatusUnprocessableEntity, apperr.As(apperr.Fields{"Idempotency-Key": obstacle.MsgKeyReused}.Err()))
 	}
 	if err != nil {
-		return obstFileMessage(err)
+		return fileMessage(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderLocation, "/api/v1/obstacles/track/"+o.TrackingCode)
@@ -309,7 +309,7 @@ func (s *Handlers) apiFileObstacle(c *fiber.Ctx) error {
 	}
 	return c.Status(status).JSON(ObstacleFiled{
 		TrackingCode: o.TrackingCode, AccessKey: key, Status: string(o.Status), Replayed: !created,
-		CreatedAt: o.CreatedAt, Attachments: obstAttachmentViews(o.Attachments), RefusedFiles: failed,
+		CreatedAt: o.CreatedAt, Attachments: attachmentViews(o.Attachments), RefusedFiles: failed,
 	})
 }
 
@@ -337,7 +337,7 @@ func (s *Handlers) apiTracked(c *fiber.Ctx) (obstacle.Obstacle, bool, error) {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.GetByTracking(ctx, c.Params("code"), c.Get("X-Access-Key"))
-	if obstIsNotFound(err) {
+	if isNotFound(err) {
 		return obstacle.Obstacle{}, false, nil
 	}
 	return o, err == nil, err
@@ -351,7 +351,7 @@ func (s *Handlers) filerView(c *fiber.Ctx, o obstacle.Obstacle) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(obstTrackView(o, obstDeadlineOf(&o, cal, s.Now()), o.PublicTimeline(), obstActionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
+	return c.JSON(trackResponse(o, deadlineOf(&o, cal, s.Now()), o.PublicTimeline(), actionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
 }
 
 // apiTrackObstacle shows the business its obstacle.
@@ -405,7 +405,7 @@ func (s *Handlers) apiTrackAction(c *fiber.Ctx) error {
 		return err
 	}
 	bad := apperr.Fields{}
-	action, aok := obstFilerAction(in.Action)
+	action, aok := filerAction(in.Action)
 	if !aok {
 		bad.Add("action", "error.field.invalid")
 	}
@@ -455,7 +455,7 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 		}
 		q.Filter.PerPage = n
 	}
-	actor := obstActorOf(web.Principal(c))
+	actor := actorOf(web.Principal(c))
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
@@ -468,7 +468,7 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	}
 	out := ObstaclePage{Items: []ObstacleStaffView{}, Total: res.Total, Page: res.Page, PerPage: res.PerPage}
 	for _, o := range res.Items {
-		out.Items = append(out.Items, obstStaffView(o, obstDeadlineOf(&o, cal, s.Now()), actor))
+		out.Items = append(out.Items, staffView(o, deadlineOf(&o, cal, s.Now()), actor))
 	}
 	return c.JSON(out)
 }
@@ -502,7 +502,7 @@ func (s *Handlers) apiGetObstacle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(obstStaffView(o, obstDeadlineOf(&o, cal, s.Now()), actor))
+	return c.JSON(staffView(o, deadlineOf(&o, cal, s.Now()), actor))
 }
 
 // apiTransition takes a workflow step as staff.
@@ -567,7 +567,7 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, web.ETag(n.TrackingCode, n.Version))
-	return c.JSON(obstStaffView(n, obstDeadlineOf(&n, cal, s.Now()), actor))
+	return c.JSON(staffView(n, deadlineOf(&n, cal, s.Now()), actor))
 }
 
 // apiObstacleStats returns the obstacle figures.
@@ -585,15 +585,15 @@ func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(obstStatsView(st))
+	return c.JSON(statsView(st))
 }
 
-func obstStatsView(st obstacle.Stats) ObstacleStatsView {
+func statsView(st obstacle.Stats) ObstacleStatsView {
 	v := ObstacleStatsView{
 		ByStatus: map[string]int64{}, Open: st.Open, OpenByCategory: map[string]int64{}, OpenByAgency: map[string]int64{},
 		Overdue: st.Overdue, DueSoon: st.DueSoon, Escalated: st.Escalated, Resolved: st.Resolved, ResolvedOnTime: st.ResolvedOnTime,
 		OnTimeBasisPoints: st.OnTimeBP, MedianDaysToResolve: st.MedianDaysToResolve,
-		ByMonth: []MonthView{}, CapitalTotal: obstCapitalView(st.CapitalTotal),
+		ByMonth: []MonthView{}, CapitalTotal: capitalView(st.CapitalTotal),
 	}
 	for k, n := range st.ByStatus {
 		v.ByStatus[string(k)] = n
@@ -607,18 +607,18 @@ func obstStatsView(st obstacle.Stats) ObstacleStatsView {
 	for _, m := range st.ByMonth {
 		v.ByMonth = append(v.ByMonth, MonthView(m))
 	}
-	v.CapitalByCategory, v.CapitalByAgency = obstCapitalViews(st.CapitalByCategory), obstCapitalViews(st.CapitalByAgency)
+	v.CapitalByCategory, v.CapitalByAgency = capitalViews(st.CapitalByCategory), capitalViews(st.CapitalByAgency)
 	return v
 }
 
-func obstCapitalView(c obstacle.Capital) CapitalView {
+func capitalView(c obstacle.Capital) CapitalView {
 	return CapitalView{Key: c.Key, Projects: c.Projects, VND: c.VND, USD: c.USD}
 }
 
-func obstCapitalViews(list []obstacle.Capital) []CapitalView {
+func capitalViews(list []obstacle.Capital) []CapitalView {
 	out := make([]CapitalView, 0, len(list))
 	for _, c := range list {
-		out = append(out, obstCapitalView(c))
+		out = append(out, capitalView(c))
 	}
 	return out
 }

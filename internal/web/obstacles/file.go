@@ -57,8 +57,8 @@ func (s *Handlers) obstacleForm(c *fiber.Ctx) error {
 	return s.Render(c, "obstacles/new", p)
 }
 
-// obstSubmissionOf builds a submission from the form's fields.
-func obstSubmissionOf(form map[string]string, idem string) obstacle.Submission {
+// submissionOf builds a submission from the form's fields.
+func submissionOf(form map[string]string, idem string) obstacle.Submission {
 	return obstacle.Submission{
 		Filer: obstacle.Filer{
 			BusinessName: form["business_name"], TaxCode: form["tax_code"], ContactPerson: form["contact_person"],
@@ -69,9 +69,9 @@ func obstSubmissionOf(form map[string]string, idem string) obstacle.Submission {
 	}
 }
 
-// obstPrecheck validates a submission and its files before anything is
+// precheck validates a submission and its files before anything is
 // stored, so that a refused file leaves no half-filed obstacle behind.
-func obstPrecheck(sub obstacle.Submission, files []*multipart.FileHeader) error {
+func precheck(sub obstacle.Submission, files []*multipart.FileHeader) error {
 	f := apperr.Fields{}
 	o := obstacle.Obstacle{Filer: sub.Filer, ProjectCode: sub.ProjectCode, Category: sub.Category, Title: sub.Title, Description: sub.Description}
 	if err := o.Validate(); err != nil {
@@ -79,7 +79,7 @@ func obstPrecheck(sub obstacle.Submission, files []*multipart.FileHeader) error 
 			f.Add(k, v)
 		}
 	}
-	if err := obstCheckUploads(files, 0); err != nil {
+	if err := checkUploads(files, 0); err != nil {
 		for k, v := range apperr.As(err).Fields {
 			f.Add(k, v)
 		}
@@ -87,9 +87,9 @@ func obstPrecheck(sub obstacle.Submission, files []*multipart.FileHeader) error 
 	return f.Err()
 }
 
-// obstUploadedFiles returns the files of a multipart request's field, leaving
+// uploadedFiles returns the files of a multipart request's field, leaving
 // out the empty part a browser sends when no file was chosen.
-func obstUploadedFiles(c *fiber.Ctx, field string) ([]*multipart.FileHeader, error) {
+func uploadedFiles(c *fiber.Ctx, field string) ([]*multipart.FileHeader, error) {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		return nil, nil
 	}
@@ -107,9 +107,9 @@ func obstUploadedFiles(c *fiber.Ctx, field string) ([]*multipart.FileHeader, err
 	return out, nil
 }
 
-// obstCheckUploads refuses too many files, too large ones and any that is not
+// checkUploads refuses too many files, too large ones and any that is not
 // a PDF, JPEG or PNG by its content (the name plays no part).
-func obstCheckUploads(files []*multipart.FileHeader, already int) error {
+func checkUploads(files []*multipart.FileHeader, already int) error {
 	if len(files) == 0 {
 		return nil
 	}
@@ -137,9 +137,9 @@ func obstCheckUploads(files []*multipart.FileHeader, already int) error {
 	return nil
 }
 
-// obstFilesDigest is the digest of the uploaded files (their names and
+// filesDigest is the digest of the uploaded files (their names and
 // contents) that an idempotency key is bound to with the fields.
-func obstFilesDigest(files []*multipart.FileHeader) (string, error) {
+func filesDigest(files []*multipart.FileHeader) (string, error) {
 	names := make([]string, 0, len(files))
 	sums := make([][32]byte, 0, len(files))
 	for _, fh := range files {
@@ -161,9 +161,9 @@ func obstFilesDigest(files []*multipart.FileHeader) (string, error) {
 	return obstacle.FilesDigest(names, sums), nil
 }
 
-// obstFileMessage rewrites the domain's file errors, whose messages need
+// fileMessage rewrites the domain's file errors, whose messages need
 // numbers a field message cannot carry, to messages that state them.
-func obstFileMessage(err error) error {
+func fileMessage(err error) error {
 	e := apperr.As(err)
 	if e.Code != apperr.CodeInvalid || e.Fields["file"] == "" {
 		return err
@@ -205,10 +205,10 @@ func (s *Handlers) attachAll(ctx context.Context, o obstacle.Obstacle, files []*
 // stored and the receipt with the access key e-mailed. created is false
 // for a repeated submission.
 func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*multipart.FileHeader) (o obstacle.Obstacle, key string, failed []string, created bool, err error) {
-	if err = obstPrecheck(sub, files); err != nil {
+	if err = precheck(sub, files); err != nil {
 		return
 	}
-	if sub.FilesDigest, err = obstFilesDigest(files); err != nil {
+	if sub.FilesDigest, err = filesDigest(files); err != nil {
 		return
 	}
 	if err = s.Limit(c, obstacleFileLimit); err != nil {
@@ -240,7 +240,7 @@ func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 	for _, k := range obstacleFormKeys {
 		form[k] = c.FormValue(k)
 	}
-	files, err := obstUploadedFiles(c, "files")
+	files, err := uploadedFiles(c, "files")
 	if err != nil {
 		return err
 	}
@@ -250,10 +250,10 @@ func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 		// but gets a fresh token so a second click is caught.
 		form["form_token"] = web.RandomToken()
 	}
-	o, key, failed, _, err := s.fileObstacle(c, obstSubmissionOf(form, idem), files)
+	o, key, failed, _, err := s.fileObstacle(c, submissionOf(form, idem), files)
 	if err != nil {
 		status := fiber.StatusBadRequest
-		e := apperr.As(obstFileMessage(err))
+		e := apperr.As(fileMessage(err))
 		if obstacle.IsKeyReused(err) {
 			// This form's token filed other content before (the page was
 			// kept and changed): say so, show nothing of that filing, and
@@ -286,5 +286,5 @@ func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 // errNoTracking is the one answer to a wrong tracking code or key.
 func errNoTracking() error { return apperr.NotFound("obstacle.error.not_found") }
 
-// obstIsNotFound reports whether err is a not-found application error.
-func obstIsNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) }
+// isNotFound reports whether err is a not-found application error.
+func isNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) }

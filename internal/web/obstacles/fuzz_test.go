@@ -23,7 +23,7 @@ func FuzzListQuery(f *testing.F) {
 		c := webtest.Ctx(t, uri, "", nil)
 		qq, err := parseQueueQuery(func(k string) string { return c.Query(k) })
 		if err != nil {
-			webtest.CheckInvalid(t, err, obstQueueKeys)
+			webtest.CheckInvalid(t, err, queueKeys)
 		} else if qq.Filter.Page != 0 {
 			webtest.NoOverflowOffset(t, "queue", qq.Filter.Page, obstacle.MaxPerPage)
 		}
@@ -54,7 +54,7 @@ func FuzzMultipartUpload(f *testing.F) {
 
 		for i, b := range [][]byte{body.Bytes(), raw} {
 			c := webtest.Ctx(t, "/api/v1/obstacles", ct, b)
-			files, err := obstUploadedFiles(c, "files")
+			files, err := uploadedFiles(c, "files")
 			if err != nil {
 				// A body that is not multipart at all is refused as a
 				// whole (no field to name), but never as internal.
@@ -63,7 +63,7 @@ func FuzzMultipartUpload(f *testing.F) {
 				}
 				continue
 			}
-			err = obstCheckUploads(files, 0)
+			err = checkUploads(files, 0)
 			if err != nil {
 				webtest.CheckInvalid(t, err, []string{"file"})
 				continue

@@ -10,15 +10,15 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// obstRegisterHolidayPages registers the administrators' working-day calendar.
-func (s *Handlers) obstRegisterHolidayPages(g fiber.Router) {
-	s.Handle(g, fiber.MethodGet, "/admin/holidays", obstAdminOnly, s.obstHolidayList)
-	s.Handle(g, fiber.MethodPost, "/admin/holidays", obstAdminOnly, s.obstHolidayAdd)
-	s.Handle(g, fiber.MethodPost, "/admin/holidays/:date/delete", obstAdminOnly, s.obstHolidayRemove)
+// registerHolidayPages registers the administrators' working-day calendar.
+func (s *Handlers) registerHolidayPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/admin/holidays", adminOnly, s.holidayList)
+	s.Handle(g, fiber.MethodPost, "/admin/holidays", adminOnly, s.holidayAdd)
+	s.Handle(g, fiber.MethodPost, "/admin/holidays/:date/delete", adminOnly, s.holidayRemove)
 }
 
-// obstHolidayData is the calendar page's content.
-type obstHolidayData struct {
+// holidayData is the calendar page's content.
+type holidayData struct {
 	// Extra are the days administrators added.
 	Extra []holidays.Day
 	// Year lists the calendar's days of this year and the next, extra ones included.
@@ -29,7 +29,7 @@ type obstHolidayData struct {
 }
 
 // IsExtra reports whether date is one an administrator added.
-func (d obstHolidayData) IsExtra(date string) bool {
+func (d holidayData) IsExtra(date string) bool {
 	for _, x := range d.Extra {
 		if x.Date == date {
 			return true
@@ -38,7 +38,7 @@ func (d obstHolidayData) IsExtra(date string) bool {
 	return false
 }
 
-func (s *Handlers) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) error {
+func (s *Handlers) holidayView(c *fiber.Ctx, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	extra, err := s.obstacles.ExtraHolidays(ctx)
@@ -50,9 +50,9 @@ func (s *Handlers) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) e
 		return err
 	}
 	year := s.Now().In(holidays.Location()).Year()
-	d := obstHolidayData{Extra: extra, Kinds: []holidays.Kind{holidays.Custom, holidays.Makeup}, Errors: errs, Form: form}
+	d := holidayData{Extra: extra, Kinds: []holidays.Kind{holidays.Custom, holidays.Makeup}, Errors: errs, Form: form}
 	for _, day := range cal.Days() {
-		if y := day.Date[:4]; y == obstItoa(year) || y == obstItoa(year+1) {
+		if y := day.Date[:4]; y == itoa(year) || y == itoa(year+1) {
 			d.Year = append(d.Year, day)
 		}
 	}
@@ -65,11 +65,11 @@ func (s *Handlers) obstHolidayView(c *fiber.Ctx, errs, form map[string]string) e
 	return s.Render(c, "obstacles/holidays", p)
 }
 
-func obstItoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
+func itoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
 
-func (s *Handlers) obstHolidayList(c *fiber.Ctx) error { return s.obstHolidayView(c, nil, nil) }
+func (s *Handlers) holidayList(c *fiber.Ctx) error { return s.holidayView(c, nil, nil) }
 
-func (s *Handlers) obstHolidayAdd(c *fiber.Ctx) error {
+func (s *Handlers) holidayAdd(c *fiber.Ctx) error {
 	form := map[string]string{"date": strings.TrimSpace(c.FormValue("date")), "kind": c.FormValue("kind"), "note": c.FormValue("note")}
 	bad := apperr.Fields{}
 	if form["date"] == "" {
@@ -83,17 +83,17 @@ func (s *Handlers) obstHolidayAdd(c *fiber.Ctx) error {
 	if err == nil {
 		ctx, cancel := web.DBContext(c)
 		defer cancel()
-		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, obstActorOf(web.Principal(c)), s.Now())
+		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, actorOf(web.Principal(c)), s.Now())
 	}
 	if err != nil {
 		e := apperr.As(err)
 		switch e.Code {
 		case apperr.CodeInvalid:
 			c.Status(fiber.StatusBadRequest)
-			return s.obstHolidayView(c, e.Fields, form)
+			return s.holidayView(c, e.Fields, form)
 		case apperr.CodeConflict:
 			c.Status(fiber.StatusConflict)
-			return s.obstHolidayView(c, map[string]string{"date": e.MessageID}, form)
+			return s.holidayView(c, map[string]string{"date": e.MessageID}, form)
 		}
 		return err
 	}
@@ -101,10 +101,10 @@ func (s *Handlers) obstHolidayAdd(c *fiber.Ctx) error {
 	return c.Redirect("/"+web.Lang(c)+"/admin/holidays", fiber.StatusSeeOther)
 }
 
-func (s *Handlers) obstHolidayRemove(c *fiber.Ctx) error {
+func (s *Handlers) holidayRemove(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), obstActorOf(web.Principal(c))); err != nil {
+	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), actorOf(web.Principal(c))); err != nil {
 		return err
 	}
 	s.Flash(c, "obstweb.holidays.removed")

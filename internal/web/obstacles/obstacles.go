@@ -20,7 +20,7 @@ var (
 	obstacleStaff    = web.Roles(account.RoleTaskForce, account.RoleAgency, account.RoleAdmin)
 	obstacleOfficers = web.Roles(account.RoleTaskForce, account.RoleAdmin)
 	obstacleViewers  = web.Roles(account.RoleAdmin, account.RoleBoard, account.RoleTaskForce, account.RoleAgency)
-	obstAdminOnly    = web.Roles(account.RoleAdmin)
+	adminOnly    = web.Roles(account.RoleAdmin)
 )
 
 // Rate limits of the public obstacle forms, per client address.
@@ -56,7 +56,7 @@ func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodGet, "/staff/policy-issues/:id", obstacleOfficers, s.policyDetail)
 	s.Handle(g, fiber.MethodPost, "/staff/policy-issues/:id/resolve", obstacleOfficers, s.policyResolve)
 
-	s.obstRegisterHolidayPages(g)
+	s.registerHolidayPages(g)
 }
 
 // RegisterAPI registers the obstacle API.
@@ -70,9 +70,9 @@ func (s *Handlers) RegisterAPI(api fiber.Router) {
 	s.Handle(api, fiber.MethodPost, "/obstacles/:id/transitions", obstacleStaff, s.apiTransition)
 }
 
-// obstActorOf is the obstacle actor of a signed-in user: the account role of
+// actorOf is the obstacle actor of a signed-in user: the account role of
 // the same name and, for an agency officer, the agency.
-func obstActorOf(p *account.Principal) obstacle.Actor {
+func actorOf(p *account.Principal) obstacle.Actor {
 	if p == nil {
 		return obstacle.Actor{}
 	}
@@ -111,8 +111,8 @@ func (s *Handlers) obstacleCalendar(ctx context.Context) (*holidays.Calendar, er
 	return s.obstacles.Calendar(ctx)
 }
 
-// obstDeadlineInfo describes an obstacle's deadline for a page.
-type obstDeadlineInfo struct {
+// deadlineInfo describes an obstacle's deadline for a page.
+type deadlineInfo struct {
 	Has      bool
 	Date     time.Time
 	DaysLeft int
@@ -121,8 +121,8 @@ type obstDeadlineInfo struct {
 	Paused   bool
 }
 
-func obstDeadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) obstDeadlineInfo {
-	d := obstDeadlineInfo{}
+func deadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) deadlineInfo {
+	d := deadlineInfo{}
 	if o.Deadline == nil {
 		return d
 	}
@@ -135,11 +135,11 @@ func obstDeadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time)
 }
 
 // Overdue days is the positive number of working days overdue.
-func (d obstDeadlineInfo) OverdueDays() int { return -d.DaysLeft }
+func (d deadlineInfo) OverdueDays() int { return -d.DaysLeft }
 
-// obstParseDate reads a yyyy-mm-dd date as the start of that day in the
+// parseDate reads a yyyy-mm-dd date as the start of that day in the
 // province's zone.
-func obstParseDate(v string) (*time.Time, bool) {
+func parseDate(v string) (*time.Time, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return nil, true
@@ -151,8 +151,8 @@ func obstParseDate(v string) (*time.Time, bool) {
 	return &t, true
 }
 
-// obstParseVersion reads a version number from a form or body field.
-func obstParseVersion(v string) (int64, bool) {
+// parseVersion reads a version number from a form or body field.
+func parseVersion(v string) (int64, bool) {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	return n, err == nil && n > 0
 }

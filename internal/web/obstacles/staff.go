@@ -19,17 +19,17 @@ type queueQuery struct {
 	Filter obstacle.Filter
 }
 
-var obstQueueKeys = []string{"status", "category", "agency", "overdue", "q", "page"}
+var queueKeys = []string{"status", "category", "agency", "overdue", "q", "page"}
 
-// obstMaxQueueText is the longest text filter, in characters.
-const obstMaxQueueText = 200
+// maxQueueText is the longest text filter, in characters.
+const maxQueueText = 200
 
 // parseQueueQuery reads the queue's filters from the query string (page
 // and API alike), naming each wrong one.
 func parseQueueQuery(get func(string) string) (queueQuery, error) {
 	q := queueQuery{Raw: map[string]string{}}
 	bad := apperr.Fields{}
-	for _, k := range obstQueueKeys {
+	for _, k := range queueKeys {
 		q.Raw[k] = strings.TrimSpace(get(k))
 	}
 	f := &q.Filter
@@ -61,7 +61,7 @@ func parseQueueQuery(get func(string) string) (queueQuery, error) {
 	default:
 		bad.Add("overdue", "error.field.invalid")
 	}
-	if utf8.RuneCountInString(q.Raw["q"]) > obstMaxQueueText {
+	if utf8.RuneCountInString(q.Raw["q"]) > maxQueueText {
 		bad.Add("q", "error.field.too_long")
 	} else {
 		f.Text = q.Raw["q"]
@@ -83,7 +83,7 @@ func (q queueQuery) URLWith(kv ...string) string { return web.RawQuery(q.Raw).UR
 // queueRow is one obstacle of the queue.
 type queueRow struct {
 	Obstacle obstacle.Obstacle
-	Deadline obstDeadlineInfo
+	Deadline deadlineInfo
 }
 
 // queueData is the queue page's content.
@@ -106,7 +106,7 @@ type queueData struct {
 func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	p := s.NewPage(c, "obstweb.queue.title")
 	p.Nav = "staff_obstacles"
-	actor := obstActorOf(web.Principal(c))
+	actor := actorOf(web.Principal(c))
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	q, qerr := parseQueueQuery(func(k string) string { return c.Query(k) })
@@ -130,7 +130,7 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 		return err
 	}
 	for _, o := range res.Items {
-		d.Rows = append(d.Rows, queueRow{Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.Now())})
+		d.Rows = append(d.Rows, queueRow{Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now())})
 	}
 	d.Total, d.Page = res.Total, res.Page
 	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
@@ -138,9 +138,9 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	return s.Render(c, "obstacles/queue", p)
 }
 
-// obstFormValues returns every value of a form field (checkboxes, multiple
+// formValues returns every value of a form field (checkboxes, multiple
 // selects), from a url-encoded or multipart body.
-func obstFormValues(c *fiber.Ctx, key string) []string {
+func formValues(c *fiber.Ctx, key string) []string {
 	var out []string
 	if mf, err := c.MultipartForm(); err == nil && mf != nil {
 		out = append(out, mf.Value[key]...)
@@ -158,32 +158,32 @@ func obstFormValues(c *fiber.Ctx, key string) []string {
 	return clean
 }
 
-// obstBulkRow is the outcome of one obstacle of a bulk assignment.
-type obstBulkRow struct {
+// bulkRow is the outcome of one obstacle of a bulk assignment.
+type bulkRow struct {
 	ID, TrackingCode string
 	OK               bool
 	Message          string
 }
 
-// obstMaxBulk is the most obstacles one bulk assignment takes.
-const obstMaxBulk = 100
+// maxBulk is the most obstacles one bulk assignment takes.
+const maxBulk = 100
 
 // staffBulkAssign assigns the checked obstacles to one lead agency; those
 // still submitted are accepted first, as triage in one step.
 func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
-	actor := obstActorOf(web.Principal(c))
-	ids := obstFormValues(c, "ids")
+	actor := actorOf(web.Principal(c))
+	ids := formValues(c, "ids")
 	bad := apperr.Fields{}
 	if len(ids) == 0 {
 		bad.Add("ids", "obstweb.error.none_selected")
-	} else if len(ids) > obstMaxBulk {
+	} else if len(ids) > maxBulk {
 		bad.Add("ids", "error.field.too_long")
 	}
 	lead := strings.TrimSpace(c.FormValue("lead_agency"))
 	if !obstacle.ValidAgencyID(lead) {
 		bad.Add("lead_agency", "error.field.required")
 	}
-	deadline, ok := obstParseDate(c.FormValue("deadline"))
+	deadline, ok := parseDate(c.FormValue("deadline"))
 	if !ok {
 		bad.Add("deadline", "error.field.invalid")
 	}
@@ -209,10 +209,10 @@ func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "obstweb.bulk.title")
 	p.Nav = "staff_obstacles"
-	var rows []obstBulkRow
+	var rows []bulkRow
 	okAll := true
 	for _, r := range results {
-		row := obstBulkRow{ID: r.ID, TrackingCode: r.Obstacle.TrackingCode, OK: r.Err == nil}
+		row := bulkRow{ID: r.ID, TrackingCode: r.Obstacle.TrackingCode, OK: r.Err == nil}
 		if r.Err != nil {
 			okAll = false
 			e := apperr.As(r.Err)
@@ -242,14 +242,14 @@ type actionForm struct {
 	Assign, Merge            bool
 }
 
-var obstNoteRequired = map[obstacle.Action]bool{obstacle.ActReject: true, obstacle.ActAsk: true, obstacle.ActNote: true}
+var noteRequired = map[obstacle.Action]bool{obstacle.ActReject: true, obstacle.ActAsk: true, obstacle.ActNote: true}
 
 // staffActions are the forms of the steps actor may take on o now (the
 // domain's ActionsFor).
 func staffActions(o *obstacle.Obstacle, actor obstacle.Actor) []actionForm {
 	var out []actionForm
 	for _, a := range o.ActionsFor(actor) {
-		out = append(out, actionForm{Action: a, NoteRequired: obstNoteRequired[a], Resolution: a == obstacle.ActResolve,
+		out = append(out, actionForm{Action: a, NoteRequired: noteRequired[a], Resolution: a == obstacle.ActResolve,
 			Assign: a == obstacle.ActAssign, Merge: a == obstacle.ActMerge})
 	}
 	return out
@@ -258,7 +258,7 @@ func staffActions(o *obstacle.Obstacle, actor obstacle.Actor) []actionForm {
 // staffDetailData is the staff view of one obstacle.
 type staffDetailData struct {
 	Obstacle    obstacle.Obstacle
-	Deadline    obstDeadlineInfo
+	Deadline    deadlineInfo
 	Actions     []actionForm
 	Agencies    []account.Agency
 	AgencyNames map[string]string
@@ -275,7 +275,7 @@ type staffDetailData struct {
 // staffObstacle returns the obstacle of the route if the user may see it;
 // one the user may not see is not found, so its existence stays hidden.
 func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, obstacle.Actor, error) {
-	actor := obstActorOf(web.Principal(c))
+	actor := actorOf(web.Principal(c))
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.Get(ctx, id)
@@ -298,7 +298,7 @@ func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obst
 	p := s.NewPage(c, "obstweb.detail.title")
 	p.Nav = "staff_obstacles"
 	d := staffDetailData{
-		Obstacle: o, Deadline: obstDeadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
+		Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
 		Agencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
 		CanGroup:  o.CanGroup(actor),
 		CanAttach: o.CanAttach(actor),
@@ -329,9 +329,9 @@ func (s *Handlers) staffDetail(c *fiber.Ctx) error {
 	return s.staffDetailView(c, o, actor, nil, nil)
 }
 
-// obstStaffAction names a step staff may ask for (not the business's own
+// staffAction names a step staff may ask for (not the business's own
 // steps, nor the system's).
-func obstStaffAction(a string) (obstacle.Action, bool) {
+func staffAction(a string) (obstacle.Action, bool) {
 	switch act := obstacle.Action(a); act {
 	case obstacle.ActAnswer, obstacle.ActConfirm, obstacle.ActReopen, obstacle.ActAutoClose, "":
 		return "", false
@@ -361,7 +361,7 @@ type transitionRequest struct {
 // merge target is found by tracking code (or id) among what actor sees.
 func (s *Handlers) transitionInput(ctx context.Context, r transitionRequest, actor obstacle.Actor) (obstacle.Action, obstacle.Input, error) {
 	bad := apperr.Fields{}
-	action, ok := obstStaffAction(r.Action)
+	action, ok := staffAction(r.Action)
 	if !ok {
 		bad.Add("action", "error.field.invalid")
 	}
@@ -369,7 +369,7 @@ func (s *Handlers) transitionInput(ctx context.Context, r transitionRequest, act
 		bad.Add("version", "error.field.invalid")
 	}
 	in := obstacle.Input{Note: r.Note, LeadAgency: strings.TrimSpace(r.LeadAgency), CoordinatingAgencies: r.CoordinatingAgencies, Resolution: r.Resolution}
-	if d, ok := obstParseDate(r.Deadline); ok {
+	if d, ok := parseDate(r.Deadline); ok {
 		in.Deadline = d
 	} else {
 		bad.Add("deadline", "error.field.invalid")
@@ -454,9 +454,9 @@ func (s *Handlers) staffTransition(c *fiber.Ctx) error {
 	for _, k := range []string{"action", "version", "note", "lead_agency", "deadline", "resolution", "parent"} {
 		form[k] = c.FormValue(k)
 	}
-	version, _ := obstParseVersion(form["version"])
+	version, _ := parseVersion(form["version"])
 	req := transitionRequest{Action: form["action"], Version: version, Note: form["note"], LeadAgency: form["lead_agency"],
-		CoordinatingAgencies: obstFormValues(c, "coordinating_agencies"), Deadline: form["deadline"], Resolution: form["resolution"], Parent: form["parent"]}
+		CoordinatingAgencies: formValues(c, "coordinating_agencies"), Deadline: form["deadline"], Resolution: form["resolution"], Parent: form["parent"]}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	action, in, err := s.transitionInput(ctx, req, actor)
@@ -480,7 +480,7 @@ func (s *Handlers) staffGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, ok := obstParseVersion(c.FormValue("version"))
+	version, ok := parseVersion(c.FormValue("version"))
 	if !ok {
 		c.Status(fiber.StatusBadRequest)
 		return s.staffDetailView(c, o, actor, map[string]string{"version": "error.field.invalid"}, nil)
@@ -503,7 +503,7 @@ func (s *Handlers) staffUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := obstUploadedFiles(c, "files")
+	files, err := uploadedFiles(c, "files")
 	if err != nil {
 		return err
 	}
@@ -511,7 +511,7 @@ func (s *Handlers) staffUpload(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.staffDetailView(c, o, actor, map[string]string{"file": "error.field.required"}, nil)
 	}
-	if err := obstCheckUploads(files, len(o.Attachments)); err != nil {
+	if err := checkUploads(files, len(o.Attachments)); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.staffDetailView(c, o, actor, e.Fields, nil)
@@ -564,7 +564,7 @@ func (s *Handlers) policyCreate(c *fiber.Ctx) error {
 	form := map[string]string{"title": c.FormValue("title"), "description": c.FormValue("description")}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, obstActorOf(web.Principal(c)), s.Now())
+	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, actorOf(web.Principal(c)), s.Now())
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
@@ -592,7 +592,7 @@ func (s *Handlers) policyDetailView(c *fiber.Ctx, id string, errs, form map[stri
 	if err != nil {
 		return err
 	}
-	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, obstActorOf(web.Principal(c)), s.Now())
+	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, actorOf(web.Principal(c)), s.Now())
 	if err != nil {
 		return err
 	}
@@ -612,14 +612,14 @@ func (s *Handlers) policyDetail(c *fiber.Ctx) error {
 func (s *Handlers) policyResolve(c *fiber.Ctx) error {
 	id := c.Params("id")
 	form := map[string]string{"resolution": c.FormValue("resolution")}
-	version, ok := obstParseVersion(c.FormValue("version"))
+	version, ok := parseVersion(c.FormValue("version"))
 	if !ok {
 		c.Status(fiber.StatusBadRequest)
 		return s.policyDetailView(c, id, map[string]string{"version": "error.field.invalid"}, form)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], obstActorOf(web.Principal(c)), s.Now()); err != nil {
+	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], actorOf(web.Principal(c)), s.Now()); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.policyDetailView(c, id, e.Fields, form)

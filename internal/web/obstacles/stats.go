@@ -45,15 +45,15 @@ func (s *Handlers) obstacleStatsView(c *fiber.Ctx, staff bool) error {
 		p.Nav = "staff_obstacles"
 	}
 	p.Data = obstacleStatsData{
-		Staff: staff, Stats: st, Median: obstFormatHalves(p.L, st.MedianDaysToResolve),
+		Staff: staff, Stats: st, Median: formatHalves(p.L, st.MedianDaysToResolve),
 		CapitalTotal: web.CombinedVND(st.CapitalTotal.VND, st.CapitalTotal.USD),
 		Charts:       s.obstacleCharts(ctx, p.L, st, staff),
 	}
 	return s.Render(c, "obstacles/stats", p)
 }
 
-// obstFormatHalves writes a median of whole days (a whole or half number).
-func obstFormatHalves(l *i18n.Localizer, v float64) string {
+// formatHalves writes a median of whole days (a whole or half number).
+func formatHalves(l *i18n.Localizer, v float64) string {
 	halves := int64(v*2 + 0.5)
 	out := l.Int(halves / 2)
 	if halves%2 == 1 {
@@ -66,8 +66,8 @@ func obstFormatHalves(l *i18n.Localizer, v float64) string {
 	return out
 }
 
-// obstMonthLabel writes "2026-03" as 03/2026 (vi) or Mar 2026 (en).
-func obstMonthLabel(lang, month string) string {
+// monthLabel writes "2026-03" as 03/2026 (vi) or Mar 2026 (en).
+func monthLabel(lang, month string) string {
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		return month
@@ -78,17 +78,17 @@ func obstMonthLabel(lang, month string) string {
 	return t.Format("01/2006")
 }
 
-func obstCountChart(l *i18n.Localizer, titleID string, rows []web.ChartRow) web.Chart {
+func countChart(l *i18n.Localizer, titleID string, rows []web.ChartRow) web.Chart {
 	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.open"}, Rows: rows}
 	c.Scale()
 	return c
 }
 
-func obstCountRow(l *i18n.Localizer, label string, n int64) web.ChartRow {
+func countRow(l *i18n.Localizer, label string, n int64) web.ChartRow {
 	return web.ChartRow{Label: label, Values: []web.ChartValue{{Value: n, Text: l.Int(n)}}}
 }
 
-func obstCapitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) web.Chart {
+func capitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) web.Chart {
 	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.capital"}, NoteID: "dashboard.note.rate"}
 	for _, k := range caps {
 		a := web.CombinedVND(k.VND, k.USD)
@@ -113,33 +113,33 @@ func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obs
 	var byStatus, byCategory, byAgency []web.ChartRow
 	for _, x := range obstacle.Statuses {
 		if x.Open() {
-			byStatus = append(byStatus, obstCountRow(l, l.Label("obstacle.status", string(x)), st.ByStatus[x]))
+			byStatus = append(byStatus, countRow(l, l.Label("obstacle.status", string(x)), st.ByStatus[x]))
 		}
 	}
 	for _, x := range obstacle.Categories {
-		byCategory = append(byCategory, obstCountRow(l, l.Label("obstacle.category", string(x)), st.OpenByCategory[x]))
+		byCategory = append(byCategory, countRow(l, l.Label("obstacle.category", string(x)), st.OpenByCategory[x]))
 	}
 	agencies := web.SortedKeys(st.OpenByAgency)
 	sort.SliceStable(agencies, func(i, j int) bool { return st.OpenByAgency[agencies[i]] > st.OpenByAgency[agencies[j]] })
 	for _, id := range agencies {
-		byAgency = append(byAgency, obstCountRow(l, agency(id), st.OpenByAgency[id]))
+		byAgency = append(byAgency, countRow(l, agency(id), st.OpenByAgency[id]))
 	}
 	trend := web.Chart{TitleID: "obstweb.stats.chart.trend", Legend: []string{"obstweb.stats.legend.filed", "obstweb.stats.legend.resolved"}}
 	for _, m := range st.ByMonth {
-		trend.Rows = append(trend.Rows, web.ChartRow{Label: obstMonthLabel(l.Lang, m.Month), Values: []web.ChartValue{
+		trend.Rows = append(trend.Rows, web.ChartRow{Label: monthLabel(l.Lang, m.Month), Values: []web.ChartValue{
 			{Value: m.Filed, Text: l.Int(m.Filed)}, {Value: m.Resolved, Text: l.Int(m.Resolved)},
 		}})
 	}
 	trend.Scale()
 	charts := []web.Chart{
-		obstCountChart(l, "obstweb.stats.chart.by_status", byStatus),
-		obstCountChart(l, "obstweb.stats.chart.by_category", byCategory),
-		obstCountChart(l, "obstweb.stats.chart.by_agency", byAgency),
+		countChart(l, "obstweb.stats.chart.by_status", byStatus),
+		countChart(l, "obstweb.stats.chart.by_category", byCategory),
+		countChart(l, "obstweb.stats.chart.by_agency", byAgency),
 		trend,
-		obstCapitalChart(l, "obstweb.stats.chart.capital_by_category", st.CapitalByCategory, func(k string) string { return l.Label("obstacle.category", k) }),
+		capitalChart(l, "obstweb.stats.chart.capital_by_category", st.CapitalByCategory, func(k string) string { return l.Label("obstacle.category", k) }),
 	}
 	if staff {
-		charts = append(charts, obstCapitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency))
+		charts = append(charts, capitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency))
 	}
 	return charts
 }

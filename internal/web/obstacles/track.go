@@ -27,7 +27,7 @@ type trackData struct {
 	Found    bool
 	Obstacle obstacle.Obstacle
 	Timeline []obstacle.Event
-	Deadline obstDeadlineInfo
+	Deadline deadlineInfo
 	// Actions are the steps the business may take now.
 	Actions   []obstacle.Action
 	CanAttach bool
@@ -74,7 +74,7 @@ func (s *Handlers) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.GetByTracking(ctx, code, key)
-	if obstIsNotFound(err) {
+	if isNotFound(err) {
 		s.ClearCookie(c, trackCookie)
 		if err := s.Limit(c, obstacleTrackLimit); err != nil {
 			return obstacle.Obstacle{}, err
@@ -84,7 +84,7 @@ func (s *Handlers) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 	return o, err
 }
 
-func (s *Handlers) obstTrackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
+func (s *Handlers) trackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	cal, err := s.obstacleCalendar(ctx)
@@ -94,7 +94,7 @@ func (s *Handlers) obstTrackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form m
 	p := s.NewPage(c, "obstweb.track.title")
 	p.Nav = "obstacles"
 	d := trackData{
-		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: obstDeadlineOf(&o, cal, s.Now()),
+		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: deadlineOf(&o, cal, s.Now()),
 		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
@@ -122,13 +122,13 @@ func (s *Handlers) trackPage(c *fiber.Ctx) error {
 		return s.trackForm(c, fiber.StatusOK, "")
 	}
 	o, err := s.tracked(c)
-	if obstIsNotFound(err) {
+	if isNotFound(err) {
 		return s.trackForm(c, fiber.StatusOK, "")
 	}
 	if err != nil {
 		return err
 	}
-	return s.obstTrackView(c, o, nil, nil)
+	return s.trackView(c, o, nil, nil)
 }
 
 // trackLookup opens an obstacle by tracking code and access key. A wrong
@@ -141,7 +141,7 @@ func (s *Handlers) trackLookup(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	_, err := s.obstacles.GetByTracking(ctx, code, key)
-	if obstIsNotFound(err) {
+	if isNotFound(err) {
 		return s.trackForm(c, fiber.StatusNotFound, "obstacle.error.not_found")
 	}
 	if err != nil {
@@ -156,8 +156,8 @@ func (s *Handlers) trackForget(c *fiber.Ctx) error {
 	return c.Redirect("/"+web.Lang(c)+"/obstacles/track", fiber.StatusSeeOther)
 }
 
-// obstFilerInput reads what the business sends with an action.
-func obstFilerInput(note, rating string) obstacle.Input {
+// filerInput reads what the business sends with an action.
+func filerInput(note, rating string) obstacle.Input {
 	in := obstacle.Input{Note: note}
 	if r, err := strconv.Atoi(strings.TrimSpace(rating)); err == nil {
 		in.Rating = r
@@ -165,8 +165,8 @@ func obstFilerInput(note, rating string) obstacle.Input {
 	return in
 }
 
-// obstFilerAction is one of the steps a business may take.
-func obstFilerAction(a string) (obstacle.Action, bool) {
+// filerAction is one of the steps a business may take.
+func filerAction(a string) (obstacle.Action, bool) {
 	switch obstacle.Action(a) {
 	case obstacle.ActAnswer, obstacle.ActConfirm, obstacle.ActReopen:
 		return obstacle.Action(a), true
@@ -183,25 +183,25 @@ func (s *Handlers) trackAct(c *fiber.Ctx) error {
 	}
 	form := map[string]string{"action": c.FormValue("action"), "note": c.FormValue("note"), "rating": c.FormValue("rating")}
 	bad := apperr.Fields{}
-	action, ok := obstFilerAction(form["action"])
+	action, ok := filerAction(form["action"])
 	if !ok {
 		bad.Add("action", "error.field.invalid")
 	}
-	version, vok := obstParseVersion(c.FormValue("version"))
+	version, vok := parseVersion(c.FormValue("version"))
 	if !vok {
 		bad.Add("version", "error.field.invalid")
 	}
 	if err := bad.Err(); err != nil {
 		c.Status(fiber.StatusBadRequest)
-		return s.obstTrackView(c, o, apperr.As(err).Fields, form)
+		return s.trackView(c, o, apperr.As(err).Fields, form)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	_, err = s.obstacles.Apply(ctx, o.ID, version, action, obstFilerInput(form["note"], form["rating"]), obstacle.FilerActor, s.Now())
+	_, err = s.obstacles.Apply(ctx, o.ID, version, action, filerInput(form["note"], form["rating"]), obstacle.FilerActor, s.Now())
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
-			return s.obstTrackView(c, o, e.Fields, form)
+			return s.trackView(c, o, e.Fields, form)
 		}
 		return err
 	}
@@ -215,18 +215,18 @@ func (s *Handlers) trackUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := obstUploadedFiles(c, "files")
+	files, err := uploadedFiles(c, "files")
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		c.Status(fiber.StatusBadRequest)
-		return s.obstTrackView(c, o, map[string]string{"file": "error.field.required"}, nil)
+		return s.trackView(c, o, map[string]string{"file": "error.field.required"}, nil)
 	}
-	if err := obstCheckUploads(files, len(o.Attachments)); err != nil {
+	if err := checkUploads(files, len(o.Attachments)); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
-			return s.obstTrackView(c, o, e.Fields, nil)
+			return s.trackView(c, o, e.Fields, nil)
 		}
 		return err
 	}
@@ -236,7 +236,7 @@ func (s *Handlers) trackUpload(c *fiber.Ctx) error {
 		return err
 	} else if len(failed) > 0 {
 		c.Status(fiber.StatusBadRequest)
-		return s.obstTrackView(c, o, map[string]string{"file": "obstacle.error.file_type"}, nil)
+		return s.trackView(c, o, map[string]string{"file": "obstacle.error.file_type"}, nil)
 	}
 	s.Flash(c, "obstweb.track.done.attach")
 	return c.Redirect("/"+web.Lang(c)+"/obstacles/track", fiber.StatusSeeOther)

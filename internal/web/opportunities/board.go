@@ -15,7 +15,7 @@ import (
 )
 
 func (s *Handlers) registerBoardPages(g fiber.Router) {
-	board := web.Roles(oppBoardRoles...)
+	board := web.Roles(boardRoles...)
 	s.Handle(g, fiber.MethodGet, "/board/opportunities", board, s.boardOpportunities)
 	s.Handle(g, fiber.MethodGet, "/board/opportunities/new", board, s.boardNewOpportunity)
 	s.Handle(g, fiber.MethodPost, "/board/opportunities", board, s.boardCreateOpportunity)
@@ -24,12 +24,12 @@ func (s *Handlers) registerBoardPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/link", board, s.boardLinkOpportunity)
 }
 
-// oppIncentiveRows is how many empty incentive rows the form offers.
-const oppIncentiveRows = 2
+// incentiveRows is how many empty incentive rows the form offers.
+const incentiveRows = 2
 
-// oppForm is the board's opportunity form as typed: single values by field
+// editForm is the board's opportunity form as typed: single values by field
 // name, the multiple choices, and what is wrong with each field.
-type oppForm struct {
+type editForm struct {
 	V       map[string]string
 	Forms   []string
 	Plans   []string
@@ -41,15 +41,15 @@ type oppForm struct {
 }
 
 // Get returns a typed value.
-func (f oppForm) Get(name string) string { return f.V[name] }
+func (f editForm) Get(name string) string { return f.V[name] }
 
 // Row returns a typed value of incentive row i.
-func (f oppForm) Row(i int, name string) string {
+func (f editForm) Row(i int, name string) string {
 	return f.V["incentives."+strconv.Itoa(i)+"."+name]
 }
 
 // Has reports whether a multiple choice is ticked.
-func (f oppForm) Has(list, value string) bool {
+func (f editForm) Has(list, value string) bool {
 	vals := f.Forms
 	if list == "planning_basis" {
 		vals = f.Plans
@@ -62,8 +62,8 @@ func (f oppForm) Has(list, value string) bool {
 	return false
 }
 
-// oppFormFields are the single-valued fields of the form.
-var oppFormFields = []string{
+// formFields are the single-valued fields of the form.
+var formFields = []string{
 	"code", "title_vi", "title_en", "summary_vi", "summary_en", "description_vi", "description_en",
 	"authoritative_lang", "translation_pending", "sector", "location", "zone", "land_area",
 	"capital_amount", "capital_currency", "land_legal_status", "site_clearance_status",
@@ -76,8 +76,8 @@ var oppFormFields = []string{
 const dateLayout = "2006-01-02"
 
 // formOf fills the form from a stored opportunity.
-func formOf(o *opportunity.Opportunity) oppForm {
-	f := oppForm{V: map[string]string{}, Forms: o.InvestmentForms, Plans: o.PlanningBasis, Version: o.Version}
+func formOf(o *opportunity.Opportunity) editForm {
+	f := editForm{V: map[string]string{}, Forms: o.InvestmentForms, Plans: o.PlanningBasis, Version: o.Version}
 	set := func(k, v string) { f.V[k] = v }
 	set("code", o.Code)
 	set("title_vi", o.Title.VI)
@@ -124,7 +124,7 @@ func formOf(o *opportunity.Opportunity) oppForm {
 		set(p+"text_en", in.Text.EN)
 		set(p+"legal_basis", in.LegalBasis)
 	}
-	f.Rows = len(o.Incentives) + oppIncentiveRows
+	f.Rows = len(o.Incentives) + incentiveRows
 	return f
 }
 
@@ -148,9 +148,9 @@ func formatFixed(n int64, exp int) string {
 }
 
 // readOppForm reads the posted form.
-func readOppForm(c *fiber.Ctx) oppForm {
-	f := oppForm{V: map[string]string{}}
-	for _, k := range oppFormFields {
+func readOppForm(c *fiber.Ctx) editForm {
+	f := editForm{V: map[string]string{}}
+	for _, k := range formFields {
 		f.V[k] = strings.TrimSpace(c.FormValue(k))
 	}
 	args := c.Request().PostArgs()
@@ -175,7 +175,7 @@ func readOppForm(c *fiber.Ctx) oppForm {
 
 // opportunity builds the opportunity the form describes, naming each
 // value that cannot even be read (numbers, dates).
-func (f oppForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
+func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 	g := f.Get
 	text := func(k string) project.Text { return project.Text{VI: g(k + "_vi"), EN: g(k + "_en")} }
 	o := opportunity.Opportunity{
@@ -277,49 +277,49 @@ func changes(o opportunity.Opportunity) opportunity.Changes {
 	}
 }
 
-// oppFormData is the board's form page.
-type oppFormData struct {
+// editFormData is the board's form page.
+type editFormData struct {
 	New     bool
-	Form    oppForm
+	Form    editForm
 	O       *opportunity.Opportunity
 	History []opportunity.HistoryEntry
-	Choices oppChoices
+	Choices choices
 	// LinkError is what is wrong with the project code of the link form.
 	LinkError string
 }
 
 // TextFields are the bilingual text fields, in form order.
-func (oppFormData) TextFields() []string {
+func (editFormData) TextFields() []string {
 	return []string{"title_vi", "title_en", "summary_vi", "summary_en", "description_vi", "description_en"}
 }
 
 // UtilityFields are the infrastructure fields, without their prefix.
-func (oppFormData) UtilityFields() []string {
+func (editFormData) UtilityFields() []string {
 	return []string{"power_vi", "power_en", "water_vi", "water_en", "road_vi", "road_en", "km_to_port", "km_to_airport"}
 }
 
-// oppChoices are the lists the form offers.
-type oppChoices struct {
+// choices are the lists the form offers.
+type choices struct {
 	Sectors, Locations, Zones, Forms, Plans, Land, Clearance, Statuses, Agencies, Bands []string
 }
 
-var oppFormChoices = oppChoices{
+var formChoices = choices{
 	Sectors: project.Sectors, Locations: project.Locations, Zones: project.Zones[1:],
 	Forms: opportunity.InvestmentForms, Plans: opportunity.PlanningBases, Land: opportunity.LandLegalStatuses,
 	Clearance: opportunity.SiteClearanceStatuses, Statuses: opportunity.Statuses, Agencies: opportunity.Agencies,
 	Bands: opportunity.CapitalBands,
 }
 
-func (s *Handlers) renderOppForm(c *fiber.Ctx, status int, d oppFormData) error {
+func (s *Handlers) renderOppForm(c *fiber.Ctx, status int, d editFormData) error {
 	title := "oppweb.board.edit.title"
 	if d.New {
 		title = "oppweb.board.new.title"
 	}
 	p := s.NewPage(c, title)
 	p.Nav = "board"
-	d.Choices = oppFormChoices
+	d.Choices = formChoices
 	if d.Form.Rows == 0 {
-		d.Form.Rows = oppIncentiveRows + 1
+		d.Form.Rows = incentiveRows + 1
 	}
 	p.Data = d
 	c.Status(status)
@@ -354,11 +354,11 @@ func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 }
 
 func (s *Handlers) boardNewOpportunity(c *fiber.Ctx) error {
-	f := oppForm{V: map[string]string{
+	f := editForm{V: map[string]string{
 		"authoritative_lang": opportunity.LangVI, "capital_currency": money.VND, "status": opportunity.StatusOpen,
 		"published_at": s.Now().UTC().Format(dateLayout),
-	}, Rows: oppIncentiveRows + 1}
-	return s.renderOppForm(c, fiber.StatusOK, oppFormData{New: true, Form: f})
+	}, Rows: incentiveRows + 1}
+	return s.renderOppForm(c, fiber.StatusOK, editFormData{New: true, Form: f})
 }
 
 func (s *Handlers) boardCreateOpportunity(c *fiber.Ctx) error {
@@ -375,15 +375,15 @@ func (s *Handlers) boardCreateOpportunity(c *fiber.Ctx) error {
 		err = s.opportunities.Create(ctx, &o)
 	}
 	if err != nil {
-		return s.oppFormFailed(c, oppFormData{New: true, Form: f}, bad, err)
+		return s.editFormFailed(c, editFormData{New: true, Form: f}, bad, err)
 	}
 	s.Flash(c, "oppweb.board.created")
 	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
 }
 
-// oppFormFailed shows the form again with the input kept and each field's
+// editFormFailed shows the form again with the input kept and each field's
 // message, or returns errors that are not about the input.
-func (s *Handlers) oppFormFailed(c *fiber.Ctx, d oppFormData, bad apperr.Fields, err error) error {
+func (s *Handlers) editFormFailed(c *fiber.Ctx, d editFormData, bad apperr.Fields, err error) error {
 	e := apperr.As(err)
 	if e.Code != apperr.CodeInvalid && e.Code != apperr.CodeConflict {
 		return err
@@ -425,7 +425,7 @@ func (s *Handlers) boardEditOpportunity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderOppForm(c, fiber.StatusOK, oppFormData{Form: formOf(o), O: o, History: h})
+	return s.renderOppForm(c, fiber.StatusOK, editFormData{Form: formOf(o), O: o, History: h})
 }
 
 func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
@@ -440,9 +440,9 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 		bad.Add("version", "error.field.invalid")
 	}
 	next := f.opportunity(bad)
-	d := oppFormData{Form: f, O: o, History: h}
+	d := editFormData{Form: f, O: o, History: h}
 	if err := bad.Err(); err != nil {
-		return s.oppFormFailed(c, d, bad, err)
+		return s.editFormFailed(c, d, bad, err)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
@@ -452,7 +452,7 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 			// newer version, and keep the input for another try.
 			d.Form.Version = o.Version
 		}
-		return s.oppFormFailed(c, d, bad, err)
+		return s.editFormFailed(c, d, bad, err)
 	}
 	s.Flash(c, "oppweb.board.saved")
 	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
@@ -468,7 +468,7 @@ func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
 		if e.Code != apperr.CodeInvalid {
 			return err
 		}
-		return s.renderOppForm(c, fiber.StatusBadRequest, oppFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
+		return s.renderOppForm(c, fiber.StatusBadRequest, editFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
 	}
 	s.Flash(c, "oppweb.board.linked")
 	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)

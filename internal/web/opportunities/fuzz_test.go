@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	oppQueryKeys  = []string{"q", "sector", "location", "form", "band", "status", "sort", "page", "per_page"}
+	listQueryKeys  = []string{"q", "sector", "location", "form", "band", "status", "sort", "page", "per_page"}
 	siteQueryKeys = []string{"q", "type", "page", "per_page"}
 )
 
@@ -27,13 +27,13 @@ func FuzzListQuery(f *testing.F) {
 
 		oq, err := parseOppQuery(webtest.Ctx(t, uri, "", nil))
 		if err != nil {
-			webtest.CheckInvalid(t, err, oppQueryKeys)
+			webtest.CheckInvalid(t, err, listQueryKeys)
 		} else {
 			webtest.NoOverflowOffset(t, "opportunities", oq.Page, oq.PerPage)
 			if oq.PerPage > opportunity.MaxPerPage {
 				t.Fatalf("opportunities: per_page %d accepted", oq.PerPage)
 			}
-			for _, k := range oppFacetKeys {
+			for _, k := range facetKeys {
 				for _, v := range oq.Sel[k.Param] {
 					if !slices.Contains(k.Values, v) {
 						t.Fatalf("opportunities: %s=%q accepted", k.Param, v)

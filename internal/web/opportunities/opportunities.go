@@ -19,8 +19,8 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// oppBoardRoles may create and edit opportunities and answer enquiries.
-var oppBoardRoles = []account.Role{account.RoleBoard, account.RoleAdmin}
+// boardRoles may create and edit opportunities and answer enquiries.
+var boardRoles = []account.Role{account.RoleBoard, account.RoleAdmin}
 
 // RegisterPages registers the opportunity catalogue, its detail
 // pages, enquiries, the board's opportunity editing and site-wide search.
@@ -31,43 +31,43 @@ func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodGet, "/opportunities/:code/enquiry-sent", web.Public, s.enquirySent)
 	s.Handle(g, fiber.MethodGet, "/search", web.Public, s.siteSearch)
 	s.registerBoardPages(g)
-	s.Handle(g, fiber.MethodGet, "/board/enquiries", web.Roles(oppBoardRoles...), s.boardEnquiries)
-	s.Handle(g, fiber.MethodPost, "/board/enquiries/:id/answer", web.Roles(oppBoardRoles...), s.boardAnswerEnquiry)
+	s.Handle(g, fiber.MethodGet, "/board/enquiries", web.Roles(boardRoles...), s.boardEnquiries)
+	s.Handle(g, fiber.MethodPost, "/board/enquiries/:id/answer", web.Roles(boardRoles...), s.boardAnswerEnquiry)
 }
 
 // RegisterAPI registers the opportunity, enquiry and search API.
 func (s *Handlers) RegisterAPI(api fiber.Router) {
 	s.Handle(api, fiber.MethodGet, "/opportunities", web.Public, s.apiListOpportunities)
-	s.Handle(api, fiber.MethodPost, "/opportunities", web.Roles(oppBoardRoles...), s.apiCreateOpportunity)
+	s.Handle(api, fiber.MethodPost, "/opportunities", web.Roles(boardRoles...), s.apiCreateOpportunity)
 	s.Handle(api, fiber.MethodGet, "/opportunities/:code", web.Public, s.apiGetOpportunity)
-	s.Handle(api, fiber.MethodPatch, "/opportunities/:code", web.Roles(oppBoardRoles...), s.apiPatchOpportunity)
-	s.Handle(api, fiber.MethodGet, "/opportunities/:code/history", web.Roles(oppBoardRoles...), s.apiOpportunityHistory)
+	s.Handle(api, fiber.MethodPatch, "/opportunities/:code", web.Roles(boardRoles...), s.apiPatchOpportunity)
+	s.Handle(api, fiber.MethodGet, "/opportunities/:code/history", web.Roles(boardRoles...), s.apiOpportunityHistory)
 	s.Handle(api, fiber.MethodPost, "/opportunities/:code/enquiries", web.Public, s.apiCreateEnquiry)
-	s.Handle(api, fiber.MethodGet, "/enquiries", web.Roles(oppBoardRoles...), s.apiListEnquiries)
-	s.Handle(api, fiber.MethodPost, "/enquiries/:id/answer", web.Roles(oppBoardRoles...), s.apiAnswerEnquiry)
+	s.Handle(api, fiber.MethodGet, "/enquiries", web.Roles(boardRoles...), s.apiListEnquiries)
+	s.Handle(api, fiber.MethodPost, "/enquiries/:id/answer", web.Roles(boardRoles...), s.apiAnswerEnquiry)
 	s.Handle(api, fiber.MethodGet, "/search", web.Public, s.apiSearch)
 }
 
 // Catalogue sort orders: relevance (the default with a query; newest
 // without one) and the orders both the engine and the database support.
-var oppSorts = []string{"relevance", opportunity.SortNewest, opportunity.SortCapitalDesc, opportunity.SortCapitalAsc, opportunity.SortUpdated}
+var sorts = []string{"relevance", opportunity.SortNewest, opportunity.SortCapitalDesc, opportunity.SortCapitalAsc, opportunity.SortUpdated}
 
-// oppEngineSort maps a catalogue sort to the engine's.
-var oppEngineSort = map[string]string{
+// engineSort maps a catalogue sort to the engine's.
+var engineSort = map[string]string{
 	opportunity.SortNewest:      "published:desc",
 	opportunity.SortCapitalDesc: "capital:desc",
 	opportunity.SortCapitalAsc:  "capital:asc",
 	opportunity.SortUpdated:     "updated:desc",
 }
 
-// oppFacetKey is one facet of the catalogue: its URL parameter, its key in
+// facetKey is one facet of the catalogue: its URL parameter, its key in
 // the engine, its label prefix in locales/ and its values in display order.
-type oppFacetKey struct {
+type facetKey struct {
 	Param, Engine, Label string
 	Values               []string
 }
 
-var oppFacetKeys = []oppFacetKey{
+var facetKeys = []facetKey{
 	{"sector", "sector", "sector", project.Sectors},
 	{"location", "location", "location", project.Locations},
 	{"form", "form", "opportunity.form", opportunity.InvestmentForms},
@@ -75,10 +75,10 @@ var oppFacetKeys = []oppFacetKey{
 	{"status", "status", "opportunity.status", opportunity.Statuses},
 }
 
-// oppQuery is the catalogue's state, all of it in the URL:
+// listQuery is the catalogue's state, all of it in the URL:
 // ?q=&sector=&location=&form=&band=&status=&sort=&page=&per_page=. A facet
 // parameter may repeat; its values are alternatives.
-type oppQuery struct {
+type listQuery struct {
 	Q       string
 	Sel     map[string][]string
 	Sort    string
@@ -88,8 +88,8 @@ type oppQuery struct {
 
 // parseOppQuery reads and checks the catalogue's parameters, naming each
 // field that is wrong.
-func parseOppQuery(c *fiber.Ctx) (oppQuery, error) {
-	q := oppQuery{Sel: map[string][]string{}}
+func parseOppQuery(c *fiber.Ctx) (listQuery, error) {
+	q := listQuery{Sel: map[string][]string{}}
 	bad := apperr.Fields{}
 	args := c.Context().QueryArgs()
 	q.Q = strings.TrimSpace(string(args.Peek("q")))
@@ -97,7 +97,7 @@ func parseOppQuery(c *fiber.Ctx) (oppQuery, error) {
 		bad.Add("q", "error.field.too_long")
 		q.Q = ""
 	}
-	for _, k := range oppFacetKeys {
+	for _, k := range facetKeys {
 		for _, raw := range args.PeekMulti(k.Param) {
 			v := string(raw)
 			if v == "" {
@@ -113,7 +113,7 @@ func parseOppQuery(c *fiber.Ctx) (oppQuery, error) {
 		}
 	}
 	q.Sort = string(args.Peek("sort"))
-	if q.Sort != "" && !slices.Contains(oppSorts, q.Sort) {
+	if q.Sort != "" && !slices.Contains(sorts, q.Sort) {
 		bad.Add("sort", "error.field.sort")
 		q.Sort = ""
 	}
@@ -138,7 +138,7 @@ func parseOppQuery(c *fiber.Ctx) (oppQuery, error) {
 }
 
 // effectiveSort is the order actually used: relevance needs a query.
-func (q oppQuery) effectiveSort() string {
+func (q listQuery) effectiveSort() string {
 	switch {
 	case q.Sort == "" && q.Q != "":
 		return "relevance"
@@ -149,12 +149,12 @@ func (q oppQuery) effectiveSort() string {
 }
 
 // values is the query as URL parameters.
-func (q oppQuery) values() url.Values {
+func (q listQuery) values() url.Values {
 	v := url.Values{}
 	if q.Q != "" {
 		v.Set("q", q.Q)
 	}
-	for _, k := range oppFacetKeys {
+	for _, k := range facetKeys {
 		for _, s := range q.Sel[k.Param] {
 			v.Add(k.Param, s)
 		}
@@ -180,7 +180,7 @@ func encodeQuery(v url.Values) string {
 
 // Toggle returns the query string with a facet value added or removed,
 // back on page 1.
-func (q oppQuery) Toggle(param, value string) string {
+func (q listQuery) Toggle(param, value string) string {
 	v := q.values()
 	v.Del("page")
 	cur := v[param]
@@ -196,7 +196,7 @@ func (q oppQuery) Toggle(param, value string) string {
 }
 
 // PageURL returns the query string for page n.
-func (q oppQuery) PageURL(n int) string {
+func (q listQuery) PageURL(n int) string {
 	v := q.values()
 	v.Del("page")
 	if n > 1 {
@@ -206,12 +206,12 @@ func (q oppQuery) PageURL(n int) string {
 }
 
 // Selected reports whether a facet value is chosen.
-func (q oppQuery) Selected(param, value string) bool { return slices.Contains(q.Sel[param], value) }
+func (q listQuery) Selected(param, value string) bool { return slices.Contains(q.Sel[param], value) }
 
 // Hidden lists the parameters the search form carries along unchanged.
-func (q oppQuery) Hidden() [][2]string {
+func (q listQuery) Hidden() [][2]string {
 	var out [][2]string
-	for _, k := range oppFacetKeys {
+	for _, k := range facetKeys {
 		for _, s := range q.Sel[k.Param] {
 			out = append(out, [2]string{k.Param, s})
 		}
@@ -220,7 +220,7 @@ func (q oppQuery) Hidden() [][2]string {
 }
 
 // filter is the database filter of the query (the fallback search).
-func (q oppQuery) filter() opportunity.Filter {
+func (q listQuery) filter() opportunity.Filter {
 	sort := q.effectiveSort()
 	if sort == "relevance" {
 		sort = opportunity.SortNewest
@@ -233,10 +233,10 @@ func (q oppQuery) filter() opportunity.Filter {
 }
 
 // engineQuery is the search engine's query.
-func (q oppQuery) engineQuery(lang string) search.Query {
+func (q listQuery) engineQuery(lang string) search.Query {
 	eq := search.Query{Text: q.Q, Type: search.TypeOpportunity, Filters: map[string][]string{},
-		Sort: oppEngineSort[q.effectiveSort()], Page: q.Page, PerPage: q.PerPage, Lang: lang}
-	for _, k := range oppFacetKeys {
+		Sort: engineSort[q.effectiveSort()], Page: q.Page, PerPage: q.PerPage, Lang: lang}
+	for _, k := range facetKeys {
 		eq.Facets = append(eq.Facets, k.Engine)
 		if vs := q.Sel[k.Param]; len(vs) > 0 {
 			eq.Filters[k.Engine] = vs
@@ -245,61 +245,61 @@ func (q oppQuery) engineQuery(lang string) search.Query {
 	return eq
 }
 
-// oppFacetValue is one value of a facet with its count and the link that
+// facetValue is one value of a facet with its count and the link that
 // toggles it.
-type oppFacetValue struct {
+type facetValue struct {
 	Code     string
 	Count    int64
 	Selected bool
 	URL      string
 }
 
-// oppFacet is one facet of the catalogue.
-type oppFacet struct {
+// facet is one facet of the catalogue.
+type facet struct {
 	Param, Label string
-	Values       []oppFacetValue
+	Values       []facetValue
 }
 
-// oppCard is one opportunity in a result list, with the parts of its text
+// card is one opportunity in a result list, with the parts of its text
 // that matched the query.
-type oppCard struct {
+type card struct {
 	O          opportunity.Opportunity
 	Highlights map[string]template.HTML
 }
 
-// oppResults is one page of the catalogue. Degraded is true when the search
+// listResults is one page of the catalogue. Degraded is true when the search
 // engine did not answer and the database served a simpler search.
-type oppResults struct {
-	Items    []oppCard
+type listResults struct {
+	Items    []card
 	Total    int
 	Page     int
 	PerPage  int
 	Pages    int
-	Facets   []oppFacet
+	Facets   []facet
 	Counts   map[string]map[string]int
 	Degraded bool
 }
 
 // TotalN is Total for number formatting.
-func (r *oppResults) TotalN() int64 { return int64(r.Total) }
+func (r *listResults) TotalN() int64 { return int64(r.Total) }
 
 // searchOpportunities runs the catalogue query on the search engine, and on
 // the database when the engine fails.
-func (s *Handlers) searchOpportunities(ctx context.Context, q oppQuery, lang string) (*oppResults, error) {
+func (s *Handlers) searchOpportunities(ctx context.Context, q listQuery, lang string) (*listResults, error) {
 	if s.search != nil {
 		res, err := s.search.Search(ctx, q.engineQuery(lang))
 		if err == nil {
-			return s.oppResultsFromEngine(ctx, q, res)
+			return s.resultsFromEngine(ctx, q, res)
 		}
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			return nil, err
 		}
 		s.Log().Warn("search engine failed; searching the database instead", "err", err)
 	}
-	return s.oppResultsFromStore(ctx, q)
+	return s.resultsFromStore(ctx, q)
 }
 
-func (s *Handlers) oppResultsFromEngine(ctx context.Context, q oppQuery, res search.Result) (*oppResults, error) {
+func (s *Handlers) resultsFromEngine(ctx context.Context, q listQuery, res search.Result) (*listResults, error) {
 	codes := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
 		codes[i] = h.Code
@@ -308,21 +308,21 @@ func (s *Handlers) oppResultsFromEngine(ctx context.Context, q oppQuery, res sea
 	if err != nil {
 		return nil, err
 	}
-	out := &oppResults{Total: res.Total, Counts: map[string]map[string]int{}}
+	out := &listResults{Total: res.Total, Counts: map[string]map[string]int{}}
 	for i, h := range res.Hits {
 		if opps[i] == nil {
 			continue // in the index, gone from the database
 		}
-		out.Items = append(out.Items, oppCard{O: *opps[i], Highlights: highlights(h)})
+		out.Items = append(out.Items, card{O: *opps[i], Highlights: highlights(h)})
 	}
-	for _, k := range oppFacetKeys {
+	for _, k := range facetKeys {
 		out.Counts[k.Param] = res.Facets[k.Engine]
 	}
 	s.finishOppResults(out, q)
 	return out, nil
 }
 
-func (s *Handlers) oppResultsFromStore(ctx context.Context, q oppQuery) (*oppResults, error) {
+func (s *Handlers) resultsFromStore(ctx context.Context, q listQuery) (*listResults, error) {
 	f := q.filter()
 	list, err := s.opportunities.List(ctx, f)
 	if err != nil {
@@ -332,9 +332,9 @@ func (s *Handlers) oppResultsFromStore(ctx context.Context, q oppQuery) (*oppRes
 	if err != nil {
 		return nil, err
 	}
-	out := &oppResults{Total: int(list.Total), Degraded: true, Counts: map[string]map[string]int{}}
+	out := &listResults{Total: int(list.Total), Degraded: true, Counts: map[string]map[string]int{}}
 	for _, o := range list.Items {
-		out.Items = append(out.Items, oppCard{O: o})
+		out.Items = append(out.Items, card{O: o})
 	}
 	for param, m := range map[string]map[string]int64{"sector": fc.Sector, "location": fc.Location, "form": fc.Form, "band": fc.CapitalBand, "status": fc.Status} {
 		out.Counts[param] = map[string]int{}
@@ -348,17 +348,17 @@ func (s *Handlers) oppResultsFromStore(ctx context.Context, q oppQuery) (*oppRes
 
 // finishOppResults fills paging and the facet lists: every value with an
 // opportunity, and every chosen value, in display order.
-func (s *Handlers) finishOppResults(r *oppResults, q oppQuery) {
+func (s *Handlers) finishOppResults(r *listResults, q listQuery) {
 	r.Page, r.PerPage = q.Page, q.PerPage
 	r.Pages = (r.Total + q.PerPage - 1) / q.PerPage
-	for _, k := range oppFacetKeys {
-		f := oppFacet{Param: k.Param, Label: k.Label}
+	for _, k := range facetKeys {
+		f := facet{Param: k.Param, Label: k.Label}
 		for _, v := range k.Values {
 			n, sel := r.Counts[k.Param][v], q.Selected(k.Param, v)
 			if n == 0 && !sel {
 				continue
 			}
-			f.Values = append(f.Values, oppFacetValue{Code: v, Count: int64(n), Selected: sel, URL: q.Toggle(k.Param, v)})
+			f.Values = append(f.Values, facetValue{Code: v, Count: int64(n), Selected: sel, URL: q.Toggle(k.Param, v)})
 		}
 		r.Facets = append(r.Facets, f)
 	}
@@ -393,10 +393,10 @@ func (s *Handlers) getOpportunities(ctx context.Context, codes []string) ([]*opp
 	return out, g.Wait()
 }
 
-// oppListData is the catalogue page's content.
-type oppListData struct {
-	Query   oppQuery
-	Result  *oppResults
+// listData is the catalogue page's content.
+type listData struct {
+	Query   listQuery
+	Result  *listResults
 	Error   map[string]string
 	Sorts   []string
 	Sort    string
@@ -413,7 +413,7 @@ func (s *Handlers) opportunityList(c *fiber.Ctx) error {
 	if sort == "" {
 		sort = "relevance"
 	}
-	d := oppListData{Query: q, Sorts: oppSorts, Sort: sort, PerPage: []int{20, 50, 100}}
+	d := listData{Query: q, Sorts: sorts, Sort: sort, PerPage: []int{20, 50, 100}}
 	if err != nil {
 		c.Status(fiber.StatusBadRequest)
 		d.Error = apperr.As(err).Fields
@@ -436,8 +436,8 @@ func (s *Handlers) opportunityList(c *fiber.Ctx) error {
 	return s.Render(c, "opportunities/list", p)
 }
 
-// oppDetailData is the detail page's content, with the enquiry form.
-type oppDetailData struct {
+// detailData is the detail page's content, with the enquiry form.
+type detailData struct {
 	O          *opportunity.Opportunity
 	CanEnquire bool
 	Enquiry    enquiryForm
@@ -461,7 +461,7 @@ func (s *Handlers) opportunityDetail(c *fiber.Ctx) error {
 func (s *Handlers) renderOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity, f enquiryForm) error {
 	p := s.NewPage(c, "oppweb.detail.title")
 	p.Nav = "opportunities"
-	p.Data = oppDetailData{O: o, CanEnquire: o.Status == opportunity.StatusOpen || o.Status == opportunity.StatusInNegotiation,
+	p.Data = detailData{O: o, CanEnquire: o.Status == opportunity.StatusOpen || o.Status == opportunity.StatusInNegotiation,
 		Enquiry: f, Countries: s.countries(p.Lang)}
 	c.Status(status)
 	return s.Render(c, "opportunities/detail", p)

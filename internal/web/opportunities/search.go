@@ -117,15 +117,15 @@ func (s *Handlers) siteSearchRun(ctx context.Context, q siteQuery, lang string) 
 
 func (s *Handlers) siteFromEngine(ctx context.Context, q siteQuery, res search.Result, lang string) (*SearchPage, error) {
 	out := &SearchPage{Items: []SiteHit{}, Total: res.Total, Page: q.Page, PerPage: q.PerPage}
-	var oppCodes, projCodes []string
+	var codes, projCodes []string
 	for _, h := range res.Hits {
 		if h.Type == search.TypeOpportunity {
-			oppCodes = append(oppCodes, h.Code)
+			codes = append(codes, h.Code)
 		} else {
 			projCodes = append(projCodes, h.Code)
 		}
 	}
-	opps, err := s.getOpportunities(ctx, oppCodes)
+	opps, err := s.getOpportunities(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Handlers) siteFromEngine(ctx context.Context, q siteQuery, res search.R
 		var hit SiteHit
 		switch {
 		case h.Type == search.TypeOpportunity && byOpp[h.Code] != nil:
-			hit = oppHit(byOpp[h.Code], lang)
+			hit = opportunityHit(byOpp[h.Code], lang)
 		case h.Type == search.TypeProject && byProj[h.Code] != nil:
 			hit = projectHit(byProj[h.Code], lang)
 		default:
@@ -160,7 +160,7 @@ func (s *Handlers) siteFromEngine(ctx context.Context, q siteQuery, res search.R
 	return out, nil
 }
 
-func oppHit(o *opportunity.Opportunity, lang string) SiteHit {
+func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
 	return SiteHit{Type: search.TypeOpportunity, Code: o.Code, Title: o.Title.Get(lang), Fallback: o.Title.Fallback(lang),
 		URL: "/" + lang + "/opportunities/" + o.Code, Sector: o.Sector, Location: o.Location}
 }
@@ -203,7 +203,7 @@ func (s *Handlers) siteFromStore(ctx context.Context, q siteQuery, lang string) 
 		}
 		nOpp = int(list.Total)
 		for i := range list.Items {
-			out.Items = append(out.Items, oppHit(&list.Items[i], lang))
+			out.Items = append(out.Items, opportunityHit(&list.Items[i], lang))
 		}
 	}
 	out.Total = nOpp
