@@ -70,22 +70,10 @@ func ParseProjectQuery(c *fiber.Ctx) (ProjectQuery, error) {
 	}
 	f.CapitalMin = capital("capital_min")
 	f.CapitalMax = capital("capital_max")
-	number := func(key string) int {
-		v := pq.Raw[key]
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxPageParam {
-			// The request guard refuses larger pages already; this keeps
-			// the parser safe on its own (page × per_page cannot overflow).
-			bad.Add(key, "error.field."+key)
-			return 0
-		}
-		return n
-	}
-	f.Page = number("page")
-	f.PerPage = number("per_page")
+	// Zero leaves the store's defaults. The bound keeps the parser safe on
+	// its own (page × per_page cannot overflow).
+	f.Page = PageParam(bad, "page", pq.Raw["page"], 0, MaxPageParam)
+	f.PerPage = PageParam(bad, "per_page", pq.Raw["per_page"], 0, MaxPageParam)
 	if err := f.Validate(); err != nil {
 		for k, v := range apperr.As(err).Fields {
 			bad.Add(k, v)
@@ -124,4 +112,27 @@ func (r RawQuery) URLWith(kv ...string) string {
 		return ""
 	}
 	return "?" + v.Encode()
+}
+
+// PageParam reads v, the value of the paging parameter key ("page" or
+// "per_page"): empty gives def; anything but a whole number from 1 to max
+// names key in bad (message "error.field.<key>") and gives def. It is the
+// one paging rule of every list, page and API alike.
+func PageParam(bad apperr.Fields, key, v string, def, max int) int {
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		bad.Add(key, "error.field."+key)
+		return def
+	}
+	return n
+}
+
+// Paging reads ?page (default 1) and ?per_page (default perPage, at most
+// maxPerPage) with PageParam.
+func Paging(c *fiber.Ctx, bad apperr.Fields, perPage, maxPerPage int) (page, size int) {
+	return PageParam(bad, "page", c.Query("page"), 1, MaxPageParam),
+		PageParam(bad, "per_page", c.Query("per_page"), perPage, maxPerPage)
 }

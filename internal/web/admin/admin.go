@@ -59,7 +59,8 @@ type usersData struct {
 
 func (s *Handlers) adminUsers(c *fiber.Ctx) error {
 	q, role := c.Query("q"), c.Query("role")
-	page, _ := strconv.Atoi(c.Query("page"))
+	// A page that is not a number shows the first page (no error here).
+	page := web.PageParam(apperr.Fields{}, "page", c.Query("page"), 1, web.MaxPageParam)
 	if len(q) > project.MaxFilterLen || role != "" && !account.Role(role).Valid() {
 		return apperr.Fields{"q": "error.field.invalid"}.Err()
 	}

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mail"
@@ -25,13 +23,10 @@ type outboxData struct {
 // adminOutbox shows administrators every e-mail the portal wrote, newest
 // first: without SMTP_URL this is where they can be read.
 func (s *Handlers) adminOutbox(c *fiber.Ctx) error {
-	page := 1
-	if v := c.Query("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100_000 {
-			return apperr.Fields{"page": "error.field.page"}.Err()
-		}
-		page = n
+	bad := apperr.Fields{}
+	page := web.PageParam(bad, "page", c.Query("page"), 1, web.MaxPageParam)
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	d := outboxData{Page: page, Available: s.mail != nil}
 	if s.mail != nil {

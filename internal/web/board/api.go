@@ -1,7 +1,6 @@
 package board
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -289,21 +288,7 @@ func (s *Handlers) apiProjectHistory(c *fiber.Ctx) error {
 		return err
 	}
 	bad := apperr.Fields{}
-	page, perPage := 1, 50
-	if v := c.Query("page"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 {
-			bad.Add("page", "error.field.page")
-		} else {
-			page = n
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > project.MaxPerPage {
-			bad.Add("per_page", "error.field.per_page")
-		} else {
-			perPage = n
-		}
-	}
+	page, perPage := web.Paging(c, bad, 50, project.MaxPerPage)
 	if err := bad.Err(); err != nil {
 		return err
 	}

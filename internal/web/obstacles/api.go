@@ -3,7 +3,6 @@ package obstacles
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -448,12 +447,10 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if v := c.Query("per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > obstacle.MaxPerPage {
-			return apperr.Fields{"per_page": "error.field.per_page"}.Err()
-		}
-		q.Filter.PerPage = n
+	bad := apperr.Fields{}
+	q.Filter.PerPage = web.PageParam(bad, "per_page", c.Query("per_page"), q.Filter.PerPage, obstacle.MaxPerPage)
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	actor := actorOf(web.Principal(c))
 	ctx, cancel := web.DBContext(c)

@@ -20,7 +20,7 @@ var (
 	obstacleStaff    = web.Roles(account.RoleTaskForce, account.RoleAgency, account.RoleAdmin)
 	obstacleOfficers = web.Roles(account.RoleTaskForce, account.RoleAdmin)
 	obstacleViewers  = web.Roles(account.RoleAdmin, account.RoleBoard, account.RoleTaskForce, account.RoleAgency)
-	adminOnly    = web.Roles(account.RoleAdmin)
+	adminOnly        = web.Roles(account.RoleAdmin)
 )
 
 // Rate limits of the public obstacle forms, per client address.

@@ -2,7 +2,6 @@ package obstacles
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -66,14 +65,7 @@ func parseQueueQuery(get func(string) string) (queueQuery, error) {
 	} else {
 		f.Text = q.Raw["q"]
 	}
-	if v := q.Raw["page"]; v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			bad.Add("page", "error.field.page")
-		} else {
-			f.Page = n
-		}
-	}
+	f.Page = web.PageParam(bad, "page", q.Raw["page"], f.Page, web.MaxPageParam)
 	return q, bad.Err()
 }
 

@@ -334,12 +334,10 @@ type boardOppListData struct {
 
 func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 	f := opportunity.Filter{Sort: opportunity.SortCode, PerPage: opportunity.MaxPerPage}
-	if v := c.Query("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return apperr.Fields{"page": "error.field.page"}.Err()
-		}
-		f.Page = n
+	bad := apperr.Fields{}
+	f.Page = web.PageParam(bad, "page", c.Query("page"), f.Page, web.MaxPageParam)
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

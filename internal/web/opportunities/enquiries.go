@@ -147,12 +147,10 @@ type enquiryListData struct {
 
 func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 	f := opportunity.EnquiryFilter{Status: c.Query("status"), PerPage: 50}
-	if v := c.Query("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return apperr.Fields{"page": "error.field.page"}.Err()
-		}
-		f.Page = n
+	bad := apperr.Fields{}
+	f.Page = web.PageParam(bad, "page", c.Query("page"), f.Page, web.MaxPageParam)
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	if code := c.Query("opportunity"); opportunity.ValidCode(code) {
 		f.OpportunityCode = code
@@ -280,15 +278,9 @@ type EnquiryPage struct {
 func (s *Handlers) apiListEnquiries(c *fiber.Ctx) error {
 	f := opportunity.EnquiryFilter{Status: c.Query("status"), OpportunityCode: c.Query("opportunity")}
 	bad := apperr.Fields{}
-	for key, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
-		if v := c.Query(key); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || key == "per_page" && n > opportunity.MaxPerPage {
-				bad.Add(key, "error.field."+key)
-			}
-			*dst = n
-		}
-	}
+	// Zero leaves the store's defaults.
+	f.Page = web.PageParam(bad, "page", c.Query("page"), 0, web.MaxPageParam)
+	f.PerPage = web.PageParam(bad, "per_page", c.Query("per_page"), 0, opportunity.MaxPerPage)
 	if err := bad.Err(); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	listQueryKeys  = []string{"q", "sector", "location", "form", "band", "status", "sort", "page", "per_page"}
+	listQueryKeys = []string{"q", "sector", "location", "form", "band", "status", "sort", "page", "per_page"}
 	siteQueryKeys = []string{"q", "type", "page", "per_page"}
 )
 

@@ -117,23 +117,8 @@ func parseOppQuery(c *fiber.Ctx) (listQuery, error) {
 		bad.Add("sort", "error.field.sort")
 		q.Sort = ""
 	}
-	num := func(key string, max int) int {
-		v := string(args.Peek(key))
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > max {
-			bad.Add(key, "error.field."+key)
-			return 0
-		}
-		return n
-	}
-	q.Page = max(num("page", 100_000), 1)
-	q.PerPage = num("per_page", opportunity.MaxPerPage)
-	if q.PerPage == 0 {
-		q.PerPage = opportunity.DefaultPerPage
-	}
+	q.Page = web.PageParam(bad, "page", string(args.Peek("page")), 1, web.MaxPageParam)
+	q.PerPage = web.PageParam(bad, "per_page", string(args.Peek("per_page")), opportunity.DefaultPerPage, opportunity.MaxPerPage)
 	return q, bad.Err()
 }
 

@@ -36,16 +36,7 @@ func parseSiteQuery(c *fiber.Ctx) (siteQuery, error) {
 		bad.Add("type", "error.field.invalid")
 		q.Type = ""
 	}
-	for key, dst := range map[string]*int{"page": &q.Page, "per_page": &q.PerPage} {
-		if v := c.Query(key); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100_000 || key == "per_page" && n > search.MaxPerPage {
-				bad.Add(key, "error.field."+key)
-				continue
-			}
-			*dst = n
-		}
-	}
+	q.Page, q.PerPage = web.Paging(c, bad, q.PerPage, search.MaxPerPage)
 	return q, bad.Err()
 }
 
