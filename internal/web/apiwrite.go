@@ -41,7 +41,7 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 	return f.Err()
 }
 
-// ifMatch returns the version named by the If-Match header for the record
+// IfMatch returns the version named by the If-Match header for the record
 // id (ETags look like "<id>-v<version>", quoted): none is 428, an ETag of
 // another version or record is 412 with the message staleID. "*" is
 // refused too: it cannot protect against lost updates, and weak ETags are
@@ -65,7 +65,7 @@ func IfMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
 	return 0, apperr.New(apperr.CodePrecondition, staleID)
 }
 
-// precondition turns a stale-version conflict into 412 for the API; a
+// Precondition turns a stale-version conflict into 412 for the API; a
 // conflict that names fields (such as a taken code) stays what it is.
 func Precondition(err error) error {
 	if errors.Is(err, apperr.ErrConflict) && len(apperr.As(err).Fields) == 0 {

@@ -30,9 +30,11 @@ const (
 // has none here: account.Store throttles failed sign-ins per account and
 // address itself, and a plain count per address would make everyone behind
 // one office's address share one limit.
+// PublicFormLimit bounds the public forms (enquiries, obstacle filing) per
+// address.
 var PublicFormLimit = ratelimit.Rule{Name: "public_form", Limit: 10, Window: 10 * time.Minute}
 
-// principal returns the signed-in user of the request, or nil.
+// Principal returns the signed-in user of the request, or nil.
 func Principal(c *fiber.Ctx) *account.Principal {
 	p, _ := c.Locals(localPrincipal).(*account.Principal)
 	return p
@@ -123,6 +125,8 @@ func (s *Server) csrfToken(c *fiber.Ctx) string {
 	return v
 }
 
+// RandomToken returns 32 random bytes, base64url-encoded: session ids,
+// CSRF tokens, idempotency keys.
 func RandomToken() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
@@ -160,11 +164,12 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// ClearCookie removes the cookie name from the browser.
 func (s *Server) ClearCookie(c *fiber.Ctx, name string) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0), HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
 }
 
-// limit counts one event under rule for the client's address.
+// Limit counts one event under rule for the client's address.
 func (s *Server) Limit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	if s.limiter == nil {
 		return nil
@@ -181,7 +186,7 @@ func (s *Server) Limit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	return nil
 }
 
-// refuseOverLimit answers 429 when the client's address has used up rule
+// RefuseOverLimit answers 429 when the client's address has used up rule
 // in this window, without counting this request.
 func (s *Server) RefuseOverLimit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	if s.limiter == nil {

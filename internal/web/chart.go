@@ -67,7 +67,7 @@ func (c Chart) Bars() []Bar {
 	return out
 }
 
-// scale sets each value's Percent against the largest value in the chart.
+// Scale sets each value's Percent against the largest value in the chart.
 func (c *Chart) Scale() {
 	var top int64
 	for _, r := range c.Rows {

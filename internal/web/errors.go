@@ -105,6 +105,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
+// SendProblem answers e as RFC 9457 problem+json with status.
 func (s *Server) SendProblem(c *fiber.Ctx, status int, e *apperr.Error) error {
 	l := s.i18n.For(Lang(c))
 	p := Problem{
@@ -142,6 +143,8 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, e *apperr.Error) error {
 	return nil
 }
 
+// DataPairs turns a message's template data into key, value pairs, keys
+// in order, for Localizer.T.
 func DataPairs(m map[string]any) []any {
 	out := make([]any, 0, len(m)*2)
 	for _, k := range SortedKeys(m) {

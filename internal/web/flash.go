@@ -6,7 +6,7 @@ import (
 
 const flashCookie = "flash"
 
-// flash leaves a one-time message (a message id) for the next page, the
+// Flash leaves a one-time message (a message id) for the next page, the
 // "redirect" half of Post/Redirect/Get.
 func (s *Server) Flash(c *fiber.Ctx, messageID string) {
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: messageID, Path: "/", MaxAge: 60, HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})

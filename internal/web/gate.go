@@ -16,11 +16,12 @@ type Gate struct {
 	wait  time.Duration
 }
 
+// NewGate returns a gate of n places; a request waits at most wait for one.
 func NewGate(n int, wait time.Duration) *Gate {
 	return &Gate{slots: make(chan struct{}, n), wait: wait}
 }
 
-// enter takes a place, or returns the busy error; release it with leave.
+// Enter takes a place, or returns the busy error; release it with leave.
 func (g *Gate) Enter(c *fiber.Ctx) error {
 	t := time.NewTimer(g.wait)
 	defer t.Stop()
@@ -34,4 +35,5 @@ func (g *Gate) Enter(c *fiber.Ctx) error {
 	}
 }
 
+// Leave gives back the place taken by Enter.
 func (g *Gate) Leave() { <-g.slots }

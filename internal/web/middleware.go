@@ -98,7 +98,7 @@ func apiLang(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// langOf returns the request's language: bound by the route, else taken
+// Lang returns the request's language: bound by the route, else taken
 // from the path prefix, the cookie or Accept-Language.
 func Lang(c *fiber.Ctx) string {
 	if l, ok := c.Locals(localLang).(string); ok {

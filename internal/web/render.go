@@ -110,7 +110,7 @@ func (p *Page) Can(roles ...string) bool {
 	return false
 }
 
-// page returns the common page data for the request.
+// NewPage returns the common page data for the request.
 func (s *Server) NewPage(c *fiber.Ctx, titleID string) *Page {
 	lang := Lang(c)
 	rest := strings.TrimPrefix(c.Path(), "/"+lang)
@@ -159,7 +159,7 @@ func (p *Page) URL(rest string) string { return "/" + p.Lang + rest }
 // AltHref is the absolute address of this page in lang, for hreflang.
 func (p *Page) AltHref(lang string) string { return p.BaseURL + "/" + lang + p.Path }
 
-// render executes a page template into the response.
+// Render executes a page template into the response.
 func (s *Server) Render(c *fiber.Ctx, name string, p *Page) error {
 	t, ok := s.views.pages[name]
 	if !ok {

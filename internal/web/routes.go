@@ -27,7 +27,7 @@ type Route struct {
 	Access Access
 }
 
-// handle registers a handler on r behind the access check of a. A GET
+// Handle registers a handler on r behind the access check of a. A GET
 // route answers HEAD too (RFC 9110 requires it), with the same status and
 // headers and no body; the route list keeps only the GET.
 func (s *Server) Handle(r fiber.Router, method, path string, a Access, h fiber.Handler) {

@@ -1,6 +1,11 @@
-// Package web is the portal's HTTP face: the Fiber app, its middleware,
-// the page and API handlers and the one place where errors become HTTP
-// answers. It knows the domain packages; they do not know it.
+// Package web is the shared core of the portal's HTTP face: the Fiber app,
+// its middleware (recovery, metrics, request log, security headers, request
+// guards, sign-in, CSRF), rendering, the one place where errors become HTTP
+// answers, JSON and form decoding, ETags, paging and the route table with
+// declared access. The pages and API of each area are in a subpackage
+// (projects, board, opportunities, obstacles, admin, opendata) and
+// internal/web/site assembles them. It knows the domain packages; they do
+// not know it.
 package web
 
 import (
@@ -69,21 +74,19 @@ type Deps struct {
 	DBHealth *mongodb.Health
 }
 
-// Server holds the handlers' dependencies.
+// Server is the shared core of the web layer: the Fiber app and its
+// middleware, rendering, errors, sign-in and the route table. The stores
+// it keeps serve the metrics gauges; the areas get theirs from site.New.
 type Server struct {
 	log      *slog.Logger
 	i18n     *i18n.Bundle
 	db       Pinger
-	projects *project.Store
 	accounts *account.Store
 	limiter  *ratelimit.Limiter
 	baseURL  string
 
 	opportunities *opportunity.Store
 	obstacles     *obstacle.Store
-	calendar      *holidays.Calendar
-	search        search.Engine
-	mail          *mail.Mailer
 
 	secureCookies bool
 	health        *mongodb.Health
@@ -113,9 +116,9 @@ func New(d Deps) (*Server, error) {
 		d.Log = slog.Default()
 	}
 	s := &Server{
-		log: d.Log, i18n: d.I18n, db: d.DB, projects: d.Projects,
+		log: d.Log, i18n: d.I18n, db: d.DB,
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
-		opportunities: d.Opportunities, obstacles: d.Obstacles, calendar: d.Calendar, search: d.Search, mail: d.Mail,
+		opportunities: d.Opportunities, obstacles: d.Obstacles,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
 		health: d.DBHealth, behindProxy: len(d.TrustedProxies) > 0, trustedNets: parseTrusted(d.TrustedProxies),
 	}

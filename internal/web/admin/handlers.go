@@ -1,3 +1,5 @@
+// Package admin is the web area of administrators: users, agencies, API
+// tokens, settings and the mail outbox.
 package admin
 
 import (

@@ -1,3 +1,5 @@
+// Package board is the web area of the promotion board: project editing
+// pages, the progress watch and the project write API.
 package board
 
 import (

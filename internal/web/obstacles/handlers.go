@@ -1,3 +1,6 @@
+// Package obstacles is the web area of the obstacle module: filing and
+// tracking by businesses, the task force's and agencies' pages, policy
+// issues, statistics, the working-day calendar and the obstacle API.
 package obstacles
 
 import (

@@ -1,3 +1,5 @@
+// Package opendata is the web area of open data: the open-data page, the
+// OC4IDS feed and the CSV/XLSX exports.
 package opendata
 
 import (

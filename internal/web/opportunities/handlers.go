@@ -1,3 +1,6 @@
+// Package opportunities is the web area of the opportunity catalogue:
+// listing and detail pages, enquiries, the board's opportunity editing,
+// site-wide search and their API.
 package opportunities
 
 import (

@@ -9,6 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
+// RegisterAPI registers the read-only project API.
 func (s *Handlers) RegisterAPI(api fiber.Router) {
 	s.Handle(api, fiber.MethodGet, "/projects", web.Public, s.apiListProjects)
 	s.Handle(api, fiber.MethodGet, "/projects/stats", web.Public, s.apiProjectStats)

@@ -1,3 +1,6 @@
+// Package projects is the web area of investment projects: the public
+// list and detail pages, the dashboard and front page, and the read-only
+// project API.
 package projects
 
 import (

@@ -7,6 +7,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
+// RegisterPages registers the project list, detail and dashboard pages.
 func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodGet, "/projects", web.Public, s.projectList)
 	s.Handle(g, fiber.MethodGet, "/projects/:code", web.Public, s.projectDetail)
