@@ -79,3 +79,13 @@ func Precondition(err error) error {
 func ETag(id string, version int64) string {
 	return fmt.Sprintf(`"%s-v%d"`, id, version)
 }
+
+// NotModified sets a response's ETag and Cache-Control and reports
+// whether the request's If-None-Match already names that ETag, in which
+// case the handler answers 304 without a body.
+func NotModified(c *fiber.Ctx, etag, cacheControl string) bool {
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, cacheControl)
+	inm := c.Get(fiber.HeaderIfNoneMatch)
+	return inm != "" && strings.Contains(inm, etag)
+}

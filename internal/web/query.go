@@ -136,3 +136,16 @@ func Paging(c *fiber.Ctx, bad apperr.Fields, perPage, maxPerPage int) (page, siz
 	return PageParam(bad, "page", c.Query("page"), 1, MaxPageParam),
 		PageParam(bad, "per_page", c.Query("per_page"), perPage, maxPerPage)
 }
+
+// ListProjects reads the project list's query and returns it with the
+// page of projects it asks for.
+func ListProjects(c *fiber.Ctx, ps *project.Store) (ProjectQuery, project.Page[project.Project], error) {
+	pq, err := ParseProjectQuery(c)
+	if err != nil {
+		return pq, project.Page[project.Project]{}, err
+	}
+	ctx, cancel := DBContext(c)
+	defer cancel()
+	res, err := ps.List(ctx, pq.Filter)
+	return pq, res, err
+}

@@ -487,10 +487,7 @@ func (s *Handlers) apiGetObstacle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	etag := web.ETag(o.TrackingCode, o.Version)
-	c.Set(fiber.HeaderETag, etag)
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
+	if web.NotModified(c, web.ETag(o.TrackingCode, o.Version), "private, no-cache") {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	ctx, cancel := web.DBContext(c)

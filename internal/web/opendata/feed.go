@@ -259,13 +259,7 @@ func openProject(p *project.Project, l *i18n.Localizer) OpenProject {
 //	@Failure		400			{object}	web.Problem
 //	@Router			/open/projects [get]
 func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
-	pq, err := web.ParseProjectQuery(c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := web.DBContext(c)
-	defer cancel()
-	res, err := s.projects.List(ctx, pq.Filter)
+	pq, res, err := web.ListProjects(c, s.projects)
 	if err != nil {
 		return err
 	}

@@ -84,13 +84,7 @@ func sendOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity) error
 //	@Failure	404		{object}	web.Problem
 //	@Router		/opportunities/{code} [get]
 func (s *Handlers) apiGetOpportunity(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
-	}
-	ctx, cancel := web.DBContext(c)
-	defer cancel()
-	o, err := s.opportunities.Get(ctx, code)
+	o, err := s.loadOpportunity(c)
 	if err != nil {
 		return err
 	}
@@ -286,4 +280,16 @@ func (s *Handlers) apiOpportunityHistory(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(h)
+}
+
+// loadOpportunity reads the opportunity named by :code; a malformed code
+// is not found.
+func (s *Handlers) loadOpportunity(c *fiber.Ctx) (*opportunity.Opportunity, error) {
+	code := c.Params("code")
+	if !opportunity.ValidCode(code) {
+		return nil, apperr.NotFound("opportunity.error.not_found")
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	return s.opportunities.Get(ctx, code)
 }

@@ -121,13 +121,7 @@ func (s *Handlers) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquir
 
 // enquirySent confirms that the enquiry was received.
 func (s *Handlers) enquirySent(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
-	}
-	ctx, cancel := web.DBContext(c)
-	defer cancel()
-	o, err := s.opportunities.Get(ctx, code)
+	o, err := s.loadOpportunity(c)
 	if err != nil {
 		return err
 	}

@@ -430,13 +430,7 @@ type detailData struct {
 }
 
 func (s *Handlers) opportunityDetail(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
-	}
-	ctx, cancel := web.DBContext(c)
-	defer cancel()
-	o, err := s.opportunities.Get(ctx, code)
+	o, err := s.loadOpportunity(c)
 	if err != nil {
 		return err
 	}

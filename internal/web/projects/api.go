@@ -1,8 +1,6 @@
 package projects
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -44,13 +42,7 @@ type ProjectPage struct {
 //	@Failure		400			{object}	web.Problem	"a filter is invalid; errors name each field"
 //	@Router			/projects [get]
 func (s *Handlers) apiListProjects(c *fiber.Ctx) error {
-	pq, err := web.ParseProjectQuery(c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := web.DBContext(c)
-	defer cancel()
-	res, err := s.projects.List(ctx, pq.Filter)
+	_, res, err := web.ListProjects(c, s.projects)
 	if err != nil {
 		return err
 	}
@@ -79,10 +71,7 @@ func (s *Handlers) apiGetProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	etag := web.ETag(p.Code, p.Version)
-	c.Set(fiber.HeaderETag, etag)
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
+	if web.NotModified(c, web.ETag(p.Code, p.Version), "no-cache") {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return c.JSON(p)
