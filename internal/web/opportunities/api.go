@@ -46,7 +46,7 @@ type OpportunityPage struct {
 //	@Failure		400			{object}	web.Problem	"a parameter is invalid; errors name each one"
 //	@Router			/opportunities [get]
 func (s *Handlers) apiListOpportunities(c *fiber.Ctx) error {
-	q, err := parseOppQuery(c)
+	q, err := parseListQuery(c)
 	if err != nil {
 		return err
 	}

@@ -147,8 +147,8 @@ func formatFixed(n int64, exp int) string {
 	return s
 }
 
-// readOppForm reads the posted form.
-func readOppForm(c *fiber.Ctx) editForm {
+// readEditForm reads the posted form.
+func readEditForm(c *fiber.Ctx) editForm {
 	f := editForm{V: map[string]string{}}
 	for _, k := range formFields {
 		f.V[k] = strings.TrimSpace(c.FormValue(k))
@@ -310,7 +310,7 @@ var formChoices = choices{
 	Bands: opportunity.CapitalBands,
 }
 
-func (s *Handlers) renderOppForm(c *fiber.Ctx, status int, d editFormData) error {
+func (s *Handlers) renderEditForm(c *fiber.Ctx, status int, d editFormData) error {
 	title := "oppweb.board.edit.title"
 	if d.New {
 		title = "oppweb.board.new.title"
@@ -326,8 +326,8 @@ func (s *Handlers) renderOppForm(c *fiber.Ctx, status int, d editFormData) error
 	return s.Render(c, "opportunities/board_form", p)
 }
 
-// boardOppListData is the board's opportunity list.
-type boardOppListData struct {
+// boardListData is the board's opportunity list.
+type boardListData struct {
 	Result *opportunity.ListResult
 	Pages  int
 }
@@ -347,7 +347,7 @@ func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.board.list.title")
 	p.Nav = "board"
-	p.Data = boardOppListData{Result: res, Pages: int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))}
+	p.Data = boardListData{Result: res, Pages: int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))}
 	return s.Render(c, "opportunities/board_list", p)
 }
 
@@ -356,11 +356,11 @@ func (s *Handlers) boardNewOpportunity(c *fiber.Ctx) error {
 		"authoritative_lang": opportunity.LangVI, "capital_currency": money.VND, "status": opportunity.StatusOpen,
 		"published_at": s.Now().UTC().Format(dateLayout),
 	}, Rows: incentiveRows + 1}
-	return s.renderOppForm(c, fiber.StatusOK, editFormData{New: true, Form: f})
+	return s.renderEditForm(c, fiber.StatusOK, editFormData{New: true, Form: f})
 }
 
 func (s *Handlers) boardCreateOpportunity(c *fiber.Ctx) error {
-	f := readOppForm(c)
+	f := readEditForm(c)
 	bad := apperr.Fields{}
 	o := f.opportunity(bad)
 	err := o.Validate()
@@ -396,11 +396,11 @@ func (s *Handlers) editFormFailed(c *fiber.Ctx, d editFormData, bad apperr.Field
 	if len(bad) > 0 && d.Form.ErrorID == "" {
 		d.Form.ErrorID = "oppweb.board.fix_fields"
 	}
-	return s.renderOppForm(c, web.StatusOf[e.Code], d)
+	return s.renderEditForm(c, web.StatusOf[e.Code], d)
 }
 
-// loadOppForEdit returns the opportunity and its history.
-func (s *Handlers) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []opportunity.HistoryEntry, error) {
+// loadForEdit returns the opportunity and its history.
+func (s *Handlers) loadForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []opportunity.HistoryEntry, error) {
 	code := c.Params("code")
 	if !opportunity.ValidCode(code) {
 		return nil, nil, apperr.NotFound("opportunity.error.not_found")
@@ -419,19 +419,19 @@ func (s *Handlers) loadOppForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []opp
 }
 
 func (s *Handlers) boardEditOpportunity(c *fiber.Ctx) error {
-	o, h, err := s.loadOppForEdit(c)
+	o, h, err := s.loadForEdit(c)
 	if err != nil {
 		return err
 	}
-	return s.renderOppForm(c, fiber.StatusOK, editFormData{Form: formOf(o), O: o, History: h})
+	return s.renderEditForm(c, fiber.StatusOK, editFormData{Form: formOf(o), O: o, History: h})
 }
 
 func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
-	o, h, err := s.loadOppForEdit(c)
+	o, h, err := s.loadForEdit(c)
 	if err != nil {
 		return err
 	}
-	f := readOppForm(c)
+	f := readEditForm(c)
 	f.V["code"] = o.Code
 	bad := apperr.Fields{}
 	if f.Version < 1 {
@@ -457,7 +457,7 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 }
 
 func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
-	o, h, err := s.loadOppForEdit(c)
+	o, h, err := s.loadForEdit(c)
 	if err != nil {
 		return err
 	}
@@ -466,7 +466,7 @@ func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
 		if e.Code != apperr.CodeInvalid {
 			return err
 		}
-		return s.renderOppForm(c, fiber.StatusBadRequest, editFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
+		return s.renderEditForm(c, fiber.StatusBadRequest, editFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
 	}
 	s.Flash(c, "oppweb.board.linked")
 	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)

@@ -25,7 +25,7 @@ func FuzzListQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, query string) {
 		uri := "/api/v1/projects?" + query
 
-		oq, err := parseOppQuery(webtest.Ctx(t, uri, "", nil))
+		oq, err := parseListQuery(webtest.Ctx(t, uri, "", nil))
 		if err != nil {
 			webtest.CheckInvalid(t, err, listQueryKeys)
 		} else {

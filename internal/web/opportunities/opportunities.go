@@ -86,9 +86,9 @@ type listQuery struct {
 	PerPage int
 }
 
-// parseOppQuery reads and checks the catalogue's parameters, naming each
+// parseListQuery reads and checks the catalogue's parameters, naming each
 // field that is wrong.
-func parseOppQuery(c *fiber.Ctx) (listQuery, error) {
+func parseListQuery(c *fiber.Ctx) (listQuery, error) {
 	q := listQuery{Sel: map[string][]string{}}
 	bad := apperr.Fields{}
 	args := c.Context().QueryArgs()
@@ -303,7 +303,7 @@ func (s *Handlers) resultsFromEngine(ctx context.Context, q listQuery, res searc
 	for _, k := range facetKeys {
 		out.Counts[k.Param] = res.Facets[k.Engine]
 	}
-	s.finishOppResults(out, q)
+	s.finishResults(out, q)
 	return out, nil
 }
 
@@ -327,13 +327,13 @@ func (s *Handlers) resultsFromStore(ctx context.Context, q listQuery) (*listResu
 			out.Counts[param][k] = int(n)
 		}
 	}
-	s.finishOppResults(out, q)
+	s.finishResults(out, q)
 	return out, nil
 }
 
-// finishOppResults fills paging and the facet lists: every value with an
+// finishResults fills paging and the facet lists: every value with an
 // opportunity, and every chosen value, in display order.
-func (s *Handlers) finishOppResults(r *listResults, q listQuery) {
+func (s *Handlers) finishResults(r *listResults, q listQuery) {
 	r.Page, r.PerPage = q.Page, q.PerPage
 	r.Pages = (r.Total + q.PerPage - 1) / q.PerPage
 	for _, k := range facetKeys {
@@ -391,7 +391,7 @@ type listData struct {
 func (s *Handlers) opportunityList(c *fiber.Ctx) error {
 	p := s.NewPage(c, "oppweb.list.title")
 	p.Nav = "opportunities"
-	q, err := parseOppQuery(c)
+	q, err := parseListQuery(c)
 	// The order chosen; "relevance" by default, which without a query
 	// means newest first.
 	sort := q.Sort
