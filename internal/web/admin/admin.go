@@ -33,7 +33,6 @@ func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodPost, "/admin/agencies/:id", adminAccess, s.adminRenameAgency)
 	s.Handle(g, fiber.MethodGet, "/admin/settings", adminAccess, s.adminSettings)
 	s.Handle(g, fiber.MethodPost, "/admin/settings", adminAccess, s.adminSaveSettings)
-	s.Handle(g, fiber.MethodGet, "/admin/outbox", adminAccess, s.adminOutbox)
 }
 
 func (s *Handlers) adminHome(c *fiber.Ctx) error {

@@ -20,6 +20,12 @@ type outboxData struct {
 	Available bool
 }
 
+// RegisterOutbox registers the mail outbox page. site.New registers it
+// after the opportunity pages, where it has always been in the route table.
+func (s *Handlers) RegisterOutbox(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/admin/outbox", adminAccess, s.adminOutbox)
+}
+
 // adminOutbox shows administrators every e-mail the portal wrote, newest
 // first: without SMTP_URL this is where they can be read.
 func (s *Handlers) adminOutbox(c *fiber.Ctx) error {

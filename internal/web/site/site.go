@@ -48,6 +48,7 @@ func New(d Deps) (*web.Server, error) {
 		brd.RegisterPages(g)
 		adm.RegisterPages(g)
 		opp.RegisterPages(g)
+		adm.RegisterOutbox(g)
 		obs.RegisterPages(g)
 		open.RegisterPages(g)
 	}
