@@ -66,7 +66,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.EnquiryPage"
+                            "$ref": "#/definitions/opportunities.EnquiryPage"
                         }
                     },
                     "400": {
@@ -533,7 +533,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstaclePage"
+                            "$ref": "#/definitions/obstacles.ObstaclePage"
                         }
                     },
                     "400": {
@@ -581,7 +581,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleSubmission"
+                            "$ref": "#/definitions/obstacles.ObstacleSubmission"
                         }
                     }
                 ],
@@ -589,13 +589,13 @@ const docTemplate = `{
                     "200": {
                         "description": "filed earlier with the same Idempotency-Key",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleFiled"
+                            "$ref": "#/definitions/obstacles.ObstacleFiled"
                         }
                     },
                     "201": {
                         "description": "filed",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleFiled"
+                            "$ref": "#/definitions/obstacles.ObstacleFiled"
                         }
                     },
                     "400": {
@@ -639,7 +639,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleStatsView"
+                            "$ref": "#/definitions/obstacles.ObstacleStatsView"
                         }
                     }
                 }
@@ -675,7 +675,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleTrack"
+                            "$ref": "#/definitions/obstacles.ObstacleTrack"
                         }
                     },
                     "404": {
@@ -727,7 +727,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.FilerActionRequest"
+                            "$ref": "#/definitions/obstacles.FilerActionRequest"
                         }
                     }
                 ],
@@ -735,7 +735,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleTrack"
+                            "$ref": "#/definitions/obstacles.ObstacleTrack"
                         }
                     },
                     "400": {
@@ -786,7 +786,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleStaffView"
+                            "$ref": "#/definitions/obstacles.ObstacleStaffView"
                         },
                         "headers": {
                             "ETag": {
@@ -845,7 +845,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.TransitionRequest"
+                            "$ref": "#/definitions/obstacles.TransitionRequest"
                         }
                     }
                 ],
@@ -853,7 +853,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ObstacleStaffView"
+                            "$ref": "#/definitions/obstacles.ObstacleStaffView"
                         }
                     },
                     "400": {
@@ -967,7 +967,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.OpenProjectPackage"
+                            "$ref": "#/definitions/opendata.OpenProjectPackage"
                         }
                     },
                     "400": {
@@ -1076,7 +1076,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.OpportunityPage"
+                            "$ref": "#/definitions/opportunities.OpportunityPage"
                         }
                     },
                     "400": {
@@ -1227,7 +1227,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.OpportunityPatch"
+                            "$ref": "#/definitions/opportunities.OpportunityPatch"
                         }
                     }
                 ],
@@ -1292,7 +1292,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.EnquiryInput"
+                            "$ref": "#/definitions/opportunities.EnquiryInput"
                         }
                     }
                 ],
@@ -1300,13 +1300,13 @@ const docTemplate = `{
                     "200": {
                         "description": "the same idempotencyKey was sent before",
                         "schema": {
-                            "$ref": "#/definitions/web.EnquiryReceipt"
+                            "$ref": "#/definitions/opportunities.EnquiryReceipt"
                         }
                     },
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/web.EnquiryReceipt"
+                            "$ref": "#/definitions/opportunities.EnquiryReceipt"
                         }
                     },
                     "400": {
@@ -1476,7 +1476,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.ProjectPage"
+                            "$ref": "#/definitions/projects.ProjectPage"
                         }
                     },
                     "400": {
@@ -1511,7 +1511,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.ProjectInput"
+                            "$ref": "#/definitions/board.ProjectInput"
                         }
                     }
                 ],
@@ -1653,7 +1653,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.ProjectPatch"
+                            "$ref": "#/definitions/board.ProjectPatch"
                         }
                     }
                 ],
@@ -1748,7 +1748,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/web.DisbursementInput"
+                            "$ref": "#/definitions/board.DisbursementInput"
                         }
                     }
                 ],
@@ -1844,7 +1844,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.HistoryPage"
+                            "$ref": "#/definitions/board.HistoryPage"
                         }
                     },
                     "401": {
@@ -1913,7 +1913,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/web.SearchPage"
+                            "$ref": "#/definitions/opportunities.SearchPage"
                         }
                     },
                     "400": {
@@ -1927,6 +1927,216 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "board.DisbursementInput": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "description": "Amount is in minor units of the project's currency; negative\ncorrects an earlier entry (with a reason).",
+                    "type": "integer",
+                    "example": 2500000000
+                },
+                "date": {
+                    "description": "Date is the day of payment; today if empty.",
+                    "type": "string",
+                    "example": "2026-11-20"
+                },
+                "reason": {
+                    "description": "Reason confirms a total above registered capital, or explains a\ncorrection.",
+                    "type": "string"
+                }
+            }
+        },
+        "board.HistoryPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.Change"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 50
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "board.InvestorPatch": {
+            "type": "object",
+            "properties": {
+                "country": {
+                    "type": "string",
+                    "example": "KR"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "board.ProjectInput": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "DA-0999"
+                },
+                "expectedCompletion": {
+                    "type": "string",
+                    "example": "2028-12-31"
+                },
+                "investor": {
+                    "$ref": "#/definitions/project.Investor"
+                },
+                "jobs": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "kind": {
+                    "enum": [
+                        "domestic",
+                        "fdi"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/project.Kind"
+                        }
+                    ]
+                },
+                "landAreaCentiHa": {
+                    "description": "LandAreaCentiHa is the land area in hundredths of a hectare.",
+                    "type": "integer",
+                    "example": 1250
+                },
+                "location": {
+                    "type": "string",
+                    "example": "nha_trang"
+                },
+                "name": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "registeredCapital": {
+                    "description": "RegisteredCapital is in minor units; its currency must be the kind's\n(VND for domestic, USD for FDI).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/money.Amount"
+                        }
+                    ]
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "tourism"
+                },
+                "stage": {
+                    "enum": [
+                        "proposed",
+                        "approved",
+                        "licensed",
+                        "site_clearance",
+                        "construction",
+                        "operating",
+                        "suspended",
+                        "terminated"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/project.Stage"
+                        }
+                    ]
+                },
+                "stageDate": {
+                    "description": "StageDate is the day the project reached its stage; today if empty.",
+                    "type": "string",
+                    "example": "2026-01-15"
+                },
+                "zone": {
+                    "type": "string",
+                    "example": "nha_trang_bay"
+                }
+            }
+        },
+        "board.ProjectPatch": {
+            "type": "object",
+            "properties": {
+                "expectedCompletion": {
+                    "description": "ExpectedCompletion is a date; the empty string removes it.",
+                    "type": "string",
+                    "example": "2028-12-31"
+                },
+                "investor": {
+                    "$ref": "#/definitions/board.InvestorPatch"
+                },
+                "jobs": {
+                    "type": "integer"
+                },
+                "landAreaCentiHa": {
+                    "type": "integer"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "name": {
+                    "$ref": "#/definitions/board.TextPatch"
+                },
+                "reason": {
+                    "description": "Reason explains the change; required to go back a stage or to set\nregistered capital below the disbursed total.",
+                    "type": "string"
+                },
+                "registeredCapital": {
+                    "description": "RegisteredCapital must be in the project's currency.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/money.Amount"
+                        }
+                    ]
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "stage": {
+                    "enum": [
+                        "proposed",
+                        "approved",
+                        "licensed",
+                        "site_clearance",
+                        "construction",
+                        "operating",
+                        "suspended",
+                        "terminated"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/project.Stage"
+                        }
+                    ]
+                },
+                "stageDate": {
+                    "type": "string",
+                    "example": "2026-11-28"
+                },
+                "zone": {
+                    "type": "string"
+                }
+            }
+        },
+        "board.TextPatch": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string"
+                },
+                "vi": {
+                    "type": "string"
+                }
+            }
+        },
         "money.Amount": {
             "type": "object",
             "properties": {
@@ -1935,6 +2145,1077 @@ const docTemplate = `{
                 },
                 "currency": {
                     "type": "string"
+                }
+            }
+        },
+        "obstacles.AttachmentView": {
+            "type": "object",
+            "properties": {
+                "contentType": {
+                    "type": "string"
+                },
+                "fileId": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer"
+                },
+                "uploadedAt": {
+                    "type": "string"
+                }
+            }
+        },
+        "obstacles.CapitalView": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "type": "string"
+                },
+                "projects": {
+                    "type": "integer"
+                },
+                "usd": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "vnd": {
+                    "$ref": "#/definitions/money.Amount"
+                }
+            }
+        },
+        "obstacles.DeadlineView": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "description": "Date is the start of the last allowed day (Asia/Ho_Chi_Minh).",
+                    "type": "string"
+                },
+                "dueSoon": {
+                    "type": "boolean"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "paused": {
+                    "description": "Paused is true while the business is being asked a question.",
+                    "type": "boolean"
+                },
+                "workingDaysLeft": {
+                    "description": "WorkingDaysLeft counts today; negative when overdue.",
+                    "type": "integer"
+                }
+            }
+        },
+        "obstacles.EventView": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string"
+                },
+                "actorRole": {
+                    "type": "string"
+                },
+                "agency": {
+                    "type": "string"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "fromStatus": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "public": {
+                    "type": "boolean"
+                },
+                "toStatus": {
+                    "type": "string"
+                }
+            }
+        },
+        "obstacles.FilerActionRequest": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "answer",
+                        "confirm",
+                        "reopen"
+                    ],
+                    "example": "answer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "rating": {
+                    "description": "Rating is 1 to 5, for confirm.",
+                    "type": "integer",
+                    "example": 5
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 5
+                }
+            }
+        },
+        "obstacles.FilerView": {
+            "type": "object",
+            "properties": {
+                "businessName": {
+                    "type": "string"
+                },
+                "contactPerson": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "lang": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "taxCode": {
+                    "type": "string"
+                }
+            }
+        },
+        "obstacles.MonthView": {
+            "type": "object",
+            "properties": {
+                "filed": {
+                    "type": "integer"
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-03"
+                },
+                "resolved": {
+                    "type": "integer"
+                }
+            }
+        },
+        "obstacles.ObstacleFiled": {
+            "type": "object",
+            "properties": {
+                "accessKey": {
+                    "type": "string",
+                    "example": "ABCD-EFGH-IJKL-MNOP-QRST-UVWX"
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.AttachmentView"
+                    }
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "refusedFiles": {
+                    "description": "RefusedFiles names files that could not be stored.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "replayed": {
+                    "description": "Replayed is true when an earlier request with the same\nIdempotency-Key filed this obstacle.",
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "submitted"
+                },
+                "trackingCode": {
+                    "type": "string",
+                    "example": "VM-2026-000123"
+                }
+            }
+        },
+        "obstacles.ObstaclePage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.ObstacleStaffView"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 150
+                }
+            }
+        },
+        "obstacles.ObstacleStaffView": {
+            "type": "object",
+            "properties": {
+                "allowedActions": {
+                    "description": "AllowedActions are the steps the caller may take now.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.AttachmentView"
+                    }
+                },
+                "category": {
+                    "type": "string"
+                },
+                "coordinatingAgencies": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "deadline": {
+                    "$ref": "#/definitions/obstacles.DeadlineView"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "escalationLevel": {
+                    "type": "integer"
+                },
+                "filer": {
+                    "$ref": "#/definitions/obstacles.FilerView"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "leadAgency": {
+                    "type": "string"
+                },
+                "parentId": {
+                    "type": "string"
+                },
+                "policyIssueId": {
+                    "type": "string"
+                },
+                "projectCode": {
+                    "type": "string"
+                },
+                "rating": {
+                    "type": "integer"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "synthetic": {
+                    "type": "boolean"
+                },
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.EventView"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                },
+                "trackingCode": {
+                    "type": "string"
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "obstacles.ObstacleStatsView": {
+            "type": "object",
+            "properties": {
+                "byMonth": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.MonthView"
+                    }
+                },
+                "byStatus": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "capitalByAgency": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.CapitalView"
+                    }
+                },
+                "capitalByCategory": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.CapitalView"
+                    }
+                },
+                "capitalTotal": {
+                    "$ref": "#/definitions/obstacles.CapitalView"
+                },
+                "dueSoon": {
+                    "type": "integer"
+                },
+                "escalated": {
+                    "type": "integer"
+                },
+                "medianDaysToResolve": {
+                    "type": "number"
+                },
+                "onTimeBasisPoints": {
+                    "description": "OnTimeBasisPoints is resolved on time / resolved (9952 = 99.52%).",
+                    "type": "integer"
+                },
+                "open": {
+                    "type": "integer"
+                },
+                "openByAgency": {
+                    "description": "OpenByAgency counts open obstacles by lead agency; \"\" is unassigned.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "openByCategory": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "overdue": {
+                    "type": "integer"
+                },
+                "resolved": {
+                    "type": "integer"
+                },
+                "resolvedOnTime": {
+                    "type": "integer"
+                }
+            }
+        },
+        "obstacles.ObstacleSubmission": {
+            "type": "object",
+            "properties": {
+                "businessName": {
+                    "type": "string",
+                    "example": "Công ty TNHH Du lịch Biển Xanh"
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "land_site_clearance",
+                        "planning",
+                        "investment_procedures",
+                        "construction_permits",
+                        "environment",
+                        "tax_fees",
+                        "credit",
+                        "infrastructure",
+                        "labour",
+                        "other"
+                    ],
+                    "example": "land_site_clearance"
+                },
+                "contactPerson": {
+                    "type": "string",
+                    "example": "Nguyễn Văn An"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Còn 2,4 ha chưa hoàn thành bồi thường, giải phóng mặt bằng."
+                },
+                "email": {
+                    "type": "string",
+                    "example": "an.nguyen@bienxanh.vn"
+                },
+                "lang": {
+                    "description": "Lang is the language of the e-mails the business gets: vi or en.",
+                    "type": "string",
+                    "enum": [
+                        "vi",
+                        "en"
+                    ],
+                    "example": "vi"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "0905 123 456"
+                },
+                "projectCode": {
+                    "description": "ProjectCode links a licensed project of the pipeline; optional.",
+                    "type": "string",
+                    "example": "DA-0042"
+                },
+                "taxCode": {
+                    "type": "string",
+                    "example": "4201234566"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Chậm bàn giao mặt bằng"
+                }
+            }
+        },
+        "obstacles.ObstacleTrack": {
+            "type": "object",
+            "properties": {
+                "allowedActions": {
+                    "description": "AllowedActions are the steps the caller may take now.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.AttachmentView"
+                    }
+                },
+                "category": {
+                    "type": "string"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "deadline": {
+                    "$ref": "#/definitions/obstacles.DeadlineView"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "filer": {
+                    "$ref": "#/definitions/obstacles.FilerView"
+                },
+                "projectCode": {
+                    "type": "string"
+                },
+                "rating": {
+                    "type": "integer"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacles.EventView"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                },
+                "trackingCode": {
+                    "type": "string"
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "obstacles.TransitionRequest": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "accept",
+                        "reject",
+                        "assign",
+                        "start",
+                        "ask",
+                        "resume",
+                        "resolve",
+                        "escalate",
+                        "note",
+                        "merge"
+                    ],
+                    "example": "assign"
+                },
+                "coordinatingAgencies": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "deadline": {
+                    "description": "Deadline is a date (2006-01-02); empty takes the category's working days.",
+                    "type": "string",
+                    "example": "2026-04-30"
+                },
+                "leadAgency": {
+                    "type": "string",
+                    "example": "natural_resources"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "parentId": {
+                    "description": "ParentID is the primary obstacle of a merge: a tracking code or an id.",
+                    "type": "string",
+                    "example": "VM-2026-000101"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "opendata.OpenAddress": {
+            "type": "object",
+            "properties": {
+                "countryName": {
+                    "type": "string"
+                },
+                "locality": {
+                    "type": "string"
+                },
+                "region": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenBudget": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "$ref": "#/definitions/opendata.OpenValue"
+                }
+            }
+        },
+        "opendata.OpenExtensionID": {
+            "type": "object",
+            "properties": {
+                "documentation": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "investment"
+                }
+            }
+        },
+        "opendata.OpenInvestment": {
+            "type": "object",
+            "properties": {
+                "disbursedCapital": {
+                    "$ref": "#/definitions/opendata.OpenValue"
+                },
+                "disbursedShareBasisPoints": {
+                    "description": "DisbursedShareBasisPoints is disbursed/registered in 1/100 %.",
+                    "type": "integer",
+                    "example": 4250
+                },
+                "jobs": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "description": "Kind is domestic or fdi.",
+                    "type": "string",
+                    "example": "fdi"
+                },
+                "landAreaCentiHa": {
+                    "type": "integer"
+                },
+                "location": {
+                    "type": "string",
+                    "example": "cam_ranh"
+                },
+                "originCountry": {
+                    "description": "OriginCountry is the investor's ISO 3166-1 alpha-2 country (FDI origin).",
+                    "type": "string",
+                    "example": "JP"
+                },
+                "registeredCapital": {
+                    "$ref": "#/definitions/opendata.OpenValue"
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "tourism"
+                },
+                "stage": {
+                    "type": "string",
+                    "example": "construction"
+                },
+                "stageDates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opendata.OpenStageDate"
+                    }
+                },
+                "zone": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenLinks": {
+            "type": "object",
+            "properties": {
+                "next": {
+                    "type": "string"
+                },
+                "prev": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenLocation": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/opendata.OpenAddress"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenParty": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "$ref": "#/definitions/opendata.OpenAddress"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "opendata.OpenPeriod": {
+            "type": "object",
+            "properties": {
+                "endDate": {
+                    "type": "string"
+                },
+                "startDate": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenProject": {
+            "type": "object",
+            "properties": {
+                "budget": {
+                    "$ref": "#/definitions/opendata.OpenBudget"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "DA-0001"
+                },
+                "investment": {
+                    "$ref": "#/definitions/opendata.OpenInvestment"
+                },
+                "locations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opendata.OpenLocation"
+                    }
+                },
+                "parties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opendata.OpenParty"
+                    }
+                },
+                "period": {
+                    "$ref": "#/definitions/opendata.OpenPeriod"
+                },
+                "sector": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "status": {
+                    "type": "string",
+                    "example": "implementation"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "updated": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenProjectPackage": {
+            "type": "object",
+            "properties": {
+                "license": {
+                    "type": "string"
+                },
+                "links": {
+                    "$ref": "#/definitions/opendata.OpenLinks"
+                },
+                "projects": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opendata.OpenProject"
+                    }
+                },
+                "publicationPolicy": {
+                    "type": "string"
+                },
+                "publishedDate": {
+                    "type": "string"
+                },
+                "publisher": {
+                    "$ref": "#/definitions/opendata.OpenPublisher"
+                },
+                "uri": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string"
+                },
+                "x_extension": {
+                    "$ref": "#/definitions/opendata.OpenExtensionID"
+                },
+                "x_total": {
+                    "type": "integer",
+                    "example": 735
+                }
+            }
+        },
+        "opendata.OpenPublisher": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "uri": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenStageDate": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string"
+                },
+                "stage": {
+                    "type": "string"
+                }
+            }
+        },
+        "opendata.OpenValue": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "number",
+                    "example": 1250000000
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "VND"
+                }
+            }
+        },
+        "opportunities.EnquiryInput": {
+            "type": "object",
+            "properties": {
+                "country": {
+                    "type": "string",
+                    "example": "KR"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "minjun.kim@example.com"
+                },
+                "idempotencyKey": {
+                    "type": "string",
+                    "example": "7f3c9a12-enquiry-1"
+                },
+                "lang": {
+                    "type": "string",
+                    "example": "en"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "We would like the site survey of this wind farm."
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Kim Min-jun"
+                },
+                "organisation": {
+                    "type": "string",
+                    "example": "Hanbit Energy"
+                }
+            }
+        },
+        "opportunities.EnquiryPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Enquiry"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "per_page": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "opportunities.EnquiryReceipt": {
+            "type": "object",
+            "properties": {
+                "createdAt": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "opportunityCode": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "opportunities.OpportunityPage": {
+            "type": "object",
+            "properties": {
+                "degraded": {
+                    "type": "boolean"
+                },
+                "facets": {
+                    "description": "Facets maps a facet (sector, location, form, band, status) to the\nnumber of matching opportunities per value.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Opportunity"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 51
+                }
+            }
+        },
+        "opportunities.OpportunityPatch": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Attachment"
+                    }
+                },
+                "authoritativeLang": {
+                    "type": "string"
+                },
+                "contact": {
+                    "$ref": "#/definitions/opportunity.Contact"
+                },
+                "description": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "incentives": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunity.Incentive"
+                    }
+                },
+                "indicativeCapital": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "investmentForms": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "landAreaCentiHa": {
+                    "type": "integer"
+                },
+                "landLegalStatus": {
+                    "type": "string"
+                },
+                "location": {
+                    "type": "string"
+                },
+                "planningBasis": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "projectCode": {
+                    "type": "string"
+                },
+                "publishedAt": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "Capital revised after the site survey"
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "siteClearanceStatus": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "summary": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "title": {
+                    "$ref": "#/definitions/project.Text"
+                },
+                "translationPending": {
+                    "type": "boolean"
+                },
+                "utilities": {
+                    "$ref": "#/definitions/opportunity.Utilities"
+                },
+                "verifiedAt": {
+                    "type": "string"
+                },
+                "zone": {
+                    "type": "string"
+                }
+            }
+        },
+        "opportunities.SearchPage": {
+            "type": "object",
+            "properties": {
+                "degraded": {
+                    "type": "boolean"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/opportunities.SiteHit"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "per_page": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "opportunities.SiteHit": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "OPP-VP-005"
+                },
+                "fallback": {
+                    "description": "Fallback is true when the title is shown in Vietnamese for want of\nan English one.",
+                    "type": "boolean"
+                },
+                "highlights": {
+                    "description": "Highlights holds HTML snippets (title, summary, body) with each match\nin \u003cmark\u003e; everything else is escaped.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "location": {
+                    "type": "string"
+                },
+                "sector": {
+                    "description": "Sector and Location are codes.",
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "opportunity"
+                },
+                "url": {
+                    "description": "URL is the page of the record in the request's language.",
+                    "type": "string",
+                    "example": "/en/opportunities/OPP-VP-005"
                 }
             }
         },
@@ -2417,6 +3698,29 @@ const docTemplate = `{
                 }
             }
         },
+        "projects.ProjectPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.Project"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "per_page": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 735
+                }
+            }
+        },
         "record.Actor": {
             "type": "object",
             "properties": {
@@ -2477,184 +3781,6 @@ const docTemplate = `{
                 }
             }
         },
-        "web.AttachmentView": {
-            "type": "object",
-            "properties": {
-                "contentType": {
-                    "type": "string"
-                },
-                "fileId": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "size": {
-                    "type": "integer"
-                },
-                "uploadedAt": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.CapitalView": {
-            "type": "object",
-            "properties": {
-                "key": {
-                    "type": "string"
-                },
-                "projects": {
-                    "type": "integer"
-                },
-                "usd": {
-                    "$ref": "#/definitions/money.Amount"
-                },
-                "vnd": {
-                    "$ref": "#/definitions/money.Amount"
-                }
-            }
-        },
-        "web.DeadlineView": {
-            "type": "object",
-            "properties": {
-                "date": {
-                    "description": "Date is the start of the last allowed day (Asia/Ho_Chi_Minh).",
-                    "type": "string"
-                },
-                "dueSoon": {
-                    "type": "boolean"
-                },
-                "overdue": {
-                    "type": "boolean"
-                },
-                "paused": {
-                    "description": "Paused is true while the business is being asked a question.",
-                    "type": "boolean"
-                },
-                "workingDaysLeft": {
-                    "description": "WorkingDaysLeft counts today; negative when overdue.",
-                    "type": "integer"
-                }
-            }
-        },
-        "web.DisbursementInput": {
-            "type": "object",
-            "properties": {
-                "amount": {
-                    "description": "Amount is in minor units of the project's currency; negative\ncorrects an earlier entry (with a reason).",
-                    "type": "integer",
-                    "example": 2500000000
-                },
-                "date": {
-                    "description": "Date is the day of payment; today if empty.",
-                    "type": "string",
-                    "example": "2026-11-20"
-                },
-                "reason": {
-                    "description": "Reason confirms a total above registered capital, or explains a\ncorrection.",
-                    "type": "string"
-                }
-            }
-        },
-        "web.EnquiryInput": {
-            "type": "object",
-            "properties": {
-                "country": {
-                    "type": "string",
-                    "example": "KR"
-                },
-                "email": {
-                    "type": "string",
-                    "example": "minjun.kim@example.com"
-                },
-                "idempotencyKey": {
-                    "type": "string",
-                    "example": "7f3c9a12-enquiry-1"
-                },
-                "lang": {
-                    "type": "string",
-                    "example": "en"
-                },
-                "message": {
-                    "type": "string",
-                    "example": "We would like the site survey of this wind farm."
-                },
-                "name": {
-                    "type": "string",
-                    "example": "Kim Min-jun"
-                },
-                "organisation": {
-                    "type": "string",
-                    "example": "Hanbit Energy"
-                }
-            }
-        },
-        "web.EnquiryPage": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/opportunity.Enquiry"
-                    }
-                },
-                "page": {
-                    "type": "integer"
-                },
-                "per_page": {
-                    "type": "integer"
-                },
-                "total": {
-                    "type": "integer"
-                }
-            }
-        },
-        "web.EnquiryReceipt": {
-            "type": "object",
-            "properties": {
-                "createdAt": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "opportunityCode": {
-                    "type": "string"
-                },
-                "status": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.EventView": {
-            "type": "object",
-            "properties": {
-                "action": {
-                    "type": "string"
-                },
-                "actorRole": {
-                    "type": "string"
-                },
-                "agency": {
-                    "type": "string"
-                },
-                "at": {
-                    "type": "string"
-                },
-                "fromStatus": {
-                    "type": "string"
-                },
-                "note": {
-                    "type": "string"
-                },
-                "public": {
-                    "type": "boolean"
-                },
-                "toStatus": {
-                    "type": "string"
-                }
-            }
-        },
         "web.FieldProblem": {
             "type": "object",
             "properties": {
@@ -2665,840 +3791,6 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "message": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.FilerActionRequest": {
-            "type": "object",
-            "properties": {
-                "action": {
-                    "type": "string",
-                    "enum": [
-                        "answer",
-                        "confirm",
-                        "reopen"
-                    ],
-                    "example": "answer"
-                },
-                "note": {
-                    "type": "string"
-                },
-                "rating": {
-                    "description": "Rating is 1 to 5, for confirm.",
-                    "type": "integer",
-                    "example": 5
-                },
-                "version": {
-                    "type": "integer",
-                    "example": 5
-                }
-            }
-        },
-        "web.FilerView": {
-            "type": "object",
-            "properties": {
-                "businessName": {
-                    "type": "string"
-                },
-                "contactPerson": {
-                    "type": "string"
-                },
-                "email": {
-                    "type": "string"
-                },
-                "lang": {
-                    "type": "string"
-                },
-                "phone": {
-                    "type": "string"
-                },
-                "taxCode": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.HistoryPage": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/project.Change"
-                    }
-                },
-                "page": {
-                    "type": "integer",
-                    "example": 1
-                },
-                "per_page": {
-                    "type": "integer",
-                    "example": 50
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 3
-                }
-            }
-        },
-        "web.InvestorPatch": {
-            "type": "object",
-            "properties": {
-                "country": {
-                    "type": "string",
-                    "example": "KR"
-                },
-                "name": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.MonthView": {
-            "type": "object",
-            "properties": {
-                "filed": {
-                    "type": "integer"
-                },
-                "month": {
-                    "type": "string",
-                    "example": "2026-03"
-                },
-                "resolved": {
-                    "type": "integer"
-                }
-            }
-        },
-        "web.ObstacleFiled": {
-            "type": "object",
-            "properties": {
-                "accessKey": {
-                    "type": "string",
-                    "example": "ABCD-EFGH-IJKL-MNOP-QRST-UVWX"
-                },
-                "attachments": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.AttachmentView"
-                    }
-                },
-                "createdAt": {
-                    "type": "string"
-                },
-                "refusedFiles": {
-                    "description": "RefusedFiles names files that could not be stored.",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "replayed": {
-                    "description": "Replayed is true when an earlier request with the same\nIdempotency-Key filed this obstacle.",
-                    "type": "boolean"
-                },
-                "status": {
-                    "type": "string",
-                    "example": "submitted"
-                },
-                "trackingCode": {
-                    "type": "string",
-                    "example": "VM-2026-000123"
-                }
-            }
-        },
-        "web.ObstaclePage": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.ObstacleStaffView"
-                    }
-                },
-                "page": {
-                    "type": "integer",
-                    "example": 1
-                },
-                "per_page": {
-                    "type": "integer",
-                    "example": 20
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 150
-                }
-            }
-        },
-        "web.ObstacleStaffView": {
-            "type": "object",
-            "properties": {
-                "allowedActions": {
-                    "description": "AllowedActions are the steps the caller may take now.",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "attachments": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.AttachmentView"
-                    }
-                },
-                "category": {
-                    "type": "string"
-                },
-                "coordinatingAgencies": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "createdAt": {
-                    "type": "string"
-                },
-                "deadline": {
-                    "$ref": "#/definitions/web.DeadlineView"
-                },
-                "description": {
-                    "type": "string"
-                },
-                "escalationLevel": {
-                    "type": "integer"
-                },
-                "filer": {
-                    "$ref": "#/definitions/web.FilerView"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "leadAgency": {
-                    "type": "string"
-                },
-                "parentId": {
-                    "type": "string"
-                },
-                "policyIssueId": {
-                    "type": "string"
-                },
-                "projectCode": {
-                    "type": "string"
-                },
-                "rating": {
-                    "type": "integer"
-                },
-                "resolution": {
-                    "type": "string"
-                },
-                "status": {
-                    "type": "string"
-                },
-                "synthetic": {
-                    "type": "boolean"
-                },
-                "timeline": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.EventView"
-                    }
-                },
-                "title": {
-                    "type": "string"
-                },
-                "trackingCode": {
-                    "type": "string"
-                },
-                "updatedAt": {
-                    "type": "string"
-                },
-                "version": {
-                    "type": "integer"
-                }
-            }
-        },
-        "web.ObstacleStatsView": {
-            "type": "object",
-            "properties": {
-                "byMonth": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.MonthView"
-                    }
-                },
-                "byStatus": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "integer",
-                        "format": "int64"
-                    }
-                },
-                "capitalByAgency": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.CapitalView"
-                    }
-                },
-                "capitalByCategory": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.CapitalView"
-                    }
-                },
-                "capitalTotal": {
-                    "$ref": "#/definitions/web.CapitalView"
-                },
-                "dueSoon": {
-                    "type": "integer"
-                },
-                "escalated": {
-                    "type": "integer"
-                },
-                "medianDaysToResolve": {
-                    "type": "number"
-                },
-                "onTimeBasisPoints": {
-                    "description": "OnTimeBasisPoints is resolved on time / resolved (9952 = 99.52%).",
-                    "type": "integer"
-                },
-                "open": {
-                    "type": "integer"
-                },
-                "openByAgency": {
-                    "description": "OpenByAgency counts open obstacles by lead agency; \"\" is unassigned.",
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "integer",
-                        "format": "int64"
-                    }
-                },
-                "openByCategory": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "integer",
-                        "format": "int64"
-                    }
-                },
-                "overdue": {
-                    "type": "integer"
-                },
-                "resolved": {
-                    "type": "integer"
-                },
-                "resolvedOnTime": {
-                    "type": "integer"
-                }
-            }
-        },
-        "web.ObstacleSubmission": {
-            "type": "object",
-            "properties": {
-                "businessName": {
-                    "type": "string",
-                    "example": "Công ty TNHH Du lịch Biển Xanh"
-                },
-                "category": {
-                    "type": "string",
-                    "enum": [
-                        "land_site_clearance",
-                        "planning",
-                        "investment_procedures",
-                        "construction_permits",
-                        "environment",
-                        "tax_fees",
-                        "credit",
-                        "infrastructure",
-                        "labour",
-                        "other"
-                    ],
-                    "example": "land_site_clearance"
-                },
-                "contactPerson": {
-                    "type": "string",
-                    "example": "Nguyễn Văn An"
-                },
-                "description": {
-                    "type": "string",
-                    "example": "Còn 2,4 ha chưa hoàn thành bồi thường, giải phóng mặt bằng."
-                },
-                "email": {
-                    "type": "string",
-                    "example": "an.nguyen@bienxanh.vn"
-                },
-                "lang": {
-                    "description": "Lang is the language of the e-mails the business gets: vi or en.",
-                    "type": "string",
-                    "enum": [
-                        "vi",
-                        "en"
-                    ],
-                    "example": "vi"
-                },
-                "phone": {
-                    "type": "string",
-                    "example": "0905 123 456"
-                },
-                "projectCode": {
-                    "description": "ProjectCode links a licensed project of the pipeline; optional.",
-                    "type": "string",
-                    "example": "DA-0042"
-                },
-                "taxCode": {
-                    "type": "string",
-                    "example": "4201234566"
-                },
-                "title": {
-                    "type": "string",
-                    "example": "Chậm bàn giao mặt bằng"
-                }
-            }
-        },
-        "web.ObstacleTrack": {
-            "type": "object",
-            "properties": {
-                "allowedActions": {
-                    "description": "AllowedActions are the steps the caller may take now.",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "attachments": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.AttachmentView"
-                    }
-                },
-                "category": {
-                    "type": "string"
-                },
-                "createdAt": {
-                    "type": "string"
-                },
-                "deadline": {
-                    "$ref": "#/definitions/web.DeadlineView"
-                },
-                "description": {
-                    "type": "string"
-                },
-                "filer": {
-                    "$ref": "#/definitions/web.FilerView"
-                },
-                "projectCode": {
-                    "type": "string"
-                },
-                "rating": {
-                    "type": "integer"
-                },
-                "resolution": {
-                    "type": "string"
-                },
-                "status": {
-                    "type": "string"
-                },
-                "timeline": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.EventView"
-                    }
-                },
-                "title": {
-                    "type": "string"
-                },
-                "trackingCode": {
-                    "type": "string"
-                },
-                "updatedAt": {
-                    "type": "string"
-                },
-                "version": {
-                    "type": "integer"
-                }
-            }
-        },
-        "web.OpenAddress": {
-            "type": "object",
-            "properties": {
-                "countryName": {
-                    "type": "string"
-                },
-                "locality": {
-                    "type": "string"
-                },
-                "region": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenBudget": {
-            "type": "object",
-            "properties": {
-                "amount": {
-                    "$ref": "#/definitions/web.OpenValue"
-                }
-            }
-        },
-        "web.OpenExtensionID": {
-            "type": "object",
-            "properties": {
-                "documentation": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "investment"
-                }
-            }
-        },
-        "web.OpenInvestment": {
-            "type": "object",
-            "properties": {
-                "disbursedCapital": {
-                    "$ref": "#/definitions/web.OpenValue"
-                },
-                "disbursedShareBasisPoints": {
-                    "description": "DisbursedShareBasisPoints is disbursed/registered in 1/100 %.",
-                    "type": "integer",
-                    "example": 4250
-                },
-                "jobs": {
-                    "type": "integer"
-                },
-                "kind": {
-                    "description": "Kind is domestic or fdi.",
-                    "type": "string",
-                    "example": "fdi"
-                },
-                "landAreaCentiHa": {
-                    "type": "integer"
-                },
-                "location": {
-                    "type": "string",
-                    "example": "cam_ranh"
-                },
-                "originCountry": {
-                    "description": "OriginCountry is the investor's ISO 3166-1 alpha-2 country (FDI origin).",
-                    "type": "string",
-                    "example": "JP"
-                },
-                "registeredCapital": {
-                    "$ref": "#/definitions/web.OpenValue"
-                },
-                "sector": {
-                    "type": "string",
-                    "example": "tourism"
-                },
-                "stage": {
-                    "type": "string",
-                    "example": "construction"
-                },
-                "stageDates": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.OpenStageDate"
-                    }
-                },
-                "zone": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenLinks": {
-            "type": "object",
-            "properties": {
-                "next": {
-                    "type": "string"
-                },
-                "prev": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenLocation": {
-            "type": "object",
-            "properties": {
-                "address": {
-                    "$ref": "#/definitions/web.OpenAddress"
-                },
-                "description": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenParty": {
-            "type": "object",
-            "properties": {
-                "address": {
-                    "$ref": "#/definitions/web.OpenAddress"
-                },
-                "id": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                },
-                "roles": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                }
-            }
-        },
-        "web.OpenPeriod": {
-            "type": "object",
-            "properties": {
-                "endDate": {
-                    "type": "string"
-                },
-                "startDate": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenProject": {
-            "type": "object",
-            "properties": {
-                "budget": {
-                    "$ref": "#/definitions/web.OpenBudget"
-                },
-                "description": {
-                    "type": "string"
-                },
-                "id": {
-                    "type": "string",
-                    "example": "DA-0001"
-                },
-                "investment": {
-                    "$ref": "#/definitions/web.OpenInvestment"
-                },
-                "locations": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.OpenLocation"
-                    }
-                },
-                "parties": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.OpenParty"
-                    }
-                },
-                "period": {
-                    "$ref": "#/definitions/web.OpenPeriod"
-                },
-                "sector": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "status": {
-                    "type": "string",
-                    "example": "implementation"
-                },
-                "title": {
-                    "type": "string"
-                },
-                "updated": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenProjectPackage": {
-            "type": "object",
-            "properties": {
-                "license": {
-                    "type": "string"
-                },
-                "links": {
-                    "$ref": "#/definitions/web.OpenLinks"
-                },
-                "projects": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.OpenProject"
-                    }
-                },
-                "publicationPolicy": {
-                    "type": "string"
-                },
-                "publishedDate": {
-                    "type": "string"
-                },
-                "publisher": {
-                    "$ref": "#/definitions/web.OpenPublisher"
-                },
-                "uri": {
-                    "type": "string"
-                },
-                "version": {
-                    "type": "string"
-                },
-                "x_extension": {
-                    "$ref": "#/definitions/web.OpenExtensionID"
-                },
-                "x_total": {
-                    "type": "integer",
-                    "example": 735
-                }
-            }
-        },
-        "web.OpenPublisher": {
-            "type": "object",
-            "properties": {
-                "name": {
-                    "type": "string"
-                },
-                "uri": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenStageDate": {
-            "type": "object",
-            "properties": {
-                "date": {
-                    "type": "string"
-                },
-                "stage": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.OpenValue": {
-            "type": "object",
-            "properties": {
-                "amount": {
-                    "type": "number",
-                    "example": 1250000000
-                },
-                "currency": {
-                    "type": "string",
-                    "example": "VND"
-                }
-            }
-        },
-        "web.OpportunityPage": {
-            "type": "object",
-            "properties": {
-                "degraded": {
-                    "type": "boolean"
-                },
-                "facets": {
-                    "description": "Facets maps a facet (sector, location, form, band, status) to the\nnumber of matching opportunities per value.",
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "object",
-                        "additionalProperties": {
-                            "type": "integer"
-                        }
-                    }
-                },
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/opportunity.Opportunity"
-                    }
-                },
-                "page": {
-                    "type": "integer",
-                    "example": 1
-                },
-                "per_page": {
-                    "type": "integer",
-                    "example": 20
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 51
-                }
-            }
-        },
-        "web.OpportunityPatch": {
-            "type": "object",
-            "properties": {
-                "attachments": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/opportunity.Attachment"
-                    }
-                },
-                "authoritativeLang": {
-                    "type": "string"
-                },
-                "contact": {
-                    "$ref": "#/definitions/opportunity.Contact"
-                },
-                "description": {
-                    "$ref": "#/definitions/project.Text"
-                },
-                "incentives": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/opportunity.Incentive"
-                    }
-                },
-                "indicativeCapital": {
-                    "$ref": "#/definitions/money.Amount"
-                },
-                "investmentForms": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "landAreaCentiHa": {
-                    "type": "integer"
-                },
-                "landLegalStatus": {
-                    "type": "string"
-                },
-                "location": {
-                    "type": "string"
-                },
-                "planningBasis": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "projectCode": {
-                    "type": "string"
-                },
-                "publishedAt": {
-                    "type": "string"
-                },
-                "reason": {
-                    "type": "string",
-                    "example": "Capital revised after the site survey"
-                },
-                "sector": {
-                    "type": "string"
-                },
-                "siteClearanceStatus": {
-                    "type": "string"
-                },
-                "status": {
-                    "type": "string"
-                },
-                "summary": {
-                    "$ref": "#/definitions/project.Text"
-                },
-                "title": {
-                    "$ref": "#/definitions/project.Text"
-                },
-                "translationPending": {
-                    "type": "boolean"
-                },
-                "utilities": {
-                    "$ref": "#/definitions/opportunity.Utilities"
-                },
-                "verifiedAt": {
-                    "type": "string"
-                },
-                "zone": {
                     "type": "string"
                 }
             }
@@ -3529,298 +3821,6 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string"
-                }
-            }
-        },
-        "web.ProjectInput": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string",
-                    "example": "DA-0999"
-                },
-                "expectedCompletion": {
-                    "type": "string",
-                    "example": "2028-12-31"
-                },
-                "investor": {
-                    "$ref": "#/definitions/project.Investor"
-                },
-                "jobs": {
-                    "type": "integer",
-                    "example": 120
-                },
-                "kind": {
-                    "enum": [
-                        "domestic",
-                        "fdi"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/project.Kind"
-                        }
-                    ]
-                },
-                "landAreaCentiHa": {
-                    "description": "LandAreaCentiHa is the land area in hundredths of a hectare.",
-                    "type": "integer",
-                    "example": 1250
-                },
-                "location": {
-                    "type": "string",
-                    "example": "nha_trang"
-                },
-                "name": {
-                    "$ref": "#/definitions/project.Text"
-                },
-                "registeredCapital": {
-                    "description": "RegisteredCapital is in minor units; its currency must be the kind's\n(VND for domestic, USD for FDI).",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/money.Amount"
-                        }
-                    ]
-                },
-                "sector": {
-                    "type": "string",
-                    "example": "tourism"
-                },
-                "stage": {
-                    "enum": [
-                        "proposed",
-                        "approved",
-                        "licensed",
-                        "site_clearance",
-                        "construction",
-                        "operating",
-                        "suspended",
-                        "terminated"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/project.Stage"
-                        }
-                    ]
-                },
-                "stageDate": {
-                    "description": "StageDate is the day the project reached its stage; today if empty.",
-                    "type": "string",
-                    "example": "2026-01-15"
-                },
-                "zone": {
-                    "type": "string",
-                    "example": "nha_trang_bay"
-                }
-            }
-        },
-        "web.ProjectPage": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/project.Project"
-                    }
-                },
-                "page": {
-                    "type": "integer",
-                    "example": 1
-                },
-                "per_page": {
-                    "type": "integer",
-                    "example": 20
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 735
-                }
-            }
-        },
-        "web.ProjectPatch": {
-            "type": "object",
-            "properties": {
-                "expectedCompletion": {
-                    "description": "ExpectedCompletion is a date; the empty string removes it.",
-                    "type": "string",
-                    "example": "2028-12-31"
-                },
-                "investor": {
-                    "$ref": "#/definitions/web.InvestorPatch"
-                },
-                "jobs": {
-                    "type": "integer"
-                },
-                "landAreaCentiHa": {
-                    "type": "integer"
-                },
-                "location": {
-                    "type": "string"
-                },
-                "name": {
-                    "$ref": "#/definitions/web.TextPatch"
-                },
-                "reason": {
-                    "description": "Reason explains the change; required to go back a stage or to set\nregistered capital below the disbursed total.",
-                    "type": "string"
-                },
-                "registeredCapital": {
-                    "description": "RegisteredCapital must be in the project's currency.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/money.Amount"
-                        }
-                    ]
-                },
-                "sector": {
-                    "type": "string"
-                },
-                "stage": {
-                    "enum": [
-                        "proposed",
-                        "approved",
-                        "licensed",
-                        "site_clearance",
-                        "construction",
-                        "operating",
-                        "suspended",
-                        "terminated"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/project.Stage"
-                        }
-                    ]
-                },
-                "stageDate": {
-                    "type": "string",
-                    "example": "2026-11-28"
-                },
-                "zone": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.SearchPage": {
-            "type": "object",
-            "properties": {
-                "degraded": {
-                    "type": "boolean"
-                },
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/web.SiteHit"
-                    }
-                },
-                "page": {
-                    "type": "integer"
-                },
-                "per_page": {
-                    "type": "integer"
-                },
-                "total": {
-                    "type": "integer"
-                }
-            }
-        },
-        "web.SiteHit": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string",
-                    "example": "OPP-VP-005"
-                },
-                "fallback": {
-                    "description": "Fallback is true when the title is shown in Vietnamese for want of\nan English one.",
-                    "type": "boolean"
-                },
-                "highlights": {
-                    "description": "Highlights holds HTML snippets (title, summary, body) with each match\nin \u003cmark\u003e; everything else is escaped.",
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
-                    }
-                },
-                "location": {
-                    "type": "string"
-                },
-                "sector": {
-                    "description": "Sector and Location are codes.",
-                    "type": "string"
-                },
-                "title": {
-                    "type": "string"
-                },
-                "type": {
-                    "type": "string",
-                    "example": "opportunity"
-                },
-                "url": {
-                    "description": "URL is the page of the record in the request's language.",
-                    "type": "string",
-                    "example": "/en/opportunities/OPP-VP-005"
-                }
-            }
-        },
-        "web.TextPatch": {
-            "type": "object",
-            "properties": {
-                "en": {
-                    "type": "string"
-                },
-                "vi": {
-                    "type": "string"
-                }
-            }
-        },
-        "web.TransitionRequest": {
-            "type": "object",
-            "properties": {
-                "action": {
-                    "type": "string",
-                    "enum": [
-                        "accept",
-                        "reject",
-                        "assign",
-                        "start",
-                        "ask",
-                        "resume",
-                        "resolve",
-                        "escalate",
-                        "note",
-                        "merge"
-                    ],
-                    "example": "assign"
-                },
-                "coordinatingAgencies": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "deadline": {
-                    "description": "Deadline is a date (2006-01-02); empty takes the category's working days.",
-                    "type": "string",
-                    "example": "2026-04-30"
-                },
-                "leadAgency": {
-                    "type": "string",
-                    "example": "natural_resources"
-                },
-                "note": {
-                    "type": "string"
-                },
-                "parentId": {
-                    "description": "ParentID is the primary obstacle of a merge: a tracking code or an id.",
-                    "type": "string",
-                    "example": "VM-2026-000101"
-                },
-                "resolution": {
-                    "type": "string"
-                },
-                "version": {
-                    "type": "integer",
-                    "example": 3
                 }
             }
         }

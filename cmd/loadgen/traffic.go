@@ -18,7 +18,7 @@ import (
 )
 
 // listFilters are two filters each (the real parameters of the project
-// list, internal/web/projects.go), with 20 rows a page.
+// list, internal/web/query.go), with 20 rows a page.
 var listFilters = []string{
 	"kind=domestic&sector=tourism",
 	"kind=fdi&sector=industry",
@@ -53,7 +53,7 @@ var statsPaths = []struct{ name, path string }{
 	{"GET /api/v1/obstacles/stats", "/api/v1/obstacles/stats"},
 }
 
-// obstacleBodies are valid filings (internal/web/obstacle_api.go,
+// obstacleBodies are valid filings (internal/web/obstacles/api.go,
 // ObstacleSubmission); 4201234566 is a tax code with a valid check digit.
 var obstacleBodies = []map[string]string{
 	{"businessName": "Công ty TNHH Du lịch Biển Xanh (loadgen)", "taxCode": "4201234566", "contactPerson": "Nguyễn Văn An",

@@ -28,6 +28,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/locales"
 )
 
@@ -145,7 +146,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 	}
 	a.newIndexer()
 	cfg = a.Config // with BASE_URL derived
-	a.Web, err = web.New(web.Deps{
+	a.Web, err = site.New(site.Deps{
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
 		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -12,9 +13,9 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 )
 
-// decodeJSON reads the request body into v, refusing unknown fields, and
+// DecodeJSON reads the request body into v, refusing unknown fields, and
 // names the field that is wrong.
-func decodeJSON(c *fiber.Ctx, v any) error {
+func DecodeJSON(c *fiber.Ctx, v any) error {
 	d := json.NewDecoder(bytes.NewReader(c.Body()))
 	d.DisallowUnknownFields()
 	err := d.Decode(v)
@@ -40,12 +41,12 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return f.Err()
 }
 
-// ifMatch returns the version named by the If-Match header for the record
+// IfMatch returns the version named by the If-Match header for the record
 // id (ETags look like "<id>-v<version>", quoted): none is 428, an ETag of
 // another version or record is 412 with the message staleID. "*" is
 // refused too: it cannot protect against lost updates, and weak ETags are
 // ignored. An unquoted tag never gets here: guardRequest answers 400.
-func ifMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
+func IfMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
 	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
 	if h == "" || h == "*" {
 		return 0, apperr.New(apperr.CodePreconditionReq, "error.if_match_required")
@@ -64,11 +65,27 @@ func ifMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
 	return 0, apperr.New(apperr.CodePrecondition, staleID)
 }
 
-// precondition turns a stale-version conflict into 412 for the API; a
+// Precondition turns a stale-version conflict into 412 for the API; a
 // conflict that names fields (such as a taken code) stays what it is.
-func precondition(err error) error {
+func Precondition(err error) error {
 	if errors.Is(err, apperr.ErrConflict) && len(apperr.As(err).Fields) == 0 {
 		return apperr.New(apperr.CodePrecondition, apperr.As(err).MessageID)
 	}
 	return err
+}
+
+// ETag is the entity tag of version of the record id, quoted:
+// "<id>-v<version>", the form IfMatch reads back.
+func ETag(id string, version int64) string {
+	return fmt.Sprintf(`"%s-v%d"`, id, version)
+}
+
+// NotModified sets a response's ETag and Cache-Control and reports
+// whether the request's If-None-Match already names that ETag, in which
+// case the handler answers 304 without a body.
+func NotModified(c *fiber.Ctx, etag, cacheControl string) bool {
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, cacheControl)
+	inm := c.Get(fiber.HeaderIfNoneMatch)
+	return inm != "" && strings.Contains(inm, etag)
 }

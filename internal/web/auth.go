@@ -30,10 +30,12 @@ const (
 // has none here: account.Store throttles failed sign-ins per account and
 // address itself, and a plain count per address would make everyone behind
 // one office's address share one limit.
-var publicFormLimit = ratelimit.Rule{Name: "public_form", Limit: 10, Window: 10 * time.Minute}
+// PublicFormLimit bounds the public forms (enquiries, obstacle filing) per
+// address.
+var PublicFormLimit = ratelimit.Rule{Name: "public_form", Limit: 10, Window: 10 * time.Minute}
 
-// principal returns the signed-in user of the request, or nil.
-func principal(c *fiber.Ctx) *account.Principal {
+// Principal returns the signed-in user of the request, or nil.
+func Principal(c *fiber.Ctx) *account.Principal {
 	p, _ := c.Locals(localPrincipal).(*account.Principal)
 	return p
 }
@@ -48,7 +50,7 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	if s.accounts == nil || strings.HasPrefix(c.Path(), "/static/") || c.Path() == "/healthz" || c.Path() == "/readyz" {
 		return c.Next()
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := DBContext(c)
 	defer cancel()
 	if auth := c.Get(fiber.HeaderAuthorization); auth != "" && isAPI(c) {
 		token, ok := strings.CutPrefix(auth, "Bearer ")
@@ -68,7 +70,7 @@ func (s *Server) identify(c *fiber.Ctx) error {
 		case err == nil:
 			c.Locals(localPrincipal, &account.Principal{User: user, Via: account.ViaSession, Session: &sess})
 		case errors.Is(err, apperr.ErrUnauthorized), errors.Is(err, apperr.ErrNotFound):
-			s.clearCookie(c, sessionCookie)
+			s.ClearCookie(c, sessionCookie)
 		default:
 			return err
 		}
@@ -82,7 +84,7 @@ func (s *Server) authorize(a Access) fiber.Handler {
 		if a.Public {
 			return c.Next()
 		}
-		p := principal(c)
+		p := Principal(c)
 		if p == nil {
 			return apperr.Unauthorized()
 		}
@@ -108,7 +110,7 @@ var SignedIn = Access{Name: "signed-in"}
 // csrfToken returns the anti-forgery token for the request's forms: bound
 // to the session when signed in, else to a random cookie (double submit).
 func (s *Server) csrfToken(c *fiber.Ctx) string {
-	if p := principal(c); p != nil && p.Session != nil {
+	if p := Principal(c); p != nil && p.Session != nil {
 		m := hmac.New(sha256.New, []byte(p.Session.CSRFSecret))
 		m.Write([]byte("csrf"))
 		return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
@@ -116,14 +118,16 @@ func (s *Server) csrfToken(c *fiber.Ctx) string {
 	if v := c.Cookies(csrfCookie); len(v) == 43 {
 		return v
 	}
-	v := randomToken()
+	v := RandomToken()
 	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
 	// Make the new cookie visible to this same request's later checks.
 	c.Request().Header.SetCookie(csrfCookie, v)
 	return v
 }
 
-func randomToken() string {
+// RandomToken returns 32 random bytes, base64url-encoded: session ids,
+// CSRF tokens, idempotency keys.
+func RandomToken() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
@@ -136,7 +140,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if p := principal(c); p != nil && p.Via == account.ViaToken {
+	if p := Principal(c); p != nil && p.Via == account.ViaToken {
 		return c.Next()
 	}
 	if isAPI(c) && c.Cookies(sessionCookie) == "" {
@@ -149,7 +153,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 		got = c.FormValue(csrfField)
 	}
 	want := ""
-	if p := principal(c); p != nil && p.Session != nil {
+	if p := Principal(c); p != nil && p.Session != nil {
 		want = s.csrfToken(c)
 	} else {
 		want = c.Cookies(csrfCookie)
@@ -160,16 +164,17 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+// ClearCookie removes the cookie name from the browser.
+func (s *Server) ClearCookie(c *fiber.Ctx, name string) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0), HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
 }
 
-// limit counts one event under rule for the client's address.
-func (s *Server) limit(c *fiber.Ctx, rule ratelimit.Rule) error {
+// Limit counts one event under rule for the client's address.
+func (s *Server) Limit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	if s.limiter == nil {
 		return nil
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := DBContext(c)
 	defer cancel()
 	ok, _, err := s.limiter.Allow(ctx, rule, c.IP(), s.now())
 	if err != nil {
@@ -181,13 +186,13 @@ func (s *Server) limit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	return nil
 }
 
-// refuseOverLimit answers 429 when the client's address has used up rule
+// RefuseOverLimit answers 429 when the client's address has used up rule
 // in this window, without counting this request.
-func (s *Server) refuseOverLimit(c *fiber.Ctx, rule ratelimit.Rule) error {
+func (s *Server) RefuseOverLimit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	if s.limiter == nil {
 		return nil
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := DBContext(c)
 	defer cancel()
 	over, err := s.limiter.Exceeded(ctx, rule, c.IP(), s.now())
 	if err != nil {
@@ -199,10 +204,11 @@ func (s *Server) refuseOverLimit(c *fiber.Ctx, rule ratelimit.Rule) error {
 	return nil
 }
 
-func (s *Server) registerAuthPages(g fiber.Router) {
-	s.handle(g, fiber.MethodGet, "/login", Public, s.loginForm)
-	s.handle(g, fiber.MethodPost, "/login", Public, s.login)
-	s.handle(g, fiber.MethodPost, "/logout", SignedIn, s.logout)
+// RegisterAuthPages registers sign-in and sign-out on a language group.
+func (s *Server) RegisterAuthPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/login", Public, s.loginForm)
+	s.Handle(g, fiber.MethodPost, "/login", Public, s.login)
+	s.Handle(g, fiber.MethodPost, "/logout", SignedIn, s.logout)
 }
 
 type loginData struct {
@@ -211,13 +217,13 @@ type loginData struct {
 }
 
 func (s *Server) loginForm(c *fiber.Ctx) error {
-	p := s.page(c, "login.title")
+	p := s.NewPage(c, "login.title")
 	next := c.Query("next")
 	if !safeLocalPath(next) {
 		next = ""
 	}
 	p.Data = loginData{Next: next}
-	return s.render(c, "login", p)
+	return s.Render(c, "login", p)
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
@@ -236,12 +242,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if secs, ok := e.Data["RetryAfter"].(int); ok {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 		}
-		p := s.page(c, "login.title")
-		p.Data = loginData{Email: email, Next: next, Error: p.L.T(e.MessageID, dataPairs(e.Data)...)}
-		c.Status(statusOf[e.Code])
-		return s.render(c, "login", p)
+		p := s.NewPage(c, "login.title")
+		p.Data = loginData{Email: email, Next: next, Error: p.L.T(e.MessageID, DataPairs(e.Data)...)}
+		c.Status(StatusOf[e.Code])
+		return s.Render(c, "login", p)
 	}
-	ctx, cancel := dbctx(c)
+	ctx, cancel := DBContext(c)
 	defer cancel()
 	user, err := s.accounts.AuthenticateFrom(ctx, email, password, c.IP(), s.now())
 	if err != nil {
@@ -260,27 +266,27 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if next == "" {
 		next = "/"
 	}
-	s.flash(c, "login.welcome")
-	return c.Redirect("/"+langOf(c)+next, fiber.StatusSeeOther)
+	s.Flash(c, "login.welcome")
+	return c.Redirect("/"+Lang(c)+next, fiber.StatusSeeOther)
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if sid := c.Cookies(sessionCookie); sid != "" {
-		ctx, cancel := dbctx(c)
+		ctx, cancel := DBContext(c)
 		defer cancel()
 		if err := s.accounts.DeleteSession(ctx, sid); err != nil {
 			return err
 		}
 	}
-	s.clearCookie(c, sessionCookie)
-	s.flash(c, "login.signed_out")
-	return c.Redirect("/"+langOf(c)+"/", fiber.StatusSeeOther)
+	s.ClearCookie(c, sessionCookie)
+	s.Flash(c, "login.signed_out")
+	return c.Redirect("/"+Lang(c)+"/", fiber.StatusSeeOther)
 }
 
 // loginRedirect sends an anonymous reader of a staff page to sign in and
 // back.
 func loginRedirect(c *fiber.Ctx) error {
-	lang := langOf(c)
+	lang := Lang(c)
 	next := strings.TrimPrefix(c.OriginalURL(), "/"+lang)
 	if c.Method() != fiber.MethodGet || !safeLocalPath(next) {
 		next = "/"

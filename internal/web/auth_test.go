@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
-	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 )
 
 // client is a caller with a cookie jar: anonymous, or signed in as a role.
@@ -425,7 +425,7 @@ func TestParallelSignInsFromManyAddresses(t *testing.T) {
 		Hash:            account.HashParams{Time: 1, MemoryKiB: mib * 1024, Threads: 1},
 		HashConcurrency: slots, // and the default 1 s wait
 	})
-	srv, err := web.New(e.deps)
+	srv, err := site.New(e.deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
+	boardweb "github.com/khanhhoa/investportal/internal/web/board"
 )
 
 // pageCSRF returns the anti-forgery token of the forms on a page.
@@ -435,7 +436,7 @@ func TestProjectWriteAPI(t *testing.T) {
 	})
 	t.Run("History", func(t *testing.T) {
 		r := e.apiAs(account.RoleTaskForce).call(http.MethodGet, path+"/history", nil)
-		var h web.HistoryPage
+		var h boardweb.HistoryPage
 		if err := json.Unmarshal([]byte(r.body), &h); err != nil || r.status != 200 {
 			t.Fatalf("%d %v", r.status, err)
 		}
@@ -732,7 +733,7 @@ func TestPublicProjectAnswersCarryNoStaffData(t *testing.T) {
 			}
 		}
 	}
-	var h web.HistoryPage
+	var h boardweb.HistoryPage
 	r = board.call(http.MethodGet, path+"/history", nil)
 	if err := json.Unmarshal([]byte(r.body), &h); err != nil || r.status != 200 || len(h.Items) != 2 {
 		t.Fatalf("history: %d %s", r.status, r.body)

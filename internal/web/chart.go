@@ -67,8 +67,8 @@ func (c Chart) Bars() []Bar {
 	return out
 }
 
-// scale sets each value's Percent against the largest value in the chart.
-func (c *Chart) scale() {
+// Scale sets each value's Percent against the largest value in the chart.
+func (c *Chart) Scale() {
 	var top int64
 	for _, r := range c.Rows {
 		for _, v := range r.Values {
@@ -90,4 +90,11 @@ func (c *Chart) scale() {
 			}
 		}
 	}
+}
+
+// CombinedVND adds domestic VND and FDI USD at the reference rate; the page
+// names the rate and its date next to every such figure. The sum is held
+// at the int64 limit rather than wrapped (see money.SaturatingAdd).
+func CombinedVND(vnd, usd money.Amount) money.Amount {
+	return money.Amount{Amount: money.SaturatingAdd(vnd.Amount, money.VNDEquivalent(usd)), Currency: money.VND}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -10,8 +11,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 )
 
-// statusOf maps each application error code to one HTTP status.
-var statusOf = map[apperr.Code]int{
+// StatusOf maps each application error code to one HTTP status.
+var StatusOf = map[apperr.Code]int{
 	apperr.CodeInvalid:         http.StatusBadRequest,
 	apperr.CodeNotFound:        http.StatusNotFound,
 	apperr.CodeConflict:        http.StatusConflict,
@@ -79,7 +80,7 @@ func toAppErr(err error) *apperr.Error {
 // answers in the form the client asked for, in the reader's language.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	e := toAppErr(err)
-	status := statusOf[e.Code]
+	status := StatusOf[e.Code]
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
@@ -94,7 +95,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Set("Retry-After", retryAfterUnavailable)
 	}
 	if isAPI(c) {
-		return s.problem(c, status, e)
+		return s.SendProblem(c, status, e)
 	}
 	if e.Code == apperr.CodeUnauthorized {
 		return loginRedirect(c)
@@ -104,22 +105,23 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
-func (s *Server) problem(c *fiber.Ctx, status int, e *apperr.Error) error {
-	l := s.i18n.For(langOf(c))
+// SendProblem answers e as RFC 9457 problem+json with status.
+func (s *Server) SendProblem(c *fiber.Ctx, status int, e *apperr.Error) error {
+	l := s.i18n.For(Lang(c))
 	p := Problem{
 		Type:     "about:blank",
 		Title:    http.StatusText(status),
 		Status:   status,
-		Detail:   l.T(e.MessageID, dataPairs(e.Data)...),
+		Detail:   l.T(e.MessageID, DataPairs(e.Data)...),
 		Instance: c.Path(),
 		Code:     string(e.Code),
 	}
-	for _, f := range sortedKeys(e.Fields) {
+	for _, f := range SortedKeys(e.Fields) {
 		p.Errors = append(p.Errors, FieldProblem{Field: f, Code: e.Fields[f], Message: l.T(e.Fields[f])})
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, "application/problem+json")
-	body, err := jsonMarshal(p)
+	body, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
@@ -128,22 +130,24 @@ func (s *Server) problem(c *fiber.Ctx, status int, e *apperr.Error) error {
 
 func (s *Server) errorPage(c *fiber.Ctx, status int, e *apperr.Error) error {
 	c.Status(status)
-	p := s.page(c, "error.title")
+	p := s.NewPage(c, "error.title")
 	p.Data = struct {
 		Status  int
 		Message string
 		Fields  map[string]string
-	}{status, p.L.T(e.MessageID, dataPairs(e.Data)...), e.Fields}
-	if rerr := s.render(c, "error", p); rerr != nil {
+	}{status, p.L.T(e.MessageID, DataPairs(e.Data)...), e.Fields}
+	if rerr := s.Render(c, "error", p); rerr != nil {
 		slog.Error("render error page", "err", rerr)
 		return c.SendString(http.StatusText(status))
 	}
 	return nil
 }
 
-func dataPairs(m map[string]any) []any {
+// DataPairs turns a message's template data into key, value pairs, keys
+// in order, for Localizer.T.
+func DataPairs(m map[string]any) []any {
 	out := make([]any, 0, len(m)*2)
-	for _, k := range sortedKeys(m) {
+	for _, k := range SortedKeys(m) {
 		out = append(out, k, m[k])
 	}
 	return out

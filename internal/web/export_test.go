@@ -24,6 +24,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/opendata"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
 	"github.com/xuri/excelize/v2"
@@ -83,7 +85,7 @@ func newExportEnv(t *testing.T, m *metrics.Metrics) *exportEnv {
 	if _, err := obs.Import(ctx, seed.Obstacles(demo, cal, now), now); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
+	srv, err := site.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
 		Accounts: accounts, Limiter: ratelimit.New(db), Opportunities: opps, Obstacles: obs, Calendar: cal,
 		BaseURL: "http://portal.test", BodyLimit: 4 << 20, Now: func() time.Time { return now }, Metrics: m})
 	if err != nil {
@@ -619,7 +621,7 @@ func TestOpenDataPage(t *testing.T) {
 			t.Fatalf("%s: status %d", lang, r.status)
 		}
 		d := r.doc(t)
-		if d.Find("[data-testid=open-licence] a[rel=license]").AttrOr("href", "") != web.OpenDataLicense {
+		if d.Find("[data-testid=open-licence] a[rel=license]").AttrOr("href", "") != opendata.OpenDataLicense {
 			t.Errorf("%s: no licence link", lang)
 		}
 		if n := d.Find("[data-testid=open-statuses] tbody tr").Length(); n != len(project.Stages) {

@@ -6,9 +6,9 @@ import (
 
 const flashCookie = "flash"
 
-// flash leaves a one-time message (a message id) for the next page, the
+// Flash leaves a one-time message (a message id) for the next page, the
 // "redirect" half of Post/Redirect/Get.
-func (s *Server) flash(c *fiber.Ctx, messageID string) {
+func (s *Server) Flash(c *fiber.Ctx, messageID string) {
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: messageID, Path: "/", MaxAge: 60, HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
 }
 
@@ -19,7 +19,7 @@ func (s *Server) takeFlash(c *fiber.Ctx, lang string) string {
 	if id == "" {
 		return ""
 	}
-	s.clearCookie(c, flashCookie)
+	s.ClearCookie(c, flashCookie)
 	if !s.i18n.For(lang).Has(id) {
 		return ""
 	}

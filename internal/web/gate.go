@@ -7,21 +7,22 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 )
 
-// gate bounds how many requests may run an expensive handler at once (an
+// Gate bounds how many requests may run an expensive handler at once (an
 // export reads every matching row), so that a crowd on one public route
 // cannot saturate the database: a request that finds no free place within
 // its wait is answered 503 with Retry-After at once instead of queueing.
-type gate struct {
+type Gate struct {
 	slots chan struct{}
 	wait  time.Duration
 }
 
-func newGate(n int, wait time.Duration) *gate {
-	return &gate{slots: make(chan struct{}, n), wait: wait}
+// NewGate returns a gate of n places; a request waits at most wait for one.
+func NewGate(n int, wait time.Duration) *Gate {
+	return &Gate{slots: make(chan struct{}, n), wait: wait}
 }
 
-// enter takes a place, or returns the busy error; release it with leave.
-func (g *gate) enter(c *fiber.Ctx) error {
+// Enter takes a place, or returns the busy error; release it with leave.
+func (g *Gate) Enter(c *fiber.Ctx) error {
 	t := time.NewTimer(g.wait)
 	defer t.Stop()
 	select {
@@ -34,4 +35,5 @@ func (g *gate) enter(c *fiber.Ctx) error {
 	}
 }
 
-func (g *gate) leave() { <-g.slots }
+// Leave gives back the place taken by Enter.
+func (g *Gate) Leave() { <-g.slots }

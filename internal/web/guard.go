@@ -10,7 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 )
 
-// Codes of the answers given by the request guards; statusOf maps them.
+// Codes of the answers given by the request guards; StatusOf maps them.
 const (
 	codeUnsupportedMedia apperr.Code = "unsupported_media_type"
 	codeUnavailable      apperr.Code = "unavailable"
@@ -20,7 +20,7 @@ const (
 // smaller limits; these only keep absurd numbers (which overflow an offset)
 // away from every handler at once.
 const (
-	maxPageParam    = 100_000
+	MaxPageParam    = 100_000
 	maxPerPageParam = 10_000
 )
 
@@ -75,7 +75,7 @@ func checkQuery(c *fiber.Ctx) error {
 		limit := int64(0)
 		switch name {
 		case "page":
-			limit = maxPageParam
+			limit = MaxPageParam
 		case "per_page":
 			limit = maxPerPageParam
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
 )
@@ -31,7 +32,7 @@ func BenchmarkListPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := web.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: bundle, DB: mongotest.Server(b), Projects: ps,
+	srv, err := site.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: bundle, DB: mongotest.Server(b), Projects: ps,
 		BaseURL: "http://portal.test", BodyLimit: 4 << 20})
 	if err != nil {
 		b.Fatal(err)

@@ -21,7 +21,7 @@ func TestDatabaseTooSlowIsBusyNotInternal(t *testing.T) {
 	var code apperr.Code
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
 		code = toAppErr(err).Code
-		return c.SendStatus(statusOf[code])
+		return c.SendStatus(StatusOf[code])
 	}})
 	app.Use(s.guardDB)
 	app.Get("/slow", func(c *fiber.Ctx) error {

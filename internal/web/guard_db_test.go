@@ -19,7 +19,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
-	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 )
 
 // tcpProxy forwards a loopback port to the database; down() cuts every
@@ -114,7 +114,7 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	deps.Opportunities = opportunity.NewStore(pdb)
 	deps.Obstacles = obstacle.NewStore(pdb, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret")})
 	deps.Mail = mailer
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 )
 
 // gzipOf compresses b once.
@@ -119,7 +120,7 @@ func TestMetricsSurviveManyMixedRequests(t *testing.T) {
 	m := metrics.New(metrics.Options{Token: "metrics-token-1"})
 	deps := e.deps
 	deps.Metrics = m
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +267,7 @@ func TestHTTPSAddsHSTSAndSecureLanguageCookie(t *testing.T) {
 	}
 	deps := e.deps
 	deps.BaseURL, deps.SecureCookies = "https://portal.test", true
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func loggedIP(t *testing.T, deps web.Deps, xff string) string {
 	t.Helper()
 	var logs syncBuffer
 	deps.Log = slog.New(slog.NewJSONHandler(&logs, nil))
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

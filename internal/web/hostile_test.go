@@ -46,6 +46,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"
@@ -213,7 +214,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: store,
 		Accounts: accounts, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
 		Obstacles: obstacles, Calendar: cal, Mail: mailer, Opportunities: opps, Search: ix.Engine()}
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,9 +98,9 @@ func apiLang(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// langOf returns the request's language: bound by the route, else taken
+// Lang returns the request's language: bound by the route, else taken
 // from the path prefix, the cookie or Accept-Language.
-func langOf(c *fiber.Ctx) string {
+func Lang(c *fiber.Ctx) string {
 	if l, ok := c.Locals(localLang).(string); ok {
 		return l
 	}
@@ -127,10 +127,10 @@ func (s *Server) chooseLanguage(c *fiber.Ctx) error {
 	return c.Redirect("/"+preferredLang(c)+"/", fiber.StatusFound)
 }
 
-// switchLanguage remembers the chosen language and returns to the same
+// SwitchLanguage remembers the chosen language and returns to the same
 // page in it; `to` is the path without its language prefix.
-func (s *Server) switchLanguage(c *fiber.Ctx) error {
-	lang := langOf(c)
+func (s *Server) SwitchLanguage(c *fiber.Ctx) error {
+	lang := Lang(c)
 	c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HTTPOnly: true, SameSite: "Lax", Secure: s.secureCookies})
 	to := c.Query("to")
 	if !safeLocalPath(to) {

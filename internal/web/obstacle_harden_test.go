@@ -22,7 +22,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
-	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/obstacles"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -59,7 +60,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	deps := e.deps
 	deps.Obstacles = store
 	deps.Limiter = nil // one address files below; the limit is not under test
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +127,12 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	}
 
 	// A filing through this process is counted at once.
-	var before, after web.ObstacleStatsView
+	var before, after obstacles.ObstacleStatsView
 	if status, b, err := get("/api/v1/obstacles/stats"); err != nil || status != 200 || json.Unmarshal(b, &before) != nil {
 		t.Fatalf("stats: %d %v", status, err)
 	}
 	f := filingForm(t, "vi", "Công ty Thống Kê Tức Thì")
-	sub := web.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
+	sub := obstacles.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
 		Email: f["email"], Phone: f["phone"], Lang: "vi", Category: "credit", Title: f["title"], Description: f["description"]}
 	body, _ := json.Marshal(sub)
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/obstacles", bytes.NewReader(body))
@@ -158,17 +159,17 @@ func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
 	e := obstacleEnv(t, false)
 	const key = "invoice-2026-0001"
 	f := filingForm(t, "vi", "Công ty Chủ Khóa")
-	orig := web.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
+	orig := obstacles.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
 		Email: "chu.khoa@bienxanh.example", Phone: "0905 111 222", Lang: "vi", Category: f["category"], Title: f["title"], Description: f["description"]}
 	r := e.anonymous().postJSON("/api/v1/obstacles", orig, "Idempotency-Key", key)
-	var first web.ObstacleFiled
+	var first obstacles.ObstacleFiled
 	if err := json.Unmarshal([]byte(r.body), &first); err != nil || r.status != 201 {
 		t.Fatalf("first filing: %d %s", r.status, r.body)
 	}
 
 	t.Run("SameRequestGetsTheFirstAnswer", func(t *testing.T) {
 		r := e.anonymous().postJSON("/api/v1/obstacles", orig, "Idempotency-Key", key)
-		var again web.ObstacleFiled
+		var again obstacles.ObstacleFiled
 		if err := json.Unmarshal([]byte(r.body), &again); err != nil || r.status != 200 || !again.Replayed ||
 			again.TrackingCode != first.TrackingCode || again.AccessKey != first.AccessKey {
 			t.Errorf("replay: %d %s", r.status, r.body)
@@ -312,7 +313,7 @@ func TestTrackingCookieCountsAgainstTheLimit(t *testing.T) {
 // acceptedObstacle files an obstacle and accepts it as the task force;
 // it returns the obstacle, the filing's answer and the task force's API
 // client.
-func acceptedObstacle(t *testing.T, e *env, business string) (obstacle.Obstacle, web.ObstacleFiled, *apiClient) {
+func acceptedObstacle(t *testing.T, e *env, business string) (obstacle.Obstacle, obstacles.ObstacleFiled, *apiClient) {
 	t.Helper()
 	f := fileOne(t, e, business, "vi")
 	o, err := e.obstacles.GetByTracking(context.Background(), f.TrackingCode, f.AccessKey)
@@ -320,7 +321,7 @@ func acceptedObstacle(t *testing.T, e *env, business string) (obstacle.Obstacle,
 		t.Fatal(err)
 	}
 	tf := e.apiAs(account.RoleTaskForce)
-	r := tf.call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", web.TransitionRequest{Action: "accept", Version: o.Version})
+	r := tf.call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", obstacles.TransitionRequest{Action: "accept", Version: o.Version})
 	if r.status != 200 {
 		t.Fatalf("accept: %d %s", r.status, r.body)
 	}
@@ -335,15 +336,15 @@ func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
 	today := time.Now().In(holidays.Location())
 	cases := []struct {
 		name   string
-		req    web.TransitionRequest
+		req    obstacles.TransitionRequest
 		field  string
 		wantID string
 	}{
-		{"UnknownLead", web.TransitionRequest{LeadAgency: "no_such_agency"}, "lead_agency", "obstweb.error.agency_unknown"},
-		{"UnknownCoordinating", web.TransitionRequest{LeadAgency: "tax", CoordinatingAgencies: []string{"construction", "ghost_office"}}, "coordinating_agencies", "obstweb.error.agency_unknown"},
-		{"Year9999", web.TransitionRequest{LeadAgency: "tax", Deadline: "9999-12-31"}, "deadline", "obstacle.error.deadline_far"},
-		{"MoreThanAYear", web.TransitionRequest{LeadAgency: "tax", Deadline: today.AddDate(1, 0, 2).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_far"},
-		{"Yesterday", web.TransitionRequest{LeadAgency: "tax", Deadline: today.AddDate(0, 0, -1).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_past"},
+		{"UnknownLead", obstacles.TransitionRequest{LeadAgency: "no_such_agency"}, "lead_agency", "obstweb.error.agency_unknown"},
+		{"UnknownCoordinating", obstacles.TransitionRequest{LeadAgency: "tax", CoordinatingAgencies: []string{"construction", "ghost_office"}}, "coordinating_agencies", "obstweb.error.agency_unknown"},
+		{"Year9999", obstacles.TransitionRequest{LeadAgency: "tax", Deadline: "9999-12-31"}, "deadline", "obstacle.error.deadline_far"},
+		{"MoreThanAYear", obstacles.TransitionRequest{LeadAgency: "tax", Deadline: today.AddDate(1, 0, 2).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_far"},
+		{"Yesterday", obstacles.TransitionRequest{LeadAgency: "tax", Deadline: today.AddDate(0, 0, -1).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_past"},
 	}
 	for _, tc := range cases {
 		for _, lang := range []string{"vi", "en"} {
@@ -372,7 +373,7 @@ func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
 		t.Errorf("bulk with an unknown agency: %d", r.status)
 	}
 	// A real agency and a deadline within the year are taken.
-	ok := web.TransitionRequest{Action: "assign", Version: o.Version, LeadAgency: "tax", CoordinatingAgencies: []string{"construction"},
+	ok := obstacles.TransitionRequest{Action: "assign", Version: o.Version, LeadAgency: "tax", CoordinatingAgencies: []string{"construction"},
 		Deadline: today.AddDate(0, 11, 0).Format(time.DateOnly)}
 	if r := tf.call(http.MethodPost, path, ok); r.status != 200 {
 		t.Errorf("valid assignment: %d %s", r.status, r.body)
@@ -386,7 +387,7 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 	etag := fmt.Sprintf(`"%s-v%d"`, o.TrackingCode, o.Version)
 
 	t.Run("UnquotedIfMatchRefused", func(t *testing.T) {
-		r := tf.call(http.MethodPost, path, web.TransitionRequest{Action: "note", Note: "ghi chú"}, "If-Match", strings.Trim(etag, `"`))
+		r := tf.call(http.MethodPost, path, obstacles.TransitionRequest{Action: "note", Note: "ghi chú"}, "If-Match", strings.Trim(etag, `"`))
 		if r.status < 400 || r.status >= 500 {
 			t.Errorf("unquoted If-Match: %d %s", r.status, r.body)
 		}
@@ -404,7 +405,7 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			body, _ := json.Marshal(web.TransitionRequest{Action: "assign", LeadAgency: "tax"})
+			body, _ := json.Marshal(obstacles.TransitionRequest{Action: "assign", LeadAgency: "tax"})
 			req, _ := http.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+tf.token)
@@ -433,11 +434,11 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 	}
 	// A fresh If-Match and a step that no longer applies: 409, not 412.
 	fresh := fmt.Sprintf(`"%s-v%d"`, cur.TrackingCode, cur.Version)
-	if r := tf.call(http.MethodPost, path, web.TransitionRequest{Action: "accept"}, "If-Match", fresh); r.status != 409 {
+	if r := tf.call(http.MethodPost, path, obstacles.TransitionRequest{Action: "accept"}, "If-Match", fresh); r.status != 409 {
 		t.Errorf("a step the workflow no longer allows: %d", r.status)
 	}
 	// A stale version in the body, without If-Match, stays a 409.
-	if r := tf.call(http.MethodPost, path, web.TransitionRequest{Action: "note", Note: "x", Version: o.Version}); r.status != 409 {
+	if r := tf.call(http.MethodPost, path, obstacles.TransitionRequest{Action: "note", Note: "x", Version: o.Version}); r.status != 409 {
 		t.Errorf("stale body version: %d", r.status)
 	}
 	// The API reads its body with the shared decoder: an unknown field is named.
@@ -450,8 +451,8 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 	e := obstacleEnv(t, false)
 	base := filingForm(t, "en", "Công ty Ký Tự")
-	sub := func(mod func(*web.ObstacleSubmission)) web.ObstacleSubmission {
-		s := web.ObstacleSubmission{BusinessName: base["business_name"], TaxCode: base["tax_code"], ContactPerson: base["contact_person"],
+	sub := func(mod func(*obstacles.ObstacleSubmission)) obstacles.ObstacleSubmission {
+		s := obstacles.ObstacleSubmission{BusinessName: base["business_name"], TaxCode: base["tax_code"], ContactPerson: base["contact_person"],
 			Email: base["email"], Phone: base["phone"], Lang: "en", Category: base["category"], Title: base["title"], Description: base["description"]}
 		mod(&s)
 		return s
@@ -459,14 +460,14 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 	want := e.bundle.For("en").T("obstacle.error.control_chars")
 	cases := []struct {
 		name  string
-		mod   func(*web.ObstacleSubmission)
+		mod   func(*obstacles.ObstacleSubmission)
 		field string
 	}{
-		{"NULInTitle", func(s *web.ObstacleSubmission) { s.Title = "Chậm\x00 bàn giao" }, "title"},
-		{"EscapeInBusiness", func(s *web.ObstacleSubmission) { s.BusinessName = "Công ty \x1b[31mĐỏ" }, "business_name"},
-		{"NewlineInContact", func(s *web.ObstacleSubmission) { s.ContactPerson = "Nguyễn\nVăn An" }, "contact_person"},
-		{"C1InDescription", func(s *web.ObstacleSubmission) { s.Description += " \u0085 thêm" }, "description"},
-		{"NULInDescription", func(s *web.ObstacleSubmission) { s.Description += "\x00" + s.Description }, "description"},
+		{"NULInTitle", func(s *obstacles.ObstacleSubmission) { s.Title = "Chậm\x00 bàn giao" }, "title"},
+		{"EscapeInBusiness", func(s *obstacles.ObstacleSubmission) { s.BusinessName = "Công ty \x1b[31mĐỏ" }, "business_name"},
+		{"NewlineInContact", func(s *obstacles.ObstacleSubmission) { s.ContactPerson = "Nguyễn\nVăn An" }, "contact_person"},
+		{"C1InDescription", func(s *obstacles.ObstacleSubmission) { s.Description += " \u0085 thêm" }, "description"},
+		{"NULInDescription", func(s *obstacles.ObstacleSubmission) { s.Description += "\x00" + s.Description }, "description"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -489,7 +490,7 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 		t.Fatalf("%d refused filings stored", n)
 	}
 	t.Run("LineBreaksAndTabsInDescription", func(t *testing.T) {
-		s := sub(func(s *web.ObstacleSubmission) {
+		s := sub(func(s *obstacles.ObstacleSubmission) {
 			s.Description = "Dòng một.\r\nDòng hai:\tcòn 2,4 ha chưa bàn giao."
 		})
 		if r := e.anonymous().postJSON("/api/v1/obstacles", s, "Idempotency-Key", "control-chars-ok-0123456789"); r.status != 201 {
@@ -529,7 +530,7 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 
 	// Notes and answers: staff through the API, the business on the tracking API.
 	o, filed, tf := acceptedObstacle(t, e, "Công ty Ghi Chú")
-	r := tf.call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", web.TransitionRequest{Action: "note", Version: o.Version, Note: "Đã họp\x07 với sở"}, "Accept-Language", "vi")
+	r := tf.call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", obstacles.TransitionRequest{Action: "note", Version: o.Version, Note: "Đã họp\x07 với sở"}, "Accept-Language", "vi")
 	if p := problemOf(t, r); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "note" || p.Errors[0].Message != e.bundle.For("vi").T("obstacle.error.control_chars") {
 		t.Errorf("note: %d %s", r.status, r.body)
 	}
@@ -544,7 +545,7 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r = e.anonymous().postJSON("/api/v1/obstacles/track/"+filed.TrackingCode+"/actions", web.FilerActionRequest{Action: "answer", Version: walked.Version, Note: "Đã gửi\x00"}, "X-Access-Key", filed.AccessKey)
+	r = e.anonymous().postJSON("/api/v1/obstacles/track/"+filed.TrackingCode+"/actions", obstacles.FilerActionRequest{Action: "answer", Version: walked.Version, Note: "Đã gửi\x00"}, "X-Access-Key", filed.AccessKey)
 	if p := problemOf(t, r); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "note" {
 		t.Errorf("answer: %d %s", r.status, r.body)
 	}

@@ -25,6 +25,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/obstacles"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/seed"
 )
 
@@ -263,7 +265,7 @@ func TestObstacleFilingPage(t *testing.T) {
 
 func TestObstacleAPIConcurrentSubmitsGiveOneObstacle(t *testing.T) {
 	e := obstacleEnv(t, false)
-	sub := web.ObstacleSubmission{BusinessName: "Công ty Đồng Thời", TaxCode: testTaxCode(t, "420123456"), ContactPerson: "Lê Văn C",
+	sub := obstacles.ObstacleSubmission{BusinessName: "Công ty Đồng Thời", TaxCode: testTaxCode(t, "420123456"), ContactPerson: "Lê Văn C",
 		Email: "c@dongthoi.example", Phone: "0258 3822 123", Lang: "en", Category: "planning", Title: "Zoning plan not adjusted",
 		Description: "The 1/2000 zoning plan does not match the approved investment policy."}
 	const n = 20
@@ -290,9 +292,9 @@ func TestObstacleAPIConcurrentSubmitsGiveOneObstacle(t *testing.T) {
 	}
 	wg.Wait()
 	created := 0
-	var first web.ObstacleFiled
+	var first obstacles.ObstacleFiled
 	for i, r := range results {
-		var f web.ObstacleFiled
+		var f obstacles.ObstacleFiled
 		if err := json.Unmarshal([]byte(r.body), &f); err != nil || (r.status != 201 && r.status != 200) {
 			t.Fatalf("request %d: %d %s", i, r.status, r.body)
 		}
@@ -323,7 +325,7 @@ func TestObstacleFilesRefusedByContentAndSize(t *testing.T) {
 	// handler and is refused by the file rule, not by the body limit.
 	deps := e.deps
 	deps.BodyLimit = 12 << 20
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,13 +378,13 @@ func TestObstacleFilesRefusedByContentAndSize(t *testing.T) {
 }
 
 // fileOne files an obstacle through the API and returns the answer.
-func fileOne(t *testing.T, e *env, business, lang string) web.ObstacleFiled {
+func fileOne(t *testing.T, e *env, business, lang string) obstacles.ObstacleFiled {
 	t.Helper()
 	f := filingForm(t, lang, business)
-	sub := web.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
+	sub := obstacles.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
 		Email: f["email"], Phone: f["phone"], Lang: lang, Category: f["category"], Title: f["title"], Description: f["description"]}
 	r := e.anonymous().postJSON("/api/v1/obstacles", sub, "Idempotency-Key", fmt.Sprintf("file-one-%x", sha256.Sum256([]byte(business))))
-	var out web.ObstacleFiled
+	var out obstacles.ObstacleFiled
 	if err := json.Unmarshal([]byte(r.body), &out); err != nil || r.status != 201 {
 		t.Fatalf("file: %d %s", r.status, r.body)
 	}
@@ -403,7 +405,7 @@ func TestTrackingDoesNotRevealWhetherACodeExists(t *testing.T) {
 			t.Errorf("wrong key: %d %s\nwrong code: %d %s", a.status, a.body, b.status, b.body)
 		}
 		ok := c.getWith("/api/v1/obstacles/track/"+f.TrackingCode, "X-Access-Key", strings.ToLower(f.AccessKey))
-		var tr web.ObstacleTrack
+		var tr obstacles.ObstacleTrack
 		if err := json.Unmarshal([]byte(ok.body), &tr); err != nil || ok.status != 200 || tr.TrackingCode != f.TrackingCode || tr.Filer.BusinessName != "Công ty Theo Dõi" {
 			t.Errorf("right key: %d %s", ok.status, ok.body)
 		}
@@ -512,7 +514,7 @@ func TestObstacleJourneyOverHTTP(t *testing.T) {
 		t.Errorf("after the answer: %s", cur.Status)
 	}
 	// Confirm is not possible before a resolution: 409 through the API.
-	r = biz.postJSON("/api/v1/obstacles/track/"+f.TrackingCode+"/actions", web.FilerActionRequest{Action: "confirm", Version: cur.Version, Rating: 5}, "X-Access-Key", f.AccessKey)
+	r = biz.postJSON("/api/v1/obstacles/track/"+f.TrackingCode+"/actions", obstacles.FilerActionRequest{Action: "confirm", Version: cur.Version, Rating: 5}, "X-Access-Key", f.AccessKey)
 	if r.status != 409 {
 		t.Errorf("confirm while in progress: %d", r.status)
 	}
@@ -535,31 +537,31 @@ func TestObstacleTransitionAPI(t *testing.T) {
 		t.Fatalf("get: %d etag %q", get.status, etag)
 	}
 	path := "/api/v1/obstacles/" + o.ID + "/transitions"
-	if r := c.postJSON(path, web.TransitionRequest{Action: "accept"}, "Authorization", auth); r.status != 428 {
+	if r := c.postJSON(path, obstacles.TransitionRequest{Action: "accept"}, "Authorization", auth); r.status != 428 {
 		t.Errorf("no version: %d", r.status)
 	}
-	if r := c.postJSON(path, web.TransitionRequest{Action: "accept"}, "Authorization", auth, "If-Match", `"`+f.TrackingCode+`-v9"`); r.status != 412 {
+	if r := c.postJSON(path, obstacles.TransitionRequest{Action: "accept"}, "Authorization", auth, "If-Match", `"`+f.TrackingCode+`-v9"`); r.status != 412 {
 		t.Errorf("stale If-Match: %d", r.status)
 	}
-	r := c.postJSON(path, web.TransitionRequest{Action: "resolve", Version: 1, Resolution: "x"}, "Authorization", auth)
+	r := c.postJSON(path, obstacles.TransitionRequest{Action: "resolve", Version: 1, Resolution: "x"}, "Authorization", auth)
 	var p web.Problem
 	json.Unmarshal([]byte(r.body), &p)
 	if r.status != 409 || p.Code != "conflict" || p.Detail == "" {
 		t.Errorf("illegal step: %d %s", r.status, r.body)
 	}
-	r = c.postJSON(path, web.TransitionRequest{Action: "accept"}, "Authorization", auth, "If-Match", etag)
-	var v web.ObstacleStaffView
+	r = c.postJSON(path, obstacles.TransitionRequest{Action: "accept"}, "Authorization", auth, "If-Match", etag)
+	var v obstacles.ObstacleStaffView
 	if err := json.Unmarshal([]byte(r.body), &v); err != nil || r.status != 200 || v.Status != "accepted" || r.header.Get("ETag") != fmt.Sprintf(`"%s-v2"`, f.TrackingCode) {
 		t.Fatalf("accept: %d %s", r.status, r.body)
 	}
-	if r := c.postJSON(path, web.TransitionRequest{Action: "assign", Version: 1, LeadAgency: "tax"}, "Authorization", auth); r.status != 409 {
+	if r := c.postJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 1, LeadAgency: "tax"}, "Authorization", auth); r.status != 409 {
 		t.Errorf("stale body version: %d", r.status)
 	}
-	r = c.postJSON(path, web.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax", Deadline: "2000-01-01"}, "Authorization", auth)
+	r = c.postJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax", Deadline: "2000-01-01"}, "Authorization", auth)
 	if json.Unmarshal([]byte(r.body), &p); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "deadline" {
 		t.Errorf("past deadline: %d %s", r.status, r.body)
 	}
-	r = c.postJSON(path, web.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax"}, "Authorization", auth)
+	r = c.postJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax"}, "Authorization", auth)
 	if json.Unmarshal([]byte(r.body), &v); r.status != 200 || v.LeadAgency != "tax" || v.Deadline.Date == nil || v.Deadline.WorkingDaysLeft == nil {
 		t.Errorf("assign: %d %s", r.status, r.body)
 	}
@@ -574,7 +576,7 @@ func TestAgencyOfficerSeesOnlyItsAgency(t *testing.T) {
 	e := obstacleEnv(t, true)
 	ag := e.as(account.RoleAgency)
 	agency := e.users[account.RoleAgency].AgencyID
-	var page web.ObstaclePage
+	var page obstacles.ObstaclePage
 	r := ag.getWith("/api/v1/obstacles?per_page=100")
 	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 || page.Total == 0 {
 		t.Fatalf("%d %s", r.status, r.body[:min(200, len(r.body))])
@@ -733,7 +735,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 		return
 	}
 
-	var st web.ObstacleStatsView
+	var st obstacles.ObstacleStatsView
 	r := e.get("/api/v1/obstacles/stats")
 	if err := json.Unmarshal([]byte(r.body), &st); err != nil || r.status != 200 {
 		t.Fatalf("%d %v", r.status, err)
@@ -924,7 +926,7 @@ func TestObstacleFilingLatency(t *testing.T) {
 	e := obstacleEnv(t, true)
 	deps := e.deps
 	deps.Limiter = nil // 200 filings from one address would be rate-limited
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -939,7 +941,7 @@ func TestObstacleFilingLatency(t *testing.T) {
 	const n = 200
 	durations := make([]time.Duration, 0, n)
 	for i := range n {
-		sub := web.ObstacleSubmission{BusinessName: fmt.Sprintf("Công ty Đo %03d", i), TaxCode: testTaxCode(t, "420123456"), ContactPerson: "Phạm Đo",
+		sub := obstacles.ObstacleSubmission{BusinessName: fmt.Sprintf("Công ty Đo %03d", i), TaxCode: testTaxCode(t, "420123456"), ContactPerson: "Phạm Đo",
 			Email: fmt.Sprintf("do%03d@perf.example", i), Phone: "0905 123 456", Lang: "vi", Category: string(obstacle.Categories[i%len(obstacle.Categories)]),
 			Title: "Vướng mắc thủ tục", Description: "Hồ sơ đã nộp quá thời hạn giải quyết nhưng chưa có kết quả.", ProjectCode: fmt.Sprintf("DA-%04d", 1+i%600)}
 		b, _ := json.Marshal(sub)

@@ -15,7 +15,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/search"
-	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/opportunities"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/seed"
 )
 
@@ -65,7 +66,7 @@ func (e *oppEnv) serve(engine search.Engine) {
 	e.t.Helper()
 	deps := e.deps
 	deps.Opportunities, deps.Search = e.opps, engine
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 		t.Error("the chosen facet value is not marked")
 	}
 	// Several investment forms: an opportunity counts under each.
-	var page web.OpportunityPage
+	var page opportunities.OpportunityPage
 	r := e.get("/api/v1/opportunities?form=ppp&form=bot&per_page=100")
 	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 {
 		t.Fatalf("%d %v", r.status, err)
@@ -209,7 +210,7 @@ func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
 			t.Errorf("%s: no facets in the fallback", lang)
 		}
 	}
-	var page web.SearchPage
+	var page opportunities.SearchPage
 	r := e.get("/api/v1/search?q=van+phong")
 	if err := json.Unmarshal([]byte(r.body), &page); err != nil || !page.Degraded || page.Total == 0 {
 		t.Errorf("API search during the outage: %d %+v %v", r.status, page.Total, err)
@@ -487,7 +488,7 @@ func TestSiteSearchPageAndAPI(t *testing.T) {
 	if kinds["opportunity"] == 0 {
 		t.Errorf("site search found %v", kinds)
 	}
-	var page web.SearchPage
+	var page opportunities.SearchPage
 	r := e.get("/api/v1/search?q=nha+trang&type=project&per_page=5&lang=en")
 	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 || page.Total == 0 || len(page.Items) != 5 {
 		t.Fatalf("API: %d %s", r.status, r.body[:min(len(r.body), 300)])
@@ -585,7 +586,7 @@ func TestEnquiryKeyIsBoundToItsRequest(t *testing.T) {
 	const path = "/api/v1/opportunities/OPP-VP-005/enquiries"
 	first := `{"name":"Lê Thị Nhà Đầu Tư","organisation":"Hanbit Energy","country":"KR","email":"private.investor@hanbit.example","message":"Our confidential plan for the site.","lang":"en","idempotencyKey":"invoice-2026-0001"}`
 	r := e.anonymous().oppJSON(http.MethodPost, path, first)
-	var receipt web.EnquiryReceipt
+	var receipt opportunities.EnquiryReceipt
 	if err := json.Unmarshal([]byte(r.body), &receipt); r.status != 201 || err != nil || receipt.ID == "" {
 		t.Fatalf("first: %d %s", r.status, r.body)
 	}
@@ -605,7 +606,7 @@ func TestEnquiryKeyIsBoundToItsRequest(t *testing.T) {
 		}
 	}
 	r = e.anonymous().oppJSON(http.MethodPost, path, first)
-	var again web.EnquiryReceipt
+	var again opportunities.EnquiryReceipt
 	if err := json.Unmarshal([]byte(r.body), &again); r.status != 200 || err != nil || again.ID != receipt.ID {
 		t.Errorf("replay of the same request: %d %s", r.status, r.body)
 	}

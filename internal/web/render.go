@@ -110,9 +110,9 @@ func (p *Page) Can(roles ...string) bool {
 	return false
 }
 
-// page returns the common page data for the request.
-func (s *Server) page(c *fiber.Ctx, titleID string) *Page {
-	lang := langOf(c)
+// NewPage returns the common page data for the request.
+func (s *Server) NewPage(c *fiber.Ctx, titleID string) *Page {
+	lang := Lang(c)
 	rest := strings.TrimPrefix(c.Path(), "/"+lang)
 	if rest == "" || rest == c.Path() && !strings.HasPrefix(c.Path(), "/"+lang) {
 		rest = "/"
@@ -125,7 +125,7 @@ func (s *Server) page(c *fiber.Ctx, titleID string) *Page {
 		Path: rest, BaseURL: s.baseURL, TitleID: titleID,
 		CSRF: s.csrfToken(c), Flash: s.takeFlash(c, lang),
 	}
-	if p := principal(c); p != nil {
+	if p := Principal(c); p != nil {
 		pg.User = &p.User
 	}
 	return pg
@@ -159,8 +159,8 @@ func (p *Page) URL(rest string) string { return "/" + p.Lang + rest }
 // AltHref is the absolute address of this page in lang, for hreflang.
 func (p *Page) AltHref(lang string) string { return p.BaseURL + "/" + lang + p.Path }
 
-// render executes a page template into the response.
-func (s *Server) render(c *fiber.Ctx, name string, p *Page) error {
+// Render executes a page template into the response.
+func (s *Server) Render(c *fiber.Ctx, name string, p *Page) error {
 	t, ok := s.views.pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)

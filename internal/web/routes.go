@@ -27,10 +27,10 @@ type Route struct {
 	Access Access
 }
 
-// handle registers a handler on r behind the access check of a. A GET
+// Handle registers a handler on r behind the access check of a. A GET
 // route answers HEAD too (RFC 9110 requires it), with the same status and
 // headers and no body; the route list keeps only the GET.
-func (s *Server) handle(r fiber.Router, method, path string, a Access, h fiber.Handler) {
+func (s *Server) Handle(r fiber.Router, method, path string, a Access, h fiber.Handler) {
 	full := r.(interface {
 		Add(string, string, ...fiber.Handler) fiber.Router
 	})
@@ -44,3 +44,7 @@ func (s *Server) handle(r fiber.Router, method, path string, a Access, h fiber.H
 		full.Add(fiber.MethodHead, path, s.authorize(a), h)
 	}
 }
+
+// ProjectHistoryReaders may read a project's history: on its page (the
+// projects area) and through the API (the board area).
+var ProjectHistoryReaders = Roles(account.RoleBoard, account.RoleAdmin, account.RoleTaskForce, account.RoleAgency)

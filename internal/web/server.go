@@ -1,6 +1,11 @@
-// Package web is the portal's HTTP face: the Fiber app, its middleware,
-// the page and API handlers and the one place where errors become HTTP
-// answers. It knows the domain packages; they do not know it.
+// Package web is the shared core of the portal's HTTP face: the Fiber app,
+// its middleware (recovery, metrics, request log, security headers, request
+// guards, sign-in, CSRF), rendering, the one place where errors become HTTP
+// answers, JSON and form decoding, ETags, paging and the route table with
+// declared access. The pages and API of each area are in a subpackage
+// (projects, board, opportunities, obstacles, admin, opendata) and
+// internal/web/site assembles them. It knows the domain packages; they do
+// not know it.
 package web
 
 import (
@@ -69,21 +74,19 @@ type Deps struct {
 	DBHealth *mongodb.Health
 }
 
-// Server holds the handlers' dependencies.
+// Server is the shared core of the web layer: the Fiber app and its
+// middleware, rendering, errors, sign-in and the route table. The stores
+// it keeps serve the metrics gauges; the areas get theirs from site.New.
 type Server struct {
 	log      *slog.Logger
 	i18n     *i18n.Bundle
 	db       Pinger
-	projects *project.Store
 	accounts *account.Store
 	limiter  *ratelimit.Limiter
 	baseURL  string
 
 	opportunities *opportunity.Store
 	obstacles     *obstacle.Store
-	calendar      *holidays.Calendar
-	search        search.Engine
-	mail          *mail.Mailer
 
 	secureCookies bool
 	health        *mongodb.Health
@@ -93,12 +96,14 @@ type Server struct {
 	now           func() time.Time
 	views         *views
 	routes        []Route
-	// exports bounds the exports built at once (see gate).
-	exports *gate
-	app     *fiber.App
+	app           *fiber.App
+	api           fiber.Router
 }
 
-// New builds the Fiber app with every route registered.
+// New builds the Fiber app with its middleware and the routes every site
+// has (probes, metrics, static files, API docs, the language choice at
+// "/"). The areas then register their routes with Handle on API and
+// LangGroup; Finish closes the route table.
 func New(d Deps) (*Server, error) {
 	v, err := loadViews()
 	if err != nil {
@@ -111,10 +116,10 @@ func New(d Deps) (*Server, error) {
 		d.Log = slog.Default()
 	}
 	s := &Server{
-		log: d.Log, i18n: d.I18n, db: d.DB, projects: d.Projects,
+		log: d.Log, i18n: d.I18n, db: d.DB,
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
-		opportunities: d.Opportunities, obstacles: d.Obstacles, calendar: d.Calendar, search: d.Search, mail: d.Mail,
-		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v, exports: newGate(exportSlots, exportWait),
+		opportunities: d.Opportunities, obstacles: d.Obstacles,
+		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
 		health: d.DBHealth, behindProxy: len(d.TrustedProxies) > 0, trustedNets: parseTrusted(d.TrustedProxies),
 	}
 	cfg := fiber.Config{
@@ -149,7 +154,13 @@ func New(d Deps) (*Server, error) {
 	s.app.Use(s.recoverPanic, s.instrument(d.Metrics), s.forwardedClient, s.requestLog, s.securityHeaders,
 		guardRequest, compress.New(compress.Config{Level: compress.LevelBestSpeed}),
 		s.guardDB, s.identify, s.checkCSRF)
-	s.registerRoutes()
+	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	s.app.Get("/readyz", s.readyz)
+	s.registerMetrics()
+	s.registerStatic()
+	s.registerSwagger()
+	s.app.Get("/", s.chooseLanguage)
+	s.api = s.app.Group("/api/v1", apiLang)
 	return s, nil
 }
 
@@ -159,35 +170,35 @@ func (s *Server) App() *fiber.App { return s.app }
 // Routes returns every declared route with who may use it.
 func (s *Server) Routes() []Route { return s.routes }
 
-func (s *Server) registerRoutes() {
-	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	s.app.Get("/readyz", s.readyz)
-	s.registerMetrics()
-	s.registerStatic()
-	s.registerSwagger()
-	s.app.Get("/", s.chooseLanguage)
+// API is the /api/v1 group; its messages follow ?lang or Accept-Language.
+func (s *Server) API() fiber.Router { return s.api }
 
-	api := s.app.Group("/api/v1", apiLang)
-	s.registerProjectAPI(api)
-	s.registerBoardAPI(api)
-	s.registerOpportunityAPI(api)
-	s.registerObstacleAPI(api)
-	s.registerExportAPI(api)
+// LangGroup returns the group of pages under /lang, bound to that
+// language. Call it once per language.
+func (s *Server) LangGroup(lang string) fiber.Router {
+	return s.app.Group("/"+lang, setLang(lang))
+}
 
-	for _, lang := range i18n.Languages {
-		g := s.app.Group("/"+lang, setLang(lang))
-		s.handle(g, fiber.MethodGet, "/", Public, s.home)
-		s.handle(g, fiber.MethodGet, "/language", Public, s.switchLanguage)
-		s.registerProjectPages(g)
-		s.registerAuthPages(g)
-		s.registerBoardPages(g)
-		s.registerAdminPages(g)
-		s.registerOpportunityPages(g)
-		s.registerObstaclePages(g)
-		s.registerExportPages(g)
-	}
+// Finish answers 404 to whatever no route matched; call it after every
+// area has registered its routes.
+func (s *Server) Finish() {
 	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
+
+// Log is the server's logger.
+func (s *Server) Log() *slog.Logger { return s.log }
+
+// I18n is the message bundle.
+func (s *Server) I18n() *i18n.Bundle { return s.i18n }
+
+// Now is the current time (fixed in some tests).
+func (s *Server) Now() time.Time { return s.now() }
+
+// BaseURL is the public address without a trailing slash, for absolute links.
+func (s *Server) BaseURL() string { return s.baseURL }
+
+// SecureCookies says whether cookies get the Secure flag.
+func (s *Server) SecureCookies() bool { return s.secureCookies }
 
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
@@ -200,14 +211,13 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// ctx returns the request's context with a deadline for database calls.
-func dbctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+// DBContext returns the request's context with a deadline for database calls.
+func DBContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.UserContext(), 10*time.Second)
 }
 
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
-
-func sortedKeys[V any](m map[string]V) []string {
+// SortedKeys returns the keys of m in order.
+func SortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

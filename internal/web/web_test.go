@@ -24,6 +24,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
+	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -82,7 +83,7 @@ func newEnv(t *testing.T) *env {
 		Accounts: accounts, Limiter: limiter, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
 		Obstacles: obstacles, Calendar: holidays.MustEmbedded(), Mail: mailer,
 		Opportunities: opportunity.NewStore(db)}
-	srv, err := web.New(deps)
+	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

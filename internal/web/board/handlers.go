@@ -1,0 +1,20 @@
+// Package board is the web area of the promotion board: project editing
+// pages, the progress watch and the project write API.
+package board
+
+import (
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// Handlers serve the promotion board's project editing pages, the progress watch and the project write API. They use the shared core (rendering, errors,
+// sign-in, CSRF, route registration) through the embedded *web.Server.
+type Handlers struct {
+	*web.Server
+	projects *project.Store
+}
+
+// New returns the handlers of the area on the core server.
+func New(core *web.Server, projects *project.Store) *Handlers {
+	return &Handlers{Server: core, projects: projects}
+}

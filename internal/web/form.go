@@ -1,0 +1,87 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/project"
+)
+
+// ProjectActor is the signed-in user as project and opportunity
+// histories record them.
+func ProjectActor(c *fiber.Ctx) project.Actor {
+	p := Principal(c)
+	if p == nil {
+		return project.Actor{}
+	}
+	return project.Actor{ID: p.User.ID, Name: p.User.Name, Email: p.User.Email}
+}
+
+// Form is a submitted form as the page shows it back: the values typed,
+// each field's message id, and a message for the whole form.
+type Form struct {
+	Values  map[string]string
+	Errors  map[string]string
+	Message string
+}
+
+// V returns the value typed in a field.
+func (f Form) V(field string) string { return f.Values[field] }
+
+// Err returns a field's message id, if any.
+func (f Form) Err(field string) string { return f.Errors[field] }
+
+// ReadForm reads the named fields of a posted form, trimmed.
+func ReadForm(c *fiber.Ctx, fields ...string) Form {
+	f := Form{Values: map[string]string{}, Errors: map[string]string{}}
+	for _, k := range fields {
+		f.Values[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	return f
+}
+
+// Fail turns a domain error into the form's messages and the status to
+// answer with; any other error is returned for the error handler.
+func (f *Form) Fail(err error) (int, error) {
+	e := apperr.As(err)
+	switch e.Code {
+	case apperr.CodeInvalid:
+		for k, v := range e.Fields {
+			f.Errors[k] = v
+		}
+		f.Message = "board.form.invalid"
+		return fiber.StatusBadRequest, nil
+	case apperr.CodeConflict:
+		f.Message = e.MessageID
+		return fiber.StatusConflict, nil
+	}
+	return 0, err
+}
+
+// ProjectCode reads the :code parameter; a malformed one is not found.
+func ProjectCode(c *fiber.Ctx) (string, error) {
+	code := c.Params("code")
+	if !project.ValidCode(code) {
+		return "", apperr.NotFound("project.error.not_found")
+	}
+	return code, nil
+}
+
+// ParseInt64 reads a whole number typed in field; empty is nil, and an
+// error when required.
+func ParseInt64(f apperr.Fields, field, v string, required bool) *int64 {
+	if v == "" {
+		if required {
+			f.Add(field, "error.field.required")
+		}
+		return nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		f.Add(field, "error.field.number")
+		return nil
+	}
+	return &n
+}

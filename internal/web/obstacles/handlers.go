@@ -1,0 +1,25 @@
+// Package obstacles is the web area of the obstacle module: filing and
+// tracking by businesses, the task force's and agencies' pages, policy
+// issues, statistics, the working-day calendar and the obstacle API.
+package obstacles
+
+import (
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// Handlers serve obstacle filing and tracking, the task force's pages, obstacle statistics, the working-day calendar and the obstacle API. They use the shared core (rendering, errors,
+// sign-in, CSRF, route registration) through the embedded *web.Server.
+type Handlers struct {
+	*web.Server
+	obstacles *obstacle.Store
+	accounts  *account.Store
+	mail      *mail.Mailer
+}
+
+// New returns the handlers of the area on the core server.
+func New(core *web.Server, obstacles *obstacle.Store, accounts *account.Store, mailer *mail.Mailer) *Handlers {
+	return &Handlers{Server: core, obstacles: obstacles, accounts: accounts, mail: mailer}
+}

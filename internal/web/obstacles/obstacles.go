@@ -1,0 +1,158 @@
+package obstacles
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/holidays"
+	"github.com/khanhhoa/investportal/internal/notify"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// Who works obstacles, and who may see the staff figures.
+var (
+	obstacleStaff    = web.Roles(account.RoleTaskForce, account.RoleAgency, account.RoleAdmin)
+	obstacleOfficers = web.Roles(account.RoleTaskForce, account.RoleAdmin)
+	obstacleViewers  = web.Roles(account.RoleAdmin, account.RoleBoard, account.RoleTaskForce, account.RoleAgency)
+	adminOnly        = web.Roles(account.RoleAdmin)
+)
+
+// Rate limits of the public obstacle forms, per client address.
+var (
+	obstacleFileLimit  = ratelimit.Rule{Name: "obstacle_file", Limit: 30, Window: 10 * time.Minute}
+	obstacleTrackLimit = ratelimit.Rule{Name: "obstacle_track", Limit: 60, Window: 10 * time.Minute}
+)
+
+// RegisterPages registers filing, public tracking and the task
+// force's and agencies' obstacle pages.
+func (s *Handlers) RegisterPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/obstacles/new", web.Public, s.obstacleForm)
+	s.Handle(g, fiber.MethodPost, "/obstacles/new", web.Public, s.obstacleFile)
+	s.Handle(g, fiber.MethodGet, "/obstacles/stats", web.Public, s.obstacleStatsPage)
+	s.Handle(g, fiber.MethodGet, "/obstacles/track", web.Public, s.trackPage)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track", web.Public, s.trackLookup)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track/act", web.Public, s.trackAct)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track/files", web.Public, s.trackUpload)
+	s.Handle(g, fiber.MethodGet, "/obstacles/track/files/:file", web.Public, s.trackDownload)
+	s.Handle(g, fiber.MethodPost, "/obstacles/track/forget", web.Public, s.trackForget)
+
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles", obstacleStaff, s.staffQueue)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/assign", obstacleOfficers, s.staffBulkAssign)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles/stats", obstacleViewers, s.obstacleStaffStatsPage)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles/:id", obstacleStaff, s.staffDetail)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/:id/transition", obstacleStaff, s.staffTransition)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/:id/group", obstacleOfficers, s.staffGroup)
+	s.Handle(g, fiber.MethodPost, "/staff/obstacles/:id/files", obstacleStaff, s.staffUpload)
+	s.Handle(g, fiber.MethodGet, "/staff/obstacles/:id/files/:file", obstacleStaff, s.staffDownload)
+
+	s.Handle(g, fiber.MethodGet, "/staff/policy-issues", obstacleOfficers, s.policyList)
+	s.Handle(g, fiber.MethodPost, "/staff/policy-issues", obstacleOfficers, s.policyCreate)
+	s.Handle(g, fiber.MethodGet, "/staff/policy-issues/:id", obstacleOfficers, s.policyDetail)
+	s.Handle(g, fiber.MethodPost, "/staff/policy-issues/:id/resolve", obstacleOfficers, s.policyResolve)
+
+	s.registerHolidayPages(g)
+}
+
+// RegisterAPI registers the obstacle API.
+func (s *Handlers) RegisterAPI(api fiber.Router) {
+	s.Handle(api, fiber.MethodPost, "/obstacles", web.Public, s.apiFileObstacle)
+	s.Handle(api, fiber.MethodGet, "/obstacles/stats", web.Public, s.apiObstacleStats)
+	s.Handle(api, fiber.MethodGet, "/obstacles/track/:code", web.Public, s.apiTrackObstacle)
+	s.Handle(api, fiber.MethodPost, "/obstacles/track/:code/actions", web.Public, s.apiTrackAction)
+	s.Handle(api, fiber.MethodGet, "/obstacles", obstacleStaff, s.apiListObstacles)
+	s.Handle(api, fiber.MethodGet, "/obstacles/:id", obstacleStaff, s.apiGetObstacle)
+	s.Handle(api, fiber.MethodPost, "/obstacles/:id/transitions", obstacleStaff, s.apiTransition)
+}
+
+// actorOf is the obstacle actor of a signed-in user: the account role of
+// the same name and, for an agency officer, the agency.
+func actorOf(p *account.Principal) obstacle.Actor {
+	if p == nil {
+		return obstacle.Actor{}
+	}
+	a := obstacle.Actor{ID: p.User.ID, Role: obstacle.Role(p.User.Role)}
+	if p.User.Role == account.RoleAgency {
+		a.Agency = p.User.AgencyID
+	}
+	return a
+}
+
+// notifier writes the filing receipt, the one e-mail the store cannot
+// write because only the filing request knows the access key.
+func (s *Handlers) notifier() *notify.Notifier { return notify.New(s.mail, s.I18n(), s.BaseURL()) }
+
+// agencyList returns the agencies obstacles can be assigned to.
+func (s *Handlers) agencyList(ctx context.Context) []account.Agency {
+	if s.accounts != nil {
+		if list, err := s.accounts.ListAgencies(ctx); err == nil && len(list) > 0 {
+			return list
+		}
+	}
+	return account.DefaultAgencies()
+}
+
+// agencyNames maps agency ids to their names in lang.
+func (s *Handlers) agencyNames(ctx context.Context, lang string) map[string]string {
+	out := map[string]string{}
+	for _, a := range s.agencyList(ctx) {
+		out[a.ID], _ = a.Name.In(lang)
+	}
+	return out
+}
+
+// calendar is the working-day calendar with the administrators' days.
+func (s *Handlers) obstacleCalendar(ctx context.Context) (*holidays.Calendar, error) {
+	return s.obstacles.Calendar(ctx)
+}
+
+// deadlineInfo describes an obstacle's deadline for a page.
+type deadlineInfo struct {
+	Has      bool
+	Date     time.Time
+	DaysLeft int
+	Overdue  bool
+	DueSoon  bool
+	Paused   bool
+}
+
+func deadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) deadlineInfo {
+	d := deadlineInfo{}
+	if o.Deadline == nil {
+		return d
+	}
+	d.Has, d.Date = true, *o.Deadline
+	d.DaysLeft, _ = o.WorkingDaysLeft(cal, now)
+	d.Overdue = o.Overdue(now)
+	d.DueSoon = o.DueSoon(cal, now)
+	d.Paused = o.PausedSince != nil
+	return d
+}
+
+// Overdue days is the positive number of working days overdue.
+func (d deadlineInfo) OverdueDays() int { return -d.DaysLeft }
+
+// parseDate reads a yyyy-mm-dd date as the start of that day in the
+// province's zone.
+func parseDate(v string) (*time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, holidays.Location())
+	if err != nil {
+		return nil, false
+	}
+	return &t, true
+}
+
+// parseVersion reads a version number from a form or body field.
+func parseVersion(v string) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return n, err == nil && n > 0
+}

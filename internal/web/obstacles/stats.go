@@ -1,0 +1,145 @@
+package obstacles
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// obstacleStatsData is the obstacle dashboard's content: aggregates only,
+// never a business, a tax code or a description.
+type obstacleStatsData struct {
+	// Staff adds what the task force follows: due soon, escalated and
+	// capital by agency.
+	Staff        bool
+	Stats        obstacle.Stats
+	Median       string
+	CapitalTotal money.Amount
+	Charts       []web.Chart
+}
+
+func (s *Handlers) obstacleStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, false) }
+
+func (s *Handlers) obstacleStaffStatsPage(c *fiber.Ctx) error { return s.obstacleStatsView(c, true) }
+
+func (s *Handlers) obstacleStatsView(c *fiber.Ctx, staff bool) error {
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	st, err := s.obstacles.Stats(ctx, s.Now())
+	if err != nil {
+		return err
+	}
+	title := "obstweb.stats.title"
+	if staff {
+		title = "obstweb.stats.staff_title"
+	}
+	p := s.NewPage(c, title)
+	p.Nav = "obstacles"
+	if staff {
+		p.Nav = "staff_obstacles"
+	}
+	p.Data = obstacleStatsData{
+		Staff: staff, Stats: st, Median: formatHalves(p.L, st.MedianDaysToResolve),
+		CapitalTotal: web.CombinedVND(st.CapitalTotal.VND, st.CapitalTotal.USD),
+		Charts:       s.obstacleCharts(ctx, p.L, st, staff),
+	}
+	return s.Render(c, "obstacles/stats", p)
+}
+
+// formatHalves writes a median of whole days (a whole or half number).
+func formatHalves(l *i18n.Localizer, v float64) string {
+	halves := int64(v*2 + 0.5)
+	out := l.Int(halves / 2)
+	if halves%2 == 1 {
+		sep := "."
+		if l.Lang == "vi" {
+			sep = ","
+		}
+		out += sep + "5"
+	}
+	return out
+}
+
+// monthLabel writes "2026-03" as 03/2026 (vi) or Mar 2026 (en).
+func monthLabel(lang, month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	if lang == "en" {
+		return t.Format("Jan 2006")
+	}
+	return t.Format("01/2006")
+}
+
+func countChart(l *i18n.Localizer, titleID string, rows []web.ChartRow) web.Chart {
+	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.open"}, Rows: rows}
+	c.Scale()
+	return c
+}
+
+func countRow(l *i18n.Localizer, label string, n int64) web.ChartRow {
+	return web.ChartRow{Label: label, Values: []web.ChartValue{{Value: n, Text: l.Int(n)}}}
+}
+
+func capitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) web.Chart {
+	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.capital"}, NoteID: "dashboard.note.rate"}
+	for _, k := range caps {
+		a := web.CombinedVND(k.VND, k.USD)
+		c.Rows = append(c.Rows, web.ChartRow{Label: label(k.Key), Values: []web.ChartValue{{Value: a.Amount, Text: l.Money(a)}}})
+	}
+	c.Scale()
+	return c
+}
+
+// obstacleCharts draws the dashboard's bars from the figures.
+func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstacle.Stats, staff bool) []web.Chart {
+	names := s.agencyNames(ctx, l.Lang)
+	agency := func(id string) string {
+		if id == "" {
+			return l.T("obstweb.stats.unassigned")
+		}
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	var byStatus, byCategory, byAgency []web.ChartRow
+	for _, x := range obstacle.Statuses {
+		if x.Open() {
+			byStatus = append(byStatus, countRow(l, l.Label("obstacle.status", string(x)), st.ByStatus[x]))
+		}
+	}
+	for _, x := range obstacle.Categories {
+		byCategory = append(byCategory, countRow(l, l.Label("obstacle.category", string(x)), st.OpenByCategory[x]))
+	}
+	agencies := web.SortedKeys(st.OpenByAgency)
+	sort.SliceStable(agencies, func(i, j int) bool { return st.OpenByAgency[agencies[i]] > st.OpenByAgency[agencies[j]] })
+	for _, id := range agencies {
+		byAgency = append(byAgency, countRow(l, agency(id), st.OpenByAgency[id]))
+	}
+	trend := web.Chart{TitleID: "obstweb.stats.chart.trend", Legend: []string{"obstweb.stats.legend.filed", "obstweb.stats.legend.resolved"}}
+	for _, m := range st.ByMonth {
+		trend.Rows = append(trend.Rows, web.ChartRow{Label: monthLabel(l.Lang, m.Month), Values: []web.ChartValue{
+			{Value: m.Filed, Text: l.Int(m.Filed)}, {Value: m.Resolved, Text: l.Int(m.Resolved)},
+		}})
+	}
+	trend.Scale()
+	charts := []web.Chart{
+		countChart(l, "obstweb.stats.chart.by_status", byStatus),
+		countChart(l, "obstweb.stats.chart.by_category", byCategory),
+		countChart(l, "obstweb.stats.chart.by_agency", byAgency),
+		trend,
+		capitalChart(l, "obstweb.stats.chart.capital_by_category", st.CapitalByCategory, func(k string) string { return l.Label("obstacle.category", k) }),
+	}
+	if staff {
+		charts = append(charts, capitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency))
+	}
+	return charts
+}

@@ -1,0 +1,26 @@
+// Package opendata is the web area of open data: the open-data page, the
+// OC4IDS feed and the CSV/XLSX exports.
+package opendata
+
+import (
+	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// Handlers serve the open-data page and feed and the CSV/XLSX exports. They use the shared core (rendering, errors,
+// sign-in, CSRF, route registration) through the embedded *web.Server.
+type Handlers struct {
+	*web.Server
+	projects      *project.Store
+	opportunities *opportunity.Store
+	obstacles     *obstacle.Store
+	// exports bounds the exports built at once (see web.Gate).
+	exports *web.Gate
+}
+
+// New returns the handlers of the area on the core server.
+func New(core *web.Server, projects *project.Store, opportunities *opportunity.Store, obstacles *obstacle.Store) *Handlers {
+	return &Handlers{Server: core, projects: projects, opportunities: opportunities, obstacles: obstacles, exports: web.NewGate(exportSlots, exportWait)}
+}

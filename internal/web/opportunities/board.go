@@ -1,0 +1,474 @@
+package opportunities
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/record"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+func (s *Handlers) registerBoardPages(g fiber.Router) {
+	board := web.Roles(boardRoles...)
+	s.Handle(g, fiber.MethodGet, "/board/opportunities", board, s.boardOpportunities)
+	s.Handle(g, fiber.MethodGet, "/board/opportunities/new", board, s.boardNewOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities", board, s.boardCreateOpportunity)
+	s.Handle(g, fiber.MethodGet, "/board/opportunities/:code/edit", board, s.boardEditOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/edit", board, s.boardUpdateOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/link", board, s.boardLinkOpportunity)
+}
+
+// incentiveRows is how many empty incentive rows the form offers.
+const incentiveRows = 2
+
+// editForm is the board's opportunity form as typed: single values by field
+// name, the multiple choices, and what is wrong with each field.
+type editForm struct {
+	V       map[string]string
+	Forms   []string
+	Plans   []string
+	Rows    int
+	Version int64
+	Errors  map[string]string
+	// ErrorID is a message about the whole form (a conflict).
+	ErrorID string
+}
+
+// Get returns a typed value.
+func (f editForm) Get(name string) string { return f.V[name] }
+
+// Row returns a typed value of incentive row i.
+func (f editForm) Row(i int, name string) string {
+	return f.V["incentives."+strconv.Itoa(i)+"."+name]
+}
+
+// Has reports whether a multiple choice is ticked.
+func (f editForm) Has(list, value string) bool {
+	vals := f.Forms
+	if list == "planning_basis" {
+		vals = f.Plans
+	}
+	for _, v := range vals {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// formFields are the single-valued fields of the form.
+var formFields = []string{
+	"code", "title_vi", "title_en", "summary_vi", "summary_en", "description_vi", "description_en",
+	"authoritative_lang", "translation_pending", "sector", "location", "zone", "land_area",
+	"capital_amount", "capital_currency", "land_legal_status", "site_clearance_status",
+	"utilities.power_vi", "utilities.power_en", "utilities.water_vi", "utilities.water_en",
+	"utilities.road_vi", "utilities.road_en", "utilities.km_to_port", "utilities.km_to_airport",
+	"status", "contact_agency", "contact_name", "contact_email", "contact_phone",
+	"published_at", "verified_at", "reason",
+}
+
+const dateLayout = "2006-01-02"
+
+// formOf fills the form from a stored opportunity.
+func formOf(o *opportunity.Opportunity) editForm {
+	f := editForm{V: map[string]string{}, Forms: o.InvestmentForms, Plans: o.PlanningBasis, Version: o.Version}
+	set := func(k, v string) { f.V[k] = v }
+	set("code", o.Code)
+	set("title_vi", o.Title.VI)
+	set("title_en", o.Title.EN)
+	set("summary_vi", o.Summary.VI)
+	set("summary_en", o.Summary.EN)
+	set("description_vi", o.Description.VI)
+	set("description_en", o.Description.EN)
+	set("authoritative_lang", o.AuthoritativeLang)
+	if o.TranslationPending {
+		set("translation_pending", "on")
+	}
+	set("sector", o.Sector)
+	set("location", o.Location)
+	set("zone", o.Zone)
+	set("land_area", formatFixed(o.LandAreaCentiHa, 2))
+	set("capital_amount", formatFixed(o.IndicativeCapital.Amount, money.Exponent(o.IndicativeCapital.Currency)))
+	set("capital_currency", o.IndicativeCapital.Currency)
+	set("land_legal_status", o.LandLegalStatus)
+	set("site_clearance_status", o.SiteClearanceStatus)
+	u := o.Utilities
+	set("utilities.power_vi", u.Power.VI)
+	set("utilities.power_en", u.Power.EN)
+	set("utilities.water_vi", u.Water.VI)
+	set("utilities.water_en", u.Water.EN)
+	set("utilities.road_vi", u.Road.VI)
+	set("utilities.road_en", u.Road.EN)
+	set("utilities.km_to_port", strconv.Itoa(u.KmToPort))
+	set("utilities.km_to_airport", strconv.Itoa(u.KmToAirport))
+	set("status", o.Status)
+	set("contact_agency", o.Contact.Agency)
+	set("contact_name", o.Contact.Name)
+	set("contact_email", o.Contact.Email)
+	set("contact_phone", o.Contact.Phone)
+	if !o.PublishedAt.IsZero() {
+		set("published_at", o.PublishedAt.UTC().Format(dateLayout))
+	}
+	if !o.VerifiedAt.IsZero() {
+		set("verified_at", o.VerifiedAt.UTC().Format(dateLayout))
+	}
+	for i, in := range o.Incentives {
+		p := "incentives." + strconv.Itoa(i) + "."
+		set(p+"text_vi", in.Text.VI)
+		set(p+"text_en", in.Text.EN)
+		set(p+"legal_basis", in.LegalBasis)
+	}
+	f.Rows = len(o.Incentives) + incentiveRows
+	return f
+}
+
+// formatFixed writes n hundredths (or 10^-exp units) as a decimal.
+func formatFixed(n int64, exp int) string {
+	s := strconv.FormatInt(n, 10)
+	if exp == 0 {
+		return s
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for len(s) <= exp {
+		s = "0" + s
+	}
+	s = s[:len(s)-exp] + "." + s[len(s)-exp:]
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// readEditForm reads the posted form.
+func readEditForm(c *fiber.Ctx) editForm {
+	f := editForm{V: map[string]string{}}
+	for _, k := range formFields {
+		f.V[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	args := c.Request().PostArgs()
+	for _, v := range args.PeekMulti("investment_forms") {
+		f.Forms = append(f.Forms, string(v))
+	}
+	for _, v := range args.PeekMulti("planning_basis") {
+		f.Plans = append(f.Plans, string(v))
+	}
+	rows, _ := strconv.Atoi(c.FormValue("incentive_rows"))
+	rows = min(max(rows, 0), 50)
+	for i := range rows {
+		p := "incentives." + strconv.Itoa(i) + "."
+		for _, k := range []string{"text_vi", "text_en", "legal_basis"} {
+			f.V[p+k] = strings.TrimSpace(c.FormValue(p + k))
+		}
+	}
+	f.Rows = rows
+	f.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
+	return f
+}
+
+// opportunity builds the opportunity the form describes, naming each
+// value that cannot even be read (numbers, dates).
+func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
+	g := f.Get
+	text := func(k string) project.Text { return project.Text{VI: g(k + "_vi"), EN: g(k + "_en")} }
+	o := opportunity.Opportunity{
+		Code: g("code"), Title: text("title"), Summary: text("summary"), Description: text("description"),
+		AuthoritativeLang: g("authoritative_lang"), TranslationPending: g("translation_pending") != "",
+		Sector: g("sector"), Location: g("location"), Zone: g("zone"),
+		InvestmentForms: f.Forms, PlanningBasis: f.Plans,
+		LandLegalStatus: g("land_legal_status"), SiteClearanceStatus: g("site_clearance_status"),
+		Utilities: opportunity.Utilities{Power: text("utilities.power"), Water: text("utilities.water"), Road: text("utilities.road")},
+		Status:    g("status"),
+		Contact:   opportunity.Contact{Agency: g("contact_agency"), Name: g("contact_name"), Email: g("contact_email"), Phone: g("contact_phone")},
+	}
+	if o.InvestmentForms == nil {
+		o.InvestmentForms = []string{}
+	}
+	if v := g("land_area"); v != "" {
+		// Hectares with two decimals read like an amount in a
+		// currency with two minor digits.
+		n, err := money.ParseMajor(v, money.USD)
+		if err != nil {
+			bad.Add("land_area", "error.field.invalid")
+		}
+		o.LandAreaCentiHa = n
+	}
+	cur := g("capital_currency")
+	o.IndicativeCapital.Currency = cur
+	if v := g("capital_amount"); v == "" {
+		bad.Add("indicative_capital", "error.field.required")
+	} else if money.Valid(cur) {
+		n, err := money.ParseMajor(v, cur)
+		switch {
+		case errors.Is(err, money.ErrTooLarge):
+			bad.Add("indicative_capital", "opportunity.error.capital_too_large")
+		case err != nil:
+			bad.Add("indicative_capital", "error.field.invalid")
+		}
+		o.IndicativeCapital.Amount = n
+	}
+	for _, k := range []string{"utilities.km_to_port", "utilities.km_to_airport"} {
+		if v := g(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				bad.Add(k, "error.field.number")
+			}
+			if k == "utilities.km_to_port" {
+				o.Utilities.KmToPort = n
+			} else {
+				o.Utilities.KmToAirport = n
+			}
+		}
+	}
+	for _, k := range []string{"published_at", "verified_at"} {
+		v := g(k)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(dateLayout, v)
+		if err != nil {
+			bad.Add(k, "error.field.invalid")
+			continue
+		}
+		if k == "published_at" {
+			o.PublishedAt = t
+		} else {
+			o.VerifiedAt = t
+		}
+	}
+	for i := range f.Rows {
+		in := opportunity.Incentive{
+			Text:       project.Text{VI: f.Row(i, "text_vi"), EN: f.Row(i, "text_en")},
+			LegalBasis: f.Row(i, "legal_basis"),
+		}
+		if in.Text.VI == "" && in.Text.EN == "" && in.LegalBasis == "" {
+			continue
+		}
+		o.Incentives = append(o.Incentives, in)
+	}
+	return o
+}
+
+// changes is the edit the form makes to a stored opportunity: every field
+// the form shows; the attachments and the project link stay.
+func changes(o opportunity.Opportunity) opportunity.Changes {
+	incentives := o.Incentives
+	if incentives == nil {
+		incentives = []opportunity.Incentive{}
+	}
+	plans := o.PlanningBasis
+	if plans == nil {
+		plans = []string{}
+	}
+	return opportunity.Changes{
+		Title: &o.Title, Summary: &o.Summary, Description: &o.Description, AuthoritativeLang: &o.AuthoritativeLang,
+		TranslationPending: &o.TranslationPending, Sector: &o.Sector, Location: &o.Location, Zone: &o.Zone,
+		LandAreaCentiHa: &o.LandAreaCentiHa, IndicativeCapital: &o.IndicativeCapital, InvestmentForms: &o.InvestmentForms,
+		Incentives: &incentives, PlanningBasis: &plans, LandLegalStatus: &o.LandLegalStatus,
+		SiteClearanceStatus: &o.SiteClearanceStatus, Utilities: &o.Utilities, Status: &o.Status, Contact: &o.Contact,
+		PublishedAt: &o.PublishedAt, VerifiedAt: &o.VerifiedAt,
+	}
+}
+
+// editFormData is the board's form page.
+type editFormData struct {
+	New     bool
+	Form    editForm
+	O       *opportunity.Opportunity
+	History []record.Change
+	Choices choices
+	// LinkError is what is wrong with the project code of the link form.
+	LinkError string
+}
+
+// TextFields are the bilingual text fields, in form order.
+func (editFormData) TextFields() []string {
+	return []string{"title_vi", "title_en", "summary_vi", "summary_en", "description_vi", "description_en"}
+}
+
+// UtilityFields are the infrastructure fields, without their prefix.
+func (editFormData) UtilityFields() []string {
+	return []string{"power_vi", "power_en", "water_vi", "water_en", "road_vi", "road_en", "km_to_port", "km_to_airport"}
+}
+
+// choices are the lists the form offers.
+type choices struct {
+	Sectors, Locations, Zones, Forms, Plans, Land, Clearance, Statuses, Agencies, Bands []string
+}
+
+var formChoices = choices{
+	Sectors: project.Sectors, Locations: project.Locations, Zones: project.Zones[1:],
+	Forms: opportunity.InvestmentForms, Plans: opportunity.PlanningBases, Land: opportunity.LandLegalStatuses,
+	Clearance: opportunity.SiteClearanceStatuses, Statuses: opportunity.Statuses, Agencies: opportunity.Agencies,
+	Bands: opportunity.CapitalBands,
+}
+
+func (s *Handlers) renderEditForm(c *fiber.Ctx, status int, d editFormData) error {
+	title := "oppweb.board.edit.title"
+	if d.New {
+		title = "oppweb.board.new.title"
+	}
+	p := s.NewPage(c, title)
+	p.Nav = "board"
+	d.Choices = formChoices
+	if d.Form.Rows == 0 {
+		d.Form.Rows = incentiveRows + 1
+	}
+	p.Data = d
+	c.Status(status)
+	return s.Render(c, "opportunities/board_form", p)
+}
+
+// boardListData is the board's opportunity list.
+type boardListData struct {
+	Result *opportunity.ListResult
+	Pages  int
+}
+
+func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
+	f := opportunity.Filter{Sort: opportunity.SortCode, PerPage: opportunity.MaxPerPage}
+	bad := apperr.Fields{}
+	f.Page = web.PageParam(bad, "page", c.Query("page"), f.Page, web.MaxPageParam)
+	if err := bad.Err(); err != nil {
+		return err
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	res, err := s.opportunities.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	p := s.NewPage(c, "oppweb.board.list.title")
+	p.Nav = "board"
+	p.Data = boardListData{Result: res, Pages: int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))}
+	return s.Render(c, "opportunities/board_list", p)
+}
+
+func (s *Handlers) boardNewOpportunity(c *fiber.Ctx) error {
+	f := editForm{V: map[string]string{
+		"authoritative_lang": opportunity.LangVI, "capital_currency": money.VND, "status": opportunity.StatusOpen,
+		"published_at": s.Now().UTC().Format(dateLayout),
+	}, Rows: incentiveRows + 1}
+	return s.renderEditForm(c, fiber.StatusOK, editFormData{New: true, Form: f})
+}
+
+func (s *Handlers) boardCreateOpportunity(c *fiber.Ctx) error {
+	f := readEditForm(c)
+	bad := apperr.Fields{}
+	o := f.opportunity(bad)
+	err := o.Validate()
+	if err == nil {
+		err = bad.Err()
+	}
+	if err == nil {
+		ctx, cancel := web.DBContext(c)
+		defer cancel()
+		err = s.opportunities.Create(ctx, &o)
+	}
+	if err != nil {
+		return s.editFormFailed(c, editFormData{New: true, Form: f}, bad, err)
+	}
+	s.Flash(c, "oppweb.board.created")
+	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+}
+
+// editFormFailed shows the form again with the input kept and each field's
+// message, or returns errors that are not about the input.
+func (s *Handlers) editFormFailed(c *fiber.Ctx, d editFormData, bad apperr.Fields, err error) error {
+	e := apperr.As(err)
+	if e.Code != apperr.CodeInvalid && e.Code != apperr.CodeConflict {
+		return err
+	}
+	for k, v := range e.Fields {
+		bad.Add(k, v)
+	}
+	d.Form.Errors = bad
+	if len(e.Fields) == 0 {
+		d.Form.ErrorID = e.MessageID
+	}
+	if len(bad) > 0 && d.Form.ErrorID == "" {
+		d.Form.ErrorID = "oppweb.board.fix_fields"
+	}
+	return s.renderEditForm(c, web.StatusOf[e.Code], d)
+}
+
+// loadForEdit returns the opportunity and its history.
+func (s *Handlers) loadForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []record.Change, error) {
+	code := c.Params("code")
+	if !opportunity.ValidCode(code) {
+		return nil, nil, apperr.NotFound("opportunity.error.not_found")
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	o, err := s.opportunities.Get(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := s.opportunities.History(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, h, nil
+}
+
+func (s *Handlers) boardEditOpportunity(c *fiber.Ctx) error {
+	o, h, err := s.loadForEdit(c)
+	if err != nil {
+		return err
+	}
+	return s.renderEditForm(c, fiber.StatusOK, editFormData{Form: formOf(o), O: o, History: h})
+}
+
+func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
+	o, h, err := s.loadForEdit(c)
+	if err != nil {
+		return err
+	}
+	f := readEditForm(c)
+	f.V["code"] = o.Code
+	bad := apperr.Fields{}
+	if f.Version < 1 {
+		bad.Add("version", "error.field.invalid")
+	}
+	next := f.opportunity(bad)
+	d := editFormData{Form: f, O: o, History: h}
+	if err := bad.Err(); err != nil {
+		return s.editFormFailed(c, d, bad, err)
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	if _, err := s.opportunities.Update(ctx, o.Code, f.Version, changes(next), actorOf(c), f.Get("reason")); err != nil {
+		if apperr.As(err).Code == apperr.CodeConflict {
+			// Someone saved first: show what is stored now, with the
+			// newer version, and keep the input for another try.
+			d.Form.Version = o.Version
+		}
+		return s.editFormFailed(c, d, bad, err)
+	}
+	s.Flash(c, "oppweb.board.saved")
+	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+}
+
+func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
+	o, h, err := s.loadForEdit(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.linkProject(c, o.Code, c.FormValue("project_code")); err != nil {
+		e := apperr.As(err)
+		if e.Code != apperr.CodeInvalid {
+			return err
+		}
+		return s.renderEditForm(c, fiber.StatusBadRequest, editFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
+	}
+	s.Flash(c, "oppweb.board.linked")
+	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+}

@@ -1,0 +1,300 @@
+package opportunities
+
+import (
+	"context"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/search"
+	"github.com/khanhhoa/investportal/internal/web"
+	"golang.org/x/sync/errgroup"
+)
+
+// siteQuery is a site-wide search: ?q=&type=&page=&per_page=.
+type siteQuery struct {
+	Q       string
+	Type    string
+	Page    int
+	PerPage int
+}
+
+func parseSiteQuery(c *fiber.Ctx) (siteQuery, error) {
+	q := siteQuery{Q: strings.TrimSpace(c.Query("q")), Type: c.Query("type"), Page: 1, PerPage: search.DefaultPerPage}
+	bad := apperr.Fields{}
+	if utf8.RuneCountInString(q.Q) > opportunity.MaxQueryLen {
+		bad.Add("q", "error.field.too_long")
+		q.Q = ""
+	}
+	if q.Type != "" && q.Type != search.TypeOpportunity && q.Type != search.TypeProject {
+		bad.Add("type", "error.field.invalid")
+		q.Type = ""
+	}
+	q.Page, q.PerPage = web.Paging(c, bad, q.PerPage, search.MaxPerPage)
+	return q, bad.Err()
+}
+
+// URLWith returns the query string with key set (empty removes it); any
+// change but the page goes back to page 1.
+func (q siteQuery) URLWith(key, value string) string {
+	v := url.Values{}
+	if q.Q != "" {
+		v.Set("q", q.Q)
+	}
+	if q.Type != "" {
+		v.Set("type", q.Type)
+	}
+	if q.PerPage != search.DefaultPerPage {
+		v.Set("per_page", strconv.Itoa(q.PerPage))
+	}
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	return encodeQuery(v)
+}
+
+// SiteHit is one result of the site-wide search.
+type SiteHit struct {
+	Type  string `json:"type" example:"opportunity"`
+	Code  string `json:"code" example:"OPP-VP-005"`
+	Title string `json:"title"`
+	// URL is the page of the record in the request's language.
+	URL string `json:"url" example:"/en/opportunities/OPP-VP-005"`
+	// Highlights holds HTML snippets (title, summary, body) with each match
+	// in <mark>; everything else is escaped.
+	Highlights map[string]string `json:"highlights,omitempty"`
+	// Fallback is true when the title is shown in Vietnamese for want of
+	// an English one.
+	Fallback bool `json:"fallback,omitempty"`
+	// Sector and Location are codes.
+	Sector   string `json:"sector"`
+	Location string `json:"location"`
+}
+
+// SearchPage is one page of the site-wide search. Degraded is true when the
+// search engine did not answer and a simpler database search served it:
+// results may be incomplete.
+type SearchPage struct {
+	Items    []SiteHit `json:"items"`
+	Total    int       `json:"total"`
+	Page     int       `json:"page"`
+	PerPage  int       `json:"per_page"`
+	Degraded bool      `json:"degraded"`
+}
+
+// siteSearch runs q on the engine, or on the database when the engine
+// fails: opportunities first, then projects.
+func (s *Handlers) siteSearchRun(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
+	if s.search != nil {
+		res, err := s.search.Search(ctx, search.Query{Text: q.Q, Type: q.Type, Page: q.Page, PerPage: q.PerPage, Lang: lang})
+		if err == nil {
+			return s.siteFromEngine(ctx, q, res, lang)
+		}
+		if apperr.As(err).Code == apperr.CodeInvalid {
+			return nil, err
+		}
+		s.Log().Warn("search engine failed; searching the database instead", "err", err)
+	}
+	return s.siteFromStore(ctx, q, lang)
+}
+
+func (s *Handlers) siteFromEngine(ctx context.Context, q siteQuery, res search.Result, lang string) (*SearchPage, error) {
+	out := &SearchPage{Items: []SiteHit{}, Total: res.Total, Page: q.Page, PerPage: q.PerPage}
+	var codes, projCodes []string
+	for _, h := range res.Hits {
+		if h.Type == search.TypeOpportunity {
+			codes = append(codes, h.Code)
+		} else {
+			projCodes = append(projCodes, h.Code)
+		}
+	}
+	opps, err := s.getOpportunities(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	projs, err := s.getProjects(ctx, projCodes)
+	if err != nil {
+		return nil, err
+	}
+	byOpp, byProj := map[string]*opportunity.Opportunity{}, map[string]*project.Project{}
+	for _, o := range opps {
+		if o != nil {
+			byOpp[o.Code] = o
+		}
+	}
+	for _, p := range projs {
+		if p != nil {
+			byProj[p.Code] = p
+		}
+	}
+	for _, h := range res.Hits {
+		var hit SiteHit
+		switch {
+		case h.Type == search.TypeOpportunity && byOpp[h.Code] != nil:
+			hit = opportunityHit(byOpp[h.Code], lang)
+		case h.Type == search.TypeProject && byProj[h.Code] != nil:
+			hit = projectHit(byProj[h.Code], lang)
+		default:
+			continue
+		}
+		hit.Highlights = h.Highlights
+		out.Items = append(out.Items, hit)
+	}
+	return out, nil
+}
+
+func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
+	return SiteHit{Type: search.TypeOpportunity, Code: o.Code, Title: o.Title.Get(lang), Fallback: o.Title.Fallback(lang),
+		URL: "/" + lang + "/opportunities/" + o.Code, Sector: o.Sector, Location: o.Location}
+}
+
+func projectHit(p *project.Project, lang string) SiteHit {
+	return SiteHit{Type: search.TypeProject, Code: p.Code, Title: p.Name.Get(lang), Fallback: p.Name.Fallback(lang),
+		URL: "/" + lang + "/projects/" + p.Code, Sector: p.Sector, Location: p.Location}
+}
+
+// getProjects loads projects by code, a few at a time; a code no longer
+// stored gives nil.
+func (s *Handlers) getProjects(ctx context.Context, codes []string) ([]*project.Project, error) {
+	out := make([]*project.Project, len(codes))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, code := range codes {
+		g.Go(func() error {
+			p, err := s.projects.Get(ctx, code)
+			if err != nil && apperr.As(err).Code == apperr.CodeNotFound {
+				return nil
+			}
+			out[i] = p
+			return err
+		})
+	}
+	return out, g.Wait()
+}
+
+// siteFromStore searches the database: the opportunities that match, then
+// the projects, paged as one list.
+func (s *Handlers) siteFromStore(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
+	out := &SearchPage{Items: []SiteHit{}, Page: q.Page, PerPage: q.PerPage, Degraded: true}
+	from := (q.Page - 1) * q.PerPage
+	var nOpp int
+	if q.Type != search.TypeProject {
+		f := opportunity.Filter{Text: q.Q, Page: q.Page, PerPage: q.PerPage}
+		list, err := s.opportunities.List(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		nOpp = int(list.Total)
+		for i := range list.Items {
+			out.Items = append(out.Items, opportunityHit(&list.Items[i], lang))
+		}
+	}
+	out.Total = nOpp
+	if q.Type == search.TypeOpportunity {
+		return out, nil
+	}
+	// Projects fill the page after the opportunities: they start at offset
+	// from-nOpp of their own list, which may straddle two of its pages.
+	skip := max(from-nOpp, 0)
+	need := q.PerPage - len(out.Items)
+	var total int64
+	for pg := skip/q.PerPage + 1; ; pg++ {
+		f := project.Filter{Query: q.Q, Page: pg, PerPage: q.PerPage}
+		if err := f.Validate(); err != nil {
+			return nil, err
+		}
+		list, err := s.projects.List(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		total = list.Total
+		start := 0
+		if pg == skip/q.PerPage+1 {
+			start = skip % q.PerPage
+		}
+		for i := start; i < len(list.Items) && need > 0; i++ {
+			out.Items = append(out.Items, projectHit(&list.Items[i], lang))
+			need--
+		}
+		if need == 0 || len(list.Items) < q.PerPage {
+			break
+		}
+	}
+	out.Total += int(total)
+	return out, nil
+}
+
+// siteSearchData is the search page's content.
+type siteSearchData struct {
+	Query  siteQuery
+	Result *SearchPage
+	Pages  int
+	Error  map[string]string
+}
+
+// HTML marks a highlight, which the engine has escaped and marked, as HTML.
+func (siteSearchData) HTML(s string) template.HTML {
+	return template.HTML(s) // #nosec G203 -- escaped by the engine, only <mark> added
+}
+
+// siteSearch is the page behind the search box of every page.
+func (s *Handlers) siteSearch(c *fiber.Ctx) error {
+	p := s.NewPage(c, "oppweb.search.title")
+	q, err := parseSiteQuery(c)
+	d := siteSearchData{Query: q}
+	if err != nil {
+		c.Status(fiber.StatusBadRequest)
+		d.Error = apperr.As(err).Fields
+		p.Data = d
+		return s.Render(c, "search/results", p)
+	}
+	if q.Q != "" {
+		ctx, cancel := web.DBContext(c)
+		defer cancel()
+		if d.Result, err = s.siteSearchRun(ctx, q, p.Lang); err != nil {
+			return err
+		}
+		d.Pages = (d.Result.Total + q.PerPage - 1) / q.PerPage
+	}
+	p.Data = d
+	return s.Render(c, "search/results", p)
+}
+
+// apiSearch searches opportunities and projects together.
+//
+//	@Summary		Search opportunities and projects
+//	@Description	Full-text search over both kinds of record, best match first; diacritics and small typos do not matter. When the search engine is down the database answers and degraded is true.
+//	@Tags			search
+//	@Produce		json
+//	@Param			q			query		string	true	"text, such as wind power van phong"
+//	@Param			type		query		string	false	"only this kind of record"	Enums(opportunity, project)
+//	@Param			page		query		int		false	"page, from 1"
+//	@Param			per_page	query		int		false	"items per page, at most 100"
+//	@Success		200			{object}	SearchPage
+//	@Failure		400			{object}	web.Problem
+//	@Router			/search [get]
+func (s *Handlers) apiSearch(c *fiber.Ctx) error {
+	q, err := parseSiteQuery(c)
+	if err != nil {
+		return err
+	}
+	if q.Q == "" {
+		return apperr.Fields{"q": "error.field.required"}.Err()
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	r, err := s.siteSearchRun(ctx, q, web.Lang(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(r)
+}

@@ -1,0 +1,81 @@
+package projects
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// homeData is the home page's content.
+type homeData struct {
+	Domestic, FDI project.KindStat
+}
+
+// Home is the portal's front page, registered at /{lang}/.
+func (s *Handlers) Home(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	st, err := s.projects.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	p := s.NewPage(c, "home.title")
+	p.Nav = "home"
+	p.Data = homeData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
+	return s.Render(c, "home", p)
+}
+
+// dashboardData is the dashboard's content.
+type dashboardData struct {
+	Domestic, FDI project.KindStat
+	Charts        []web.Chart
+}
+
+func (s *Handlers) dashboard(c *fiber.Ctx) error {
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	st, err := s.projects.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	p := s.NewPage(c, "dashboard.title")
+	p.Nav = "dashboard"
+	l := p.L
+	d := dashboardData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
+	groups := []struct {
+		id, prefix string
+		rows       []project.GroupStat
+	}{
+		{"stage", "project.stage", st.ByStage},
+		{"sector", "sector", st.BySector},
+		{"location", "location", st.ByLocation},
+		{"year", "", st.ByYear},
+	}
+	for _, g := range groups {
+		label := func(key string) string {
+			if g.prefix == "" {
+				return key
+			}
+			return l.Label(g.prefix, key)
+		}
+		count := web.Chart{TitleID: "dashboard.chart.count_by_" + g.id, Legend: []string{"dashboard.legend.domestic", "dashboard.legend.fdi"}}
+		capital := web.Chart{TitleID: "dashboard.chart.capital_by_" + g.id, Legend: []string{"dashboard.legend.registered", "dashboard.legend.disbursed"}, NoteID: "dashboard.note.rate"}
+		for _, r := range g.rows {
+			count.Rows = append(count.Rows, web.ChartRow{Label: label(r.Key), Values: []web.ChartValue{
+				{Value: r.Domestic.Count, Text: l.Int(r.Domestic.Count)},
+				{Value: r.FDI.Count, Text: l.Int(r.FDI.Count)},
+			}})
+			reg := web.CombinedVND(r.Domestic.Registered, r.FDI.Registered)
+			dis := web.CombinedVND(r.Domestic.Disbursed, r.FDI.Disbursed)
+			capital.Rows = append(capital.Rows, web.ChartRow{Label: label(r.Key), Values: []web.ChartValue{
+				{Value: reg.Amount, Text: l.Money(reg)},
+				{Value: dis.Amount, Text: l.Money(dis)},
+			}})
+		}
+		count.Scale()
+		capital.Scale()
+		d.Charts = append(d.Charts, count, capital)
+	}
+	p.Data = d
+	return s.Render(c, "dashboard", p)
+}

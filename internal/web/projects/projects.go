@@ -1,0 +1,79 @@
+package projects
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/web"
+)
+
+// RegisterPages registers the project list, detail and dashboard pages.
+func (s *Handlers) RegisterPages(g fiber.Router) {
+	s.Handle(g, fiber.MethodGet, "/projects", web.Public, s.projectList)
+	s.Handle(g, fiber.MethodGet, "/projects/:code", web.Public, s.projectDetail)
+	s.Handle(g, fiber.MethodGet, "/dashboard", web.Public, s.dashboard)
+}
+
+// projectListData is the list page's content.
+type projectListData struct {
+	Query     web.ProjectQuery
+	Result    project.Page[project.Project]
+	Error     map[string]string
+	Kinds     []project.Kind
+	Stages    []project.Stage
+	Sectors   []string
+	Locations []string
+	Sorts     []string
+	PerPages  []int
+}
+
+func (s *Handlers) projectList(c *fiber.Ctx) error {
+	p := s.NewPage(c, "project.list.title")
+	p.Nav = "projects"
+	pq, err := web.ParseProjectQuery(c)
+	d := projectListData{
+		Query: pq, Kinds: project.Kinds, Stages: project.Stages, Sectors: project.Sectors,
+		Locations: project.Locations, Sorts: project.Sorts, PerPages: []int{20, 50, 100},
+	}
+	if err != nil {
+		c.Status(fiber.StatusBadRequest)
+		d.Error = apperr.As(err).Fields
+		p.Data = d
+		return s.Render(c, "projects/list", p)
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	d.Result, err = s.projects.List(ctx, pq.Filter)
+	if err != nil {
+		return err
+	}
+	p.Data = d
+	return s.Render(c, "projects/list", p)
+}
+
+func (s *Handlers) projectDetail(c *fiber.Ctx) error {
+	code := c.Params("code")
+	if !project.ValidCode(code) {
+		return apperr.NotFound("project.error.not_found")
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	pr, err := s.projects.Get(ctx, code)
+	if err != nil {
+		return err
+	}
+	p := s.NewPage(c, "project.detail.title")
+	p.Nav = "projects"
+	history, err := s.staffHistory(c, p.L, code)
+	if err != nil {
+		return err
+	}
+	d := projectDetailData{Project: pr, History: history}
+	if s.opportunities != nil {
+		if d.Opportunities, err = s.opportunities.ByProject(ctx, pr.Code); err != nil {
+			return err
+		}
+	}
+	p.Data = d
+	return s.Render(c, "projects/detail", p)
+}
