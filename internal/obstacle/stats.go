@@ -2,6 +2,8 @@ package obstacle
 
 import (
 	"context"
+	"iter"
+	"slices"
 	"sort"
 	"time"
 
@@ -62,8 +64,9 @@ type Stats struct {
 	CapitalTotal      Capital   `json:"capitalTotal"`
 }
 
-// statsRow is the projection Stats reads.
+// statsRow is the projection Stats reads, one per obstacle.
 type statsRow struct {
+	ID              string     `bson:"_id"`
 	Status          Status     `bson:"status"`
 	Category        Category   `bson:"category"`
 	LeadAgency      string     `bson:"leadAgency"`
@@ -81,28 +84,46 @@ type projectCapital struct {
 	Registered money.Amount `bson:"registered"`
 }
 
-// computeStats computes the dashboard figures (Stats serves them). It
-// streams a projection of every obstacle and adds up in Go, then reads the
-// registered capital of the projects held up. One pass gives one
-// consistent set of figures, and several of them (due soon, working days
-// to resolve) need the working-day calendar, which the database does not
-// know: so this is the same on MongoDB, where a $group with several
-// accumulators could count but would not save the pass.
+// computeStats computes the dashboard figures from scratch: it streams a
+// projection of every obstacle, adds up in Go, then reads the registered
+// capital of the projects held up. Stats serves the same figures from its
+// read model (statscache.go); this is what they must equal. Several
+// figures (due soon, working days to resolve) need the working-day
+// calendar, which the database does not know, so adding up in Go is the
+// same on MongoDB.
 func (s *Store) computeStats(ctx context.Context, now time.Time) (Stats, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	proj := bson.M{}
-	for _, k := range []string{"status", "category", "leadAgency", "projectCode", "deadline", "pausedSince", "pausedDays", "escalationLevel", "resolvedAt", "createdAt"} {
-		proj[k] = 1
-	}
-	cur, err := s.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(proj))
+	cur, err := s.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(rowProjection))
 	if err != nil {
 		return Stats{}, apperr.Internal(err)
 	}
 	defer cur.Close(ctx)
+	var rows []statsRow
+	if err := cur.All(ctx, &rows); err != nil {
+		return Stats{}, apperr.Internal(err)
+	}
+	st, h := addUp(slices.Values(rows), cal, now)
+	capital, err := s.projectCapital(ctx, h.all)
+	if err != nil {
+		return Stats{}, err
+	}
+	h.sum(&st, capital)
+	return st, nil
+}
 
+// heldProjects are the project codes open obstacles hold up: by category,
+// by agency and in all.
+type heldProjects struct {
+	byCat, byAgency map[string]map[string]bool
+	all             map[string]bool
+}
+
+// addUp computes every figure but the capital from rows, at now, and
+// returns the projects held up for sum.
+func addUp(rows iter.Seq[statsRow], cal *holidays.Calendar, now time.Time) (Stats, heldProjects) {
 	st := Stats{ByStatus: map[Status]int64{}, OpenByCategory: map[Category]int64{}, OpenByAgency: map[string]int64{}}
 	for _, x := range Statuses {
 		st.ByStatus[x] = 0
@@ -113,15 +134,9 @@ func (s *Store) computeStats(ctx context.Context, now time.Time) (Stats, error) 
 		monthIdx[m.Month] = i
 	}
 	var resolveDays []int
-	heldByCat := map[string]map[string]bool{}
-	heldByAgency := map[string]map[string]bool{}
-	heldAll := map[string]bool{}
+	h := heldProjects{byCat: map[string]map[string]bool{}, byAgency: map[string]map[string]bool{}, all: map[string]bool{}}
 
-	for cur.Next(ctx) {
-		var r statsRow
-		if err := cur.Decode(&r); err != nil {
-			return Stats{}, apperr.Internal(err)
-		}
+	for r := range rows {
 		o := Obstacle{Status: r.Status, Deadline: r.Deadline, PausedSince: r.PausedSince, ResolvedAt: r.ResolvedAt}
 		st.ByStatus[r.Status]++
 		if i, ok := monthIdx[r.CreatedAt.In(holidays.Location()).Format("2006-01")]; ok {
@@ -158,28 +173,24 @@ func (s *Store) computeStats(ctx context.Context, now time.Time) (Stats, error) 
 			st.Escalated++
 		}
 		if r.ProjectCode != "" {
-			addHeld(heldByCat, string(r.Category), r.ProjectCode)
-			addHeld(heldByAgency, r.LeadAgency, r.ProjectCode)
-			heldAll[r.ProjectCode] = true
+			addHeld(h.byCat, string(r.Category), r.ProjectCode)
+			addHeld(h.byAgency, r.LeadAgency, r.ProjectCode)
+			h.all[r.ProjectCode] = true
 		}
-	}
-	if err := cur.Err(); err != nil {
-		return Stats{}, apperr.Internal(err)
 	}
 	if st.Resolved > 0 {
 		st.OnTimeBP = money.BasisPoints(st.ResolvedOnTime, st.Resolved)
 	}
 	st.MedianDaysToResolve = median(resolveDays)
 	st.ByMonth = months
+	return st, h
+}
 
-	capital, err := s.projectCapital(ctx, heldAll)
-	if err != nil {
-		return Stats{}, err
-	}
-	st.CapitalByCategory = sumCapital(heldByCat, capital)
-	st.CapitalByAgency = sumCapital(heldByAgency, capital)
-	st.CapitalTotal = sumOne("", heldAll, capital)
-	return st, nil
+// sum fills the capital figures of st from the held projects' capital.
+func (h heldProjects) sum(st *Stats, capital map[string]money.Amount) {
+	st.CapitalByCategory = sumCapital(h.byCat, capital)
+	st.CapitalByAgency = sumCapital(h.byAgency, capital)
+	st.CapitalTotal = sumOne("", h.all, capital)
 }
 
 func addHeld(m map[string]map[string]bool, key, code string) {

@@ -499,7 +499,7 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (File
 		o.TrackingCode = FormatTrackingCode(year, seq)
 		first := NewEvent(now, FilerActor, ActSubmit, "", Submitted, "", true)
 		err = s.records.Insert(ctx, o, &first)
-		s.changed()
+		s.changed(o.ID)
 		if err == nil {
 			o.Version, o.Timeline = 1, []Event{first}
 			// The unique index on obstacles.idempotencyKey is what makes a
@@ -731,7 +731,7 @@ var mutableFields = []string{
 // one versioned update (record.Collection.Update); push appends to other
 // arrays in the same step. It returns n as now stored.
 func (s *Store) write(ctx context.Context, o, n Obstacle, ev Event, push ...bson.E) (Obstacle, error) {
-	defer s.changed()
+	defer s.changed(o.ID)
 	n.UpdatedAt = ev.At
 	raw, err := bson.Marshal(n)
 	if err != nil {

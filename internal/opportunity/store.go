@@ -39,6 +39,8 @@ type Store struct {
 	history   *mongo.Collection
 	enquiries *record.Collection
 	now       func() time.Time
+	// cat serves Facets and lists without text (catalogue.go).
+	cat catalogue
 }
 
 // NewStore returns a store on db. Call EnsureIndexes once at start.
@@ -127,7 +129,9 @@ func (s *Store) Create(ctx context.Context, o *Opportunity) error {
 	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
 	d := doc{Opportunity: *o, SearchText: o.SearchText(), CapitalBand: o.CapitalBand(),
 		CapitalVND: VNDEquivalent(o.IndicativeCapital)}
-	if err := s.opps.Insert(ctx, d, nil); err != nil {
+	err := s.opps.Insert(ctx, d, nil)
+	s.written(o.Code)
+	if err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			return &apperr.Error{Code: apperr.CodeConflict, MessageID: "opportunity.error.duplicate_code",
 				Fields: map[string]string{"code": "opportunity.error.duplicate_code"}}
@@ -289,11 +293,43 @@ type ListResult = Page[Opportunity]
 
 // List returns the page of opportunities f selects, in f's order, and the
 // number that match. It is also the fallback search when the search engine
-// is down.
+// is down. A list without text is kept until the next write (see
+// catalogue.go), so the catalogue's pages read the database once per
+// write.
 func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
+	if f.Text != "" {
+		return s.list(ctx, f)
+	}
+	m := s.catalogueModel()
+	m.follow.Lock()
+	if err := m.sync(ctx); err != nil {
+		m.follow.Unlock()
+		return nil, err
+	}
+	k := f.key()
+	if r, ok := m.lists[k]; ok {
+		m.follow.Unlock()
+		return cloneList(r), nil
+	}
+	v := m.version
+	m.follow.Unlock()
+	res, err := s.list(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	m.follow.Lock()
+	if m.version == v && len(m.lists) < maxCachedLists {
+		m.lists[k] = cloneList(res)
+	}
+	m.follow.Unlock()
+	return res, nil
+}
+
+// list reads the page f selects from the database.
+func (s *Store) list(ctx context.Context, f Filter) (*ListResult, error) {
 	q := f.query("")
 	total, err := s.opps.Mongo().CountDocuments(ctx, q)
 	if err != nil {
@@ -344,9 +380,33 @@ type FacetCounts struct {
 // facet's own selection left out (so the other values of a facet one has
 // already narrowed stay visible with their counts); the text and the other
 // facets apply. An opportunity counts once for each of its investment
-// forms. Each facet is one pipeline with a single $group accumulator,
-// which is what FerretDB computes correctly.
+// forms. It adds up the catalogue's read model (catalogue.go) and reads
+// nothing but the changelog's head, at most once per CatalogueMaxAge/2.
 func (s *Store) Facets(ctx context.Context, f Filter) (*FacetCounts, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	m := s.catalogueModel()
+	m.follow.Lock()
+	defer m.follow.Unlock()
+	if err := m.sync(ctx); err != nil {
+		return nil, err
+	}
+	k := f.key()
+	fc, ok := m.facets[k]
+	if !ok {
+		fc = m.count(&f)
+		if len(m.facets) < maxCachedLists {
+			m.facets[k] = fc
+		}
+	}
+	return fc.clone(), nil
+}
+
+// facetsFromDB counts as Facets does, in the database: each facet is one
+// pipeline with a single $group accumulator, which is what FerretDB
+// computes correctly. Tests compare the read model with it.
+func (s *Store) facetsFromDB(ctx context.Context, f Filter) (*FacetCounts, error) {
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
@@ -479,7 +539,9 @@ func (s *Store) write(ctx context.Context, old, next *Opportunity, action string
 	}
 	set = append(set, derived(next)...)
 	entry := &record.Change{At: next.UpdatedAt, By: by, Action: action, Fields: changes, Note: note}
-	if err := s.opps.Update(ctx, old.Code, old.Version, record.Write{Set: set, Entry: entry}); err != nil {
+	err := s.opps.Update(ctx, old.Code, old.Version, record.Write{Set: set, Entry: entry})
+	s.written(old.Code)
+	if err != nil {
 		return nil, err
 	}
 	next.Version = old.Version + 1

@@ -1,0 +1,220 @@
+package opportunity
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/changelog"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// The catalogue's facet counts and its lists without a text query are
+// public and asked on every catalogue page, so they come from a read model
+// in memory: one small row per opportunity (its facet fields and folded
+// text), loaded once and followed write by write (internal/changelog).
+// Facets adds up those rows and reads nothing; a list without text is
+// kept per filter until the next write.
+//
+// Consistency: this process's own writes (Create, Update, LinkProject)
+// are in the next answer; other processes' within CatalogueMaxAge (the
+// changelog's head is read by _id at most every half of it, then only the
+// opportunities written since, each by code).
+const (
+	// CatalogueMaxAge bounds how late Facets and List show another
+	// process's write.
+	CatalogueMaxAge = time.Second
+	// catalogueTimeout bounds one load or catch-up.
+	catalogueTimeout = time.Minute
+	// maxCachedLists bounds the lists kept between writes.
+	maxCachedLists    = 256
+	feedOpportunities = "opportunities"
+)
+
+// facetRow is what Facets needs of one opportunity.
+type facetRow struct {
+	Code        string   `bson:"code"`
+	Sector      string   `bson:"sector"`
+	Location    string   `bson:"location"`
+	Forms       []string `bson:"investmentForms"`
+	CapitalBand string   `bson:"capitalBand"`
+	Status      string   `bson:"status"`
+	SearchText  string   `bson:"searchText"`
+}
+
+var facetProjection = bson.D{{Key: "code", Value: 1}, {Key: "sector", Value: 1}, {Key: "location", Value: 1},
+	{Key: "investmentForms", Value: 1}, {Key: "capitalBand", Value: 1}, {Key: "status", Value: 1}, {Key: "searchText", Value: 1}}
+
+// catalogue is the Store's read model, made at its first use.
+type catalogue struct {
+	once sync.Once
+	m    *catalogueModel
+}
+
+// catalogueModel's fields are guarded by follow's lock.
+type catalogueModel struct {
+	follow  *changelog.Follower
+	s       *Store
+	rows    map[string]facetRow
+	version int64
+	facets  map[string]*FacetCounts
+	lists   map[string]*ListResult
+}
+
+func (s *Store) catalogueModel() *catalogueModel {
+	s.cat.once.Do(func() {
+		feed := changelog.NewFeed(s.opps.Mongo().Database(), feedOpportunities)
+		s.cat.m = &catalogueModel{s: s, follow: changelog.NewFollower(feed, CatalogueMaxAge/2, nil)}
+	})
+	return s.cat.m
+}
+
+// written tells the catalogue (here at once, other processes through the
+// changelog) that the opportunity code may have changed.
+func (s *Store) written(code string) { s.catalogueModel().follow.Wrote(code) }
+
+// sync brings the model up to date; the caller holds follow's lock.
+func (m *catalogueModel) sync(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catalogueTimeout)
+	defer cancel()
+	if _, err := m.follow.Sync(ctx, m); err != nil {
+		return apperr.Internal(fmt.Errorf("opportunity catalogue: %w", err))
+	}
+	return nil
+}
+
+// Reload reads every opportunity's row (changelog.Model).
+func (m *catalogueModel) Reload(ctx context.Context) error {
+	cur, err := m.s.opps.Mongo().Find(ctx, bson.D{}, options.Find().SetProjection(facetProjection).SetBatchSize(1000))
+	if err != nil {
+		return err
+	}
+	var rows []facetRow
+	if err := cur.All(ctx, &rows); err != nil {
+		return err
+	}
+	m.rows = make(map[string]facetRow, len(rows))
+	for _, r := range rows {
+		m.rows[r.Code] = r
+	}
+	m.changed()
+	return nil
+}
+
+// Refresh reads one opportunity's row again (changelog.Model).
+func (m *catalogueModel) Refresh(ctx context.Context, code string) error {
+	var r facetRow
+	err := m.s.opps.Mongo().FindOne(ctx, bson.D{{Key: "code", Value: code}}, options.FindOne().SetProjection(facetProjection)).Decode(&r)
+	switch {
+	case mongodb.IsNoDocuments(err):
+		delete(m.rows, code)
+	case err != nil:
+		return err
+	default:
+		m.rows[code] = r
+	}
+	m.changed()
+	return nil
+}
+
+func (m *catalogueModel) changed() {
+	m.version++
+	m.facets, m.lists = map[string]*FacetCounts{}, map[string]*ListResult{}
+}
+
+// key names a normalized filter.
+func (f *Filter) key() string {
+	return fmt.Sprintf("%q|%q|%q|%q|%q|%q|%s|%d|%d", f.Sectors, f.Locations, f.Forms, f.CapitalBands, f.Statuses, f.Text, f.Sort, f.Page, f.PerPage)
+}
+
+// matches reports whether r is selected by f with the facet skip left out
+// (as f.query does in the database).
+func (f *Filter) matches(r *facetRow, skip string, terms []string) bool {
+	in := func(field string, vals []string, v ...string) bool {
+		if field == skip || len(vals) == 0 {
+			return true
+		}
+		for _, x := range v {
+			if slices.Contains(vals, x) {
+				return true
+			}
+		}
+		return false
+	}
+	if !in(facetSector, f.Sectors, r.Sector) || !in(facetLocation, f.Locations, r.Location) ||
+		!in(facetForm, f.Forms, r.Forms...) || !in(facetBand, f.CapitalBands, r.CapitalBand) ||
+		!in(facetStatus, f.Statuses, r.Status) {
+		return false
+	}
+	for _, t := range terms {
+		if !strings.Contains(r.SearchText, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// textTerms are the folded words of f.Text that f.query matches.
+func (f *Filter) textTerms() []string {
+	terms := strings.Fields(Fold(f.Text))
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
+	}
+	return terms
+}
+
+// facets counts, for each facet, the rows f selects with that facet left
+// out; empty values are not counted (as countBy).
+func (m *catalogueModel) count(f *Filter) *FacetCounts {
+	out := &FacetCounts{Sector: map[string]int64{}, Location: map[string]int64{}, Form: map[string]int64{},
+		CapitalBand: map[string]int64{}, Status: map[string]int64{}}
+	terms := f.textTerms()
+	add := func(m map[string]int64, v string) {
+		if v != "" {
+			m[v]++
+		}
+	}
+	for _, r := range m.rows {
+		if f.matches(&r, facetSector, terms) {
+			add(out.Sector, r.Sector)
+		}
+		if f.matches(&r, facetLocation, terms) {
+			add(out.Location, r.Location)
+		}
+		if f.matches(&r, facetForm, terms) {
+			for _, x := range r.Forms {
+				add(out.Form, x)
+			}
+		}
+		if f.matches(&r, facetBand, terms) {
+			add(out.CapitalBand, r.CapitalBand)
+		}
+		if f.matches(&r, facetStatus, terms) {
+			add(out.Status, r.Status)
+		}
+	}
+	return out
+}
+
+func (c *FacetCounts) clone() *FacetCounts {
+	cp := func(m map[string]int64) map[string]int64 {
+		out := make(map[string]int64, len(m))
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
+	return &FacetCounts{Sector: cp(c.Sector), Location: cp(c.Location), Form: cp(c.Form), CapitalBand: cp(c.CapitalBand), Status: cp(c.Status)}
+}
+
+func cloneList(r *ListResult) *ListResult {
+	c := *r
+	c.Items = slices.Clone(r.Items)
+	return &c
+}
