@@ -21,6 +21,7 @@ import (
 )
 
 func TestLoginAndLogout(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	for _, lang := range []string{"en", "vi"} {
 		c := e.Anonymous()
@@ -47,6 +48,7 @@ func TestLoginAndLogout(t *testing.T) {
 }
 
 func TestLoginFailureIsTheSameForUnknownEmailAndWrongPassword(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	var bodies []string
 	for _, email := range []string{"board@demo.local", "nobody@demo.local"} {
@@ -67,6 +69,7 @@ func TestLoginFailureIsTheSameForUnknownEmailAndWrongPassword(t *testing.T) {
 }
 
 func TestForgedCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	// Every state-changing page route, signed in as a role allowed to use it.
 	for _, rt := range e.Srv.Routes() {
@@ -106,6 +109,7 @@ func fillParams(path string) string {
 // visitor: an allowed caller is never refused, anyone else is (401 or a
 // sign-in redirect for visitors, 403 for the wrong role).
 func TestRouteRoleMatrix(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	// One signed-in client and one token per caller: the matrix is about
 	// access, and a fresh session per request only slows it down.
@@ -169,6 +173,7 @@ func hasRole(roles []account.Role, r account.Role) bool {
 // TestEveryRouteIsDeclared fails when a handler is registered without an
 // access declaration (that is, not through Server.handle).
 func TestEveryRouteIsDeclared(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	declared := map[string]bool{}
 	for _, rt := range e.Srv.Routes() {
@@ -453,6 +458,7 @@ func TestParallelSignInsFromManyAddresses(t *testing.T) {
 // and on reset, with the field's message in the reader's language, and
 // nothing is stored.
 func TestWeakPasswordRefusedInBothLanguages(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	admin := e.As(account.RoleAdmin)
 	msgs := map[string][2]string{
@@ -494,6 +500,7 @@ func TestWeakPasswordRefusedInBothLanguages(t *testing.T) {
 // address makes that address wait a minute (no longer a 15-minute lock of
 // the account; see TestStrangerCannotLockAdminOut).
 func TestThrottleMessageAfterFiveFailures(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	for lang, c := range map[string]struct{ email, msg string }{
 		"vi": {"taskforce@demo.local", "Đăng nhập sai quá nhiều lần. Quý vị vui lòng thử lại sau 1 phút."},

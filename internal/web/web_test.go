@@ -10,7 +10,8 @@ import (
 )
 
 func TestRootRedirectsByCookieThenAcceptLanguage(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	cases := []struct{ cookie, accept, want string }{
 		{"", "", "/vi/"},
 		{"", "en-GB,en;q=0.9", "/en/"},
@@ -32,7 +33,8 @@ func TestRootRedirectsByCookieThenAcceptLanguage(t *testing.T) {
 }
 
 func TestLanguageSwitchKeepsThePage(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	d := e.Get("/en/projects/FDI-0003?x=1").Doc(t)
 	href, ok := d.Find("[data-testid=lang-switch]").Attr("href")
 	if !ok {
@@ -55,7 +57,8 @@ func TestLanguageSwitchKeepsThePage(t *testing.T) {
 }
 
 func TestOperationalEndpoints(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	if r := e.Get("/healthz"); r.Status != 200 {
 		t.Errorf("healthz %d", r.Status)
 	}

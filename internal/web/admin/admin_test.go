@@ -14,6 +14,7 @@ import (
 )
 
 func TestAdminManagesUsers(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	admin := e.As(account.RoleAdmin)
 	ctx := context.Background()
@@ -123,6 +124,7 @@ func TestAdminManagesUsers(t *testing.T) {
 }
 
 func TestAdminIssuesAndRevokesTokens(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	admin := e.As(account.RoleAdmin)
 	userPath := "/en/admin/users/" + e.Users[account.RoleBoard].ID
@@ -161,6 +163,7 @@ func TestAdminIssuesAndRevokesTokens(t *testing.T) {
 }
 
 func TestAdminManagesAgencies(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	admin := e.As(account.RoleAdmin)
 	d := admin.Get("/vi/admin/agencies").Doc(t)
@@ -192,6 +195,7 @@ func TestAdminManagesAgencies(t *testing.T) {
 // TestStaffPagesRenderInBothLanguages opens every board and administration
 // page in both languages and checks no message is missing from locales/.
 func TestStaffPagesRenderInBothLanguages(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	board, admin := e.As(account.RoleBoard), e.As(account.RoleAdmin)
 	pr := e.FirstAtStage(project.Terminated)

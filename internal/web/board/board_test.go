@@ -21,6 +21,7 @@ import (
 )
 
 func TestBoardEditsAProjectWithHistory(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	c := e.As(account.RoleBoard)
 	pr := e.FirstAtStage(project.Operating)
@@ -102,6 +103,7 @@ func TestBoardEditsAProjectWithHistory(t *testing.T) {
 }
 
 func TestBoardMovesStagesByTheRules(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	c := e.As(account.RoleBoard)
 	pr := e.FirstAtStage(project.Licensed)
@@ -154,6 +156,7 @@ func TestBoardMovesStagesByTheRules(t *testing.T) {
 }
 
 func TestBoardRecordsDisbursements(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	c := e.As(account.RoleBoard)
 	pr := e.FirstAtStage(project.Construction)
@@ -190,6 +193,7 @@ func TestBoardRecordsDisbursements(t *testing.T) {
 }
 
 func TestBoardCreatesAProject(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	c := e.As(account.RoleBoard)
 	d := c.Get("/en/board/projects/new").Doc(t)
@@ -228,6 +232,7 @@ func TestBoardCreatesAProject(t *testing.T) {
 }
 
 func TestHistoryIsShownToStaffOnly(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	pr := e.FirstAtStage(project.Operating)
 	name := "Visible to staff"
@@ -252,6 +257,7 @@ func TestHistoryIsShownToStaffOnly(t *testing.T) {
 }
 
 func TestProjectWriteAPI(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	board := e.APIAs(account.RoleBoard)
 	pr := e.FirstAtStage(project.Licensed)
@@ -431,6 +437,7 @@ func TestFiftyEditorsOneWinner(t *testing.T) {
 }
 
 func TestProgressWatch(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	c := e.As(account.RoleBoard)
 	w, _ := e.Projects.WatchSettings(context.Background())
@@ -472,6 +479,7 @@ func TestProgressWatch(t *testing.T) {
 // forms with a localized field error, nothing is stored, and the public
 // figures stay as they were.
 func TestHugeAmountsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	board := e.APIAs(account.RoleBoard)
 	const huge = "9223372036854775807"
@@ -556,6 +564,7 @@ func TestHugeAmountsAreRefused(t *testing.T) {
 // TestControlCharactersRefusedByTheProjectAPI: a NUL in a name is refused
 // with the field named; nothing is stored.
 func TestControlCharactersRefusedByTheProjectAPI(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	board := e.APIAs(account.RoleBoard)
 	pr := e.FirstAtStage(project.Operating)

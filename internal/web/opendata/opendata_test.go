@@ -76,6 +76,7 @@ func allProjects(t *testing.T, ps *project.Store, f project.Filter) []project.Pr
 }
 
 func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	want := allProjects(t, e.Projects, project.Filter{Kind: project.FDI, Sort: "capital_desc"})
 	if len(want) <= project.MaxPerPage {
@@ -109,6 +110,7 @@ func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
 }
 
 func TestProjectExportXLSXCellByCell(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	want := allProjects(t, e.Projects, project.Filter{Sector: "tourism"})
 	f, sheet := openXLSX(t, e.Get("/vi/projects.xlsx?sector=tourism"))
@@ -163,6 +165,7 @@ func TestProjectExportXLSXCellByCell(t *testing.T) {
 }
 
 func TestProjectListLinksToExportsWithFilters(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	d := e.Get("/en/projects?kind=domestic&sector=energy").Doc(t)
 	for sel, want := range map[string]string{
@@ -183,6 +186,7 @@ func TestProjectListLinksToExportsWithFilters(t *testing.T) {
 }
 
 func TestAPIExportFormat(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	r := e.Get("/api/v1/exports/projects?format=xlsx&lang=en&kind=fdi")
 	f, sheet := openXLSX(t, r)
@@ -204,6 +208,7 @@ func TestAPIExportFormat(t *testing.T) {
 }
 
 func TestOpportunityExportHasEveryMatch(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	all, err := e.Opps.List(context.Background(), opportunity.Filter{Sectors: []string{"tourism"}, PerPage: opportunity.MaxPerPage})
 	if err != nil {
@@ -248,6 +253,7 @@ func allObstacles(t *testing.T, s *obstacle.Store, actor obstacle.Actor, now tim
 }
 
 func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	stored := allObstacles(t, e.Obs, obstacle.SystemActor, e.Now)
 	if len(stored) < 10 {
@@ -464,6 +470,7 @@ func checkOC4IDSProject(t *testing.T, p map[string]any) {
 }
 
 func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	r := e.Get("/api/v1/open/projects?lang=en&kind=fdi&per_page=50")
 	if r.Status != 200 {
@@ -536,6 +543,7 @@ func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
 }
 
 func TestOpenDataPage(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
 	for _, lang := range i18n.Languages {
 		r := e.Get("/" + lang + "/open-data")

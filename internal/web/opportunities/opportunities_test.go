@@ -97,6 +97,7 @@ func oppContains(list []string, v string) bool {
 }
 
 func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	for lang, q := range map[string]string{"en": "wind power van phong", "vi": "dien gio van phong"} {
 		r := e.Get("/" + lang + "/opportunities?q=" + url.QueryEscape(q))
@@ -191,6 +192,7 @@ func oppAtoi(s string) int {
 }
 
 func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	e.serve(downEngine{e.engine})
 	for _, lang := range []string{"en", "vi"} {
@@ -219,6 +221,7 @@ func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
 }
 
 func TestOpportunityAPIConcurrencyAndReindex(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	board := e.As(account.RoleBoard)
 	r := e.Get("/api/v1/opportunities/OPP-VP-005")
@@ -293,6 +296,7 @@ func oppJSON(c *sitetest.Client, method, path, body string, header ...string) si
 var oppKeyInput = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
 
 func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
 	c := e.Anonymous()
@@ -397,6 +401,7 @@ func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
 }
 
 func TestEnquiryRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	c := e.Anonymous()
 	token := c.CSRF()
@@ -414,6 +419,7 @@ func TestEnquiryRateLimit(t *testing.T) {
 }
 
 func TestBoardEditsOpportunityWithVersionAndHistory(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	board := e.As(account.RoleBoard)
 	d := board.Get("/en/board/opportunities/OPP-NT-003/edit").Doc(t)
@@ -482,6 +488,7 @@ func TestBoardEditsOpportunityWithVersionAndHistory(t *testing.T) {
 }
 
 func TestSiteSearchPageAndAPI(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	d := e.Get("/en/search?q=van+phong").Doc(t)
 	kinds := map[string]int{}
@@ -512,6 +519,7 @@ func TestSiteSearchPageAndAPI(t *testing.T) {
 // ETag and its history as they were; with a real project both changes are
 // stored by one write with one history entry.
 func TestOpportunityPatchIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
 	board := e.As(account.RoleBoard)
@@ -547,6 +555,7 @@ func TestOpportunityPatchIsAllOrNothing(t *testing.T) {
 // is refused as an enquiry address too, in both languages, naming the
 // field; control characters are refused the same way.
 func TestEnquiryUsesTheFilingEmailRule(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
 	want := map[string]string{
@@ -582,6 +591,7 @@ func TestEnquiryUsesTheFilingEmailRule(t *testing.T) {
 // body gets 422 naming the key and nothing of the first enquiry (its id,
 // its data); the same body again gets the first enquiry.
 func TestEnquiryKeyIsBoundToItsRequest(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
 	const path = "/api/v1/opportunities/OPP-VP-005/enquiries"

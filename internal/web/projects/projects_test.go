@@ -20,7 +20,8 @@ import (
 )
 
 func TestHomeShowsHeadlineFigures(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	for lang, want := range map[string][]string{
 		"vi": {"623 dự án trong nước", "363.240 tỷ đồng", "112 dự án có vốn đầu tư nước ngoài", "3,9 tỷ USD"},
 		"en": {"623 domestic projects", "VND 363,240 billion", "112 foreign-invested projects", "US$3.9 billion"},
@@ -46,7 +47,8 @@ func TestHomeShowsHeadlineFigures(t *testing.T) {
 }
 
 func TestEveryPageRendersInBothLanguages(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	pages := []string{"/", "/projects", "/projects?kind=fdi&sector=tourism&sort=capital_desc", "/projects?page=3", "/projects/DA-0001", "/projects/FDI-0001", "/dashboard", "/no-such-page"}
 	for _, lang := range i18n.Languages {
 		for _, p := range pages {
@@ -83,7 +85,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 }
 
 func TestNotFoundPageIsLocalized(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	vi := e.Get("/vi/projects/NOPE-404").Doc(t)
 	en := e.Get("/en/projects/NOPE-404").Doc(t)
 	if !strings.Contains(vi.Text(), "Không có dự án với mã này") || !strings.Contains(en.Text(), "There is no project with this code") {
@@ -92,7 +95,8 @@ func TestNotFoundPageIsLocalized(t *testing.T) {
 }
 
 func TestProjectListFiltersInHTML(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	d := e.Get("/en/projects?kind=fdi&sector=tourism&per_page=100").Doc(t)
 	rows := d.Find("table.list tbody tr")
 	if rows.Length() == 0 {
@@ -110,7 +114,8 @@ func TestProjectListFiltersInHTML(t *testing.T) {
 }
 
 func TestBadFiltersGiveLocalizedErrors(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	long := strings.Repeat("x", 10_000)
 	cases := []struct{ query, field string }{
 		{"per_page=abc", "per_page"},
@@ -161,7 +166,8 @@ func TestBadFiltersGiveLocalizedErrors(t *testing.T) {
 }
 
 func TestProjectAPI(t *testing.T) {
-	e := sitetest.New(t)
+	t.Parallel()
+	e := sitetest.Shared(t)
 	t.Run("ListPages", func(t *testing.T) {
 		var page struct {
 			Items   []project.Project `json:"items"`
@@ -226,6 +232,7 @@ func TestProjectAPI(t *testing.T) {
 }
 
 func TestProjectPageLinksBackToItsOpportunity(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	ctx := context.Background()
 	opps := e.Deps.Opportunities
@@ -258,6 +265,7 @@ func TestProjectPageLinksBackToItsOpportunity(t *testing.T) {
 // exports, the project page) names the officer or gives the reason; staff
 // still read both in the history.
 func TestPublicProjectAnswersCarryNoStaffData(t *testing.T) {
+	t.Parallel()
 	e := sitetest.New(t)
 	ctx := context.Background()
 	officer, err := e.Accounts.CreateUser(ctx, account.NewUser{Email: "tran.thi.officer@board.test", Name: "Trần Thị Cán Bộ Mẫu",
