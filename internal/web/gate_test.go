@@ -3,6 +3,8 @@ package web_test
 import (
 	"sync"
 	"testing"
+
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 )
 
 // TestPublicExportsUnderACrowdAnswerBusyNot500 sends 24 anonymous
@@ -11,7 +13,7 @@ import (
 // time; the rest are told to come back (503 with Retry-After), and none
 // fails.
 func TestPublicExportsUnderACrowdAnswerBusyNot500(t *testing.T) {
-	e := obstacleEnv(t, true)
+	e := sitetest.NewObstacles(t, true)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	statuses := map[int]int{}
@@ -19,11 +21,11 @@ func TestPublicExportsUnderACrowdAnswerBusyNot500(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := e.anonymous().get("/api/v1/exports/obstacles?format=xlsx")
+			r := e.Anonymous().Get("/api/v1/exports/obstacles?format=xlsx")
 			mu.Lock()
 			defer mu.Unlock()
-			statuses[r.status]++
-			if r.status == 503 && r.header.Get("Retry-After") == "" {
+			statuses[r.Status]++
+			if r.Status == 503 && r.Header.Get("Retry-After") == "" {
 				t.Error("503 without Retry-After")
 			}
 		}()

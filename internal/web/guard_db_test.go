@@ -20,6 +20,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web/site"
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 )
 
 // tcpProxy forwards a loopback port to the database; down() cuts every
@@ -89,14 +90,14 @@ func (p *tcpProxy) down() {
 // their session cookie; static files and /healthz still serve; and once
 // the database is back, requests succeed again.
 func TestDatabaseOutageFailsFast(t *testing.T) {
-	e := newEnv(t)
+	e := sitetest.New(t)
 	target := strings.TrimSuffix(strings.TrimPrefix(mongotest.Server(t).URI, "mongodb://"), "/")
 	if i := strings.IndexAny(target, "/?"); i >= 0 {
 		target = target[:i]
 	}
 	proxy := newTCPProxy(t, target)
 	ctx := context.Background()
-	db, err := mongodb.Open(ctx, mongodb.Options{URI: "mongodb://" + proxy.addr + "/?directConnection=true", Database: e.db.Name()})
+	db, err := mongodb.Open(ctx, mongodb.Options{URI: "mongodb://" + proxy.addr + "/?directConnection=true", Database: e.DB.Name()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := e.deps
+	deps := e.Deps
 	deps.DB, deps.DBHealth = db, db.Health
 	deps.Projects = project.NewStore(pdb)
 	deps.Accounts = account.NewStore(pdb, account.Options{})
@@ -118,13 +119,13 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = srv
-	staff := e.as(account.RoleBoard)
-	sid := staff.cookies["sid"]
+	e.Srv = srv
+	staff := e.As(account.RoleBoard)
+	sid := staff.Cookies["sid"]
 	pages := []string{"/en/projects", "/vi/board", "/api/v1/projects", "/en/dashboard", "/api/v1/obstacles/stats", "/vi/"}
 	for _, p := range pages {
-		if r := staff.get(p); r.status != 200 {
-			t.Fatalf("before the outage %s: %d", p, r.status)
+		if r := staff.Get(p); r.Status != 200 {
+			t.Fatalf("before the outage %s: %d", p, r.Status)
 		}
 	}
 
@@ -133,29 +134,29 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	for round := 0; round < 2; round++ {
 		for _, p := range pages {
 			start := time.Now()
-			r := staff.send(http.MethodGet, p, nil, "Accept-Language", "en")
+			r := staff.Send(http.MethodGet, p, nil, "Accept-Language", "en")
 			took := time.Since(start)
 			slowest = max(slowest, took)
-			if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || took > 1500*time.Millisecond {
-				t.Errorf("during the outage %s: %d Retry-After %q in %v", p, r.status, r.header.Get("Retry-After"), took)
+			if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" || took > 1500*time.Millisecond {
+				t.Errorf("during the outage %s: %d Retry-After %q in %v", p, r.Status, r.Header.Get("Retry-After"), took)
 			}
-			if strings.HasPrefix(p, "/api/") && !strings.Contains(r.body, "briefly unavailable") ||
-				strings.HasPrefix(p, "/vi/") && !strings.Contains(r.body, "chưa kết nối được cơ sở dữ liệu") {
-				t.Errorf("during the outage %s: message not localized: %.300s", p, r.body)
+			if strings.HasPrefix(p, "/api/") && !strings.Contains(r.Body, "briefly unavailable") ||
+				strings.HasPrefix(p, "/vi/") && !strings.Contains(r.Body, "chưa kết nối được cơ sở dữ liệu") {
+				t.Errorf("during the outage %s: message not localized: %.300s", p, r.Body)
 			}
-			if staff.cookies["sid"] != sid {
+			if staff.Cookies["sid"] != sid {
 				t.Fatalf("during the outage %s: the session cookie was cleared", p)
 			}
 		}
 	}
 	t.Logf("slowest answer during the outage: %v", slowest)
 	for _, p := range []string{"/healthz", "/static/app.css"} {
-		if r := staff.get(p); r.status != 200 {
-			t.Errorf("during the outage %s: %d", p, r.status)
+		if r := staff.Get(p); r.Status != 200 {
+			t.Errorf("during the outage %s: %d", p, r.Status)
 		}
 	}
-	if r := staff.get("/readyz"); r.status != http.StatusServiceUnavailable {
-		t.Errorf("during the outage /readyz: %d", r.status)
+	if r := staff.Get("/readyz"); r.Status != http.StatusServiceUnavailable {
+		t.Errorf("during the outage /readyz: %d", r.Status)
 	}
 
 	proxy.up()
@@ -163,18 +164,18 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	deadline := back.Add(15 * time.Second)
 	for _, p := range pages {
 		for {
-			r := staff.get(p)
-			if r.status == 200 {
+			r := staff.Get(p)
+			if r.Status == 200 {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("after the outage %s: still %d", p, r.status)
+				t.Fatalf("after the outage %s: still %d", p, r.Status)
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
 	t.Logf("every page answered again %v after the database came back", time.Since(back).Round(time.Millisecond))
-	if staff.cookies["sid"] != sid {
+	if staff.Cookies["sid"] != sid {
 		t.Error("the session did not survive the outage")
 	}
 }

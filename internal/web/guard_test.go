@@ -24,6 +24,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/site"
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 )
 
 // gzipOf compresses b once.
@@ -53,10 +54,10 @@ func bomb(t testing.TB, n int) []byte {
 // refused with 415 before anything reads it, so a small body that expands
 // to 256 MiB costs the server nothing.
 func TestCompressedRequestBodiesAreRefused(t *testing.T) {
-	e := newEnv(t)
+	e := sitetest.New(t)
 	api := bomb(t, 256<<20)
 	t.Logf("doubly gzipped body: %d bytes, expands to 256 MiB", len(api))
-	form, ct := multipartBody(t, map[string]string{"email": strings.Repeat("a", 64<<20), "_csrf": "x"}, nil)
+	form, ct := sitetest.MultipartBody(t, map[string]string{"email": strings.Repeat("a", 64<<20), "_csrf": "x"}, nil)
 	multi := gzipOf(t, form.Bytes())
 	t.Logf("gzipped multipart body: %d bytes, expands to %d", len(multi), form.Len())
 	form = nil
@@ -69,24 +70,24 @@ func TestCompressedRequestBodiesAreRefused(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Content-Encoding", "gzip, gzip")
 	req.Header.Set("Accept-Language", "en")
-	r := e.do(req)
-	if r.status != http.StatusUnsupportedMediaType || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
-		t.Errorf("API bomb: %d %s", r.status, r.header.Get("Content-Type"))
+	r := e.Do(req)
+	if r.Status != http.StatusUnsupportedMediaType || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("API bomb: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
 	var p web.Problem
-	if err := json.Unmarshal([]byte(r.body), &p); err != nil || p.Status != 415 || p.Detail == "" || strings.Contains(p.Detail, "request.") {
-		t.Errorf("API bomb problem: %s", r.body)
+	if err := json.Unmarshal([]byte(r.Body), &p); err != nil || p.Status != 415 || p.Detail == "" || strings.Contains(p.Detail, "request.") {
+		t.Errorf("API bomb problem: %s", r.Body)
 	}
 
 	// Anonymous, to a staff route: CSRF would read the form first.
 	req = httptest.NewRequest(http.MethodPost, "/vi/admin/users", bytes.NewReader(multi))
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Content-Encoding", "gzip")
-	r = e.do(req)
-	if r.status != http.StatusUnsupportedMediaType || !strings.Contains(r.header.Get("Content-Type"), "text/html") {
-		t.Errorf("multipart bomb: %d %s", r.status, r.header.Get("Content-Type"))
-	} else if d := r.doc(t); d.Find("html").AttrOr("lang", "") != "vi" || !strings.Contains(d.Find("main").Text(), "nén") {
-		t.Errorf("multipart bomb page not in Vietnamese: %q", text(d, "main"))
+	r = e.Do(req)
+	if r.Status != http.StatusUnsupportedMediaType || !strings.Contains(r.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("multipart bomb: %d %s", r.Status, r.Header.Get("Content-Type"))
+	} else if d := r.Doc(t); d.Find("html").AttrOr("lang", "") != "vi" || !strings.Contains(d.Find("main").Text(), "nén") {
+		t.Errorf("multipart bomb page not in Vietnamese: %q", sitetest.Text(d, "main"))
 	}
 
 	runtime.ReadMemStats(&after)
@@ -101,24 +102,24 @@ func TestCompressedRequestBodiesAreRefused(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/obstacles", strings.NewReader(`{}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", enc)
-		if r := e.do(req); r.status != http.StatusUnsupportedMediaType {
-			t.Errorf("Content-Encoding %q: %d", enc, r.status)
+		if r := e.Do(req); r.Status != http.StatusUnsupportedMediaType {
+			t.Errorf("Content-Encoding %q: %d", enc, r.Status)
 		}
 	}
 	req = httptest.NewRequest(http.MethodPost, "/api/v1/obstacles", strings.NewReader(`{}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Content-Encoding", "identity")
-	if r := e.do(req); r.status == http.StatusUnsupportedMediaType || r.status >= 500 {
-		t.Errorf("identity: %d", r.status)
+	if r := e.Do(req); r.Status == http.StatusUnsupportedMediaType || r.Status >= 500 {
+		t.Errorf("identity: %d", r.Status)
 	}
 }
 
 // TestMetricsSurviveManyMixedRequests: labels must not share Fiber's
 // reused buffers, or /metrics fails after some thousand requests.
 func TestMetricsSurviveManyMixedRequests(t *testing.T) {
-	e := newEnv(t)
+	e := sitetest.New(t)
 	m := metrics.New(metrics.Options{Token: "metrics-token-1"})
-	deps := e.deps
+	deps := e.Deps
 	deps.Metrics = m
 	srv, err := site.New(deps)
 	if err != nil {
@@ -184,11 +185,11 @@ var hostileQueryValues = []string{"%ff%fe", "%c3%28", "%00", "a%01b", "%7f", "%c
 // every query parameter of every GET route: never a 5xx; bad text and
 // numbers past any page are 400 naming the parameter.
 func TestHostileQueryTextIsRefused(t *testing.T) {
-	e := obstacleEnv(t, false)
-	admin := e.as(account.RoleAdmin)
-	taskforce := e.as(account.RoleTaskForce)
+	e := sitetest.NewObstacles(t, false)
+	admin := e.As(account.RoleAdmin)
+	taskforce := e.As(account.RoleTaskForce)
 	checked := 0
-	for _, rt := range e.srv.Routes() {
+	for _, rt := range e.Srv.Routes() {
 		if rt.Method != http.MethodGet || strings.HasSuffix(rt.Path, "/language") {
 			continue
 		}
@@ -199,61 +200,61 @@ func TestHostileQueryTextIsRefused(t *testing.T) {
 		path := fillParams(rt.Path)
 		for _, param := range []string{"q", "page", "per_page", "status", "sort"} {
 			for _, v := range hostileQueryValues {
-				r := c.get(path + "?" + param + "=" + v)
+				r := c.Get(path + "?" + param + "=" + v)
 				checked++
-				if r.status >= 500 {
-					t.Errorf("GET %s?%s=%s: %d", path, param, v, r.status)
+				if r.Status >= 500 {
+					t.Errorf("GET %s?%s=%s: %d", path, param, v, r.Status)
 					continue
 				}
 				mustRefuse := strings.Contains(v, "%") || (param == "page" || param == "per_page") && len(v) > 12
 				if !mustRefuse {
 					continue
 				}
-				if r.status != http.StatusBadRequest {
-					t.Errorf("GET %s?%s=%s: %d, want 400", path, param, v, r.status)
-				} else if !strings.Contains(r.body, param) {
+				if r.Status != http.StatusBadRequest {
+					t.Errorf("GET %s?%s=%s: %d, want 400", path, param, v, r.Status)
+				} else if !strings.Contains(r.Body, param) {
 					t.Errorf("GET %s?%s=%s: the answer does not name %s", path, param, v, param)
 				}
 			}
 		}
 	}
 	// A bad parameter name is refused too.
-	if r := admin.get("/api/v1/obstacles?%ff=1"); r.status != 400 {
-		t.Errorf("bad parameter name: %d", r.status)
+	if r := admin.Get("/api/v1/obstacles?%ff=1"); r.Status != 400 {
+		t.Errorf("bad parameter name: %d", r.Status)
 	}
 	t.Logf("%d hostile requests", checked)
 }
 
 // TestAPIProblemNamesTheBadQueryParameter checks the problem+json shape.
 func TestAPIProblemNamesTheBadQueryParameter(t *testing.T) {
-	e := newEnv(t)
-	r := e.get("/api/v1/projects?sector=x&q=%c3%28", "Accept-Language", "vi")
+	e := sitetest.New(t)
+	r := e.Get("/api/v1/projects?sector=x&q=%c3%28", "Accept-Language", "vi")
 	var p web.Problem
-	if err := json.Unmarshal([]byte(r.body), &p); err != nil || r.status != 400 {
-		t.Fatalf("%d %s", r.status, r.body)
+	if err := json.Unmarshal([]byte(r.Body), &p); err != nil || r.Status != 400 {
+		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	if len(p.Errors) != 1 || p.Errors[0].Field != "q" || p.Errors[0].Message == "" || strings.HasPrefix(p.Errors[0].Message, "request.") {
-		t.Errorf("problem: %s", r.body)
+		t.Errorf("problem: %s", r.Body)
 	}
 }
 
 // TestHeadAnswersLikeGet: HEAD on every GET route answers as GET would,
 // without a body.
 func TestHeadAnswersLikeGet(t *testing.T) {
-	e := obstacleEnv(t, false)
-	admin := e.as(account.RoleAdmin)
-	for _, rt := range e.srv.Routes() {
+	e := sitetest.NewObstacles(t, false)
+	admin := e.As(account.RoleAdmin)
+	for _, rt := range e.Srv.Routes() {
 		if rt.Method != http.MethodGet || !(rt.Access.Public || hasRole(rt.Access.Roles, account.RoleAdmin) || len(rt.Access.Roles) == 0) {
 			continue
 		}
 		path := fillParams(rt.Path)
-		get := admin.get(path)
-		head := admin.send(http.MethodHead, path, nil)
-		if head.status != get.status || head.body != "" {
-			t.Errorf("HEAD %s: %d with %d bytes; GET %d", path, head.status, len(head.body), get.status)
+		get := admin.Get(path)
+		head := admin.Send(http.MethodHead, path, nil)
+		if head.Status != get.Status || head.Body != "" {
+			t.Errorf("HEAD %s: %d with %d bytes; GET %d", path, head.Status, len(head.Body), get.Status)
 		}
-		if head.header.Get("Content-Type") != get.header.Get("Content-Type") {
-			t.Errorf("HEAD %s: Content-Type %q, GET %q", path, head.header.Get("Content-Type"), get.header.Get("Content-Type"))
+		if head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
+			t.Errorf("HEAD %s: Content-Type %q, GET %q", path, head.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
 		}
 	}
 }
@@ -261,25 +262,25 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 // TestHTTPSAddsHSTSAndSecureLanguageCookie: behind an https BASE_URL,
 // browsers are told to stay on https and the language cookie is Secure.
 func TestHTTPSAddsHSTSAndSecureLanguageCookie(t *testing.T) {
-	e := newEnv(t)
-	if r := e.get("/en/"); r.header.Get("Strict-Transport-Security") != "" {
-		t.Errorf("HSTS on plain http: %q", r.header.Get("Strict-Transport-Security"))
+	e := sitetest.New(t)
+	if r := e.Get("/en/"); r.Header.Get("Strict-Transport-Security") != "" {
+		t.Errorf("HSTS on plain http: %q", r.Header.Get("Strict-Transport-Security"))
 	}
-	deps := e.deps
+	deps := e.Deps
 	deps.BaseURL, deps.SecureCookies = "https://portal.test", true
 	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = srv
+	e.Srv = srv
 	for _, p := range []string{"/en/", "/api/v1/projects", "/static/app.css", "/en/no-such-page"} {
-		if got := e.get(p).header.Get("Strict-Transport-Security"); got != "max-age=31536000; includeSubDomains" {
+		if got := e.Get(p).Header.Get("Strict-Transport-Security"); got != "max-age=31536000; includeSubDomains" {
 			t.Errorf("%s: HSTS %q", p, got)
 		}
 	}
-	r := e.get("/vi/language?to=/projects")
+	r := e.Get("/vi/language?to=/projects")
 	var lang *http.Cookie
-	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == "lang" {
 			lang = c
 		}
@@ -292,25 +293,25 @@ func TestHTTPSAddsHSTSAndSecureLanguageCookie(t *testing.T) {
 // TestUnquotedIfMatchIsRefused: RFC 9110 entity tags are quoted; an
 // unquoted one is a malformed header, refused with 400 before any write.
 func TestUnquotedIfMatchIsRefused(t *testing.T) {
-	e := newEnv(t)
-	board := e.apiAs(account.RoleBoard)
+	e := sitetest.New(t)
+	board := e.APIAs(account.RoleBoard)
 	path := "/api/v1/projects/DA-0001"
-	etag := e.get(path).header.Get("ETag")
+	etag := e.Get(path).Header.Get("ETag")
 	if !strings.HasPrefix(etag, `"`) {
 		t.Fatalf("ETag %q", etag)
 	}
 	patch := map[string]any{"jobs": 77}
 	for _, bad := range []string{strings.Trim(etag, `"`), `"` + strings.Trim(etag, `"`), `W/` + strings.Trim(etag, `"`), "a b"} {
-		r := board.call(http.MethodPatch, path, patch, "If-Match", bad, "Accept-Language", "en")
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "If-Match") {
-			t.Errorf("If-Match %s: %d %s", bad, r.status, r.body)
+		r := board.Call(http.MethodPatch, path, patch, "If-Match", bad, "Accept-Language", "en")
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "If-Match") {
+			t.Errorf("If-Match %s: %d %s", bad, r.Status, r.Body)
 		}
 	}
-	if h := e.history("DA-0001"); len(h) != 0 {
+	if h := e.History("DA-0001"); len(h) != 0 {
 		t.Errorf("a refused request wrote history: %v", h)
 	}
-	if r := board.call(http.MethodPatch, path, patch, "If-Match", etag); r.status != 200 {
-		t.Errorf("quoted If-Match: %d %s", r.status, r.body)
+	if r := board.Call(http.MethodPatch, path, patch, "If-Match", etag); r.Status != 200 {
+		t.Errorf("quoted If-Match: %d %s", r.Status, r.Body)
 	}
 }
 
@@ -375,11 +376,11 @@ func loggedIP(t *testing.T, deps web.Deps, xff string) string {
 // peer is a trusted proxy, and then the client is the address nearest to
 // it that is not itself a trusted proxy (the left part can be forged).
 func TestClientAddressBehindProxies(t *testing.T) {
-	e := newEnv(t)
-	if got := loggedIP(t, e.deps, "203.0.113.7"); got != "127.0.0.1" {
+	e := sitetest.New(t)
+	if got := loggedIP(t, e.Deps, "203.0.113.7"); got != "127.0.0.1" {
 		t.Errorf("no trusted proxies: a spoofed header made the client %q", got)
 	}
-	deps := e.deps
+	deps := e.Deps
 	deps.TrustedProxies = []string{"127.0.0.1"}
 	for xff, want := range map[string]string{
 		"203.0.113.7":                "203.0.113.7",

@@ -47,6 +47,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/site"
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"
@@ -126,7 +127,7 @@ func sample[T any](list []T, salt, k int) []T {
 // embedded search index and no rate limiter, so that bad input reaches the
 // handlers instead of a 429.
 type hostileEnv struct {
-	*env
+	*sitetest.Env
 	opps *opportunity.Store
 	// ids fill route parameters: ":code" of a project, "opp" for an
 	// opportunity code and so on (see param).
@@ -164,7 +165,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err := accounts.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: demoPassword, Demo: true, DemoPassword: demoPassword}, now); err != nil {
+	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: sitetest.DemoPassword, Demo: true, DemoPassword: sitetest.DemoPassword}, now); err != nil {
 		t.Fatal(err)
 	}
 	mailer, err := mail.New(db, "", "")
@@ -218,14 +219,14 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, srv: srv, bundle: b, projects: store, accounts: accounts, users: map[account.Role]account.User{},
-		db: db, obstacles: obstacles, mail: mailer, deps: deps}
+	e := &sitetest.Env{T: t, Srv: srv, Bundle: b, Projects: store, Accounts: accounts, Users: map[account.Role]account.User{},
+		DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps}
 	for _, r := range account.Roles {
 		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.users[r] = u
+		e.Users[r] = u
 	}
 	// A real listener: a request the HTTP parser refuses gets the answer a
 	// client would see, which app.Test reports as an error instead.
@@ -235,7 +236,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	}
 	go func() { _ = srv.App().Listener(ln) }()
 	t.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(10 * time.Second) })
-	h := &hostileEnv{env: e, opps: opps, ids: map[string]string{}, addr: ln.Addr().String()}
+	h := &hostileEnv{Env: e, opps: opps, ids: map[string]string{}, addr: ln.Addr().String()}
 	h.setupTargets(ctx, ps, obs, list[:6], now)
 	return h
 }
@@ -244,24 +245,24 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 // administer (not one the test signs in as), its token, an agency, an extra
 // holiday, a policy issue, an enquiry and an obstacle with an attachment.
 func (h *hostileEnv) setupTargets(ctx context.Context, ps []project.Project, obs []obstacle.Obstacle, opps []opportunity.Opportunity, now time.Time) {
-	t := h.t
-	target, err := h.accounts.CreateUser(ctx, account.NewUser{Email: "target@demo.local", Name: "Người Được Quản Trị", Role: account.RoleBoard, Lang: "vi", Password: demoPassword}, account.SystemActor, now)
+	t := h.T
+	target, err := h.Accounts.CreateUser(ctx, account.NewUser{Email: "target@demo.local", Name: "Người Được Quản Trị", Role: account.RoleBoard, Lang: "vi", Password: sitetest.DemoPassword}, account.SystemActor, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := h.accounts.IssueToken(ctx, target.ID, "hostile", now)
+	_, tok, err := h.Accounts.IssueToken(ctx, target.ID, "hostile", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	agencies, err := h.accounts.ListAgencies(ctx)
+	agencies, err := h.Accounts.ListAgencies(ctx)
 	if err != nil || len(agencies) == 0 {
 		t.Fatalf("agencies: %v", err)
 	}
-	if err := h.obstacles.AddHoliday(ctx, holidays.Day{Date: "2026-12-30", Occasion: "Ngày nghỉ thử", Kind: holidays.Custom}, obstacle.Actor{ID: h.users[account.RoleAdmin].ID, Role: obstacle.RoleAdmin}, now); err != nil {
+	if err := h.Obstacles.AddHoliday(ctx, holidays.Day{Date: "2026-12-30", Occasion: "Ngày nghỉ thử", Kind: holidays.Custom}, obstacle.Actor{ID: h.Users[account.RoleAdmin].ID, Role: obstacle.RoleAdmin}, now); err != nil {
 		t.Fatal(err)
 	}
-	tf := obstacle.Actor{ID: h.users[account.RoleTaskForce].ID, Role: obstacle.RoleTaskforce}
-	pi, err := h.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: "Vướng mắc chung về giá đất", Description: "Nhiều dự án chậm vì chưa có bảng giá đất cụ thể."}, tf, now)
+	tf := obstacle.Actor{ID: h.Users[account.RoleTaskForce].ID, Role: obstacle.RoleTaskforce}
+	pi, err := h.Obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: "Vướng mắc chung về giá đất", Description: "Nhiều dự án chậm vì chưa có bảng giá đất cụ thể."}, tf, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +284,7 @@ func (h *hostileEnv) setupTargets(ctx context.Context, ps []project.Project, obs
 		}
 	}
 	submitted, inProgress := byStatus[obstacle.Submitted][0], byStatus[obstacle.InProgress][0]
-	_, att, err := h.obstacles.AddAttachment(ctx, inProgress.ID, "ke-hoach.pdf", bytes.NewReader(pdfFile), tf, now)
+	_, att, err := h.Obstacles.AddAttachment(ctx, inProgress.ID, "ke-hoach.pdf", bytes.NewReader(sitetest.PDFFile), tf, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func (h *hostileEnv) param(path, name string) string {
 			return h.ids["obstacle"]
 		}
 	}
-	h.t.Fatalf("no value for parameter %s of %s", name, path)
+	h.T.Fatalf("no value for parameter %s of %s", name, path)
 	return ""
 }
 
@@ -359,33 +360,33 @@ func roleFor(rt web.Route) account.Role {
 type caller struct {
 	h       *hostileEnv
 	role    account.Role
-	cookies map[string]string
+	Cookies map[string]string
 	token   string
 }
 
 func (h *hostileEnv) caller(role account.Role) *caller {
-	h.t.Helper()
-	c := &caller{h: h, role: role, cookies: map[string]string{}}
+	h.T.Helper()
+	c := &caller{h: h, role: role, Cookies: map[string]string{}}
 	c.signIn()
 	return c
 }
 
 // signIn (again, after a route signed the caller out) and read the token.
 func (c *caller) signIn() {
-	c.h.t.Helper()
-	c.cookies = map[string]string{}
+	c.h.T.Helper()
+	c.Cookies = map[string]string{}
 	if c.role != "" {
-		sid, _, err := c.h.accounts.CreateSession(context.Background(), c.h.users[c.role].ID, time.Now())
+		sid, _, err := c.h.Accounts.CreateSession(context.Background(), c.h.Users[c.role].ID, time.Now())
 		if err != nil {
-			c.h.t.Fatal(err)
+			c.h.T.Fatal(err)
 		}
-		c.cookies["sid"] = sid
+		c.Cookies["sid"] = sid
 	}
 	c.token = ""
-	r := c.send(http.MethodGet, "/en/login", "", nil)
-	m := csrfInput.FindStringSubmatch(r.body)
+	r := c.Send(http.MethodGet, "/en/login", "", nil)
+	m := sitetest.CSRFInput.FindStringSubmatch(r.Body)
 	if m == nil {
-		c.h.t.Fatalf("no CSRF token for %q: %d", c.role, r.status)
+		c.h.T.Fatalf("no CSRF token for %q: %d", c.role, r.Status)
 	}
 	c.token = m[1]
 }
@@ -393,17 +394,17 @@ func (c *caller) signIn() {
 // track opens the tracked obstacle, as the filer does, so that the
 // tracking forms work.
 func (c *caller) track(lang string) {
-	c.h.t.Helper()
+	c.h.T.Helper()
 	form := url.Values{"tracking_code": {c.h.ids["track"]}, "access_key": {c.h.accessKey}}
-	if r := c.send(http.MethodPost, "/"+lang+"/obstacles/track", "application/x-www-form-urlencoded", []byte(form.Encode())); r.status >= 400 {
-		d, _ := goquery.NewDocumentFromReader(strings.NewReader(r.body))
-		c.h.t.Fatalf("tracking lookup: %d %s cookies %v token %s", r.status, text(d, "main"), c.cookies, c.token)
+	if r := c.Send(http.MethodPost, "/"+lang+"/obstacles/track", "application/x-www-form-urlencoded", []byte(form.Encode())); r.Status >= 400 {
+		d, _ := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
+		c.h.T.Fatalf("tracking lookup: %d %s cookies %v token %s", r.Status, sitetest.Text(d, "main"), c.Cookies, c.token)
 	}
 }
 
 // get sends a GET; a request that gets no answer at all is an error
 // (workers cannot stop the test).
-func (c *caller) get(target string) (r response, err error) {
+func (c *caller) Get(target string) (r sitetest.Response, err error) {
 	return c.exchange(http.MethodGet, target, "", nil)
 }
 
@@ -411,16 +412,16 @@ func (c *caller) get(target string) (r response, err error) {
 // byte as given (a client library would refuse some of these targets),
 // with the caller's cookies and CSRF header, and keeps the cookies set.
 // The caller is signed in again when the route signed it out.
-func (c *caller) send(method, target, contentType string, body []byte, header ...string) response {
-	c.h.t.Helper()
+func (c *caller) Send(method, target, contentType string, body []byte, header ...string) sitetest.Response {
+	c.h.T.Helper()
 	r, err := c.exchange(method, target, contentType, body, header...)
 	if err != nil {
-		c.h.t.Fatal(err)
+		c.h.T.Fatal(err)
 	}
 	return r
 }
 
-func (c *caller) exchange(method, target, contentType string, body []byte, header ...string) (response, error) {
+func (c *caller) exchange(method, target, contentType string, body []byte, header ...string) (sitetest.Response, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: portal.test\r\nConnection: close\r\n", method, target)
 	if contentType != "" {
@@ -433,8 +434,8 @@ func (c *caller) exchange(method, target, contentType string, body []byte, heade
 		fmt.Fprintf(&b, "%s: %s\r\n", header[i], header[i+1])
 	}
 	var cookies []string
-	for _, k := range sortedKeys(c.cookies) {
-		cookies = append(cookies, k+"="+c.cookies[k])
+	for _, k := range sortedKeys(c.Cookies) {
+		cookies = append(cookies, k+"="+c.Cookies[k])
 	}
 	if len(cookies) > 0 {
 		fmt.Fprintf(&b, "Cookie: %s\r\n", strings.Join(cookies, "; "))
@@ -446,32 +447,32 @@ func (c *caller) exchange(method, target, contentType string, body []byte, heade
 	b.Write(body)
 	conn, err := net.Dial("tcp", c.h.addr)
 	if err != nil {
-		return response{}, err
+		return sitetest.Response{}, err
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(2 * time.Minute))
 	go func() { _, _ = conn.Write(b.Bytes()) }()
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		return response{}, fmt.Errorf("%s %.80q: no answer: %v", method, target, err)
+		return sitetest.Response{}, fmt.Errorf("%s %.80q: no answer: %v", method, target, err)
 	}
 	data, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, sc := range res.Cookies() {
 		if sc.MaxAge < 0 || sc.Value == "" {
-			delete(c.cookies, sc.Name)
+			delete(c.Cookies, sc.Name)
 		} else {
-			c.cookies[sc.Name] = sc.Value
+			c.Cookies[sc.Name] = sc.Value
 		}
 	}
-	r := response{res.StatusCode, res.Header, string(data)}
-	if c.role != "" && c.cookies["sid"] == "" {
+	r := sitetest.Response{Status: res.StatusCode, Header: res.Header, Body: string(data)}
+	if c.role != "" && c.Cookies["sid"] == "" {
 		c.signIn()
 	}
-	if c.role == "" && c.cookies["csrf"] != "" {
+	if c.role == "" && c.Cookies["csrf"] != "" {
 		// A visitor's token is the cookie; some error pages issue a new
 		// one, and the browser's next form carries it.
-		c.token = c.cookies["csrf"]
+		c.token = c.Cookies["csrf"]
 	}
 	return r, nil
 }
@@ -484,13 +485,13 @@ var volatile = map[string]bool{account.SessionsCollection: true, account.LoginAt
 type snapshot map[string]string
 
 func (h *hostileEnv) snapshot(only ...string) snapshot {
-	h.t.Helper()
+	h.T.Helper()
 	ctx := context.Background()
 	names := only
 	if len(names) == 0 {
 		var err error
-		if names, err = h.db.ListCollectionNames(ctx, bson.D{}); err != nil {
-			h.t.Fatal(err)
+		if names, err = h.DB.ListCollectionNames(ctx, bson.D{}); err != nil {
+			h.T.Fatal(err)
 		}
 	}
 	s := snapshot{}
@@ -498,9 +499,9 @@ func (h *hostileEnv) snapshot(only ...string) snapshot {
 		if volatile[n] {
 			continue
 		}
-		cur, err := h.db.Collection(n).Find(ctx, bson.D{})
+		cur, err := h.DB.Collection(n).Find(ctx, bson.D{})
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		sum := sha256.New()
 		count := 0
@@ -509,7 +510,7 @@ func (h *hostileEnv) snapshot(only ...string) snapshot {
 			count++
 		}
 		if err := cur.Err(); err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		_ = cur.Close(ctx)
 		s[n] = fmt.Sprintf("%d:%s", count, hex.EncodeToString(sum.Sum(nil))[:16])
@@ -590,29 +591,29 @@ func (run *hostileRun) next() int { run.seq++; return run.seq }
 
 // check applies the rules to one answer: no 5xx, nothing stored on a
 // refusal, no raw payload in HTML.
-func (run *hostileRun) check(route, input string, r response, before, after snapshot, except ...string) {
+func (run *hostileRun) check(route, input string, r sitetest.Response, before, after snapshot, except ...string) {
 	run.mu.Lock()
 	defer run.mu.Unlock()
 	if run.statuses[route] == nil {
 		run.statuses[route] = map[int]int{}
 	}
-	run.statuses[route][r.status]++
+	run.statuses[route][r.Status]++
 	run.sent++
-	if r.status >= 500 {
+	if r.Status >= 500 {
 		run.fiveXX++
-		run.findings = append(run.findings, finding{route, input, r.status, "5xx"})
+		run.findings = append(run.findings, finding{route, input, r.Status, "5xx"})
 	}
-	if r.status >= 400 && before != nil {
+	if r.Status >= 400 && before != nil {
 		if ch := before.changed(after, except...); len(ch) > 0 {
-			run.findings = append(run.findings, finding{route, input, r.status, "refused but stored: " + strings.Join(ch, ",")})
+			run.findings = append(run.findings, finding{route, input, r.Status, "refused but stored: " + strings.Join(ch, ",")})
 		}
 	}
 	if raw := rawPayload(r); raw != "" {
-		run.findings = append(run.findings, finding{route, input, r.status, "unescaped " + raw})
+		run.findings = append(run.findings, finding{route, input, r.Status, "unescaped " + raw})
 	}
-	if strings.HasPrefix(input, "re-render") && strings.Contains(r.header.Get("Content-Type"), "html") {
-		if m := negativeMoney.FindString(r.body); m != "" {
-			run.findings = append(run.findings, finding{route, input, r.status, "shows a negative amount " + strings.TrimSpace(m)})
+	if strings.HasPrefix(input, "re-render") && strings.Contains(r.Header.Get("Content-Type"), "html") {
+		if m := negativeMoney.FindString(r.Body); m != "" {
+			run.findings = append(run.findings, finding{route, input, r.Status, "shows a negative amount " + strings.TrimSpace(m)})
 		}
 	}
 }
@@ -622,12 +623,12 @@ func (run *hostileRun) check(route, input string, r response, before, after snap
 var negativeMoney = regexp.MustCompile(`(VND|US\$|USD)\s?[-−]\d[\d.,]*|(^|[\s>(])[-−]\d[\d.,]*\s*(tỷ|triệu)?\s*đồng`)
 
 // rawPayload returns the payload an HTML answer carries unescaped.
-func rawPayload(r response) string {
-	if !strings.Contains(r.header.Get("Content-Type"), "html") {
+func rawPayload(r sitetest.Response) string {
+	if !strings.Contains(r.Header.Get("Content-Type"), "html") {
 		return ""
 	}
 	for _, p := range []string{"<script>alert(1)", "<img src=x onerror="} {
-		if strings.Contains(r.body, p) {
+		if strings.Contains(r.Body, p) {
 			return p
 		}
 	}
@@ -647,7 +648,7 @@ type pageForm struct {
 // discoverForms loads every GET page of lang as the role that may see it
 // and returns its POST forms by action path (without the query).
 func (h *hostileEnv) discoverForms(lang string) map[string][]pageForm {
-	h.t.Helper()
+	h.T.Helper()
 	out := map[string][]pageForm{}
 	callers := map[account.Role]*caller{}
 	type visit struct {
@@ -655,7 +656,7 @@ func (h *hostileEnv) discoverForms(lang string) map[string][]pageForm {
 		page string
 	}
 	var visits []visit
-	for _, rt := range h.srv.Routes() {
+	for _, rt := range h.Srv.Routes() {
 		if rt.Method == http.MethodGet && strings.HasPrefix(rt.Path, "/"+lang+"/") {
 			visits = append(visits, visit{roleFor(rt), h.fill(rt.Path)})
 		}
@@ -673,13 +674,13 @@ func (h *hostileEnv) discoverForms(lang string) map[string][]pageForm {
 			}
 			callers[role] = c
 		}
-		r := c.send(http.MethodGet, page, "", nil)
-		if !strings.Contains(r.header.Get("Content-Type"), "html") {
+		r := c.Send(http.MethodGet, page, "", nil)
+		if !strings.Contains(r.Header.Get("Content-Type"), "html") {
 			continue
 		}
-		d, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+		d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		d.Find("form").Each(func(_ int, f *goquery.Selection) {
 			if !strings.EqualFold(f.AttrOr("method", "get"), "post") {
@@ -763,7 +764,7 @@ func (h *hostileEnv) formOverrides(path string, n int) map[string]string {
 	case strings.HasSuffix(p, "/answer"):
 		return map[string]string{"status": "answered"}
 	case p == "/obstacles/new":
-		f := filingForm(h.t, lang, fmt.Sprintf("Công ty Thử %d", n))
+		f := sitetest.FilingForm(h.T, lang, fmt.Sprintf("Công ty Thử %d", n))
 		f["form_token"] = fmt.Sprintf("hostile-filing-%d-0123456789", n)
 		return f
 	case p == "/obstacles/track":
@@ -791,7 +792,7 @@ type formRequest struct {
 
 // multipartOf writes values (and files under the field "files") as
 // multipart/form-data.
-func multipartOf(v url.Values, fileField string, files []upload) ([]byte, string) {
+func multipartOf(v url.Values, fileField string, files []sitetest.Upload) ([]byte, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for _, k := range sortedKeysOf(v) {
@@ -800,8 +801,8 @@ func multipartOf(v url.Values, fileField string, files []upload) ([]byte, string
 		}
 	}
 	for _, f := range files {
-		part, _ := w.CreateFormFile(fileField, f.name)
-		_, _ = part.Write(f.data)
+		part, _ := w.CreateFormFile(fileField, f.Name)
+		_, _ = part.Write(f.Data)
 	}
 	_ = w.Close()
 	return buf.Bytes(), w.FormDataContentType()
@@ -831,8 +832,8 @@ func gzipBomb(n int) []byte {
 }
 
 // hostileUploads are files whose content or name is bad.
-var hostileUploads = []upload{{"invoice.pdf", exeFile}, {"photo.jpg", elfFile}, {"../../etc/passwd", pdfFile}, {`..\..\boot.ini`, pdfFile},
-	{"a\x00.pdf", pdfFile}, {xssScript + ".pdf", pdfFile}, {"empty.pdf", nil}}
+var hostileUploads = []sitetest.Upload{{Name: "invoice.pdf", Data: sitetest.EXEFile}, {Name: "photo.jpg", Data: elfFile}, {Name: "../../etc/passwd", Data: sitetest.PDFFile}, {Name: `..\..\boot.ini`, Data: sitetest.PDFFile},
+	{Name: "a\x00.pdf", Data: sitetest.PDFFile}, {Name: xssScript + ".pdf", Data: sitetest.PDFFile}, {Name: "empty.pdf", Data: nil}}
 
 var elfFile = append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0}, 200)...)
 
@@ -899,8 +900,8 @@ func formRequests(base url.Values, fields []string, salt int, multipartForm bool
 	}, salt, 3)...)
 	if fileField != "" {
 		for _, f := range sample(hostileUploads, salt, 4) {
-			b, ct := multipartOf(base, fileField, []upload{f})
-			out = append(out, formRequest{fmt.Sprintf("file %q (%d bytes)", f.name, len(f.data)), ct, b})
+			b, ct := multipartOf(base, fileField, []sitetest.Upload{f})
+			out = append(out, formRequest{fmt.Sprintf("file %q (%d bytes)", f.Name, len(f.Data)), ct, b})
 		}
 	}
 	return out
@@ -911,7 +912,7 @@ func (run *hostileRun) writeForms(lang string) {
 	h := run.h
 	forms := h.discoverForms(lang)
 	bombSent := false
-	for i, rt := range h.srv.Routes() {
+	for i, rt := range h.Srv.Routes() {
 		if rt.Method == http.MethodGet || !strings.HasPrefix(rt.Path, "/"+lang+"/") {
 			continue
 		}
@@ -975,11 +976,11 @@ func (run *hostileRun) writeForms(lang string) {
 			if isTrack {
 				before = h.snapshot(group...) // the lookup counts a view
 			}
-			r := c.send(http.MethodPost, pf.Action, ct, req.Body, header...)
+			r := c.Send(http.MethodPost, pf.Action, ct, req.Body, header...)
 			after := h.snapshot(group...)
 			run.check(rt.Method+" "+rt.Path, fr.Label, r, before, after, except...)
-			if strings.HasPrefix(fr.ContentType, "gzip:") && r.status < 400 {
-				run.findings = append(run.findings, finding{rt.Method + " " + rt.Path, fr.Label, r.status, "compressed body over the limit accepted"})
+			if strings.HasPrefix(fr.ContentType, "gzip:") && r.Status < 400 {
+				run.findings = append(run.findings, finding{rt.Method + " " + rt.Path, fr.Label, r.Status, "compressed body over the limit accepted"})
 			}
 			before = after
 		}
@@ -997,7 +998,7 @@ func (run *hostileRun) logRoute(route string, n int, d time.Duration) {
 	for _, st := range sortedInts(run.statuses[route]) {
 		parts = append(parts, fmt.Sprintf("%d×%d", run.statuses[route][st], st))
 	}
-	run.h.t.Logf("%s: %d requests in %s: %s", route, n, d.Round(time.Millisecond), strings.Join(parts, " "))
+	run.h.T.Logf("%s: %d requests in %s: %s", route, n, d.Round(time.Millisecond), strings.Join(parts, " "))
 }
 
 func sortedInts(m map[int]int) []int {
@@ -1070,8 +1071,8 @@ func utf8Valid(b []byte) bool {
 // version its form now carries, so that a stale version is not what gets
 // the request refused.
 func (h *hostileEnv) currentVersion(c *caller, pf pageForm) string {
-	r := c.send(http.MethodGet, pf.Page, "", nil)
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	r := c.Send(http.MethodGet, pf.Page, "", nil)
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
 	if err != nil {
 		return pf.Values.Get("version")
 	}
@@ -1111,30 +1112,30 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 	ctx := context.Background()
 	proj, opp, enq := h.ids["project"], h.ids["opp"], h.ids["enquiryAPI"]
 	obst := func() obstacle.Obstacle {
-		o, err := h.obstacles.Get(ctx, h.ids["obstacleAPI"])
+		o, err := h.Obstacles.Get(ctx, h.ids["obstacleAPI"])
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		return o
 	}
 	tracked := func() obstacle.Obstacle {
-		o, err := h.obstacles.GetByTracking(ctx, h.ids["trackAPI"], seed.ObstacleAccessKey(h.ids["trackAPI"]))
+		o, err := h.Obstacles.GetByTracking(ctx, h.ids["trackAPI"], seed.ObstacleAccessKey(h.ids["trackAPI"]))
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		return o
 	}
 	projectETag := func() []string {
-		p, err := h.projects.Get(ctx, proj)
+		p, err := h.Projects.Get(ctx, proj)
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		return etag(proj, p.Version)
 	}
 	oppETag := func() []string {
 		o, err := h.opps.Get(ctx, opp)
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		return etag(opp, o.Version)
 	}
@@ -1174,12 +1175,12 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 		"POST /api/v1/enquiries/:id/answer": {Body: func(int) map[string]any { return map[string]any{"note": "Đã trả lời qua thư"} }, Header: func() []string {
 			e, err := h.opps.GetEnquiry(ctx, enq)
 			if err != nil {
-				h.t.Fatal(err)
+				h.T.Fatal(err)
 			}
 			return etag(enq, e.Version)
 		}},
 		"POST /api/v1/obstacles": {Body: func(n int) map[string]any {
-			f := filingForm(h.t, "vi", fmt.Sprintf("Công ty API Thử %d", n))
+			f := sitetest.FilingForm(h.T, "vi", fmt.Sprintf("Công ty API Thử %d", n))
 			return map[string]any{"businessName": f["business_name"], "taxCode": f["tax_code"], "contactPerson": f["contact_person"], "email": f["email"],
 				"phone": f["phone"], "lang": "vi", "projectCode": proj, "category": f["category"], "title": f["title"], "description": f["description"]}
 		}, Header: func() []string {
@@ -1318,14 +1319,14 @@ func (run *hostileRun) writeJSON() {
 	h := run.h
 	specs := h.jsonRoutes()
 	bombSent := false
-	for i, rt := range h.srv.Routes() {
+	for i, rt := range h.Srv.Routes() {
 		if rt.Method == http.MethodGet || !strings.HasPrefix(rt.Path, "/api/") {
 			continue
 		}
 		key := rt.Method + " " + strings.TrimPrefix(rt.Path, "")
 		spec, ok := specs[key]
 		if !ok {
-			h.t.Errorf("%s: no valid request known; add it to jsonRoutes", key)
+			h.T.Errorf("%s: no valid request known; add it to jsonRoutes", key)
 			continue
 		}
 		c := h.caller(roleFor(rt))
@@ -1333,14 +1334,14 @@ func (run *hostileRun) writeJSON() {
 		reqs := jsonRequests(spec.Body, run.next, i)
 		if strings.HasSuffix(key, "/api/v1/obstacles") {
 			// Filing also takes multipart with attachments.
-			f := filingForm(h.t, "vi", "Công ty Tệp Thử")
+			f := sitetest.FilingForm(h.T, "vi", "Công ty Tệp Thử")
 			v := url.Values{}
 			for k, x := range f {
 				v.Set(k, x)
 			}
 			for _, up := range hostileUploads {
-				b, ct := multipartOf(v, "files", []upload{up})
-				reqs = append(reqs, formRequest{fmt.Sprintf("file %q", up.name), ct, b})
+				b, ct := multipartOf(v, "files", []sitetest.Upload{up})
+				reqs = append(reqs, formRequest{fmt.Sprintf("file %q", up.Name), ct, b})
 			}
 		}
 		if !bombSent || hostileFull {
@@ -1362,15 +1363,15 @@ func (run *hostileRun) writeJSON() {
 				ct = strings.TrimPrefix(ct, "gzip:")
 				header = append(header, "Content-Encoding", "gzip")
 			}
-			r := c.send(rt.Method, path, ct, fr.Body, header...)
+			r := c.Send(rt.Method, path, ct, fr.Body, header...)
 			after := h.snapshot(group...)
-			accepted = accepted || r.status < 300
-			if fr.Label == "valid request" && r.status >= 300 && !accepted {
-				h.t.Errorf("%s: the test's valid request was refused (%d %.300s): fix it in jsonRoutes so that the bad inputs reach the handler", key, r.status, r.body)
+			accepted = accepted || r.Status < 300
+			if fr.Label == "valid request" && r.Status >= 300 && !accepted {
+				h.T.Errorf("%s: the test's valid request was refused (%d %.300s): fix it in jsonRoutes so that the bad inputs reach the handler", key, r.Status, r.Body)
 			}
 			run.check(key, fr.Label, r, before, after, spec.Except...)
-			if strings.HasPrefix(fr.ContentType, "gzip:") && r.status < 400 {
-				run.findings = append(run.findings, finding{key, fr.Label, r.status, "compressed body over the limit accepted"})
+			if strings.HasPrefix(fr.ContentType, "gzip:") && r.Status < 400 {
+				run.findings = append(run.findings, finding{key, fr.Label, r.Status, "compressed body over the limit accepted"})
 			}
 			before = after
 		}
@@ -1472,7 +1473,7 @@ func (run *hostileRun) queries(lang string, apiParams map[string][]string) []get
 	h := run.h
 	var jobs []getJob
 	probe := map[account.Role]*caller{}
-	for i, rt := range h.srv.Routes() {
+	for i, rt := range h.Srv.Routes() {
 		if rt.Method != http.MethodGet || !(strings.HasPrefix(rt.Path, "/"+lang+"/") || strings.HasPrefix(rt.Path, "/api/") && lang == "en") {
 			continue
 		}
@@ -1488,7 +1489,7 @@ func (run *hostileRun) queries(lang string, apiParams map[string][]string) []get
 				c.track(lang)
 				probe[role] = c
 			}
-			params = append(params, pageQueryParams(c.send(http.MethodGet, path, "", nil).body, path)...)
+			params = append(params, pageQueryParams(c.Send(http.MethodGet, path, "", nil).Body, path)...)
 		}
 		sort.Strings(params)
 		params = slicesCompact(params)
@@ -1552,7 +1553,7 @@ func (run *hostileRun) runGets(jobs []getJob) {
 			defer wg.Done()
 			for j := range ch {
 				c := callers[j.role]
-				r, err := c.get(j.target)
+				r, err := c.Get(j.target)
 				if err != nil {
 					run.mu.Lock()
 					run.findings = append(run.findings, finding{j.route, j.input, 0, "no answer: " + err.Error()})
@@ -1587,9 +1588,9 @@ func (run *hostileRun) rerender(lang string) []getJob {
 	h := run.h
 	ctx := context.Background()
 	ids := func(coll, field string) []string {
-		cur, err := h.db.Collection(coll).Find(ctx, bson.D{})
+		cur, err := h.DB.Collection(coll).Find(ctx, bson.D{})
 		if err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		defer cur.Close(ctx)
 		var out []string
@@ -1606,7 +1607,7 @@ func (run *hostileRun) rerender(lang string) []getJob {
 	add := func(role account.Role, path string) {
 		jobs = append(jobs, getJob{role, "GET " + path, "re-render as " + string(role), path})
 	}
-	for _, rt := range h.srv.Routes() {
+	for _, rt := range h.Srv.Routes() {
 		if rt.Method == http.MethodGet && strings.HasPrefix(rt.Path, "/"+lang+"/") {
 			add(roleFor(rt), h.fill(rt.Path))
 		}
@@ -1641,9 +1642,9 @@ func (run *hostileRun) rerender(lang string) []getJob {
 func (run *hostileRun) storedFiles() {
 	h := run.h
 	ctx := context.Background()
-	cur, err := h.db.Collection("obstacle_files.chunks").Find(ctx, bson.D{{Key: "n", Value: 0}})
+	cur, err := h.DB.Collection("obstacle_files.chunks").Find(ctx, bson.D{{Key: "n", Value: 0}})
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	for cur.Next(ctx) {
 		_, data := cur.Current.Lookup("data").Binary()
@@ -1652,15 +1653,15 @@ func (run *hostileRun) storedFiles() {
 		}
 	}
 	cur.Close(ctx)
-	cur, err = h.db.Collection("obstacles").Find(ctx, bson.D{})
+	cur, err = h.DB.Collection("obstacles").Find(ctx, bson.D{})
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
 		var o obstacle.Obstacle
 		if err := cur.Decode(&o); err != nil {
-			h.t.Fatal(err)
+			h.T.Fatal(err)
 		}
 		for _, a := range o.Attachments {
 			if strings.ContainsAny(a.Name, "/\\\x00") {

@@ -1,11 +1,10 @@
-package web_test
+package opendata_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"log/slog"
 	"math"
 	"net/url"
 	"strconv"
@@ -15,117 +14,40 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/export"
-	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
-	"github.com/khanhhoa/investportal/internal/metrics"
-	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/internal/ratelimit"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/opendata"
-	"github.com/khanhhoa/investportal/internal/web/site"
-	"github.com/khanhhoa/investportal/locales"
-	"github.com/khanhhoa/investportal/seed"
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"github.com/xuri/excelize/v2"
 )
 
-// exportEnv is an env whose server also has the opportunity and obstacle
-// stores, filled with the demo data.
-type exportEnv struct {
-	*env
-	opps *opportunity.Store
-	obs  *obstacle.Store
-	now  time.Time
-}
-
-func newExportEnv(t *testing.T, m *metrics.Metrics) *exportEnv {
+func parseCSV(t *testing.T, r sitetest.Response) [][]string {
 	t.Helper()
-	db := mongotest.MustOpenDB(t)
-	ctx := context.Background()
-	now := time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
-	ps := project.NewStore(db)
-	demo := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	if err := ps.InsertMissing(ctx, demo, nil); err != nil {
-		t.Fatal(err)
+	if r.Status != 200 {
+		t.Fatalf("status %d: %.300s", r.Status, r.Body)
 	}
-	b, err := i18n.Load(locales.FS, nil)
-	if err != nil {
-		t.Fatal(err)
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("content type %q", r.Header.Get("Content-Type"))
 	}
-	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err := accounts.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{Demo: true, DemoPassword: demoPassword}, now); err != nil {
-		t.Fatal(err)
-	}
-	cal, err := holidays.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	opps := opportunity.NewStore(db)
-	if err := opps.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	list, err := seed.Opportunities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range list {
-		if err := opps.Create(ctx, &list[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	obs := obstacle.NewStore(db, cal, obstacle.Options{KeySecret: []byte("test-secret-test-secret-test-sec")})
-	if err := obs.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := obs.Import(ctx, seed.Obstacles(demo, cal, now), now); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := site.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
-		Accounts: accounts, Limiter: ratelimit.New(db), Opportunities: opps, Obstacles: obs, Calendar: cal,
-		BaseURL: "http://portal.test", BodyLimit: 4 << 20, Now: func() time.Time { return now }, Metrics: m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, srv: srv, bundle: b, projects: ps, accounts: accounts, users: map[account.Role]account.User{}}
-	for _, r := range account.Roles {
-		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.users[r] = u
-	}
-	return &exportEnv{env: e, opps: opps, obs: obs, now: now}
-}
-
-func parseCSV(t *testing.T, r response) [][]string {
-	t.Helper()
-	if r.status != 200 {
-		t.Fatalf("status %d: %.300s", r.status, r.body)
-	}
-	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
-		t.Fatalf("content type %q", r.header.Get("Content-Type"))
-	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, export.BOM))).ReadAll()
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, export.BOM))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return recs
 }
 
-func openXLSX(t *testing.T, r response) (*excelize.File, string) {
+func openXLSX(t *testing.T, r sitetest.Response) (*excelize.File, string) {
 	t.Helper()
-	if r.status != 200 {
-		t.Fatalf("status %d: %.300s", r.status, r.body)
+	if r.Status != 200 {
+		t.Fatalf("status %d: %.300s", r.Status, r.Body)
 	}
-	if ct := r.header.Get("Content-Type"); ct != export.XLSX.ContentType() {
+	if ct := r.Header.Get("Content-Type"); ct != export.XLSX.ContentType() {
 		t.Fatalf("content type %q", ct)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.body)))
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.Body)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,15 +76,16 @@ func allProjects(t *testing.T, ps *project.Store, f project.Filter) []project.Pr
 }
 
 func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
-	e := newExportEnv(t, nil)
-	want := allProjects(t, e.projects, project.Filter{Kind: project.FDI, Sort: "capital_desc"})
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	want := allProjects(t, e.Projects, project.Filter{Kind: project.FDI, Sort: "capital_desc"})
 	if len(want) <= project.MaxPerPage {
 		t.Fatalf("only %d FDI projects: the test needs more than one page", len(want))
 	}
 	for _, lang := range i18n.Languages {
-		l := e.bundle.For(lang)
-		r := e.get("/" + lang + "/projects.csv?kind=fdi&sort=capital_desc&page=3&per_page=20")
-		if cd := r.header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, ".csv") {
+		l := e.Bundle.For(lang)
+		r := e.Get("/" + lang + "/projects.csv?kind=fdi&sort=capital_desc&page=3&per_page=20")
+		if cd := r.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, ".csv") {
 			t.Errorf("%s: Content-Disposition %q", lang, cd)
 		}
 		recs := parseCSV(t, r)
@@ -187,9 +110,10 @@ func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
 }
 
 func TestProjectExportXLSXCellByCell(t *testing.T) {
-	e := newExportEnv(t, nil)
-	want := allProjects(t, e.projects, project.Filter{Sector: "tourism"})
-	f, sheet := openXLSX(t, e.get("/vi/projects.xlsx?sector=tourism"))
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	want := allProjects(t, e.Projects, project.Filter{Sector: "tourism"})
+	f, sheet := openXLSX(t, e.Get("/vi/projects.xlsx?sector=tourism"))
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +121,7 @@ func TestProjectExportXLSXCellByCell(t *testing.T) {
 	if len(rows)-1 != len(want) {
 		t.Fatalf("%d rows, want %d", len(rows)-1, len(want))
 	}
-	l := e.bundle.For("vi")
+	l := e.Bundle.For("vi")
 	if rows[0][0] != "Mã" || rows[0][11] != l.T("export.col.currency") {
 		t.Errorf("header %q", rows[0])
 	}
@@ -241,8 +165,9 @@ func TestProjectExportXLSXCellByCell(t *testing.T) {
 }
 
 func TestProjectListLinksToExportsWithFilters(t *testing.T) {
-	e := newExportEnv(t, nil)
-	d := e.get("/en/projects?kind=domestic&sector=energy").doc(t)
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	d := e.Get("/en/projects?kind=domestic&sector=energy").Doc(t)
 	for sel, want := range map[string]string{
 		"[data-testid=export-csv]":  "/en/projects.csv?kind=domestic&sector=energy",
 		"[data-testid=export-xlsx]": "/en/projects.xlsx?kind=domestic&sector=energy",
@@ -254,40 +179,42 @@ func TestProjectListLinksToExportsWithFilters(t *testing.T) {
 			t.Errorf("%s href %q, want %q", sel, href, want)
 		}
 	}
-	bad := e.get("/en/projects.csv?capital_min=-1")
-	if bad.status != 400 {
-		t.Errorf("invalid filter: status %d", bad.status)
+	bad := e.Get("/en/projects.csv?capital_min=-1")
+	if bad.Status != 400 {
+		t.Errorf("invalid filter: status %d", bad.Status)
 	}
 }
 
 func TestAPIExportFormat(t *testing.T) {
-	e := newExportEnv(t, nil)
-	r := e.get("/api/v1/exports/projects?format=xlsx&lang=en&kind=fdi")
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	r := e.Get("/api/v1/exports/projects?format=xlsx&lang=en&kind=fdi")
 	f, sheet := openXLSX(t, r)
 	if v, _ := f.GetCellValue(sheet, "A1"); v != "Code" {
 		t.Errorf("A1 = %q", v)
 	}
-	recs := parseCSV(t, e.get("/api/v1/exports/projects?kind=fdi", "Accept", "text/csv", "Accept-Language", "vi"))
+	recs := parseCSV(t, e.Get("/api/v1/exports/projects?kind=fdi", "Accept", "text/csv", "Accept-Language", "vi"))
 	if recs[0][0] != "Mã" {
 		t.Errorf("Accept-Language ignored: %q", recs[0][0])
 	}
-	if _, sheet := openXLSX(t, e.get("/api/v1/exports/opportunities", "Accept", export.XLSX.ContentType())); sheet == "" {
+	if _, sheet := openXLSX(t, e.Get("/api/v1/exports/opportunities", "Accept", export.XLSX.ContentType())); sheet == "" {
 		t.Error("no sheet")
 	}
-	bad := e.get("/api/v1/exports/projects?format=pdf")
+	bad := e.Get("/api/v1/exports/projects?format=pdf")
 	var p web.Problem
-	if bad.status != 400 || json.Unmarshal([]byte(bad.body), &p) != nil || len(p.Errors) != 1 || p.Errors[0].Field != "format" {
-		t.Errorf("format=pdf: %d %s", bad.status, bad.body)
+	if bad.Status != 400 || json.Unmarshal([]byte(bad.Body), &p) != nil || len(p.Errors) != 1 || p.Errors[0].Field != "format" {
+		t.Errorf("format=pdf: %d %s", bad.Status, bad.Body)
 	}
 }
 
 func TestOpportunityExportHasEveryMatch(t *testing.T) {
-	e := newExportEnv(t, nil)
-	all, err := e.opps.List(context.Background(), opportunity.Filter{Sectors: []string{"tourism"}, PerPage: opportunity.MaxPerPage})
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	all, err := e.Opps.List(context.Background(), opportunity.Filter{Sectors: []string{"tourism"}, PerPage: opportunity.MaxPerPage})
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := parseCSV(t, e.get("/en/opportunities.csv?sector=tourism"))
+	recs := parseCSV(t, e.Get("/en/opportunities.csv?sector=tourism"))
 	if int64(len(recs)-1) != all.Total || all.Total == 0 {
 		t.Fatalf("%d rows, store has %d", len(recs)-1, all.Total)
 	}
@@ -326,14 +253,15 @@ func allObstacles(t *testing.T, s *obstacle.Store, actor obstacle.Actor, now tim
 }
 
 func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
-	e := newExportEnv(t, nil)
-	stored := allObstacles(t, e.obs, obstacle.SystemActor, e.now)
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	stored := allObstacles(t, e.Obs, obstacle.SystemActor, e.Now)
 	if len(stored) < 10 {
 		t.Fatalf("only %d demo obstacles", len(stored))
 	}
-	l := e.bundle.For("en")
+	l := e.Bundle.For("en")
 
-	pub := e.get("/en/obstacles/stats.csv")
+	pub := e.Get("/en/obstacles/stats.csv")
 	recs := parseCSV(t, pub)
 	if len(recs)-1 != len(stored) {
 		t.Fatalf("public export has %d rows, store %d", len(recs)-1, len(stored))
@@ -347,7 +275,7 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 	}
 	for _, o := range stored {
 		for _, v := range confidential(o) {
-			if v != "" && strings.Contains(pub.body, v) {
+			if v != "" && strings.Contains(pub.Body, v) {
 				t.Fatalf("public export shows %q of %s", v, o.TrackingCode)
 			}
 		}
@@ -382,8 +310,8 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 	}
 
 	// Staff: the task force sees every obstacle with its confidential fields.
-	tf := e.as(account.RoleTaskForce)
-	srecs := parseCSV(t, tf.get("/en/staff/obstacles.csv"))
+	tf := e.As(account.RoleTaskForce)
+	srecs := parseCSV(t, tf.Get("/en/staff/obstacles.csv"))
 	if len(srecs)-1 != len(stored) {
 		t.Fatalf("staff export has %d rows, store %d", len(srecs)-1, len(stored))
 	}
@@ -397,18 +325,18 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 			t.Fatalf("staff row of %s lacks the filer's details", o.TrackingCode)
 		}
 	}
-	f, sheet := openXLSX(t, tf.get("/vi/staff/obstacles.xlsx"))
+	f, sheet := openXLSX(t, tf.Get("/vi/staff/obstacles.xlsx"))
 	if rows, _ := f.GetRows(sheet); len(rows)-1 != len(stored) {
 		t.Errorf("staff XLSX has %d rows", len(rows)-1)
 	}
-	if cc := tf.get("/en/staff/obstacles.csv").header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+	if cc := tf.Get("/en/staff/obstacles.csv").Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 		t.Errorf("staff export may be cached: %q", cc)
 	}
 
 	// An agency officer gets the agency's obstacles only.
-	ag := e.users[account.RoleAgency]
-	mine := allObstacles(t, e.obs, obstacle.Actor{ID: ag.ID, Role: obstacle.RoleAgency, Agency: ag.AgencyID}, e.now)
-	arecs := parseCSV(t, e.as(account.RoleAgency).get("/en/staff/obstacles.csv"))
+	ag := e.Users[account.RoleAgency]
+	mine := allObstacles(t, e.Obs, obstacle.Actor{ID: ag.ID, Role: obstacle.RoleAgency, Agency: ag.AgencyID}, e.Now)
+	arecs := parseCSV(t, e.As(account.RoleAgency).Get("/en/staff/obstacles.csv"))
 	if len(arecs)-1 != len(mine) || len(mine) == len(stored) {
 		t.Errorf("agency export has %d rows; the agency holds %d of %d", len(arecs)-1, len(mine), len(stored))
 	}
@@ -419,15 +347,15 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 	}
 
 	// Nobody else gets the confidential export.
-	if r := e.anonymous().get("/en/staff/obstacles.csv"); r.status != 401 && r.status != 303 && r.status != 302 {
-		t.Errorf("visitor: status %d", r.status)
+	if r := e.Anonymous().Get("/en/staff/obstacles.csv"); r.Status != 401 && r.Status != 303 && r.Status != 302 {
+		t.Errorf("visitor: status %d", r.Status)
 	}
 	for _, role := range []account.Role{account.RoleBusiness, account.RoleBoard} {
-		if r := e.as(role).get("/en/staff/obstacles.xlsx"); r.status != 403 {
-			t.Errorf("%s: status %d", role, r.status)
+		if r := e.As(role).Get("/en/staff/obstacles.xlsx"); r.Status != 403 {
+			t.Errorf("%s: status %d", role, r.Status)
 		}
-		if r := e.as(role).get("/api/v1/exports/staff/obstacles"); r.status != 403 {
-			t.Errorf("%s API: status %d", role, r.status)
+		if r := e.As(role).Get("/api/v1/exports/staff/obstacles"); r.Status != 403 {
+			t.Errorf("%s API: status %d", role, r.Status)
 		}
 	}
 }
@@ -542,12 +470,13 @@ func checkOC4IDSProject(t *testing.T, p map[string]any) {
 }
 
 func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
-	e := newExportEnv(t, nil)
-	r := e.get("/api/v1/open/projects?lang=en&kind=fdi&per_page=50")
-	if r.status != 200 {
-		t.Fatalf("status %d: %.300s", r.status, r.body)
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
+	r := e.Get("/api/v1/open/projects?lang=en&kind=fdi&per_page=50")
+	if r.Status != 200 {
+		t.Fatalf("status %d: %.300s", r.Status, r.Body)
 	}
-	dec := json.NewDecoder(strings.NewReader(r.body))
+	dec := json.NewDecoder(strings.NewReader(r.Body))
 	dec.UseNumber()
 	var pkg map[string]any
 	if err := dec.Decode(&pkg); err != nil {
@@ -571,7 +500,7 @@ func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
 		t.Errorf("links.next %q", next)
 	}
 	byCode := map[string]*project.Project{}
-	all := allProjects(t, e.projects, project.Filter{Kind: project.FDI})
+	all := allProjects(t, e.Projects, project.Filter{Kind: project.FDI})
 	for i := range all {
 		byCode[all[i].Code] = &all[i]
 	}
@@ -607,80 +536,35 @@ func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
 		t.Errorf("every project has the same status: %v", statuses)
 	}
 	// Domestic amounts have no decimals.
-	dr := e.get("/api/v1/open/projects?kind=domestic&per_page=1")
-	if !strings.Contains(dr.body, `"currency":"VND"`) || strings.Contains(dr.body, `.0,"currency":"VND"`) {
-		t.Errorf("domestic amounts: %.400s", dr.body)
+	dr := e.Get("/api/v1/open/projects?kind=domestic&per_page=1")
+	if !strings.Contains(dr.Body, `"currency":"VND"`) || strings.Contains(dr.Body, `.0,"currency":"VND"`) {
+		t.Errorf("domestic amounts: %.400s", dr.Body)
 	}
 }
 
 func TestOpenDataPage(t *testing.T) {
-	e := newExportEnv(t, nil)
+	t.Parallel()
+	e := sitetest.NewDemo(t, nil)
 	for _, lang := range i18n.Languages {
-		r := e.get("/" + lang + "/open-data")
-		if r.status != 200 {
-			t.Fatalf("%s: status %d", lang, r.status)
+		r := e.Get("/" + lang + "/open-data")
+		if r.Status != 200 {
+			t.Fatalf("%s: status %d", lang, r.Status)
 		}
-		d := r.doc(t)
+		d := r.Doc(t)
 		if d.Find("[data-testid=open-licence] a[rel=license]").AttrOr("href", "") != opendata.OpenDataLicense {
 			t.Errorf("%s: no licence link", lang)
 		}
 		if n := d.Find("[data-testid=open-statuses] tbody tr").Length(); n != len(project.Stages) {
 			t.Errorf("%s: %d stage rows", lang, n)
 		}
-		if !strings.Contains(text(d, "[data-testid=open-extension]"), "investment.originCountry") {
+		if !strings.Contains(sitetest.Text(d, "[data-testid=open-extension]"), "investment.originCountry") {
 			t.Errorf("%s: extension not documented", lang)
 		}
 		if d.Find("[data-testid=open-download-projects-xlsx]").AttrOr("href", "") != "/"+lang+"/projects.xlsx" {
 			t.Errorf("%s: no XLSX link", lang)
 		}
 	}
-	if m := e.bundle.Missing(); len(m) > 0 {
+	if m := e.Bundle.Missing(); len(m) > 0 {
 		t.Errorf("missing messages: %v", m)
-	}
-}
-
-func TestMetricsAfterRequests(t *testing.T) {
-	m := metrics.New(metrics.Options{Token: "metrics-token-1"})
-	e := newExportEnv(t, m)
-	for _, p := range []string{"/en/projects/DA-0001", "/en/projects/DA-0002", "/vi/projects/NOPE-1", "/en/projects"} {
-		e.get(p)
-	}
-	if r := e.get("/metrics"); r.status != 401 {
-		t.Errorf("/metrics without the token: %d", r.status)
-	}
-	if r := e.get("/metrics", "Authorization", "Bearer wrong"); r.status != 401 {
-		t.Errorf("/metrics with a wrong token: %d", r.status)
-	}
-	r := e.get("/metrics", "Authorization", "Bearer metrics-token-1")
-	if r.status != 200 {
-		t.Fatalf("/metrics: %d", r.status)
-	}
-	for _, want := range []string{
-		`portal_http_requests_total{method="GET",route="/en/projects/:code",status="200"} 2`,
-		`portal_http_requests_total{method="GET",route="/vi/projects/:code",status="404"} 1`,
-		`portal_http_requests_total{method="GET",route="/en/projects",status="200"} 1`,
-		`portal_http_request_duration_seconds_count{method="GET",route="/en/projects/:code"} 2`,
-		"portal_obstacles_overdue ",
-		"portal_indexer_lag_seconds ",
-	} {
-		if !strings.Contains(r.body, want) {
-			t.Errorf("metrics lack %q", want)
-		}
-	}
-	if strings.Contains(r.body, "DA-0001") {
-		t.Error("a raw path became a label")
-	}
-	overdue, err := e.obs.List(context.Background(), obstacle.Filter{Overdue: true, PerPage: 1}, obstacle.SystemActor, e.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(r.body, "portal_obstacles_overdue "+strconv.FormatInt(overdue.Total, 10)+"\n") {
-		t.Errorf("overdue gauge differs from the store's %d", overdue.Total)
-	}
-
-	// Without a token the main listener does not serve /metrics at all.
-	plain := newExportEnv(t, metrics.New(metrics.Options{}))
-	if r := plain.get("/metrics", "Authorization", "Bearer "); r.status != 404 {
-		t.Errorf("/metrics with no token configured: %d", r.status)
 	}
 }

@@ -1,4 +1,4 @@
-package web_test
+package obstacles_test
 
 import (
 	"bytes"
@@ -24,6 +24,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/web/obstacles"
 	"github.com/khanhhoa/investportal/internal/web/site"
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -39,7 +40,7 @@ const statsLoadTime = 4 * time.Second
 // once). None may fail, the computations must stay few, and a filing is in
 // the figures at once.
 func TestObstacleStatsUnderLoad(t *testing.T) {
-	e := obstacleEnv(t, true)
+	e := sitetest.NewObstacles(t, true)
 	var counting atomic.Bool
 	var finds atomic.Int64
 	mon := &event.CommandMonitor{Started: func(_ context.Context, ev *event.CommandStartedEvent) {
@@ -55,9 +56,9 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	store := obstacle.NewStore(client.Database(e.db.Name()), holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"),
-		Notifier: notify.New(e.mail, e.bundle, "http://portal.test"), Projects: e.projects})
-	deps := e.deps
+	store := obstacle.NewStore(client.Database(e.DB.Name()), holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"),
+		Notifier: notify.New(e.Mail, e.Bundle, "http://portal.test"), Projects: e.Projects})
+	deps := e.Deps
 	deps.Obstacles = store
 	deps.Limiter = nil // one address files below; the limit is not under test
 	srv, err := site.New(deps)
@@ -131,7 +132,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	if status, b, err := get("/api/v1/obstacles/stats"); err != nil || status != 200 || json.Unmarshal(b, &before) != nil {
 		t.Fatalf("stats: %d %v", status, err)
 	}
-	f := filingForm(t, "vi", "Công ty Thống Kê Tức Thì")
+	f := sitetest.FilingForm(t, "vi", "Công ty Thống Kê Tức Thì")
 	sub := obstacles.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
 		Email: f["email"], Phone: f["phone"], Lang: "vi", Category: "credit", Title: f["title"], Description: f["description"]}
 	body, _ := json.Marshal(sub)
@@ -156,23 +157,23 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 }
 
 func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
-	e := obstacleEnv(t, false)
+	e := sitetest.NewObstacles(t, false)
 	const key = "invoice-2026-0001"
-	f := filingForm(t, "vi", "Công ty Chủ Khóa")
+	f := sitetest.FilingForm(t, "vi", "Công ty Chủ Khóa")
 	orig := obstacles.ObstacleSubmission{BusinessName: f["business_name"], TaxCode: f["tax_code"], ContactPerson: f["contact_person"],
 		Email: "chu.khoa@bienxanh.example", Phone: "0905 111 222", Lang: "vi", Category: f["category"], Title: f["title"], Description: f["description"]}
-	r := e.anonymous().postJSON("/api/v1/obstacles", orig, "Idempotency-Key", key)
+	r := e.Anonymous().PostJSON("/api/v1/obstacles", orig, "Idempotency-Key", key)
 	var first obstacles.ObstacleFiled
-	if err := json.Unmarshal([]byte(r.body), &first); err != nil || r.status != 201 {
-		t.Fatalf("first filing: %d %s", r.status, r.body)
+	if err := json.Unmarshal([]byte(r.Body), &first); err != nil || r.Status != 201 {
+		t.Fatalf("first filing: %d %s", r.Status, r.Body)
 	}
 
 	t.Run("SameRequestGetsTheFirstAnswer", func(t *testing.T) {
-		r := e.anonymous().postJSON("/api/v1/obstacles", orig, "Idempotency-Key", key)
+		r := e.Anonymous().PostJSON("/api/v1/obstacles", orig, "Idempotency-Key", key)
 		var again obstacles.ObstacleFiled
-		if err := json.Unmarshal([]byte(r.body), &again); err != nil || r.status != 200 || !again.Replayed ||
+		if err := json.Unmarshal([]byte(r.Body), &again); err != nil || r.Status != 200 || !again.Replayed ||
 			again.TrackingCode != first.TrackingCode || again.AccessKey != first.AccessKey {
-			t.Errorf("replay: %d %s", r.status, r.body)
+			t.Errorf("replay: %d %s", r.Status, r.Body)
 		}
 	})
 
@@ -181,17 +182,17 @@ func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
 	other.Description = "Một nội dung hoàn toàn khác, gửi kèm một mã đã biết."
 	for _, lang := range []string{"vi", "en"} {
 		t.Run("OtherBodyIs422/"+lang, func(t *testing.T) {
-			r := e.anonymous().postJSON("/api/v1/obstacles", other, "Idempotency-Key", key, "Accept-Language", lang)
-			if r.status != 422 {
-				t.Fatalf("another body with a known key: %d %s", r.status, r.body)
+			r := e.Anonymous().PostJSON("/api/v1/obstacles", other, "Idempotency-Key", key, "Accept-Language", lang)
+			if r.Status != 422 {
+				t.Fatalf("another body with a known key: %d %s", r.Status, r.Body)
 			}
-			p := problemOf(t, r)
-			want := e.bundle.For(lang).T("obstacle.error.idempotency_reused")
+			p := sitetest.ProblemOf(t, r)
+			want := e.Bundle.For(lang).T("obstacle.error.idempotency_reused")
 			if len(p.Errors) != 1 || p.Errors[0].Field != "Idempotency-Key" || p.Errors[0].Message != want {
 				t.Errorf("problem %+v, want the Idempotency-Key named with %q", p.Errors, want)
 			}
 			for _, secret := range []string{first.TrackingCode, first.AccessKey, orig.TaxCode, orig.Email, orig.BusinessName, "0905"} {
-				if strings.Contains(r.body, secret) || strings.Contains(fmt.Sprint(r.header), secret) {
+				if strings.Contains(r.Body, secret) || strings.Contains(fmt.Sprint(r.Header), secret) {
 					t.Errorf("the refusal shows %q", secret)
 				}
 			}
@@ -200,18 +201,18 @@ func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
 	t.Run("SameFieldsWithAFileIs422", func(t *testing.T) {
 		fields := map[string]string{"business_name": orig.BusinessName, "tax_code": orig.TaxCode, "contact_person": orig.ContactPerson,
 			"email": orig.Email, "phone": orig.Phone, "lang": orig.Lang, "category": orig.Category, "title": orig.Title, "description": orig.Description}
-		r := e.anonymous().sendMultipart(e.srv, "/api/v1/obstacles", fields, []upload{{"x.pdf", pdfFile}}, "Idempotency-Key", key)
-		if r.status != 422 || strings.Contains(r.body, first.AccessKey) {
-			t.Errorf("same fields and a file: %d %s", r.status, r.body)
+		r := e.Anonymous().SendMultipart(e.Srv, "/api/v1/obstacles", fields, []sitetest.Upload{{Name: "x.pdf", Data: sitetest.PDFFile}}, "Idempotency-Key", key)
+		if r.Status != 422 || strings.Contains(r.Body, first.AccessKey) {
+			t.Errorf("same fields and a file: %d %s", r.Status, r.Body)
 		}
 	})
-	if n := e.countByBusiness(other.BusinessName); n != 0 {
+	if n := e.CountByBusiness(other.BusinessName); n != 0 {
 		t.Errorf("the refused body stored %d obstacles", n)
 	}
-	if n := e.countByBusiness(orig.BusinessName); n != 1 {
+	if n := e.CountByBusiness(orig.BusinessName); n != 1 {
 		t.Errorf("%d obstacles of the first filer", n)
 	}
-	if msgs, _ := e.mail.To(context.Background(), other.Email); len(msgs) != 0 {
+	if msgs, _ := e.Mail.To(context.Background(), other.Email); len(msgs) != 0 {
 		t.Errorf("%d e-mails to the second sender", len(msgs))
 	}
 }
@@ -220,48 +221,48 @@ func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
 // is an idempotency key too; sent again with other content it files
 // nothing and shows nothing of the first filing.
 func TestObstacleFormTokenBoundToContent(t *testing.T) {
-	e := obstacleEnv(t, false)
-	c := e.anonymous()
-	d := c.get("/vi/obstacles/new").doc(t)
+	e := sitetest.NewObstacles(t, false)
+	c := e.Anonymous()
+	d := c.Get("/vi/obstacles/new").Doc(t)
 	token := d.Find(`input[name=form_token]`).AttrOr("value", "")
 	csrf := d.Find(`input[name=_csrf]`).First().AttrOr("value", "")
-	form := filingForm(t, "vi", "Công ty Biểu Mẫu Một")
+	form := sitetest.FilingForm(t, "vi", "Công ty Biểu Mẫu Một")
 	form["_csrf"], form["form_token"] = csrf, token
-	r := c.sendMultipart(e.srv, "/vi/obstacles/new", form, nil)
-	if r.status != 200 {
-		t.Fatalf("file: %d", r.status)
+	r := c.SendMultipart(e.Srv, "/vi/obstacles/new", form, nil)
+	if r.Status != 200 {
+		t.Fatalf("file: %d", r.Status)
 	}
-	code, key := text(r.doc(t), "[data-testid=tracking-code]"), text(r.doc(t), "[data-testid=access-key]")
+	code, key := sitetest.Text(r.Doc(t), "[data-testid=tracking-code]"), sitetest.Text(r.Doc(t), "[data-testid=access-key]")
 	if code == "" || key == "" {
 		t.Fatal("no tracking code or key shown")
 	}
 
-	changed := filingForm(t, "vi", "Công ty Biểu Mẫu Hai")
+	changed := sitetest.FilingForm(t, "vi", "Công ty Biểu Mẫu Hai")
 	changed["_csrf"], changed["form_token"] = csrf, token
 	changed["description"] = "Nội dung khác hẳn, gửi lại bằng biểu mẫu cũ đã dùng."
-	r = c.sendMultipart(e.srv, "/vi/obstacles/new", changed, nil)
-	d = r.doc(t)
-	if r.status != 422 {
-		t.Fatalf("the same token with other content: %d", r.status)
+	r = c.SendMultipart(e.Srv, "/vi/obstacles/new", changed, nil)
+	d = r.Doc(t)
+	if r.Status != 422 {
+		t.Fatalf("the same token with other content: %d", r.Status)
 	}
-	if strings.Contains(r.body, code) || strings.Contains(r.body, key) {
+	if strings.Contains(r.Body, code) || strings.Contains(r.Body, key) {
 		t.Error("the refusal shows the first filing's code or key")
 	}
-	if got, want := text(d, "[data-testid=form-error]"), e.bundle.For("vi").T("obstweb.error.form_reused"); !strings.Contains(got, want) {
+	if got, want := sitetest.Text(d, "[data-testid=form-error]"), e.Bundle.For("vi").T("obstweb.error.form_reused"); !strings.Contains(got, want) {
 		t.Errorf("form error %q lacks %q", got, want)
 	}
 	renewed := d.Find(`input[name=form_token]`).AttrOr("value", "")
 	if renewed == "" || renewed == token || d.Find(`input[name=business_name]`).AttrOr("value", "") != changed["business_name"] {
 		t.Errorf("token %q (was %q), input kept %q", renewed, token, d.Find(`input[name=business_name]`).AttrOr("value", ""))
 	}
-	if n := e.countByBusiness(changed["business_name"]); n != 0 {
+	if n := e.CountByBusiness(changed["business_name"]); n != 0 {
 		t.Fatalf("%d obstacles stored by the refused form", n)
 	}
 	// Sent again with the renewed token, it files a new obstacle.
 	changed["form_token"] = renewed
-	r = c.sendMultipart(e.srv, "/vi/obstacles/new", changed, nil)
-	if r.status != 200 || text(r.doc(t), "[data-testid=tracking-code]") == code {
-		t.Errorf("renewed form: %d", r.status)
+	r = c.SendMultipart(e.Srv, "/vi/obstacles/new", changed, nil)
+	if r.Status != 200 || sitetest.Text(r.Doc(t), "[data-testid=tracking-code]") == code {
+		t.Errorf("renewed form: %d", r.Status)
 	}
 }
 
@@ -269,23 +270,23 @@ func TestObstacleFormTokenBoundToContent(t *testing.T) {
 // the tracking cookie, which must meet the same per-address limit as the
 // lookup form and the API.
 func TestTrackingCookieCountsAgainstTheLimit(t *testing.T) {
-	e := obstacleEnv(t, false)
+	e := sitetest.NewObstacles(t, false)
 	f := fileOne(t, e, "Công ty Cookie", "vi")
 	// A business following its own case through the cookie is never
 	// throttled: only failures count.
-	owner := e.anonymous()
-	owner.cookies["obstrack"] = url.QueryEscape(f.TrackingCode + "~" + f.AccessKey)
+	owner := e.Anonymous()
+	owner.Cookies["obstrack"] = url.QueryEscape(f.TrackingCode + "~" + f.AccessKey)
 	for i := range 80 {
-		if r := owner.get("/vi/obstacles/track"); r.status != 200 {
-			t.Fatalf("owner's view %d through the cookie: %d", i+1, r.status)
+		if r := owner.Get("/vi/obstacles/track"); r.Status != 200 {
+			t.Fatalf("owner's view %d through the cookie: %d", i+1, r.Status)
 		}
 	}
 	tooMany, first429 := 0, 0
 	for i := range 100 {
-		c := e.anonymous()
-		c.cookies["obstrack"] = url.QueryEscape(f.TrackingCode + "~" + fmt.Sprintf("WRNG-%04d-AAAA-BBBB-CCCC-DDDD", i))
-		r := c.get("/vi/obstacles/track")
-		switch r.status {
+		c := e.Anonymous()
+		c.Cookies["obstrack"] = url.QueryEscape(f.TrackingCode + "~" + fmt.Sprintf("WRNG-%04d-AAAA-BBBB-CCCC-DDDD", i))
+		r := c.Get("/vi/obstacles/track")
+		switch r.Status {
 		case 429:
 			if tooMany == 0 {
 				first429 = i + 1
@@ -293,7 +294,7 @@ func TestTrackingCookieCountsAgainstTheLimit(t *testing.T) {
 			tooMany++
 		case 200:
 		default:
-			t.Fatalf("wrong key %d: %d", i, r.status)
+			t.Fatalf("wrong key %d: %d", i, r.Status)
 		}
 	}
 	if tooMany == 0 {
@@ -301,36 +302,36 @@ func TestTrackingCookieCountsAgainstTheLimit(t *testing.T) {
 	}
 	t.Logf("first 429 at the %dth wrong key; %d of 100 refused", first429, tooMany)
 	// The limit is the one the form and the API count against.
-	c := e.anonymous()
-	if r := c.send(http.MethodPost, "/vi/obstacles/track", url.Values{"_csrf": {c.csrf()}, "tracking_code": {f.TrackingCode}, "access_key": {f.AccessKey}}); r.status != 429 {
-		t.Errorf("form lookup after the cookie guesses: %d", r.status)
+	c := e.Anonymous()
+	if r := c.Send(http.MethodPost, "/vi/obstacles/track", url.Values{"_csrf": {c.CSRF()}, "tracking_code": {f.TrackingCode}, "access_key": {f.AccessKey}}); r.Status != 429 {
+		t.Errorf("form lookup after the cookie guesses: %d", r.Status)
 	}
-	if r := c.getWith("/api/v1/obstacles/track/"+f.TrackingCode, "X-Access-Key", f.AccessKey); r.status != 429 {
-		t.Errorf("API lookup after the cookie guesses: %d", r.status)
+	if r := c.GetWith("/api/v1/obstacles/track/"+f.TrackingCode, "X-Access-Key", f.AccessKey); r.Status != 429 {
+		t.Errorf("API lookup after the cookie guesses: %d", r.Status)
 	}
 }
 
 // acceptedObstacle files an obstacle and accepts it as the task force;
 // it returns the obstacle, the filing's answer and the task force's API
 // client.
-func acceptedObstacle(t *testing.T, e *env, business string) (obstacle.Obstacle, obstacles.ObstacleFiled, *apiClient) {
+func acceptedObstacle(t *testing.T, e *sitetest.Env, business string) (obstacle.Obstacle, obstacles.ObstacleFiled, *sitetest.APIClient) {
 	t.Helper()
 	f := fileOne(t, e, business, "vi")
-	o, err := e.obstacles.GetByTracking(context.Background(), f.TrackingCode, f.AccessKey)
+	o, err := e.Obstacles.GetByTracking(context.Background(), f.TrackingCode, f.AccessKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := e.apiAs(account.RoleTaskForce)
-	r := tf.call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", obstacles.TransitionRequest{Action: "accept", Version: o.Version})
-	if r.status != 200 {
-		t.Fatalf("accept: %d %s", r.status, r.body)
+	tf := e.APIAs(account.RoleTaskForce)
+	r := tf.Call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", obstacles.TransitionRequest{Action: "accept", Version: o.Version})
+	if r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
 	}
-	o, _ = e.obstacles.Get(context.Background(), o.ID)
+	o, _ = e.Obstacles.Get(context.Background(), o.ID)
 	return o, f, tf
 }
 
 func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
-	e := obstacleEnv(t, false)
+	e := sitetest.NewObstacles(t, false)
 	o, _, tf := acceptedObstacle(t, e, "Công ty Giao Việc")
 	path := "/api/v1/obstacles/" + o.ID + "/transitions"
 	today := time.Now().In(holidays.Location())
@@ -350,48 +351,48 @@ func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
 		for _, lang := range []string{"vi", "en"} {
 			t.Run(tc.name+"/"+lang, func(t *testing.T) {
 				tc.req.Action, tc.req.Version = "assign", o.Version
-				r := tf.call(http.MethodPost, path, tc.req, "Accept-Language", lang)
-				if r.status != 400 {
-					t.Fatalf("%d %s", r.status, r.body)
+				r := tf.Call(http.MethodPost, path, tc.req, "Accept-Language", lang)
+				if r.Status != 400 {
+					t.Fatalf("%d %s", r.Status, r.Body)
 				}
-				p := problemOf(t, r)
-				want := e.bundle.For(lang).T(tc.wantID)
+				p := sitetest.ProblemOf(t, r)
+				want := e.Bundle.For(lang).T(tc.wantID)
 				if len(p.Errors) != 1 || p.Errors[0].Field != tc.field || p.Errors[0].Code != tc.wantID || p.Errors[0].Message != want {
 					t.Errorf("errors %+v, want %s: %q", p.Errors, tc.field, want)
 				}
 			})
 		}
 	}
-	if cur, _ := e.obstacles.Get(context.Background(), o.ID); cur.Version != o.Version || cur.LeadAgency != "" {
+	if cur, _ := e.Obstacles.Get(context.Background(), o.ID); cur.Version != o.Version || cur.LeadAgency != "" {
 		t.Fatalf("a refused assignment changed the obstacle: v%d %q", cur.Version, cur.LeadAgency)
 	}
 	// The bulk assignment of the queue page refuses an unknown agency too.
-	tfPage := e.as(account.RoleTaskForce)
-	tok := csrfInput.FindStringSubmatch(tfPage.get("/en/staff/obstacles").body)[1]
-	r := tfPage.send(http.MethodPost, "/en/staff/obstacles/assign", url.Values{"_csrf": {tok}, "ids": {o.ID}, "lead_agency": {"no_such_agency"}})
-	if r.status != 400 || !strings.Contains(r.body, e.bundle.For("en").T("obstweb.error.agency_unknown")) {
-		t.Errorf("bulk with an unknown agency: %d", r.status)
+	tfPage := e.As(account.RoleTaskForce)
+	tok := sitetest.CSRFInput.FindStringSubmatch(tfPage.Get("/en/staff/obstacles").Body)[1]
+	r := tfPage.Send(http.MethodPost, "/en/staff/obstacles/assign", url.Values{"_csrf": {tok}, "ids": {o.ID}, "lead_agency": {"no_such_agency"}})
+	if r.Status != 400 || !strings.Contains(r.Body, e.Bundle.For("en").T("obstweb.error.agency_unknown")) {
+		t.Errorf("bulk with an unknown agency: %d", r.Status)
 	}
 	// A real agency and a deadline within the year are taken.
 	ok := obstacles.TransitionRequest{Action: "assign", Version: o.Version, LeadAgency: "tax", CoordinatingAgencies: []string{"construction"},
 		Deadline: today.AddDate(0, 11, 0).Format(time.DateOnly)}
-	if r := tf.call(http.MethodPost, path, ok); r.status != 200 {
-		t.Errorf("valid assignment: %d %s", r.status, r.body)
+	if r := tf.Call(http.MethodPost, path, ok); r.Status != 200 {
+		t.Errorf("valid assignment: %d %s", r.Status, r.Body)
 	}
 }
 
 func TestObstacleRacingTransitionsGet412(t *testing.T) {
-	e := obstacleEnv(t, false)
+	e := sitetest.NewObstacles(t, false)
 	o, _, tf := acceptedObstacle(t, e, "Công ty Đua")
 	path := "/api/v1/obstacles/" + o.ID + "/transitions"
 	etag := fmt.Sprintf(`"%s-v%d"`, o.TrackingCode, o.Version)
 
 	t.Run("UnquotedIfMatchRefused", func(t *testing.T) {
-		r := tf.call(http.MethodPost, path, obstacles.TransitionRequest{Action: "note", Note: "ghi chú"}, "If-Match", strings.Trim(etag, `"`))
-		if r.status < 400 || r.status >= 500 {
-			t.Errorf("unquoted If-Match: %d %s", r.status, r.body)
+		r := tf.Call(http.MethodPost, path, obstacles.TransitionRequest{Action: "note", Note: "ghi chú"}, "If-Match", strings.Trim(etag, `"`))
+		if r.Status < 400 || r.Status >= 500 {
+			t.Errorf("unquoted If-Match: %d %s", r.Status, r.Body)
 		}
-		if cur, _ := e.obstacles.Get(context.Background(), o.ID); cur.Version != o.Version {
+		if cur, _ := e.Obstacles.Get(context.Background(), o.ID); cur.Version != o.Version {
 			t.Error("an unquoted If-Match changed the obstacle")
 		}
 	})
@@ -408,9 +409,9 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 			body, _ := json.Marshal(obstacles.TransitionRequest{Action: "assign", LeadAgency: "tax"})
 			req, _ := http.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+tf.token)
+			req.Header.Set("Authorization", "Bearer "+tf.Token)
 			req.Header.Set("If-Match", etag)
-			res, err := e.srv.App().Test(req, 60_000)
+			res, err := e.Srv.App().Test(req, 60_000)
 			if err != nil {
 				t.Error(err)
 				return
@@ -428,36 +429,36 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 	if count[200] != 1 || count[412] != n-1 {
 		t.Errorf("%d racing steps with the same If-Match: %v, want one 200 and %d × 412", n, count, n-1)
 	}
-	cur, _ := e.obstacles.Get(context.Background(), o.ID)
+	cur, _ := e.Obstacles.Get(context.Background(), o.ID)
 	if cur.Version != o.Version+1 || cur.Status != obstacle.Assigned {
 		t.Errorf("after the race: v%d %s", cur.Version, cur.Status)
 	}
 	// A fresh If-Match and a step that no longer applies: 409, not 412.
 	fresh := fmt.Sprintf(`"%s-v%d"`, cur.TrackingCode, cur.Version)
-	if r := tf.call(http.MethodPost, path, obstacles.TransitionRequest{Action: "accept"}, "If-Match", fresh); r.status != 409 {
-		t.Errorf("a step the workflow no longer allows: %d", r.status)
+	if r := tf.Call(http.MethodPost, path, obstacles.TransitionRequest{Action: "accept"}, "If-Match", fresh); r.Status != 409 {
+		t.Errorf("a step the workflow no longer allows: %d", r.Status)
 	}
 	// A stale version in the body, without If-Match, stays a 409.
-	if r := tf.call(http.MethodPost, path, obstacles.TransitionRequest{Action: "note", Note: "x", Version: o.Version}); r.status != 409 {
-		t.Errorf("stale body version: %d", r.status)
+	if r := tf.Call(http.MethodPost, path, obstacles.TransitionRequest{Action: "note", Note: "x", Version: o.Version}); r.Status != 409 {
+		t.Errorf("stale body version: %d", r.Status)
 	}
 	// The API reads its body with the shared decoder: an unknown field is named.
-	r := tf.call(http.MethodPost, path, map[string]any{"action": "note", "note": "x", "version": cur.Version, "status": "closed"})
-	if p := problemOf(t, r); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "status" {
-		t.Errorf("unknown field: %d %s", r.status, r.body)
+	r := tf.Call(http.MethodPost, path, map[string]any{"action": "note", "note": "x", "version": cur.Version, "status": "closed"})
+	if p := sitetest.ProblemOf(t, r); r.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "status" {
+		t.Errorf("unknown field: %d %s", r.Status, r.Body)
 	}
 }
 
 func TestObstacleTextRefusesControlCharacters(t *testing.T) {
-	e := obstacleEnv(t, false)
-	base := filingForm(t, "en", "Công ty Ký Tự")
+	e := sitetest.NewObstacles(t, false)
+	base := sitetest.FilingForm(t, "en", "Công ty Ký Tự")
 	sub := func(mod func(*obstacles.ObstacleSubmission)) obstacles.ObstacleSubmission {
 		s := obstacles.ObstacleSubmission{BusinessName: base["business_name"], TaxCode: base["tax_code"], ContactPerson: base["contact_person"],
 			Email: base["email"], Phone: base["phone"], Lang: "en", Category: base["category"], Title: base["title"], Description: base["description"]}
 		mod(&s)
 		return s
 	}
-	want := e.bundle.For("en").T("obstacle.error.control_chars")
+	want := e.Bundle.For("en").T("obstacle.error.control_chars")
 	cases := []struct {
 		name  string
 		mod   func(*obstacles.ObstacleSubmission)
@@ -472,11 +473,11 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := sub(tc.mod)
-			r := e.anonymous().postJSON("/api/v1/obstacles?lang=en", s, "Idempotency-Key", fmt.Sprintf("control-chars-%02d-0123456789", i), "Accept-Language", "en")
-			if r.status != 400 {
-				t.Fatalf("%d %s", r.status, r.body)
+			r := e.Anonymous().PostJSON("/api/v1/obstacles?lang=en", s, "Idempotency-Key", fmt.Sprintf("control-chars-%02d-0123456789", i), "Accept-Language", "en")
+			if r.Status != 400 {
+				t.Fatalf("%d %s", r.Status, r.Body)
 			}
-			p := problemOf(t, r)
+			p := sitetest.ProblemOf(t, r)
 			found := false
 			for _, fp := range p.Errors {
 				found = found || (fp.Field == tc.field && fp.Code == "obstacle.error.control_chars" && fp.Message == want)
@@ -486,15 +487,15 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 			}
 		})
 	}
-	if n := e.countByBusiness(base["business_name"]); n != 0 {
+	if n := e.CountByBusiness(base["business_name"]); n != 0 {
 		t.Fatalf("%d refused filings stored", n)
 	}
 	t.Run("LineBreaksAndTabsInDescription", func(t *testing.T) {
 		s := sub(func(s *obstacles.ObstacleSubmission) {
 			s.Description = "Dòng một.\r\nDòng hai:\tcòn 2,4 ha chưa bàn giao."
 		})
-		if r := e.anonymous().postJSON("/api/v1/obstacles", s, "Idempotency-Key", "control-chars-ok-0123456789"); r.status != 201 {
-			t.Errorf("%d %s", r.status, r.body)
+		if r := e.Anonymous().PostJSON("/api/v1/obstacles", s, "Idempotency-Key", "control-chars-ok-0123456789"); r.Status != 201 {
+			t.Errorf("%d %s", r.Status, r.Body)
 		}
 	})
 	// A raw control byte cannot travel in a MIME header line, but the
@@ -505,24 +506,24 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 		"form-data; name=\"files\"; filename=\"plan\u0085.pdf\"",
 	} {
 		t.Run(fmt.Sprintf("FileName%d", i), func(t *testing.T) {
-			fields := filingForm(t, "en", fmt.Sprintf("Công ty Tên Tệp %d", i))
+			fields := sitetest.FilingForm(t, "en", fmt.Sprintf("Công ty Tên Tệp %d", i))
 			var buf bytes.Buffer
 			w := multipart.NewWriter(&buf)
 			for k, v := range fields {
 				w.WriteField(k, v)
 			}
 			part, _ := w.CreatePart(textproto.MIMEHeader{"Content-Disposition": {disposition}, "Content-Type": {"application/pdf"}})
-			part.Write(pdfFile)
+			part.Write(sitetest.PDFFile)
 			w.Close()
 			req := httptest.NewRequest(http.MethodPost, "/api/v1/obstacles", &buf)
 			req.Header.Set("Content-Type", w.FormDataContentType())
 			req.Header.Set("Idempotency-Key", fmt.Sprintf("control-file-%d-0123456789", i))
-			r := e.anonymous().doWith(e.srv, req)
-			p := problemOf(t, r)
-			if r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "file" || p.Errors[0].Code != "obstacle.error.control_chars" {
-				t.Errorf("%d %+v", r.status, p.Errors)
+			r := e.Anonymous().DoWith(e.Srv, req)
+			p := sitetest.ProblemOf(t, r)
+			if r.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "file" || p.Errors[0].Code != "obstacle.error.control_chars" {
+				t.Errorf("%d %+v", r.Status, p.Errors)
 			}
-			if e.countByBusiness(fields["business_name"]) != 0 {
+			if e.CountByBusiness(fields["business_name"]) != 0 {
 				t.Error("stored")
 			}
 		})
@@ -530,9 +531,9 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 
 	// Notes and answers: staff through the API, the business on the tracking API.
 	o, filed, tf := acceptedObstacle(t, e, "Công ty Ghi Chú")
-	r := tf.call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", obstacles.TransitionRequest{Action: "note", Version: o.Version, Note: "Đã họp\x07 với sở"}, "Accept-Language", "vi")
-	if p := problemOf(t, r); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "note" || p.Errors[0].Message != e.bundle.For("vi").T("obstacle.error.control_chars") {
-		t.Errorf("note: %d %s", r.status, r.body)
+	r := tf.Call(http.MethodPost, "/api/v1/obstacles/"+o.ID+"/transitions", obstacles.TransitionRequest{Action: "note", Version: o.Version, Note: "Đã họp\x07 với sở"}, "Accept-Language", "vi")
+	if p := sitetest.ProblemOf(t, r); r.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "note" || p.Errors[0].Message != e.Bundle.For("vi").T("obstacle.error.control_chars") {
+		t.Errorf("note: %d %s", r.Status, r.Body)
 	}
 	ctx := context.Background()
 	walked := o
@@ -541,15 +542,15 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 		in obstacle.Input
 	}{{obstacle.ActAssign, obstacle.Input{LeadAgency: "tax"}}, {obstacle.ActStart, obstacle.Input{}}, {obstacle.ActAsk, obstacle.Input{Note: "Xin bản đồ."}}} {
 		var err error
-		if walked, err = e.obstacles.Apply(ctx, walked.ID, walked.Version, step.a, step.in, obstacle.Actor{ID: "tf", Role: obstacle.RoleTaskforce}, time.Now()); err != nil {
+		if walked, err = e.Obstacles.Apply(ctx, walked.ID, walked.Version, step.a, step.in, obstacle.Actor{ID: "tf", Role: obstacle.RoleTaskforce}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r = e.anonymous().postJSON("/api/v1/obstacles/track/"+filed.TrackingCode+"/actions", obstacles.FilerActionRequest{Action: "answer", Version: walked.Version, Note: "Đã gửi\x00"}, "X-Access-Key", filed.AccessKey)
-	if p := problemOf(t, r); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "note" {
-		t.Errorf("answer: %d %s", r.status, r.body)
+	r = e.Anonymous().PostJSON("/api/v1/obstacles/track/"+filed.TrackingCode+"/actions", obstacles.FilerActionRequest{Action: "answer", Version: walked.Version, Note: "Đã gửi\x00"}, "X-Access-Key", filed.AccessKey)
+	if p := sitetest.ProblemOf(t, r); r.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "note" {
+		t.Errorf("answer: %d %s", r.Status, r.Body)
 	}
-	if cur, _ := e.obstacles.Get(ctx, o.ID); cur.Version != walked.Version {
+	if cur, _ := e.Obstacles.Get(ctx, o.ID); cur.Version != walked.Version {
 		t.Error("a refused answer changed the obstacle")
 	}
 }

@@ -1,4 +1,4 @@
-package web_test
+package opportunities_test
 
 import (
 	"context"
@@ -17,13 +17,14 @@ import (
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web/opportunities"
 	"github.com/khanhhoa/investportal/internal/web/site"
+	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"github.com/khanhhoa/investportal/seed"
 )
 
 // oppEnv is the web env with the demo opportunities stored and indexed
 // (with the demo projects) in an in-memory Bleve index.
 type oppEnv struct {
-	*env
+	*sitetest.Env
 	opps   *opportunity.Store
 	engine *search.Bleve
 	ix     *search.Indexer
@@ -31,9 +32,9 @@ type oppEnv struct {
 
 func newOppEnv(t *testing.T) *oppEnv {
 	t.Helper()
-	e := newEnv(t)
+	e := sitetest.New(t)
 	ctx := context.Background()
-	opps := opportunity.NewStore(e.db)
+	opps := opportunity.NewStore(e.DB)
 	if err := opps.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -51,26 +52,26 @@ func newOppEnv(t *testing.T) *oppEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = bl.Close() })
-	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: e.db.Collection("meta")},
-		search.OpportunitySource{Store: opps}, search.NewProjectSource(e.projects, 0))
+	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: e.DB.Collection("meta")},
+		search.OpportunitySource{Store: opps}, search.NewProjectSource(e.Projects, 0))
 	if _, err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	oe := &oppEnv{env: e, opps: opps, engine: bl, ix: ix}
+	oe := &oppEnv{Env: e, opps: opps, engine: bl, ix: ix}
 	oe.serve(ix.Engine())
 	return oe
 }
 
 // serve rebuilds the server on engine.
 func (e *oppEnv) serve(engine search.Engine) {
-	e.t.Helper()
-	deps := e.deps
+	e.T.Helper()
+	deps := e.Deps
 	deps.Opportunities, deps.Search = e.opps, engine
 	srv, err := site.New(deps)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
-	e.srv = srv
+	e.Srv = srv
 }
 
 // downEngine is a search engine that is not answering.
@@ -96,13 +97,14 @@ func oppContains(list []string, v string) bool {
 }
 
 func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	for lang, q := range map[string]string{"en": "wind power van phong", "vi": "dien gio van phong"} {
-		r := e.get("/" + lang + "/opportunities?q=" + url.QueryEscape(q))
-		if r.status != 200 {
-			t.Fatalf("%s: %d", lang, r.status)
+		r := e.Get("/" + lang + "/opportunities?q=" + url.QueryEscape(q))
+		if r.Status != 200 {
+			t.Fatalf("%s: %d", lang, r.Status)
 		}
-		d := r.doc(t)
+		d := r.Doc(t)
 		if got := oppCodes(d); !oppContains(got[:min(3, len(got))], "OPP-VP-005") {
 			t.Errorf("%s %q: found %v, want OPP-VP-005 among the first three", lang, q, got)
 		}
@@ -113,11 +115,11 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 			t.Errorf("%s: no highlighted match", lang)
 		}
 	}
-	if v := e.get("/en/opportunities").doc(t).Find("select[name=sort] option[selected]").AttrOr("value", ""); v != "relevance" {
+	if v := e.Get("/en/opportunities").Doc(t).Find("select[name=sort] option[selected]").AttrOr("value", ""); v != "relevance" {
 		t.Errorf("the order defaults to %q, so a new search would not rank by relevance", v)
 	}
 	// A facet link narrows the list and keeps the query; its count is right.
-	d := e.get("/en/opportunities?q=van+phong").doc(t)
+	d := e.Get("/en/opportunities?q=van+phong").Doc(t)
 	link := d.Find("[data-testid=facet-sector-energy]")
 	href, ok := link.Attr("href")
 	if !ok {
@@ -127,7 +129,7 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 	if !strings.Contains(href, "sector=energy") || !strings.Contains(href, "q=van+phong") || m == nil {
 		t.Fatalf("facet link %q %q", href, link.Text())
 	}
-	d = e.get(href).doc(t)
+	d = e.Get(href).Doc(t)
 	got := oppCodes(d)
 	if len(got) == 0 || oppAtoi(m[1]) != len(got) {
 		t.Errorf("energy facet said %s, list has %v", m[1], got)
@@ -142,9 +144,9 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 	}
 	// Several investment forms: an opportunity counts under each.
 	var page opportunities.OpportunityPage
-	r := e.get("/api/v1/opportunities?form=ppp&form=bot&per_page=100")
-	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 {
-		t.Fatalf("%d %v", r.status, err)
+	r := e.Get("/api/v1/opportunities?form=ppp&form=bot&per_page=100")
+	if err := json.Unmarshal([]byte(r.Body), &page); err != nil || r.Status != 200 {
+		t.Fatalf("%d %v", r.Status, err)
 	}
 	for _, o := range page.Items {
 		if !oppContains(o.InvestmentForms, "ppp") && !oppContains(o.InvestmentForms, "bot") {
@@ -161,7 +163,7 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 		}
 	}
 	// Pages: 51 opportunities, 20 a page.
-	d = e.get("/en/opportunities?sort=capital_desc&page=3").doc(t)
+	d = e.Get("/en/opportunities?sort=capital_desc&page=3").Doc(t)
 	if n := d.Find("[data-testid=opp-card]").Length(); n != 11 {
 		t.Errorf("page 3 has %d cards, want 11", n)
 	}
@@ -170,13 +172,13 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 	}
 	// Bad parameters name the field.
 	for _, q := range []string{"sector=moon", "sort=random", "page=0", "band=huge"} {
-		r := e.get("/vi/opportunities?" + q)
+		r := e.Get("/vi/opportunities?" + q)
 		field := strings.Split(q, "=")[0]
-		if r.status != 400 || r.doc(t).Find("#err-"+field).Length() != 1 {
-			t.Errorf("%s: %d", q, r.status)
+		if r.Status != 400 || r.Doc(t).Find("#err-"+field).Length() != 1 {
+			t.Errorf("%s: %d", q, r.Status)
 		}
 	}
-	if m := e.bundle.Missing(); len(m) > 0 {
+	if m := e.Bundle.Missing(); len(m) > 0 {
 		t.Errorf("missing messages: %v", m)
 	}
 }
@@ -190,15 +192,16 @@ func oppAtoi(s string) int {
 }
 
 func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	e.serve(downEngine{e.engine})
 	for _, lang := range []string{"en", "vi"} {
-		r := e.get("/" + lang + "/opportunities?q=van+phong&sector=energy")
-		if r.status != 200 {
-			t.Fatalf("%s: %d", lang, r.status)
+		r := e.Get("/" + lang + "/opportunities?q=van+phong&sector=energy")
+		if r.Status != 200 {
+			t.Fatalf("%s: %d", lang, r.Status)
 		}
-		d := r.doc(t)
-		notice := text(d, "[data-testid=search-degraded]")
+		d := r.Doc(t)
+		notice := sitetest.Text(d, "[data-testid=search-degraded]")
 		want := map[string]string{"en": "may be incomplete", "vi": "chưa đầy đủ"}[lang]
 		if !strings.Contains(notice, want) {
 			t.Errorf("%s: notice %q", lang, notice)
@@ -211,96 +214,98 @@ func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
 		}
 	}
 	var page opportunities.SearchPage
-	r := e.get("/api/v1/search?q=van+phong")
-	if err := json.Unmarshal([]byte(r.body), &page); err != nil || !page.Degraded || page.Total == 0 {
-		t.Errorf("API search during the outage: %d %+v %v", r.status, page.Total, err)
+	r := e.Get("/api/v1/search?q=van+phong")
+	if err := json.Unmarshal([]byte(r.Body), &page); err != nil || !page.Degraded || page.Total == 0 {
+		t.Errorf("API search during the outage: %d %+v %v", r.Status, page.Total, err)
 	}
 }
 
 func TestOpportunityAPIConcurrencyAndReindex(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
-	board := e.as(account.RoleBoard)
-	r := e.get("/api/v1/opportunities/OPP-VP-005")
-	etag := r.header.Get("ETag")
-	if r.status != 200 || etag != `"OPP-VP-005-v1"` {
-		t.Fatalf("get: %d %q", r.status, etag)
+	board := e.As(account.RoleBoard)
+	r := e.Get("/api/v1/opportunities/OPP-VP-005")
+	etag := r.Header.Get("ETag")
+	if r.Status != 200 || etag != `"OPP-VP-005-v1"` {
+		t.Fatalf("get: %d %q", r.Status, etag)
 	}
-	if r := e.get("/api/v1/opportunities/OPP-VP-005", "If-None-Match", etag); r.status != 304 {
-		t.Errorf("If-None-Match: %d", r.status)
+	if r := e.Get("/api/v1/opportunities/OPP-VP-005", "If-None-Match", etag); r.Status != 304 {
+		t.Errorf("If-None-Match: %d", r.Status)
 	}
 	body := `{"title":{"vi":"Điện gió ngoài khơi Đại Lãnh – Vân Phong","en":"Dai Lanh offshore wind farm, Quokka bay"},"reason":"renamed"}`
-	patch := func(header ...string) response {
-		return board.oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, header...)
+	patch := func(header ...string) sitetest.Response {
+		return oppJSON(board, http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, header...)
 	}
-	if r := patch(); r.status != 428 {
-		t.Errorf("without If-Match: %d", r.status)
+	if r := patch(); r.Status != 428 {
+		t.Errorf("without If-Match: %d", r.Status)
 	}
-	if r := patch("If-Match", `"OPP-VP-005-v7"`); r.status != 412 {
-		t.Errorf("stale If-Match: %d", r.status)
+	if r := patch("If-Match", `"OPP-VP-005-v7"`); r.Status != 412 {
+		t.Errorf("stale If-Match: %d", r.Status)
 	}
 	r = patch("If-Match", etag)
-	if r.status != 200 || r.header.Get("ETag") != `"OPP-VP-005-v2"` {
-		t.Fatalf("patch: %d %s", r.status, r.body)
+	if r.Status != 200 || r.Header.Get("ETag") != `"OPP-VP-005-v2"` {
+		t.Fatalf("patch: %d %s", r.Status, r.Body)
 	}
-	if r := patch("If-Match", etag); r.status != 412 {
-		t.Errorf("second write with the old ETag: %d", r.status)
+	if r := patch("If-Match", etag); r.Status != 412 {
+		t.Errorf("second write with the old ETag: %d", r.Status)
 	}
 	if _, err := e.ix.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	d := e.get("/en/opportunities?q=quokka").doc(t)
+	d := e.Get("/en/opportunities?q=quokka").Doc(t)
 	if got := oppCodes(d); len(got) != 1 || got[0] != "OPP-VP-005" {
 		t.Errorf("the new title is not found after the index caught up: %v", got)
 	}
 	var hist []record.Change
-	r = board.get("/api/v1/opportunities/OPP-VP-005/history")
-	if err := json.Unmarshal([]byte(r.body), &hist); err != nil || len(hist) != 1 || hist[0].Note != "renamed" || hist[0].By.Email != "board@demo.local" {
-		t.Errorf("history: %s", r.body)
+	r = board.Get("/api/v1/opportunities/OPP-VP-005/history")
+	if err := json.Unmarshal([]byte(r.Body), &hist); err != nil || len(hist) != 1 || hist[0].Note != "renamed" || hist[0].By.Email != "board@demo.local" {
+		t.Errorf("history: %s", r.Body)
 	}
-	if r := e.anonymous().oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, "If-Match", `"OPP-VP-005-v2"`); r.status != 401 {
-		t.Errorf("visitor patch: %d", r.status)
+	if r := oppJSON(e.Anonymous(), http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", body, "If-Match", `"OPP-VP-005-v2"`); r.Status != 401 {
+		t.Errorf("visitor patch: %d", r.Status)
 	}
 	// Linking to a project needs a real project; the detail page links it.
-	if r := board.oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", `{"projectCode":"DA-9999"}`, "If-Match", `"OPP-VP-005-v2"`); r.status != 400 || !strings.Contains(r.body, "project_code") {
-		t.Errorf("link to a missing project: %d %s", r.status, r.body)
+	if r := oppJSON(board, http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", `{"projectCode":"DA-9999"}`, "If-Match", `"OPP-VP-005-v2"`); r.Status != 400 || !strings.Contains(r.Body, "project_code") {
+		t.Errorf("link to a missing project: %d %s", r.Status, r.Body)
 	}
-	if r := board.oppJSON(http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", `{"projectCode":"DA-0001"}`, "If-Match", `"OPP-VP-005-v2"`); r.status != 200 {
-		t.Errorf("link: %d %s", r.status, r.body)
+	if r := oppJSON(board, http.MethodPatch, "/api/v1/opportunities/OPP-VP-005", `{"projectCode":"DA-0001"}`, "If-Match", `"OPP-VP-005-v2"`); r.Status != 200 {
+		t.Errorf("link: %d %s", r.Status, r.Body)
 	}
-	if href := e.get("/en/opportunities/OPP-VP-005").doc(t).Find("[data-testid=opp-project] a").AttrOr("href", ""); href != "/en/projects/DA-0001" {
+	if href := e.Get("/en/opportunities/OPP-VP-005").Doc(t).Find("[data-testid=opp-project] a").AttrOr("href", ""); href != "/en/projects/DA-0001" {
 		t.Errorf("detail page project link %q", href)
 	}
 }
 
-// oppJSON sends a JSON body with the session's CSRF header.
-func (c *client) oppJSON(method, path, body string, header ...string) response {
-	c.e.t.Helper()
+// oppJSON sends as c a JSON body with the session's CSRF header.
+func oppJSON(c *sitetest.Client, method, path, body string, header ...string) sitetest.Response {
+	c.E.T.Helper()
 	req, _ := http.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if c.cookies["sid"] != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf())
+	if c.Cookies["sid"] != "" {
+		req.Header.Set("X-CSRF-Token", c.CSRF())
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	for k, v := range c.cookies {
+	for k, v := range c.Cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
-	return c.e.do(req)
+	return c.E.Do(req)
 }
 
 var oppKeyInput = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
 
 func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
-	c := e.anonymous()
-	page := c.get("/en/opportunities/OPP-VP-005")
-	key := oppKeyInput.FindStringSubmatch(page.body)
+	c := e.Anonymous()
+	page := c.Get("/en/opportunities/OPP-VP-005")
+	key := oppKeyInput.FindStringSubmatch(page.Body)
 	if key == nil {
 		t.Fatal("no idempotency key in the form")
 	}
-	token := csrfInput.FindStringSubmatch(page.body)[1]
+	token := sitetest.CSRFInput.FindStringSubmatch(page.Body)[1]
 	form := url.Values{"_csrf": {token}, "idempotency_key": {key[1]}, "name": {"Kim Min-jun"}, "organisation": {"Hanbit Energy"},
 		"country": {"KR"}, "email": {"minjun@example.com"}, "message": {"Please send the wind data."}, "lang": {"vi"}}
 
@@ -309,25 +314,25 @@ func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
 		bad[k] = v
 	}
 	bad.Set("email", "not-an-address")
-	r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", bad)
-	if d := r.doc(t); r.status != 400 || d.Find("#err-email").Length() != 1 || d.Find("textarea[name=message]").Text() != "Please send the wind data." {
-		t.Fatalf("invalid e-mail: %d", r.status)
+	r := c.Send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", bad)
+	if d := r.Doc(t); r.Status != 400 || d.Find("#err-email").Length() != 1 || d.Find("textarea[name=message]").Text() != "Please send the wind data." {
+		t.Fatalf("invalid e-mail: %d", r.Status)
 	}
 
 	for i := 0; i < 2; i++ { // the second post is a resent form: nothing new
-		r = c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form)
-		if r.status != 303 || r.header.Get("Location") != "/en/opportunities/OPP-VP-005/enquiry-sent" {
-			t.Fatalf("post %d: %d %q", i, r.status, r.header.Get("Location"))
+		r = c.Send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form)
+		if r.Status != 303 || r.Header.Get("Location") != "/en/opportunities/OPP-VP-005/enquiry-sent" {
+			t.Fatalf("post %d: %d %q", i, r.Status, r.Header.Get("Location"))
 		}
 	}
-	if d := c.get("/en/opportunities/OPP-VP-005/enquiry-sent").doc(t); !strings.Contains(text(d, "[data-testid=enquiry-sent]"), "Thank you") {
+	if d := c.Get("/en/opportunities/OPP-VP-005/enquiry-sent").Doc(t); !strings.Contains(sitetest.Text(d, "[data-testid=enquiry-sent]"), "Thank you") {
 		t.Error("no confirmation")
 	}
 	list, err := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{})
 	if err != nil || list.Total != 1 || list.Items[0].Lang != "vi" || list.Items[0].Country != "KR" {
 		t.Fatalf("stored: %+v %v", list, err)
 	}
-	mails, err := e.mail.To(ctx, "minjun@example.com")
+	mails, err := e.Mail.To(ctx, "minjun@example.com")
 	if err != nil || len(mails) != 1 || !strings.Contains(mails[0].Subject, "Chúng tôi đã nhận") || !strings.Contains(mails[0].Body, "Kim Min-jun") {
 		t.Fatalf("acknowledgement: %+v %v", mails, err)
 	}
@@ -339,8 +344,8 @@ func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
 			hp[k] = v
 		}
 	}
-	if r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", hp); r.status != 303 {
-		t.Errorf("honeypot: %d", r.status)
+	if r := c.Send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", hp); r.Status != 303 {
+		t.Errorf("honeypot: %d", r.Status)
 	}
 	if list, _ := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{}); list.Total != 1 {
 		t.Errorf("the honeypot post was stored")
@@ -348,22 +353,22 @@ func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
 
 	// The API: 201, then 200 for the same key.
 	api := `{"name":"Ana","country":"ES","email":"ana@example.com","message":"Site visit?","lang":"en","idempotencyKey":"api-key-1"}`
-	if r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-CL-004/enquiries", api); r.status != 201 {
-		t.Errorf("API enquiry: %d %s", r.status, r.body)
+	if r := oppJSON(e.Anonymous(), http.MethodPost, "/api/v1/opportunities/OPP-CL-004/enquiries", api); r.Status != 201 {
+		t.Errorf("API enquiry: %d %s", r.Status, r.Body)
 	}
-	if r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-CL-004/enquiries", api); r.status != 200 {
-		t.Errorf("API replay: %d %s", r.status, r.body)
+	if r := oppJSON(e.Anonymous(), http.MethodPost, "/api/v1/opportunities/OPP-CL-004/enquiries", api); r.Status != 200 {
+		t.Errorf("API replay: %d %s", r.Status, r.Body)
 	}
-	if r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-CL-008/enquiries", strings.Replace(api, "api-key-1", "api-key-2", 1)); r.status != 400 {
-		t.Errorf("enquiry about a closed opportunity: %d", r.status)
+	if r := oppJSON(e.Anonymous(), http.MethodPost, "/api/v1/opportunities/OPP-CL-008/enquiries", strings.Replace(api, "api-key-1", "api-key-2", 1)); r.Status != 400 {
+		t.Errorf("enquiry about a closed opportunity: %d", r.Status)
 	}
-	if mails, _ := e.mail.To(ctx, "ana@example.com"); len(mails) != 1 || !strings.Contains(mails[0].Subject, "We received") {
+	if mails, _ := e.Mail.To(ctx, "ana@example.com"); len(mails) != 1 || !strings.Contains(mails[0].Subject, "We received") {
 		t.Errorf("English acknowledgement: %+v", mails)
 	}
 
 	// The board sees the new enquiries and marks one answered.
-	board := e.as(account.RoleBoard)
-	d := board.get("/vi/board/enquiries?status=new").doc(t)
+	board := e.As(account.RoleBoard)
+	d := board.Get("/vi/board/enquiries?status=new").Doc(t)
 	if n := d.Find("[data-testid=enquiry-row]").Length(); n != 2 {
 		t.Fatalf("board sees %d new enquiries", n)
 	}
@@ -371,40 +376,41 @@ func TestEnquiryFormAcknowledgementAndBoard(t *testing.T) {
 		return strings.Contains(s.Text(), "Kim Min-jun")
 	})
 	action, _ := row.Find("form").Attr("action")
-	r = board.send(http.MethodPost, action, url.Values{"_csrf": {board.csrf()}, "version": {"1"}, "status": {"new"}})
-	if r.status != 303 {
-		t.Fatalf("mark answered: %d %s", r.status, r.body)
+	r = board.Send(http.MethodPost, action, url.Values{"_csrf": {board.CSRF()}, "version": {"1"}, "status": {"new"}})
+	if r.Status != 303 {
+		t.Fatalf("mark answered: %d %s", r.Status, r.Body)
 	}
-	if r := board.send(http.MethodPost, action, url.Values{"_csrf": {board.csrf()}, "version": {"1"}}); r.status != 409 {
-		t.Errorf("answering twice: %d", r.status)
+	if r := board.Send(http.MethodPost, action, url.Values{"_csrf": {board.CSRF()}, "version": {"1"}}); r.Status != 409 {
+		t.Errorf("answering twice: %d", r.Status)
 	}
-	if n := board.get("/en/board/enquiries?status=answered").doc(t).Find("[data-testid=enquiry-row]").Length(); n != 1 {
+	if n := board.Get("/en/board/enquiries?status=answered").Doc(t).Find("[data-testid=enquiry-row]").Length(); n != 1 {
 		t.Errorf("answered list has %d", n)
 	}
-	if r := e.as(account.RoleBusiness).get("/en/board/enquiries"); r.status != 403 {
-		t.Errorf("business user reads enquiries: %d", r.status)
+	if r := e.As(account.RoleBusiness).Get("/en/board/enquiries"); r.Status != 403 {
+		t.Errorf("business user reads enquiries: %d", r.Status)
 	}
 
 	// Admins read the outbox; others may not.
-	d = e.as(account.RoleAdmin).get("/en/admin/outbox").doc(t)
+	d = e.As(account.RoleAdmin).Get("/en/admin/outbox").Doc(t)
 	if n := d.Find("[data-testid=outbox-message][data-kind=enquiry_ack]").Length(); n != 2 {
 		t.Errorf("outbox shows %d acknowledgements", n)
 	}
-	if r := board.get("/en/admin/outbox"); r.status != 403 {
-		t.Errorf("board reads the outbox: %d", r.status)
+	if r := board.Get("/en/admin/outbox"); r.Status != 403 {
+		t.Errorf("board reads the outbox: %d", r.Status)
 	}
 }
 
 func TestEnquiryRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
-	c := e.anonymous()
-	token := c.csrf()
+	c := e.Anonymous()
+	token := c.CSRF()
 	last := 0
 	for i := 0; i < 11; i++ {
-		r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", url.Values{"_csrf": {token}})
-		last = r.status
-		if i < 10 && r.status != 400 {
-			t.Fatalf("post %d: %d", i, r.status)
+		r := c.Send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", url.Values{"_csrf": {token}})
+		last = r.Status
+		if i < 10 && r.Status != 400 {
+			t.Fatalf("post %d: %d", i, r.Status)
 		}
 	}
 	if last != 429 {
@@ -413,10 +419,11 @@ func TestEnquiryRateLimit(t *testing.T) {
 }
 
 func TestBoardEditsOpportunityWithVersionAndHistory(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
-	board := e.as(account.RoleBoard)
-	d := board.get("/en/board/opportunities/OPP-NT-003/edit").doc(t)
-	form := url.Values{"_csrf": {board.csrf()}}
+	board := e.As(account.RoleBoard)
+	d := board.Get("/en/board/opportunities/OPP-NT-003/edit").Doc(t)
+	form := url.Values{"_csrf": {board.CSRF()}}
 	d.Find("[data-testid=opp-form] input, [data-testid=opp-form] textarea, [data-testid=opp-form] select").Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
 		switch {
@@ -438,70 +445,71 @@ func TestBoardEditsOpportunityWithVersionAndHistory(t *testing.T) {
 	}
 	form.Set("title_en", "Tran Phu seafront promenade and night market")
 	form.Set("reason", "shorter title")
-	r := board.send(http.MethodPost, "/en/board/opportunities/OPP-NT-003/edit", form)
-	if r.status != 303 {
-		t.Fatalf("save: %d %s", r.status, text(r.doc(t), "[data-testid=form-error]"))
+	r := board.Send(http.MethodPost, "/en/board/opportunities/OPP-NT-003/edit", form)
+	if r.Status != 303 {
+		t.Fatalf("save: %d %s", r.Status, sitetest.Text(r.Doc(t), "[data-testid=form-error]"))
 	}
 	// The same form again carries version 1, now stale: a conflict, nothing
 	// written, the input kept.
 	form.Set("title_en", "Another title")
-	r = board.send(http.MethodPost, "/en/board/opportunities/OPP-NT-003/edit", form)
-	if d := r.doc(t); r.status != 409 || !strings.Contains(text(d, "[data-testid=form-error]"), "Someone else changed") || d.Find("[data-testid=opp-title_en]").AttrOr("value", "") != "Another title" {
-		t.Fatalf("stale save: %d", r.status)
+	r = board.Send(http.MethodPost, "/en/board/opportunities/OPP-NT-003/edit", form)
+	if d := r.Doc(t); r.Status != 409 || !strings.Contains(sitetest.Text(d, "[data-testid=form-error]"), "Someone else changed") || d.Find("[data-testid=opp-title_en]").AttrOr("value", "") != "Another title" {
+		t.Fatalf("stale save: %d", r.Status)
 	}
 	o, _ := e.opps.Get(context.Background(), "OPP-NT-003")
 	if o.Title.EN != "Tran Phu seafront promenade and night market" || o.Version != 2 {
 		t.Errorf("stored %q v%d", o.Title.EN, o.Version)
 	}
-	d = board.get("/vi/board/opportunities/OPP-NT-003/edit").doc(t)
-	if d.Find("[data-testid=history-entry][data-version='2']").Length() != 1 || !strings.Contains(text(d, "[data-testid=history]"), "shorter title") {
+	d = board.Get("/vi/board/opportunities/OPP-NT-003/edit").Doc(t)
+	if d.Find("[data-testid=history-entry][data-version='2']").Length() != 1 || !strings.Contains(sitetest.Text(d, "[data-testid=history]"), "shorter title") {
 		t.Error("history does not show the change")
 	}
 	// A new opportunity from the form, with field errors first.
-	r = board.send(http.MethodPost, "/en/board/opportunities", url.Values{"_csrf": {board.csrf()}, "code": {"OPP-XX-001"}})
-	if d := r.doc(t); r.status != 400 || d.Find("#err-title_vi").Length() != 1 || d.Find("#err-indicative_capital").Length() != 1 {
-		t.Errorf("empty new form: %d", r.status)
+	r = board.Send(http.MethodPost, "/en/board/opportunities", url.Values{"_csrf": {board.CSRF()}, "code": {"OPP-XX-001"}})
+	if d := r.Doc(t); r.Status != 400 || d.Find("#err-title_vi").Length() != 1 || d.Find("#err-indicative_capital").Length() != 1 {
+		t.Errorf("empty new form: %d", r.Status)
 	}
-	nf := url.Values{"_csrf": {board.csrf()}, "code": {"OPP-XX-001"}, "title_vi": {"Khu nghỉ dưỡng thử"}, "summary_vi": {"Tóm tắt"},
+	nf := url.Values{"_csrf": {board.CSRF()}, "code": {"OPP-XX-001"}, "title_vi": {"Khu nghỉ dưỡng thử"}, "summary_vi": {"Tóm tắt"},
 		"description_vi": {"Mô tả"}, "authoritative_lang": {"vi"}, "sector": {"tourism"}, "location": {"cam_ranh"},
 		"land_area": {"12.5"}, "capital_amount": {"1500000000000"}, "capital_currency": {"VND"}, "investment_forms": {"domestic", "ppp"},
 		"land_legal_status": {"state_land_fund"}, "site_clearance_status": {"not_started"}, "status": {"open"},
 		"contact_agency": {"ipc"}, "contact_name": {"Phòng Xúc tiến"}, "contact_email": {"xuctien@khanhhoa.gov.vn"},
 		"published_at": {"2026-01-05"}, "incentive_rows": {"1"}, "incentives.0.text_vi": {"Miễn tiền thuê đất 3 năm"}, "incentives.0.legal_basis": {"Nghị định 31/2021/NĐ-CP"}}
-	if r := board.send(http.MethodPost, "/en/board/opportunities", nf); r.status != 303 {
-		t.Fatalf("create: %d %s", r.status, text(r.doc(t), ".field-error"))
+	if r := board.Send(http.MethodPost, "/en/board/opportunities", nf); r.Status != 303 {
+		t.Fatalf("create: %d %s", r.Status, sitetest.Text(r.Doc(t), ".field-error"))
 	}
 	o, err := e.opps.Get(context.Background(), "OPP-XX-001")
 	if err != nil || o.LandAreaCentiHa != 1250 || len(o.Incentives) != 1 || o.CapitalBand() != opportunity.Band1000BTo10000 {
 		t.Errorf("created %+v %v", o, err)
 	}
-	if r := e.as(account.RoleTaskForce).get("/en/board/opportunities/OPP-XX-001/edit"); r.status != 403 {
-		t.Errorf("task force edits opportunities: %d", r.status)
+	if r := e.As(account.RoleTaskForce).Get("/en/board/opportunities/OPP-XX-001/edit"); r.Status != 403 {
+		t.Errorf("task force edits opportunities: %d", r.Status)
 	}
 }
 
 func TestSiteSearchPageAndAPI(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
-	d := e.get("/en/search?q=van+phong").doc(t)
+	d := e.Get("/en/search?q=van+phong").Doc(t)
 	kinds := map[string]int{}
 	d.Find("[data-testid=search-hit]").Each(func(_ int, s *goquery.Selection) { kinds[s.AttrOr("data-type", "")]++ })
 	if kinds["opportunity"] == 0 {
 		t.Errorf("site search found %v", kinds)
 	}
 	var page opportunities.SearchPage
-	r := e.get("/api/v1/search?q=nha+trang&type=project&per_page=5&lang=en")
-	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 || page.Total == 0 || len(page.Items) != 5 {
-		t.Fatalf("API: %d %s", r.status, r.body[:min(len(r.body), 300)])
+	r := e.Get("/api/v1/search?q=nha+trang&type=project&per_page=5&lang=en")
+	if err := json.Unmarshal([]byte(r.Body), &page); err != nil || r.Status != 200 || page.Total == 0 || len(page.Items) != 5 {
+		t.Fatalf("API: %d %s", r.Status, r.Body[:min(len(r.Body), 300)])
 	}
 	for _, h := range page.Items {
 		if h.Type != "project" || !strings.HasPrefix(h.URL, "/en/projects/") {
 			t.Errorf("hit %+v", h)
 		}
 	}
-	if r := e.get("/api/v1/search?q=x&type=planet"); r.status != 400 {
-		t.Errorf("bad type: %d", r.status)
+	if r := e.Get("/api/v1/search?q=x&type=planet"); r.Status != 400 {
+		t.Errorf("bad type: %d", r.Status)
 	}
-	if d := e.get("/vi/search").doc(t); !strings.Contains(d.Text(), "Nhập vài từ") {
+	if d := e.Get("/vi/search").Doc(t); !strings.Contains(d.Text(), "Nhập vài từ") {
 		t.Error("empty search page has no prompt")
 	}
 }
@@ -511,29 +519,30 @@ func TestSiteSearchPageAndAPI(t *testing.T) {
 // ETag and its history as they were; with a real project both changes are
 // stored by one write with one history entry.
 func TestOpportunityPatchIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
-	board := e.as(account.RoleBoard)
+	board := e.As(account.RoleBoard)
 	const path = "/api/v1/opportunities/OPP-VP-005"
 	before, _ := e.opps.Get(ctx, "OPP-VP-005")
-	etag := e.get(path).header.Get("ETag")
+	etag := e.Get(path).Header.Get("ETag")
 	for _, code := range []string{"DA-9999", "not a code"} {
 		body := `{"title":{"vi":"Tên mới","en":"New title"},"projectCode":"` + code + `","reason":"rename and link"}`
-		r := board.oppJSON(http.MethodPatch, path, body, "If-Match", etag)
-		if r.status != 400 || fieldMessage(problemOf(t, r), "project_code") == "" {
-			t.Errorf("%s: %d %s", code, r.status, r.body)
+		r := oppJSON(board, http.MethodPatch, path, body, "If-Match", etag)
+		if r.Status != 400 || sitetest.FieldMessage(sitetest.ProblemOf(t, r), "project_code") == "" {
+			t.Errorf("%s: %d %s", code, r.Status, r.Body)
 		}
 	}
 	after, _ := e.opps.Get(ctx, "OPP-VP-005")
-	if after.Title != before.Title || after.Version != before.Version || e.get(path).header.Get("ETag") != etag {
+	if after.Title != before.Title || after.Version != before.Version || e.Get(path).Header.Get("ETag") != etag {
 		t.Fatalf("a refused PATCH was written: %+v", after)
 	}
 	if h, _ := e.opps.History(ctx, "OPP-VP-005"); len(h) != 0 {
 		t.Fatalf("a refused PATCH left history: %+v", h)
 	}
-	r := board.oppJSON(http.MethodPatch, path, `{"title":{"vi":"Tên mới","en":"New title"},"projectCode":"DA-0001","reason":"rename and link"}`, "If-Match", etag)
-	if r.status != 200 || r.header.Get("ETag") != `"OPP-VP-005-v2"` {
-		t.Fatalf("%d %s", r.status, r.body)
+	r := oppJSON(board, http.MethodPatch, path, `{"title":{"vi":"Tên mới","en":"New title"},"projectCode":"DA-0001","reason":"rename and link"}`, "If-Match", etag)
+	if r.Status != 200 || r.Header.Get("ETag") != `"OPP-VP-005-v2"` {
+		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	got, _ := e.opps.Get(ctx, "OPP-VP-005")
 	h, _ := e.opps.History(ctx, "OPP-VP-005")
@@ -546,31 +555,32 @@ func TestOpportunityPatchIsAllOrNothing(t *testing.T) {
 // is refused as an enquiry address too, in both languages, naming the
 // field; control characters are refused the same way.
 func TestEnquiryUsesTheFilingEmailRule(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
 	want := map[string]string{
-		"vi": e.bundle.For("vi").T("error.field.email"),
-		"en": e.bundle.For("en").T("error.field.email"),
+		"vi": e.Bundle.For("vi").T("error.field.email"),
+		"en": e.Bundle.For("en").T("error.field.email"),
 	}
 	for lang, msg := range want {
 		api := `{"name":"Ana","country":"ES","email":"a@b","message":"Site visit?","lang":"` + lang + `"}`
-		r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-VP-005/enquiries", api, "Accept-Language", lang)
-		if r.status != 400 || fieldMessage(problemOf(t, r), "email") != msg {
-			t.Errorf("API %s: %d %s", lang, r.status, r.body)
+		r := oppJSON(e.Anonymous(), http.MethodPost, "/api/v1/opportunities/OPP-VP-005/enquiries", api, "Accept-Language", lang)
+		if r.Status != 400 || sitetest.FieldMessage(sitetest.ProblemOf(t, r), "email") != msg {
+			t.Errorf("API %s: %d %s", lang, r.Status, r.Body)
 		}
-		c := e.anonymous()
-		page := c.get("/" + lang + "/opportunities/OPP-VP-005")
-		form := url.Values{"_csrf": {csrfInput.FindStringSubmatch(page.body)[1]}, "idempotency_key": {oppKeyInput.FindStringSubmatch(page.body)[1]},
+		c := e.Anonymous()
+		page := c.Get("/" + lang + "/opportunities/OPP-VP-005")
+		form := url.Values{"_csrf": {sitetest.CSRFInput.FindStringSubmatch(page.Body)[1]}, "idempotency_key": {oppKeyInput.FindStringSubmatch(page.Body)[1]},
 			"name": {"Ana"}, "country": {"ES"}, "email": {"a@b"}, "message": {"Site visit?"}, "lang": {lang}}
-		r = c.send(http.MethodPost, "/"+lang+"/opportunities/OPP-VP-005/enquiries", form)
-		if got := text(r.doc(t), "#err-email"); r.status != 400 || got != msg {
-			t.Errorf("form %s: %d %q", lang, r.status, got)
+		r = c.Send(http.MethodPost, "/"+lang+"/opportunities/OPP-VP-005/enquiries", form)
+		if got := sitetest.Text(r.Doc(t), "#err-email"); r.Status != 400 || got != msg {
+			t.Errorf("form %s: %d %q", lang, r.Status, got)
 		}
 	}
-	r := e.anonymous().oppJSON(http.MethodPost, "/api/v1/opportunities/OPP-VP-005/enquiries",
+	r := oppJSON(e.Anonymous(), http.MethodPost, "/api/v1/opportunities/OPP-VP-005/enquiries",
 		`{"name":"Ana\u0000","country":"ES","email":"ana@example.com","message":"=1+1\u001b","lang":"en"}`)
-	if p := problemOf(t, r); r.status != 400 || fieldMessage(p, "name") == "" || fieldMessage(p, "message") == "" {
-		t.Errorf("control characters: %d %s", r.status, r.body)
+	if p := sitetest.ProblemOf(t, r); r.Status != 400 || sitetest.FieldMessage(p, "name") == "" || sitetest.FieldMessage(p, "message") == "" {
+		t.Errorf("control characters: %d %s", r.Status, r.Body)
 	}
 	if list, _ := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{}); list.Total != 0 {
 		t.Errorf("%d refused enquiries stored", list.Total)
@@ -581,34 +591,35 @@ func TestEnquiryUsesTheFilingEmailRule(t *testing.T) {
 // body gets 422 naming the key and nothing of the first enquiry (its id,
 // its data); the same body again gets the first enquiry.
 func TestEnquiryKeyIsBoundToItsRequest(t *testing.T) {
+	t.Parallel()
 	e := newOppEnv(t)
 	ctx := context.Background()
 	const path = "/api/v1/opportunities/OPP-VP-005/enquiries"
 	first := `{"name":"Lê Thị Nhà Đầu Tư","organisation":"Hanbit Energy","country":"KR","email":"private.investor@hanbit.example","message":"Our confidential plan for the site.","lang":"en","idempotencyKey":"invoice-2026-0001"}`
-	r := e.anonymous().oppJSON(http.MethodPost, path, first)
+	r := oppJSON(e.Anonymous(), http.MethodPost, path, first)
 	var receipt opportunities.EnquiryReceipt
-	if err := json.Unmarshal([]byte(r.body), &receipt); r.status != 201 || err != nil || receipt.ID == "" {
-		t.Fatalf("first: %d %s", r.status, r.body)
+	if err := json.Unmarshal([]byte(r.Body), &receipt); r.Status != 201 || err != nil || receipt.ID == "" {
+		t.Fatalf("first: %d %s", r.Status, r.Body)
 	}
 	for lang, body := range map[string]string{
 		"en": `{"name":"Mallory","country":"US","email":"mallory@evil.example","message":"x","lang":"en","idempotencyKey":"invoice-2026-0001"}`,
 		"vi": strings.Replace(first, "confidential plan", "other plan", 1),
 	} {
-		r := e.anonymous().oppJSON(http.MethodPost, path, body, "Accept-Language", lang)
-		p := problemOf(t, r)
-		if r.status != 422 || fieldMessage(p, "idempotency_key") != e.bundle.For(lang).T("opportunity.enquiry.error.key_reused") {
-			t.Errorf("%s: %d %s", lang, r.status, r.body)
+		r := oppJSON(e.Anonymous(), http.MethodPost, path, body, "Accept-Language", lang)
+		p := sitetest.ProblemOf(t, r)
+		if r.Status != 422 || sitetest.FieldMessage(p, "idempotency_key") != e.Bundle.For(lang).T("opportunity.enquiry.error.key_reused") {
+			t.Errorf("%s: %d %s", lang, r.Status, r.Body)
 		}
 		for _, s := range []string{receipt.ID, "private.investor", "Lê Thị", "confidential", receipt.CreatedAt} {
-			if strings.Contains(r.body, s) {
+			if strings.Contains(r.Body, s) {
 				t.Errorf("%s: the refusal shows %q", lang, s)
 			}
 		}
 	}
-	r = e.anonymous().oppJSON(http.MethodPost, path, first)
+	r = oppJSON(e.Anonymous(), http.MethodPost, path, first)
 	var again opportunities.EnquiryReceipt
-	if err := json.Unmarshal([]byte(r.body), &again); r.status != 200 || err != nil || again.ID != receipt.ID {
-		t.Errorf("replay of the same request: %d %s", r.status, r.body)
+	if err := json.Unmarshal([]byte(r.Body), &again); r.Status != 200 || err != nil || again.ID != receipt.ID {
+		t.Errorf("replay of the same request: %d %s", r.Status, r.Body)
 	}
 	if list, _ := e.opps.ListEnquiries(ctx, opportunity.EnquiryFilter{}); list.Total != 1 {
 		t.Errorf("%d enquiries stored, want 1", list.Total)
@@ -616,19 +627,19 @@ func TestEnquiryKeyIsBoundToItsRequest(t *testing.T) {
 
 	// The form sent again with its key but an edited message: 422, the
 	// message kept, a fresh key to send it with.
-	c := e.anonymous()
-	page := c.get("/en/opportunities/OPP-VP-005")
-	key := oppKeyInput.FindStringSubmatch(page.body)[1]
-	form := url.Values{"_csrf": {csrfInput.FindStringSubmatch(page.body)[1]}, "idempotency_key": {key},
+	c := e.Anonymous()
+	page := c.Get("/en/opportunities/OPP-VP-005")
+	key := oppKeyInput.FindStringSubmatch(page.Body)[1]
+	form := url.Values{"_csrf": {sitetest.CSRFInput.FindStringSubmatch(page.Body)[1]}, "idempotency_key": {key},
 		"name": {"Ana"}, "country": {"ES"}, "email": {"ana@example.com"}, "message": {"First words."}, "lang": {"en"}}
-	if r := c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form); r.status != 303 {
-		t.Fatalf("form: %d", r.status)
+	if r := c.Send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form); r.Status != 303 {
+		t.Fatalf("form: %d", r.Status)
 	}
 	form.Set("message", "Second words.")
-	r = c.send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form)
-	d := r.doc(t)
-	if newKey := d.Find("input[name=idempotency_key]").AttrOr("value", ""); r.status != 422 || newKey == "" || newKey == key ||
-		d.Find("textarea[name=message]").Text() != "Second words." || text(d, "[data-testid=enquiry-error]") == "" {
-		t.Errorf("resent form: %d %s", r.status, text(d, "[data-testid=enquiry-error]"))
+	r = c.Send(http.MethodPost, "/en/opportunities/OPP-VP-005/enquiries", form)
+	d := r.Doc(t)
+	if newKey := d.Find("input[name=idempotency_key]").AttrOr("value", ""); r.Status != 422 || newKey == "" || newKey == key ||
+		d.Find("textarea[name=message]").Text() != "Second words." || sitetest.Text(d, "[data-testid=enquiry-error]") == "" {
+		t.Errorf("resent form: %d %s", r.Status, sitetest.Text(d, "[data-testid=enquiry-error]"))
 	}
 }
