@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/holidays"
@@ -454,4 +455,77 @@ func cloneObstacle(o *obstacle.Obstacle) obstacle.Obstacle {
 	c.CoordinatingAgencies = append([]string(nil), o.CoordinatingAgencies...)
 	c.Timeline = append([]obstacle.Event(nil), o.Timeline...)
 	return c
+}
+
+// ScaledObstacles returns the demo obstacles times scale (scale below 1
+// counts as 1). projects are the demo projects of the same scale
+// (Projects(scale, now)), the originals first. For scale 1 the result is
+// Obstacles(projects, cal, now). Scale N appends N-1 replicas of that set:
+// replica r keeps each story (dates, statuses, timeline) but gets its own
+// id, idempotency key and tracking code, links to replica r of the project
+// (code suffix -R<r>) and, for a merged duplicate, to replica r of its
+// primary. Tracking numbers continue per year after the originals' (replica
+// r of a year with n originals numbers them r·n+1 … r·n+n), so seeding a
+// larger scale later adds the replicas and leaves the originals as they are.
+func ScaledObstacles(projects []project.Project, scale int, cal *holidays.Calendar, now time.Time) []obstacle.Obstacle {
+	if scale <= 1 {
+		return Obstacles(projects, cal, now)
+	}
+	n := len(projects) / scale
+	base := Obstacles(projects[:n], cal, now)
+	perYear := map[int]int64{}
+	for _, o := range base {
+		perYear[o.CreatedAt.In(holidays.Location()).Year()]++
+	}
+	out := make([]obstacle.Obstacle, 0, len(base)*scale)
+	out = append(out, base...)
+	for r := 1; r < scale; r++ {
+		suffix := "-R" + strconv.Itoa(r)
+		id := func(baseID string) string { return replicaObstacleID(baseID, r) }
+		code := map[string]string{}
+		for _, o := range base {
+			code[o.TrackingCode] = replicaTrackingCode(o.TrackingCode, int64(r)*perYear[o.CreatedAt.In(holidays.Location()).Year()])
+		}
+		for i := range base {
+			o := cloneObstacle(&base[i])
+			o.ID = id(o.ID)
+			o.TrackingCode = code[o.TrackingCode]
+			o.AccessKeyHash = obstacle.HashKey(ObstacleAccessKey(o.TrackingCode))
+			sum := sha256.Sum256([]byte("demo:" + o.ID))
+			o.IdempotencyKey = hex.EncodeToString(sum[:])
+			if o.ProjectCode != "" {
+				o.ProjectCode += suffix
+			}
+			if o.ParentID != "" {
+				o.ParentID = id(o.ParentID)
+			}
+			for j, ev := range o.Timeline {
+				if ev.Act() == obstacle.ActMerge && ev.FromStatus == ev.ToStatus {
+					o.Timeline[j].Note = code[ev.Note]
+				}
+			}
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// replicaObstacleID is the id of replica r of the demo obstacle baseID
+// (24 hex digits, small): r goes into the high digits.
+func replicaObstacleID(baseID string, r int) string {
+	v, err := strconv.ParseUint(baseID, 16, 64)
+	if err != nil {
+		panic("seed: demo obstacle id " + baseID + " is not hex")
+	}
+	return fmt.Sprintf("%08x%016x", r, v)
+}
+
+// replicaTrackingCode moves a demo tracking code's number up by shift.
+func replicaTrackingCode(code string, shift int64) string {
+	var y int
+	var seq int64
+	if _, err := fmt.Sscanf(code, "VM-%d-%d", &y, &seq); err != nil {
+		panic("seed: demo tracking code " + code + ": " + err.Error())
+	}
+	return obstacle.FormatTrackingCode(y, seq+shift)
 }

@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
-	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/seed"
 )
 
@@ -45,9 +43,12 @@ func (a *App) seedIfEmpty(ctx context.Context) error {
 	return a.Seed(ctx, 1, nil)
 }
 
-// Seed writes the synthetic demo data, scale times over; running it again
-// adds nothing that is already there. progress, when not nil, is told how
-// many projects of how many are written.
+// Seed writes the synthetic demo data, scale times over: projects,
+// opportunities and obstacles (see seed.Projects, seed.ScaledOpportunities
+// and seed.ScaledObstacles); running it again adds nothing that is already
+// there. Each domain's store takes its records in large batches
+// (InsertMissing). progress, when not nil, is told how many records of how
+// many are written.
 func (a *App) Seed(ctx context.Context, scale int, progress func(done, total int)) error {
 	start := time.Now()
 	meta := a.DB.Database.Collection(metaCollection)
@@ -60,41 +61,39 @@ func (a *App) Seed(ctx context.Context, scale int, progress func(done, total int
 	if err := mark("loading"); err != nil {
 		return fmt.Errorf("mark demo load: %w", err)
 	}
-	ps := seed.Projects(scale, time.Now().UTC())
-	err := a.Projects.InsertMissing(ctx, ps, func(done int) {
-		if progress != nil {
-			progress(done, len(ps))
-		}
-	})
+	now := time.Now().UTC()
+	ps := seed.Projects(scale, now)
+	opps, err := seed.ScaledOpportunities(scale)
 	if err != nil {
 		return err
 	}
-	if err := a.seedOpportunities(ctx); err != nil {
+	obs := seed.ScaledObstacles(ps, scale, a.Calendar, now)
+	total := len(ps) + len(opps) + len(obs)
+	report := func(offset int) func(int) {
+		return func(done int) {
+			if progress != nil {
+				progress(offset+done, total)
+			}
+		}
+	}
+	if err := a.Projects.InsertMissing(ctx, ps, report(0)); err != nil {
 		return err
 	}
-	n, err := a.Obstacles.Import(ctx, seed.Obstacles(ps, a.Calendar, time.Now().UTC()), time.Now().UTC())
+	nOpps, err := a.Opportunities.InsertMissing(ctx, opps, report(len(ps)))
+	if err != nil {
+		return fmt.Errorf("load demo opportunities: %w", err)
+	}
+	if a.Indexer != nil && nOpps > 0 {
+		a.Indexer.Notify() // the project store wakes it itself
+	}
+	nObs, err := a.Obstacles.InsertMissing(ctx, obs, now, report(len(ps)+len(opps)))
 	if err != nil {
 		return fmt.Errorf("load demo obstacles: %w", err)
 	}
-	a.Log.Debug("demo obstacles loaded", "count", n)
 	if err := mark("done"); err != nil {
 		return fmt.Errorf("mark demo load: %w", err)
 	}
-	a.Log.Info("demo data loaded", "projects", len(ps), "scale", scale, "duration_ms", time.Since(start).Milliseconds())
-	return nil
-}
-
-// seedOpportunities stores the demo opportunities that are not stored yet.
-func (a *App) seedOpportunities(ctx context.Context) error {
-	opps, err := seed.Opportunities()
-	if err != nil {
-		return err
-	}
-	for i := range opps {
-		err := a.Opportunities.Create(ctx, &opps[i])
-		if err != nil && !errors.Is(err, apperr.ErrConflict) {
-			return fmt.Errorf("load demo opportunity %s: %w", opps[i].Code, err)
-		}
-	}
+	a.Log.Info("demo data loaded", "scale", scale, "projects", len(ps), "opportunities", len(opps), "obstacles", len(obs),
+		"new_opportunities", nOpps, "new_obstacles", nObs, "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }

@@ -1,0 +1,105 @@
+package opportunity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/record"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// bulkBatch is how many opportunities one insert carries.
+const bulkBatch = 1000
+
+// bulkDoc is an opportunity as Create stores it (record.Insert): version
+// 1, an empty history, waiting for the search indexer.
+type bulkDoc struct {
+	Doc        doc             `bson:",inline"`
+	History    []record.Change `bson:"history"`
+	NeedsIndex bool            `bson:"needsIndex"`
+}
+
+// InsertMissing stores those of list whose code is not stored yet, each as
+// Create would (validated, version 1, an empty history, pending for the
+// search indexer), in large unordered batches: for seeding many at once.
+// Running it again after an interruption adds only what is missing; a code
+// taken meanwhile is skipped. It sets the stored ones' CreatedAt, UpdatedAt
+// and Version, returns how many it stored and tells progress how many of
+// list it has been through. It does not call OnWrite's function: the
+// caller wakes the indexer once when done.
+func (s *Store) InsertMissing(ctx context.Context, list []Opportunity, progress func(done int)) (int, error) {
+	for i := range list {
+		if err := list[i].Validate(); err != nil {
+			return 0, fmt.Errorf("opportunity %s: %w", list[i].Code, err)
+		}
+	}
+	c := s.opps.Mongo()
+	codes, err := c.Distinct(ctx, "code", bson.D{})
+	if err != nil {
+		return 0, apperr.Internal(fmt.Errorf("read opportunity codes: %w", err))
+	}
+	stored := make(map[string]bool, len(codes))
+	for _, v := range codes {
+		if code, ok := v.(string); ok {
+			stored[code] = true
+		}
+	}
+	now := s.stamp()
+	inserted := 0
+	docs := make([]any, 0, bulkBatch)
+	flush := func(done int) error {
+		if len(docs) > 0 {
+			n, err := insertSkippingDuplicates(ctx, c, docs)
+			inserted += n
+			if err != nil {
+				return apperr.Internal(fmt.Errorf("insert opportunities: %w", err))
+			}
+			docs = docs[:0]
+		}
+		if progress != nil {
+			progress(done)
+		}
+		return nil
+	}
+	for i := range list {
+		o := &list[i]
+		if !stored[o.Code] {
+			stored[o.Code] = true // a code twice in list is stored once
+			normalizeTimes(o)
+			o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
+			docs = append(docs, bulkDoc{
+				Doc:     doc{Opportunity: *o, SearchText: o.SearchText(), CapitalBand: o.CapitalBand(), CapitalVND: VNDEquivalent(o.IndicativeCapital)},
+				History: []record.Change{}, NeedsIndex: true,
+			})
+		}
+		if len(docs) == bulkBatch {
+			if err := flush(i + 1); err != nil {
+				return inserted, err
+			}
+		}
+	}
+	return inserted, flush(len(list))
+}
+
+// insertSkippingDuplicates inserts docs in one unordered insert and returns
+// how many were stored; documents refused for a duplicate key are skipped.
+func insertSkippingDuplicates(ctx context.Context, c *mongo.Collection, docs []any) (int, error) {
+	res, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return len(res.InsertedIDs), nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return 0, err
+	}
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we.WriteError) {
+			return 0, err
+		}
+	}
+	return len(docs) - len(bwe.WriteErrors), nil
+}
