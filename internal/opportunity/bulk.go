@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -30,8 +31,10 @@ type bulkDoc struct {
 // taken meanwhile is skipped. It sets the stored ones' CreatedAt, UpdatedAt
 // and Version, returns how many it stored and tells progress how many of
 // list it has been through. It does not call OnWrite's function: the
-// caller wakes the indexer once when done.
+// caller wakes the indexer once when done. The catalogue's figures of
+// every process are reloaded.
 func (s *Store) InsertMissing(ctx context.Context, list []Opportunity, progress func(done int)) (int, error) {
+	defer s.written(changelog.All)
 	for i := range list {
 		if err := list[i].Validate(); err != nil {
 			return 0, fmt.Errorf("opportunity %s: %w", list[i].Code, err)
