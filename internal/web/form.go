@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -17,6 +18,16 @@ func ProjectActor(c *fiber.Ctx) project.Actor {
 		return project.Actor{}
 	}
 	return project.Actor{ID: p.User.ID, Name: p.User.Name, Email: p.User.Email}
+}
+
+// ObstacleActor is the signed-in user as the obstacle workflow knows
+// them (obstacle.StaffActor); nobody signed in is the zero actor.
+func ObstacleActor(c *fiber.Ctx) obstacle.Actor {
+	p := Principal(c)
+	if p == nil {
+		return obstacle.Actor{}
+	}
+	return obstacle.StaffActor(p.User.ID, string(p.User.Role), p.User.AgencyID)
 }
 
 // Form is a submitted form as the page shows it back: the values typed,

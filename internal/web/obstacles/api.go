@@ -452,7 +452,7 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())

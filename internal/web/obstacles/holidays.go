@@ -83,7 +83,7 @@ func (s *Handlers) holidayAdd(c *fiber.Ctx) error {
 	if err == nil {
 		ctx, cancel := web.DBContext(c)
 		defer cancel()
-		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, actorOf(web.Principal(c)), s.Now())
+		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, web.ObstacleActor(c), s.Now())
 	}
 	if err != nil {
 		e := apperr.As(err)
@@ -104,7 +104,7 @@ func (s *Handlers) holidayAdd(c *fiber.Ctx) error {
 func (s *Handlers) holidayRemove(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), actorOf(web.Principal(c))); err != nil {
+	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), web.ObstacleActor(c)); err != nil {
 		return err
 	}
 	s.Flash(c, "obstweb.holidays.removed")

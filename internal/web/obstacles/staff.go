@@ -98,7 +98,7 @@ type queueData struct {
 func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	p := s.NewPage(c, "obstweb.queue.title")
 	p.Nav = "staff_obstacles"
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	q, qerr := parseQueueQuery(func(k string) string { return c.Query(k) })
@@ -163,7 +163,7 @@ const maxBulk = 100
 // staffBulkAssign assigns the checked obstacles to one lead agency; those
 // still submitted are accepted first, as triage in one step.
 func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ids := formValues(c, "ids")
 	bad := apperr.Fields{}
 	if len(ids) == 0 {
@@ -267,7 +267,7 @@ type staffDetailData struct {
 // staffObstacle returns the obstacle of the route if the user may see it;
 // one the user may not see is not found, so its existence stays hidden.
 func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, obstacle.Actor, error) {
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.Get(ctx, id)
@@ -556,7 +556,7 @@ func (s *Handlers) policyCreate(c *fiber.Ctx) error {
 	form := map[string]string{"title": c.FormValue("title"), "description": c.FormValue("description")}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, actorOf(web.Principal(c)), s.Now())
+	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, web.ObstacleActor(c), s.Now())
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
@@ -584,7 +584,7 @@ func (s *Handlers) policyDetailView(c *fiber.Ctx, id string, errs, form map[stri
 	if err != nil {
 		return err
 	}
-	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, actorOf(web.Principal(c)), s.Now())
+	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, web.ObstacleActor(c), s.Now())
 	if err != nil {
 		return err
 	}
@@ -611,7 +611,7 @@ func (s *Handlers) policyResolve(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], actorOf(web.Principal(c)), s.Now()); err != nil {
+	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], web.ObstacleActor(c), s.Now()); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.policyDetailView(c, id, e.Fields, form)

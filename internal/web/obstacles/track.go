@@ -98,7 +98,7 @@ func (s *Handlers) trackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[s
 		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
-	d.CanAttach = len(o.Attachments) < obstacle.MaxAttachments && o.Status != obstacle.Rejected && o.Status != obstacle.Merged && o.Status != obstacle.Closed
+	d.CanAttach = o.CanAttach(obstacle.FilerActor)
 	p.Data = d
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.Render(c, "obstacles/track", p)

@@ -10,7 +10,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -95,14 +94,6 @@ func (s *Handlers) apiGetOpportunity(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return sendOpportunity(c, fiber.StatusOK, o)
-}
-
-// actorOf names the signed-in user in history entries.
-func actorOf(c *fiber.Ctx) record.Actor {
-	if p := web.Principal(c); p != nil {
-		return record.Actor{ID: p.User.ID, Name: p.User.Name, Email: p.User.Email}
-	}
-	return record.Actor{}
 }
 
 // apiCreateOpportunity creates an opportunity.
@@ -216,7 +207,7 @@ func (s *Handlers) apiPatchOpportunity(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	o, err := s.opportunities.Update(ctx, code, version, in.changes(), actorOf(c), in.Reason)
+	o, err := s.opportunities.Update(ctx, code, version, in.changes(), web.ProjectActor(c), in.Reason)
 	if err != nil {
 		return web.Precondition(err)
 	}
@@ -251,7 +242,7 @@ func (s *Handlers) linkProject(c *fiber.Ctx, code, projectCode string) (*opportu
 	if err := s.checkProjectCode(ctx, projectCode); err != nil {
 		return nil, err
 	}
-	o, err := s.opportunities.LinkProject(ctx, code, projectCode, actorOf(c))
+	o, err := s.opportunities.LinkProject(ctx, code, projectCode, web.ProjectActor(c))
 	if err != nil {
 		return nil, err
 	}

@@ -445,7 +445,7 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.opportunities.Update(ctx, o.Code, f.Version, changes(next), actorOf(c), f.Get("reason")); err != nil {
+	if _, err := s.opportunities.Update(ctx, o.Code, f.Version, changes(next), web.ProjectActor(c), f.Get("reason")); err != nil {
 		if apperr.As(err).Code == apperr.CodeConflict {
 			// Someone saved first: show what is stored now, with the
 			// newer version, and keep the input for another try.

@@ -155,7 +155,7 @@ func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.opportunities.MarkAnswered(ctx, id, version, actorOf(c)); err != nil {
+	if _, err := s.opportunities.MarkAnswered(ctx, id, version, web.ProjectActor(c)); err != nil {
 		return err
 	}
 	s.Flash(c, "oppweb.enquiries.answered")
@@ -296,7 +296,7 @@ func (s *Handlers) apiAnswerEnquiry(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	e, err := s.opportunities.MarkAnswered(ctx, id, version, actorOf(c))
+	e, err := s.opportunities.MarkAnswered(ctx, id, version, web.ProjectActor(c))
 	if err != nil {
 		if apperr.As(err).MessageID == "opportunity.enquiry.error.conflict" {
 			return apperr.New(apperr.CodePrecondition, "opportunity.enquiry.error.conflict")
