@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,9 +32,13 @@ func ObstacleActor(c *fiber.Ctx) obstacle.Actor {
 }
 
 // Form is a submitted form as the page shows it back: the values typed,
-// each field's message id, and a message for the whole form.
+// the values of multi-value fields (checkboxes, multiple selects), each
+// field's message id, and a message for the whole form. Every HTML form
+// handler reads its form with ReadForm, adding ReadRaw and ReadLists
+// where it needs them, and shows it back from Values and Errors.
 type Form struct {
 	Values  map[string]string
+	Lists   map[string][]string
 	Errors  map[string]string
 	Message string
 }
@@ -44,13 +49,69 @@ func (f Form) V(field string) string { return f.Values[field] }
 // Err returns a field's message id, if any.
 func (f Form) Err(field string) string { return f.Errors[field] }
 
+// List returns the values of a multi-value field.
+func (f Form) List(field string) []string { return f.Lists[field] }
+
+// Has reports whether value is among those of a multi-value field.
+func (f Form) Has(field, value string) bool { return slices.Contains(f.Lists[field], value) }
+
+// NewForm returns an empty form, ready to be filled and shown.
+func NewForm() Form {
+	return Form{Values: map[string]string{}, Lists: map[string][]string{}, Errors: map[string]string{}}
+}
+
 // ReadForm reads the named fields of a posted form, trimmed.
 func ReadForm(c *fiber.Ctx, fields ...string) Form {
-	f := Form{Values: map[string]string{}, Errors: map[string]string{}}
+	return NewForm().Read(c, fields...)
+}
+
+// Read adds the named fields of a posted form, trimmed, and returns f.
+func (f Form) Read(c *fiber.Ctx, fields ...string) Form {
 	for _, k := range fields {
 		f.Values[k] = strings.TrimSpace(c.FormValue(k))
 	}
 	return f
+}
+
+// ReadRaw adds the named fields exactly as sent, and returns f: for
+// passwords, and for text whose every byte counts (an obstacle filing's
+// content is bound to its idempotency key as sent, and shown back as
+// typed).
+func (f Form) ReadRaw(c *fiber.Ctx, fields ...string) Form {
+	for _, k := range fields {
+		f.Values[k] = c.FormValue(k)
+	}
+	return f
+}
+
+// ReadLists adds every value of the named multi-value fields, trimmed
+// and without empty ones, and returns f.
+func (f Form) ReadLists(c *fiber.Ctx, fields ...string) Form {
+	for _, k := range fields {
+		f.Lists[k] = FormValues(c, k)
+	}
+	return f
+}
+
+// FormValues returns every value of a form field (checkboxes, multiple
+// selects), from a url-encoded or multipart body, trimmed and without
+// empty ones.
+func FormValues(c *fiber.Ctx, key string) []string {
+	var out []string
+	if mf, err := c.MultipartForm(); err == nil && mf != nil {
+		out = append(out, mf.Value[key]...)
+	} else {
+		for _, v := range c.Request().PostArgs().PeekMulti(key) {
+			out = append(out, string(v))
+		}
+	}
+	var clean []string
+	for _, v := range out {
+		if v = strings.TrimSpace(v); v != "" {
+			clean = append(clean, v)
+		}
+	}
+	return clean
 }
 
 // Fail turns a domain error into the form's messages and the status to
