@@ -60,6 +60,14 @@ func NewForm() Form {
 	return Form{Values: map[string]string{}, Lists: map[string][]string{}, Errors: map[string]string{}}
 }
 
+// FormWith returns a form that shows values and no errors: a form filled
+// from a stored record, or with defaults.
+func FormWith(values map[string]string) Form {
+	f := NewForm()
+	f.Values = values
+	return f
+}
+
 // ReadForm reads the named fields of a posted form, trimmed.
 func ReadForm(c *fiber.Ctx, fields ...string) Form {
 	return NewForm().Read(c, fields...)

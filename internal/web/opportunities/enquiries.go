@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -44,16 +43,18 @@ func (s *Handlers) enquirySubmit(c *fiber.Ctx) error {
 	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
 	}
+	// The texts as sent: the domain trims them, and a resent form must
+	// match the first one to be recognised.
+	v := web.ReadForm(c, "idempotency_key").ReadRaw(c, "name", "organisation", "country", "email", "message", "lang", honeypotField)
 	f := enquiryForm{
-		Name: c.FormValue("name"), Organisation: c.FormValue("organisation"), Country: c.FormValue("country"),
-		Email: c.FormValue("email"), Message: c.FormValue("message"), Lang: c.FormValue("lang"),
-		Key: strings.TrimSpace(c.FormValue("idempotency_key")),
+		Name: v.V("name"), Organisation: v.V("organisation"), Country: v.V("country"),
+		Email: v.V("email"), Message: v.V("message"), Lang: v.V("lang"), Key: v.V("idempotency_key"),
 	}
 	if !i18n.Supported(f.Lang) {
 		f.Lang = web.Lang(c)
 	}
 	sent := "/" + web.Lang(c) + "/opportunities/" + code + "/enquiry-sent"
-	if c.FormValue(honeypotField) != "" {
+	if v.V(honeypotField) != "" {
 		// A bot: say thank you and store nothing.
 		return c.Redirect(sent, fiber.StatusSeeOther)
 	}
@@ -149,7 +150,8 @@ func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 
 func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 	id := c.Params("id")
-	version, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	f := web.NewForm().ReadRaw(c, "version", "status")
+	version, err := strconv.ParseInt(f.V("version"), 10, 64)
 	if err != nil || version < 1 {
 		return apperr.Fields{"version": "error.field.invalid"}.Err()
 	}
@@ -160,7 +162,7 @@ func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 	}
 	s.Flash(c, "oppweb.enquiries.answered")
 	back := "/" + web.Lang(c) + "/board/enquiries"
-	if st := c.FormValue("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
+	if st := f.V("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
 		back += "?status=" + st
 	}
 	return c.Redirect(back, fiber.StatusSeeOther)
