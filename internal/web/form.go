@@ -140,13 +140,19 @@ func (f *Form) Fail(err error) (int, error) {
 	return 0, err
 }
 
-// ProjectCode reads the :code parameter; a malformed one is not found.
-func ProjectCode(c *fiber.Ctx) (string, error) {
+// CodeParam reads the :code parameter; one that valid refuses is not
+// found (notFound is the message id), without a database read.
+func CodeParam(c *fiber.Ctx, valid func(string) bool, notFound string) (string, error) {
 	code := c.Params("code")
-	if !project.ValidCode(code) {
-		return "", apperr.NotFound("project.error.not_found")
+	if !valid(code) {
+		return "", apperr.NotFound(notFound)
 	}
 	return code, nil
+}
+
+// ProjectCode reads the :code parameter; a malformed one is not found.
+func ProjectCode(c *fiber.Ctx) (string, error) {
+	return CodeParam(c, project.ValidCode, "project.error.not_found")
 }
 
 // ParseInt64 reads a whole number typed in field; empty is nil, and an

@@ -185,9 +185,9 @@ func (p OpportunityPatch) changes() opportunity.Changes {
 //	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/opportunities/{code} [patch]
 func (s *Handlers) apiPatchOpportunity(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	version, err := web.IfMatch(c, code, "oppweb.error.changed")
 	if err != nil {
@@ -260,9 +260,9 @@ func (s *Handlers) linkProject(c *fiber.Ctx, code, projectCode string) (*opportu
 //	@Failure	404		{object}	web.Problem
 //	@Router		/opportunities/{code}/history [get]
 func (s *Handlers) apiOpportunityHistory(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
@@ -274,12 +274,17 @@ func (s *Handlers) apiOpportunityHistory(c *fiber.Ctx) error {
 	return c.JSON(h)
 }
 
+// opportunityCode reads the :code parameter; a malformed one is not found.
+func opportunityCode(c *fiber.Ctx) (string, error) {
+	return web.CodeParam(c, opportunity.ValidCode, "opportunity.error.not_found")
+}
+
 // loadOpportunity reads the opportunity named by :code; a malformed code
 // is not found.
 func (s *Handlers) loadOpportunity(c *fiber.Ctx) (*opportunity.Opportunity, error) {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return nil, apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

@@ -382,9 +382,9 @@ func (s *Handlers) editFormFailed(c *fiber.Ctx, d editFormData, bad apperr.Field
 
 // loadForEdit returns the opportunity and its history.
 func (s *Handlers) loadForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []record.Change, error) {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return nil, nil, apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return nil, nil, err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

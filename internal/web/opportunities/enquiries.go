@@ -36,9 +36,9 @@ func (f enquiryForm) enquiry(code string) *opportunity.Enquiry {
 // enquirySubmit stores an investor's enquiry sent from the detail page and
 // acknowledges it by e-mail in the language the investor chose.
 func (s *Handlers) enquirySubmit(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
@@ -206,9 +206,9 @@ type EnquiryReceipt struct {
 //	@Failure		429			{object}	web.Problem
 //	@Router			/opportunities/{code}/enquiries [post]
 func (s *Handlers) apiCreateEnquiry(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
