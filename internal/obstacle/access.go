@@ -51,3 +51,14 @@ func (o *Obstacle) ActionsFor(a Actor) []Action {
 	}
 	return out
 }
+
+// StaffActor is the obstacle actor of a signed-in user with the account
+// role role: the obstacle role of the same name and, for an agency
+// officer alone, the agency, so that no other role acts as an agency.
+func StaffActor(id, role, agency string) Actor {
+	a := Actor{ID: id, Role: Role(role)}
+	if a.Role == RoleAgency {
+		a.Agency = agency
+	}
+	return a
+}

@@ -238,11 +238,8 @@ func Transition(o Obstacle, action Action, in Input, actor Actor, now time.Time,
 	if !rule.Allows(actor.Role) {
 		return o, Event{}, apperr.Forbidden()
 	}
-	if actor.Role == RoleAgency {
-		// An agency works what it leads; coordinating agencies add notes.
-		if o.LeadAgency != actor.Agency && !(action == ActNote && o.HasAgency(actor.Agency)) {
-			return o, Event{}, apperr.Forbidden()
-		}
+	if !o.MayAct(actor, action) {
+		return o, Event{}, apperr.Forbidden()
 	}
 	in.Note = strings.TrimSpace(in.Note)
 	in.Resolution = strings.TrimSpace(in.Resolution)

@@ -227,9 +227,8 @@ func (s *Server) loginForm(c *fiber.Ctx) error {
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
-	email := strings.TrimSpace(c.FormValue("email"))
-	password := c.FormValue("password")
-	next := c.FormValue("next")
+	f := ReadForm(c, "email").ReadRaw(c, "password", "next")
+	email, password, next := f.V("email"), f.V("password"), f.V("next")
 	if !safeLocalPath(next) {
 		next = ""
 	}

@@ -113,12 +113,11 @@ func (s *Handlers) renderNewUser(c *fiber.Ctx, status int, f web.Form) error {
 }
 
 func (s *Handlers) adminNewUser(c *fiber.Ctx) error {
-	return s.renderNewUser(c, fiber.StatusOK, web.Form{Values: map[string]string{"role": string(account.RoleBoard), "lang": "vi"}, Errors: map[string]string{}})
+	return s.renderNewUser(c, fiber.StatusOK, web.FormWith(map[string]string{"role": string(account.RoleBoard), "lang": "vi"}))
 }
 
 func (s *Handlers) adminCreateUser(c *fiber.Ctx) error {
-	f := web.ReadForm(c, userFormFields...)
-	f.Values["password"] = c.FormValue("password") // passwords are not trimmed
+	f := web.ReadForm(c, userFormFields...).ReadRaw(c, "password") // passwords are not trimmed
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	u, err := s.accounts.CreateUser(ctx, account.NewUser{Email: f.V("email"), Name: f.V("name"), Role: account.Role(f.V("role")),
@@ -185,7 +184,7 @@ func (s *Handlers) adminUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderUser(c, fiber.StatusOK, u, "", web.Form{Errors: map[string]string{}}, "")
+	return s.renderUser(c, fiber.StatusOK, u, "", web.NewForm(), "")
 }
 
 // userFormFail re-renders the user page with the failed form's messages.
@@ -224,8 +223,10 @@ func (s *Handlers) adminSetPassword(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.accounts.SetPassword(ctx, u.ID, c.FormValue("password"), web.Principal(c).Actor(), s.Now()); err != nil {
-		return s.userFormFail(c, u, "password", web.Form{Values: map[string]string{}, Errors: map[string]string{}}, err)
+	f := web.NewForm().ReadRaw(c, "password")
+	if err := s.accounts.SetPassword(ctx, u.ID, f.V("password"), web.Principal(c).Actor(), s.Now()); err != nil {
+		f.Values["password"] = ""
+		return s.userFormFail(c, u, "password", f, err)
 	}
 	s.Flash(c, "admin.flash.password_set")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
@@ -239,7 +240,7 @@ func (s *Handlers) adminDisableUser(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	if _, err := s.accounts.Disable(ctx, u.ID, web.Principal(c).Actor(), s.Now()); err != nil {
-		return s.userFormFail(c, u, "access", web.Form{Values: map[string]string{}, Errors: map[string]string{}}, err)
+		return s.userFormFail(c, u, "access", web.NewForm(), err)
 	}
 	s.Flash(c, "admin.flash.user_disabled")
 	return c.Redirect(adminURL(c, "/users/"+u.ID), fiber.StatusSeeOther)
@@ -278,7 +279,7 @@ func (s *Handlers) adminIssueToken(c *fiber.Ctx) error {
 		}
 		return s.userFormFail(c, u, "token", f, e)
 	}
-	return s.renderUser(c, fiber.StatusCreated, u, "token", web.Form{Values: map[string]string{}, Errors: map[string]string{}}, plain)
+	return s.renderUser(c, fiber.StatusCreated, u, "token", web.NewForm(), plain)
 }
 
 func (s *Handlers) adminRevokeToken(c *fiber.Ctx) error {
@@ -320,7 +321,7 @@ func (s *Handlers) renderAgencies(c *fiber.Ctx, status int, which string, f web.
 }
 
 func (s *Handlers) adminAgencies(c *fiber.Ctx) error {
-	return s.renderAgencies(c, fiber.StatusOK, "", web.Form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderAgencies(c, fiber.StatusOK, "", web.NewForm())
 }
 
 func (s *Handlers) adminCreateAgency(c *fiber.Ctx) error {
@@ -384,8 +385,8 @@ func (s *Handlers) adminSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := web.Form{Values: map[string]string{"months": strconv.Itoa(w.Months), "share": strconv.Itoa(w.SharePercent),
-		"version": strconv.FormatInt(w.Version, 10)}, Errors: map[string]string{}}
+	f := web.FormWith(map[string]string{"months": strconv.Itoa(w.Months), "share": strconv.Itoa(w.SharePercent),
+		"version": strconv.FormatInt(w.Version, 10)})
 	return s.renderSettings(c, fiber.StatusOK, w, f)
 }
 

@@ -9,8 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// Handlers serve the administrators' pages: users, agencies, settings and the mail outbox. They use the shared core (rendering, errors,
-// sign-in, CSRF, route registration) through the embedded *web.Server.
+// Handlers serve the administrators' pages: users, agencies, settings and the mail outbox.
 type Handlers struct {
 	*web.Server
 	accounts *account.Store

@@ -7,8 +7,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// Handlers serve the promotion board's project editing pages, the progress watch and the project write API. They use the shared core (rendering, errors,
-// sign-in, CSRF, route registration) through the embedded *web.Server.
+// Handlers serve the promotion board's project editing pages, the progress watch and the project write API.
 type Handlers struct {
 	*web.Server
 	projects *project.Store

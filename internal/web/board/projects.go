@@ -41,7 +41,7 @@ func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Proje
 }
 
 func (s *Handlers) boardNewProject(c *fiber.Ctx) error {
-	f := web.Form{Values: map[string]string{"kind": string(project.Domestic), "stage": string(project.Licensed), "investor_country": "VN"}, Errors: map[string]string{}}
+	f := web.FormWith(map[string]string{"kind": string(project.Domestic), "stage": string(project.Licensed), "investor_country": "VN"})
 	return s.renderProjectForm(c, fiber.StatusOK, nil, f)
 }
 
@@ -107,13 +107,13 @@ func mergeFields(f apperr.Fields, err error) {
 
 // editValues fills the edit form from the stored project.
 func editValues(pr *project.Project) web.Form {
-	return web.Form{Values: map[string]string{
+	return web.FormWith(map[string]string{
 		"name_vi": pr.Name.VI, "name_en": pr.Name.EN, "investor_name": pr.Investor.Name,
 		"investor_country": pr.Investor.Country, "sector": pr.Sector, "location": pr.Location, "zone": pr.Zone,
 		"land_area": centiText(pr.LandAreaCentiHa), "registered_capital": amountInput(pr.Registered),
 		"jobs": strconv.Itoa(pr.Jobs), "expected_completion": dateInput(pr.ExpectedCompletion),
 		"version": strconv.FormatInt(pr.Version, 10),
-	}, Errors: map[string]string{}}
+	})
 }
 
 func (s *Handlers) boardEditProject(c *fiber.Ctx) error {

@@ -37,7 +37,7 @@ func (s *Handlers) boardStageForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := web.Form{Values: map[string]string{"version": strconv.FormatInt(pr.Version, 10)}, Errors: map[string]string{}}
+	f := web.FormWith(map[string]string{"version": strconv.FormatInt(pr.Version, 10)})
 	return s.renderStageForm(c, fiber.StatusOK, pr, f)
 }
 
@@ -90,7 +90,7 @@ func (s *Handlers) boardDisbursementForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := web.Form{Values: map[string]string{"version": strconv.FormatInt(pr.Version, 10)}, Errors: map[string]string{}}
+	f := web.FormWith(map[string]string{"version": strconv.FormatInt(pr.Version, 10)})
 	return s.renderDisbursementForm(c, fiber.StatusOK, pr, f)
 }
 

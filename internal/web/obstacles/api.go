@@ -283,10 +283,8 @@ func (s *Handlers) apiFileObstacle(c *fiber.Ctx) error {
 			"email": in.Email, "phone": in.Phone, "lang": in.Lang, "project_code": in.ProjectCode, "category": in.Category,
 			"title": in.Title, "description": in.Description}
 	} else {
-		form = map[string]string{}
-		for _, k := range obstacleFormKeys {
-			form[k] = c.FormValue(k)
-		}
+		// As sent, like the filing page: the content is bound to the key.
+		form = web.NewForm().ReadRaw(c, obstacleFormKeys...).Values
 	}
 	files, err := uploadedFiles(c, "files")
 	if err != nil {
@@ -452,7 +450,7 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())

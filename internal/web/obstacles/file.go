@@ -235,10 +235,9 @@ func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*
 }
 
 func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
-	form := map[string]string{}
-	for _, k := range obstacleFormKeys {
-		form[k] = c.FormValue(k)
-	}
+	// Read as sent: the content is bound to the form's token byte for
+	// byte (a resubmission must hash the same), and shown back as typed.
+	form := web.NewForm().ReadRaw(c, obstacleFormKeys...).Values
 	files, err := uploadedFiles(c, "files")
 	if err != nil {
 		return err

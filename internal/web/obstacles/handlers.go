@@ -10,8 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// Handlers serve obstacle filing and tracking, the task force's pages, obstacle statistics, the working-day calendar and the obstacle API. They use the shared core (rendering, errors,
-// sign-in, CSRF, route registration) through the embedded *web.Server.
+// Handlers serve obstacle filing and tracking, the task force's pages, obstacle statistics, the working-day calendar and the obstacle API.
 type Handlers struct {
 	*web.Server
 	obstacles *obstacle.Store

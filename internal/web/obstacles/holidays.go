@@ -1,7 +1,6 @@
 package obstacles
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,7 +69,7 @@ func itoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC).Format
 func (s *Handlers) holidayList(c *fiber.Ctx) error { return s.holidayView(c, nil, nil) }
 
 func (s *Handlers) holidayAdd(c *fiber.Ctx) error {
-	form := map[string]string{"date": strings.TrimSpace(c.FormValue("date")), "kind": c.FormValue("kind"), "note": c.FormValue("note")}
+	form := web.ReadForm(c, "date", "note").ReadRaw(c, "kind").Values
 	bad := apperr.Fields{}
 	if form["date"] == "" {
 		bad.Add("date", "error.field.required")
@@ -83,7 +82,7 @@ func (s *Handlers) holidayAdd(c *fiber.Ctx) error {
 	if err == nil {
 		ctx, cancel := web.DBContext(c)
 		defer cancel()
-		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: strings.TrimSpace(form["note"])}, actorOf(web.Principal(c)), s.Now())
+		err = s.obstacles.AddHoliday(ctx, holidays.Day{Date: form["date"], Kind: kind, Note: form["note"]}, web.ObstacleActor(c), s.Now())
 	}
 	if err != nil {
 		e := apperr.As(err)
@@ -104,7 +103,7 @@ func (s *Handlers) holidayAdd(c *fiber.Ctx) error {
 func (s *Handlers) holidayRemove(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), actorOf(web.Principal(c))); err != nil {
+	if err := s.obstacles.RemoveHoliday(ctx, c.Params("date"), web.ObstacleActor(c)); err != nil {
 		return err
 	}
 	s.Flash(c, "obstweb.holidays.removed")

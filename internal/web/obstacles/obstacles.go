@@ -70,19 +70,6 @@ func (s *Handlers) RegisterAPI(api fiber.Router) {
 	s.Handle(api, fiber.MethodPost, "/obstacles/:id/transitions", obstacleStaff, s.apiTransition)
 }
 
-// actorOf is the obstacle actor of a signed-in user: the account role of
-// the same name and, for an agency officer, the agency.
-func actorOf(p *account.Principal) obstacle.Actor {
-	if p == nil {
-		return obstacle.Actor{}
-	}
-	a := obstacle.Actor{ID: p.User.ID, Role: obstacle.Role(p.User.Role)}
-	if p.User.Role == account.RoleAgency {
-		a.Agency = p.User.AgencyID
-	}
-	return a
-}
-
 // notifier writes the filing receipt, the one e-mail the store cannot
 // write because only the filing request knows the access key.
 func (s *Handlers) notifier() *notify.Notifier { return notify.New(s.mail, s.I18n(), s.BaseURL()) }

@@ -98,7 +98,7 @@ type queueData struct {
 func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	p := s.NewPage(c, "obstweb.queue.title")
 	p.Nav = "staff_obstacles"
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	q, qerr := parseQueueQuery(func(k string) string { return c.Query(k) })
@@ -130,26 +130,6 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	return s.Render(c, "obstacles/queue", p)
 }
 
-// formValues returns every value of a form field (checkboxes, multiple
-// selects), from a url-encoded or multipart body.
-func formValues(c *fiber.Ctx, key string) []string {
-	var out []string
-	if mf, err := c.MultipartForm(); err == nil && mf != nil {
-		out = append(out, mf.Value[key]...)
-	} else {
-		for _, v := range c.Request().PostArgs().PeekMulti(key) {
-			out = append(out, string(v))
-		}
-	}
-	var clean []string
-	for _, v := range out {
-		if v = strings.TrimSpace(v); v != "" {
-			clean = append(clean, v)
-		}
-	}
-	return clean
-}
-
 // bulkRow is the outcome of one obstacle of a bulk assignment.
 type bulkRow struct {
 	ID, TrackingCode string
@@ -163,19 +143,20 @@ const maxBulk = 100
 // staffBulkAssign assigns the checked obstacles to one lead agency; those
 // still submitted are accepted first, as triage in one step.
 func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
-	actor := actorOf(web.Principal(c))
-	ids := formValues(c, "ids")
+	actor := web.ObstacleActor(c)
+	f := web.ReadForm(c, "lead_agency", "deadline").ReadRaw(c, "note").ReadLists(c, "ids")
+	ids := f.List("ids")
 	bad := apperr.Fields{}
 	if len(ids) == 0 {
 		bad.Add("ids", "obstweb.error.none_selected")
 	} else if len(ids) > maxBulk {
 		bad.Add("ids", "error.field.too_long")
 	}
-	lead := strings.TrimSpace(c.FormValue("lead_agency"))
+	lead := f.V("lead_agency")
 	if !obstacle.ValidAgencyID(lead) {
 		bad.Add("lead_agency", "error.field.required")
 	}
-	deadline, ok := parseDate(c.FormValue("deadline"))
+	deadline, ok := parseDate(f.V("deadline"))
 	if !ok {
 		bad.Add("deadline", "error.field.invalid")
 	}
@@ -195,7 +176,7 @@ func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
 			_, _ = s.obstacles.Apply(ctx, id, o.Version, obstacle.ActAccept, obstacle.Input{}, actor, now)
 		}
 	}
-	results, err := s.obstacles.BulkAssign(ctx, ids, obstacle.Input{LeadAgency: lead, Deadline: deadline, Note: c.FormValue("note")}, actor, now)
+	results, err := s.obstacles.BulkAssign(ctx, ids, obstacle.Input{LeadAgency: lead, Deadline: deadline, Note: f.V("note")}, actor, now)
 	if err != nil {
 		return err
 	}
@@ -267,7 +248,7 @@ type staffDetailData struct {
 // staffObstacle returns the obstacle of the route if the user may see it;
 // one the user may not see is not found, so its existence stays hidden.
 func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, obstacle.Actor, error) {
-	actor := actorOf(web.Principal(c))
+	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	o, err := s.obstacles.Get(ctx, id)
@@ -442,13 +423,13 @@ func (s *Handlers) staffTransition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := map[string]string{}
-	for _, k := range []string{"action", "version", "note", "lead_agency", "deadline", "resolution", "parent"} {
-		form[k] = c.FormValue(k)
-	}
+	// The action is matched as sent; the domain trims the texts.
+	f := web.ReadForm(c, "version", "lead_agency", "deadline", "parent").
+		ReadRaw(c, "action", "note", "resolution").ReadLists(c, "coordinating_agencies")
+	form := f.Values
 	version, _ := parseVersion(form["version"])
 	req := transitionRequest{Action: form["action"], Version: version, Note: form["note"], LeadAgency: form["lead_agency"],
-		CoordinatingAgencies: formValues(c, "coordinating_agencies"), Deadline: form["deadline"], Resolution: form["resolution"], Parent: form["parent"]}
+		CoordinatingAgencies: f.List("coordinating_agencies"), Deadline: form["deadline"], Resolution: form["resolution"], Parent: form["parent"]}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	action, in, err := s.transitionInput(ctx, req, actor)
@@ -472,14 +453,15 @@ func (s *Handlers) staffGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, ok := parseVersion(c.FormValue("version"))
+	f := web.ReadForm(c, "version", "policy_issue_id")
+	version, ok := parseVersion(f.V("version"))
 	if !ok {
 		c.Status(fiber.StatusBadRequest)
 		return s.staffDetailView(c, o, actor, map[string]string{"version": "error.field.invalid"}, nil)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.obstacles.GroupIntoPolicyIssue(ctx, o.ID, version, strings.TrimSpace(c.FormValue("policy_issue_id")), actor, s.Now()); err != nil {
+	if _, err := s.obstacles.GroupIntoPolicyIssue(ctx, o.ID, version, f.V("policy_issue_id"), actor, s.Now()); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.staffDetailView(c, o, actor, e.Fields, nil)
@@ -553,10 +535,10 @@ func (s *Handlers) policyListView(c *fiber.Ctx, errs, form map[string]string) er
 func (s *Handlers) policyList(c *fiber.Ctx) error { return s.policyListView(c, nil, nil) }
 
 func (s *Handlers) policyCreate(c *fiber.Ctx) error {
-	form := map[string]string{"title": c.FormValue("title"), "description": c.FormValue("description")}
+	form := web.NewForm().ReadRaw(c, "title", "description").Values
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, actorOf(web.Principal(c)), s.Now())
+	pi, err := s.obstacles.CreatePolicyIssue(ctx, obstacle.PolicyIssue{Title: form["title"], Description: form["description"]}, web.ObstacleActor(c), s.Now())
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
@@ -584,7 +566,7 @@ func (s *Handlers) policyDetailView(c *fiber.Ctx, id string, errs, form map[stri
 	if err != nil {
 		return err
 	}
-	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, actorOf(web.Principal(c)), s.Now())
+	res, err := s.obstacles.List(ctx, obstacle.Filter{PolicyIssueID: pi.ID, PerPage: obstacle.MaxPerPage}, web.ObstacleActor(c), s.Now())
 	if err != nil {
 		return err
 	}
@@ -603,15 +585,16 @@ func (s *Handlers) policyDetail(c *fiber.Ctx) error {
 
 func (s *Handlers) policyResolve(c *fiber.Ctx) error {
 	id := c.Params("id")
-	form := map[string]string{"resolution": c.FormValue("resolution")}
-	version, ok := parseVersion(c.FormValue("version"))
+	f := web.ReadForm(c, "version").ReadRaw(c, "resolution")
+	form := f.Values
+	version, ok := parseVersion(f.V("version"))
 	if !ok {
 		c.Status(fiber.StatusBadRequest)
 		return s.policyDetailView(c, id, map[string]string{"version": "error.field.invalid"}, form)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], actorOf(web.Principal(c)), s.Now()); err != nil {
+	if _, err := s.obstacles.ResolvePolicyIssue(ctx, id, version, form["resolution"], web.ObstacleActor(c), s.Now()); err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
 			return s.policyDetailView(c, id, e.Fields, form)

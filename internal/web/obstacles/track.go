@@ -98,7 +98,7 @@ func (s *Handlers) trackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[s
 		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
-	d.CanAttach = len(o.Attachments) < obstacle.MaxAttachments && o.Status != obstacle.Rejected && o.Status != obstacle.Merged && o.Status != obstacle.Closed
+	d.CanAttach = o.CanAttach(obstacle.FilerActor)
 	p.Data = d
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.Render(c, "obstacles/track", p)
@@ -137,7 +137,8 @@ func (s *Handlers) trackLookup(c *fiber.Ctx) error {
 	if err := s.Limit(c, obstacleTrackLimit); err != nil {
 		return err
 	}
-	code, key := c.FormValue("tracking_code"), c.FormValue("access_key")
+	f := web.ReadForm(c, "tracking_code", "access_key")
+	code, key := f.V("tracking_code"), f.V("access_key")
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	_, err := s.obstacles.GetByTracking(ctx, code, key)
@@ -181,13 +182,15 @@ func (s *Handlers) trackAct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := map[string]string{"action": c.FormValue("action"), "note": c.FormValue("note"), "rating": c.FormValue("rating")}
+	// The action is matched as sent; the note is trimmed by the domain.
+	f := web.ReadForm(c, "rating", "version").ReadRaw(c, "action", "note")
+	form := f.Values
 	bad := apperr.Fields{}
 	action, ok := filerAction(form["action"])
 	if !ok {
 		bad.Add("action", "error.field.invalid")
 	}
-	version, vok := parseVersion(c.FormValue("version"))
+	version, vok := parseVersion(form["version"])
 	if !vok {
 		bad.Add("version", "error.field.invalid")
 	}

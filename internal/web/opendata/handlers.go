@@ -9,8 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// Handlers serve the open-data page and feed and the CSV/XLSX exports. They use the shared core (rendering, errors,
-// sign-in, CSRF, route registration) through the embedded *web.Server.
+// Handlers serve the open-data page and feed and the CSV/XLSX exports.
 type Handlers struct {
 	*web.Server
 	projects      *project.Store

@@ -242,7 +242,7 @@ func obstacleActor(c *fiber.Ctx, staff bool) (obstacle.Actor, error) {
 	if p == nil {
 		return obstacle.Actor{}, apperr.Unauthorized()
 	}
-	a := obstacle.Actor{ID: p.User.ID, Role: obstacle.Role(p.User.Role), Agency: p.User.AgencyID}
+	a := obstacle.StaffActor(p.User.ID, string(p.User.Role), p.User.AgencyID)
 	if !a.Staff() {
 		return obstacle.Actor{}, apperr.Forbidden()
 	}

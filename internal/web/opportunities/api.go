@@ -10,7 +10,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -95,14 +94,6 @@ func (s *Handlers) apiGetOpportunity(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return sendOpportunity(c, fiber.StatusOK, o)
-}
-
-// actorOf names the signed-in user in history entries.
-func actorOf(c *fiber.Ctx) record.Actor {
-	if p := web.Principal(c); p != nil {
-		return record.Actor{ID: p.User.ID, Name: p.User.Name, Email: p.User.Email}
-	}
-	return record.Actor{}
 }
 
 // apiCreateOpportunity creates an opportunity.
@@ -194,9 +185,9 @@ func (p OpportunityPatch) changes() opportunity.Changes {
 //	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/opportunities/{code} [patch]
 func (s *Handlers) apiPatchOpportunity(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	version, err := web.IfMatch(c, code, "oppweb.error.changed")
 	if err != nil {
@@ -216,7 +207,7 @@ func (s *Handlers) apiPatchOpportunity(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	o, err := s.opportunities.Update(ctx, code, version, in.changes(), actorOf(c), in.Reason)
+	o, err := s.opportunities.Update(ctx, code, version, in.changes(), web.ProjectActor(c), in.Reason)
 	if err != nil {
 		return web.Precondition(err)
 	}
@@ -251,7 +242,7 @@ func (s *Handlers) linkProject(c *fiber.Ctx, code, projectCode string) (*opportu
 	if err := s.checkProjectCode(ctx, projectCode); err != nil {
 		return nil, err
 	}
-	o, err := s.opportunities.LinkProject(ctx, code, projectCode, actorOf(c))
+	o, err := s.opportunities.LinkProject(ctx, code, projectCode, web.ProjectActor(c))
 	if err != nil {
 		return nil, err
 	}
@@ -269,9 +260,9 @@ func (s *Handlers) linkProject(c *fiber.Ctx, code, projectCode string) (*opportu
 //	@Failure	404		{object}	web.Problem
 //	@Router		/opportunities/{code}/history [get]
 func (s *Handlers) apiOpportunityHistory(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
@@ -283,12 +274,17 @@ func (s *Handlers) apiOpportunityHistory(c *fiber.Ctx) error {
 	return c.JSON(h)
 }
 
+// opportunityCode reads the :code parameter; a malformed one is not found.
+func opportunityCode(c *fiber.Ctx) (string, error) {
+	return web.CodeParam(c, opportunity.ValidCode, "opportunity.error.not_found")
+}
+
 // loadOpportunity reads the opportunity named by :code; a malformed code
 // is not found.
 func (s *Handlers) loadOpportunity(c *fiber.Ctx) (*opportunity.Opportunity, error) {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return nil, apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

@@ -28,40 +28,32 @@ func (s *Handlers) registerBoardPages(g fiber.Router) {
 // incentiveRows is how many empty incentive rows the form offers.
 const incentiveRows = 2
 
-// editForm is the board's opportunity form as typed: single values by field
-// name, the multiple choices, and what is wrong with each field.
+// editForm is the board's opportunity form as typed (the core's form:
+// single values by field name, the multiple choices investment_forms and
+// planning_basis, what is wrong with each field), with how many incentive
+// rows it shows and the version it edits.
 type editForm struct {
-	V       map[string]string
-	Forms   []string
-	Plans   []string
+	web.Form
 	Rows    int
 	Version int64
-	Errors  map[string]string
-	// ErrorID is a message about the whole form (a conflict).
-	ErrorID string
 }
 
 // Get returns a typed value.
-func (f editForm) Get(name string) string { return f.V[name] }
+func (f editForm) Get(name string) string { return f.V(name) }
+
+// ErrorID is a message about the whole form (a conflict).
+func (f editForm) ErrorID() string { return f.Message }
 
 // Row returns a typed value of incentive row i.
 func (f editForm) Row(i int, name string) string {
-	return f.V["incentives."+strconv.Itoa(i)+"."+name]
+	return f.V(rowPrefix(i) + name)
 }
 
-// Has reports whether a multiple choice is ticked.
-func (f editForm) Has(list, value string) bool {
-	vals := f.Forms
-	if list == "planning_basis" {
-		vals = f.Plans
-	}
-	for _, v := range vals {
-		if v == value {
-			return true
-		}
-	}
-	return false
-}
+// rowPrefix is the prefix of incentive row i's field names.
+func rowPrefix(i int) string { return "incentives." + strconv.Itoa(i) + "." }
+
+// listFields are the form's multiple choices.
+var listFields = []string{"investment_forms", "planning_basis"}
 
 // formFields are the single-valued fields of the form.
 var formFields = []string{
@@ -78,8 +70,9 @@ const dateLayout = "2006-01-02"
 
 // formOf fills the form from a stored opportunity.
 func formOf(o *opportunity.Opportunity) editForm {
-	f := editForm{V: map[string]string{}, Forms: o.InvestmentForms, Plans: o.PlanningBasis, Version: o.Version}
-	set := func(k, v string) { f.V[k] = v }
+	f := editForm{Form: web.NewForm(), Version: o.Version}
+	f.Lists["investment_forms"], f.Lists["planning_basis"] = o.InvestmentForms, o.PlanningBasis
+	set := func(k, v string) { f.Values[k] = v }
 	set("code", o.Code)
 	set("title_vi", o.Title.VI)
 	set("title_en", o.Title.EN)
@@ -120,7 +113,7 @@ func formOf(o *opportunity.Opportunity) editForm {
 		set("verified_at", o.VerifiedAt.UTC().Format(dateLayout))
 	}
 	for i, in := range o.Incentives {
-		p := "incentives." + strconv.Itoa(i) + "."
+		p := rowPrefix(i)
 		set(p+"text_vi", in.Text.VI)
 		set(p+"text_en", in.Text.EN)
 		set(p+"legal_basis", in.LegalBasis)
@@ -150,27 +143,15 @@ func formatFixed(n int64, exp int) string {
 
 // readEditForm reads the posted form.
 func readEditForm(c *fiber.Ctx) editForm {
-	f := editForm{V: map[string]string{}}
-	for _, k := range formFields {
-		f.V[k] = strings.TrimSpace(c.FormValue(k))
-	}
-	args := c.Request().PostArgs()
-	for _, v := range args.PeekMulti("investment_forms") {
-		f.Forms = append(f.Forms, string(v))
-	}
-	for _, v := range args.PeekMulti("planning_basis") {
-		f.Plans = append(f.Plans, string(v))
-	}
-	rows, _ := strconv.Atoi(c.FormValue("incentive_rows"))
+	f := editForm{Form: web.ReadForm(c, formFields...).ReadLists(c, listFields...).ReadRaw(c, "incentive_rows", "version")}
+	rows, _ := strconv.Atoi(f.V("incentive_rows"))
 	rows = min(max(rows, 0), 50)
 	for i := range rows {
-		p := "incentives." + strconv.Itoa(i) + "."
-		for _, k := range []string{"text_vi", "text_en", "legal_basis"} {
-			f.V[p+k] = strings.TrimSpace(c.FormValue(p + k))
-		}
+		p := rowPrefix(i)
+		f.Read(c, p+"text_vi", p+"text_en", p+"legal_basis")
 	}
 	f.Rows = rows
-	f.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
+	f.Version, _ = strconv.ParseInt(f.V("version"), 10, 64)
 	return f
 }
 
@@ -183,7 +164,7 @@ func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 		Code: g("code"), Title: text("title"), Summary: text("summary"), Description: text("description"),
 		AuthoritativeLang: g("authoritative_lang"), TranslationPending: g("translation_pending") != "",
 		Sector: g("sector"), Location: g("location"), Zone: g("zone"),
-		InvestmentForms: f.Forms, PlanningBasis: f.Plans,
+		InvestmentForms: f.List("investment_forms"), PlanningBasis: f.List("planning_basis"),
 		LandLegalStatus: g("land_legal_status"), SiteClearanceStatus: g("site_clearance_status"),
 		Utilities: opportunity.Utilities{Power: text("utilities.power"), Water: text("utilities.water"), Road: text("utilities.road")},
 		Status:    g("status"),
@@ -353,10 +334,9 @@ func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 }
 
 func (s *Handlers) boardNewOpportunity(c *fiber.Ctx) error {
-	f := editForm{V: map[string]string{
-		"authoritative_lang": opportunity.LangVI, "capital_currency": money.VND, "status": opportunity.StatusOpen,
-		"published_at": s.Now().UTC().Format(dateLayout),
-	}, Rows: incentiveRows + 1}
+	f := editForm{Form: web.NewForm(), Rows: incentiveRows + 1}
+	f.Values["authoritative_lang"], f.Values["capital_currency"] = opportunity.LangVI, money.VND
+	f.Values["status"], f.Values["published_at"] = opportunity.StatusOpen, s.Now().UTC().Format(dateLayout)
 	return s.renderEditForm(c, fiber.StatusOK, editFormData{New: true, Form: f})
 }
 
@@ -392,19 +372,19 @@ func (s *Handlers) editFormFailed(c *fiber.Ctx, d editFormData, bad apperr.Field
 	}
 	d.Form.Errors = bad
 	if len(e.Fields) == 0 {
-		d.Form.ErrorID = e.MessageID
+		d.Form.Message = e.MessageID
 	}
-	if len(bad) > 0 && d.Form.ErrorID == "" {
-		d.Form.ErrorID = "oppweb.board.fix_fields"
+	if len(bad) > 0 && d.Form.Message == "" {
+		d.Form.Message = "oppweb.board.fix_fields"
 	}
 	return s.renderEditForm(c, web.StatusOf[e.Code], d)
 }
 
 // loadForEdit returns the opportunity and its history.
 func (s *Handlers) loadForEdit(c *fiber.Ctx) (*opportunity.Opportunity, []record.Change, error) {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return nil, nil, apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return nil, nil, err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
@@ -433,7 +413,7 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 		return err
 	}
 	f := readEditForm(c)
-	f.V["code"] = o.Code
+	f.Values["code"] = o.Code
 	bad := apperr.Fields{}
 	if f.Version < 1 {
 		bad.Add("version", "error.field.invalid")
@@ -445,7 +425,7 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.opportunities.Update(ctx, o.Code, f.Version, changes(next), actorOf(c), f.Get("reason")); err != nil {
+	if _, err := s.opportunities.Update(ctx, o.Code, f.Version, changes(next), web.ProjectActor(c), f.Get("reason")); err != nil {
 		if apperr.As(err).Code == apperr.CodeConflict {
 			// Someone saved first: show what is stored now, with the
 			// newer version, and keep the input for another try.
@@ -462,7 +442,7 @@ func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.linkProject(c, o.Code, c.FormValue("project_code")); err != nil {
+	if _, err := s.linkProject(c, o.Code, web.NewForm().ReadRaw(c, "project_code").V("project_code")); err != nil {
 		e := apperr.As(err)
 		if e.Code != apperr.CodeInvalid {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -37,23 +36,25 @@ func (f enquiryForm) enquiry(code string) *opportunity.Enquiry {
 // enquirySubmit stores an investor's enquiry sent from the detail page and
 // acknowledges it by e-mail in the language the investor chose.
 func (s *Handlers) enquirySubmit(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
 	}
+	// The texts as sent: the domain trims them, and a resent form must
+	// match the first one to be recognised.
+	v := web.ReadForm(c, "idempotency_key").ReadRaw(c, "name", "organisation", "country", "email", "message", "lang", honeypotField)
 	f := enquiryForm{
-		Name: c.FormValue("name"), Organisation: c.FormValue("organisation"), Country: c.FormValue("country"),
-		Email: c.FormValue("email"), Message: c.FormValue("message"), Lang: c.FormValue("lang"),
-		Key: strings.TrimSpace(c.FormValue("idempotency_key")),
+		Name: v.V("name"), Organisation: v.V("organisation"), Country: v.V("country"),
+		Email: v.V("email"), Message: v.V("message"), Lang: v.V("lang"), Key: v.V("idempotency_key"),
 	}
 	if !i18n.Supported(f.Lang) {
 		f.Lang = web.Lang(c)
 	}
 	sent := "/" + web.Lang(c) + "/opportunities/" + code + "/enquiry-sent"
-	if c.FormValue(honeypotField) != "" {
+	if v.V(honeypotField) != "" {
 		// A bot: say thank you and store nothing.
 		return c.Redirect(sent, fiber.StatusSeeOther)
 	}
@@ -149,18 +150,19 @@ func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 
 func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 	id := c.Params("id")
-	version, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	f := web.NewForm().ReadRaw(c, "version", "status")
+	version, err := strconv.ParseInt(f.V("version"), 10, 64)
 	if err != nil || version < 1 {
 		return apperr.Fields{"version": "error.field.invalid"}.Err()
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, err := s.opportunities.MarkAnswered(ctx, id, version, actorOf(c)); err != nil {
+	if _, err := s.opportunities.MarkAnswered(ctx, id, version, web.ProjectActor(c)); err != nil {
 		return err
 	}
 	s.Flash(c, "oppweb.enquiries.answered")
 	back := "/" + web.Lang(c) + "/board/enquiries"
-	if st := c.FormValue("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
+	if st := f.V("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
 		back += "?status=" + st
 	}
 	return c.Redirect(back, fiber.StatusSeeOther)
@@ -204,9 +206,9 @@ type EnquiryReceipt struct {
 //	@Failure		429			{object}	web.Problem
 //	@Router			/opportunities/{code}/enquiries [post]
 func (s *Handlers) apiCreateEnquiry(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !opportunity.ValidCode(code) {
-		return apperr.NotFound("opportunity.error.not_found")
+	code, err := opportunityCode(c)
+	if err != nil {
+		return err
 	}
 	if err := s.Limit(c, web.PublicFormLimit); err != nil {
 		return err
@@ -296,7 +298,7 @@ func (s *Handlers) apiAnswerEnquiry(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	e, err := s.opportunities.MarkAnswered(ctx, id, version, actorOf(c))
+	e, err := s.opportunities.MarkAnswered(ctx, id, version, web.ProjectActor(c))
 	if err != nil {
 		if apperr.As(err).MessageID == "opportunity.enquiry.error.conflict" {
 			return apperr.New(apperr.CodePrecondition, "opportunity.enquiry.error.conflict")

@@ -2,7 +2,6 @@ package projects
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -61,9 +60,9 @@ func (s *Handlers) apiListProjects(c *fiber.Ctx) error {
 //	@Failure	404		{object}	web.Problem
 //	@Router		/projects/{code} [get]
 func (s *Handlers) apiGetProject(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !project.ValidCode(code) {
-		return apperr.NotFound("project.error.not_found")
+	code, err := web.ProjectCode(c)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

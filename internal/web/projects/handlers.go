@@ -9,8 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// Handlers serve the public project list and detail pages, the dashboard and the read-only project API. They use the shared core (rendering, errors,
-// sign-in, CSRF, route registration) through the embedded *web.Server.
+// Handlers serve the public project list and detail pages, the dashboard and the read-only project API.
 type Handlers struct {
 	*web.Server
 	projects      *project.Store

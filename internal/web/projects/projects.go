@@ -52,9 +52,9 @@ func (s *Handlers) projectList(c *fiber.Ctx) error {
 }
 
 func (s *Handlers) projectDetail(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if !project.ValidCode(code) {
-		return apperr.NotFound("project.error.not_found")
+	code, err := web.ProjectCode(c)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
