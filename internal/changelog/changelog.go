@@ -14,11 +14,13 @@ package changelog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -251,4 +253,20 @@ func (f *Follower) reload(ctx context.Context, m Model) error {
 	}
 	f.loaded, f.seq, f.checked, f.missingSince = true, head, time.Now(), time.Time{}
 	return nil
+}
+
+// MayHaveWritten reports whether a write that returned err may have
+// changed its record, and so must be announced: it succeeded, or its
+// outcome is unknown (a timeout, a lost connection). A refusal (invalid
+// input, a stale version, not found, forbidden, a duplicate key) wrote
+// nothing and announces nothing, so refused requests leave the log alone.
+func MayHaveWritten(err error) bool {
+	if err == nil {
+		return true
+	}
+	if mongodb.IsDuplicateKey(err) {
+		return false
+	}
+	var e *apperr.Error
+	return !errors.As(err, &e) || e.Code == apperr.CodeInternal
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/record"
@@ -233,8 +234,10 @@ func (s *Store) AddHoliday(ctx context.Context, d holidays.Day, actor Actor, now
 		return err
 	}
 	now = now.UTC().Truncate(time.Millisecond)
-	defer s.changed() // working days move deadlines and figures
 	_, err := s.extraDays.InsertOne(ctx, holidayDoc{Day: d, CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now, Version: 1})
+	if changelog.MayHaveWritten(err) {
+		s.changed() // working days move deadlines and figures
+	}
 	if mongodb.IsDuplicateKey(err) {
 		return apperr.Conflict("obstacle.error.holiday_exists")
 	}
@@ -249,14 +252,15 @@ func (s *Store) RemoveHoliday(ctx context.Context, date string, actor Actor) err
 	if actor.Role != RoleAdmin {
 		return apperr.Forbidden()
 	}
-	defer s.changed()
 	res, err := s.extraDays.DeleteOne(ctx, bson.M{"_id": date})
 	if err != nil {
+		s.changed()
 		return apperr.Internal(err)
 	}
 	if res.DeletedCount == 0 {
 		return apperr.NotFound("error.not_found")
 	}
+	s.changed()
 	return nil
 }
 
@@ -499,7 +503,9 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (File
 		o.TrackingCode = FormatTrackingCode(year, seq)
 		first := NewEvent(now, FilerActor, ActSubmit, "", Submitted, "", true)
 		err = s.records.Insert(ctx, o, &first)
-		s.changed(o.ID)
+		if changelog.MayHaveWritten(err) {
+			s.changed(o.ID)
+		}
 		if err == nil {
 			o.Version, o.Timeline = 1, []Event{first}
 			// The unique index on obstacles.idempotencyKey is what makes a
@@ -730,8 +736,12 @@ var mutableFields = []string{
 // write stores n, made from o as read, and appends ev to the timeline in
 // one versioned update (record.Collection.Update); push appends to other
 // arrays in the same step. It returns n as now stored.
-func (s *Store) write(ctx context.Context, o, n Obstacle, ev Event, push ...bson.E) (Obstacle, error) {
-	defer s.changed(o.ID)
+func (s *Store) write(ctx context.Context, o, n Obstacle, ev Event, push ...bson.E) (_ Obstacle, err error) {
+	defer func() {
+		if changelog.MayHaveWritten(err) {
+			s.changed(o.ID)
+		}
+	}()
 	n.UpdatedAt = ev.At
 	raw, err := bson.Marshal(n)
 	if err != nil {

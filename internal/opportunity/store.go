@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
@@ -130,7 +131,9 @@ func (s *Store) Create(ctx context.Context, o *Opportunity) error {
 	d := doc{Opportunity: *o, SearchText: o.SearchText(), CapitalBand: o.CapitalBand(),
 		CapitalVND: VNDEquivalent(o.IndicativeCapital)}
 	err := s.opps.Insert(ctx, d, nil)
-	s.written(o.Code)
+	if changelog.MayHaveWritten(err) {
+		s.written(o.Code)
+	}
 	if err != nil {
 		if mongodb.IsDuplicateKey(err) {
 			return &apperr.Error{Code: apperr.CodeConflict, MessageID: "opportunity.error.duplicate_code",
@@ -540,7 +543,9 @@ func (s *Store) write(ctx context.Context, old, next *Opportunity, action string
 	set = append(set, derived(next)...)
 	entry := &record.Change{At: next.UpdatedAt, By: by, Action: action, Fields: changes, Note: note}
 	err := s.opps.Update(ctx, old.Code, old.Version, record.Write{Set: set, Entry: entry})
-	s.written(old.Code)
+	if changelog.MayHaveWritten(err) {
+		s.written(old.Code)
+	}
 	if err != nil {
 		return nil, err
 	}
