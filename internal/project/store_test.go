@@ -238,7 +238,13 @@ func TestCreateGetAndSnapshotSeesOtherProcessWrites(t *testing.T) {
 	if err := a.Create(ctx, &p, now); err != nil {
 		t.Fatal(err)
 	}
-	got, err := b.Get(ctx, p.Code)
+	// The consistency contract: another process sees a write within 1 s.
+	var got *project.Project
+	var err error
+	within(t, time.Second, func() bool {
+		got, err = b.Get(ctx, p.Code)
+		return err == nil
+	})
 	if err != nil || got.Version != 1 || got.Name.VI != p.Name.VI {
 		t.Fatalf("get = %+v, %v", got, err)
 	}
@@ -255,5 +261,18 @@ func TestCreateGetAndSnapshotSeesOtherProcessWrites(t *testing.T) {
 	}
 	if _, err := b.Get(ctx, "NO-SUCH"); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("missing project: %v", err)
+	}
+}
+
+// within retries ok until it holds or d has passed, and fails the test
+// then.
+func within(t testing.TB, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v", d)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
