@@ -121,12 +121,12 @@ type Project struct {
 	// ID is the stored _id, by which writes address the project.
 	ID       primitive.ObjectID `json:"-" bson:"_id,omitempty"`
 	Code     string             `json:"code" bson:"code"`
-	Name     Text     `json:"name" bson:"name"`
-	Investor Investor `json:"investor" bson:"investor"`
-	Kind     Kind     `json:"kind" bson:"kind"`
-	Sector   string   `json:"sector" bson:"sector"`
-	Location string   `json:"location" bson:"location"`
-	Zone     string   `json:"zone,omitempty" bson:"zone,omitempty"`
+	Name     Text               `json:"name" bson:"name"`
+	Investor Investor           `json:"investor" bson:"investor"`
+	Kind     Kind               `json:"kind" bson:"kind"`
+	Sector   string             `json:"sector" bson:"sector"`
+	Location string             `json:"location" bson:"location"`
+	Zone     string             `json:"zone,omitempty" bson:"zone,omitempty"`
 	// LandAreaHa is the land area in hundredths of a hectare (no floats in
 	// stored figures); 1250 means 12.50 ha.
 	LandAreaCentiHa int64        `json:"landAreaCentiHa" bson:"landAreaCentiHa"`
