@@ -218,6 +218,7 @@ func (s *Store) Ready() bool {
 func (s *Store) Start(ctx context.Context) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
+	var maintaining sync.Mutex
 	s.f.following.Store(true)
 	go func() {
 		defer close(done)
@@ -242,13 +243,24 @@ func (s *Store) Start(ctx context.Context) (stop func()) {
 			if err := s.poll(pctx); err != nil && ctx.Err() == nil {
 				s.logger().Warn("follow project changes", "err", err)
 			}
-			s.maintain(pctx)
 			cancel()
+			// Checkpoints take seconds at scale: apart, so polls go on.
+			if time.Since(s.f.lastPrune) >= checkpointEvery && maintaining.TryLock() {
+				s.f.lastPrune = time.Now()
+				go func() {
+					defer maintaining.Unlock()
+					mctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+					defer cancel()
+					s.maintain(mctx)
+				}()
+			}
 		}
 	}()
 	return func() {
 		cancel()
 		<-done
+		maintaining.Lock() // wait for a checkpoint being written
+		maintaining.Unlock()
 	}
 }
 
@@ -418,23 +430,9 @@ func (s *Store) applyChanges(ctx context.Context, cursor int64, es []changeEntry
 	if full {
 		return s.loadAll(ctx)
 	}
-	found := map[string]*Project{}
-	if len(codes) > 0 {
-		filter := bson.D{{Key: "code", Value: bson.D{{Key: "$in", Value: codes}}}}
-		if len(ids) == len(codes) {
-			filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
-		}
-		cur, err := s.c.Find(ctx, filter, options.Find().SetProjection(s.rec.NoHistory()))
-		if err != nil {
-			return fmt.Errorf("read changed projects: %w", err)
-		}
-		var ps []*Project
-		if err := cur.All(ctx, &ps); err != nil {
-			return fmt.Errorf("read changed projects: %w", err)
-		}
-		for _, p := range ps {
-			found[p.Code] = p
-		}
+	found, err := s.readChanged(ctx, codes, ids)
+	if err != nil {
+		return err
 	}
 	m := &s.f.m
 	m.mu.Lock()
@@ -451,6 +449,46 @@ func (s *Store) applyChanges(ctx context.Context, cursor int64, es []changeEntry
 	}
 	m.seq = last
 	return nil
+}
+
+// readChanged reads the named projects without history: by _id one at a
+// time when there are few (the embedded FerretDB finds a document by _id
+// equality without reading the others, but not by $in), else in one query.
+func (s *Store) readChanged(ctx context.Context, codes []string, ids []any) (map[string]*Project, error) {
+	found := map[string]*Project{}
+	if len(codes) == 0 {
+		return found, nil
+	}
+	if len(ids) == len(codes) && len(ids) <= 32 {
+		for _, id := range ids {
+			p := new(Project)
+			err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(s.rec.NoHistory())).Decode(p)
+			if mongodb.IsNoDocuments(err) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read changed project: %w", err)
+			}
+			found[p.Code] = p
+		}
+		return found, nil
+	}
+	filter := bson.D{{Key: "code", Value: bson.D{{Key: "$in", Value: codes}}}}
+	if len(ids) == len(codes) {
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
+	}
+	cur, err := s.c.Find(ctx, filter, options.Find().SetProjection(s.rec.NoHistory()))
+	if err != nil {
+		return nil, fmt.Errorf("read changed projects: %w", err)
+	}
+	var ps []*Project
+	if err := cur.All(ctx, &ps); err != nil {
+		return nil, fmt.Errorf("read changed projects: %w", err)
+	}
+	for _, p := range ps {
+		found[p.Code] = p
+	}
+	return found, nil
 }
 
 // applied puts a project this process stored into the model at once and
@@ -513,10 +551,6 @@ func (s *Store) appendChange(ctx context.Context, e changeEntry) error {
 // maintain writes a checkpoint now and then and prunes the change log
 // entries it covers.
 func (s *Store) maintain(ctx context.Context) {
-	if time.Since(s.f.lastPrune) < checkpointEvery {
-		return
-	}
-	s.f.lastPrune = time.Now()
 	seq, err := s.saveCheckpointIfBehind(ctx)
 	if err != nil {
 		s.logger().Warn("save projects checkpoint", "err", err)

@@ -30,3 +30,4 @@ func TestStatsNeverWrap(t *testing.T) {
 		}
 	}
 }
+

@@ -17,7 +17,7 @@ import (
 var now = time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
 
 // seeded returns a store holding the demo projects, and the database.
-func seeded(t *testing.T) (*project.Store, *mongo.Database) {
+func seeded(t testing.TB) (*project.Store, *mongo.Database) {
 	t.Helper()
 	db := mongotest.MustOpenDB(t)
 	s := project.NewStore(db)
@@ -33,7 +33,7 @@ func seeded(t *testing.T) (*project.Store, *mongo.Database) {
 
 // stored reads every project straight from the collection, bypassing the
 // store's snapshot, so the tests compare against what MongoDB holds.
-func stored(t *testing.T, db *mongo.Database) []project.Project {
+func stored(t testing.TB, db *mongo.Database) []project.Project {
 	t.Helper()
 	cur, err := db.Collection(project.Collection).Find(context.Background(), bson.D{})
 	if err != nil {
