@@ -30,4 +30,3 @@ func TestStatsNeverWrap(t *testing.T) {
 		}
 	}
 }
-
