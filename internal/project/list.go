@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strings"
 
@@ -18,11 +19,12 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 		return Page[Project]{}, err
 	}
 	q := fold.String(f.Query)
+	fc := f.codes()
 	m.mu.RLock()
-	matched := make([]*entry, 0, 64)
+	matched := make([]*entry, 0, 256)
 	for i := range m.items {
 		e := &m.items[i]
-		if f.matches(e.p) && (q == "" || strings.Contains(e.folded, q)) {
+		if fc.matches(e) && f.matches(e.p) && (q == "" || strings.Contains(e.folded, q)) {
 			matched = append(matched, e)
 		}
 	}
@@ -61,6 +63,34 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	return m.figures(), nil
 }
 
+// filterCodes are a filter's kind, stage, sector and location as entry
+// codes; 0 where the filter does not ask, or asks for a value outside the
+// known lists (then Filter.matches compares the text).
+type filterCodes struct {
+	kind, stage, sector, location uint8
+	capMin, capMax                int64
+}
+
+func (f Filter) codes() filterCodes {
+	fc := filterCodes{kind: position(Kinds, f.Kind), stage: position(Stages, f.Stage),
+		sector: position(Sectors, f.Sector), location: position(Locations, f.Location),
+		capMin: math.MinInt64, capMax: math.MaxInt64}
+	if f.CapitalMin != nil {
+		fc.capMin = *f.CapitalMin
+	}
+	if f.CapitalMax != nil {
+		fc.capMax = *f.CapitalMax
+	}
+	return fc
+}
+
+// matches is the quick test on the entry's inline fields.
+func (fc filterCodes) matches(e *entry) bool {
+	return (fc.kind == 0 || e.kind == fc.kind) && (fc.stage == 0 || e.stage == fc.stage) &&
+		(fc.sector == 0 || e.sector == fc.sector) && (fc.location == 0 || e.location == fc.location) &&
+		e.capital >= fc.capMin && e.capital <= fc.capMax
+}
+
 func (f Filter) matches(p *Project) bool {
 	switch {
 	case f.Kind != "" && p.Kind != f.Kind,
@@ -81,9 +111,9 @@ func (f Filter) less(es []*entry) func(i, j int) bool {
 	case "name":
 		return func(i, j int) bool { return es[i].nameKey < es[j].nameKey }
 	case "capital_desc":
-		return func(i, j int) bool { return es[i].p.CapitalVND > es[j].p.CapitalVND }
+		return func(i, j int) bool { return es[i].capital > es[j].capital }
 	case "capital_asc":
-		return func(i, j int) bool { return es[i].p.CapitalVND < es[j].p.CapitalVND }
+		return func(i, j int) bool { return es[i].capital < es[j].capital }
 	case "licensed_desc":
 		return func(i, j int) bool { return es[i].p.LicensedYear > es[j].p.LicensedYear }
 	case "licensed_asc":

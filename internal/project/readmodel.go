@@ -70,12 +70,33 @@ type entry struct {
 	p       *Project
 	folded  string // code, names and investor, folded, for the text filter
 	nameKey string // the folded Vietnamese name, for sort=name
+	// The filtered fields, inline so that a list scans the entries without
+	// following each pointer: codes are positions in Kinds, Stages,
+	// Sectors and Locations plus one (0 for a value not in the list).
+	capital                       int64
+	kind, stage, sector, location uint8
 }
 
 func newEntry(p *Project) entry {
 	return entry{p: p,
-		folded:  fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name}, " \x00 ")),
-		nameKey: fold.String(p.Name.VI)}
+		folded:   fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name}, " \x00 ")),
+		nameKey:  fold.String(p.Name.VI),
+		capital:  p.CapitalVND,
+		kind:     position(Kinds, p.Kind),
+		stage:    position(Stages, p.Stage),
+		sector:   position(Sectors, p.Sector),
+		location: position(Locations, p.Location),
+	}
+}
+
+// position returns where v is in list, plus one; 0 if it is not there.
+func position[T comparable](list []T, v T) uint8 {
+	for i, x := range list {
+		if x == v {
+			return uint8(i + 1)
+		}
+	}
+	return 0
 }
 
 // readModel is the projects in memory. Readers hold mu for reading while
