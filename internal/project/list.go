@@ -31,9 +31,10 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 	if less := f.less(matched); less != nil {
 		sort.SliceStable(matched, less)
 	}
-	page := Page[Project]{Items: []Project{}, Total: int64(len(matched)), Page: f.Page, PerPage: f.PerPage}
 	from := (f.Page - 1) * f.PerPage
-	for i := from; i < len(matched) && i < from+f.PerPage; i++ {
+	to := max(from, min(from+f.PerPage, len(matched)))
+	page := Page[Project]{Items: make([]Project, 0, to-from), Total: int64(len(matched)), Page: f.Page, PerPage: f.PerPage}
+	for i := from; i < to; i++ {
 		page.Items = append(page.Items, clone(matched[i].p))
 	}
 	m.mu.RUnlock()
