@@ -274,6 +274,8 @@ func (s *Store) insert(ctx context.Context, p *Project, by Actor, now time.Time)
 			f.Add("code", "project.error.code_taken")
 			return f.Err()
 		}
+		// Perhaps stored all the same (see write).
+		s.announce(context.WithoutCancel(ctx), changeEntry{Code: p.Code, ID: p.ID, Writer: unknownOutcome})
 		return err
 	}
 	s.applied(ctx, p)
@@ -376,6 +378,11 @@ func (s *Store) write(ctx context.Context, cur, next *Project, entry *Change, no
 		w.Unset = []string{"expectedCompletion"}
 	}
 	if err := s.rec.Update(ctx, cur.ID, cur.Version, w); err != nil {
+		if apperr.As(err).Code == apperr.CodeInternal {
+			// A timeout or a lost connection: the update may be stored all
+			// the same, so every process (this one too) re-reads it.
+			s.announce(context.WithoutCancel(ctx), changeEntry{Code: cur.Code, ID: cur.ID, Writer: unknownOutcome})
+		}
 		return nil, err
 	}
 	s.applied(ctx, next)

@@ -52,7 +52,11 @@ const (
 	// import or a seed wrote many at once).
 	reloadAll = "*"
 	pruneAge  = 2 * time.Minute
-	pollBatch = 2000
+	// unknownOutcome prefixes the writer of an entry for a write whose
+	// outcome this process does not know (it timed out): the writer
+	// re-reads it too.
+	unknownOutcome = "?"
+	pollBatch      = 2000
 )
 
 type changeEntry struct {
@@ -551,7 +555,7 @@ func (s *Store) announce(ctx context.Context, e changeEntry) {
 func (s *Store) appendChange(ctx context.Context, e changeEntry) error {
 	s.f.logMu.Lock()
 	defer s.f.logMu.Unlock()
-	e.Writer, e.At = s.f.writer, time.Now().UTC()
+	e.Writer, e.At = e.Writer+s.f.writer, time.Now().UTC()
 	for range 100 {
 		last, err := s.lastSeq(ctx)
 		if err != nil {
