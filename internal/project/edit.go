@@ -275,7 +275,7 @@ func (s *Store) insert(ctx context.Context, p *Project, by Actor, now time.Time)
 			return f.Err()
 		}
 		// Perhaps stored all the same (see write).
-		s.announce(context.WithoutCancel(ctx), changeEntry{Code: p.Code, ID: p.ID, Writer: unknownOutcome})
+		s.announce(ctx, changeEntry{Code: p.Code, ID: p.ID, Writer: unknownOutcome})
 		return err
 	}
 	s.applied(ctx, p)
@@ -381,7 +381,7 @@ func (s *Store) write(ctx context.Context, cur, next *Project, entry *Change, no
 		if apperr.As(err).Code == apperr.CodeInternal {
 			// A timeout or a lost connection: the update may be stored all
 			// the same, so every process (this one too) re-reads it.
-			s.announce(context.WithoutCancel(ctx), changeEntry{Code: cur.Code, ID: cur.ID, Writer: unknownOutcome})
+			s.announce(ctx, changeEntry{Code: cur.Code, ID: cur.ID, Writer: unknownOutcome})
 		}
 		return nil, err
 	}

@@ -539,6 +539,12 @@ func (s *Store) applied(ctx context.Context, p *Project) {
 }
 
 func (s *Store) announce(ctx context.Context, e changeEntry) {
+	if e.Writer == unknownOutcome {
+		// The request's context may be what ran out: a short one of its own.
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		ctx = c
+	}
 	err := s.appendChange(ctx, e)
 	if err == nil {
 		return
