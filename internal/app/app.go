@@ -72,6 +72,15 @@ type App struct {
 	lock           *datadir.Lock
 	jobs           *jobs.Runner
 	stopIndexer    func()
+	stopReadModels func()
+}
+
+// ready tells /readyz whether the read models are loaded.
+func (a *App) ready() error {
+	if !a.Projects.Ready() {
+		return errors.New("projects read model loading")
+	}
+	return nil
 }
 
 // Options say what a process opens the portal for.
@@ -153,6 +162,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
+		Ready: a.ready,
 	})
 	if err != nil {
 		return nil, err
@@ -286,6 +296,8 @@ func (a *App) Run(ctx context.Context) error {
 		a.release()
 		return err
 	}
+	// The read models load while the server answers /readyz with 503.
+	a.stopReadModels = a.Projects.Start(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App().Listener(a.ln) }()
 	source := "BASE_URL"
@@ -299,6 +311,7 @@ func (a *App) Run(ctx context.Context) error {
 	case err := <-errc:
 		a.stopJobs()
 		a.stopIndexer()
+		a.stopReadModels()
 		a.release()
 		return err
 	case <-ctx.Done():
@@ -307,6 +320,7 @@ func (a *App) Run(ctx context.Context) error {
 	serr := a.Web.App().ShutdownWithTimeout(a.Config.ShutdownTimeout)
 	a.stopJobs()
 	a.stopIndexer()
+	a.stopReadModels()
 	a.release()
 	if serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
 		return serr

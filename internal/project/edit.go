@@ -11,13 +11,14 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 )
 
 // The board's changes to projects. Every write filters on the version the
 // editor read (a stale one is a conflict, never a silent overwrite), pushes
 // its history entry in the same updateOne (record.Collection, see
-// history.go) and tells the snapshot, so that lists and figures show it at
-// once.
+// history.go) and is applied to the read model, so that lists and figures
+// show it at once.
 
 // MaxReason is the longest reason a change may carry, in characters.
 const MaxReason = 1000
@@ -262,6 +263,9 @@ func (s *Store) CreateBy(ctx context.Context, p *Project, by Actor, now time.Tim
 // every field set.
 func (s *Store) insert(ctx context.Context, p *Project, by Actor, now time.Time) error {
 	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+	if p.ID.IsZero() {
+		p.ID = primitive.NewObjectID()
+	}
 	empty := Project{Registered: money.Amount{Currency: p.Registered.Currency}, Disbursed: money.Amount{Currency: p.Disbursed.Currency}}
 	entry := &Change{Change: record.Change{At: now, By: by, Action: ActionCreate, Fields: diff(&empty, p)}}
 	if err := s.rec.Insert(ctx, p, entry); err != nil {
@@ -270,9 +274,11 @@ func (s *Store) insert(ctx context.Context, p *Project, by Actor, now time.Time)
 			f.Add("code", "project.error.code_taken")
 			return f.Err()
 		}
+		// Perhaps stored all the same (see write).
+		s.announce(ctx, changeEntry{Code: p.Code, ID: p.ID, Writer: unknownOutcome})
 		return err
 	}
-	s.written(ctx, p.Code)
+	s.applied(ctx, p)
 	return nil
 }
 
@@ -280,7 +286,7 @@ func (s *Store) insert(ctx context.Context, p *Project, by Actor, now time.Time)
 // has changed since (project.error.changed), checked before the change is
 // worked out so a stale editor is not shown field errors of a newer state.
 func (s *Store) current(ctx context.Context, code string, version int64) (*Project, error) {
-	cur, err := s.Get(ctx, code)
+	cur, err := s.stored(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +294,21 @@ func (s *Store) current(ctx context.Context, code string, version int64) (*Proje
 		return nil, s.rec.Conflict()
 	}
 	return cur, nil
+}
+
+// stored reads the project as the database holds it, by _id (one indexed
+// read on both backends), for a write to start from the truth rather than
+// from the read model.
+func (s *Store) stored(ctx context.Context, code string) (*Project, error) {
+	id, err := s.idOf(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	var p Project
+	if err := s.rec.Get(ctx, id, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // Update applies ch to the project if its stored version is still version,
@@ -322,7 +343,7 @@ func (s *Store) Update(ctx context.Context, code string, version int64, ch Chang
 // MoveStage moves the project to stage to, reached on date (today when
 // zero); see CheckTransition for the rules.
 func (s *Store) MoveStage(ctx context.Context, code string, version int64, to Stage, date time.Time, reason string, by Actor, now time.Time) (*Project, error) {
-	cur, err := s.Get(ctx, code)
+	cur, err := s.stored(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -336,8 +357,8 @@ func (s *Store) MoveStage(ctx context.Context, code string, version int64, to St
 
 // write stores next over cur with the history entry in one versioned
 // update (record.Collection: a stale version is a conflict, a vanished
-// project not found), then tells the snapshot (see written: once the
-// update is stored, the write succeeded).
+// project not found), then applies it to the read model (see applied:
+// once the update is stored, the write succeeded).
 func (s *Store) write(ctx context.Context, cur, next *Project, entry *Change, now time.Time) (*Project, error) {
 	next.UpdatedAt = now
 	next.Version = cur.Version + 1
@@ -356,10 +377,15 @@ func (s *Store) write(ctx context.Context, cur, next *Project, entry *Change, no
 	} else {
 		w.Unset = []string{"expectedCompletion"}
 	}
-	if err := s.rec.Update(ctx, cur.Code, cur.Version, w); err != nil {
+	if err := s.rec.Update(ctx, cur.ID, cur.Version, w); err != nil {
+		if apperr.As(err).Code == apperr.CodeInternal {
+			// A timeout or a lost connection: the update may be stored all
+			// the same, so every process (this one too) re-reads it.
+			s.announce(ctx, changeEntry{Code: cur.Code, ID: cur.ID, Writer: unknownOutcome})
+		}
 		return nil, err
 	}
-	s.written(ctx, cur.Code)
+	s.applied(ctx, next)
 	return next, nil
 }
 

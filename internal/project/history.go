@@ -14,7 +14,7 @@ import (
 // makes the change and filters on the version read (record.Collection).
 // Without transactions (the embedded FerretDB has none) this is the only
 // arrangement in which a change and its history entry are stored together
-// or not at all. The array is left out of the snapshot, of Get and of the
+// or not at all. The array is left out of the read model, of Get and of the
 // JSON form of a project, and read only by History. A project changed ten
 // times a day for ten years keeps about 36,500 entries of some hundred
 // bytes, far below MongoDB's 16 MB limit.
@@ -56,8 +56,12 @@ type storedChange struct {
 
 // History returns the project's history, newest first.
 func (s *Store) History(ctx context.Context, code string) ([]Change, error) {
+	id, err := s.idOf(ctx, code)
+	if err != nil {
+		return nil, err
+	}
 	var stored []storedChange
-	if err := s.rec.History(ctx, code, &stored); err != nil {
+	if err := s.rec.History(ctx, id, &stored); err != nil {
 		return nil, err
 	}
 	out := make([]Change, len(stored))

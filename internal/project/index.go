@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -24,10 +26,18 @@ import (
 // that record is missing or names another version than the stored one.
 // FerretDB can neither compare two fields of a document ($expr with $lt is
 // not implemented) nor update many documents quickly, so the pending
-// projects are found by comparing the in-memory snapshot, which every
-// write's revision bump refreshes, with the records, and marking is one
-// batched insert. A stale or out-of-order mark only makes a project
-// pending again, so no lock is needed.
+// projects are found by comparing the read model with the records, and
+// marking is one batched insert. A stale or out-of-order mark only makes a
+// project pending again, so no lock is needed.
+
+// embedded reports whether the store works around the embedded FerretDB
+// (the one place the project store asks mongodb.FeaturesOf): there the
+// search indexer's marks are kept apart from the projects, as FerretDB
+// rewrites a whole project document, history included, for every update
+// (about 15 to 50 ms each), so marking each project indexed would cost
+// more than indexing it. On MongoDB the marks are the record's
+// needsIndex, set by every write and cleared in one bulk write.
+func (s *Store) embedded() bool { return mongodb.FeaturesOf(s.c.Database()).Embedded }
 
 // IndexStateCollection holds the indexed version of each project.
 const IndexStateCollection = "project_index_state"
@@ -41,16 +51,22 @@ func (s *Store) indexState() *mongo.Collection {
 	return s.c.Database().Collection(IndexStateCollection)
 }
 
-// IndexRevision returns the revision counter every project write bumps. An
+// IndexRevision returns a number that moves whenever the read model
+// changes (this process's writes and those it follows from others). An
 // indexer that found nothing pending at revision r need not look again
 // until the revision moves. On MongoDB, where finding the pending projects
-// is one indexed query, there is no counter and it returns -1: look every
-// time.
+// is one indexed query, it returns -1: look every time.
 func (s *Store) IndexRevision(ctx context.Context) (int64, error) {
 	if !s.embedded() {
 		return -1, nil
 	}
-	return s.revision(ctx)
+	m, err := s.model(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.gen, nil
 }
 
 // PendingIndex returns the projects, in code order, whose search-index
@@ -62,7 +78,7 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Project, error) 
 		err := s.rec.Pending(ctx, limit, bson.D{{Key: "code", Value: 1}}, &out)
 		return out, err
 	}
-	snap, err := s.snapshot(ctx)
+	m, err := s.model(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +86,7 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Project, error) 
 	if err != nil {
 		return nil, fmt.Errorf("read project index state: %w", err)
 	}
-	indexed := make(map[string]int64, len(snap.items))
+	indexed := make(map[string]int64, 1024)
 	for cur.Next(ctx) {
 		var st indexState
 		if err := cur.Decode(&st); err != nil {
@@ -84,10 +100,12 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Project, error) 
 	}
 	_ = cur.Close(ctx)
 	out := []Project{}
-	for i := range snap.items {
-		p := &snap.items[i]
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for i := range m.items {
+		p := m.items[i].p
 		if v, ok := indexed[p.Code]; !ok || v != p.Version {
-			out = append(out, *p)
+			out = append(out, clone(p))
 			if limit > 0 && len(out) == limit {
 				break
 			}
@@ -121,9 +139,16 @@ func (s *Store) MarkIndexed(ctx context.Context, done []IndexedVersion) error {
 		return nil
 	}
 	if !s.embedded() {
-		marks := make([]record.Indexed, len(done))
-		for i, d := range done {
-			marks[i] = record.Indexed{ID: d.Code, Version: d.Version}
+		marks := make([]record.Indexed, 0, len(done))
+		for _, d := range done {
+			id, err := s.idOf(ctx, d.Code)
+			if errors.Is(err, apperr.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			marks = append(marks, record.Indexed{ID: id, Version: d.Version})
 		}
 		return s.rec.MarkIndexed(ctx, marks...)
 	}
@@ -165,15 +190,16 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 	return s.IndexCount(ctx)
 }
 
-// IndexCount returns how many projects there are, from the snapshot that
-// PendingIndex and Scan read too (the embedded database counts a large
-// collection slowly).
+// IndexCount returns how many projects there are, from the read model
+// (the embedded database counts a large collection slowly).
 func (s *Store) IndexCount(ctx context.Context) (int64, error) {
-	snap, err := s.snapshot(ctx)
+	m, err := s.model(ctx)
 	if err != nil {
 		return 0, err
 	}
-	return int64(len(snap.items)), nil
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return int64(len(m.items)), nil
 }
 
 // Scan calls fn with every stored project, batch at a time, in code order,
@@ -182,15 +208,26 @@ func (s *Store) Scan(ctx context.Context, batch int, fn func([]Project) error) e
 	if batch < 1 {
 		batch = 500
 	}
-	snap, err := s.snapshot(ctx)
+	m, err := s.model(ctx)
 	if err != nil {
 		return err
 	}
-	for start := 0; start < len(snap.items); start += batch {
-		end := min(start+batch, len(snap.items))
-		if err := fn(append([]Project(nil), snap.items[start:end]...)); err != nil {
+	for start := 0; ; start += batch {
+		// A batch is copied out under the lock; fn runs without it, and
+		// the model may change between batches (a write is then pending
+		// for the indexer anyway).
+		m.mu.RLock()
+		end := min(start+batch, len(m.items))
+		var ps []Project
+		for i := start; i < end; i++ {
+			ps = append(ps, clone(m.items[i].p))
+		}
+		m.mu.RUnlock()
+		if len(ps) == 0 {
+			return nil
+		}
+		if err := fn(ps); err != nil {
 			return err
 		}
 	}
-	return nil
 }

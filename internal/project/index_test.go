@@ -8,7 +8,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
-	"go.mongodb.org/mongo-driver/bson"
 )
 
 func TestIndexPendingAndMarkIndexed(t *testing.T) {
@@ -32,15 +31,16 @@ func TestIndexPendingAndMarkIndexed(t *testing.T) {
 	for _, p := range got {
 		done = append(done, project.IndexedVersion{Code: p.Code, Version: p.Version})
 	}
-	// DA-0001 is written after it was read: its mark must not count.
-	if _, err := db.Collection(project.Collection).UpdateOne(ctx, bson.D{{Key: "code", Value: "DA-0001"}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}}}); err != nil {
+	// DA-0001 is written after it was read, by another process: its mark
+	// must not count once this one sees the write (within 1 s).
+	other := project.NewStore(db)
+	if _, err := other.Update(ctx, "DA-0001", 1, project.Changes{NameEN: ptr("Written elsewhere")}, board, now); err != nil {
 		t.Fatal(err)
 	}
-	// Every write bumps the revision; an empty insert does just that.
-	if err := s.InsertMissing(ctx, nil, nil); err != nil {
-		t.Fatal(err)
-	}
+	within(t, time.Second, func() bool {
+		p, err := s.Get(ctx, "DA-0001")
+		return err == nil && p.Version == 2
+	})
 	if err := s.MarkIndexed(ctx, done); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/textcheck"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 )
 
 // Kind says whether a project is domestic (capital in VND) or
@@ -117,13 +118,15 @@ type StageDate struct {
 
 // Project is a licensed (or proposed) investment project.
 type Project struct {
-	Code     string   `json:"code" bson:"code"`
-	Name     Text     `json:"name" bson:"name"`
-	Investor Investor `json:"investor" bson:"investor"`
-	Kind     Kind     `json:"kind" bson:"kind"`
-	Sector   string   `json:"sector" bson:"sector"`
-	Location string   `json:"location" bson:"location"`
-	Zone     string   `json:"zone,omitempty" bson:"zone,omitempty"`
+	// ID is the stored _id, by which writes address the project.
+	ID       primitive.ObjectID `json:"-" bson:"_id,omitempty"`
+	Code     string             `json:"code" bson:"code"`
+	Name     Text               `json:"name" bson:"name"`
+	Investor Investor           `json:"investor" bson:"investor"`
+	Kind     Kind               `json:"kind" bson:"kind"`
+	Sector   string             `json:"sector" bson:"sector"`
+	Location string             `json:"location" bson:"location"`
+	Zone     string             `json:"zone,omitempty" bson:"zone,omitempty"`
 	// LandAreaHa is the land area in hundredths of a hectare (no floats in
 	// stored figures); 1250 means 12.50 ha.
 	LandAreaCentiHa int64        `json:"landAreaCentiHa" bson:"landAreaCentiHa"`

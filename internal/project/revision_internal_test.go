@@ -2,45 +2,54 @@ package project
 
 import (
 	"context"
+	"sort"
 	"sync"
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
-// TestFirstWritesRacingForTheCounterAllSucceed: on an empty database the
-// revision counter does not exist yet, and concurrent first writes all
-// upsert it; the losers got a duplicate-key error, which answered 500 for
-// a project that was stored (found by the crash test).
-func TestFirstWritesRacingForTheCounterAllSucceed(t *testing.T) {
+// TestConcurrentAnnouncementsAllSucceed: writers in several processes
+// (stores) race for the change log's next sequence number; every entry is
+// stored, under distinct consecutive numbers (a gap would make readers
+// reload everything, a lost entry would hide a write).
+func TestConcurrentAnnouncementsAllSucceed(t *testing.T) {
 	t.Parallel()
-	for round := range 5 {
-		s := NewStore(mongotest.MustOpenDB(t))
-		if !s.embedded() {
-			t.Skip("the revision counter exists only on the embedded database")
+	db := mongotest.MustOpenDB(t)
+	ctx := context.Background()
+	stores := []*Store{NewStore(db), NewStore(db), NewStore(db), NewStore(db)}
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- stores[i%len(stores)].appendChange(ctx, changeEntry{Code: "DA-" + string(rune('A'+i))})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
 		}
-		ctx := context.Background()
-		var wg sync.WaitGroup
-		errs := make(chan error, 16)
-		for range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs <- s.bumpRevision(ctx)
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatalf("round %d: %v", round, err)
-			}
-		}
-		var doc struct {
-			Rev int64 `bson:"rev"`
-		}
-		if err := s.meta.FindOne(ctx, map[string]any{"_id": revID}).Decode(&doc); err != nil || doc.Rev != 16 {
-			t.Fatalf("round %d: counter %d (%v), want 16", round, doc.Rev, err)
+	}
+	cur, err := db.Collection(ChangeCollection).Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []changeEntry
+	if err := cur.All(ctx, &es); err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].Seq < es[j].Seq })
+	if len(es) != 32 {
+		t.Fatalf("%d entries, want 32", len(es))
+	}
+	for i, e := range es {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("entry %d has sequence %d: numbers must run 1..32 without gaps", i, e.Seq)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package project
 
 import (
+	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 
@@ -44,122 +46,129 @@ func (s Stats) Kind(k Kind) KindStat {
 	return KindStat{Kind: k, Registered: money.Amount{Currency: k.Currency()}, Disbursed: money.Amount{Currency: k.Currency()}}
 }
 
-// cell is one combination of the grouped dimensions.
-type cell struct {
-	Kind     Kind
-	Stage    Stage
-	Sector   string
-	Location string
-	Year     int
+// aggregates are the figures kept up to date as projects come and go:
+// per kind, and per stage, sector, location and licence year split by
+// kind. A write subtracts the old version and adds the new one (O(1)); the
+// Stats are rolled up from them on demand (a few dozen keys).
+type aggregates struct {
+	dims [5]map[string]*[2]sums // kind (key ""), stage, sector, location, year
 }
 
-type cellSum struct {
-	ID  cell
-	Sum int64
+// sums are exact: 128-bit totals, so subtracting is the inverse of adding
+// even where the int64 figure shown is held at its limit.
+type sums struct{ count, reg, dis wide }
+
+type wide struct {
+	hi int64
+	lo uint64
 }
 
-// computeStats adds up the figures in Go from the loaded projects. Amounts
-// are bounded on input (money.Max), so a total reaches the int64 limit
-// only past 900 projects at the bound; it then stays at the limit
-// (money.SaturatingAdd) rather than wrapping into a negative figure.
-func computeStats(items []Project) Stats {
-	var counts, registered, disbursed []cellSum
-	for i := range items {
-		p := &items[i]
-		c := cell{Kind: p.Kind, Stage: p.Stage, Sector: p.Sector, Location: p.Location, Year: p.LicensedYear}
-		counts = append(counts, cellSum{c, 1})
-		registered = append(registered, cellSum{c, p.Registered.Amount})
-		disbursed = append(disbursed, cellSum{c, p.Disbursed.Amount})
+func (w *wide) add(v int64) {
+	lo, carry := bits.Add64(w.lo, uint64(v), 0)
+	w.lo = lo
+	w.hi += int64(carry)
+	if v < 0 {
+		w.hi--
 	}
-	return rollUp(counts, registered, disbursed)
 }
 
-func rollUp(counts, registered, disbursed []cellSum) Stats {
-	kinds := map[Kind]*KindStat{}
-	dims := []map[string]*GroupStat{{}, {}, {}, {}}
-	keys := func(c cell) []string {
-		year := ""
-		if c.Year > 0 {
-			year = strconv.Itoa(c.Year)
-		}
-		return []string{string(c.Stage), c.Sector, c.Location, year}
+// value is the total held within int64 (money.SaturatingAdd's rule).
+func (w wide) value() int64 {
+	switch {
+	case w.hi > 0 || w.hi == 0 && w.lo > math.MaxInt64:
+		return math.MaxInt64
+	case w.hi < -1 || w.hi == -1 && w.lo <= math.MaxInt64:
+		return math.MinInt64
 	}
-	add := func(c cell, f func(ks *KindStat, gs *GroupStat)) {
-		ks := kinds[c.Kind]
-		if ks == nil {
-			cur := c.Kind.Currency()
-			ks = &KindStat{Kind: c.Kind, Registered: money.Amount{Currency: cur}, Disbursed: money.Amount{Currency: cur}}
-			kinds[c.Kind] = ks
-		}
-		f(ks, nil)
-		for i, key := range keys(c) {
-			if key == "" {
-				continue
-			}
-			gs := dims[i][key]
-			if gs == nil {
-				gs = &GroupStat{Key: key,
-					Domestic: KindStat{Kind: Domestic, Registered: money.Amount{Currency: money.VND}, Disbursed: money.Amount{Currency: money.VND}},
-					FDI:      KindStat{Kind: FDI, Registered: money.Amount{Currency: money.USD}, Disbursed: money.Amount{Currency: money.USD}},
-				}
-				dims[i][key] = gs
-			}
-			f(nil, gs)
-		}
+	return int64(w.lo)
+}
+
+func (w wide) zero() bool { return w.hi == 0 && w.lo == 0 }
+
+func kindIndex(k Kind) int {
+	if k == FDI {
+		return 1
 	}
-	part := func(gs *GroupStat, k Kind) *KindStat {
-		if k == FDI {
-			return &gs.FDI
+	return 0
+}
+
+// add adds the project's figures n times (1 to add, -1 to take away).
+func (a *aggregates) add(p *Project, n int64) {
+	year := ""
+	if p.LicensedYear > 0 {
+		year = strconv.Itoa(p.LicensedYear)
+	}
+	k := kindIndex(p.Kind)
+	if p.Kind != Domestic && p.Kind != FDI {
+		k = -1 // an unknown kind counts in no figure, as before
+	}
+	for d, key := range [5]string{"", string(p.Stage), p.Sector, p.Location, year} {
+		if d > 0 && key == "" {
+			continue
 		}
-		return &gs.Domestic
-	}
-	for _, r := range counts {
-		add(r.ID, func(ks *KindStat, gs *GroupStat) {
-			if ks != nil {
-				ks.Count = money.SaturatingAdd(ks.Count, r.Sum)
-				return
-			}
-			gs.Count = money.SaturatingAdd(gs.Count, r.Sum)
-			ps := part(gs, r.ID.Kind)
-			ps.Count = money.SaturatingAdd(ps.Count, r.Sum)
-		})
-	}
-	amounts := func(rows []cellSum, of func(*KindStat) *money.Amount) {
-		for _, r := range rows {
-			add(r.ID, func(ks *KindStat, gs *GroupStat) {
-				if ks == nil {
-					ks = part(gs, r.ID.Kind)
-				}
-				a := of(ks)
-				a.Amount = money.SaturatingAdd(a.Amount, r.Sum)
-			})
+		if a.dims[d] == nil {
+			a.dims[d] = map[string]*[2]sums{}
 		}
+		cell := a.dims[d][key]
+		if cell == nil {
+			cell = &[2]sums{}
+			a.dims[d][key] = cell
+		}
+		if k < 0 {
+			continue
+		}
+		c := &cell[k]
+		c.count.add(n)
+		c.reg.add(n * p.Registered.Amount)
+		c.dis.add(n * p.Disbursed.Amount)
 	}
-	amounts(registered, func(ks *KindStat) *money.Amount { return &ks.Registered })
-	amounts(disbursed, func(ks *KindStat) *money.Amount { return &ks.Disbursed })
+}
+
+func kindStat(k Kind, s sums) KindStat {
+	cur := k.Currency()
+	return KindStat{Kind: k, Count: s.count.value(),
+		Registered: money.Amount{Amount: s.reg.value(), Currency: cur},
+		Disbursed:  money.Amount{Amount: s.dis.value(), Currency: cur}}
+}
+
+// stats rolls the aggregates up into the figures shown.
+func (a *aggregates) stats() Stats {
 	var st Stats
+	all := a.dims[0][""]
 	for _, k := range Kinds {
-		if ks, ok := kinds[k]; ok {
-			st.ByKind = append(st.ByKind, *ks)
-		} else {
-			st.ByKind = append(st.ByKind, Stats{}.Kind(k))
+		var s sums
+		if all != nil {
+			s = all[kindIndex(k)]
 		}
+		st.ByKind = append(st.ByKind, kindStat(k, s))
 	}
-	order := func(m map[string]*GroupStat, known []string) []GroupStat {
-		out := make([]GroupStat, 0, len(m))
-		for _, k := range known {
-			if gs, ok := m[k]; ok {
-				out = append(out, *gs)
-				delete(m, k)
+	group := func(m map[string]*[2]sums, known []string) []GroupStat {
+		keys := make([]string, 0, len(m))
+		for k, c := range m {
+			if !c[0].count.zero() || !c[1].count.zero() {
+				keys = append(keys, k)
 			}
 		}
-		rest := make([]string, 0, len(m))
-		for k := range m {
-			rest = append(rest, k)
+		rank := map[string]int{}
+		for i, k := range known {
+			rank[k] = i + 1
 		}
-		sort.Strings(rest)
-		for _, k := range rest {
-			out = append(out, *m[k])
+		sort.Slice(keys, func(i, j int) bool {
+			ri, rj := rank[keys[i]], rank[keys[j]]
+			switch {
+			case ri > 0 && rj > 0:
+				return ri < rj
+			case ri > 0 || rj > 0:
+				return ri > 0
+			}
+			return keys[i] < keys[j]
+		})
+		out := make([]GroupStat, 0, len(keys))
+		for _, k := range keys {
+			c := m[k]
+			g := GroupStat{Key: k, Domestic: kindStat(Domestic, c[0]), FDI: kindStat(FDI, c[1])}
+			g.Count = money.SaturatingAdd(g.Domestic.Count, g.FDI.Count)
+			out = append(out, g)
 		}
 		return out
 	}
@@ -167,9 +176,21 @@ func rollUp(counts, registered, disbursed []cellSum) Stats {
 	for i, s := range Stages {
 		stages[i] = string(s)
 	}
-	st.ByStage = order(dims[0], stages)
-	st.BySector = order(dims[1], Sectors)
-	st.ByLocation = order(dims[2], Locations)
-	st.ByYear = order(dims[3], nil)
+	st.ByStage = group(a.dims[1], stages)
+	st.BySector = group(a.dims[2], Sectors)
+	st.ByLocation = group(a.dims[3], Locations)
+	st.ByYear = group(a.dims[4], nil)
 	return st
+}
+
+// computeStats adds up the figures of items from scratch. Amounts are
+// bounded on input (money.Max), so a total reaches the int64 limit only
+// past 900 projects at the bound; it is then held at the limit rather
+// than wrapped into a negative figure.
+func computeStats(items []Project) Stats {
+	var a aggregates
+	for i := range items {
+		a.add(&items[i], 1)
+	}
+	return a.stats()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -19,24 +20,43 @@ const Collection = "projects"
 type Store struct {
 	rec *record.Collection
 	c   *mongo.Collection
-	// meta holds the revision counter and the watch settings (settings).
+	// meta holds the watch settings (settings).
 	meta     *mongo.Collection
 	settings *record.Collection
-	snaps    snapshots
-	log      *slog.Logger
-	onWrite  func()
+	// f is the read model and its following of the change log.
+	f       follower
+	log     *slog.Logger
+	onWrite func()
 }
+
+// metaCollection holds small documents such as the watch settings.
+const metaCollection = "meta"
 
 // NewStore returns a store on db.
 func NewStore(db *mongo.Database) *Store {
 	c := db.Collection(Collection)
-	meta := db.Collection(revCollection)
+	meta := db.Collection(metaCollection)
 	return &Store{
-		c:        c,
-		rec:      record.New(c, record.Options{Key: "code", NotFound: "project.error.not_found", Conflict: "project.error.changed"}),
+		c: c,
+		// Records are addressed by _id, the one key the embedded FerretDB
+		// finds without reading every document; the read model maps codes
+		// to it.
+		rec:      record.New(c, record.Options{NotFound: "project.error.not_found", Conflict: "project.error.changed"}),
 		meta:     meta,
 		settings: record.New(meta, record.Options{Conflict: "project.error.settings_changed", Unindexed: true}),
+		f:        newFollower(),
 	}
+}
+
+// SetLogger sets where the store reports what it handles without failing
+// a request (a write stored but not announced); slog.Default() if unset.
+func (s *Store) SetLogger(l *slog.Logger) { s.log = l }
+
+func (s *Store) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.Default()
+	}
+	return s.log
 }
 
 // OnWrite sets fn to be called after every stored project write (the
@@ -83,8 +103,14 @@ type seedDoc struct {
 
 // InsertMissing stores, in batches, those of ps whose code is not stored
 // yet, for seeding and imports: each is validated first, and running it
-// again after an interruption adds only what is missing.
+// again after an interruption adds only what is missing. The inserted
+// projects join this process's read model at once; other processes reload
+// theirs (one change entry asks them to), and a new checkpoint spares the
+// next start that reload.
 func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(done int)) error {
+	if err := s.ensureLoaded(ctx); err != nil {
+		return err
+	}
 	for i := range ps {
 		if err := ps[i].Validate(); err != nil {
 			return fmt.Errorf("project %s: %w", ps[i].Code, err)
@@ -102,10 +128,23 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 	}
 	const batch = 500
 	docs := make([]any, 0, batch)
+	var inserted []*Project
 	flush := func(done int) error {
 		if len(docs) > 0 {
 			if _, err := s.c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true)); err != nil {
 				return fmt.Errorf("insert projects: %w", err)
+			}
+			for _, d := range docs {
+				// As stored (times in milliseconds, UTC), for the model.
+				raw, err := bson.Marshal(d)
+				p := new(Project)
+				if err == nil {
+					err = bson.Unmarshal(raw, p)
+				}
+				if err != nil {
+					return fmt.Errorf("insert projects: %w", err)
+				}
+				inserted = append(inserted, p)
 			}
 			docs = docs[:0]
 		}
@@ -116,6 +155,9 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 	}
 	for i := range ps {
 		if !stored[ps[i].Code] {
+			if ps[i].ID.IsZero() {
+				ps[i].ID = primitive.NewObjectID()
+			}
 			docs = append(docs, seedDoc{Project: &ps[i], NeedsIndex: true})
 		}
 		if len(docs) == batch {
@@ -130,19 +172,62 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 	if s.onWrite != nil {
 		s.onWrite()
 	}
-	if !s.embedded() {
+	if len(inserted) == 0 {
 		return nil
 	}
-	return s.bumpRevision(ctx)
+	s.f.m.mu.Lock()
+	for _, p := range inserted {
+		s.f.m.put(p)
+	}
+	s.f.m.mu.Unlock()
+	s.announce(ctx, changeEntry{Code: reloadAll})
+	if err := s.poll(ctx); err != nil {
+		return err
+	}
+	if err := s.SaveCheckpoint(ctx); err != nil {
+		s.logger().Warn("save projects checkpoint", "err", err)
+	}
+	return nil
 }
 
-// Get returns the project with the code.
+// Get returns the project with the code, from the read model (no history;
+// see History).
 func (s *Store) Get(ctx context.Context, code string) (*Project, error) {
-	var p Project
-	if err := s.rec.Get(ctx, code, &p); err != nil {
+	m, err := s.model(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return &p, nil
+	p, ok := m.get(code)
+	if !ok {
+		return nil, s.rec.NotFound()
+	}
+	c := clone(p)
+	return &c, nil
+}
+
+// idOf returns the _id of the project with the code: from the read model,
+// or for a project another process created since the model last looked,
+// from the database.
+func (s *Store) idOf(ctx context.Context, code string) (primitive.ObjectID, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return primitive.NilObjectID, err
+	}
+	if p, ok := m.get(code); ok && !p.ID.IsZero() {
+		return p.ID, nil
+	}
+	var doc struct {
+		ID primitive.ObjectID `bson:"_id"`
+	}
+	err = s.c.FindOne(ctx, bson.D{{Key: "code", Value: code}},
+		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Decode(&doc)
+	if mongodb.IsNoDocuments(err) {
+		return primitive.NilObjectID, s.rec.NotFound()
+	}
+	if err != nil {
+		return primitive.NilObjectID, fmt.Errorf("find project %s: %w", code, err)
+	}
+	return doc.ID, nil
 }
 
 // Page is one page of a list.

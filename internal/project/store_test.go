@@ -17,7 +17,7 @@ import (
 var now = time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
 
 // seeded returns a store holding the demo projects, and the database.
-func seeded(t *testing.T) (*project.Store, *mongo.Database) {
+func seeded(t testing.TB) (*project.Store, *mongo.Database) {
 	t.Helper()
 	db := mongotest.MustOpenDB(t)
 	s := project.NewStore(db)
@@ -33,7 +33,7 @@ func seeded(t *testing.T) (*project.Store, *mongo.Database) {
 
 // stored reads every project straight from the collection, bypassing the
 // store's snapshot, so the tests compare against what MongoDB holds.
-func stored(t *testing.T, db *mongo.Database) []project.Project {
+func stored(t testing.TB, db *mongo.Database) []project.Project {
 	t.Helper()
 	cur, err := db.Collection(project.Collection).Find(context.Background(), bson.D{})
 	if err != nil {
@@ -238,7 +238,13 @@ func TestCreateGetAndSnapshotSeesOtherProcessWrites(t *testing.T) {
 	if err := a.Create(ctx, &p, now); err != nil {
 		t.Fatal(err)
 	}
-	got, err := b.Get(ctx, p.Code)
+	// The consistency contract: another process sees a write within 1 s.
+	var got *project.Project
+	var err error
+	within(t, time.Second, func() bool {
+		got, err = b.Get(ctx, p.Code)
+		return err == nil
+	})
 	if err != nil || got.Version != 1 || got.Name.VI != p.Name.VI {
 		t.Fatalf("get = %+v, %v", got, err)
 	}
@@ -255,5 +261,18 @@ func TestCreateGetAndSnapshotSeesOtherProcessWrites(t *testing.T) {
 	}
 	if _, err := b.Get(ctx, "NO-SUCH"); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("missing project: %v", err)
+	}
+}
+
+// within retries ok until it holds or d has passed, and fails the test
+// then.
+func within(t testing.TB, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v", d)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

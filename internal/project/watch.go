@@ -178,20 +178,20 @@ func (p *Project) WatchReasons(w WatchSettings, now time.Time) []WatchReason {
 
 // Watch returns the slow projects by w at now, longest licensed first.
 func (s *Store) Watch(ctx context.Context, w WatchSettings, now time.Time) ([]WatchItem, error) {
-	snap, err := s.snapshot(ctx)
+	m, err := s.model(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []WatchItem{}
-	for i := range snap.items {
-		p := &snap.items[i]
+	m.mu.RLock()
+	for i := range m.items {
+		p := m.items[i].p
 		if reasons := p.WatchReasons(w, now); len(reasons) > 0 {
 			lic, _ := p.LicenceDate()
-			item := WatchItem{Project: *p, LicenceDate: lic, Reasons: reasons}
-			item.Project.StageHistory = append([]StageDate(nil), p.StageHistory...)
-			out = append(out, item)
+			out = append(out, WatchItem{Project: clone(p), LicenceDate: lic, Reasons: reasons})
 		}
 	}
+	m.mu.RUnlock()
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LicenceDate.Before(out[j].LicenceDate) })
 	return out, nil
 }

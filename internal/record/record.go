@@ -240,6 +240,10 @@ func (c *Collection) Update(ctx context.Context, id any, read int64, w Write) er
 		case err == nil && cur.Version != read:
 			unlock()
 			return c.Conflict()
+		case err == nil && c.opts.Key == "_id":
+			// FerretDB finds a document by _id alone without reading the
+			// others, but not by _id and version; the version is checked.
+			filter = bson.D{{Key: "_id", Value: id}}
 		}
 	}
 	res, err := c.c.UpdateOne(ctx, filter, update)

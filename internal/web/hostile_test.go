@@ -532,7 +532,7 @@ func hostileCollections(path string) []string {
 	case strings.Contains(path, "/admin/holidays"):
 		return []string{obstacle.CollHolidays, changelog.Collection}
 	case strings.Contains(path, "/admin/settings"), strings.Contains(path, "/projects"):
-		return []string{project.Collection, project.IndexStateCollection, "meta", changelog.Collection}
+		return []string{project.Collection, project.IndexStateCollection, project.ChangeCollection, "meta", changelog.Collection}
 	case strings.Contains(path, "opportunities"), strings.Contains(path, "enquiries"):
 		return []string{opportunity.CollOpportunities, opportunity.CollHistory, opportunity.CollEnquiries, mail.Collection, changelog.Collection}
 	case strings.Contains(path, "obstacles"), strings.Contains(path, "policy-issues"):

@@ -72,6 +72,9 @@ type Deps struct {
 	// DBHealth says whether the database is reachable; while it is not,
 	// requests that need it get 503 at once. Nil never fails fast.
 	DBHealth *mongodb.Health
+	// Ready says whether the in-memory read models are loaded; /readyz
+	// answers 503 with its error until then. Nil is always ready.
+	Ready func() error
 }
 
 // Server is the shared core of the web layer: the Fiber app and its
@@ -81,6 +84,7 @@ type Server struct {
 	log      *slog.Logger
 	i18n     *i18n.Bundle
 	db       Pinger
+	ready    func() error
 	accounts *account.Store
 	limiter  *ratelimit.Limiter
 	baseURL  string
@@ -116,7 +120,7 @@ func New(d Deps) (*Server, error) {
 		d.Log = slog.Default()
 	}
 	s := &Server{
-		log: d.Log, i18n: d.I18n, db: d.DB,
+		log: d.Log, i18n: d.I18n, db: d.DB, ready: d.Ready,
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
 		opportunities: d.Opportunities, obstacles: d.Obstacles,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
@@ -207,6 +211,11 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		s.health.Observe(err)
 		s.log.Warn("readiness check failed", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
+	}
+	if s.ready != nil {
+		if err := s.ready(); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).SendString(err.Error())
+		}
 	}
 	return c.SendString("ok")
 }

@@ -1,0 +1,136 @@
+package project
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/khanhhoa/investportal/internal/fold"
+)
+
+// Lists and figures are answered from the read model (readmodel.go): no
+// database work per request, whatever the backend.
+
+// List returns one page of projects matching f, which must be validated.
+func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return Page[Project]{}, err
+	}
+	q := fold.String(f.Query)
+	fc := f.codes()
+	m.mu.RLock()
+	matched := make([]*entry, 0, 256)
+	for i := range m.items {
+		e := &m.items[i]
+		if fc.matches(e) && f.matches(e.p) && (q == "" || strings.Contains(e.folded, q)) {
+			matched = append(matched, e)
+		}
+	}
+	if less := f.less(matched); less != nil {
+		sort.SliceStable(matched, less)
+	}
+	from := (f.Page - 1) * f.PerPage
+	to := max(from, min(from+f.PerPage, len(matched)))
+	page := Page[Project]{Items: make([]Project, 0, to-from), Total: int64(len(matched)), Page: f.Page, PerPage: f.PerPage}
+	for i := from; i < to; i++ {
+		page.Items = append(page.Items, clone(matched[i].p))
+	}
+	m.mu.RUnlock()
+	return page, nil
+}
+
+// clone copies a project of the model for a caller, who may change it.
+func clone(p *Project) Project {
+	c := *p
+	c.StageHistory = append([]StageDate(nil), p.StageHistory...)
+	if p.Disbursements != nil {
+		c.Disbursements = append([]Disbursement(nil), p.Disbursements...)
+	}
+	if p.ExpectedCompletion != nil {
+		d := *p.ExpectedCompletion
+		c.ExpectedCompletion = &d
+	}
+	return c
+}
+
+// Stats returns the pipeline figures, kept up to date by every write.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	return m.figures(), nil
+}
+
+// filterCodes are a filter's kind, stage, sector and location as entry
+// codes; 0 where the filter does not ask, or asks for a value outside the
+// known lists (then Filter.matches compares the text).
+type filterCodes struct {
+	kind, stage, sector, location uint8
+	capMin, capMax                int64
+}
+
+func (f Filter) codes() filterCodes {
+	fc := filterCodes{kind: position(Kinds, f.Kind), stage: position(Stages, f.Stage),
+		sector: position(Sectors, f.Sector), location: position(Locations, f.Location),
+		capMin: math.MinInt64, capMax: math.MaxInt64}
+	if f.CapitalMin != nil {
+		fc.capMin = *f.CapitalMin
+	}
+	if f.CapitalMax != nil {
+		fc.capMax = *f.CapitalMax
+	}
+	return fc
+}
+
+// matches is the quick test on the entry's inline fields.
+func (fc filterCodes) matches(e *entry) bool {
+	return (fc.kind == 0 || e.kind == fc.kind) && (fc.stage == 0 || e.stage == fc.stage) &&
+		(fc.sector == 0 || e.sector == fc.sector) && (fc.location == 0 || e.location == fc.location) &&
+		e.capital >= fc.capMin && e.capital <= fc.capMax
+}
+
+func (f Filter) matches(p *Project) bool {
+	switch {
+	case f.Kind != "" && p.Kind != f.Kind,
+		f.Sector != "" && p.Sector != f.Sector,
+		f.Location != "" && p.Location != f.Location,
+		f.Stage != "" && p.Stage != f.Stage,
+		f.CapitalMin != nil && p.CapitalVND < *f.CapitalMin,
+		f.CapitalMax != nil && p.CapitalVND > *f.CapitalMax:
+		return false
+	}
+	return true
+}
+
+// less orders by the filter's sort, the code breaking ties (the slice
+// starts in code order and the sort is stable); nil keeps code order.
+func (f Filter) less(es []*entry) func(i, j int) bool {
+	switch f.Sort {
+	case "name":
+		return func(i, j int) bool { return es[i].nameKey < es[j].nameKey }
+	case "capital_desc":
+		return func(i, j int) bool { return es[i].capital > es[j].capital }
+	case "capital_asc":
+		return func(i, j int) bool { return es[i].capital < es[j].capital }
+	case "licensed_desc":
+		return func(i, j int) bool { return es[i].p.LicensedYear > es[j].p.LicensedYear }
+	case "licensed_asc":
+		return func(i, j int) bool { return es[i].p.LicensedYear < es[j].p.LicensedYear }
+	default:
+		return nil
+	}
+}
+
+// Exists reports whether a project with the code is stored, from the read
+// model.
+func (s *Store) Exists(ctx context.Context, code string) (bool, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, ok := m.get(code)
+	return ok, nil
+}
