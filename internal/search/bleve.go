@@ -75,6 +75,7 @@ type Bleve struct {
 	// mu guards index: Reset swaps in a new, empty index.
 	mu    sync.RWMutex
 	index bleve.Index
+	cache resultCache
 }
 
 // bleveFormat names the layout of the documents in an index (which fields
@@ -285,7 +286,9 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Doc) error {
 			return fmt.Errorf("search: bleve index %q: %w", d.ID, err)
 		}
 	}
-	if err := index.Batch(batch); err != nil {
+	err := index.Batch(batch)
+	b.cache.invalidate() // even a failed batch may have applied in part
+	if err != nil {
 		return fmt.Errorf("search: bleve batch: %w", err)
 	}
 	return nil
@@ -302,7 +305,9 @@ func (b *Bleve) Delete(ctx context.Context, ids []string) error {
 	for _, id := range ids {
 		batch.Delete(id)
 	}
-	if err := index.Batch(batch); err != nil {
+	err := index.Batch(batch)
+	b.cache.invalidate()
+	if err != nil {
 		return fmt.Errorf("search: bleve delete: %w", err)
 	}
 	return nil
@@ -327,6 +332,7 @@ func (b *Bleve) Reset(ctx context.Context) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer b.cache.invalidate()
 	if err := b.index.Close(); err != nil {
 		return fmt.Errorf("search: bleve reset: close: %w", err)
 	}
@@ -353,13 +359,30 @@ func (b *Bleve) Close() error {
 	return b.index.Close()
 }
 
-// Search runs q: the page of hits with highlights, then one facet query per
-// facet key that is also filtered.
+// Search runs q, or answers it from the results kept since the last write.
 func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	n, err := normalize(q)
 	if err != nil {
 		return Result{}, err
 	}
+	key := n.key()
+	res, gen, ok := b.cache.get(key)
+	if ok {
+		return res, nil
+	}
+	index, done := b.ix()
+	defer done()
+	res, err = b.search(ctx, index, n)
+	if err != nil {
+		return Result{}, err
+	}
+	b.cache.put(key, gen, res)
+	return res, nil
+}
+
+// search runs n on index: the page of hits with highlights, then one
+// facet query per facet key that is also filtered.
+func (b *Bleve) search(ctx context.Context, index bleve.Index, n normalized) (Result, error) {
 	text := bleveTextQuery(n.text)
 	withMain, own := n.facetPlan()
 
@@ -386,8 +409,6 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	for _, f := range withMain {
 		req.AddFacet(f, bleve.NewFacetRequest(bleveFacetField(f), 100))
 	}
-	index, done := b.ix()
-	defer done()
 	res, err := index.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: bleve search: %w", err)
