@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
+	"golang.org/x/sync/singleflight"
 )
 
 // Names under which the folding analysis is registered with Bleve. They are
@@ -73,9 +75,10 @@ func bleveSortField(key string) string        { return "s_" + key }
 type Bleve struct {
 	dir string // "" in memory
 	// mu guards index: Reset swaps in a new, empty index.
-	mu    sync.RWMutex
-	index bleve.Index
-	cache resultCache
+	mu     sync.RWMutex
+	index  bleve.Index
+	cache  resultCache
+	flight singleflight.Group
 }
 
 // bleveFormat names the layout of the documents in an index (which fields
@@ -370,14 +373,23 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	if ok {
 		return res, nil
 	}
-	index, done := b.ix()
-	defer done()
-	res, err = b.search(ctx, index, n)
+	// Searches for the same query at the same time run it once: a burst
+	// of one popular query costs one search, not one each.
+	v, err, _ := b.flight.Do(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
+		index, done := b.ix()
+		defer done()
+		// Not the first caller's cancellation: the others wait on it too.
+		res, err := b.search(context.WithoutCancel(ctx), index, n)
+		if err != nil {
+			return nil, err
+		}
+		b.cache.put(key, gen, res)
+		return res, nil
+	})
 	if err != nil {
 		return Result{}, err
 	}
-	b.cache.put(key, gen, res)
-	return res, nil
+	return v.(Result).clone(), nil
 }
 
 // search runs n on index: the page of hits with highlights, then one
