@@ -403,7 +403,19 @@ func (ix *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) 
 	}
 	for _, s := range ix.sources {
 		t0 := time.Now()
-		var upsert, mark time.Duration
+		var upsert, markWait time.Duration
+		// A batch is marked indexed in MongoDB while the engine takes the
+		// next one; at most one batch's marks are in flight.
+		var marking chan error
+		waitMarks := func() error {
+			if marking == nil {
+				return nil
+			}
+			t := time.Now()
+			err := <-marking
+			marking, markWait = nil, markWait+time.Since(t)
+			return err
+		}
 		err := s.Scan(ctx, ix.opts.RebuildBatch, func(docs []Doc) error {
 			if err := ix.renew(ctx); err != nil {
 				return err
@@ -412,23 +424,28 @@ func (ix *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) 
 			if err := ix.engine.Upsert(ctx, docs); err != nil {
 				return fmt.Errorf("upsert %s documents: %w", s.Type(), err)
 			}
-			t2 := time.Now()
-			if err := s.MarkIndexed(ctx, docs); err != nil {
+			upsert += time.Since(t1)
+			if err := waitMarks(); err != nil {
 				return err
 			}
-			upsert, mark = upsert+t2.Sub(t1), mark+time.Since(t2)
+			ch := make(chan error, 1)
+			go func() { ch <- s.MarkIndexed(ctx, docs) }()
+			marking = ch
 			done += len(docs)
 			if progress != nil {
 				progress(done, max(done, int(total)))
 			}
 			return nil
 		})
+		if werr := waitMarks(); err == nil {
+			err = werr
+		}
 		if err != nil {
 			ix.record(ctx, Pass{Indexed: done}, err)
 			return err
 		}
 		ix.log.Debug("rebuild: source indexed", "type", s.Type(), "ms", time.Since(t0).Milliseconds(),
-			"upsert_ms", upsert.Milliseconds(), "mark_ms", mark.Milliseconds())
+			"upsert_ms", upsert.Milliseconds(), "mark_wait_ms", markWait.Milliseconds())
 	}
 	// Records written during the rebuild are pending; take them in now.
 	p := Pass{Indexed: done}
