@@ -981,7 +981,7 @@ const docTemplate = `{
         },
         "/opportunities": {
             "get": {
-                "description": "Full-text search (diacritics and small typos do not matter) with facet filters; a facet may repeat, its values are alternatives. Facet counts leave out the facet's own selection. When the search engine is down the database answers and degraded is true.",
+                "description": "Full-text search (diacritics and small typos do not matter) with facet filters; a facet may repeat, its values are alternatives. Facet counts leave out the facet's own selection. When the search engine is down the database answers and degraded is true; while the search index is being rebuilt rebuilding is true.",
                 "produces": [
                     "application/json"
                 ],
@@ -1870,7 +1870,7 @@ const docTemplate = `{
         },
         "/search": {
             "get": {
-                "description": "Full-text search over both kinds of record, best match first; diacritics and small typos do not matter. When the search engine is down the database answers and degraded is true.",
+                "description": "Full-text search over both kinds of record, best match first; diacritics and small typos do not matter. When the search engine is down the database answers and degraded is true; while the search index is being rebuilt rebuilding is true.",
                 "produces": [
                     "application/json"
                 ],
@@ -3064,6 +3064,10 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 20
                 },
+                "rebuilding": {
+                    "description": "Rebuilding is true when the search index was being filled from the\ndatabase: results may be incomplete.",
+                    "type": "boolean"
+                },
                 "total": {
                     "type": "integer",
                     "example": 51
@@ -3174,6 +3178,9 @@ const docTemplate = `{
                 },
                 "per_page": {
                     "type": "integer"
+                },
+                "rebuilding": {
+                    "type": "boolean"
                 },
                 "total": {
                     "type": "integer"

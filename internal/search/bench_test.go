@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/khanhhoa/investportal/seed"
 )
 
 // benchDocs generates n opportunities and projects from the fixture's
@@ -59,6 +63,7 @@ func BenchmarkBleveSearch(b *testing.B) {
 	for _, q := range queries {
 		b.Run(fmt.Sprintf("%q", q.Text+"/"+q.Sort), func(b *testing.B) {
 			for b.Loop() {
+				e.cache.invalidate() // measure the engine, not the cache
 				res, err := e.Search(ctx, q)
 				if err != nil {
 					b.Fatal(err)
@@ -69,4 +74,74 @@ func BenchmarkBleveSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSearch measures the site search at demo scale (the seed's
+// opportunities and 735 projects in an on-disk index): "engine" is one
+// uncached engine query, "page" the engine query plus building the rows a
+// results page shows from the hits alone (no database read), and "cached"
+// a repeated query answered until the next write.
+//
+//	go test ./internal/search -run '^$' -bench BenchmarkSearch
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	opps, err := seed.Opportunities()
+	if err != nil {
+		b.Fatal(err)
+	}
+	projects := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	docs := make([]Doc, 0, len(opps)+len(projects))
+	for i := range opps {
+		docs = append(docs, OpportunityDoc(&opps[i]))
+	}
+	for i := range projects {
+		docs = append(docs, ProjectDoc(&projects[i]))
+	}
+	e, err := NewBleve(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Upsert(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{"resort", "wind power", "khu cong nghiep", "cảng biển", "du lich", "Nha Trang", "nuôi trồng thủy sản", "hotel"}
+	uncached := func(b *testing.B, i int) Result {
+		e.cache.invalidate() // measure the engine, not the cache
+		res, err := e.Search(ctx, Query{Text: texts[i%len(texts)], Lang: "en"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return res
+	}
+	b.Run("engine", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			uncached(b, i)
+			i++
+		}
+	})
+	b.Run("page", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			res := uncached(b, i)
+			i++
+			rows := make([]string, 0, len(res.Hits))
+			for _, h := range res.Hits {
+				rows = append(rows, h.Code+h.Title.Get("en")+h.Facet("sector")+h.Facet("location")+h.Highlights["title"])
+			}
+			if len(rows) == 0 && res.Total > 0 {
+				b.Fatal("no rows")
+			}
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := e.Search(ctx, Query{Text: texts[i%len(texts)], Lang: "en"}); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -19,6 +22,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
+	"golang.org/x/sync/singleflight"
 )
 
 // Names under which the folding analysis is registered with Bleve. They are
@@ -69,24 +73,38 @@ func bleveSortField(key string) string        { return "s_" + key }
 // Bleve is the embedded engine: a Bleve index in a directory, or in memory.
 // It is safe for concurrent use.
 type Bleve struct {
-	index bleve.Index
+	dir string // "" in memory
+	// mu guards index: Reset swaps in a new, empty index.
+	mu     sync.RWMutex
+	index  bleve.Index
+	cache  resultCache
+	flight singleflight.Group
+}
+
+// bleveFormat names the layout of the documents in an index (which fields
+// are stored). An index of another format is replaced by an empty one when
+// opened, which the indexer then refills (Indexer.Run).
+const (
+	bleveFormatKey = "investportal_format"
+	bleveFormat    = "2" // 2: facet values stored, for showing hits without the database
+)
+
+// ix returns the current index and a function that releases it.
+func (b *Bleve) ix() (bleve.Index, func()) {
+	b.mu.RLock()
+	return b.index, b.mu.RUnlock
 }
 
 var _ Engine = (*Bleve)(nil)
 
 // NewBleve opens the index in dir, creating it when dir does not exist or
-// is empty. An empty dir keeps the index in memory (for tests).
+// is empty, and replacing it with an empty one when it was written in an
+// older format. An empty dir keeps the index in memory (for tests).
 func NewBleve(dir string) (*Bleve, error) {
-	m, err := bleveMapping()
-	if err != nil {
-		return nil, err
-	}
 	if dir == "" {
-		// Scorch with no path keeps everything in memory; bleve.NewMemOnly
-		// would use the much slower upsidedown index.
-		idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		idx, err := newBleveIndex("")
 		if err != nil {
-			return nil, fmt.Errorf("search: new in-memory bleve index: %w", err)
+			return nil, err
 		}
 		return &Bleve{index: idx}, nil
 	}
@@ -111,13 +129,47 @@ func NewBleve(dir string) (*Bleve, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: open bleve index: %w", err)
 		}
-		return &Bleve{index: idx}, nil
+		format, err := idx.GetInternal([]byte(bleveFormatKey))
+		if err == nil && string(format) == bleveFormat {
+			return &Bleve{dir: dir, index: idx}, nil
+		}
+		// An older layout: start again empty; the index is derived.
+		if err := idx.Close(); err != nil {
+			return nil, fmt.Errorf("search: close old bleve index: %w", err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("search: remove old bleve index: %w", err)
+		}
 	}
-	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, bleveOpenConfig())
+	idx, err := newBleveIndex(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Bleve{dir: dir, index: idx}, nil
+}
+
+// newBleveIndex creates an empty index in dir, which must not exist, or in
+// memory when dir is "", and records its format.
+func newBleveIndex(dir string) (bleve.Index, error) {
+	m, err := bleveMapping()
+	if err != nil {
+		return nil, err
+	}
+	// Scorch with no path keeps everything in memory; bleve.NewMemOnly
+	// would use the much slower upsidedown index.
+	var cfg map[string]interface{}
+	if dir != "" {
+		cfg = bleveOpenConfig()
+	}
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("search: create bleve index: %w", err)
 	}
-	return &Bleve{index: idx}, nil
+	if err := idx.SetInternal([]byte(bleveFormatKey), []byte(bleveFormat)); err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("search: record bleve index format: %w", err)
+	}
+	return idx, nil
 }
 
 // bleveOpenTimeout bounds the wait for the index's file lock (bolt's
@@ -178,7 +230,7 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 		}
 	}
 	for _, k := range FacetFields {
-		doc.AddFieldMappingsAt(bleveFacetField(k), kw(false))
+		doc.AddFieldMappingsAt(bleveFacetField(k), kw(true))
 	}
 	for _, k := range SortFields {
 		f := bleve.NewNumericFieldMapping()
@@ -206,7 +258,9 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Doc) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	batch := b.index.NewBatch()
+	index, done := b.ix()
+	defer done()
+	batch := index.NewBatch()
 	for _, d := range docs {
 		if err := checkDoc(d); err != nil {
 			return err
@@ -235,7 +289,9 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Doc) error {
 			return fmt.Errorf("search: bleve index %q: %w", d.ID, err)
 		}
 	}
-	if err := b.index.Batch(batch); err != nil {
+	err := index.Batch(batch)
+	b.cache.invalidate() // even a failed batch may have applied in part
+	if err != nil {
 		return fmt.Errorf("search: bleve batch: %w", err)
 	}
 	return nil
@@ -246,11 +302,15 @@ func (b *Bleve) Delete(ctx context.Context, ids []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	batch := b.index.NewBatch()
+	index, done := b.ix()
+	defer done()
+	batch := index.NewBatch()
 	for _, id := range ids {
 		batch.Delete(id)
 	}
-	if err := b.index.Batch(batch); err != nil {
+	err := index.Batch(batch)
+	b.cache.invalidate()
+	if err != nil {
 		return fmt.Errorf("search: bleve delete: %w", err)
 	}
 	return nil
@@ -258,52 +318,91 @@ func (b *Bleve) Delete(ctx context.Context, ids []string) error {
 
 // Count returns the number of documents.
 func (b *Bleve) Count(context.Context) (int, error) {
-	n, err := b.index.DocCount()
+	index, done := b.ix()
+	defer done()
+	n, err := index.DocCount()
 	if err != nil {
 		return 0, fmt.Errorf("search: bleve count: %w", err)
 	}
 	return int(n), nil
 }
 
-// Reset deletes every document, a thousand at a time.
+// Reset replaces the index with an empty one, which is much quicker than
+// deleting its documents; searches and writes wait for the swap.
 func (b *Bleve) Reset(ctx context.Context) error {
-	for {
-		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1000, 0, false)
-		req.Sort = bsearch.SortOrder{&bsearch.SortDocID{}}
-		res, err := b.index.SearchInContext(ctx, req)
-		if err != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	defer b.cache.invalidate()
+	if err := b.index.Close(); err != nil {
+		return fmt.Errorf("search: bleve reset: close: %w", err)
+	}
+	if b.dir != "" {
+		if err := os.RemoveAll(b.dir); err != nil {
 			return fmt.Errorf("search: bleve reset: %w", err)
 		}
-		if len(res.Hits) == 0 {
-			return nil
-		}
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.ID
-		}
-		if err := b.Delete(ctx, ids); err != nil {
-			return err
-		}
 	}
+	idx, err := newBleveIndex(b.dir)
+	if err != nil {
+		// Leave an index that answers with errors rather than a closed one
+		// that panics: a later Reset or restart tries again.
+		b.index, _ = newBleveIndex("")
+		return fmt.Errorf("search: bleve reset: %w", err)
+	}
+	b.index = idx
+	return nil
 }
 
 // Close closes the index.
-func (b *Bleve) Close() error { return b.index.Close() }
+func (b *Bleve) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.index.Close()
+}
 
-// Search runs q: the page of hits with highlights, then one facet query per
-// facet key that is also filtered.
+// Search runs q, or answers it from the results kept since the last write.
 func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	n, err := normalize(q)
 	if err != nil {
 		return Result{}, err
 	}
+	key := n.key()
+	res, gen, ok := b.cache.get(key)
+	if ok {
+		return res, nil
+	}
+	// Searches for the same query at the same time run it once: a burst
+	// of one popular query costs one search, not one each.
+	v, err, _ := b.flight.Do(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
+		index, done := b.ix()
+		defer done()
+		// Not the first caller's cancellation: the others wait on it too.
+		res, err := b.search(context.WithoutCancel(ctx), index, n)
+		if err != nil {
+			return nil, err
+		}
+		b.cache.put(key, gen, res)
+		return res, nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return v.(Result).clone(), nil
+}
+
+// search runs n on index: the page of hits with highlights, then one
+// facet query per facet key that is also filtered.
+func (b *Bleve) search(ctx context.Context, index bleve.Index, n normalized) (Result, error) {
 	text := bleveTextQuery(n.text)
 	withMain, own := n.facetPlan()
 
 	req := bleve.NewSearchRequestOptions(bleveFilteredQuery(text, n, ""), n.PerPage, (n.Page-1)*n.PerPage, false)
-	req.Fields = []string{bfType, bfCode}
-	for _, name := range bleveTextFields {
-		req.Fields = append(req.Fields, bleveTextField(name, "vi"), bleveTextField(name, "en"))
+	req.Fields = bleveHitFields
+	if len(n.text.words) > 0 {
+		// The body is only shown as a highlight.
+		req.Fields = bleveHitFieldsWithBody
 	}
 	req.IncludeLocations = len(n.text.words) > 0
 	if n.sort != nil {
@@ -322,7 +421,7 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	for _, f := range withMain {
 		req.AddFacet(f, bleve.NewFacetRequest(bleveFacetField(f), 100))
 	}
-	res, err := b.index.SearchInContext(ctx, req)
+	res, err := index.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: bleve search: %w", err)
 	}
@@ -340,7 +439,7 @@ func (b *Bleve) Search(ctx context.Context, q Query) (Result, error) {
 	for _, f := range own {
 		fr := bleve.NewSearchRequestOptions(bleveFilteredQuery(text, n, f), 0, 0, false)
 		fr.AddFacet(f, bleve.NewFacetRequest(bleveFacetField(f), 100))
-		fres, err := b.index.SearchInContext(ctx, fr)
+		fres, err := index.SearchInContext(ctx, fr)
 		if err != nil {
 			return Result{}, fmt.Errorf("search: bleve facet %s: %w", f, err)
 		}
@@ -465,19 +564,53 @@ func bleveFacetCounts(fr *bsearch.FacetResult) map[string]int {
 	return out
 }
 
-// bleveHit turns a Bleve match into a Hit with highlights from the match's
-// term locations.
+// bleveHitFields are the stored fields a hit is read from; with a text
+// query the bodies too, for their highlights.
+var bleveHitFields, bleveHitFieldsWithBody = func() ([]string, []string) {
+	f := []string{bfType, bfCode}
+	for _, name := range []string{"title", "summary"} {
+		f = append(f, bleveTextField(name, "vi"), bleveTextField(name, "en"))
+	}
+	for _, k := range FacetFields {
+		f = append(f, bleveFacetField(k))
+	}
+	return f, append(slices.Clone(f), bleveTextField("body", "vi"), bleveTextField("body", "en"))
+}()
+
+// bleveHit turns a Bleve match into a Hit: its stored texts and facets,
+// and highlights from the match's term locations.
 func bleveHit(h *bsearch.DocumentMatch, n normalized) Hit {
 	hit := Hit{ID: h.ID, Score: h.Score}
-	hit.Type, _ = h.Fields[bfType].(string)
-	hit.Code, _ = h.Fields[bfCode].(string)
+	str := func(field string) string { s, _ := h.Fields[field].(string); return s }
+	hit.Type, hit.Code = str(bfType), str(bfCode)
+	hit.Title = Text{VI: str(bleveTextField("title", "vi")), EN: str(bleveTextField("title", "en"))}
+	hit.Summary = Text{VI: str(bleveTextField("summary", "vi")), EN: str(bleveTextField("summary", "en"))}
+	for _, k := range FacetFields {
+		var vs []string
+		switch v := h.Fields[bleveFacetField(k)].(type) {
+		case string:
+			vs = []string{v}
+		case []interface{}:
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					vs = append(vs, s)
+				}
+			}
+		}
+		if len(vs) > 0 {
+			if hit.Facets == nil {
+				hit.Facets = map[string][]string{}
+			}
+			hit.Facets[k] = vs
+		}
+	}
 	if len(h.Locations) == 0 {
 		return hit
 	}
 	for _, name := range bleveTextFields {
 		for _, lang := range n.langs() {
 			field := bleveTextField(name, lang)
-			text, _ := h.Fields[field].(string)
+			text := str(field)
 			var ranges []span
 			for _, locs := range h.Locations[field] {
 				for _, l := range locs {

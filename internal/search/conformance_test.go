@@ -118,6 +118,38 @@ func RunConformance(t *testing.T, newEngine func(t *testing.T) Engine) {
 			}
 		}
 	})
+	t.Run("HitsCarryTextsAndFacets", func(t *testing.T) {
+		// A page of hits is shown from the index alone: each hit holds the
+		// document's title, summary and facet values, with and without text.
+		for _, q := range []Query{all(Query{}), all(Query{Text: "khanh hoa"}), all(Query{Text: "wind", Lang: "en"})} {
+			res := find(t, e, q)
+			if len(res.Hits) == 0 {
+				t.Fatalf("no hits for %+v", q)
+			}
+			for _, h := range res.Hits {
+				d := byID[h.ID]
+				if h.Title != d.Title || h.Summary != d.Summary {
+					t.Fatalf("%+v: hit %s has title %+v summary %+v, want %+v %+v", q, h.ID, h.Title, h.Summary, d.Title, d.Summary)
+				}
+				want := d.facetValues()
+				if len(h.Facets) != len(want) {
+					t.Fatalf("%+v: hit %s has facets %v, want %v", q, h.ID, h.Facets, want)
+				}
+				for k, vs := range want {
+					got := slices.Clone(h.Facets[k])
+					slices.Sort(got)
+					vs = slices.Clone(vs)
+					slices.Sort(vs)
+					if !slices.Equal(got, vs) {
+						t.Fatalf("%+v: hit %s facet %s = %v, want %v", q, h.ID, k, h.Facets[k], vs)
+					}
+				}
+				if h.Facet("sector") != d.Facets["sector"] {
+					t.Fatalf("hit %s Facet(sector) = %q, want %q", h.ID, h.Facet("sector"), d.Facets["sector"])
+				}
+			}
+		}
+	})
 	t.Run("DiacriticsInsensitiveKhanhHoa", func(t *testing.T) {
 		expectContains(t, find(t, e, all(Query{Text: "khanh hoa"})), "prj-khanh-hoa-wind", "opp-van-phong-wind")
 	})
@@ -379,6 +411,19 @@ func RunConformance(t *testing.T, newEngine func(t *testing.T) Engine) {
 		upsert(t, e, fixture[:4]...)
 		res := find(t, e, Query{Filters: map[string][]string{"sector": {"real_estate"}}, Facets: []string{"sector"}, Sort: "capital:desc"})
 		expectIDs(t, res, fixtureIDs(fixture[:4], func(d Doc) bool { return d.Facets["sector"] == "real_estate" }))
+	})
+	t.Run("HitCarriesEveryValueOfAMultiFacet", func(t *testing.T) {
+		e := fresh(t)
+		doc := Doc{ID: "opp-m", Type: TypeOpportunity, Code: "CH-M", Title: Text{VI: "Bến cảng Ninh Thủy", EN: "Ninh Thuy port"},
+			Facets: map[string]string{"sector": "logistics"}, MultiFacets: map[string][]string{"form": {"ppp", "bot", "fdi"}}}
+		upsert(t, e, doc)
+		res := find(t, e, Query{Text: "ninh thuy"})
+		expectIDs(t, res, []string{"opp-m"})
+		got := slices.Clone(res.Hits[0].Facets["form"])
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"bot", "fdi", "ppp"}) || res.Hits[0].Facet("sector") != "logistics" {
+			t.Fatalf("hit facets %v", res.Hits[0].Facets)
+		}
 	})
 	t.Run("IDsWithAnyCharacters", func(t *testing.T) {
 		e := fresh(t)

@@ -258,3 +258,100 @@ func TestIndexerLeaseAndRebuild(t *testing.T) {
 		}
 	}
 }
+
+// gated is an engine whose upserts each wait for a token on release, so a
+// test can search while a rebuild is under way.
+type gated struct {
+	Engine
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gated) Upsert(ctx context.Context, docs []Doc) error {
+	select {
+	case g.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return g.Engine.Upsert(ctx, docs)
+}
+
+// TestSearchSaysRebuilding: while Rebuild runs, and while Run refills an
+// empty index, a search through the indexer's engine says the index is
+// rebuilding; once the index is whole it no longer does.
+func TestSearchSaysRebuilding(t *testing.T) {
+	ctx := context.Background()
+	e := newIndexerEnv(t)
+	bl, err := NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bl.Close()
+	g := &gated{Engine: bl, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	ix := NewIndexer(g, e.opts, e.sources...)
+	eng := ix.Engine()
+	search := func() Result {
+		t.Helper()
+		res, err := eng.Search(ctx, Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	stopGate := make(chan struct{})
+	defer close(stopGate)
+	openGate := func() {
+		go func() {
+			for {
+				select {
+				case g.release <- struct{}{}:
+				case <-stopGate:
+					return
+				}
+			}
+		}()
+	}
+
+	// Run finds the index empty: the refill is a rebuild.
+	runCtx, stopRun := context.WithCancel(ctx)
+	ran := make(chan struct{})
+	go func() { ix.Run(runCtx); close(ran) }()
+	<-g.entered
+	if res := search(); !res.Rebuilding || !ix.Rebuilding() {
+		t.Fatalf("search during the refill of an empty index: rebuilding %v", res.Rebuilding)
+	}
+	openGate()
+	deadline := time.Now().Add(20 * time.Second)
+	for ix.Rebuilding() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if res := search(); res.Rebuilding || res.Total != e.total {
+		t.Fatalf("after the refill: rebuilding %v, %d of %d documents", res.Rebuilding, res.Total, e.total)
+	}
+	stopRun()
+	<-ran
+
+	// Rebuild: the flag holds from start to end.
+	stopGate <- struct{}{}
+	select {
+	case <-g.entered: // a token left by the refill
+	default:
+	}
+	done := make(chan error, 1)
+	go func() { done <- ix.Rebuild(ctx, nil) }()
+	<-g.entered
+	if res := search(); !res.Rebuilding {
+		t.Fatal("search during Rebuild does not say so")
+	}
+	openGate()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if res := search(); res.Rebuilding || res.Total != e.total {
+		t.Fatalf("after Rebuild: rebuilding %v, %d of %d documents", res.Rebuilding, res.Total, e.total)
+	}
+}

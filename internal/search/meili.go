@@ -340,7 +340,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 		Page:                  int64(n.Page),
 		HitsPerPage:           &perPage,
 		Facets:                meiliFacetAttrs(withMain),
-		AttributesToRetrieve:  append([]string{maRef, maType, maCode}, meiliTextFields...),
+		AttributesToRetrieve:  meiliRetrieve,
 		AttributesToHighlight: meiliTextFields,
 		HighlightPreTag:       markOpen,
 		HighlightPostTag:      markClose,
@@ -401,6 +401,10 @@ func (m *Meili) Search(ctx context.Context, q Query) (Result, error) {
 	return out, nil
 }
 
+// meiliRetrieve are the attributes a hit is read from: the record's
+// reference, type and code, its texts and its facet values.
+var meiliRetrieve = append(append([]string{maRef, maType, maCode}, meiliTextFields...), meiliFacetAttrs(FacetFields)...)
+
 // meiliFacetAttrs names the attributes of facet keys.
 func meiliFacetAttrs(keys []string) []string {
 	out := make([]string, len(keys))
@@ -429,8 +433,9 @@ func meiliFacets(raw json.RawMessage, keys []string, out map[string]map[string]i
 	return nil
 }
 
-// meiliHit reads one hit: the record's ID, type and code, its ranking score
-// and, from _formatted, the highlighted text fields.
+// meiliHit reads one hit: the record's ID, type, code, texts and facet
+// values, its ranking score and, from _formatted, the highlighted text
+// fields.
 func meiliHit(h meilisearch.Hit, n normalized) (Hit, error) {
 	var hit Hit
 	str := func(key string) (string, error) {
@@ -456,6 +461,34 @@ func meiliHit(h meilisearch.Hit, n normalized) (Hit, error) {
 	}
 	if hit.Code, err = str(maCode); err != nil {
 		return hit, err
+	}
+	var texts [4]string
+	for i, f := range []string{"title_vi", "title_en", "summary_vi", "summary_en"} {
+		if texts[i], err = str(f); err != nil {
+			return hit, err
+		}
+	}
+	hit.Title, hit.Summary = Text{VI: texts[0], EN: texts[1]}, Text{VI: texts[2], EN: texts[3]}
+	for _, k := range FacetFields {
+		raw, ok := h["f_"+k]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		var vs []string
+		if len(raw) > 0 && raw[0] == '[' {
+			err = json.Unmarshal(raw, &vs)
+		} else {
+			var v string
+			err = json.Unmarshal(raw, &v)
+			vs = []string{v}
+		}
+		if err != nil {
+			return hit, fmt.Errorf("search: meilisearch hit f_%s: %w", k, err)
+		}
+		if hit.Facets == nil {
+			hit.Facets = map[string][]string{}
+		}
+		hit.Facets[k] = vs
 	}
 	if raw, ok := h["_rankingScore"]; ok {
 		if err := json.Unmarshal(raw, &hit.Score); err != nil {

@@ -1053,6 +1053,17 @@ func TestMeiliContract(t *testing.T) {
 		if h := res.Hits[0]; h.Type != TypeProject || h.Code != "DA-2023-018" || h.Score != 0.5 || h.Highlights != nil {
 			t.Fatalf("hit %+v", h)
 		}
+		// The hit carries what a result row shows, so no record is read.
+		var want Doc
+		for _, d := range fixture {
+			if d.ID == "prj-khanh-son-solar" {
+				want = d
+			}
+		}
+		if h := res.Hits[0]; h.Title != want.Title || h.Summary != want.Summary || h.Facet("sector") != want.Facets["sector"] ||
+			h.Facet("location") != want.Facets["location"] || h.Facet("stage") != want.Facets["stage"] {
+			t.Fatalf("hit %+v lacks the texts and facets of %+v", h, want)
+		}
 		if len(f.searches) != 2 {
 			t.Fatalf("%d search requests, want the page plus one for the filtered facet", len(f.searches))
 		}

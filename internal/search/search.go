@@ -110,26 +110,45 @@ type Query struct {
 	Lang    string
 }
 
-// Hit is one matching document. Highlights maps "title", "summary" and
-// "body" to a snippet of the field in which the query matched, with each
-// match wrapped in <mark>…</mark> and everything else HTML-escaped; the
-// body is cropped around its first match. A field without a match is absent.
+// Hit is one matching document. Title, Summary and Facets are the
+// document's as indexed (Facets merges Doc.Facets and Doc.MultiFacets), so
+// a page of hits can be shown without reading the records. Highlights maps
+// "title", "summary" and "body" to a snippet of the field in which the
+// query matched, with each match wrapped in <mark>…</mark> and everything
+// else HTML-escaped; the body is cropped around its first match. A field
+// without a match is absent.
 type Hit struct {
 	ID         string
 	Type       string
 	Code       string
 	Score      float64
+	Title      Text
+	Summary    Text
+	Facets     map[string][]string
 	Highlights map[string]string
+}
+
+// Facet returns the hit's first value for a facet key, or "".
+func (h Hit) Facet(key string) string {
+	if vs := h.Facets[key]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
 }
 
 // Result is one page of hits, the number of all matching documents, and per
 // requested facet key the count of matching documents per value. A facet
 // key that is also filtered is counted without its own filter, so a page
 // can offer the other values of that key.
+//
+// Rebuilding is true when the index was being filled from the database
+// (Indexer.Rebuild, or an empty index refilled at start) as the search ran:
+// hits may be missing. Only an Indexer's engine (Indexer.Engine) sets it.
 type Result struct {
-	Hits   []Hit
-	Total  int
-	Facets map[string]map[string]int
+	Hits       []Hit
+	Total      int
+	Facets     map[string]map[string]int
+	Rebuilding bool
 }
 
 // Engine is a search index. Every write returns only once the engine has

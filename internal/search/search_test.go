@@ -202,3 +202,53 @@ func TestMeiliConformance(t *testing.T) {
 		return m
 	})
 }
+
+// TestBleveCacheFollowsWrites: a repeated search is answered from the
+// cache, a caller changing its result does not change the next one, and
+// every write (upsert, delete, reset) is seen by the next search.
+func TestBleveCacheFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	b, err := NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	fixture := ConformanceFixture()
+	if err := b.Upsert(ctx, fixture); err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Text: "dien gio", Facets: []string{"sector"}}
+	first, err := b.Search(ctx, q)
+	if err != nil || len(first.Hits) == 0 {
+		t.Fatalf("search: %v %v", hitIDs(first), err)
+	}
+	want := hitIDs(first)
+	first.Hits[0].ID = "changed"
+	first.Facets["sector"]["energy"] = -1
+	again, err := b.Search(ctx, q)
+	if err != nil || !slices.Equal(hitIDs(again), want) || again.Facets["sector"]["energy"] < 1 {
+		t.Fatalf("second search %v facets %v (%v), want %v", hitIDs(again), again.Facets, err, want)
+	}
+	// A new document matching the query appears at once.
+	extra := Doc{ID: "opp-new-wind", Type: TypeOpportunity, Code: "CH-W", Title: Text{VI: "Điện gió Cam Lâm", EN: "Cam Lam wind power"},
+		Facets: map[string]string{"sector": "energy"}}
+	if err := b.Upsert(ctx, []Doc{extra}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Search(ctx, q)
+	if err != nil || !slices.Contains(hitIDs(res), extra.ID) || res.Total != len(want)+1 {
+		t.Fatalf("after upsert: %v total %d (%v)", hitIDs(res), res.Total, err)
+	}
+	if err := b.Delete(ctx, []string{extra.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = b.Search(ctx, q); err != nil || slices.Contains(hitIDs(res), extra.ID) {
+		t.Fatalf("after delete: %v (%v)", hitIDs(res), err)
+	}
+	if err := b.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = b.Search(ctx, q); err != nil || res.Total != 0 {
+		t.Fatalf("after reset: %v (%v)", hitIDs(res), err)
+	}
+}

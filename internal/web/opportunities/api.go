@@ -25,12 +25,15 @@ type OpportunityPage struct {
 	// number of matching opportunities per value.
 	Facets   map[string]map[string]int `json:"facets"`
 	Degraded bool                      `json:"degraded"`
+	// Rebuilding is true when the search index was being filled from the
+	// database: results may be incomplete.
+	Rebuilding bool `json:"rebuilding"`
 }
 
 // apiListOpportunities searches the opportunity catalogue.
 //
 //	@Summary		Search investment opportunities
-//	@Description	Full-text search (diacritics and small typos do not matter) with facet filters; a facet may repeat, its values are alternatives. Facet counts leave out the facet's own selection. When the search engine is down the database answers and degraded is true.
+//	@Description	Full-text search (diacritics and small typos do not matter) with facet filters; a facet may repeat, its values are alternatives. Facet counts leave out the facet's own selection. When the search engine is down the database answers and degraded is true; while the search index is being rebuilt rebuilding is true.
 //	@Tags			opportunities
 //	@Produce		json
 //	@Param			q			query		string		false	"text, such as wind power van phong"
@@ -57,7 +60,7 @@ func (s *Handlers) apiListOpportunities(c *fiber.Ctx) error {
 		return err
 	}
 	out := OpportunityPage{Items: []opportunity.Opportunity{}, Total: r.Total, Page: r.Page, PerPage: r.PerPage,
-		Facets: r.Counts, Degraded: r.Degraded}
+		Facets: r.Counts, Degraded: r.Degraded, Rebuilding: r.Rebuilding}
 	for _, it := range r.Items {
 		out.Items = append(out.Items, it.O)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
-	"golang.org/x/sync/errgroup"
 )
 
 // boardRoles may create and edit opportunities and answer enquiries.
@@ -253,16 +252,18 @@ type card struct {
 }
 
 // listResults is one page of the catalogue. Degraded is true when the search
-// engine did not answer and the database served a simpler search.
+// engine did not answer and the database served a simpler search;
+// Rebuilding when the search index was being filled from the database.
 type listResults struct {
-	Items    []card
-	Total    int
-	Page     int
-	PerPage  int
-	Pages    int
-	Facets   []facet
-	Counts   map[string]map[string]int
-	Degraded bool
+	Items      []card
+	Total      int
+	Page       int
+	PerPage    int
+	Pages      int
+	Facets     []facet
+	Counts     map[string]map[string]int
+	Degraded   bool
+	Rebuilding bool
 }
 
 // TotalN is Total for number formatting.
@@ -271,37 +272,23 @@ func (r *listResults) TotalN() int64 { return int64(r.Total) }
 // searchOpportunities runs the catalogue query on the search engine, and on
 // the database when the engine fails.
 func (s *Handlers) searchOpportunities(ctx context.Context, q listQuery, lang string) (*listResults, error) {
-	if s.search != nil {
-		res, err := s.search.Search(ctx, q.engineQuery(lang))
-		if err == nil {
-			return s.resultsFromEngine(ctx, q, res)
-		}
-		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
-			return nil, err
-		}
-		s.Log().Warn("search engine failed; searching the database instead", "err", err)
-	}
-	return s.resultsFromStore(ctx, q)
-}
-
-func (s *Handlers) resultsFromEngine(ctx context.Context, q listQuery, res search.Result) (*listResults, error) {
-	codes := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		codes[i] = h.Code
-	}
-	opps, err := s.getOpportunities(ctx, codes)
+	page, err := s.runEngine(ctx, q.engineQuery(lang), true)
 	if err != nil {
 		return nil, err
 	}
-	out := &listResults{Total: res.Total, Counts: map[string]map[string]int{}}
-	for i, h := range res.Hits {
-		if opps[i] == nil {
+	if page == nil {
+		return s.resultsFromStore(ctx, q)
+	}
+	out := &listResults{Total: page.Total, Rebuilding: page.Rebuilding, Counts: map[string]map[string]int{}}
+	for _, h := range page.Hits {
+		o := page.Opps[h.Code]
+		if o == nil {
 			continue // in the index, gone from the database
 		}
-		out.Items = append(out.Items, card{O: *opps[i], Highlights: highlights(h)})
+		out.Items = append(out.Items, card{O: *o, Highlights: highlights(h)})
 	}
 	for _, k := range facetKeys {
-		out.Counts[k.Param] = res.Facets[k.Engine]
+		out.Counts[k.Param] = page.Facets[k.Engine]
 	}
 	s.finishResults(out, q)
 	return out, nil
@@ -357,25 +344,6 @@ func highlights(h search.Hit) map[string]template.HTML {
 		out[k] = template.HTML(v) // #nosec G203 -- escaped by the engine, only <mark> added
 	}
 	return out
-}
-
-// getOpportunities loads opportunities by code, a few at a time; a code no
-// longer stored gives nil.
-func (s *Handlers) getOpportunities(ctx context.Context, codes []string) ([]*opportunity.Opportunity, error) {
-	out := make([]*opportunity.Opportunity, len(codes))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, code := range codes {
-		g.Go(func() error {
-			o, err := s.opportunities.Get(ctx, code)
-			if err != nil && apperr.As(err).Code == apperr.CodeNotFound {
-				return nil
-			}
-			out[i] = o
-			return err
-		})
-	}
-	return out, g.Wait()
 }
 
 // listData is the catalogue page's content.

@@ -14,7 +14,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
-	"golang.org/x/sync/errgroup"
 )
 
 // siteQuery is a site-wide search: ?q=&type=&page=&per_page=.
@@ -81,74 +80,83 @@ type SiteHit struct {
 
 // SearchPage is one page of the site-wide search. Degraded is true when the
 // search engine did not answer and a simpler database search served it:
-// results may be incomplete.
+// results may be incomplete. Rebuilding is true when the search index was
+// being filled from the database: results may be incomplete too.
 type SearchPage struct {
-	Items    []SiteHit `json:"items"`
-	Total    int       `json:"total"`
-	Page     int       `json:"page"`
-	PerPage  int       `json:"per_page"`
-	Degraded bool      `json:"degraded"`
+	Items      []SiteHit `json:"items"`
+	Total      int       `json:"total"`
+	Page       int       `json:"page"`
+	PerPage    int       `json:"per_page"`
+	Degraded   bool      `json:"degraded"`
+	Rebuilding bool      `json:"rebuilding"`
 }
 
-// siteSearch runs q on the engine, or on the database when the engine
-// fails: opportunities first, then projects.
-func (s *Handlers) siteSearchRun(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
-	if s.search != nil {
-		res, err := s.search.Search(ctx, search.Query{Text: q.Q, Type: q.Type, Page: q.Page, PerPage: q.PerPage, Lang: lang})
-		if err == nil {
-			return s.siteFromEngine(ctx, q, res, lang)
-		}
+// enginePage is one page of engine hits and, when asked for, the page's
+// opportunities by code, read in one query.
+type enginePage struct {
+	search.Result
+	Opps map[string]*opportunity.Opportunity
+}
+
+// runEngine is the one engine path of the catalogue and the site search:
+// it runs q and, with withOpps, reads the page's opportunities in one
+// query (the catalogue shows their capital and status); everything else a
+// row shows comes with the hits. It returns nil and no error when there is
+// no engine or the engine failed (logged): the caller then searches the
+// database. An invalid q is an error.
+func (s *Handlers) runEngine(ctx context.Context, q search.Query, withOpps bool) (*enginePage, error) {
+	if s.search == nil {
+		return nil, nil
+	}
+	res, err := s.search.Search(ctx, q)
+	if err != nil {
 		if apperr.As(err).Code == apperr.CodeInvalid {
 			return nil, err
 		}
 		s.Log().Warn("search engine failed; searching the database instead", "err", err)
+		return nil, nil
 	}
-	return s.siteFromStore(ctx, q, lang)
-}
-
-func (s *Handlers) siteFromEngine(ctx context.Context, q siteQuery, res search.Result, lang string) (*SearchPage, error) {
-	out := &SearchPage{Items: []SiteHit{}, Total: res.Total, Page: q.Page, PerPage: q.PerPage}
-	var codes, projCodes []string
-	for _, h := range res.Hits {
-		if h.Type == search.TypeOpportunity {
-			codes = append(codes, h.Code)
-		} else {
-			projCodes = append(projCodes, h.Code)
+	out := &enginePage{Result: res}
+	if withOpps {
+		var codes []string
+		for _, h := range res.Hits {
+			if h.Type == search.TypeOpportunity {
+				codes = append(codes, h.Code)
+			}
 		}
-	}
-	opps, err := s.getOpportunities(ctx, codes)
-	if err != nil {
-		return nil, err
-	}
-	projs, err := s.getProjects(ctx, projCodes)
-	if err != nil {
-		return nil, err
-	}
-	byOpp, byProj := map[string]*opportunity.Opportunity{}, map[string]*project.Project{}
-	for _, o := range opps {
-		if o != nil {
-			byOpp[o.Code] = o
+		if out.Opps, err = s.opportunities.ByCodes(ctx, codes); err != nil {
+			return nil, err
 		}
-	}
-	for _, p := range projs {
-		if p != nil {
-			byProj[p.Code] = p
-		}
-	}
-	for _, h := range res.Hits {
-		var hit SiteHit
-		switch {
-		case h.Type == search.TypeOpportunity && byOpp[h.Code] != nil:
-			hit = opportunityHit(byOpp[h.Code], lang)
-		case h.Type == search.TypeProject && byProj[h.Code] != nil:
-			hit = projectHit(byProj[h.Code], lang)
-		default:
-			continue
-		}
-		hit.Highlights = h.Highlights
-		out.Items = append(out.Items, hit)
 	}
 	return out, nil
+}
+
+// siteSearchRun runs q on the engine, or on the database when the engine
+// fails: opportunities first, then projects.
+func (s *Handlers) siteSearchRun(ctx context.Context, q siteQuery, lang string) (*SearchPage, error) {
+	page, err := s.runEngine(ctx, search.Query{Text: q.Q, Type: q.Type, Page: q.Page, PerPage: q.PerPage, Lang: lang}, false)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		return s.siteFromStore(ctx, q, lang)
+	}
+	out := &SearchPage{Items: make([]SiteHit, 0, len(page.Hits)), Total: page.Total, Page: q.Page, PerPage: q.PerPage,
+		Rebuilding: page.Rebuilding}
+	for _, h := range page.Hits {
+		out.Items = append(out.Items, siteHit(h, lang))
+	}
+	return out, nil
+}
+
+// siteHit is a row of the site search, from the hit alone.
+func siteHit(h search.Hit, lang string) SiteHit {
+	path := "/projects/"
+	if h.Type == search.TypeOpportunity {
+		path = "/opportunities/"
+	}
+	return SiteHit{Type: h.Type, Code: h.Code, Title: h.Title.Get(lang), Fallback: h.Title.Fallback(lang),
+		URL: "/" + lang + path + h.Code, Highlights: h.Highlights, Sector: h.Facet("sector"), Location: h.Facet("location")}
 }
 
 func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
@@ -159,25 +167,6 @@ func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
 func projectHit(p *project.Project, lang string) SiteHit {
 	return SiteHit{Type: search.TypeProject, Code: p.Code, Title: p.Name.Get(lang), Fallback: p.Name.Fallback(lang),
 		URL: "/" + lang + "/projects/" + p.Code, Sector: p.Sector, Location: p.Location}
-}
-
-// getProjects loads projects by code, a few at a time; a code no longer
-// stored gives nil.
-func (s *Handlers) getProjects(ctx context.Context, codes []string) ([]*project.Project, error) {
-	out := make([]*project.Project, len(codes))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, code := range codes {
-		g.Go(func() error {
-			p, err := s.projects.Get(ctx, code)
-			if err != nil && apperr.As(err).Code == apperr.CodeNotFound {
-				return nil
-			}
-			out[i] = p
-			return err
-		})
-	}
-	return out, g.Wait()
 }
 
 // siteFromStore searches the database: the opportunities that match, then
@@ -271,7 +260,7 @@ func (s *Handlers) siteSearch(c *fiber.Ctx) error {
 // apiSearch searches opportunities and projects together.
 //
 //	@Summary		Search opportunities and projects
-//	@Description	Full-text search over both kinds of record, best match first; diacritics and small typos do not matter. When the search engine is down the database answers and degraded is true.
+//	@Description	Full-text search over both kinds of record, best match first; diacritics and small typos do not matter. When the search engine is down the database answers and degraded is true; while the search index is being rebuilt rebuilding is true.
 //	@Tags			search
 //	@Produce		json
 //	@Param			q			query		string	true	"text, such as wind power van phong"

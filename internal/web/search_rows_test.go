@@ -1,0 +1,143 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/search"
+	"github.com/khanhhoa/investportal/internal/web/opportunities"
+	"github.com/khanhhoa/investportal/internal/web/site"
+	"go.mongodb.org/mongo-driver/event"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// TestSearchPagesReadFewRecords: a page of site-search hits is built from
+// the index alone (no read of the projects or opportunities collections),
+// its rows show what the records hold, and a catalogue page reads its
+// opportunities in one query, counted by a command monitor.
+func TestSearchPagesReadFewRecords(t *testing.T) {
+	e := newOppEnv(t)
+	var counting atomic.Bool
+	var reads atomic.Int64
+	mon := &event.CommandMonitor{Started: func(_ context.Context, ev *event.CommandStartedEvent) {
+		if !counting.Load() {
+			return
+		}
+		for _, cmd := range []string{"find", "aggregate", "count"} {
+			if coll, ok := ev.Command.Lookup(cmd).StringValueOK(); ok && (coll == project.Collection || coll == opportunity.CollOpportunities) {
+				reads.Add(1)
+			}
+		}
+	}}
+	ctx := context.Background()
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	db := client.Database(e.db.Name())
+	deps := e.deps
+	deps.Projects, deps.Opportunities, deps.Search = project.NewStore(db), opportunity.NewStore(db), e.ix.Engine()
+	srv, err := site.New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = srv
+
+	counting.Store(true)
+	var page opportunities.SearchPage
+	r := e.get("/api/v1/search?q=nha+trang&per_page=20&lang=en")
+	counting.Store(false)
+	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 || len(page.Items) != 20 {
+		t.Fatalf("site search: %d %s", r.status, r.body[:min(len(r.body), 300)])
+	}
+	if n := reads.Load(); n != 0 {
+		t.Errorf("a page of 20 site-search hits read the records %d times, want 0", n)
+	}
+	kinds := map[string]int{}
+	for _, h := range page.Items {
+		kinds[h.Type]++
+		var title, sector, location string
+		switch h.Type {
+		case search.TypeProject:
+			p, err := e.projects.Get(ctx, h.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title, sector, location = p.Name.Get("en"), p.Sector, p.Location
+		case search.TypeOpportunity:
+			o, err := e.opps.Get(ctx, h.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title, sector, location = o.Title.Get("en"), o.Sector, o.Location
+		}
+		if h.Title != title || h.Sector != sector || h.Location != location || !strings.HasSuffix(h.URL, "/"+h.Code) || !strings.HasPrefix(h.URL, "/en/") {
+			t.Errorf("row %+v, record has title %q sector %q location %q", h, title, sector, location)
+		}
+	}
+	if kinds[search.TypeProject] == 0 {
+		t.Errorf("no project among the hits: %v", kinds)
+	}
+
+	reads.Store(0)
+	counting.Store(true)
+	d := e.get("/en/opportunities?q=khanh+hoa&per_page=50").doc(t)
+	counting.Store(false)
+	if cards := d.Find("[data-testid=opp-card]").Length(); cards < 2 {
+		t.Fatalf("catalogue shows %d cards", cards)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("a catalogue page read the opportunities %d times, want 1", n)
+	}
+}
+
+// rebuildingEngine answers as an index being rebuilt does.
+type rebuildingEngine struct{ search.Engine }
+
+func (r rebuildingEngine) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	res, err := r.Engine.Search(ctx, q)
+	res.Rebuilding = true
+	return res, err
+}
+
+// TestSearchSaysWhenTheIndexIsRebuilding: while the index is rebuilt the
+// search API and the catalogue API carry rebuilding, and the pages show a
+// notice in the reader's language; otherwise they do not.
+func TestSearchSaysWhenTheIndexIsRebuilding(t *testing.T) {
+	e := newOppEnv(t)
+	check := func(want bool) {
+		t.Helper()
+		for _, path := range []string{"/api/v1/search?q=van+phong", "/api/v1/opportunities?q=van+phong"} {
+			var got struct {
+				Rebuilding *bool `json:"rebuilding"`
+			}
+			r := e.get(path)
+			if err := json.Unmarshal([]byte(r.body), &got); err != nil || r.status != 200 || got.Rebuilding == nil || *got.Rebuilding != want {
+				t.Errorf("%s: %d rebuilding %v, want %v", path, r.status, got.Rebuilding, want)
+			}
+		}
+		for _, lang := range []string{"vi", "en"} {
+			for _, path := range []string{"/search?q=van+phong", "/opportunities?q=van+phong"} {
+				d := e.get("/" + lang + path).doc(t)
+				notice := strings.TrimSpace(d.Find("[data-testid=search-rebuilding]").Text())
+				if want != (notice != "") {
+					t.Errorf("%s%s: rebuilding notice %q, want one: %v", lang, path, notice, want)
+				}
+				if want && notice != e.bundle.For(lang).T("oppweb.rebuilding") {
+					t.Errorf("%s%s: notice %q is not the %s message", lang, path, notice, lang)
+				}
+			}
+		}
+	}
+	check(false)
+	e.serve(rebuildingEngine{e.ix.Engine()})
+	check(true)
+}
