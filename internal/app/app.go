@@ -75,10 +75,14 @@ type App struct {
 	stopReadModels func()
 }
 
-// ready tells /readyz whether the read models are loaded.
+// ready tells /readyz whether the read models are loaded and the search
+// index is not being filled from empty.
 func (a *App) ready() error {
 	if !a.Projects.Ready() {
 		return errors.New("projects read model loading")
+	}
+	if a.Indexer != nil && a.Indexer.Rebuilding() {
+		return errors.New("search index filling")
 	}
 	return nil
 }
