@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // Index is an index to create at start.
@@ -53,3 +54,23 @@ func IsNoDocuments(err error) bool { return errors.Is(err, mongo.ErrNoDocuments)
 
 // IsDuplicateKey reports whether err is a unique-index violation.
 func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+// InsertSkippingDuplicates inserts docs in one unordered insert and returns
+// how many were stored; documents refused for a duplicate key are skipped
+// (a bulk load run again adds only what is missing).
+func InsertSkippingDuplicates(ctx context.Context, c *mongo.Collection, docs []any) (int, error) {
+	res, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return len(res.InsertedIDs), nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return 0, err
+	}
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we.WriteError) {
+			return 0, err
+		}
+	}
+	return len(docs) - len(bwe.WriteErrors), nil
+}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
@@ -40,7 +39,7 @@ func (s *Store) InsertMissing(ctx context.Context, obs []Obstacle, now time.Time
 	docs := make([]any, 0, bulkBatch)
 	flush := func(done int) error {
 		if len(docs) > 0 {
-			n, err := insertSkippingDuplicates(ctx, s.obstacles, docs)
+			n, err := mongodb.InsertSkippingDuplicates(ctx, s.obstacles, docs)
 			inserted += n
 			if err != nil {
 				return apperr.Internal(fmt.Errorf("insert obstacles: %w", err))
@@ -95,23 +94,4 @@ func (s *Store) raiseCounters(ctx context.Context, maxSeq map[int]int64, now tim
 		}
 	}
 	return nil
-}
-
-// insertSkippingDuplicates inserts docs in one unordered insert and returns
-// how many were stored; documents refused for a duplicate key are skipped.
-func insertSkippingDuplicates(ctx context.Context, c *mongo.Collection, docs []any) (int, error) {
-	res, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return len(res.InsertedIDs), nil
-	}
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return 0, err
-	}
-	for _, we := range bwe.WriteErrors {
-		if !mongo.IsDuplicateKeyError(we.WriteError) {
-			return 0, err
-		}
-	}
-	return len(docs) - len(bwe.WriteErrors), nil
 }

@@ -2,15 +2,13 @@ package opportunity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/changelog"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // bulkBatch is how many opportunities one insert carries.
@@ -56,7 +54,7 @@ func (s *Store) InsertMissing(ctx context.Context, list []Opportunity, progress 
 	docs := make([]any, 0, bulkBatch)
 	flush := func(done int) error {
 		if len(docs) > 0 {
-			n, err := insertSkippingDuplicates(ctx, c, docs)
+			n, err := mongodb.InsertSkippingDuplicates(ctx, c, docs)
 			inserted += n
 			if err != nil {
 				return apperr.Internal(fmt.Errorf("insert opportunities: %w", err))
@@ -86,23 +84,4 @@ func (s *Store) InsertMissing(ctx context.Context, list []Opportunity, progress 
 		}
 	}
 	return inserted, flush(len(list))
-}
-
-// insertSkippingDuplicates inserts docs in one unordered insert and returns
-// how many were stored; documents refused for a duplicate key are skipped.
-func insertSkippingDuplicates(ctx context.Context, c *mongo.Collection, docs []any) (int, error) {
-	res, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return len(res.InsertedIDs), nil
-	}
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return 0, err
-	}
-	for _, we := range bwe.WriteErrors {
-		if !mongo.IsDuplicateKeyError(we.WriteError) {
-			return 0, err
-		}
-	}
-	return len(docs) - len(bwe.WriteErrors), nil
 }
