@@ -717,11 +717,10 @@ func (s OpportunitySource) Scan(ctx context.Context, batch int, fn func([]Doc) e
 // ProjectSource feeds the indexer from the project store. On the embedded
 // database finding the pending projects compares every project with its
 // index record, so it computes the whole list once and hands it out a
-// batch at a time, and it remembers the projects' revision counter at
-// which it last found nothing pending, not looking again until the counter
-// moves (or fullCheck has passed, in case a process died between a write
-// and its revision bump). On MongoDB there is no counter (IndexRevision
-// is -1) and it looks every time.
+// batch at a time, and it remembers the read model's revision
+// (project.Store.IndexRevision) at which it last found nothing pending, not
+// looking again until the revision moves (or fullCheck has passed). On
+// MongoDB IndexRevision is -1 and it looks every time.
 type ProjectSource struct {
 	store     *project.Store
 	fullCheck time.Duration
@@ -736,7 +735,7 @@ type ProjectSource struct {
 var _ Source = (*ProjectSource)(nil)
 
 // NewProjectSource returns a source over store; fullCheck (default 5 min)
-// bounds how long a quiet revision counter is trusted.
+// bounds how long a quiet revision is trusted.
 func NewProjectSource(store *project.Store, fullCheck time.Duration) *ProjectSource {
 	if fullCheck <= 0 {
 		fullCheck = 5 * time.Minute

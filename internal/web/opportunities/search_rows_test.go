@@ -1,4 +1,4 @@
-package web_test
+package opportunities_test
 
 import (
 	"context"
@@ -42,21 +42,21 @@ func TestSearchPagesReadFewRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	db := client.Database(e.db.Name())
-	deps := e.deps
+	db := client.Database(e.DB.Name())
+	deps := e.Deps
 	deps.Projects, deps.Opportunities, deps.Search = project.NewStore(db), opportunity.NewStore(db), e.ix.Engine()
 	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = srv
+	e.Srv = srv
 
 	counting.Store(true)
 	var page opportunities.SearchPage
-	r := e.get("/api/v1/search?q=nha+trang&per_page=20&lang=en")
+	r := e.Get("/api/v1/search?q=nha+trang&per_page=20&lang=en")
 	counting.Store(false)
-	if err := json.Unmarshal([]byte(r.body), &page); err != nil || r.status != 200 || len(page.Items) != 20 {
-		t.Fatalf("site search: %d %s", r.status, r.body[:min(len(r.body), 300)])
+	if err := json.Unmarshal([]byte(r.Body), &page); err != nil || r.Status != 200 || len(page.Items) != 20 {
+		t.Fatalf("site search: %d %s", r.Status, r.Body[:min(len(r.Body), 300)])
 	}
 	if n := reads.Load(); n != 0 {
 		t.Errorf("a page of 20 site-search hits read the records %d times, want 0", n)
@@ -67,7 +67,7 @@ func TestSearchPagesReadFewRecords(t *testing.T) {
 		var title, sector, location string
 		switch h.Type {
 		case search.TypeProject:
-			p, err := e.projects.Get(ctx, h.Code)
+			p, err := e.Projects.Get(ctx, h.Code)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestSearchPagesReadFewRecords(t *testing.T) {
 
 	reads.Store(0)
 	counting.Store(true)
-	d := e.get("/en/opportunities?q=khanh+hoa&per_page=50").doc(t)
+	d := e.Get("/en/opportunities?q=khanh+hoa&per_page=50").Doc(t)
 	counting.Store(false)
 	if cards := d.Find("[data-testid=opp-card]").Length(); cards < 2 {
 		t.Fatalf("catalogue shows %d cards", cards)
@@ -119,19 +119,19 @@ func TestSearchSaysWhenTheIndexIsRebuilding(t *testing.T) {
 			var got struct {
 				Rebuilding *bool `json:"rebuilding"`
 			}
-			r := e.get(path)
-			if err := json.Unmarshal([]byte(r.body), &got); err != nil || r.status != 200 || got.Rebuilding == nil || *got.Rebuilding != want {
-				t.Errorf("%s: %d rebuilding %v, want %v", path, r.status, got.Rebuilding, want)
+			r := e.Get(path)
+			if err := json.Unmarshal([]byte(r.Body), &got); err != nil || r.Status != 200 || got.Rebuilding == nil || *got.Rebuilding != want {
+				t.Errorf("%s: %d rebuilding %v, want %v", path, r.Status, got.Rebuilding, want)
 			}
 		}
 		for _, lang := range []string{"vi", "en"} {
 			for _, path := range []string{"/search?q=van+phong", "/opportunities?q=van+phong"} {
-				d := e.get("/" + lang + path).doc(t)
+				d := e.Get("/" + lang + path).Doc(t)
 				notice := strings.TrimSpace(d.Find("[data-testid=search-rebuilding]").Text())
 				if want != (notice != "") {
 					t.Errorf("%s%s: rebuilding notice %q, want one: %v", lang, path, notice, want)
 				}
-				if want && notice != e.bundle.For(lang).T("oppweb.rebuilding") {
+				if want && notice != e.Bundle.For(lang).T("oppweb.rebuilding") {
 					t.Errorf("%s%s: notice %q is not the %s message", lang, path, notice, lang)
 				}
 			}
