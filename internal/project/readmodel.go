@@ -281,11 +281,15 @@ func (s *Store) Start(ctx context.Context) (stop func()) {
 			}
 		}
 	}()
+	var stopped sync.Once
 	return func() {
-		cancel()
-		<-done
-		maintaining.Lock() // wait for a checkpoint being written
-		maintaining.Unlock()
+		stopped.Do(func() {
+			cancel()
+			<-done
+			// Wait for a checkpoint being written: taking the lock is the
+			// wait, and it stays taken so that none starts after the stop.
+			maintaining.Lock()
+		})
 	}
 }
 

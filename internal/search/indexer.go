@@ -392,7 +392,6 @@ func (ix *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) 
 			"count_ms", t1.Sub(t0).Milliseconds(), "mark_ms", time.Since(t1).Milliseconds())
 	}
 	t0 := time.Now()
-	t0 = time.Now()
 	if err := ix.engine.Reset(ctx); err != nil {
 		return fmt.Errorf("empty index: %w", err)
 	}
