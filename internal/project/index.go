@@ -24,8 +24,8 @@ import (
 // collection IndexStateCollection records the version the search index
 // last took in ({_id: code, v: version}), and a project is pending while
 // that record is missing or names another version than the stored one.
-// FerretDB can neither compare two fields of a document ($expr with $lt is
-// not implemented) nor update many documents quickly, so the pending
+// FerretDB 1.24 can neither compare two fields of a document (it refuses
+// $expr with $lt) nor update many documents quickly, so the pending
 // projects are found by comparing the read model with the records, and
 // marking is one batched insert. A stale or out-of-order mark only makes a
 // project pending again, so no lock is needed.
