@@ -3,6 +3,7 @@ package project_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -112,116 +113,7 @@ func TestStatsMatchSumsOfStoredProjects(t *testing.T) {
 	}
 }
 
-func itoa(n int) string {
-	b := []byte{}
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
-}
-
-func TestListFiltersAndPages(t *testing.T) {
-	t.Parallel()
-	s, db := seeded(t)
-	ps := stored(t, db)
-	ctx := context.Background()
-	min := int64(1000) * 1_000_000_000
-	cases := []struct {
-		name string
-		f    project.Filter
-		keep func(p project.Project) bool
-	}{
-		{"All", project.Filter{}, func(project.Project) bool { return true }},
-		{"KindFDI", project.Filter{Kind: project.FDI}, func(p project.Project) bool { return p.Kind == project.FDI }},
-		{"SectorAndLocation", project.Filter{Sector: "tourism", Location: "nha_trang"}, func(p project.Project) bool { return p.Sector == "tourism" && p.Location == "nha_trang" }},
-		{"Stage", project.Filter{Stage: project.Operating}, func(p project.Project) bool { return p.Stage == project.Operating }},
-		{"CapitalAtLeast1000Billion", project.Filter{CapitalMin: &min}, func(p project.Project) bool { return p.CapitalVND >= min }},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			want := 0
-			for _, p := range ps {
-				if tc.keep(p) {
-					want++
-				}
-			}
-			f := tc.f
-			f.PerPage = 7
-			if err := f.Validate(); err != nil {
-				t.Fatal(err)
-			}
-			got := 0
-			seen := map[string]bool{}
-			for page := 1; ; page++ {
-				f.Page = page
-				res, err := s.List(ctx, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.Total != int64(want) {
-					t.Fatalf("total %d, want %d", res.Total, want)
-				}
-				for _, p := range res.Items {
-					if !tc.keep(p) {
-						t.Errorf("%s does not match the filter", p.Code)
-					}
-					if seen[p.Code] {
-						t.Errorf("%s on two pages", p.Code)
-					}
-					seen[p.Code] = true
-				}
-				got += len(res.Items)
-				if len(res.Items) < f.PerPage {
-					break
-				}
-			}
-			if got != want {
-				t.Errorf("pages held %d projects, want %d", got, want)
-			}
-		})
-	}
-	t.Run("SortCapitalDesc", func(t *testing.T) {
-		f := project.Filter{Sort: "capital_desc", PerPage: 100}
-		_ = f.Validate()
-		res, err := s.List(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 1; i < len(res.Items); i++ {
-			if res.Items[i-1].CapitalVND < res.Items[i].CapitalVND {
-				t.Fatalf("not sorted at %d", i)
-			}
-		}
-	})
-	t.Run("QueryIgnoresDiacritics", func(t *testing.T) {
-		f := project.Filter{Query: "van ninh", PerPage: 100}
-		_ = f.Validate()
-		res, err := s.List(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total == 0 {
-			t.Fatal("no project found for 'van ninh'")
-		}
-	})
-}
-
-func TestFilterValidateNamesFields(t *testing.T) {
-	t.Parallel()
-	neg := int64(-5)
-	f := project.Filter{Kind: "offshore", Stage: "dreaming", CapitalMin: &neg, PerPage: 101}
-	err := f.Validate()
-	var e *apperr.Error
-	if !errors.As(err, &e) || e.Code != apperr.CodeInvalid {
-		t.Fatalf("err = %v", err)
-	}
-	for _, field := range []string{"kind", "stage", "capital_min", "per_page"} {
-		if e.Fields[field] == "" {
-			t.Errorf("field %s not named: %v", field, e.Fields)
-		}
-	}
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestCreateGetAndSnapshotSeesOtherProcessWrites(t *testing.T) {
 	t.Parallel()
