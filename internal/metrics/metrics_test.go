@@ -121,6 +121,16 @@ func TestServeOnSeparateListener(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(body), `route="/healthz"`) {
 		t.Errorf("separate listener: %d %.200s", res.StatusCode, body)
 	}
+	// The profiler lives on the private listener only.
+	res, err = http.Get("http://" + ln.Addr().String() + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "heap profile") {
+		t.Errorf("pprof on the metrics listener: %d %.200s", res.StatusCode, body)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Serve after cancel: %v", err)
