@@ -145,7 +145,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 	db, err := mongodb.Open(ctx, mongodb.Options{
 		URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir,
 		EmbeddedAddr: cfg.MongoEmbeddedAddr, Logger: embeddedLogger(log),
-		Monitor: a.Metrics.CommandMonitor(),
+		Monitor: a.Metrics.CommandMonitor(log, slowCommand),
 	})
 	if err != nil {
 		return nil, err
@@ -402,6 +402,10 @@ func (h minLevel) WithGroup(name string) slog.Handler {
 
 // serveMetrics serves /metrics on METRICS_ADDR, apart from the public
 // listener, until ctx ends.
+// slowCommand is the database command time from which a command is
+// logged as a warning with its shape (see metrics.CommandMonitor).
+const slowCommand = 500 * time.Millisecond
+
 func (a *App) serveMetrics(ctx context.Context) error {
 	if a.Config.MetricsAddr == "" {
 		return nil

@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -22,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/event"
 )
 
@@ -116,16 +118,76 @@ func outcome(err error) string {
 }
 
 // CommandMonitor is a MongoDB driver monitor that records every command's
-// latency; set it with options.Client().SetMonitor when connecting.
-func (m *Metrics) CommandMonitor() *event.CommandMonitor {
+// latency; set it with options.Client().SetMonitor when connecting. With
+// log set, a command that takes slow or longer is also logged as a warning
+// with its name, collection and filter shape (field names only, never
+// values): on the embedded FerretDB only a filter on _id alone reaches
+// SQLite's index, so a slow command's shape names the full scan to remove.
+func (m *Metrics) CommandMonitor(log *slog.Logger, slow time.Duration) *event.CommandMonitor {
+	var started sync.Map // request id -> commandShape
+	watch := log != nil && slow > 0
+	finish := func(id int64, d time.Duration, name string, err error) {
+		m.ObserveDB(name, d, err)
+		if !watch {
+			return
+		}
+		v, ok := started.LoadAndDelete(id)
+		if !ok || d < slow {
+			return
+		}
+		shape := v.(commandShape)
+		log.Warn("slow database command", "command", name, "collection", shape.collection,
+			"filter", shape.filter, "duration_ms", d.Milliseconds(), "failed", err != nil)
+	}
 	return &event.CommandMonitor{
+		Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			if watch {
+				started.Store(e.RequestID, shapeOf(e.CommandName, e.Command))
+			}
+		},
 		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
-			m.ObserveDB(e.CommandName, e.Duration, nil)
+			finish(e.RequestID, e.Duration, e.CommandName, nil)
 		},
 		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
-			m.ObserveDB(e.CommandName, e.Duration, errors.New(e.Failure))
+			finish(e.RequestID, e.Duration, e.CommandName, errors.New(e.Failure))
 		},
 	}
+}
+
+// commandShape is what a slow-command warning says of a command.
+type commandShape struct {
+	collection string
+	filter     string // "{status,dueAt}": the filter's field names
+}
+
+// shapeOf reads the collection and the filter's field names from a
+// command document (find, count, aggregate's first $match, update and
+// delete's first statement).
+func shapeOf(name string, cmd bson.Raw) commandShape {
+	var shape commandShape
+	shape.collection, _ = cmd.Lookup(name).StringValueOK()
+	var filter bson.Raw
+	switch name {
+	case "find":
+		filter, _ = cmd.Lookup("filter").DocumentOK()
+	case "count":
+		filter, _ = cmd.Lookup("query").DocumentOK()
+	case "aggregate":
+		filter, _ = cmd.Lookup("pipeline", "0", "$match").DocumentOK()
+	case "update", "findAndModify":
+		if filter, _ = cmd.Lookup("query").DocumentOK(); filter == nil {
+			filter, _ = cmd.Lookup("updates", "0", "q").DocumentOK()
+		}
+	case "delete":
+		filter, _ = cmd.Lookup("deletes", "0", "q").DocumentOK()
+	}
+	elems, _ := filter.Elements()
+	keys := make([]string, len(elems))
+	for i, e := range elems {
+		keys[i] = e.Key()
+	}
+	shape.filter = "{" + strings.Join(keys, ",") + "}"
+	return shape
 }
 
 // GaugeFunc registers a gauge whose value fn computes at each scrape. A

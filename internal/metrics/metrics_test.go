@@ -1,8 +1,10 @@
 package metrics_test
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -66,7 +68,7 @@ func TestDatabaseAndSearchLatency(t *testing.T) {
 	ctx := context.Background()
 	m := metrics.New(metrics.Options{})
 	srv := mongotest.Server(t)
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(srv.URI).SetMonitor(m.CommandMonitor()))
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(srv.URI).SetMonitor(m.CommandMonitor(nil, 0)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +101,42 @@ func TestDatabaseAndSearchLatency(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("scrape lacks %q", want)
 		}
+	}
+}
+
+// TestSlowCommandLog: a command slower than the threshold is logged with
+// its collection and filter field names, never the values it filters on.
+func TestSlowCommandLog(t *testing.T) {
+	ctx := context.Background()
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	m := metrics.New(metrics.Options{})
+	srv := mongotest.Server(t)
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(srv.URI).SetMonitor(m.CommandMonitor(log, time.Nanosecond)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(ctx)
+	c := client.Database(mongotest.MustOpenDB(t).Name()).Collection("obstacles")
+	_ = c.FindOne(ctx, bson.D{{Key: "status", Value: "secret-value"}, {Key: "dueAt", Value: bson.D{{Key: "$lt", Value: 5}}}}).Err()
+	got := out.String()
+	if !strings.Contains(got, `msg="slow database command" command=find collection=obstacles filter={status,dueAt}`) {
+		t.Errorf("no slow find logged with its shape:\n%s", got)
+	}
+	if strings.Contains(got, "secret-value") {
+		t.Errorf("the log holds a filter value:\n%s", got)
+	}
+
+	out.Reset()
+	quiet := metrics.New(metrics.Options{})
+	client2, err := mongo.Connect(ctx, options.Client().ApplyURI(srv.URI).SetMonitor(quiet.CommandMonitor(log, time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client2.Disconnect(ctx)
+	_ = client2.Database(c.Database().Name()).Collection("obstacles").FindOne(ctx, bson.D{}).Err()
+	if strings.Contains(out.String(), "slow database command") {
+		t.Errorf("a fast command was logged as slow:\n%s", out.String())
 	}
 }
 
