@@ -2,19 +2,30 @@ package opportunity
 
 import (
 	"context"
-
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// ByCodes returns the stored opportunities with the given codes, by code,
-// in one indexed read (a page of search hits); a code not stored is absent.
+// ByCodes returns the stored opportunities with the given codes, by code
+// (a page of search hits): found in the catalogue's rows, read by _id; a
+// code not stored is absent.
 func (s *Store) ByCodes(ctx context.Context, codes []string) (map[string]*Opportunity, error) {
 	out := make(map[string]*Opportunity, len(codes))
 	if len(codes) == 0 {
 		return out, nil
 	}
-	items, err := s.find(ctx, bson.D{{Key: "code", Value: bson.D{{Key: "$in", Value: codes}}}}, options.Find())
+	m := s.catalogueModel()
+	m.follow.Lock()
+	if err := m.sync(ctx); err != nil {
+		m.follow.Unlock()
+		return nil, err
+	}
+	ids := make([]any, 0, len(codes))
+	for _, code := range codes {
+		if r, ok := m.rows[code]; ok {
+			ids = append(ids, r.ID)
+		}
+	}
+	m.follow.Unlock()
+	items, err := s.byIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

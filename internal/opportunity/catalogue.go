@@ -37,19 +37,26 @@ const (
 	feedOpportunities = "opportunities"
 )
 
-// facetRow is what Facets needs of one opportunity.
+// facetRow is what Facets, List and the lookups by code need of one
+// opportunity.
 type facetRow struct {
-	Code        string   `bson:"code"`
-	Sector      string   `bson:"sector"`
-	Location    string   `bson:"location"`
-	Forms       []string `bson:"investmentForms"`
-	CapitalBand string   `bson:"capitalBand"`
-	Status      string   `bson:"status"`
-	SearchText  string   `bson:"searchText"`
+	ID          any       `bson:"_id"`
+	Code        string    `bson:"code"`
+	ProjectCode string    `bson:"projectCode"`
+	CapitalVND  int64     `bson:"capitalVND"`
+	PublishedAt time.Time `bson:"publishedAt"`
+	UpdatedAt   time.Time `bson:"updatedAt"`
+	Sector      string    `bson:"sector"`
+	Location    string    `bson:"location"`
+	Forms       []string  `bson:"investmentForms"`
+	CapitalBand string    `bson:"capitalBand"`
+	Status      string    `bson:"status"`
+	SearchText  string    `bson:"searchText"`
 }
 
 var facetProjection = bson.D{{Key: "code", Value: 1}, {Key: "sector", Value: 1}, {Key: "location", Value: 1},
-	{Key: "investmentForms", Value: 1}, {Key: "capitalBand", Value: 1}, {Key: "status", Value: 1}, {Key: "searchText", Value: 1}}
+	{Key: "investmentForms", Value: 1}, {Key: "capitalBand", Value: 1}, {Key: "status", Value: 1}, {Key: "searchText", Value: 1},
+	{Key: "projectCode", Value: 1}, {Key: "capitalVND", Value: 1}, {Key: "publishedAt", Value: 1}, {Key: "updatedAt", Value: 1}}
 
 // catalogue is the Store's read model, made at its first use.
 type catalogue struct {
@@ -107,10 +114,15 @@ func (m *catalogueModel) Reload(ctx context.Context) error {
 	return nil
 }
 
-// Refresh reads one opportunity's row again (changelog.Model).
+// Refresh reads one opportunity's row again (changelog.Model), by _id
+// when the row is known (codes and _ids never change).
 func (m *catalogueModel) Refresh(ctx context.Context, code string) error {
 	var r facetRow
-	err := m.s.opps.Mongo().FindOne(ctx, bson.D{{Key: "code", Value: code}}, options.FindOne().SetProjection(facetProjection)).Decode(&r)
+	filter := bson.D{{Key: "code", Value: code}}
+	if old, ok := m.rows[code]; ok {
+		filter = bson.D{{Key: "_id", Value: old.ID}}
+	}
+	err := m.s.opps.Mongo().FindOne(ctx, filter, options.FindOne().SetProjection(facetProjection)).Decode(&r)
 	switch {
 	case mongodb.IsNoDocuments(err):
 		delete(m.rows, code)

@@ -46,14 +46,15 @@ type Store struct {
 
 // NewStore returns a store on db. Call EnsureIndexes once at start.
 func NewStore(db *mongo.Database) *Store {
-	return &Store{
-		opps: record.New(db.Collection(CollOpportunities), record.Options{Key: "code",
-			NotFound: "opportunity.error.not_found", Conflict: "opportunity.error.conflict"}),
+	s := &Store{
 		history: db.Collection(CollHistory),
 		enquiries: record.New(db.Collection(CollEnquiries), record.Options{Unindexed: true,
 			NotFound: "opportunity.enquiry.error.not_found", Conflict: "opportunity.enquiry.error.conflict"}),
 		now: time.Now,
 	}
+	s.opps = record.New(db.Collection(CollOpportunities), record.Options{Key: "code", Lookup: s.idOf,
+		NotFound: "opportunity.error.not_found", Conflict: "opportunity.error.conflict"})
+	return s
 }
 
 // OnWrite sets fn to be called after every write to an opportunity (the
@@ -268,21 +269,6 @@ func (f *Filter) query(skip string) bson.D {
 	return bson.D{{Key: "$and", Value: and}}
 }
 
-func (f *Filter) sortDoc() bson.D {
-	switch f.Sort {
-	case SortCapitalDesc:
-		return bson.D{{Key: "capitalVND", Value: -1}, {Key: "code", Value: 1}}
-	case SortCapitalAsc:
-		return bson.D{{Key: "capitalVND", Value: 1}, {Key: "code", Value: 1}}
-	case SortCode:
-		return bson.D{{Key: "code", Value: 1}}
-	case SortUpdated:
-		return bson.D{{Key: "updatedAt", Value: -1}, {Key: "code", Value: 1}}
-	default:
-		return bson.D{{Key: "publishedAt", Value: -1}, {Key: "code", Value: 1}}
-	}
-}
-
 // Page is one page of a list and how many items match in all.
 type Page[T any] struct {
 	Items   []T   `json:"items"`
@@ -331,22 +317,6 @@ func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
 	return res, nil
 }
 
-// list reads the page f selects from the database.
-func (s *Store) list(ctx context.Context, f Filter) (*ListResult, error) {
-	q := f.query("")
-	total, err := s.opps.Mongo().CountDocuments(ctx, q)
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("count opportunities: %w", err))
-	}
-	opts := options.Find().SetSort(f.sortDoc()).
-		SetSkip(int64(f.Page-1) * int64(f.PerPage)).SetLimit(int64(f.PerPage))
-	items, err := s.find(ctx, q, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &ListResult{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
-}
-
 // pageBounds fills page and perPage defaults (1, DefaultPerPage) and caps
 // perPage at MaxPerPage.
 func pageBounds(page, perPage int) (int, int) {
@@ -354,19 +324,6 @@ func pageBounds(page, perPage int) (int, int) {
 		perPage = DefaultPerPage
 	}
 	return max(page, 1), min(perPage, MaxPerPage)
-}
-
-// find reads the opportunities q selects, without their history.
-func (s *Store) find(ctx context.Context, q bson.D, opts *options.FindOptions) ([]Opportunity, error) {
-	cur, err := s.opps.Mongo().Find(ctx, q, opts.SetProjection(s.opps.NoHistory()))
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("find opportunities: %w", err))
-	}
-	items := []Opportunity{}
-	if err := cur.All(ctx, &items); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read opportunities: %w", err))
-	}
-	return items, nil
 }
 
 // FacetCounts holds, for each facet, how many opportunities have each
@@ -689,7 +646,26 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 }
 
 // ByProject returns the opportunities that became the licensed project
-// with the code, so the project page can link back to them.
+// with the code, so the project page can link back to them: found in the
+// catalogue's rows, read by _id.
 func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunity, error) {
-	return s.find(ctx, bson.D{{Key: "projectCode", Value: projectCode}}, options.Find())
+	m := s.catalogueModel()
+	m.follow.Lock()
+	if err := m.sync(ctx); err != nil {
+		m.follow.Unlock()
+		return nil, err
+	}
+	var rows []facetRow
+	for _, r := range m.rows {
+		if r.ProjectCode == projectCode && projectCode != "" {
+			rows = append(rows, r)
+		}
+	}
+	m.follow.Unlock()
+	slices.SortFunc(rows, func(a, b facetRow) int { return strings.Compare(a.Code, b.Code) })
+	ids := make([]any, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return s.byIDs(ctx, ids)
 }

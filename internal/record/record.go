@@ -18,6 +18,7 @@ package record
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,6 +97,11 @@ type Options struct {
 	// Unindexed records are not in the search index: writes do not mark
 	// them pending.
 	Unindexed bool
+	// Lookup, for a Key other than _id, finds a record's _id from its key
+	// in the caller's memory (found false: no such record), so that Get,
+	// History and Update select it by _id alone: on the embedded FerretDB
+	// any other filter reads and decodes every document of the collection.
+	Lookup func(ctx context.Context, key any) (id any, found bool, err error)
 }
 
 // Collection stores versioned records of one kind.
@@ -134,6 +140,25 @@ func (c *Collection) written() {
 	if c.onWrite != nil {
 		c.onWrite()
 	}
+}
+
+// where returns the filter that selects the record named key, and
+// whether it selects by _id alone.
+func (c *Collection) where(ctx context.Context, key any) (bson.D, bool, error) {
+	if c.opts.Key == "_id" {
+		return bson.D{{Key: "_id", Value: key}}, true, nil
+	}
+	if c.opts.Lookup == nil {
+		return bson.D{{Key: c.opts.Key, Value: key}}, false, nil
+	}
+	id, found, err := c.opts.Lookup(ctx, key)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case !found:
+		return nil, false, c.NotFound()
+	}
+	return bson.D{{Key: "_id", Value: id}}, true, nil
 }
 
 // NotFound returns the collection's not-found error.
@@ -221,7 +246,11 @@ func (c *Collection) Update(ctx context.Context, id any, read int64, w Write) er
 		}
 		update = append(update, bson.E{Key: "$unset", Value: unset})
 	}
-	filter := bson.D{{Key: c.opts.Key, Value: id}, {Key: FieldVersion, Value: read}}
+	where, byID, err := c.where(ctx, id)
+	if err != nil {
+		return err
+	}
+	filter := append(slices.Clone(where), bson.E{Key: FieldVersion, Value: read})
 	unlock := mongodb.LockDocument(c.c, id)
 	if !mongodb.FeaturesOf(c.c.Database()).IsolatedUpdates() {
 		// FerretDB reads every document for a filter that matches none
@@ -231,7 +260,7 @@ func (c *Collection) Update(ctx context.Context, id any, read int64, w Write) er
 		var cur struct {
 			Version int64 `bson:"version"`
 		}
-		err := c.c.FindOne(ctx, bson.D{{Key: c.opts.Key, Value: id}},
+		err := c.c.FindOne(ctx, where,
 			options.FindOne().SetProjection(bson.D{{Key: FieldVersion, Value: 1}})).Decode(&cur)
 		switch {
 		case mongodb.IsNoDocuments(err):
@@ -240,10 +269,10 @@ func (c *Collection) Update(ctx context.Context, id any, read int64, w Write) er
 		case err == nil && cur.Version != read:
 			unlock()
 			return c.Conflict()
-		case err == nil && c.opts.Key == "_id":
+		case err == nil && byID:
 			// FerretDB finds a document by _id alone without reading the
 			// others, but not by _id and version; the version is checked.
-			filter = bson.D{{Key: "_id", Value: id}}
+			filter = where
 		}
 	}
 	res, err := c.c.UpdateOne(ctx, filter, update)
@@ -255,17 +284,17 @@ func (c *Collection) Update(ctx context.Context, id any, read int64, w Write) er
 		return apperr.Internal(fmt.Errorf("update %s %v: %w", c.c.Name(), id, err))
 	}
 	if res.MatchedCount == 0 {
-		return c.missOrStale(ctx, id)
+		return c.missOrStale(ctx, where)
 	}
 	c.written()
 	return nil
 }
 
 // missOrStale tells a vanished record from a stale version.
-func (c *Collection) missOrStale(ctx context.Context, id any) error {
-	n, err := c.c.CountDocuments(ctx, bson.D{{Key: c.opts.Key, Value: id}}, options.Count().SetLimit(1))
+func (c *Collection) missOrStale(ctx context.Context, where bson.D) error {
+	n, err := c.c.CountDocuments(ctx, where, options.Count().SetLimit(1))
 	if err != nil {
-		return apperr.Internal(fmt.Errorf("count %s %v: %w", c.c.Name(), id, err))
+		return apperr.Internal(fmt.Errorf("count %s %v: %w", c.c.Name(), where, err))
 	}
 	if n == 0 {
 		return c.NotFound()
@@ -275,7 +304,11 @@ func (c *Collection) missOrStale(ctx context.Context, id any) error {
 
 // Get decodes the record id, without its history, into dst.
 func (c *Collection) Get(ctx context.Context, id any, dst any) error {
-	err := c.c.FindOne(ctx, bson.D{{Key: c.opts.Key, Value: id}},
+	where, _, err := c.where(ctx, id)
+	if err != nil {
+		return err
+	}
+	err = c.c.FindOne(ctx, where,
 		options.FindOne().SetProjection(c.NoHistory())).Decode(dst)
 	if mongodb.IsNoDocuments(err) {
 		return c.NotFound()
@@ -292,8 +325,12 @@ func (c *Collection) NoHistory() bson.D { return bson.D{{Key: c.opts.History, Va
 // History decodes the record's history, oldest first, into dst (a pointer
 // to a slice of Change or of a domain entry type).
 func (c *Collection) History(ctx context.Context, id any, dst any) error {
+	where, _, err := c.where(ctx, id)
+	if err != nil {
+		return err
+	}
 	var doc bson.Raw
-	err := c.c.FindOne(ctx, bson.D{{Key: c.opts.Key, Value: id}},
+	err = c.c.FindOne(ctx, where,
 		options.FindOne().SetProjection(bson.D{{Key: c.opts.History, Value: 1}})).Decode(&doc)
 	if mongodb.IsNoDocuments(err) {
 		return c.NotFound()
