@@ -9,6 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
+	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -107,6 +108,26 @@ func TestReadsByIDOnTheEmbeddedDatabase(t *testing.T) {
 	}
 	if _, err := s.Get(ctx, "OPP-VP-999"); err == nil {
 		t.Error("Get of an unknown code found something")
+	}
+	// The indexer's marks: a stale version stays pending, the stored one
+	// is cleared.
+	if err := s.MarkIndexed(ctx, record.Indexed{ID: "OPP-VP-002", Version: 1}, record.Indexed{ID: "OPP-VP-001", Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	watching = false
+	mu.Unlock()
+	pending, err := s.PendingIndex(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, p := range pending {
+		codes = append(codes, p.Code)
+	}
+	slices.Sort(codes)
+	if !slices.Equal(codes, []string{"OPP-VP-002", "OPP-VP-003"}) {
+		t.Errorf("pending after marking OPP-VP-001 v1 and OPP-VP-002 v1 (stored v2): %v", codes)
 	}
 
 	mu.Lock()

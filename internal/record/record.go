@@ -17,6 +17,7 @@ package record
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -395,10 +396,7 @@ func (c *Collection) MarkIndexed(ctx context.Context, done ...Indexed) error {
 		// One locked update each: on the embedded database a write between
 		// the read and the write of a batch would be marked indexed.
 		for _, d := range done {
-			unlock := mongodb.LockDocument(c.c, d.ID)
-			_, err := c.c.UpdateOne(ctx, filter(d), clear)
-			unlock()
-			if err != nil {
+			if err := c.markIndexedLocked(ctx, d, filter(d), clear); err != nil {
 				return apperr.Internal(fmt.Errorf("mark %s indexed: %w", c.c.Name(), err))
 			}
 		}
@@ -412,6 +410,39 @@ func (c *Collection) MarkIndexed(ctx context.Context, done ...Indexed) error {
 		return apperr.Internal(fmt.Errorf("mark %s indexed: %w", c.c.Name(), err))
 	}
 	return nil
+}
+
+// markIndexedLocked clears one record's mark on the embedded database,
+// under the record's lock: found by _id, it reads the version by _id and
+// writes by _id alone, as FerretDB decodes every document for any other
+// filter; otherwise it updates with filter.
+func (c *Collection) markIndexedLocked(ctx context.Context, d Indexed, filter, clear bson.D) error {
+	unlock := mongodb.LockDocument(c.c, d.ID)
+	defer unlock()
+	where, byID, err := c.where(ctx, d.ID)
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		return nil // gone: nothing to mark
+	case err != nil:
+		return err
+	case !byID:
+		_, err := c.c.UpdateOne(ctx, filter, clear)
+		return err
+	}
+	var cur struct {
+		Version int64 `bson:"version"`
+	}
+	err = c.c.FindOne(ctx, where, options.FindOne().SetProjection(bson.D{{Key: FieldVersion, Value: 1}})).Decode(&cur)
+	switch {
+	case mongodb.IsNoDocuments(err):
+		return nil
+	case err != nil:
+		return err
+	case cur.Version != d.Version:
+		return nil // written since: stays pending
+	}
+	_, err = c.c.UpdateOne(ctx, where, clear)
+	return err
 }
 
 // MarkAllForIndex marks every record pending, for a rebuild of the index,
