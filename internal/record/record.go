@@ -377,13 +377,20 @@ func (c *Collection) MarkIndexed(ctx context.Context, done ...Indexed) error {
 	clear := bson.D{{Key: "$set", Value: bson.D{{Key: FieldNeedsIndex, Value: false}}}}
 	if !mongodb.FeaturesOf(c.c.Database()).IsolatedUpdates() {
 		// One locked update each: on the embedded database a write between
-		// the read and the write of a batch would be marked indexed. The
-		// version is checked by key first (see checkVersion), so the update
-		// is an indexed read rather than a pass over the collection.
-		c.lookupIndex(ctx)
+		// the read and the write of a batch would be marked indexed. Records
+		// keyed by _id have their version checked first (see checkVersion),
+		// so the update is an indexed read rather than a pass over the
+		// collection; other keys are not pushed down either way.
+		byID := c.opts.Key == "_id"
+		if byID {
+			c.lookupIndex(ctx)
+		}
 		for _, d := range done {
 			unlock := mongodb.LockDocument(c.c, d.ID)
-			f, err := c.checkVersion(ctx, d.ID, d.Version)
+			f, err := filter(d), error(nil)
+			if byID {
+				f, err = c.checkVersion(ctx, d.ID, d.Version)
+			}
 			if err == nil {
 				_, err = c.c.UpdateOne(ctx, f, clear)
 			} else if k := apperr.As(err).Code; k == apperr.CodeConflict || k == apperr.CodeNotFound {
