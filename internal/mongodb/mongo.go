@@ -57,6 +57,8 @@ type DB struct {
 
 	stopEmbedded context.CancelFunc
 	embeddedDone chan struct{}
+	// sqliteDir holds the embedded database's SQLite files.
+	sqliteDir string
 }
 
 // ErrAddrInUse is returned when the embedded database's address is taken.
@@ -99,6 +101,15 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Database = client.Database(o.Database)
 	db.Features = detectFeatures(pctx, client, db.Embedded)
 	SetFeatures(client, db.Features)
+	if db.Embedded {
+		// Lookups by _id become indexed reads (see EnsureLookupIndex).
+		sqliteDirs.Store(client, db.sqliteDir)
+		log := o.HealthLog
+		if log == nil {
+			log = slog.Default()
+		}
+		ensureAllLookupIndexes(ctx, db.sqliteDir, log)
+	}
 	return db, nil
 }
 
@@ -147,6 +158,7 @@ func (db *DB) startEmbedded(o Options) error {
 	db.stopEmbedded = cancel
 	db.embeddedDone = done
 	db.URI = f.MongoDBURI()
+	db.sqliteDir = abs
 	return nil
 }
 
@@ -180,6 +192,7 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close(ctx context.Context) error {
 	var err error
 	if db.Client != nil {
+		sqliteDirs.Delete(db.Client)
 		err = db.Client.Disconnect(ctx)
 	}
 	db.stop()
