@@ -81,6 +81,12 @@ func (a *App) ready() error {
 	if !a.Projects.Ready() {
 		return errors.New("projects read model loading")
 	}
+	if !a.Opportunities.Warmed() {
+		return errors.New("opportunity catalogue loading")
+	}
+	if a.Indexer != nil && !a.Indexer.Checked() {
+		return errors.New("search index being checked")
+	}
 	if a.Indexer != nil && a.Indexer.Rebuilding() {
 		return errors.New("search index filling")
 	}
@@ -302,6 +308,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	// The read models load while the server answers /readyz with 503.
 	a.stopReadModels = a.Projects.Start(ctx)
+	a.Opportunities.Warm(ctx, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App().Listener(a.ln) }()
 	source := "BASE_URL"

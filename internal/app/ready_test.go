@@ -13,7 +13,8 @@ import (
 )
 
 // TestReadyzWaitsForTheReadModel: /readyz answers 503 while the projects
-// read model is not loaded, and 200 once it is.
+// read model is not loaded, the opportunity catalogue not loaded or the
+// search index not checked, and 200 once all are.
 func TestReadyzWaitsForTheReadModel(t *testing.T) {
 	t.Parallel()
 	cfg := apptest.Config(t, t.TempDir())
@@ -36,6 +37,24 @@ func TestReadyzWaitsForTheReadModel(t *testing.T) {
 	}
 	stop := a.Projects.Start(context.Background())
 	defer stop()
+	for !a.Projects.Ready() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := readyz(); code != 503 {
+		t.Fatalf("/readyz before the opportunity catalogue is loaded: %d, want 503", code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a.Opportunities.Warm(ctx, log)
+	for !a.Opportunities.Warmed() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if a.Indexer != nil {
+		if code := readyz(); code != 503 {
+			t.Fatalf("/readyz before the search index is checked: %d, want 503", code)
+		}
+		go a.Indexer.Run(ctx)
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for readyz() != 200 {
 		if time.Now().After(deadline) {

@@ -135,11 +135,18 @@ type Indexer struct {
 	// (Rebuild, or the refill of an empty index): searches may miss
 	// documents, and say so (Result.Rebuilding).
 	rebuilding atomic.Bool
+	// checked is set once Run has looked whether the index is empty; until
+	// then nobody knows whether searches miss documents.
+	checked atomic.Bool
 }
 
 // Rebuilding reports whether the index is being filled from nothing, so
 // that searches may miss documents.
 func (ix *Indexer) Rebuilding() bool { return ix.rebuilding.Load() }
+
+// Checked reports whether Run has looked whether the index is empty (and
+// started refilling it if so), so that Rebuilding can be believed.
+func (ix *Indexer) Checked() bool { return ix.checked.Load() }
 
 // NewIndexer returns an indexer of engine fed by sources. Start it with
 // Run; call Notify after each write.
@@ -204,6 +211,7 @@ func (n notifying) Search(ctx context.Context, q Query) (Result, error) {
 // done. Failed passes are logged and retried.
 func (ix *Indexer) Run(ctx context.Context) {
 	refill, err := ix.refillIfEmpty(ctx)
+	ix.checked.Store(true)
 	if err != nil && ctx.Err() == nil {
 		ix.log.Warn("check search index", "err", err)
 	}
