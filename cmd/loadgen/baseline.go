@@ -1,49 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"strconv"
+	"os"
 	"time"
 )
 
-// staticServer serves one page's bytes on 127.0.0.1: the ceiling the
-// portal's page is compared with. The portal has no static route for a
-// fixed page, so Go's own HTTP server in this process stands in for the
-// "portal's static handler" of issue 11; it shares the machine's CPU with
-// the client as a static server on the same machine would.
-type staticServer struct {
-	srv *http.Server
-	ln  net.Listener
-	URL string
-}
-
-func startStatic(body []byte, contentType string) (*staticServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	length := strconv.Itoa(len(body))
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("Content-Length", length)
-		_, _ = w.Write(body)
-	})
-	s := &staticServer{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, ln: ln, URL: "http://" + ln.Addr().String()}
-	go func() { _ = s.srv.Serve(ln) }()
-	return s, nil
-}
-
-func (s *staticServer) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = s.srv.Shutdown(ctx)
-}
+// staticPath is where a portal started with LOADGEN_BASELINE_FILE serves
+// that file's bytes, through the static handler and middleware that serve
+// its CSS and JavaScript (internal/web.BaselinePath; a test keeps the two
+// equal). A portal without the setting answers 404 there.
+const staticPath = "/static/loadgen-baseline.html"
 
 // fetchOnce reads the page the baseline copies. A portal that sheds load
 // (503 or 429) is asked again, up to 10 times a second apart.
@@ -57,7 +30,7 @@ func fetchOnce(ctx context.Context, c *http.Client, u string) ([]byte, string, e
 			return body, ctype, nil
 		}
 		if (status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests) || try == 10 {
-			return nil, "", fmt.Errorf("GET %s: %d %s (the baseline needs a page that answers 200)", u, status, http.StatusText(status))
+			return nil, "", &statusError{url: u, status: status}
 		}
 		select {
 		case <-ctx.Done():
@@ -65,6 +38,16 @@ func fetchOnce(ctx context.Context, c *http.Client, u string) ([]byte, string, e
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// statusError is an answer other than 200 where one was needed.
+type statusError struct {
+	url    string
+	status int
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("GET %s: %d %s (the baseline needs a page that answers 200)", e.url, e.status, http.StatusText(e.status))
 }
 
 func fetch(ctx context.Context, c *http.Client, u string) ([]byte, string, int, error) {
@@ -99,25 +82,56 @@ func phase(ctx context.Context, o options, base, path, name string) (Summary, in
 	return t.stats.all.summary(name, classList, elapsed), t.stats.cut.Load(), nil
 }
 
-// runBaseline measures the static copy of o.baseline, then the portal's
-// page, with the same client settings, one after the other.
+// baselineHelp says how to give the portal the bytes it serves at
+// staticPath.
+func baselineHelp(page string) string {
+	return fmt.Sprintf("save the page with `loadgen -base URL -baseline=%s -save-baseline FILE`, "+
+		"then start the portal with LOADGEN_BASELINE_FILE=FILE (for load tests only)", page)
+}
+
+// saveBaseline writes the page's bytes to file, for LOADGEN_BASELINE_FILE.
+func saveBaseline(ctx context.Context, o options, stdout io.Writer) error {
+	client := newClient(1, o.timeout)
+	defer client.CloseIdleConnections()
+	body, _, err := fetchOnce(ctx, client, o.base+o.baseline)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(o.saveBaseline, body, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d bytes of %s to %s\nstart the portal with LOADGEN_BASELINE_FILE=%s, then run loadgen -baseline=%s\n",
+		len(body), o.baseline, o.saveBaseline, o.saveBaseline, o.baseline)
+	return nil
+}
+
+// runBaseline measures the portal's static copy of o.baseline, then the
+// page itself, with the same client settings, one after the other. The
+// copy must hold the very bytes the page answers now.
 func runBaseline(ctx context.Context, o options) (Report, error) {
 	rep := Report{Base: o.base, Mode: "baseline", Duration: o.duration.String(), Connections: o.conns}
 	client := newClient(1, o.timeout)
-	body, ctype, err := fetchOnce(ctx, client, o.base+o.baseline)
-	client.CloseIdleConnections()
+	body, _, err := fetchOnce(ctx, client, o.base+o.baseline)
 	if err != nil {
+		client.CloseIdleConnections()
 		return rep, err
 	}
-	static, err := startStatic(body, ctype)
-	if err != nil {
+	static, _, err := fetchOnce(ctx, client, o.base+staticPath)
+	client.CloseIdleConnections()
+	var se *statusError
+	switch {
+	case errors.As(err, &se) && se.status == http.StatusNotFound:
+		return rep, fmt.Errorf("the portal serves no baseline at %s: %s", staticPath, baselineHelp(o.baseline))
+	case err != nil:
 		return rep, err
+	case !bytes.Equal(body, static):
+		return rep, fmt.Errorf("the portal's baseline (%d bytes at %s) is not the page %s answers now (%d bytes): %s, and restart the portal (it reads the file once)",
+			len(static), staticPath, o.baseline, len(body), baselineHelp(o.baseline))
 	}
 	rep.Notes = append(rep.Notes,
-		"the static copy is served by Go's net/http inside loadgen on "+static.URL+": the portal has no static route serving a fixed page, so this stands in for issue 11's \"portal's own static handler\"",
+		"static: the same bytes served by the portal's own static handler at "+staticPath+" (LOADGEN_BASELINE_FILE), behind the same middleware as its CSS and JavaScript",
 		"no gzip is asked for in either phase; both send the same identity bytes")
-	staticSum, cutS, err := phase(ctx, o, static.URL, o.baseline, "GET (static copy)")
-	static.close()
+	staticSum, cutS, err := phase(ctx, o, o.base, staticPath, "GET "+staticPath)
 	if err != nil {
 		return rep, err
 	}

@@ -7,11 +7,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/app/apptest"
+	"github.com/khanhhoa/investportal/internal/web"
 )
 
 func noEnv(string) string { return "" }
@@ -147,7 +150,9 @@ func TestAgainstPortal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the whole portal")
 	}
-	p := apptest.Start(t, apptest.Config(t, t.TempDir()))
+	cfg := apptest.Config(t, t.TempDir())
+	cfg.LoadgenBaselineFile = filepath.Join(t.TempDir(), "page.html")
+	p := apptest.Start(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	u, err := p.Accounts.GetByEmail(ctx, "board@demo.local")
@@ -233,6 +238,20 @@ func TestAgainstPortal(t *testing.T) {
 		}
 	}
 
+	// The baseline: none until the page is saved to the portal's
+	// LOADGEN_BASELINE_FILE, then the same bytes from its static handler.
+	out.Reset()
+	errs.Reset()
+	if code := run(ctx, []string{"-base", p.URL, "-duration", "1s", "-baseline"}, noEnv, &out, &errs); code != 1 || !strings.Contains(errs.String(), "serves no baseline") || !strings.Contains(errs.String(), "-save-baseline") {
+		t.Fatalf("baseline before saving: exit %d, %q", code, errs.String())
+	}
+	if code := run(ctx, []string{"-base", p.URL, "-save-baseline", cfg.LoadgenBaselineFile}, noEnv, &out, &errs); code != 0 {
+		t.Fatalf("save-baseline: exit %d, %s", code, errs.String())
+	}
+	saved, err := os.ReadFile(cfg.LoadgenBaselineFile)
+	if err != nil || !bytes.Contains(saved, []byte(`data-testid="result-count"`)) {
+		t.Fatalf("saved page: %v, %d bytes", err, len(saved))
+	}
 	out.Reset()
 	code = run(ctx, []string{"-base", p.URL, "-duration", "1s", "-c", "8", "-baseline", "-json"}, noEnv, &out, &errs)
 	rep = Report{}
@@ -245,6 +264,34 @@ func TestAgainstPortal(t *testing.T) {
 	}
 	if b.Ratio != b.Portal.RPS/b.Static.RPS {
 		t.Errorf("ratio %v, want %v", b.Ratio, b.Portal.RPS/b.Static.RPS)
+	}
+	if b.Static.Name != "GET "+staticPath || b.Bytes != len(saved) {
+		t.Errorf("static phase %q, %d bytes; want GET %s and %d bytes", b.Static.Name, b.Bytes, staticPath, len(saved))
+	}
+}
+
+func TestStaticPathIsThePortals(t *testing.T) {
+	if staticPath != web.BaselinePath {
+		t.Errorf("loadgen drives %s, the portal serves the baseline at %s", staticPath, web.BaselinePath)
+	}
+}
+
+// TestBaselineRefusesOtherBytes checks that a static copy that is not the
+// page the portal answers now stops the run, saying what to do.
+func TestBaselineRefusesOtherBytes(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case staticPath:
+			_, _ = w.Write([]byte("<p>yesterday's page</p>"))
+		default:
+			_, _ = w.Write([]byte("<p>today's page</p>"))
+		}
+	}))
+	defer srv.Close()
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"-base", srv.URL, "-duration", "100ms", "-baseline"}, noEnv, &out, &errs)
+	if code != 1 || !strings.Contains(errs.String(), "is not the page") || !strings.Contains(errs.String(), "restart the portal") {
+		t.Errorf("exit %d, %q", code, errs.String())
 	}
 }
 

@@ -5,7 +5,7 @@
 //
 //	loadgen [-base http://127.0.0.1:8080] [-duration 30s] [-c 64]
 //	        [-mix list=60,search=20,stats=10,file=5,edit=5] [-token kh_…]
-//	        [-baseline[=/en/projects?…]] [-json]
+//	        [-baseline[=/en/projects?…]] [-save-baseline FILE] [-json]
 //
 // The classes: list and detail pages of projects and opportunities in both
 // languages (list), site search in English and Vietnamese (search),
@@ -14,13 +14,20 @@
 // and edit classes write: obstacles are filed and job counts toggled, so
 // point loadgen at a test portal, never at the province's.
 //
-// With -baseline, loadgen instead fetches one page (the English project
-// list with two filters, by default) once, serves those bytes from a Go
-// net/http server inside loadgen on 127.0.0.1, drives that with the same
-// client, then drives the portal's page, and prints the ratio of their
-// requests/s. Issue 11 asks for the bytes "served by the portal's own
-// static handler", but the portal has no route that serves a fixed page,
-// so the in-process copy is the honest stand-in for that ceiling.
+// With -baseline, loadgen instead compares one page (the English project
+// list with two filters, by default) with the same bytes served by the
+// portal's own static handler, as issue 11 asks: it drives
+// /static/loadgen-baseline.html, then the page, with the same client, and
+// prints the ratio of their requests/s. The portal serves that static
+// copy only when started with LOADGEN_BASELINE_FILE=FILE (never by
+// default); loadgen writes nothing into the portal, it only reads. So:
+//
+//	loadgen -base URL -save-baseline /tmp/page.html   # the page's bytes, once
+//	LOADGEN_BASELINE_FILE=/tmp/page.html portal serve   # (re)start the portal
+//	loadgen -base URL -baseline                        # measure
+//
+// -baseline refuses to run when the static copy is not byte for byte the
+// page the portal answers now (save it again and restart the portal).
 //
 // The exit status is 1 if any answer was a 5xx or any request got no
 // answer, 2 for a wrong command line, 0 otherwise.
@@ -58,9 +65,11 @@ type options struct {
 	mix      mix
 	token    string
 	baseline string // a path on base; empty: no baseline
-	timeout  time.Duration
-	json     bool
-	seed     uint64
+	// saveBaseline is a file to write the baseline page's bytes to.
+	saveBaseline string
+	timeout      time.Duration
+	json         bool
+	seed         uint64
 }
 
 // baselineFlag is -baseline alone (the default page) or -baseline=PATH.
@@ -107,7 +116,8 @@ func parseOptions(args []string, getenv func(string) string, stdout io.Writer) (
 	fs.IntVar(&o.conns, "c", 64, "concurrent connections (one worker each)")
 	fs.StringVar(&mixText, "mix", defaultMix, "relative weights of the classes list, search, stats, file, edit")
 	fs.StringVar(&o.token, "token", "", "API token of a board account for the edit class (default $LOADGEN_TOKEN); without one, edits are skipped")
-	fs.Var(baselineFlag{&o.baseline}, "baseline", "compare with a static copy of a page: -baseline alone takes "+defaultBaseline+", or -baseline=PATH")
+	fs.Var(baselineFlag{&o.baseline}, "baseline", "compare a page with its bytes served by the portal's static handler (start the portal with LOADGEN_BASELINE_FILE, see -save-baseline): -baseline alone takes "+defaultBaseline+", or -baseline=PATH")
+	fs.StringVar(&o.saveBaseline, "save-baseline", "", "write the baseline page's bytes (-baseline=PATH, or the default page) to this file, for the portal's LOADGEN_BASELINE_FILE, and stop")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up on one request after this long (counted as a transport error)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the random choices, for repeatable runs")
@@ -142,6 +152,9 @@ func parseOptions(args []string, getenv func(string) string, stdout io.Writer) (
 	if o.baseline != "" && !strings.HasPrefix(o.baseline, "/") {
 		return o, fmt.Errorf("-baseline=%q: want a path on the portal, such as %s", o.baseline, defaultBaseline)
 	}
+	if o.saveBaseline != "" && o.baseline == "" {
+		o.baseline = defaultBaseline
+	}
 	if o.mix, err = parseMix(mixText); err != nil {
 		return o, err
 	}
@@ -158,6 +171,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "loadgen:", err)
 		fmt.Fprintln(stderr, "loadgen -h shows the flags")
 		return 2
+	}
+	if o.saveBaseline != "" {
+		if err := saveBaseline(ctx, o, stdout); err != nil {
+			fmt.Fprintln(stderr, "loadgen:", err)
+			return 1
+		}
+		return 0
 	}
 	var rep Report
 	if o.baseline != "" {

@@ -35,7 +35,8 @@ type Report struct {
 type Baseline struct {
 	Path  string `json:"path"`
 	Bytes int    `json:"bytes"`
-	// Static is the in-process copy, Portal the portal's page.
+	// Static is the portal's static copy of the page's bytes, Portal the
+	// page itself.
 	Static Summary `json:"static"`
 	Portal Summary `json:"portal"`
 	// Ratio is portal requests/s over static requests/s.
@@ -114,7 +115,7 @@ func (r *Report) writeBaseline(w io.Writer) {
 	b := r.Baseline
 	fmt.Fprintf(w, "baseline page %s (%d bytes), each phase %s\n", b.Path, b.Bytes, r.Duration)
 	fmt.Fprintf(w, lineFormat, "phase", "target", "requests", "req/s", "p50", "p95", "p99", "max", "not 2xx (status: count)")
-	writeLine(w, "static", "in-process copy (Go net/http)", b.Static)
+	writeLine(w, "static", "the same bytes, static handler", b.Static)
 	writeLine(w, "portal", "the portal's page (above)", b.Portal)
 	fmt.Fprintf(w, "ratio portal/static: %.1f%% (%.0f / %.0f req/s); p99 portal %s, static %s\n",
 		100*b.Ratio, b.Portal.RPS, b.Static.RPS, fmtMS(b.Portal.P99, b.Portal), fmtMS(b.Static.P99, b.Static))

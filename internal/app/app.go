@@ -172,7 +172,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
-		Ready: a.ready,
+		Ready: a.ready, BaselineFile: cfg.LoadgenBaselineFile,
 	})
 	if err != nil {
 		return nil, err

@@ -77,6 +77,10 @@ type Config struct {
 	// LoginThrottle sets the sign-in throttle (LOGIN_THROTTLE_*); zero
 	// fields take the account package's defaults.
 	LoginThrottle LoginThrottle
+	// LoadgenBaselineFile, for load tests only (LOADGEN_BASELINE_FILE),
+	// serves that file's bytes at /static/loadgen-baseline.html, the
+	// ceiling cmd/loadgen -baseline compares a page with; empty serves none.
+	LoadgenBaselineFile string
 }
 
 // PasswordHash is how passwords are hashed.
@@ -221,6 +225,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	duration("LOGIN_THROTTLE_FAMILIAR", &c.LoginThrottle.Familiar)
 	str("LOG_LEVEL", &c.LogLevel)
 	str("LOG_FORMAT", &c.LogFormat)
+	str("LOADGEN_BASELINE_FILE", &c.LoadgenBaselineFile)
 	c.TrustedProxies = splitList(getenv("TRUSTED_PROXIES"))
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)

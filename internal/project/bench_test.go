@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 )
@@ -27,6 +28,41 @@ func BenchmarkList(b *testing.B) {
 		if _, err := s.List(ctx, f); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkListAtScale100 is the list query on the 73,500 projects of
+// `portal seed --scale 100` held in the read model: the English list
+// page's two filters (20 rows), a text query, and a sort by capital over
+// one filter.
+func BenchmarkListAtScale100(b *testing.B) {
+	s := project.NewStore(mongotest.MustOpenDB(b))
+	s.LoadForBenchmark(seed.Projects(100, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)))
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		f    project.Filter
+	}{
+		{"two_filters", project.Filter{Kind: project.Domestic, Sector: "tourism", PerPage: 20}},
+		{"text", project.Filter{Query: "nha trang", PerPage: 20}},
+		{"sort_capital", project.Filter{Sector: "energy", Sort: "capital_desc", PerPage: 20}},
+	} {
+		f := c.f
+		if err := f.Validate(); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			page, err := s.List(ctx, f)
+			if err != nil || len(page.Items) != 20 {
+				b.Fatalf("%d rows of %d, %v", len(page.Items), page.Total, err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.List(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -20,25 +20,54 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 	}
 	q := fold.String(f.Query)
 	fc := f.codes()
+	from := (f.Page - 1) * f.PerPage
+	page := Page[Project]{Items: make([]Project, 0, f.PerPage), Page: f.Page, PerPage: f.PerPage}
 	m.mu.RLock()
+	defer m.mu.RUnlock()
+	match := func(e *entry) bool {
+		return fc.matches(e) && f.matches(e.p) && (q == "" || strings.Contains(e.folded, q))
+	}
+	if f.less(nil) == nil {
+		// The model is in code order: count the matches and keep the
+		// page's, without gathering them all.
+		n := 0
+		for i := range m.items {
+			if e := &m.items[i]; match(e) {
+				if n >= from && n < from+f.PerPage {
+					page.Items = append(page.Items, clone(e.p))
+				}
+				n++
+			}
+		}
+		page.Total = int64(n)
+		return page, nil
+	}
 	matched := make([]*entry, 0, 256)
 	for i := range m.items {
-		e := &m.items[i]
-		if fc.matches(e) && f.matches(e.p) && (q == "" || strings.Contains(e.folded, q)) {
+		if e := &m.items[i]; match(e) {
 			matched = append(matched, e)
 		}
 	}
-	if less := f.less(matched); less != nil {
-		sort.SliceStable(matched, less)
-	}
-	from := (f.Page - 1) * f.PerPage
+	sort.SliceStable(matched, f.less(matched))
 	to := max(from, min(from+f.PerPage, len(matched)))
-	page := Page[Project]{Items: make([]Project, 0, to-from), Total: int64(len(matched)), Page: f.Page, PerPage: f.PerPage}
 	for i := from; i < to; i++ {
 		page.Items = append(page.Items, clone(matched[i].p))
 	}
-	m.mu.RUnlock()
+	page.Total = int64(len(matched))
 	return page, nil
+}
+
+// Revision returns a number that moves whenever the read model changes
+// (this process's writes at once, other processes' as it follows them), so
+// whatever was computed from List at one revision holds until it moves.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.gen, nil
 }
 
 // clone copies a project of the model for a caller, who may change it.
@@ -106,7 +135,8 @@ func (f Filter) matches(p *Project) bool {
 }
 
 // less orders by the filter's sort, the code breaking ties (the slice
-// starts in code order and the sort is stable); nil keeps code order.
+// starts in code order and the sort is stable); nil keeps code order
+// (List does not call it then).
 func (f Filter) less(es []*entry) func(i, j int) bool {
 	switch f.Sort {
 	case "name":

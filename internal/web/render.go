@@ -89,12 +89,21 @@ type Page struct {
 	Nav string
 	// User is the signed-in user, nil for a visitor.
 	User *account.User
-	// CSRF is the anti-forgery token every form must send back.
-	CSRF string
+	// csrf is the anti-forgery token every form must send back (CSRF).
+	csrf string
+	// csrfShown records that the page holds csrf, so it is never cached.
+	csrfShown bool
 	// Flash is a one-time message id left by the previous request.
 	Flash string
 	// Data is the page's own content.
 	Data any
+}
+
+// CSRF is the anti-forgery token every form must send back. A page that
+// shows it is tied to its visitor and is never kept in a PageCache.
+func (p *Page) CSRF() string {
+	p.csrfShown = true
+	return p.csrf
 }
 
 // Can reports whether the signed-in user has one of the roles.
@@ -123,7 +132,7 @@ func (s *Server) NewPage(c *fiber.Ctx, titleID string) *Page {
 	pg := &Page{
 		L: s.i18n.For(lang), Lang: lang, AltLang: i18n.Other(lang),
 		Path: rest, BaseURL: s.baseURL, TitleID: titleID,
-		CSRF: s.csrfToken(c), Flash: s.takeFlash(c, lang),
+		csrf: s.csrfToken(c), Flash: s.takeFlash(c, lang),
 	}
 	if p := Principal(c); p != nil {
 		pg.User = &p.User
@@ -170,6 +179,9 @@ func (s *Server) Render(c *fiber.Ctx, name string, p *Page) error {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if p.User != nil || p.Flash != "" || p.csrfShown {
+		c.Locals(localNoStore, true)
+	}
 	if p.User != nil {
 		// Staff pages hold data that must not sit in shared caches.
 		c.Set(fiber.HeaderCacheControl, "private, no-store")

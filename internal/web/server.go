@@ -75,6 +75,10 @@ type Deps struct {
 	// Ready says whether the in-memory read models are loaded; /readyz
 	// answers 503 with its error until then. Nil is always ready.
 	Ready func() error
+	// BaselineFile, for load tests only (LOADGEN_BASELINE_FILE), is a file
+	// whose bytes are served at BaselinePath by the static handler; empty
+	// (the default) serves nothing there.
+	BaselineFile string
 }
 
 // Server is the shared core of the web layer: the Fiber app and its
@@ -161,7 +165,7 @@ func New(d Deps) (*Server, error) {
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.app.Get("/readyz", s.readyz)
 	s.registerMetrics()
-	s.registerStatic()
+	s.registerStatic(d.BaselineFile)
 	s.registerSwagger()
 	s.app.Get("/", s.chooseLanguage)
 	s.api = s.app.Group("/api/v1", apiLang)

@@ -1,11 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -34,10 +40,15 @@ func assetVersions() map[string]string {
 	return out
 }
 
-func (s *Server) registerStatic() {
+func (s *Server) registerStatic(baselineFile string) {
 	static, err := fs.Sub(viewfs.FS, "static")
 	if err != nil {
 		panic(err) // the embed pattern guarantees the folder
+	}
+	if baselineFile != "" {
+		s.log.Warn("serving a load-test baseline: LOADGEN_BASELINE_FILE is set; unset it outside load tests",
+			"file", baselineFile, "path", BaselinePath)
+		static = &baselineFS{FS: static, file: baselineFile}
 	}
 	s.app.Use("/static", filesystem.New(filesystem.Config{
 		Root:   http.FS(static),
@@ -51,3 +62,81 @@ func (s *Server) registerSwagger() {
 	s.app.Get("/swagger", func(c *fiber.Ctx) error { return c.Redirect("/swagger/index.html", fiber.StatusMovedPermanently) })
 	s.app.Get("/swagger/*", swagger.New(swagger.Config{URL: "/swagger/doc.json", DeepLinking: true}))
 }
+
+// BaselinePath is where the load-test baseline is served when
+// Deps.BaselineFile is set (LOADGEN_BASELINE_FILE): by the same static
+// handler, behind the same middleware, as the site's CSS and JavaScript,
+// so that cmd/loadgen compares a page with "the same bytes served by the
+// portal's own static handler" (issue 11). Nothing else is ever served
+// from the file system.
+const BaselinePath = "/static/" + baselineName
+
+const (
+	baselineName = "loadgen-baseline.html"
+	// maxBaseline bounds the file: a list page is tens of kilobytes.
+	maxBaseline = 8 << 20
+)
+
+// baselineFS is the embedded static files plus one more, baselineName,
+// holding the bytes of the operator's file. The file is read on the first
+// request that finds it (loadgen -save-baseline may write it after the
+// portal starts) and kept in memory for the life of the process, as the
+// embedded assets are. Any other name goes to the embedded files, so no
+// path can reach the rest of the disk.
+type baselineFS struct {
+	fs.FS
+	file string
+	mu   sync.Mutex
+	data []byte // nil until read
+}
+
+func (b *baselineFS) Open(name string) (fs.File, error) {
+	if name != baselineName {
+		return b.FS.Open(name)
+	}
+	data, err := b.load()
+	if err != nil {
+		return nil, err
+	}
+	return &memFile{Reader: bytes.NewReader(data), size: int64(len(data))}, nil
+}
+
+// load returns the file's bytes, reading them once; a file that is missing
+// or too large reads as missing (404) and is tried again next time.
+func (b *baselineFS) load() ([]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.data != nil {
+		return b.data, nil
+	}
+	f, err := os.Open(b.file)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: baselineName, Err: fs.ErrNotExist}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBaseline+1))
+	if err != nil || len(data) > maxBaseline {
+		return nil, &fs.PathError{Op: "read", Path: baselineName, Err: fmt.Errorf("%w: unreadable or over %d bytes", fs.ErrNotExist, maxBaseline)}
+	}
+	b.data = data
+	return data, nil
+}
+
+// memFile is one file held in memory; like the embedded files it has no
+// modification time, so it is answered with the same headers.
+type memFile struct {
+	*bytes.Reader
+	size int64
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return memInfo{size: f.size}, nil }
+func (f *memFile) Close() error               { return nil }
+
+type memInfo struct{ size int64 }
+
+func (i memInfo) Name() string       { return baselineName }
+func (i memInfo) Size() int64        { return i.size }
+func (i memInfo) Mode() fs.FileMode  { return 0o444 }
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return false }
+func (i memInfo) Sys() any           { return nil }

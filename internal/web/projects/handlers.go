@@ -14,9 +14,18 @@ type Handlers struct {
 	*web.Server
 	projects      *project.Store
 	opportunities *opportunity.Store
+	// listPages are list pages as rendered for anonymous visitors.
+	listPages *web.PageCache
 }
+
+// Bounds of the list page cache: a page of 100 rows is about 60 kB.
+const (
+	listCacheEntries = 1024
+	listCacheBytes   = 16 << 20
+)
 
 // New returns the handlers of the area on the core server.
 func New(core *web.Server, projects *project.Store, opportunities *opportunity.Store) *Handlers {
-	return &Handlers{Server: core, projects: projects, opportunities: opportunities}
+	return &Handlers{Server: core, projects: projects, opportunities: opportunities,
+		listPages: web.NewPageCache(listCacheEntries, listCacheBytes, web.ProjectQueryKeys)}
 }

@@ -27,7 +27,17 @@ type projectListData struct {
 	PerPages  []int
 }
 
+// projectList serves the list; an anonymous visitor's copy is rendered
+// once per revision of the read model and query (see web.PageCache).
 func (s *Handlers) projectList(c *fiber.Ctx) error {
+	return s.Cached(c, s.listPages, func() (int64, error) {
+		ctx, cancel := web.DBContext(c)
+		defer cancel()
+		return s.projects.Revision(ctx)
+	}, func() error { return s.renderList(c) })
+}
+
+func (s *Handlers) renderList(c *fiber.Ctx) error {
 	p := s.NewPage(c, "project.list.title")
 	p.Nav = "projects"
 	pq, err := web.ParseProjectQuery(c)
