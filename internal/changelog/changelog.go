@@ -369,7 +369,13 @@ func (f *Follower) Start(ctx context.Context, m Model, after func(changed bool))
 		t := time.NewTicker(f.every)
 		defer t.Stop()
 		for {
-			rctx, rcancel := context.WithTimeout(ctx, 2*time.Minute)
+			// A first load at scale on a busy machine can take minutes;
+			// cut short, it would start again from nothing.
+			limit := 2 * time.Minute
+			if !f.loadedFlag.Load() {
+				limit = 15 * time.Minute
+			}
+			rctx, rcancel := context.WithTimeout(ctx, limit)
 			changed, err := f.Sync(rctx, m)
 			rcancel()
 			if err != nil && ctx.Err() == nil {
