@@ -307,8 +307,12 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	}
 	// The read models load while the server answers /readyz with 503.
-	a.stopReadModels = a.Projects.Start(ctx)
-	a.Opportunities.Warm(ctx, a.Log)
+	stops := []func(){a.Projects.Start(ctx), a.Obstacles.Start(ctx), a.Opportunities.Start(ctx)}
+	a.stopReadModels = func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App().Listener(a.ln) }()
 	source := "BASE_URL"

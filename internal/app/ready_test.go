@@ -45,7 +45,7 @@ func TestReadyzWaitsForTheReadModel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a.Opportunities.Warm(ctx, log)
+	defer a.Opportunities.Start(ctx)()
 	for !a.Opportunities.Warmed() {
 		time.Sleep(20 * time.Millisecond)
 	}

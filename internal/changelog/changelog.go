@@ -7,9 +7,11 @@
 // only those records.
 //
 // Consistency: a Follower sees its own process's writes at once (Wrote
-// marks the record before the log is told) and other processes' writes
-// within its Every period (one read of the head by _id per period, shared
-// by every request).
+// marks the record before the log is told, and the next read applies it
+// first) and other processes' writes within its every period: one read
+// of the head by _id per period, by the background loop (Start) when one
+// runs, so that requests read only memory; without a loop, by the first
+// request after the period.
 package changelog
 
 import (
@@ -18,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -123,15 +126,19 @@ func (f *Feed) entry(ctx context.Context, seq int64) (id string, ok bool, err er
 	return e.ID, true, nil
 }
 
-// Model is what a Follower keeps in step: Reload reads every record,
-// Refresh one (which may now be gone).
+// Model is what a Follower keeps in step. Load reads every record and
+// Fetch one (which may now be gone); both only read, and return the
+// change to make, which the Follower applies with its lock held. So the
+// database is read without the lock, and readers that hold it only ever
+// wait for memory to change.
 type Model interface {
-	Reload(ctx context.Context) error
-	Refresh(ctx context.Context, id string) error
+	Load(ctx context.Context) (apply func(), err error)
+	Fetch(ctx context.Context, id string) (apply func(), err error)
 }
 
-// Follower keeps a Model in step with a Feed. The caller holds Lock while
-// it calls Sync and reads the model, so a model needs no lock of its own.
+// Follower keeps a Model in step with a Feed. Readers of the model hold
+// Lock while they read it; Sync and the loop (Start) take it only to
+// apply what they read, so a model needs no lock of its own.
 type Follower struct {
 	sync.Mutex
 	feed *Feed
@@ -139,15 +146,25 @@ type Follower struct {
 	every time.Duration
 	log   *slog.Logger
 
+	// syncMu admits one catch-up at a time, so that two never apply the
+	// same record's versions out of order; it guards the fields below.
+	syncMu       sync.Mutex
 	loaded       bool
 	seq          int64
 	checked      time.Time
 	missingSince time.Time
 
+	// following is set while Start's loop reads the feed, so readers
+	// need not; loadedFlag mirrors loaded for lock-free checks.
+	following  atomic.Bool
+	loadedFlag atomic.Bool
+
 	// dirty holds this process's writes not yet applied; it has its own
-	// lock so that a writer never waits on a reload.
+	// lock so that a writer never waits on a reload. pending counts them
+	// for lock-free checks.
 	dirtyMu sync.Mutex
 	dirty   map[string]bool
+	pending atomic.Int64
 }
 
 // NewFollower follows feed, reading its head at most once per every.
@@ -160,12 +177,16 @@ func NewFollower(feed *Feed, every time.Duration, log *slog.Logger) *Follower {
 
 // Wrote tells the follower, and through the feed every other process, that
 // this process changed the record id (All: every record). Call it after
-// the write, whether or not it succeeded. The next Sync here applies it;
-// a failure to append is logged (other processes then see the change at
-// their next reload), never returned, as the write itself is done.
+// the write, whether or not it succeeded. Pending is true until a Sync
+// here applies it; a failure to append is logged (other processes then
+// see the change at their next reload), never returned, as the write
+// itself is done.
 func (f *Follower) Wrote(id string) {
 	f.dirtyMu.Lock()
-	f.dirty[id] = true
+	if !f.dirty[id] {
+		f.dirty[id] = true
+		f.pending.Add(1)
+	}
 	f.dirtyMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -176,33 +197,99 @@ func (f *Follower) Wrote(id string) {
 	}
 }
 
+// Pending reports whether this process wrote something the model does
+// not hold yet (or the model was never loaded): a reader that wants its
+// own writes must Sync (or SyncOwn) first.
+func (f *Follower) Pending() bool { return f.pending.Load() > 0 || !f.loadedFlag.Load() }
+
+// Following reports whether Start's loop reads the feed, so that a
+// reader need only apply this process's writes (SyncOwn).
+func (f *Follower) Following() bool { return f.following.Load() }
+
 // Sync brings m up to date with this process's writes, and with the feed
-// when it was last read more than every ago. The caller holds f's lock.
-// It reports whether m changed.
+// when it was last read more than every ago. The caller must not hold f's
+// lock: Sync takes it to apply what it read. It reports whether m changed.
 func (f *Follower) Sync(ctx context.Context, m Model) (changed bool, err error) {
+	return f.sync(ctx, m, true)
+}
+
+// SyncOwn brings m up to date with this process's writes only (the feed
+// is Start's loop's business); with none pending it reads nothing.
+func (f *Follower) SyncOwn(ctx context.Context, m Model) (changed bool, err error) {
+	if !f.Pending() {
+		return false, nil
+	}
+	return f.sync(ctx, m, false)
+}
+
+// TrySyncOwn is SyncOwn unless another catch-up is under way (then that
+// one or the next applies this process's writes): a writer calls it so
+// that its own write is in the model when it returns, without waiting on
+// a reload. It reports whether it ran.
+func (f *Follower) TrySyncOwn(ctx context.Context, m Model) bool {
+	if !f.syncMu.TryLock() {
+		return false
+	}
+	defer f.syncMu.Unlock()
+	if f.loaded && f.Pending() {
+		_, _ = f.syncLocked(ctx, m, false)
+	}
+	return true
+}
+
+func (f *Follower) sync(ctx context.Context, m Model, feed bool) (bool, error) {
+	f.syncMu.Lock()
+	defer f.syncMu.Unlock()
+	return f.syncLocked(ctx, m, feed)
+}
+
+// syncLocked is Sync with syncMu held.
+func (f *Follower) syncLocked(ctx context.Context, m Model, feed bool) (changed bool, err error) {
+	// The writes taken here stay counted in pending until they are
+	// applied, so that a reader never takes them for done meanwhile.
 	f.dirtyMu.Lock()
 	dirty := f.dirty
 	f.dirty = map[string]bool{}
 	f.dirtyMu.Unlock()
 	defer func() {
-		if err != nil { // try again next time
-			f.dirtyMu.Lock()
-			for id := range dirty {
+		f.dirtyMu.Lock()
+		defer f.dirtyMu.Unlock()
+		if err == nil {
+			f.pending.Add(-int64(len(dirty)))
+			return
+		}
+		for id := range dirty { // try again next time
+			if f.dirty[id] {
+				f.pending.Add(-1) // written again meanwhile: counted there
+			} else {
 				f.dirty[id] = true
 			}
-			f.dirtyMu.Unlock()
 		}
 	}()
 	if !f.loaded || dirty[All] {
 		return true, f.reload(ctx, m)
 	}
-	for id := range dirty {
-		if err := m.Refresh(ctx, id); err != nil {
-			return true, err
+	var applies []func()
+	apply := func() {
+		if len(applies) == 0 {
+			return
 		}
-		changed = true
+		f.Lock()
+		for _, a := range applies {
+			a()
+		}
+		f.Unlock()
+		applies, changed = nil, true
 	}
-	if time.Since(f.checked) < f.every {
+	defer apply() // what was read before an error is still applied
+	for id := range dirty {
+		a, err := m.Fetch(ctx, id)
+		if err != nil {
+			return changed, err
+		}
+		applies = append(applies, a)
+	}
+	if !feed || time.Since(f.checked) < f.every {
 		return changed, nil
 	}
 	head, err := f.feed.Head(ctx)
@@ -211,6 +298,7 @@ func (f *Follower) Sync(ctx context.Context, m Model) (changed bool, err error) 
 	}
 	f.checked = time.Now()
 	if head-f.seq > maxGap || head < f.seq {
+		apply()
 		return true, f.reload(ctx, m)
 	}
 	for f.seq < head {
@@ -223,6 +311,7 @@ func (f *Follower) Sync(ctx context.Context, m Model) (changed bool, err error) 
 				f.missingSince = time.Now()
 			}
 			if time.Since(f.missingSince) > missingFor {
+				apply()
 				return true, f.reload(ctx, m)
 			}
 			f.checked = time.Time{} // look again at the next call
@@ -230,13 +319,15 @@ func (f *Follower) Sync(ctx context.Context, m Model) (changed bool, err error) 
 		}
 		f.missingSince = time.Time{}
 		if id == All {
+			apply()
 			return true, f.reload(ctx, m)
 		}
-		if err := m.Refresh(ctx, id); err != nil {
+		a, err := m.Fetch(ctx, id)
+		if err != nil {
 			return changed, err
 		}
+		applies = append(applies, a)
 		f.seq++
-		changed = true
 	}
 	return changed, nil
 }
@@ -248,11 +339,65 @@ func (f *Follower) reload(ctx context.Context, m Model) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Reload(ctx); err != nil {
+	apply, err := m.Load(ctx)
+	if err != nil {
 		return err
 	}
+	f.Lock()
+	apply()
+	f.Unlock()
 	f.loaded, f.seq, f.checked, f.missingSince = true, head, time.Now(), time.Time{}
+	f.loadedFlag.Store(true)
 	return nil
+}
+
+// Start follows the feed in the background: it loads m, then every
+// period reads the feed's head (and the entries after it) and applies
+// what changed, until ctx ends or stop is called (which waits for the
+// loop to end). After each round it calls after (if not nil) with
+// whether m changed, without f's lock, so that the owner can compute
+// what it serves from m ahead of the requests. While the loop runs,
+// readers need only SyncOwn: another process's write reaches m within
+// about every, and a request never reads the feed.
+func (f *Follower) Start(ctx context.Context, m Model, after func(changed bool)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	f.following.Store(true)
+	go func() {
+		defer close(done)
+		defer f.following.Store(false)
+		t := time.NewTicker(f.every)
+		defer t.Stop()
+		for {
+			// A first load at scale on a busy machine can take minutes;
+			// cut short, it would start again from nothing.
+			limit := 2 * time.Minute
+			if !f.loadedFlag.Load() {
+				limit = 15 * time.Minute
+			}
+			rctx, rcancel := context.WithTimeout(ctx, limit)
+			changed, err := f.Sync(rctx, m)
+			rcancel()
+			if err != nil && ctx.Err() == nil {
+				f.log.Warn("follow changes", "feed", f.feed.name, "err", err)
+			}
+			if after != nil && ctx.Err() == nil {
+				after(changed)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
+	}
 }
 
 // MayHaveWritten reports whether a write that returned err may have

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -24,11 +25,13 @@ import (
 // Consistency: this process's own writes to obstacles and the calendar
 // (every store method that writes calls changed) are in the next Stats
 // answer. Other processes' writes are seen within StatsMaxAge: the
-// changelog's head is read by _id at most every half of it, and only the
-// obstacles written since are read again, each by _id. The registered
-// capital of held-up projects is read again when the projects' revision
-// counter moves (checked with the changelog) and at least every
-// capitalMaxAge.
+// changelog's head is read by _id every half of it (by Start's loop, so
+// that requests read only memory), and only the obstacles written since
+// are read again, each by _id. The registered capital of held-up projects
+// comes from the projects' read model (CapitalSource) and follows its
+// writes; without one it is read from the collection again when the
+// projects' revision counter in meta moves (where something keeps one)
+// and at least every capitalMaxAge.
 const (
 	// StatsMaxAge bounds how late Stats shows another process's write.
 	StatsMaxAge = time.Second
@@ -40,11 +43,22 @@ const (
 	statsTimeout = 2 * time.Minute
 	// feedObstacles names the obstacles' changelog feed.
 	feedObstacles = "obstacles"
-	// The projects' revision counter, bumped by every project write on the
-	// embedded database (internal/project, snapshot.go).
+	// A projects' revision counter, read when there is no CapitalSource.
 	projectsRevCollection = "meta"
 	projectsRevID         = "projects_rev"
 )
+
+// CapitalSource gives the registered capital of projects from memory
+// (project.Store's read model does). When Options.Projects is one, the
+// capital figures come from it and follow every project write at once;
+// otherwise they are read from the projects collection (see syncCapital).
+type CapitalSource interface {
+	// Registered returns the registered capital of the projects named
+	// that exist.
+	Registered(ctx context.Context, codes map[string]bool) (map[string]money.Amount, error)
+	// CapitalGeneration moves whenever a project changes.
+	CapitalGeneration(ctx context.Context) (int64, error)
+}
 
 // statsCache is the Store's read model, made at its first use.
 type statsCache struct {
@@ -52,50 +66,71 @@ type statsCache struct {
 	m    *statsModel
 }
 
-// statsModel is the read model behind Stats. Its fields are guarded by
-// follow's lock.
+// statsModel is the read model behind Stats. The fields below follow's
+// lock guard it: rows, cal, the capital read from the collection and cur.
+// ver and pub are read without it.
 type statsModel struct {
 	follow *changelog.Follower
 	s      *Store
+	src    CapitalSource
 	// rows holds every obstacle's figures by id; cal is the calendar they
 	// were loaded with.
 	rows map[string]statsRow
 	cal  *holidays.Calendar
-	// version counts changes to rows and capital, for the figures cache.
-	version int64
+	// ver counts changes to rows and capital, for the figures cache.
+	ver atomic.Int64
 
-	// capital is the registered capital of held-up projects (by code);
-	// gone lists codes asked for and not found.
+	// capital is the registered capital of held-up projects (by code)
+	// when there is no CapitalSource; gone lists codes asked for and not
+	// found.
 	capital map[string]money.Amount
 	gone    map[string]bool
 	capRev  int64
 	capAt   time.Time
 
+	// cur is the last figures computed; pub the same, for the requests
+	// that read it without the lock while a loop follows (see Start).
 	cur *statsEntry
+	pub atomic.Pointer[statsEntry]
 }
 
 type statsEntry struct {
 	version int64
+	// capGen is the CapitalSource's generation the capital was read at.
+	capGen int64
 	// day is the day the figures are for: they change with the day (due
 	// soon, overdue, the months), never within it.
 	day time.Time
-	st  Stats
+	// base is the figures without the capital, and held the projects
+	// held up, so that a project write only sums the capital again.
+	base Stats
+	held heldProjects
+	st   Stats
 }
 
 func newStatsModel(s *Store) *statsModel {
 	feed := changelog.NewFeed(s.db, feedObstacles)
-	return &statsModel{s: s, follow: changelog.NewFollower(feed, StatsMaxAge/2, s.opts.Logger)}
+	src, _ := s.opts.Projects.(CapitalSource)
+	return &statsModel{s: s, src: src, follow: changelog.NewFollower(feed, StatsMaxAge/2, s.opts.Logger)}
 }
 
 // changed tells the figures of this write; every write calls it, after
 // the write (whether or not it reported success), with the obstacle's id,
 // or with none when anything may have changed (an import, the calendar).
+// Once the figures are loaded, the write is applied before it returns
+// (one read by _id), so that the next Stats reads only memory.
 func (s *Store) changed(ids ...string) {
 	if len(ids) == 0 {
 		ids = []string{changelog.All}
 	}
+	m := s.statsModel()
 	for _, id := range ids {
-		s.statsModel().follow.Wrote(id)
+		m.follow.Wrote(id)
+	}
+	if m.pub.Load() != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
+		defer cancel()
+		m.follow.TrySyncOwn(ctx, m)
 	}
 }
 
@@ -104,11 +139,40 @@ func (s *Store) statsModel() *statsModel {
 	return s.stats.m
 }
 
+// Start loads the figures' read model in the background and then follows
+// other processes' writes every StatsMaxAge/2, computing the figures ahead
+// of the requests, until ctx ends or stop is called (which waits for the
+// loop to end). While it runs, Stats reads only memory (this process's
+// own writes are applied by the writer). Without Start, Stats catches up
+// itself, at most every StatsMaxAge/2.
+func (s *Store) Start(ctx context.Context) (stop func()) {
+	m := s.statsModel()
+	return m.follow.Start(ctx, m, func(bool) {
+		cctx, cancel := context.WithTimeout(ctx, statsTimeout)
+		defer cancel()
+		m.follow.Lock()
+		defer m.follow.Unlock()
+		if m.src == nil {
+			if err := m.syncCapital(cctx); err != nil {
+				s.opts.Logger.Warn("obstacle figures: project capital", "err", err)
+				return
+			}
+		}
+		if _, err := m.compute(cctx, time.Now()); err != nil {
+			s.opts.Logger.Warn("obstacle figures", "err", err)
+		}
+	})
+}
+
 // Stats returns the dashboard figures at now (see above for how fresh).
 // At steady state it reads nothing: the figures are computed again only
-// after a write or when now is on another day than the last answer.
+// after a write or when now is on another day than the last answer, and
+// while Start's loop runs they are read without a lock.
 func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
 	m := s.statsModel()
+	if e := m.fresh(ctx, holidays.StartOfDay(now)); e != nil {
+		return e.st.clone(), nil
+	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statsTimeout)
 	defer cancel()
 	done := make(chan struct{})
@@ -126,34 +190,116 @@ func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
 	}
 }
 
+// fresh returns the published figures when they hold every write this
+// process knows of, for day: a loop follows the others' writes, none of
+// this process's is pending, and the capital is that of the projects now.
+func (m *statsModel) fresh(ctx context.Context, day time.Time) *statsEntry {
+	if !m.follow.Following() || m.follow.Pending() {
+		return nil
+	}
+	e := m.pub.Load()
+	if e == nil || e.version != m.ver.Load() || !e.day.Equal(day) {
+		return nil
+	}
+	if m.src != nil {
+		if g, err := m.src.CapitalGeneration(ctx); err != nil || g != e.capGen {
+			return nil
+		}
+	}
+	return e
+}
+
 func (m *statsModel) stats(ctx context.Context, now time.Time) (Stats, error) {
-	m.follow.Lock()
-	defer m.follow.Unlock()
-	if _, err := m.follow.Sync(ctx, m); err != nil {
+	var err error
+	if m.follow.Following() {
+		_, err = m.follow.SyncOwn(ctx, m)
+	} else {
+		_, err = m.follow.Sync(ctx, m)
+	}
+	if err != nil {
 		return Stats{}, apperr.Internal(err)
 	}
-	if err := m.syncCapital(ctx); err != nil {
+	m.follow.Lock()
+	defer m.follow.Unlock()
+	if m.src == nil && !m.follow.Following() {
+		if err := m.syncCapital(ctx); err != nil {
+			return Stats{}, err
+		}
+	}
+	e, err := m.compute(ctx, now)
+	if err != nil {
 		return Stats{}, err
 	}
+	return e.st.clone(), nil
+}
+
+// compute returns the figures at now, from the last ones when nothing
+// they depend on moved; the caller holds follow's lock. The figures are
+// published for the lock-free readers.
+func (m *statsModel) compute(ctx context.Context, now time.Time) (*statsEntry, error) {
 	day := holidays.StartOfDay(now)
-	if e := m.cur; e != nil && e.version == m.version && e.day.Equal(day) {
-		return e.st.clone(), nil
+	var capGen int64
+	if m.src != nil {
+		g, err := m.src.CapitalGeneration(ctx)
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		capGen = g
 	}
-	st, held := addUp(maps.Values(m.rows), m.cal, now)
+	version := m.ver.Load()
+	e := m.cur
+	if e != nil && e.version == version && e.day.Equal(day) && e.capGen == capGen {
+		m.pub.Store(e)
+		return e, nil
+	}
+	n := &statsEntry{version: version, capGen: capGen, day: day}
+	if e != nil && e.version == version && e.day.Equal(day) {
+		n.base, n.held = e.base, e.held // only the capital moved
+	} else {
+		n.base, n.held = addUp(maps.Values(m.rows), m.cal, now)
+	}
+	capital, err := m.capitalOf(ctx, n.held.all)
+	if err != nil {
+		return nil, err
+	}
+	if m.src == nil {
+		n.version = m.ver.Load() // capitalOf may have read some
+	}
+	n.st = n.base // held.sum sets only the capital fields, in new slices
+	n.held.sum(&n.st, capital)
+	m.cur = n
+	m.pub.Store(n)
+	return n, nil
+}
+
+// capitalOf returns the registered capital of the held projects: from the
+// CapitalSource, or from what was read of the collection, reading the
+// projects held up for the first time.
+func (m *statsModel) capitalOf(ctx context.Context, held map[string]bool) (map[string]money.Amount, error) {
+	if m.src != nil {
+		c, err := m.src.Registered(ctx, held)
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		return c, nil
+	}
+	if m.capital == nil {
+		if err := m.reloadCapital(ctx, m.capRev); err != nil {
+			return nil, err
+		}
+	}
 	missing := map[string]bool{}
-	for code := range held.all {
+	for code := range held {
 		if _, ok := m.capital[code]; !ok && !m.gone[code] {
 			missing[code] = true // held up for the first time
 		}
 	}
 	if len(missing) > 0 {
 		if err := m.loadCapital(ctx, missing); err != nil {
-			return Stats{}, err
+			return nil, err
 		}
 	}
-	held.sum(&st, m.capital)
-	m.cur = &statsEntry{version: m.version, day: day, st: st}
-	return st.clone(), nil
+	return m.capital, nil
 }
 
 // rowProjection is the fields a statsRow reads.
@@ -165,48 +311,46 @@ var rowProjection = func() bson.M {
 	return proj
 }()
 
-// Reload reads every obstacle's row and the calendar (changelog.Model).
-func (m *statsModel) Reload(ctx context.Context) error {
+// Load reads every obstacle's row and the calendar (changelog.Model).
+func (m *statsModel) Load(ctx context.Context) (func(), error) {
 	cal, err := m.s.Calendar(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cur, err := m.s.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(rowProjection).SetBatchSize(1000))
 	if err != nil {
-		return apperr.Internal(err)
+		return nil, apperr.Internal(err)
 	}
 	defer cur.Close(ctx)
 	rows := map[string]statsRow{}
 	for cur.Next(ctx) {
 		var r statsRow
 		if err := cur.Decode(&r); err != nil {
-			return apperr.Internal(err)
+			return nil, apperr.Internal(err)
 		}
 		rows[r.ID] = r
 	}
 	if err := cur.Err(); err != nil {
-		return apperr.Internal(err)
+		return nil, apperr.Internal(err)
 	}
-	m.rows, m.cal = rows, cal
-	m.capital, m.gone, m.capAt = nil, nil, time.Time{} // read again for the rows
-	m.version++
-	return nil
+	return func() {
+		m.rows, m.cal = rows, cal
+		m.capital, m.gone, m.capAt = nil, nil, time.Time{} // read again for the rows
+		m.ver.Add(1)
+	}, nil
 }
 
-// Refresh reads one obstacle's row again (changelog.Model).
-func (m *statsModel) Refresh(ctx context.Context, id string) error {
+// Fetch reads one obstacle's row again (changelog.Model).
+func (m *statsModel) Fetch(ctx context.Context, id string) (func(), error) {
 	var r statsRow
 	err := m.s.obstacles.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(rowProjection)).Decode(&r)
 	switch {
 	case mongodb.IsNoDocuments(err):
-		delete(m.rows, id)
+		return func() { delete(m.rows, id); m.ver.Add(1) }, nil
 	case err != nil:
-		return apperr.Internal(err)
-	default:
-		m.rows[id] = r
+		return nil, apperr.Internal(err)
 	}
-	m.version++
-	return nil
+	return func() { m.rows[id] = r; m.ver.Add(1) }, nil
 }
 
 // syncCapital reads the capital of every held-up project again when the
@@ -247,7 +391,7 @@ func (m *statsModel) reloadCapital(ctx context.Context, rev int64) error {
 		return err
 	}
 	m.capRev, m.capAt = rev, time.Now()
-	m.version++
+	m.ver.Add(1)
 	return nil
 }
 
@@ -264,7 +408,7 @@ func (m *statsModel) loadCapital(ctx context.Context, codes map[string]bool) err
 			m.gone[c] = true
 		}
 	}
-	m.version++
+	m.ver.Add(1)
 	return nil
 }
 

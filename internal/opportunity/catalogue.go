@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -24,8 +25,9 @@ import (
 //
 // Consistency: this process's own writes (Create, Update, LinkProject)
 // are in the next answer; other processes' within CatalogueMaxAge (the
-// changelog's head is read by _id at most every half of it, then only the
-// opportunities written since, each by code).
+// changelog's head is read by _id every half of it, by Start's loop so
+// that requests read only memory, then only the opportunities written
+// since, each by code).
 const (
 	// CatalogueMaxAge bounds how late Facets and List show another
 	// process's write.
@@ -64,7 +66,7 @@ type catalogue struct {
 	m    *catalogueModel
 }
 
-// catalogueModel's fields are guarded by follow's lock.
+// catalogueModel's fields but loaded are guarded by follow's lock.
 type catalogueModel struct {
 	follow  *changelog.Follower
 	s       *Store
@@ -72,6 +74,12 @@ type catalogueModel struct {
 	version int64
 	facets  map[string]*FacetCounts
 	lists   map[string]*ListResult
+	// loaded turns true at the first load, so writers apply their own
+	// writes from then on.
+	loaded atomic.Bool
+	// ids maps each code to its _id (neither ever changes), so that Fetch,
+	// which runs without the lock, reads a known opportunity by _id.
+	ids sync.Map // string → any
 }
 
 func (s *Store) catalogueModel() *catalogueModel {
@@ -83,56 +91,93 @@ func (s *Store) catalogueModel() *catalogueModel {
 }
 
 // written tells the catalogue (here at once, other processes through the
-// changelog) that the opportunity code may have changed.
-func (s *Store) written(code string) { s.catalogueModel().follow.Wrote(code) }
+// changelog) that the opportunity code may have changed. Once the
+// catalogue is loaded the write is applied before it returns (one read by
+// code), so the next page reads only memory.
+func (s *Store) written(code string) {
+	m := s.catalogueModel()
+	m.follow.Wrote(code)
+	if m.loaded.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), catalogueTimeout)
+		defer cancel()
+		m.follow.TrySyncOwn(ctx, m)
+	}
+}
 
-// sync brings the model up to date; the caller holds follow's lock.
+// Start loads the catalogue in the background and then follows other
+// processes' writes every CatalogueMaxAge/2 until ctx ends or stop is
+// called (which waits for the loop to end). While it runs, Facets and
+// List read only memory (this process's own writes are applied by the
+// writer). Without Start, they catch up themselves, at most every
+// CatalogueMaxAge/2.
+func (s *Store) Start(ctx context.Context) (stop func()) {
+	m := s.catalogueModel()
+	return m.follow.Start(ctx, m, nil)
+}
+
+// sync brings the model up to date; the caller holds follow's lock, which
+// is let go while the database is read (changelog.Follower applies what it
+// read with the lock). With a loop following and none of this process's
+// writes pending it reads nothing.
 func (m *catalogueModel) sync(ctx context.Context) error {
+	if m.follow.Following() && !m.follow.Pending() {
+		return nil
+	}
+	m.follow.Unlock()
+	defer m.follow.Lock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catalogueTimeout)
 	defer cancel()
-	if _, err := m.follow.Sync(ctx, m); err != nil {
+	var err error
+	if m.follow.Following() {
+		_, err = m.follow.SyncOwn(ctx, m)
+	} else {
+		_, err = m.follow.Sync(ctx, m)
+	}
+	if err != nil {
 		return apperr.Internal(fmt.Errorf("opportunity catalogue: %w", err))
 	}
 	return nil
 }
 
-// Reload reads every opportunity's row (changelog.Model).
-func (m *catalogueModel) Reload(ctx context.Context) error {
+// Load reads every opportunity's row (changelog.Model).
+func (m *catalogueModel) Load(ctx context.Context) (func(), error) {
 	cur, err := m.s.opps.Mongo().Find(ctx, bson.D{}, options.Find().SetProjection(facetProjection).SetBatchSize(1000))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var rows []facetRow
 	if err := cur.All(ctx, &rows); err != nil {
-		return err
+		return nil, err
 	}
-	m.rows = make(map[string]facetRow, len(rows))
+	byCode := make(map[string]facetRow, len(rows))
 	for _, r := range rows {
-		m.rows[r.Code] = r
+		byCode[r.Code] = r
+		m.ids.Store(r.Code, r.ID)
 	}
-	m.changed()
-	return nil
+	return func() {
+		m.rows = byCode
+		m.changed()
+		m.loaded.Store(true)
+	}, nil
 }
 
-// Refresh reads one opportunity's row again (changelog.Model), by _id
-// when the row is known (codes and _ids never change).
-func (m *catalogueModel) Refresh(ctx context.Context, code string) error {
+// Fetch reads one opportunity's row again (changelog.Model), by _id when
+// the code is known: FerretDB decodes every document for any other filter.
+func (m *catalogueModel) Fetch(ctx context.Context, code string) (func(), error) {
 	var r facetRow
 	filter := bson.D{{Key: "code", Value: code}}
-	if old, ok := m.rows[code]; ok {
-		filter = bson.D{{Key: "_id", Value: old.ID}}
+	if id, ok := m.ids.Load(code); ok {
+		filter = bson.D{{Key: "_id", Value: id}}
 	}
 	err := m.s.opps.Mongo().FindOne(ctx, filter, options.FindOne().SetProjection(facetProjection)).Decode(&r)
 	switch {
 	case mongodb.IsNoDocuments(err):
-		delete(m.rows, code)
+		return func() { delete(m.rows, code); m.changed() }, nil
 	case err != nil:
-		return err
-	default:
-		m.rows[code] = r
+		return nil, err
 	}
-	m.changed()
-	return nil
+	m.ids.Store(code, r.ID)
+	return func() { m.rows[code] = r; m.changed() }, nil
 }
 
 func (m *catalogueModel) changed() {

@@ -3,11 +3,15 @@ package opportunity
 import (
 	"context"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/record"
+	"go.mongodb.org/mongo-driver/event"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // sameFacets fails unless s.Facets(f) equals the database's own count.
@@ -140,4 +144,91 @@ func BenchmarkFacets(b *testing.B) {
 			}
 		}
 	})
+}
+
+// requestKey marks the contexts whose database commands a test counts.
+type requestKey struct{}
+
+// startedCatalogue is a store on its own client, with the catalogue
+// followed by its loop (Start) as the portal runs it; its commands on
+// marked contexts are counted.
+func startedCatalogue(t *testing.T, db *mongo.Database) (*Store, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	mon := &event.CommandMonitor{Started: func(ctx context.Context, _ *event.CommandStartedEvent) {
+		if ctx.Value(requestKey{}) != nil {
+			n.Add(1)
+		}
+	}}
+	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(client.Database(db.Name()))
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.Start(ctx)
+	t.Cleanup(func() { cancel(); stop(); _ = client.Disconnect(context.Background()) })
+	return s, &n
+}
+
+// TestCatalogueStartedReadsOnlyMemory checks the facets of processes that
+// follow the catalogue in the background: a request reads no database, a
+// write is in the writer's next answer without a read, and in another
+// process's within CatalogueMaxAge, still without one.
+func TestCatalogueStartedReadsOnlyMemory(t *testing.T) {
+	t.Parallel()
+	plain := newStore(t)
+	createAll(t, plain, fixture())
+	db := plain.opps.Mongo().Database()
+	a, an := startedCatalogue(t, db)
+	b, bn := startedCatalogue(t, db)
+	ctx := context.Background()
+	req := context.WithValue(ctx, requestKey{}, true)
+	energy := Filter{Sectors: []string{"energy"}}
+	want, err := plain.facetsFromDB(ctx, energy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Store{a, b} {
+		waitFor(t, "loaded", func() bool { return s.catalogueModel().loaded.Load() })
+		if got, err := s.Facets(req, energy); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Facets = %+v, %v; the database counts %+v", got, err, want)
+		}
+	}
+	for range 100 {
+		for _, s := range []*Store{a, b} {
+			if _, err := s.Facets(req, energy); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := an.Load() + bn.Load(); n != 0 {
+		t.Fatalf("202 facet requests sent %d database commands, want 0", n)
+	}
+
+	o := sample("OPP-NEW-002")
+	o.Sector = "energy"
+	if err := a.Create(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	want, err = plain.facetsFromDB(ctx, energy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an.Store(0)
+	if got, err := a.Facets(req, energy); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("the writer's facets right after its write: %+v, %v; the database counts %+v", got, err, want)
+	}
+	if n := an.Load(); n != 0 {
+		t.Errorf("the writer's next facets sent %d database commands, want 0 (the write applies itself)", n)
+	}
+	bn.Store(0)
+	took := waitFor(t, "b's facets", func() bool {
+		got, err := b.Facets(req, energy)
+		return err == nil && reflect.DeepEqual(got, want)
+	})
+	t.Logf("the other process saw the new opportunity after %v", took)
+	if n := bn.Load(); n != 0 {
+		t.Errorf("the other process's facet requests sent %d database commands, want 0", n)
+	}
 }

@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
-	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
@@ -19,33 +17,9 @@ import (
 // finds opportunities through the catalogue's rows in memory (their _id,
 // facet and sort fields) and reads the page it shows by _id.
 
-// Warm loads the catalogue's rows in the background (a pass over every
-// opportunity), so that the first request does not wait for it, retrying
-// every few seconds until it succeeds or ctx ends; Warmed reports when it
-// has. /readyz waits for it.
-func (s *Store) Warm(ctx context.Context, log *slog.Logger) {
-	go func() {
-		for {
-			m := s.catalogueModel()
-			m.follow.Lock()
-			err := m.sync(ctx)
-			m.follow.Unlock()
-			if err == nil {
-				s.warmed.Store(true)
-				return
-			}
-			log.Warn("load the opportunity catalogue", "err", err)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(3 * time.Second):
-			}
-		}
-	}()
-}
-
-// Warmed reports whether the catalogue's rows have been loaded once.
-func (s *Store) Warmed() bool { return s.warmed.Load() }
+// Warmed reports whether the catalogue's rows have been loaded once (by
+// Start's loop or a first request); /readyz waits for it.
+func (s *Store) Warmed() bool { return s.catalogueModel().loaded.Load() }
 
 // idOf finds the _id of the opportunity with the code (found false: there
 // is none); it is the record collection's Lookup.

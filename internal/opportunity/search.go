@@ -1,8 +1,9 @@
 package opportunity
 
 import (
-	"github.com/khanhhoa/investportal/internal/fold"
 	"strings"
+
+	"github.com/khanhhoa/investportal/internal/fold"
 
 	"github.com/khanhhoa/investportal/internal/money"
 )

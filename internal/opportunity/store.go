@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -43,8 +42,6 @@ type Store struct {
 	now       func() time.Time
 	// cat serves Facets and lists without text (catalogue.go).
 	cat catalogue
-	// warmed is set once Warm has loaded the catalogue.
-	warmed atomic.Bool
 }
 
 // NewStore returns a store on db. Call EnsureIndexes once at start.

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"context"
 	"math"
 	"math/bits"
 	"sort"
@@ -193,4 +194,36 @@ func computeStats(items []Project) Stats {
 		a.add(&items[i], 1)
 	}
 	return a.stats()
+}
+
+// Registered returns the registered capital of the named projects that
+// exist, from the read model (obstacle.CapitalSource): no database read
+// once the model is loaded and followed (see Start).
+func (s *Store) Registered(ctx context.Context, codes map[string]bool) (map[string]money.Amount, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]money.Amount, len(codes))
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for code := range codes {
+		if i, ok := m.find(code); ok {
+			out[code] = m.items[i].p.Registered
+		}
+	}
+	return out, nil
+}
+
+// CapitalGeneration returns a number that moves whenever a project in the
+// read model changes, so that a cache of project figures knows when to
+// read them again (obstacle.CapitalSource).
+func (s *Store) CapitalGeneration(ctx context.Context) (int64, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.gen, nil
 }

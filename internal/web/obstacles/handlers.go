@@ -16,6 +16,7 @@ type Handlers struct {
 	obstacles *obstacle.Store
 	accounts  *account.Store
 	mail      *mail.Mailer
+	agencies  agencyCache // for the public figures (stats.go)
 }
 
 // New returns the handlers of the area on the core server.

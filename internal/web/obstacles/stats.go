@@ -3,9 +3,12 @@ package obstacles
 import (
 	"context"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
@@ -100,7 +103,7 @@ func capitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, la
 
 // obstacleCharts draws the dashboard's bars from the figures.
 func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstacle.Stats, staff bool) []web.Chart {
-	names := s.agencyNames(ctx, l.Lang)
+	names := s.agencyNamesCached(ctx, l.Lang)
 	agency := func(id string) string {
 		if id == "" {
 			return l.T("obstweb.stats.unassigned")
@@ -142,4 +145,41 @@ func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obs
 		charts = append(charts, capitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency))
 	}
 	return charts
+}
+
+// agencyNamesMaxAge bounds how late the public figures show an agency's
+// new name.
+const agencyNamesMaxAge = time.Second
+
+// agencyCache keeps the agency list for the public figures, so that they
+// read the database at most once per agencyNamesMaxAge, not per request
+// (an agency renamed shows there within that time).
+type agencyCache struct {
+	mu         sync.Mutex
+	list       []account.Agency
+	at         time.Time
+	refreshing atomic.Bool
+}
+
+// agencyNamesCached is agencyNames from a list at most agencyNamesMaxAge
+// old (give or take one read). One request refreshes it; the others
+// meanwhile use the last list.
+func (s *Handlers) agencyNamesCached(ctx context.Context, lang string) map[string]string {
+	c := &s.agencies
+	c.mu.Lock()
+	list, stale := c.list, c.list == nil || time.Since(c.at) >= agencyNamesMaxAge
+	c.mu.Unlock()
+	if stale && (list == nil || c.refreshing.CompareAndSwap(false, true)) {
+		fresh := s.agencyList(ctx)
+		c.mu.Lock()
+		c.list, c.at = fresh, time.Now()
+		c.mu.Unlock()
+		c.refreshing.Store(false)
+		list = fresh
+	}
+	out := make(map[string]string, len(list))
+	for _, a := range list {
+		out[a.ID], _ = a.Name.In(lang)
+	}
+	return out
 }
