@@ -1,11 +1,21 @@
 package opportunity
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/fold"
-
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/record"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // billionVND is one tỷ đồng.
@@ -57,4 +67,185 @@ func (o *Opportunity) SearchText() string {
 		parts = append(parts, in.Text.VI, in.Text.EN)
 	}
 	return Fold(strings.Join(parts, " "))
+}
+
+// On the embedded FerretDB the search indexer's marks live apart from the
+// opportunities, as the project store's do (project.IndexStateCollection).
+// FerretDB pushes only a filter of exactly {_id: x} down to SQLite, and an
+// opportunity is named by its code, so clearing the needsIndex mark in the
+// opportunity's own document reads and decodes the whole collection for
+// each opportunity: 5,100 scans of 5,100 documents at 100 times the demo,
+// many minutes for a rebuild. Here IndexStateCollection records the version
+// the index last took in ({_id: code, v: version}); an opportunity is
+// pending while its record is missing or names another version than the
+// stored one. Marking is one unordered insert, a rebuild drops the
+// collection, and a stale mark only leaves an opportunity pending, so no
+// lock is needed. On MongoDB the marks stay the record's needsIndex.
+
+// IndexStateCollection holds the indexed version of each opportunity on
+// the embedded database.
+const IndexStateCollection = "opportunity_index_state"
+
+type indexState struct {
+	Code    string `bson:"_id"`
+	Version int64  `bson:"v"`
+}
+
+// marksApart reports whether the index marks live in IndexStateCollection.
+func (s *Store) marksApart() bool { return mongodb.FeaturesOf(s.opps.Mongo().Database()).Embedded }
+
+func (s *Store) indexState() *mongo.Collection {
+	return s.opps.Mongo().Database().Collection(IndexStateCollection)
+}
+
+// indexHead is what finding the pending opportunities reads of each.
+type indexHead struct {
+	Code      string    `bson:"code"`
+	Version   int64     `bson:"version"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+}
+
+// pendingHeads returns the opportunities whose index record is missing or
+// behind, oldest change first: one read of the opportunities' heads and
+// one of the index records.
+func (s *Store) pendingHeads(ctx context.Context) ([]indexHead, error) {
+	cur, err := s.opps.Mongo().Find(ctx, bson.D{}, options.Find().SetBatchSize(10_000).SetProjection(
+		bson.D{{Key: "_id", Value: 0}, {Key: "code", Value: 1}, {Key: "version", Value: 1}, {Key: "updatedAt", Value: 1}}))
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("find opportunity versions: %w", err))
+	}
+	var heads []indexHead
+	if err := cur.All(ctx, &heads); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read opportunity versions: %w", err))
+	}
+	cur, err = s.indexState().Find(ctx, bson.D{}, options.Find().SetBatchSize(10_000))
+	if err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read opportunity index state: %w", err))
+	}
+	var states []indexState
+	if err := cur.All(ctx, &states); err != nil {
+		return nil, apperr.Internal(fmt.Errorf("read opportunity index state: %w", err))
+	}
+	indexed := make(map[string]int64, len(states))
+	for _, st := range states {
+		indexed[st.Code] = st.Version
+	}
+	out := heads[:0]
+	for _, h := range heads {
+		if v, ok := indexed[h.Code]; !ok || v != h.Version {
+			out = append(out, h)
+		}
+	}
+	slices.SortFunc(out, func(a, b indexHead) int {
+		if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	return out, nil
+}
+
+// pendingApart is PendingIndex on the embedded database.
+func (s *Store) pendingApart(ctx context.Context, limit int) ([]Opportunity, error) {
+	heads, err := s.pendingHeads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	heads = heads[:min(limit, len(heads))]
+	codes := make([]string, len(heads))
+	for i, h := range heads {
+		codes[i] = h.Code
+	}
+	byCode, err := s.ByCodes(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Opportunity, 0, len(heads))
+	for _, c := range codes {
+		if o := byCode[c]; o != nil {
+			items = append(items, *o)
+		}
+	}
+	return items, nil
+}
+
+// markIndexedApart is MarkIndexed on the embedded database: new records go
+// in one unordered insert, the few that exist already are replaced one by
+// one.
+func (s *Store) markIndexedApart(ctx context.Context, done []record.Indexed) error {
+	if len(done) == 0 {
+		return nil
+	}
+	docs := make([]any, len(done))
+	for i, d := range done {
+		docs[i] = indexState{Code: fmt.Sprint(d.ID), Version: d.Version}
+	}
+	_, err := s.indexState().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) {
+		return apperr.Internal(fmt.Errorf("mark opportunities indexed: %w", err))
+	}
+	for _, we := range bwe.WriteErrors {
+		if (we.Code != 11000 && we.Code != 11001) || we.Index < 0 || we.Index >= len(docs) {
+			return apperr.Internal(fmt.Errorf("mark opportunities indexed: %w", err))
+		}
+		st := docs[we.Index].(indexState)
+		if _, err := s.indexState().ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.Code}}, st,
+			options.Replace().SetUpsert(true)); err != nil {
+			return apperr.Internal(fmt.Errorf("mark opportunity %s indexed: %w", st.Code, err))
+		}
+	}
+	return nil
+}
+
+// markAllApart is MarkAllForIndex on the embedded database: it drops the
+// index records.
+func (s *Store) markAllApart(ctx context.Context) (int64, error) {
+	if err := s.indexState().Drop(ctx); err != nil {
+		return 0, apperr.Internal(fmt.Errorf("mark opportunities for indexing: %w", err))
+	}
+	n, err := s.opps.Mongo().CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, apperr.Internal(fmt.Errorf("count opportunities: %w", err))
+	}
+	return n, nil
+}
+
+// ScanForIndex calls fn with every stored opportunity, without its
+// history, batch at a time in code order, from one cursor: rebuilding the
+// search index reads the collection once instead of page by page.
+func (s *Store) ScanForIndex(ctx context.Context, batch int, fn func([]Opportunity) error) error {
+	if batch < 1 {
+		batch = DefaultPerPage
+	}
+	cur, err := s.opps.Mongo().Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "code", Value: 1}}).
+		SetProjection(s.opps.NoHistory()).SetBatchSize(int32(min(batch, 10_000))))
+	if err != nil {
+		return apperr.Internal(fmt.Errorf("scan opportunities: %w", err))
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	items := make([]Opportunity, 0, batch)
+	for cur.Next(ctx) {
+		var o Opportunity
+		if err := cur.Decode(&o); err != nil {
+			return apperr.Internal(fmt.Errorf("read opportunity: %w", err))
+		}
+		items = append(items, o)
+		if len(items) == batch {
+			if err := fn(items); err != nil {
+				return err
+			}
+			items = make([]Opportunity, 0, batch)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return apperr.Internal(fmt.Errorf("scan opportunities: %w", err))
+	}
+	if len(items) > 0 {
+		return fn(items)
+	}
+	return nil
 }

@@ -620,6 +620,9 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Opportunity, err
 	if limit < 1 {
 		limit = DefaultPerPage
 	}
+	if s.marksApart() {
+		return s.pendingApart(ctx, limit)
+	}
 	items := []Opportunity{}
 	err := s.opps.Pending(ctx, limit, bson.D{{Key: "updatedAt", Value: 1}, {Key: "code", Value: 1}}, &items)
 	return items, err
@@ -628,6 +631,10 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]Opportunity, err
 // CountPendingIndex counts the opportunities whose search-index entry is
 // behind.
 func (s *Store) CountPendingIndex(ctx context.Context) (int64, error) {
+	if s.marksApart() {
+		heads, err := s.pendingHeads(ctx)
+		return int64(len(heads)), err
+	}
 	return s.opps.CountPending(ctx)
 }
 
@@ -636,12 +643,18 @@ func (s *Store) CountPendingIndex(ctx context.Context) (int64, error) {
 // version is still the stored one; an opportunity written since stays
 // pending. Either way it returns nil unless the database fails.
 func (s *Store) MarkIndexed(ctx context.Context, done ...record.Indexed) error {
+	if s.marksApart() {
+		return s.markIndexedApart(ctx, done)
+	}
 	return s.opps.MarkIndexed(ctx, done...)
 }
 
 // MarkAllForIndex makes every opportunity pending again, for a full rebuild
 // of the search index, and returns how many there are.
 func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
+	if s.marksApart() {
+		return s.markAllApart(ctx)
+	}
 	return s.opps.MarkAllForIndex(ctx)
 }
 

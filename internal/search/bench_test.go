@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,4 +145,41 @@ func BenchmarkSearch(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// BenchmarkSearchStored measures uncached searches on an index built by
+// the portal, such as the one `portal seed --scale 100` and `portal
+// reindex` leave under DATA_DIR/search (copy it first: the benchmark opens
+// it for writing). The queries are the load generator's (cmd/loadgen), in
+// both languages, each with the site search's page size:
+//
+//	SEARCH_BENCH_INDEX=/tmp/copy/search go test ./internal/search -run '^$' -bench SearchStored -cpuprofile cpu.out
+func BenchmarkSearchStored(b *testing.B) {
+	dir := os.Getenv("SEARCH_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("set SEARCH_BENCH_INDEX to a copy of a portal's search index directory")
+	}
+	e, err := NewBleve(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	if n, err := e.Count(context.Background()); err != nil || n == 0 {
+		b.Fatalf("index at %s: %d documents, %v (an older format is replaced by an empty one)", dir, n, err)
+	}
+	texts := []string{
+		"resort", "wind power", "logistics", "seaport", "industrial park", "hotel", "solar", "LNG",
+		"Vân Phong", "Van Phong", "cảng biển", "cang bien", "khu công nghiệp", "khu cong nghiep",
+		"điện gió", "dien gio", "du lịch", "du lich", "Cam Ranh", "Nha Trang", "nhà máy", "nuôi trồng thủy sản",
+	}
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		e.cache.invalidate() // measure the engine, not the cache
+		q := Query{Text: texts[i%len(texts)], Lang: []string{"vi", "en"}[i/len(texts)%2], PerPage: DefaultPerPage}
+		if _, err := e.Search(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }

@@ -48,8 +48,9 @@ type Source interface {
 	CountPending(ctx context.Context) (int64, error)
 	// Count counts all records.
 	Count(ctx context.Context) (int64, error)
-	// MarkAll makes every record pending again.
-	MarkAll(ctx context.Context) error
+	// MarkAll makes every record pending again and returns how many there
+	// are.
+	MarkAll(ctx context.Context) (int64, error)
 	// Scan calls fn with every record's document, batch at a time.
 	Scan(ctx context.Context, batch int, fn func([]Doc) error) error
 }
@@ -278,7 +279,7 @@ func (ix *Indexer) refillIfEmpty(ctx context.Context) (bool, error) {
 	}
 	ix.rebuilding.Store(true)
 	for _, s := range ix.sources {
-		if err := s.MarkAll(ctx); err != nil {
+		if _, err := s.MarkAll(ctx); err != nil {
 			return true, err
 		}
 	}
@@ -387,17 +388,14 @@ func (ix *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) 
 	var total int64
 	for _, s := range ix.sources {
 		t0 := time.Now()
-		n, err := s.Count(ctx)
+		// MarkAll counts the records as it goes: on the embedded database
+		// each count of the opportunities reads the whole collection.
+		n, err := s.MarkAll(ctx)
 		if err != nil {
 			return err
 		}
-		t1 := time.Now()
 		total += n
-		if err := s.MarkAll(ctx); err != nil {
-			return err
-		}
-		ix.log.Debug("rebuild: records pending", "type", s.Type(), "records", n,
-			"count_ms", t1.Sub(t0).Milliseconds(), "mark_ms", time.Since(t1).Milliseconds())
+		ix.log.Debug("rebuild: records pending", "type", s.Type(), "records", n, "ms", time.Since(t0).Milliseconds())
 	}
 	t0 := time.Now()
 	if err := ix.engine.Reset(ctx); err != nil {
@@ -675,10 +673,6 @@ func (s OpportunitySource) MarkIndexed(ctx context.Context, docs []Doc) error {
 	return s.Store.MarkIndexed(ctx, done...)
 }
 
-// maxOpportunities bounds the opportunities scanned: the province offers
-// tens, not thousands.
-const maxOpportunities = 100_000
-
 // CountPending counts the pending opportunities.
 func (s OpportunitySource) CountPending(ctx context.Context) (int64, error) {
 	return s.Store.CountPendingIndex(ctx)
@@ -693,32 +687,16 @@ func (s OpportunitySource) Count(ctx context.Context) (int64, error) {
 	return res.Total, nil
 }
 
-// MarkAll makes every opportunity pending.
-func (s OpportunitySource) MarkAll(ctx context.Context) error {
-	_, err := s.Store.MarkAllForIndex(ctx)
-	return err
+// MarkAll makes every opportunity pending and counts them.
+func (s OpportunitySource) MarkAll(ctx context.Context) (int64, error) {
+	return s.Store.MarkAllForIndex(ctx)
 }
 
-// Scan pages through every opportunity in code order.
+// Scan reads every opportunity in code order, from one cursor.
 func (s OpportunitySource) Scan(ctx context.Context, batch int, fn func([]Doc) error) error {
-	f := opportunity.Filter{Sort: opportunity.SortCode, PerPage: min(batch, opportunity.MaxPerPage)}
-	for page := 1; page*f.PerPage <= maxOpportunities+f.PerPage; page++ {
-		f.Page = page
-		res, err := s.Store.List(ctx, f)
-		if err != nil {
-			return err
-		}
-		if len(res.Items) == 0 {
-			return nil
-		}
-		if err := fn(opportunityDocs(res.Items)); err != nil {
-			return err
-		}
-		if len(res.Items) < f.PerPage {
-			return nil
-		}
-	}
-	return nil
+	return s.Store.ScanForIndex(ctx, batch, func(opps []opportunity.Opportunity) error {
+		return fn(opportunityDocs(opps))
+	})
 }
 
 // ProjectSource feeds the indexer from the project store. On the embedded
@@ -801,13 +779,13 @@ func (s *ProjectSource) CountPending(ctx context.Context) (int64, error) {
 // Count counts every project.
 func (s *ProjectSource) Count(ctx context.Context) (int64, error) { return s.store.IndexCount(ctx) }
 
-// MarkAll makes every project pending and forgets what it knew.
-func (s *ProjectSource) MarkAll(ctx context.Context) error {
+// MarkAll makes every project pending, forgets what it knew, and counts
+// the projects.
+func (s *ProjectSource) MarkAll(ctx context.Context) (int64, error) {
 	s.mu.Lock()
 	s.clean, s.queue = false, nil
 	s.mu.Unlock()
-	_, err := s.store.MarkAllForIndex(ctx)
-	return err
+	return s.store.MarkAllForIndex(ctx)
 }
 
 // Scan reads every project in code order.

@@ -22,6 +22,7 @@ type Handlers struct {
 	projects      *project.Store
 	search        search.Engine
 	notifier      *notify.Notifier
+	searchPages   searchPages // site-search pages as rendered (searchcache.go)
 }
 
 // New returns the handlers of the area on the core server.

@@ -245,16 +245,35 @@ func (s *Handlers) siteSearch(c *fiber.Ctx) error {
 		p.Data = d
 		return s.Render(c, "search/results", p)
 	}
-	if q.Q != "" {
-		ctx, cancel := web.DBContext(c)
-		defer cancel()
-		if d.Result, err = s.siteSearchRun(ctx, q, p.Lang); err != nil {
-			return err
-		}
-		d.Pages = (d.Result.Total + q.PerPage - 1) / q.PerPage
+	if q.Q == "" {
+		p.Data = d
+		return s.Render(c, "search/results", p)
 	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	if d.Result, err = s.siteSearchRun(ctx, q, p.Lang); err != nil {
+		return err
+	}
+	d.Pages = (d.Result.Total + q.PerPage - 1) / q.PerPage
 	p.Data = d
-	return s.Render(c, "search/results", p)
+	key, keep := searchPageKey(c, p)
+	if !keep {
+		return s.Render(c, "search/results", p)
+	}
+	sum := fingerprint(d.Result, d.Pages)
+	if body, ok := s.searchPages.get(key, sum); ok {
+		// What Render sets for an anonymous visitor's page.
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		c.Set("Content-Language", p.Lang)
+		return c.Send(body)
+	}
+	if err := s.Render(c, "search/results", p); err != nil {
+		return err
+	}
+	if c.Response().StatusCode() == fiber.StatusOK {
+		s.searchPages.put(key, sum, c.Response().Body())
+	}
+	return nil
 }
 
 // apiSearch searches opportunities and projects together.
