@@ -140,9 +140,12 @@ func (db *DB) startEmbedded(o Options) error {
 	}
 	url := "file:" + abs + "/"
 	if o.BulkLoad {
-		// WAL with synchronous=NORMAL stays consistent after a power cut;
-		// FerretDB adds its own pragmas (busy_timeout, journal_mode(wal)).
-		url += "?_pragma=synchronous(normal)"
+		// WAL with synchronous=NORMAL stays consistent after a power cut.
+		// temp_store(memory) keeps each multi-row insert's statement
+		// journal in memory rather than in a temporary file (6% of a
+		// seed's CPU went to writing it). FerretDB adds its own pragmas
+		// (busy_timeout, journal_mode(wal)).
+		url += "?_pragma=synchronous(normal)&_pragma=temp_store(memory)"
 		db.syncDir = abs
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
