@@ -160,13 +160,16 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return errors.New("--scale must be between 1 and 1000")
 	}
 	cfg.Demo = false // load explicitly below, at the asked scale
-	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal seed"})
+	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal seed", BulkLoad: true})
 	if err != nil {
 		return err
 	}
-	defer a.Close()
 	bar := newProgress(stdout, "seed")
 	err = a.Seed(ctx, *scale, bar.Set)
+	// A bulk load is on disk only once the database has closed.
+	if cerr := a.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("seed: close database: %w", cerr)
+	}
 	bar.Done(err)
 	return err
 }

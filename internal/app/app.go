@@ -103,6 +103,10 @@ type Options struct {
 	// nothing done; BASE_URL, when unset, is then derived from the bound
 	// address.
 	Serve bool
+	// BulkLoad opens the embedded database for a bulk load (portal seed;
+	// see mongodb.Options.BulkLoad): then Close reports whether every
+	// write reached the disk.
+	BulkLoad bool
 }
 
 // Open opens the portal for a command that does not serve (seed, reindex,
@@ -151,7 +155,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 	db, err := mongodb.Open(ctx, mongodb.Options{
 		URI: cfg.MongoURI, Database: cfg.MongoDatabase, DataDir: cfg.DataDir,
 		EmbeddedAddr: cfg.MongoEmbeddedAddr, Logger: embeddedLogger(log),
-		Monitor: a.Metrics.CommandMonitor(log, slowCommand),
+		Monitor: a.Metrics.CommandMonitor(log, slowCommand), BulkLoad: o.BulkLoad,
 	})
 	if err != nil {
 		return nil, err
@@ -346,15 +350,14 @@ func (a *App) Run(ctx context.Context) error {
 // Close releases the database, the listeners and DATA_DIR when Run was
 // never called.
 func (a *App) Close() error {
-	a.release()
-	return nil
+	return a.release()
 }
 
 // release closes the database and search index, then the listeners not
 // yet served, then gives DATA_DIR up, in that order: the lock must outlive
 // every file it guards.
-func (a *App) release() {
-	a.closeDB()
+func (a *App) release() error {
+	err := a.closeDB()
 	for _, ln := range []*net.Listener{&a.ln, &a.metricsLn} {
 		if *ln != nil {
 			_ = (*ln).Close() // already closed when it was served
@@ -367,9 +370,12 @@ func (a *App) release() {
 		}
 		a.lock = nil
 	}
+	return err
 }
 
-func (a *App) closeDB() {
+// closeDB closes the search index and the database; it returns the
+// database's error (see mongodb.DB.Close), having logged it.
+func (a *App) closeDB() error {
 	if a.Search != nil {
 		if err := a.Search.Close(); err != nil {
 			a.Log.Warn("close search index", "err", err)
@@ -377,14 +383,16 @@ func (a *App) closeDB() {
 		a.Search = nil
 	}
 	if a.DB == nil {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := a.DB.Close(ctx); err != nil {
+	err := a.DB.Close(ctx)
+	if err != nil {
 		a.Log.Warn("close database", "err", err)
 	}
 	a.DB = nil
+	return err
 }
 
 // embeddedLogger passes on the embedded database's errors; its warnings

@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/khanhhoa/investportal/seed"
 )
@@ -69,26 +71,40 @@ func (a *App) Seed(ctx context.Context, scale int, progress func(done, total int
 	}
 	obs := seed.ScaledObstacles(ps, scale, a.Calendar, now)
 	total := len(ps) + len(opps) + len(obs)
-	report := func(offset int) func(int) {
+	// Projects load beside opportunities then obstacles: each side's
+	// encoding (ours and the database's) overlaps the other's writes.
+	var mu sync.Mutex
+	var doneProjects, doneOthers int
+	report := func(side *int, offset int) func(int) {
 		return func(done int) {
+			mu.Lock()
+			defer mu.Unlock()
+			*side = offset + done
 			if progress != nil {
-				progress(offset+done, total)
+				progress(doneProjects+doneOthers, total)
 			}
 		}
 	}
-	if err := a.Projects.InsertMissing(ctx, ps, report(0)); err != nil {
+	var nOpps, nObs int
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return a.Projects.InsertMissing(gctx, ps, report(&doneProjects, 0))
+	})
+	g.Go(func() error {
+		var err error
+		if nOpps, err = a.Opportunities.InsertMissing(gctx, opps, report(&doneOthers, 0)); err != nil {
+			return fmt.Errorf("load demo opportunities: %w", err)
+		}
+		if a.Indexer != nil && nOpps > 0 {
+			a.Indexer.Notify() // the project store wakes it itself
+		}
+		if nObs, err = a.Obstacles.InsertMissing(gctx, obs, now, report(&doneOthers, len(opps))); err != nil {
+			return fmt.Errorf("load demo obstacles: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
 		return err
-	}
-	nOpps, err := a.Opportunities.InsertMissing(ctx, opps, report(len(ps)))
-	if err != nil {
-		return fmt.Errorf("load demo opportunities: %w", err)
-	}
-	if a.Indexer != nil && nOpps > 0 {
-		a.Indexer.Notify() // the project store wakes it itself
-	}
-	nObs, err := a.Obstacles.InsertMissing(ctx, obs, now, report(len(ps)+len(opps)))
-	if err != nil {
-		return fmt.Errorf("load demo obstacles: %w", err)
 	}
 	if err := mark("done"); err != nil {
 		return fmt.Errorf("mark demo load: %w", err)

@@ -39,6 +39,13 @@ type Options struct {
 	// HealthLog gets a line when the database becomes unreachable and
 	// when it answers again; nil means slog.Default.
 	HealthLog *slog.Logger
+	// BulkLoad is for a process that writes many records and then exits
+	// (portal seed). The embedded database then syncs its files to disk at
+	// its checkpoints and when it closes, not at every commit: a crash of
+	// the process loses nothing, a power cut may lose the last commits
+	// (never corrupt the file; a bulk load run again adds what is
+	// missing), and Close returns only once every file is on disk.
+	BulkLoad bool
 }
 
 // DB is an open database.
@@ -59,6 +66,9 @@ type DB struct {
 	embeddedDone chan struct{}
 	// sqliteDir holds the embedded database's SQLite files.
 	sqliteDir string
+	// syncDir, when set, is the embedded database's directory, whose
+	// files Close syncs to disk (Options.BulkLoad).
+	syncDir string
 }
 
 // ErrAddrInUse is returned when the embedded database's address is taken.
@@ -139,10 +149,20 @@ func (db *DB) startEmbedded(o Options) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	url := "file:" + abs + "/"
+	if o.BulkLoad {
+		// WAL with synchronous=NORMAL stays consistent after a power cut.
+		// temp_store(memory) keeps each multi-row insert's statement
+		// journal in memory rather than in a temporary file (6% of a
+		// seed's CPU went to writing it). FerretDB adds its own pragmas
+		// (busy_timeout, journal_mode(wal)).
+		url += "?_pragma=synchronous(normal)&_pragma=temp_store(memory)"
+		db.syncDir = abs
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: url,
 		Logger:    logger,
 	})
 	if err != nil {
@@ -195,18 +215,63 @@ func (db *DB) Close(ctx context.Context) error {
 		sqliteDirs.Delete(db.Client)
 		err = db.Client.Disconnect(ctx)
 	}
-	db.stop()
+	if !db.stop() {
+		return errors.Join(err, errors.New("embedded database did not stop within 10 s; its last writes may not be on disk"))
+	}
+	if db.syncDir != "" {
+		err = errors.Join(err, syncFiles(db.syncDir))
+		db.syncDir = ""
+	}
 	return err
 }
 
-func (db *DB) stop() {
+// stop stops the embedded database and reports whether it finished (its
+// files closed) in time.
+func (db *DB) stop() bool {
 	if db.stopEmbedded == nil {
-		return
+		return true
 	}
 	db.stopEmbedded()
+	db.stopEmbedded = nil
 	select {
 	case <-db.embeddedDone:
+		return true
 	case <-time.After(10 * time.Second):
+		return false
 	}
-	db.stopEmbedded = nil
+}
+
+// syncFiles flushes every file of dir, and dir itself, to disk.
+func syncFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("sync database files: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if err := syncPath(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return syncPath(dir)
+}
+
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // a WAL file removed by the last close
+	}
+	if err != nil {
+		return fmt.Errorf("sync database files: %w", err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return nil
 }

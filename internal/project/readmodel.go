@@ -142,6 +142,47 @@ func (m *readModel) put(p *Project) {
 	m.gen++
 }
 
+// putAll stores ps as put would, one by one, but adds the codes the model
+// does not hold in one merge instead of one slice shift each (a bulk
+// insert of n projects would otherwise cost O(n²)); m.mu must be held for
+// writing.
+func (m *readModel) putAll(ps []*Project) {
+	var fresh []entry
+	for _, p := range ps {
+		if _, ok := m.find(p.Code); ok {
+			m.put(p)
+		} else {
+			fresh = append(fresh, newEntry(p))
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].p.Code < fresh[j].p.Code })
+	items := make([]entry, 0, len(m.items)+len(fresh))
+	i := 0
+	for j, e := range fresh {
+		if j > 0 && fresh[j-1].p.Code == e.p.Code {
+			// The same code twice in ps: the later one, as put would keep.
+			if last := &items[len(items)-1]; last.p.Version <= e.p.Version {
+				m.agg.add(last.p, -1)
+				*last = e
+				m.agg.add(e.p, 1)
+			}
+			continue
+		}
+		for i < len(m.items) && m.items[i].p.Code < e.p.Code {
+			items = append(items, m.items[i])
+			i++
+		}
+		items = append(items, e)
+		m.agg.add(e.p, 1)
+	}
+	m.items = append(items, m.items[i:]...)
+	m.stats = nil
+	m.gen++
+}
+
 // remove drops code; m.mu must be held for writing.
 func (m *readModel) remove(code string) {
 	i, ok := m.find(code)

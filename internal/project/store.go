@@ -136,12 +136,8 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 			}
 			for _, d := range docs {
 				// As stored (times in milliseconds, UTC), for the model.
-				raw, err := bson.Marshal(d)
 				p := new(Project)
-				if err == nil {
-					err = bson.Unmarshal(raw, p)
-				}
-				if err != nil {
+				if err := bson.Unmarshal(d.(bson.Raw), p); err != nil {
 					return fmt.Errorf("insert projects: %w", err)
 				}
 				inserted = append(inserted, p)
@@ -158,7 +154,12 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 			if ps[i].ID.IsZero() {
 				ps[i].ID = primitive.NewObjectID()
 			}
-			docs = append(docs, seedDoc{Project: &ps[i], NeedsIndex: true})
+			// Marshalled once, for the insert and for the model.
+			raw, err := bson.Marshal(seedDoc{Project: &ps[i], NeedsIndex: true})
+			if err != nil {
+				return fmt.Errorf("project %s: %w", ps[i].Code, err)
+			}
+			docs = append(docs, bson.Raw(raw))
 		}
 		if len(docs) == batch {
 			if err := flush(i + 1); err != nil {
@@ -176,9 +177,7 @@ func (s *Store) InsertMissing(ctx context.Context, ps []Project, progress func(d
 		return nil
 	}
 	s.f.m.mu.Lock()
-	for _, p := range inserted {
-		s.f.m.put(p)
-	}
+	s.f.m.putAll(inserted)
 	s.f.m.mu.Unlock()
 	s.announce(ctx, changeEntry{Code: reloadAll})
 	if err := s.poll(ctx); err != nil {
