@@ -21,7 +21,9 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 	q := fold.String(f.Query)
 	fc := f.codes()
 	from := (f.Page - 1) * f.PerPage
-	page := Page[Project]{Items: make([]Project, 0, f.PerPage), Page: f.Page, PerPage: f.PerPage}
+	// An export asks for every row in one page (PerPage up to MaxInt): the
+	// slice grows as rows match rather than being sized by PerPage.
+	page := Page[Project]{Items: make([]Project, 0, min(f.PerPage, 100)), Page: f.Page, PerPage: f.PerPage}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	match := func(e *entry) bool {
@@ -33,7 +35,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 		n := 0
 		for i := range m.items {
 			if e := &m.items[i]; match(e) {
-				if n >= from && n < from+f.PerPage {
+				if n >= from && n-from < f.PerPage {
 					page.Items = append(page.Items, clone(e.p))
 				}
 				n++
@@ -49,7 +51,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 		}
 	}
 	sort.SliceStable(matched, f.less(matched))
-	to := max(from, min(from+f.PerPage, len(matched)))
+	to := from + min(f.PerPage, max(len(matched)-from, 0))
 	for i := from; i < to; i++ {
 		page.Items = append(page.Items, clone(matched[i].p))
 	}
