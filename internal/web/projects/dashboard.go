@@ -31,7 +31,17 @@ type dashboardData struct {
 	Charts        []web.Chart
 }
 
+// dashboard serves the figures' charts; an anonymous visitor's copy is
+// rendered once per revision of the read model and language.
 func (s *Handlers) dashboard(c *fiber.Ctx) error {
+	return s.Cached(c, s.dashboards, func() (int64, error) {
+		ctx, cancel := web.DBContext(c)
+		defer cancel()
+		return s.projects.Revision(ctx)
+	}, func() error { return s.renderDashboard(c) })
+}
+
+func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	st, err := s.projects.Stats(ctx)

@@ -16,6 +16,9 @@ type Handlers struct {
 	opportunities *opportunity.Store
 	// listPages are list pages as rendered for anonymous visitors.
 	listPages *web.PageCache
+	// dashboards are the dashboard as rendered for anonymous visitors, one
+	// per language.
+	dashboards *web.PageCache
 }
 
 // Bounds of the list page cache: a page of 100 rows is about 60 kB.
@@ -27,5 +30,6 @@ const (
 // New returns the handlers of the area on the core server.
 func New(core *web.Server, projects *project.Store, opportunities *opportunity.Store) *Handlers {
 	return &Handlers{Server: core, projects: projects, opportunities: opportunities,
-		listPages: web.NewPageCache(listCacheEntries, listCacheBytes, web.ProjectQueryKeys)}
+		listPages:  web.NewPageCache(listCacheEntries, listCacheBytes, web.ProjectQueryKeys),
+		dashboards: web.NewPageCache(4, 2<<20, nil)}
 }

@@ -3,6 +3,7 @@ package projects_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 )
 
 // TestListPageIsTheSameForEveryVisitorUntilAnEdit checks the list page
@@ -85,5 +87,48 @@ func TestListPageIsTheSameForEveryVisitorUntilAnEdit(t *testing.T) {
 	// The same query in Vietnamese is the Vietnamese page.
 	if vi := e.Get("/vi/projects?kind=fdi&sector=tourism"); vi.Header.Get("Content-Language") != "vi" || !strings.Contains(vi.Body, `<html lang="vi">`) {
 		t.Errorf("vi page: %q", vi.Header.Get("Content-Language"))
+	}
+}
+
+// TestDashboardIsKeptUntilAnEdit: the dashboard served to anonymous
+// visitors is rendered once per language and revision of the read model:
+// the same page for two visitors, a new project counted at once, and a
+// signed-in user's page of their own.
+func TestDashboardIsKeptUntilAnEdit(t *testing.T) {
+	t.Parallel()
+	e := sitetest.New(t)
+	first, second := e.Get("/en/dashboard"), e.Get("/en/dashboard")
+	if first.Status != 200 || first.Body != second.Body {
+		t.Fatalf("two visitors: %d, same page %v", first.Status, first.Body == second.Body)
+	}
+	if vi := e.Get("/vi/dashboard"); vi.Status != 200 || vi.Body == first.Body || vi.Header.Get("Content-Language") != "vi" {
+		t.Errorf("the Vietnamese dashboard: %d, Content-Language %q, same as English %v", vi.Status, vi.Header.Get("Content-Language"), vi.Body == first.Body)
+	}
+	ctx := context.Background()
+	st, err := e.Projects.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := st.Kind(project.FDI).Count
+	figure := func(n int64) string { return `<span class="big">` + strconv.FormatInt(n, 10) + " " }
+	if !strings.Contains(first.Body, figure(n)) {
+		t.Fatalf("the dashboard does not show %d FDI projects", n)
+	}
+	// A new FDI project is counted at once.
+	page, err := e.Projects.List(ctx, project.Filter{Kind: project.FDI, Page: 1, PerPage: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatal(page, err)
+	}
+	p := page.Items[0]
+	p.Code, p.Version, p.ID = "FDI-9901", 0, primitive.NilObjectID
+	if err := e.Projects.CreateBy(ctx, &p, project.Actor{ID: "t", Name: "Tester"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Get("/en/dashboard"); !strings.Contains(r.Body, figure(n+1)) {
+		t.Errorf("after a new project the dashboard does not show %d FDI projects", n+1)
+	}
+	board := e.As(account.RoleBoard).Get("/en/dashboard")
+	if board.Body == first.Body || board.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("the board user got the visitors' page (Cache-Control %q)", board.Header.Get("Cache-Control"))
 	}
 }
