@@ -85,9 +85,14 @@ func TestWriteIsNotAFailureWhenTheAnnouncementFails(t *testing.T) {
 	ctx := context.Background()
 	p := firstAt(t, s, project.Operating)
 	changes := db.Collection(project.ChangeCollection)
-	// A sequence number that is not a number makes every append fail.
+	// A sequence number that is not a number makes every read of the log's
+	// head fail, and the numbers after the seed's are taken, so the store
+	// (which tries the number after its last append first) must read it.
 	if _, err := changes.InsertOne(ctx, bson.D{{Key: "_id", Value: "broken"}, {Key: "code", Value: "x"}}); err != nil {
 		t.Fatal(err)
+	}
+	for seq := int64(1); seq <= 50; seq++ {
+		_, _ = changes.InsertOne(ctx, bson.D{{Key: "_id", Value: seq}, {Key: "code", Value: "x"}})
 	}
 	got, err := s.Update(ctx, p.Code, p.Version, project.Changes{NameEN: ptr("Stored despite the log")}, board, now)
 	if err != nil || got.Version != p.Version+1 {

@@ -249,12 +249,17 @@ type follower struct {
 	pollSem chan struct{}
 	// logMu serializes this process's appends, so they only race other
 	// processes for a sequence number.
-	logMu     sync.Mutex
-	following atomic.Bool  // Start's loop is running
-	lastPoll  atomic.Int64 // unix nanoseconds
-	lastPrune time.Time
-	ready     chan struct{}
-	readyOnce sync.Once
+	logMu sync.Mutex
+	// lastAppended is the sequence number this process last appended (0:
+	// not known), guarded by logMu: the next append tries the number after
+	// it and reads the log's head only when another process took it, since
+	// on the embedded database reading the head sorts the whole log.
+	lastAppended int64
+	following    atomic.Bool  // Start's loop is running
+	lastPoll     atomic.Int64 // unix nanoseconds
+	lastPrune    time.Time
+	ready        chan struct{}
+	readyOnce    sync.Once
 }
 
 func newFollower() follower {
@@ -608,15 +613,20 @@ func (s *Store) appendChange(ctx context.Context, e changeEntry) error {
 	defer s.f.logMu.Unlock()
 	e.Writer, e.At = e.Writer+s.f.writer, time.Now().UTC()
 	for range 100 {
-		last, err := s.lastSeq(ctx)
-		if err != nil {
-			return err
+		if s.f.lastAppended == 0 {
+			last, err := s.lastSeq(ctx)
+			if err != nil {
+				return err
+			}
+			s.f.lastAppended = last
 		}
-		e.Seq = last + 1
-		_, err = s.changes().InsertOne(ctx, e)
+		e.Seq = s.f.lastAppended + 1
+		_, err := s.changes().InsertOne(ctx, e)
 		if err == nil {
+			s.f.lastAppended = e.Seq
 			return nil
 		}
+		s.f.lastAppended = 0 // taken by another process, or unknown: read the head
 		if !mongodb.IsDuplicateKey(err) {
 			return fmt.Errorf("append project change: %w", err)
 		}
