@@ -6,6 +6,8 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/mongodb"
@@ -34,10 +36,46 @@ func (r Rule) window(key string, now time.Time) (time.Time, string) {
 // Limiter checks rules against counters in MongoDB.
 type Limiter struct {
 	c *mongo.Collection
+	// over remembers the counters this process saw past their limit, until
+	// their window ends: a count only grows within its window, so a key
+	// refused once is refused without a database write until then (a
+	// client hammering a form cannot queue writes on its counter).
+	over     sync.Map // counter id → window end (time.Time)
+	overSize atomic.Int64
 }
+
+// maxOver bounds the refused counters remembered; past it, refusals are
+// counted in the database again.
+const maxOver = 100_000
 
 // New returns a limiter on db.
 func New(db *mongo.Database) *Limiter { return &Limiter{c: db.Collection(Collection)} }
+
+// refused reports whether id is remembered past its limit at now, and how
+// long until its window ends.
+func (l *Limiter) refused(id string, now time.Time) (time.Duration, bool) {
+	v, ok := l.over.Load(id)
+	if !ok {
+		return 0, false
+	}
+	end := v.(time.Time)
+	if !now.Before(end) {
+		if l.over.CompareAndDelete(id, v) {
+			l.overSize.Add(-1)
+		}
+		return 0, false
+	}
+	return end.Sub(now), true
+}
+
+func (l *Limiter) remember(id string, end time.Time) {
+	if l.overSize.Load() >= maxOver {
+		return
+	}
+	if _, loaded := l.over.LoadOrStore(id, end); !loaded {
+		l.overSize.Add(1)
+	}
+}
 
 // EnsureIndexes creates the index the clean-up uses.
 func (l *Limiter) EnsureIndexes(ctx context.Context) error {
@@ -50,6 +88,9 @@ func (l *Limiter) EnsureIndexes(ctx context.Context) error {
 // within the limit, and if not, how long until the window ends.
 func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) (bool, time.Duration, error) {
 	start, id := r.window(key, now)
+	if wait, ok := l.refused(id, now); ok {
+		return false, wait, nil
+	}
 	unlock := mongodb.LockDocument(l.c, id)
 	defer unlock()
 	var doc struct {
@@ -65,6 +106,7 @@ func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) 
 		return false, 0, fmt.Errorf("rate limit: %w", err)
 	}
 	if doc.N > r.Limit {
+		l.remember(id, start.Add(r.Window))
 		return false, start.Add(r.Window).Sub(now), nil
 	}
 	return true, 0, nil
@@ -75,6 +117,9 @@ func (l *Limiter) Allow(ctx context.Context, r Rule, key string, now time.Time) 
 // failures, such as a tracking cookie that opens the right case.
 func (l *Limiter) Exceeded(ctx context.Context, r Rule, key string, now time.Time) (bool, error) {
 	_, id := r.window(key, now)
+	if _, ok := l.refused(id, now); ok {
+		return true, nil
+	}
 	var doc struct {
 		N int `bson:"n"`
 	}

@@ -2,12 +2,14 @@ package ratelimit_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 func TestLimitIsSharedAndWindowed(t *testing.T) {
@@ -45,6 +47,29 @@ func TestLimitIsSharedAndWindowed(t *testing.T) {
 	ok, wait, _ := a.Allow(ctx, rule, "1.2.3.4", now)
 	if ok || wait != 50*time.Second {
 		t.Errorf("over the limit: ok=%v wait=%s", ok, wait)
+	}
+	// A refused key is refused from memory until its window ends: the
+	// counter in the database is not written again.
+	counter := func() int {
+		var doc struct {
+			N int `bson:"n"`
+		}
+		if err := db.Collection(ratelimit.Collection).FindOne(ctx, bson.D{{Key: "_id", Value: "login|1.2.3.4|" + strconv.FormatInt(now.Truncate(time.Minute).Unix(), 10)}}).Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc.N
+	}
+	before := counter()
+	for range 20 {
+		if ok, wait, err := a.Allow(ctx, rule, "1.2.3.4", now.Add(time.Second)); ok || err != nil || wait != 49*time.Second {
+			t.Fatalf("a refused key: ok=%v wait=%s err=%v", ok, wait, err)
+		}
+	}
+	if exceeded, err := a.Exceeded(ctx, rule, "1.2.3.4", now); !exceeded || err != nil {
+		t.Errorf("Exceeded of a refused key: %v %v", exceeded, err)
+	}
+	if after := counter(); after != before {
+		t.Errorf("refusals wrote the counter: %d -> %d", before, after)
 	}
 	if ok, _, _ := a.Allow(ctx, rule, "5.6.7.8", now); !ok {
 		t.Error("another key was limited")
