@@ -32,12 +32,6 @@ func (f Features) IsolatedUpdates() bool { return !f.Embedded }
 // figures (FerretDB 1.24 returns 0 for all but the first).
 func (f Features) GroupAccumulators() bool { return !f.Embedded }
 
-// IndexedFilters reports whether a filter other than _id alone is served
-// from an index. FerretDB's SQLite backend reads and decodes every
-// document of the collection for any other filter, so on it the domains
-// find records by _id (from a read model in memory) one at a time.
-func (f Features) IndexedFilters() bool { return !f.Embedded }
-
 // TTLIndexes reports whether the database expires documents itself.
 func (f Features) TTLIndexes() bool { return !f.Embedded }
 

@@ -5,8 +5,8 @@ import (
 )
 
 // ByCodes returns the stored opportunities with the given codes, by code
-// (a page of search hits): found in the catalogue's rows, read by _id; a
-// code not stored is absent.
+// (a page of search hits), from the catalogue's rows; a code not stored is
+// absent.
 func (s *Store) ByCodes(ctx context.Context, codes []string) (map[string]*Opportunity, error) {
 	out := make(map[string]*Opportunity, len(codes))
 	if len(codes) == 0 {
@@ -14,23 +14,15 @@ func (s *Store) ByCodes(ctx context.Context, codes []string) (map[string]*Opport
 	}
 	m := s.catalogueModel()
 	m.follow.Lock()
+	defer m.follow.Unlock()
 	if err := m.sync(ctx); err != nil {
-		m.follow.Unlock()
 		return nil, err
 	}
-	ids := make([]any, 0, len(codes))
 	for _, code := range codes {
 		if r, ok := m.rows[code]; ok {
-			ids = append(ids, r.ID)
+			o := *r.item
+			out[code] = &o
 		}
-	}
-	m.follow.Unlock()
-	items, err := s.byIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i := range items {
-		out[items[i].Code] = &items[i]
 	}
 	return out, nil
 }

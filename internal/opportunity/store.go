@@ -659,26 +659,21 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 }
 
 // ByProject returns the opportunities that became the licensed project
-// with the code, so the project page can link back to them: found in the
-// catalogue's rows, read by _id.
+// with the code, in code order, so the project page can link back to them:
+// from the catalogue's rows.
 func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunity, error) {
 	m := s.catalogueModel()
 	m.follow.Lock()
+	defer m.follow.Unlock()
 	if err := m.sync(ctx); err != nil {
-		m.follow.Unlock()
 		return nil, err
 	}
-	var rows []facetRow
+	out := []Opportunity{}
 	for _, r := range m.rows {
 		if r.ProjectCode == projectCode && projectCode != "" {
-			rows = append(rows, r)
+			out = append(out, *r.item)
 		}
 	}
-	m.follow.Unlock()
-	slices.SortFunc(rows, func(a, b facetRow) int { return strings.Compare(a.Code, b.Code) })
-	ids := make([]any, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	return s.byIDs(ctx, ids)
+	slices.SortFunc(out, func(a, b Opportunity) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
 }
