@@ -106,19 +106,22 @@ type indexHead struct {
 }
 
 // pendingHeads returns the opportunities whose index record is missing or
-// behind, oldest change first: one read of the opportunities' heads and
-// one of the index records.
+// behind, oldest change first: the opportunities' versions come from the
+// catalogue's rows in memory (a read of every opportunity would decode
+// them all on the embedded database), the index records from one read.
 func (s *Store) pendingHeads(ctx context.Context) ([]indexHead, error) {
-	cur, err := s.opps.Mongo().Find(ctx, bson.D{}, options.Find().SetBatchSize(10_000).SetProjection(
-		bson.D{{Key: "_id", Value: 0}, {Key: "code", Value: 1}, {Key: "version", Value: 1}, {Key: "updatedAt", Value: 1}}))
-	if err != nil {
-		return nil, apperr.Internal(fmt.Errorf("find opportunity versions: %w", err))
+	m := s.catalogueModel()
+	m.follow.Lock()
+	if err := m.sync(ctx); err != nil {
+		m.follow.Unlock()
+		return nil, err
 	}
-	var heads []indexHead
-	if err := cur.All(ctx, &heads); err != nil {
-		return nil, apperr.Internal(fmt.Errorf("read opportunity versions: %w", err))
+	heads := make([]indexHead, 0, len(m.rows))
+	for _, r := range m.rows {
+		heads = append(heads, indexHead{Code: r.Code, Version: r.item.Version, UpdatedAt: r.UpdatedAt})
 	}
-	cur, err = s.indexState().Find(ctx, bson.D{}, options.Find().SetBatchSize(10_000))
+	m.follow.Unlock()
+	cur, err := s.indexState().Find(ctx, bson.D{}, options.Find().SetBatchSize(10_000))
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("read opportunity index state: %w", err))
 	}
