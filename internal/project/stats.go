@@ -217,13 +217,7 @@ func (s *Store) Registered(ctx context.Context, codes map[string]bool) (map[stri
 
 // CapitalGeneration returns a number that moves whenever a project in the
 // read model changes, so that a cache of project figures knows when to
-// read them again (obstacle.CapitalSource).
+// read them again (obstacle.CapitalSource): the read model's Revision.
 func (s *Store) CapitalGeneration(ctx context.Context) (int64, error) {
-	m, err := s.model(ctx)
-	if err != nil {
-		return 0, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.gen, nil
+	return s.Revision(ctx)
 }
