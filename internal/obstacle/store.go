@@ -476,7 +476,12 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (File
 	idemHash := sha256.Sum256([]byte(idem))
 	o.IdempotencyKey = hex.EncodeToString(idemHash[:])
 
-	if prev, err := s.byIdempotency(ctx, o.IdempotencyKey); err == nil {
+	// A repeat is found by its recorded key alone (a read by _id); one not
+	// recorded (a racing submission, imported data) meets the unique index
+	// below and is found then: searching the obstacles themselves first
+	// would read every obstacle for every new filing on the embedded
+	// database.
+	if prev, err := s.byRecordedIdempotency(ctx, o.IdempotencyKey); err == nil {
 		return replay(prev, o.RequestHash, key, now)
 	} else if !errors.Is(err, apperr.ErrNotFound) {
 		return Filed{}, err
@@ -530,15 +535,29 @@ func (s *Store) Create(ctx context.Context, sub Submission, now time.Time) (File
 }
 
 func (s *Store) byIdempotency(ctx context.Context, hash string) (Obstacle, error) {
-	var ref struct {
-		ObstacleID string `bson:"obstacleId"`
-	}
-	if err := s.idem.FindOne(ctx, bson.M{"_id": hash}).Decode(&ref); err == nil {
-		return s.Get(ctx, ref.ObstacleID)
+	o, err := s.byRecordedIdempotency(ctx, hash)
+	if !errors.Is(err, apperr.ErrNotFound) {
+		return o, err
 	}
 	// Not recorded (a racing submission, or data imported before the
 	// lookup existed): ask the obstacles themselves.
 	return s.findOne(ctx, bson.M{"idempotencyKey": hash})
+}
+
+// byRecordedIdempotency finds the obstacle filed with the key through the
+// lookup collection only (reads by _id).
+func (s *Store) byRecordedIdempotency(ctx context.Context, hash string) (Obstacle, error) {
+	var ref struct {
+		ObstacleID string `bson:"obstacleId"`
+	}
+	err := s.idem.FindOne(ctx, bson.M{"_id": hash}).Decode(&ref)
+	switch {
+	case mongodb.IsNoDocuments(err):
+		return Obstacle{}, s.errNotFound()
+	case err != nil:
+		return Obstacle{}, apperr.Internal(fmt.Errorf("find idempotency key: %w", err))
+	}
+	return s.Get(ctx, ref.ObstacleID)
 }
 
 // Get returns the obstacle with the given id, with its timeline. Whether

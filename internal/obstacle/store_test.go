@@ -19,6 +19,10 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 )
 
 type recNotifier struct {
@@ -745,5 +749,87 @@ func TestOldTimelineShapeReads(t *testing.T) {
 	stored := raw["timeline"].(bson.A)[3].(bson.M)
 	if _, ok := stored["actor"]; ok || stored["by"] == nil || stored["public"] != nil {
 		t.Errorf("new event stored as %v", stored)
+	}
+}
+
+// BenchmarkFile measures filing an obstacle (validation, the new record
+// with its first timeline entry, the access key, the notifier) on the
+// embedded database.
+func BenchmarkFile(b *testing.B) {
+	db := mongotest.MustOpenDB(b)
+	s := NewStore(db, holidays.MustEmbedded(), Options{Notifier: &recNotifier{}, KeySecret: []byte("test-secret")})
+	ctx := context.Background()
+	if err := s.EnsureIndexes(ctx); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := s.Create(ctx, submission(i), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestNewFilingReadsNoObstacleButByID: filing a new obstacle looks for a
+// repeat through the idempotency lookup (by _id) only, never with a
+// filter the embedded database answers by decoding every obstacle; a
+// repeat is still answered with the first filing.
+func TestNewFilingReadsNoObstacleButByID(t *testing.T) {
+	ctx := context.Background()
+	var (
+		mu    sync.Mutex
+		other []string
+	)
+	monitor := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if coll, _ := e.Command.Lookup(e.CommandName).StringValueOK(); coll != CollObstacles {
+			return
+		}
+		var f bson.Raw
+		switch e.CommandName {
+		case "find":
+			f, _ = e.Command.Lookup("filter").DocumentOK()
+		case "aggregate", "count":
+			f = bson.Raw(bsoncore.NewDocumentBuilder().AppendString("x", "").Build())
+		default:
+			return
+		}
+		if elems, _ := f.Elements(); len(elems) != 1 || elems[0].Key() != "_id" {
+			mu.Lock()
+			other = append(other, e.CommandName+" "+f.String())
+			mu.Unlock()
+		}
+	}}
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(monitor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(ctx) })
+	db := client.Database(mongotest.MustOpenDB(t).Name())
+	s := NewStore(db, holidays.MustEmbedded(), Options{Notifier: &recNotifier{}, KeySecret: []byte("test-secret")})
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	sub := submission(1)
+	sub.IdempotencyKey = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
+	first, err := s.Create(ctx, sub, now)
+	if err != nil || !first.Created {
+		t.Fatalf("first filing: %+v %v", first, err)
+	}
+	for i := 2; i < 5; i++ {
+		if _, err := s.Create(ctx, submission(i), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, err := s.Create(ctx, sub, now)
+	if err != nil || again.Created || again.Obstacle.TrackingCode != first.Obstacle.TrackingCode {
+		t.Fatalf("the repeat: %+v %v", again, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(other) > 0 {
+		t.Errorf("filing read obstacles by more than _id: %v", other)
 	}
 }
