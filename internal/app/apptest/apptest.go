@@ -5,6 +5,7 @@ package apptest
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/app"
 	"github.com/khanhhoa/investportal/internal/config"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 )
 
@@ -42,6 +44,12 @@ func Start(tb testing.TB, cfg config.Config) *Portal {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal serve (test " + tb.Name() + ")", Serve: true})
+	for try := 0; errors.Is(err, mongodb.ErrAddrInUse) && try < 3; try++ {
+		// FreeAddr's port was free when chosen, but the kernel may have
+		// handed it to another test's outgoing connection since: take another.
+		cfg.MongoEmbeddedAddr = mongotest.FreeAddr(tb)
+		a, err = app.OpenWith(ctx, cfg, log, app.Options{Command: "portal serve (test " + tb.Name() + ")", Serve: true})
+	}
 	if err != nil {
 		cancel()
 		tb.Fatalf("open portal: %v", err)
