@@ -12,17 +12,16 @@ func (s *Store) ByCodes(ctx context.Context, codes []string) (map[string]*Opport
 	if len(codes) == 0 {
 		return out, nil
 	}
-	m := s.catalogueModel()
-	m.follow.Lock()
-	defer m.follow.Unlock()
-	if err := m.sync(ctx); err != nil {
-		return nil, err
-	}
-	for _, code := range codes {
-		if r, ok := m.rows[code]; ok {
-			o := *r.item
-			out[code] = &o
+	err := s.readCatalogue(ctx, func(m *catalogueModel) {
+		for _, code := range codes {
+			if r, ok := m.rows[code]; ok {
+				o := *r.item
+				out[code] = &o
+			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

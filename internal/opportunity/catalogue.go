@@ -42,20 +42,13 @@ const (
 // facetRow is what Facets, List and the lookups by code need of one
 // opportunity.
 type facetRow struct {
-	ID          any       `bson:"_id"`
-	Code        string    `bson:"code"`
-	ProjectCode string    `bson:"projectCode"`
-	CapitalVND  int64     `bson:"capitalVND"`
-	PublishedAt time.Time `bson:"publishedAt"`
-	UpdatedAt   time.Time `bson:"updatedAt"`
 	// item is the opportunity without its history, as lists show it.
-	item        *Opportunity
-	Sector      string   `bson:"sector"`
-	Location    string   `bson:"location"`
-	Forms       []string `bson:"investmentForms"`
-	CapitalBand string   `bson:"capitalBand"`
-	Status      string   `bson:"status"`
-	SearchText  string   `bson:"searchText"`
+	item *Opportunity
+	// ID is its _id; the rest is what the store derives for queries.
+	ID          any
+	CapitalBand string
+	CapitalVND  int64
+	SearchText  string
 }
 
 // catalogueDoc is an opportunity as the catalogue reads it (without its
@@ -72,9 +65,7 @@ type catalogueDoc struct {
 
 func (d *catalogueDoc) row() facetRow {
 	o := d.Opportunity
-	return facetRow{ID: d.ID, Code: o.Code, Sector: o.Sector, Location: o.Location, Forms: o.InvestmentForms,
-		CapitalBand: d.CapitalBand, Status: o.Status, SearchText: d.SearchText, ProjectCode: o.ProjectCode,
-		CapitalVND: d.CapitalVND, PublishedAt: o.PublishedAt, UpdatedAt: o.UpdatedAt, item: &o}
+	return facetRow{item: &o, ID: d.ID, CapitalBand: d.CapitalBand, CapitalVND: d.CapitalVND, SearchText: d.SearchText}
 }
 
 // catalogue is the Store's read model, made at its first use.
@@ -172,8 +163,8 @@ func (m *catalogueModel) Load(ctx context.Context) (func(), error) {
 	}
 	byCode := make(map[string]facetRow, len(rows))
 	for _, r := range rows {
-		byCode[r.Code] = r
-		m.ids.Store(r.Code, r.ID)
+		byCode[r.item.Code] = r
+		m.ids.Store(r.item.Code, r.ID)
 	}
 	return func() {
 		m.rows = byCode
@@ -226,9 +217,9 @@ func (f *Filter) matches(r *facetRow, skip string, terms []string) bool {
 		}
 		return false
 	}
-	if !in(facetSector, f.Sectors, r.Sector) || !in(facetLocation, f.Locations, r.Location) ||
-		!in(facetForm, f.Forms, r.Forms...) || !in(facetBand, f.CapitalBands, r.CapitalBand) ||
-		!in(facetStatus, f.Statuses, r.Status) {
+	if !in(facetSector, f.Sectors, r.item.Sector) || !in(facetLocation, f.Locations, r.item.Location) ||
+		!in(facetForm, f.Forms, r.item.InvestmentForms...) || !in(facetBand, f.CapitalBands, r.CapitalBand) ||
+		!in(facetStatus, f.Statuses, r.item.Status) {
 		return false
 	}
 	for _, t := range terms {
@@ -261,13 +252,13 @@ func (m *catalogueModel) count(f *Filter) *FacetCounts {
 	}
 	for _, r := range m.rows {
 		if f.matches(&r, facetSector, terms) {
-			add(out.Sector, r.Sector)
+			add(out.Sector, r.item.Sector)
 		}
 		if f.matches(&r, facetLocation, terms) {
-			add(out.Location, r.Location)
+			add(out.Location, r.item.Location)
 		}
 		if f.matches(&r, facetForm, terms) {
-			for _, x := range r.Forms {
+			for _, x := range r.item.InvestmentForms {
 				add(out.Form, x)
 			}
 		}
@@ -275,7 +266,7 @@ func (m *catalogueModel) count(f *Filter) *FacetCounts {
 			add(out.CapitalBand, r.CapitalBand)
 		}
 		if f.matches(&r, facetStatus, terms) {
-			add(out.Status, r.Status)
+			add(out.Status, r.item.Status)
 		}
 	}
 	return out

@@ -16,18 +16,29 @@ import (
 // Start's loop or a first request); /readyz waits for it.
 func (s *Store) Warmed() bool { return s.catalogueModel().loaded.Load() }
 
-// idOf finds the _id of the opportunity with the code (found false: there
-// is none); it is the record collection's Lookup.
-func (s *Store) idOf(ctx context.Context, key any) (any, bool, error) {
-	code, _ := key.(string)
+// readCatalogue calls read with the catalogue brought up to date, under
+// its lock.
+func (s *Store) readCatalogue(ctx context.Context, read func(m *catalogueModel)) error {
 	m := s.catalogueModel()
 	m.follow.Lock()
 	defer m.follow.Unlock()
 	if err := m.sync(ctx); err != nil {
-		return nil, false, err
+		return err
 	}
-	r, ok := m.rows[code]
-	return r.ID, ok, nil
+	read(m)
+	return nil
+}
+
+// idOf finds the _id of the opportunity with the code (found false: there
+// is none); it is the record collection's Lookup.
+func (s *Store) idOf(ctx context.Context, key any) (id any, found bool, err error) {
+	code, _ := key.(string)
+	err = s.readCatalogue(ctx, func(m *catalogueModel) {
+		var r facetRow
+		r, found = m.rows[code]
+		id = r.ID
+	})
+	return id, found, err
 }
 
 // selectPage returns the page f selects, in f's order, and how many
@@ -61,24 +72,22 @@ func (f *Filter) compare(a, b *facetRow) int {
 		c = cmp.Compare(a.CapitalVND, b.CapitalVND)
 	case SortCode:
 	case SortUpdated:
-		c = b.UpdatedAt.Compare(a.UpdatedAt)
+		c = b.item.UpdatedAt.Compare(a.item.UpdatedAt)
 	default:
-		c = b.PublishedAt.Compare(a.PublishedAt)
+		c = b.item.PublishedAt.Compare(a.item.PublishedAt)
 	}
 	if c != 0 {
 		return c
 	}
-	return cmp.Compare(a.Code, b.Code)
+	return cmp.Compare(a.item.Code, b.item.Code)
 }
 
 // list returns the page f selects, from the catalogue's rows.
 func (s *Store) list(ctx context.Context, f Filter) (*ListResult, error) {
-	m := s.catalogueModel()
-	m.follow.Lock()
-	defer m.follow.Unlock()
-	if err := m.sync(ctx); err != nil {
+	res := &ListResult{Page: f.Page, PerPage: f.PerPage}
+	err := s.readCatalogue(ctx, func(m *catalogueModel) { res.Items, res.Total = m.selectPage(&f) })
+	if err != nil {
 		return nil, err
 	}
-	items, total := m.selectPage(&f)
-	return &ListResult{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
+	return res, nil
 }

@@ -110,17 +110,16 @@ type indexHead struct {
 // catalogue's rows in memory (a read of every opportunity would decode
 // them all on the embedded database), the index records from one read.
 func (s *Store) pendingHeads(ctx context.Context) ([]indexHead, error) {
-	m := s.catalogueModel()
-	m.follow.Lock()
-	if err := m.sync(ctx); err != nil {
-		m.follow.Unlock()
+	var heads []indexHead
+	err := s.readCatalogue(ctx, func(m *catalogueModel) {
+		heads = make([]indexHead, 0, len(m.rows))
+		for _, r := range m.rows {
+			heads = append(heads, indexHead{Code: r.item.Code, Version: r.item.Version, UpdatedAt: r.item.UpdatedAt})
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
-	heads := make([]indexHead, 0, len(m.rows))
-	for _, r := range m.rows {
-		heads = append(heads, indexHead{Code: r.Code, Version: r.item.Version, UpdatedAt: r.UpdatedAt})
-	}
-	m.follow.Unlock()
 	cur, err := s.indexState().Find(ctx, bson.D{}, options.Find().SetBatchSize(10_000))
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("read opportunity index state: %w", err))

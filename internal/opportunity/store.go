@@ -662,17 +662,16 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 // with the code, in code order, so the project page can link back to them:
 // from the catalogue's rows.
 func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunity, error) {
-	m := s.catalogueModel()
-	m.follow.Lock()
-	defer m.follow.Unlock()
-	if err := m.sync(ctx); err != nil {
-		return nil, err
-	}
 	out := []Opportunity{}
-	for _, r := range m.rows {
-		if r.ProjectCode == projectCode && projectCode != "" {
-			out = append(out, *r.item)
+	err := s.readCatalogue(ctx, func(m *catalogueModel) {
+		for _, r := range m.rows {
+			if r.item.ProjectCode == projectCode && projectCode != "" {
+				out = append(out, *r.item)
+			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b Opportunity) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil

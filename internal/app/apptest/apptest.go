@@ -43,12 +43,13 @@ func Start(tb testing.TB, cfg config.Config) *Portal {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.OpenWith(ctx, cfg, log, app.Options{Command: "portal serve (test " + tb.Name() + ")", Serve: true})
+	opts := app.Options{Command: "portal serve (test " + tb.Name() + ")", Serve: true}
+	a, err := app.OpenWith(ctx, cfg, log, opts)
 	for try := 0; errors.Is(err, mongodb.ErrAddrInUse) && try < 3; try++ {
 		// FreeAddr's port was free when chosen, but the kernel may have
 		// handed it to another test's outgoing connection since: take another.
 		cfg.MongoEmbeddedAddr = mongotest.FreeAddr(tb)
-		a, err = app.OpenWith(ctx, cfg, log, app.Options{Command: "portal serve (test " + tb.Name() + ")", Serve: true})
+		a, err = app.OpenWith(ctx, cfg, log, opts)
 	}
 	if err != nil {
 		cancel()
