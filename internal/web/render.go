@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	viewfs "github.com/khanhhoa/investportal/views"
@@ -188,4 +189,24 @@ func (s *Server) Render(c *fiber.Ctx, name string, p *Page) error {
 	}
 	c.Set("Content-Language", p.Lang)
 	return c.Send(buf.Bytes())
+}
+
+// Text shows bilingual content in the page's language. Where the page's
+// language has no translation the other language's text is shown marked
+// with its lang attribute (so screen readers pronounce it right) and a
+// visible language tag, so the reader knows it is not a translation.
+func (p *Page) Text(t bilingual.Text) template.HTML {
+	s, fellBack := t.In(p.Lang)
+	return OtherLanguage(p, s, fellBack, "vi")
+}
+
+// OtherLanguage renders s, marked as written in lang with a visible tag
+// when marked is true (the page's language had no text for it).
+func OtherLanguage(p *Page, s string, marked bool, lang string) template.HTML {
+	if !marked {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	return template.HTML(`<span lang="` + lang + `">` + template.HTMLEscapeString(s) +
+		`</span> <span class="badge lang-tag" title="` + template.HTMLEscapeString(p.L.T("content.fallback_"+lang)) +
+		`">` + strings.ToUpper(lang) + `</span>`)
 }
