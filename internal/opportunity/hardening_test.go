@@ -100,13 +100,15 @@ func TestOpportunityTextAndAmountRules(t *testing.T) {
 		field string
 		id    string
 	}{
-		"TitleNUL":        {func(o *Opportunity) { o.Title.EN = "Wind\x00farm" }, "title_en", "project.error.control_chars"},
-		"TitleLineBreak":  {func(o *Opportunity) { o.Title.VI = "Điện gió\nVân Phong" }, "title_vi", "project.error.control_chars"},
-		"DescriptionESC":  {func(o *Opportunity) { o.Description.VI = "Mô tả\x1b[31m" }, "description_vi", "project.error.control_chars"},
-		"ContactName":     {func(o *Opportunity) { o.Contact.Name = "Desk\x7f" }, "contact_name", "project.error.control_chars"},
-		"ContactEmail":    {func(o *Opportunity) { o.Contact.Email = "a@b" }, "contact_email", "error.field.email"},
-		"IncentiveBasis":  {func(o *Opportunity) { o.Incentives[0].LegalBasis = "Decree\x0031" }, "incentives.0.legal_basis", "project.error.control_chars"},
-		"CapitalMaxInt64": {func(o *Opportunity) { o.IndicativeCapital.Amount = math.MaxInt64 }, "indicative_capital", "opportunity.error.capital_too_large"},
+		"TitleNUL":         {func(o *Opportunity) { o.Title.EN = "Wind\x00farm" }, "title_en", "project.error.control_chars"},
+		"TitleLineBreak":   {func(o *Opportunity) { o.Title.VI = "Điện gió\nVân Phong" }, "title_vi", "project.error.control_chars"},
+		"DescriptionESC":   {func(o *Opportunity) { o.Description.VI = "Mô tả\x1b[31m" }, "description_vi", "project.error.control_chars"},
+		"ContactName":      {func(o *Opportunity) { o.Contact.Name = "Desk\x7f" }, "contact_name", "project.error.control_chars"},
+		"ContactNameEN":    {func(o *Opportunity) { o.Contact.NameEN = "Investment\nDivision" }, "contact_name_en", "project.error.control_chars"},
+		"IncentiveBasisEN": {func(o *Opportunity) { o.Incentives[0].LegalBasisEN = "Decree\x0031" }, "incentives.0.legal_basis_en", "project.error.control_chars"},
+		"ContactEmail":     {func(o *Opportunity) { o.Contact.Email = "a@b" }, "contact_email", "error.field.email"},
+		"IncentiveBasis":   {func(o *Opportunity) { o.Incentives[0].LegalBasis = "Decree\x0031" }, "incentives.0.legal_basis", "project.error.control_chars"},
+		"CapitalMaxInt64":  {func(o *Opportunity) { o.IndicativeCapital.Amount = math.MaxInt64 }, "indicative_capital", "opportunity.error.capital_too_large"},
 		"CapitalUSD": {func(o *Opportunity) {
 			o.IndicativeCapital = money.Amount{Amount: money.Max(money.USD) + 1, Currency: money.USD}
 		}, "indicative_capital", "opportunity.error.capital_too_large"},

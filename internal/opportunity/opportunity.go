@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/contact"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -116,19 +117,36 @@ type Utilities struct {
 }
 
 // Incentive is one investment incentive and the legal text it rests on.
+// LegalBasis is the citation in Vietnamese (required) and LegalBasisEN
+// its English title, empty where there is none; Basis joins them.
 type Incentive struct {
 	Text       project.Text `json:"text" bson:"text"`
-	LegalBasis string       `json:"legalBasis" bson:"legalBasis"`
+	LegalBasis string       `json:"legalBasis" bson:"legalBasis" example:"Nghị định 31/2021/NĐ-CP"`
+	// The English text sits beside the Vietnamese one rather than making
+	// legalBasis an object, so stored records and API clients written
+	// before it keep working.
+	LegalBasisEN string `json:"legalBasisEn,omitempty" bson:"legalBasisEn,omitempty" example:"Decree No. 31/2021/ND-CP"`
+}
+
+// Basis is the legal citation in both languages.
+func (in Incentive) Basis() bilingual.Text {
+	return bilingual.Text{VI: in.LegalBasis, EN: in.LegalBasisEN}
 }
 
 // Contact is who answers investors about an opportunity. Agency is one of
-// Agencies; Name is a person or a desk.
+// Agencies; Name is a person or a desk (the contact unit) in Vietnamese,
+// NameEN its English name, empty where there is none; Unit joins them.
 type Contact struct {
 	Agency string `json:"agency" bson:"agency"`
-	Name   string `json:"name" bson:"name"`
+	Name   string `json:"name" bson:"name" example:"Phòng Xúc tiến đầu tư"`
+	// NameEN sits beside Name for the reason LegalBasisEN does.
+	NameEN string `json:"nameEn,omitempty" bson:"nameEn,omitempty" example:"Investment Promotion Division"`
 	Email  string `json:"email" bson:"email"`
 	Phone  string `json:"phone" bson:"phone"`
 }
+
+// Unit is the contact unit in both languages.
+func (c Contact) Unit() bilingual.Text { return bilingual.Text{VI: c.Name, EN: c.NameEN} }
 
 // Attachment is a stored file (a site map, a planning extract) offered with
 // an opportunity. Size is in bytes.
@@ -302,7 +320,9 @@ func (o *Opportunity) Validate() error {
 		p := "incentives." + strconv.Itoa(i)
 		checkText(f, p+".text", &in.Text, MaxIncentive, false, multiLine)
 		in.LegalBasis = strings.TrimSpace(in.LegalBasis)
+		in.LegalBasisEN = strings.TrimSpace(in.LegalBasisEN)
 		checkField(f, p+".legal_basis", in.LegalBasis, MaxLegalBasis, true, singleLine)
+		checkField(f, p+".legal_basis_en", in.LegalBasisEN, MaxLegalBasis, false, singleLine)
 	}
 	checkCodes(f, "planning_basis", o.PlanningBasis, PlanningBases, false, "opportunity.error.planning")
 	if !slices.Contains(LandLegalStatuses, o.LandLegalStatus) {
@@ -324,11 +344,13 @@ func (o *Opportunity) Validate() error {
 		f.Add("status", "opportunity.error.status")
 	}
 	c := &o.Contact
-	c.Name, c.Email, c.Phone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
+	c.Name, c.NameEN = strings.TrimSpace(c.Name), strings.TrimSpace(c.NameEN)
+	c.Email, c.Phone = strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
 	if !slices.Contains(Agencies, c.Agency) {
 		f.Add("contact_agency", "opportunity.error.agency")
 	}
 	checkField(f, "contact_name", c.Name, MaxShort, true, singleLine)
+	checkField(f, "contact_name_en", c.NameEN, MaxShort, false, singleLine)
 	if c.Email == "" {
 		f.Add("contact_email", "error.field.required")
 	} else if !validEmail(c.Email) {
