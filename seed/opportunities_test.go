@@ -4,9 +4,11 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/opportunity"
@@ -213,5 +215,38 @@ func TestOpportunitiesStoreAndSearch(t *testing.T) {
 	}
 	if n != int64(len(list)) {
 		t.Fatalf("sector facet adds up to %d, want %d", n, len(list))
+	}
+}
+
+// docNumber finds the numbers of laws, decrees and resolutions, such as
+// 31/2021 in "Nghị định 31/2021/NĐ-CP".
+var docNumber = regexp.MustCompile(`\d+/\d{4}`)
+
+// TestOpportunitiesContactAndCitationsInEnglish: English pages show the
+// contact unit and legal citations in English, so every demo opportunity
+// has them, written without Vietnamese letters and citing the same laws
+// and decrees (every number the Vietnamese text gives).
+func TestOpportunitiesContactAndCitationsInEnglish(t *testing.T) {
+	for _, o := range mustOpportunities(t) {
+		texts := map[string][2]string{"contact": {o.Contact.Name, o.Contact.NameEN}}
+		for i, in := range o.Incentives {
+			texts["incentive "+strconv.Itoa(i)] = [2]string{in.LegalBasis, in.LegalBasisEN}
+		}
+		for what, vien := range texts {
+			vi, en := vien[0], vien[1]
+			if en == "" || en == vi {
+				t.Errorf("%s: %s has no English text (%q)", o.Code, what, vi)
+				continue
+			}
+			if strings.IndexFunc(en, func(r rune) bool { return r > unicode.MaxASCII && unicode.IsLetter(r) }) >= 0 {
+				t.Errorf("%s: %s English text %q has Vietnamese letters", o.Code, what, en)
+			}
+			got := docNumber.FindAllString(en, -1)
+			for _, n := range docNumber.FindAllString(vi, -1) {
+				if !slices.Contains(got, n) {
+					t.Errorf("%s: %s cites %s in Vietnamese, not in English (%q)", o.Code, what, n, en)
+				}
+			}
+		}
 	}
 }
