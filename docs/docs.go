@@ -3250,7 +3250,14 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "name": {
-                    "type": "string"
+                    "description": "Name is the contact unit (a desk) or person in Vietnamese; required.",
+                    "type": "string",
+                    "example": "Phòng Xúc tiến đầu tư"
+                },
+                "nameEn": {
+                    "description": "NameEN is the contact unit's English name; empty where there is\nnone, and English pages then show Name marked as Vietnamese. A\nchange of contact replaces it: send it back with the rest.",
+                    "type": "string",
+                    "example": "Investment Promotion Division"
                 },
                 "phone": {
                     "type": "string"
@@ -3314,7 +3321,14 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "legalBasis": {
-                    "type": "string"
+                    "description": "LegalBasis is the citation in Vietnamese; required.",
+                    "type": "string",
+                    "example": "Nghị định 31/2021/NĐ-CP"
+                },
+                "legalBasisEn": {
+                    "description": "LegalBasisEN is the citation's English title; empty where there is\nnone, and English pages then show LegalBasis marked as Vietnamese.",
+                    "type": "string",
+                    "example": "Decree No. 31/2021/ND-CP"
                 },
                 "text": {
                     "$ref": "#/definitions/project.Text"

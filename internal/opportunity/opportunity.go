@@ -116,15 +116,16 @@ type Utilities struct {
 	KmToAirport int `json:"kmToAirport" bson:"kmToAirport"`
 }
 
-// Incentive is one investment incentive and the legal text it rests on.
-// LegalBasis is the citation in Vietnamese (required) and LegalBasisEN
-// its English title, empty where there is none; Basis joins them.
+// Incentive is one investment incentive and the legal text it rests on;
+// Basis gives the citation in both languages. The English citation is a
+// field of its own, not an object in legalBasis, so that records stored
+// and API clients written before it keep working.
 type Incentive struct {
-	Text       project.Text `json:"text" bson:"text"`
-	LegalBasis string       `json:"legalBasis" bson:"legalBasis" example:"Nghị định 31/2021/NĐ-CP"`
-	// The English text sits beside the Vietnamese one rather than making
-	// legalBasis an object, so stored records and API clients written
-	// before it keep working.
+	Text project.Text `json:"text" bson:"text"`
+	// LegalBasis is the citation in Vietnamese; required.
+	LegalBasis string `json:"legalBasis" bson:"legalBasis" example:"Nghị định 31/2021/NĐ-CP"`
+	// LegalBasisEN is the citation's English title; empty where there is
+	// none, and English pages then show LegalBasis marked as Vietnamese.
 	LegalBasisEN string `json:"legalBasisEn,omitempty" bson:"legalBasisEn,omitempty" example:"Decree No. 31/2021/ND-CP"`
 }
 
@@ -134,12 +135,15 @@ func (in Incentive) Basis() bilingual.Text {
 }
 
 // Contact is who answers investors about an opportunity. Agency is one of
-// Agencies; Name is a person or a desk (the contact unit) in Vietnamese,
-// NameEN its English name, empty where there is none; Unit joins them.
+// Agencies; Unit gives the contact unit in both languages, each in a
+// field of its own for the reason given at Incentive.
 type Contact struct {
 	Agency string `json:"agency" bson:"agency"`
-	Name   string `json:"name" bson:"name" example:"Phòng Xúc tiến đầu tư"`
-	// NameEN sits beside Name for the reason LegalBasisEN does.
+	// Name is the contact unit (a desk) or person in Vietnamese; required.
+	Name string `json:"name" bson:"name" example:"Phòng Xúc tiến đầu tư"`
+	// NameEN is the contact unit's English name; empty where there is
+	// none, and English pages then show Name marked as Vietnamese. A
+	// change of contact replaces it: send it back with the rest.
 	NameEN string `json:"nameEn,omitempty" bson:"nameEn,omitempty" example:"Investment Promotion Division"`
 	Email  string `json:"email" bson:"email"`
 	Phone  string `json:"phone" bson:"phone"`

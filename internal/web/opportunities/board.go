@@ -62,7 +62,7 @@ var formFields = []string{
 	"capital_amount", "capital_currency", "land_legal_status", "site_clearance_status",
 	"utilities.power_vi", "utilities.power_en", "utilities.water_vi", "utilities.water_en",
 	"utilities.road_vi", "utilities.road_en", "utilities.km_to_port", "utilities.km_to_airport",
-	"status", "contact_agency", "contact_name", "contact_email", "contact_phone",
+	"status", "contact_agency", "contact_name", "contact_name_en", "contact_email", "contact_phone",
 	"published_at", "verified_at", "reason",
 }
 
@@ -104,6 +104,7 @@ func formOf(o *opportunity.Opportunity) editForm {
 	set("status", o.Status)
 	set("contact_agency", o.Contact.Agency)
 	set("contact_name", o.Contact.Name)
+	set("contact_name_en", o.Contact.NameEN)
 	set("contact_email", o.Contact.Email)
 	set("contact_phone", o.Contact.Phone)
 	if !o.PublishedAt.IsZero() {
@@ -117,6 +118,7 @@ func formOf(o *opportunity.Opportunity) editForm {
 		set(p+"text_vi", in.Text.VI)
 		set(p+"text_en", in.Text.EN)
 		set(p+"legal_basis", in.LegalBasis)
+		set(p+"legal_basis_en", in.LegalBasisEN)
 	}
 	f.Rows = len(o.Incentives) + incentiveRows
 	return f
@@ -148,7 +150,7 @@ func readEditForm(c *fiber.Ctx) editForm {
 	rows = min(max(rows, 0), 50)
 	for i := range rows {
 		p := rowPrefix(i)
-		f.Read(c, p+"text_vi", p+"text_en", p+"legal_basis")
+		f.Read(c, p+"text_vi", p+"text_en", p+"legal_basis", p+"legal_basis_en")
 	}
 	f.Rows = rows
 	f.Version, _ = strconv.ParseInt(f.V("version"), 10, 64)
@@ -168,7 +170,8 @@ func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 		LandLegalStatus: g("land_legal_status"), SiteClearanceStatus: g("site_clearance_status"),
 		Utilities: opportunity.Utilities{Power: text("utilities.power"), Water: text("utilities.water"), Road: text("utilities.road")},
 		Status:    g("status"),
-		Contact:   opportunity.Contact{Agency: g("contact_agency"), Name: g("contact_name"), Email: g("contact_email"), Phone: g("contact_phone")},
+		Contact: opportunity.Contact{Agency: g("contact_agency"), Name: g("contact_name"), NameEN: g("contact_name_en"),
+			Email: g("contact_email"), Phone: g("contact_phone")},
 	}
 	if o.InvestmentForms == nil {
 		o.InvestmentForms = []string{}
@@ -227,10 +230,11 @@ func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 	}
 	for i := range f.Rows {
 		in := opportunity.Incentive{
-			Text:       project.Text{VI: f.Row(i, "text_vi"), EN: f.Row(i, "text_en")},
-			LegalBasis: f.Row(i, "legal_basis"),
+			Text:         project.Text{VI: f.Row(i, "text_vi"), EN: f.Row(i, "text_en")},
+			LegalBasis:   f.Row(i, "legal_basis"),
+			LegalBasisEN: f.Row(i, "legal_basis_en"),
 		}
-		if in.Text.VI == "" && in.Text.EN == "" && in.LegalBasis == "" {
+		if in.Text.VI == "" && in.Text.EN == "" && in.LegalBasis == "" && in.LegalBasisEN == "" {
 			continue
 		}
 		o.Incentives = append(o.Incentives, in)
@@ -278,6 +282,18 @@ func (editFormData) TextFields() []string {
 // UtilityFields are the infrastructure fields, without their prefix.
 func (editFormData) UtilityFields() []string {
 	return []string{"power_vi", "power_en", "water_vi", "water_en", "road_vi", "road_en", "km_to_port", "km_to_airport"}
+}
+
+// LangOf is the language a text field of the form is written in (its
+// _vi or _en suffix), for its lang attribute; "" for other fields.
+func (editFormData) LangOf(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_vi"):
+		return "vi"
+	case strings.HasSuffix(name, "_en"):
+		return "en"
+	}
+	return ""
 }
 
 // choices are the lists the form offers.
