@@ -307,6 +307,7 @@ func TestEnglishPagesMarkEveryVietnameseText(t *testing.T) {
 	board := []string{"/en/board", "/en/board/watch", "/en/board/opportunities", "/en/board/opportunities/new",
 		"/en/board/opportunities/" + list[0].Code + "/edit", "/en/board/opportunities/" + o.Code + "/edit"}
 	for _, code := range []string{noEN, withEN} {
+		pages = append(pages, "/en/projects/"+code)
 		board = append(board, "/en/board/projects/"+code+"/stage", "/en/board/projects/"+code+"/disbursements")
 	}
 	names := placeNames(e)
