@@ -232,7 +232,7 @@ func (s *Store) MarkAllRead(ctx context.Context, userID string) (int, error) {
 // did) and writes it back filtering on the version read, retrying when
 // another write came between. A missing inbox is created.
 func (s *Store) change(ctx context.Context, userID string, fn func(*Box) bool) error {
-	for range 8 {
+	for range 20 {
 		var b Box
 		err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&b)
 		fresh := mongodb.IsNoDocuments(err)
@@ -263,11 +263,15 @@ func (s *Store) change(ctx context.Context, userID string, fn func(*Box) bool) e
 			s.remember(userID, b.Unread)
 			return nil
 		}
+		// The embedded database does not isolate a conditional update;
+		// LockDocument does, within the one process it serves.
+		unlock := mongodb.LockDocument(s.c, userID)
 		res, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}, {Key: "version", Value: b.Version}},
 			bson.D{{Key: "$set", Value: bson.D{
 				{Key: "items", Value: b.Items}, {Key: "unread", Value: b.Unread},
 				{Key: "updatedAt", Value: now}, {Key: "version", Value: b.Version + 1},
 			}}})
+		unlock()
 		if err != nil {
 			return apperr.Internal(fmt.Errorf("write inbox: %w", err))
 		}
