@@ -12,11 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
@@ -43,10 +43,12 @@ type Item struct {
 	// ID names the event, so the same event told twice is kept once.
 	ID   string `json:"id" bson:"id"`
 	Kind string `json:"kind" bson:"kind"`
-	// Args fill the message's placeholders. A key "K.vi" or "K.en"
-	// gives K in that language (a bilingual title); plain K is the
-	// fallback, tagged [VI] where a bilingual text has no translation.
+	// Args fill the message's placeholders.
 	Args map[string]string `json:"args,omitempty" bson:"args,omitempty"`
+	// Texts are placeholders with a text in each language (an
+	// opportunity's title); where the reader's language has none the
+	// Vietnamese is shown, tagged [VI].
+	Texts map[string]bilingual.Text `json:"texts,omitempty" bson:"texts,omitempty"`
 	// Link is the path of the thing, without the language prefix.
 	Link      string     `json:"link" bson:"link"`
 	CreatedAt time.Time  `json:"createdAt" bson:"createdAt"`
@@ -62,15 +64,13 @@ func (it Item) Unread() bool { return it.ReadAt == nil }
 // ArgsFor returns the message arguments as key/value pairs for
 // i18n.Localizer.T, each in lang where the item has it.
 func (it Item) ArgsFor(lang string) []any {
-	out := make([]any, 0, 2*len(it.Args))
+	out := make([]any, 0, 2*(len(it.Args)+len(it.Texts)))
 	for k, v := range it.Args {
-		if strings.Contains(k, ".") {
-			continue
-		}
-		if tr := it.Args[k+"."+lang]; tr != "" {
-			v = tr
-		} else if _, bilingual := it.Args[k+".vi"]; bilingual && lang != "vi" {
-			// No translation: say the text is Vietnamese.
+		out = append(out, k, v)
+	}
+	for k, t := range it.Texts {
+		v, fellBack := t.In(lang)
+		if fellBack {
 			v += " [VI]"
 		}
 		out = append(out, k, v)

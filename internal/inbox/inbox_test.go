@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
@@ -151,14 +152,15 @@ func TestTitleInReadersLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := inbox.Item{ID: "e1", Kind: inbox.KindEnquiry, Args: map[string]string{"Code": "OPP-1", "Name": "Kim", "Title": "Khu du lịch", "Title.vi": "Khu du lịch", "Title.en": "Resort"}}
+	it := inbox.Item{ID: "e1", Kind: inbox.KindEnquiry, Args: map[string]string{"Code": "OPP-1", "Name": "Kim"},
+		Texts: map[string]bilingual.Text{"Title": {VI: "Khu du lịch", EN: "Resort"}}}
 	if got, want := it.Title(b.For("en")), "New enquiry from Kim about OPP-1: Resort"; got != want {
 		t.Errorf("en: %q, want %q", got, want)
 	}
 	if got, want := it.Title(b.For("vi")), "Yêu cầu thông tin mới của Kim về OPP-1: Khu du lịch"; got != want {
 		t.Errorf("vi: %q, want %q", got, want)
 	}
-	delete(it.Args, "Title.en")
+	it.Texts["Title"] = bilingual.Text{VI: "Khu du lịch"}
 	if got, want := it.Title(b.For("en")), "New enquiry from Kim about OPP-1: Khu du lịch [VI]"; got != want {
 		t.Errorf("en without translation: %q, want %q", got, want)
 	}

@@ -83,12 +83,9 @@ func (o *Officers) EnquiryReceived(ctx context.Context, e *opportunity.Enquiry, 
 	if !o.active() {
 		return
 	}
-	args := map[string]string{"Code": e.OpportunityCode, "Name": e.Name, "Title": title.VI, "Title.vi": title.VI}
-	if title.EN != "" {
-		args["Title.en"] = title.EN
-	}
 	o.tell(ctx, o.officers(ctx, func(u account.User) bool { return u.Role == account.RoleBoard }),
-		inbox.Item{ID: "enquiry-" + e.ID, Kind: inbox.KindEnquiry, Args: args, Link: "/board/enquiries?status=new#enquiry-" + e.ID})
+		inbox.Item{ID: "enquiry-" + e.ID, Kind: inbox.KindEnquiry, Args: map[string]string{"Code": e.OpportunityCode, "Name": e.Name},
+			Texts: map[string]bilingual.Text{"Title": title}, Link: "/board/enquiries?status=new#enquiry-" + e.ID})
 }
 
 func obstacleItem(kind, id string, ob obstacle.Obstacle) inbox.Item {
