@@ -133,10 +133,6 @@ func NewStore(db *mongo.Database) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// EnsureIndexes creates nothing beyond _id, by which every read goes; it
-// exists so that the store is wired like the others.
-func (s *Store) EnsureIndexes(ctx context.Context) error { return nil }
-
 // errNotFound is the inbox item that is not in the reader's own inbox.
 func errNotFound() error { return apperr.NotFound("inbox.error.not_found") }
 
