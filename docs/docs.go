@@ -3306,6 +3306,10 @@ const docTemplate = `{
                 "organisation": {
                     "type": "string"
                 },
+                "reply": {
+                    "description": "Reply is the board's answer as e-mailed to the investor (see\nReplyEnquiry); empty when the enquiry was only marked answered.",
+                    "type": "string"
+                },
                 "status": {
                     "type": "string"
                 },

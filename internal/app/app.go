@@ -18,6 +18,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/datadir"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/metrics"
@@ -44,6 +45,8 @@ type App struct {
 	// Opportunities and Obstacles are the other domains' stores.
 	Opportunities *opportunity.Store
 	Obstacles     *obstacle.Store
+	// Inbox keeps staff notifications.
+	Inbox *inbox.Store
 	// Calendar is the working-day calendar (embedded holidays; admins'
 	// additions are merged by the obstacle store).
 	Calendar *holidays.Calendar
@@ -173,7 +176,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
 		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,
-		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics,
+		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics, Inbox: a.Inbox,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
 		Ready: a.ready, BaselineFile: cfg.LoadgenBaselineFile,
@@ -245,6 +248,7 @@ func (a *App) openStores(ctx context.Context) error {
 	a.Limiter = ratelimit.New(db)
 	a.Opportunities = opportunity.NewStore(db)
 	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier(), Projects: a.Projects})
+	a.Inbox = inbox.NewStore(db)
 	for _, ensure := range []func(context.Context) error{
 		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
 		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes,

@@ -45,3 +45,34 @@ func (n *Notifier) EnquiryReceived(ctx context.Context, e *opportunity.Enquiry, 
 	_, err := n.mail.Send(ctx, EnquiryAck(n.i18n, n.baseURL, e, title), n.now())
 	return err
 }
+
+// KindEnquiryReply is the outbox kind of the board's reply to an enquiry.
+const KindEnquiryReply = "enquiry_reply"
+
+// EnquiryReply is the e-mail that carries the board's reply to the
+// investor, in the enquiry's language, quoting the enquiry.
+func EnquiryReply(b *i18n.Bundle, baseURL string, e *opportunity.Enquiry, title string) mail.Message {
+	l := b.For(e.Lang)
+	return mail.Message{
+		To: e.Email, Lang: e.Lang, Kind: KindEnquiryReply,
+		Subject: l.T("inbox.reply.mail.subject", "Code", e.OpportunityCode, "Title", title),
+		Body: l.T("inbox.reply.mail.body", "Name", e.Name, "Title", title, "Code", e.OpportunityCode,
+			"Ref", e.ID, "Reply", e.Reply, "Message", e.Message,
+			"URL", baseURL+"/"+e.Lang+"/opportunities/"+e.OpportunityCode),
+	}
+}
+
+// EnquiryReplied e-mails the board's reply (e.Reply) to the investor,
+// naming the opportunity by its title from opps. Without a mailer it does
+// nothing.
+func (n *Notifier) EnquiryReplied(ctx context.Context, e *opportunity.Enquiry, opps Opportunities) error {
+	if n.mail == nil {
+		return nil
+	}
+	title := e.OpportunityCode
+	if o, err := opps.Get(ctx, e.OpportunityCode); err == nil {
+		title = o.Title.Get(e.Lang)
+	}
+	_, err := n.mail.Send(ctx, EnquiryReply(n.i18n, n.baseURL, e, title), n.now())
+	return err
+}

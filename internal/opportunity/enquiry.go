@@ -52,6 +52,9 @@ type Enquiry struct {
 	Status     string     `json:"status" bson:"status"`
 	AnsweredBy string     `json:"answeredBy,omitempty" bson:"answeredBy,omitempty"`
 	AnsweredAt *time.Time `json:"answeredAt,omitempty" bson:"answeredAt,omitempty"`
+	// Reply is the board's answer as e-mailed to the investor (see
+	// ReplyEnquiry); empty when the enquiry was only marked answered.
+	Reply string `json:"reply,omitempty" bson:"reply,omitempty"`
 	// IdempotencyKey makes a resent form create nothing new; the same key
 	// returns the enquiry it first created.
 	IdempotencyKey string    `json:"idempotencyKey" bson:"idempotencyKey"`

@@ -766,6 +766,8 @@ func (h *hostileEnv) formOverrides(path string, n int) map[string]string {
 		return map[string]string{"project_code": h.ids["project"]}
 	case strings.HasSuffix(p, "/answer"):
 		return map[string]string{"status": "answered"}
+	case strings.HasSuffix(p, "/reply"):
+		return map[string]string{"reply": "Cảm ơn Quý vị; chúng tôi sẽ liên hệ sớm."}
 	case p == "/obstacles/new":
 		f := sitetest.FilingForm(h.T, lang, fmt.Sprintf("Công ty Thử %d", n))
 		f["form_token"] = fmt.Sprintf("hostile-filing-%d-0123456789", n)

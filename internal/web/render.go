@@ -94,6 +94,8 @@ type Page struct {
 	csrf string
 	// csrfShown records that the page holds csrf, so it is never cached.
 	csrfShown bool
+	// Unread is the signed-in user's unread inbox items (cached per user).
+	Unread int
 	// Flash is a one-time message id left by the previous request.
 	Flash string
 	// Data is the page's own content.
@@ -137,6 +139,9 @@ func (s *Server) NewPage(c *fiber.Ctx, titleID string) *Page {
 	}
 	if p := Principal(c); p != nil {
 		pg.User = &p.User
+		if s.inbox != nil {
+			pg.Unread = s.inbox.Unread(c.UserContext(), p.User.ID)
+		}
 	}
 	return pg
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb"
@@ -56,6 +57,9 @@ type Deps struct {
 	Calendar      *holidays.Calendar
 	Search        search.Engine
 	Mail          *mail.Mailer
+	// Inbox keeps staff notifications and their unread counts (the
+	// inbox area); nil tells nobody and shows no count.
+	Inbox *inbox.Store
 	// BaseURL is the public address, for absolute links (hreflang).
 	BaseURL string
 	// BodyLimit is the largest accepted request body in bytes.
@@ -95,6 +99,7 @@ type Server struct {
 
 	opportunities *opportunity.Store
 	obstacles     *obstacle.Store
+	inbox         *inbox.Store
 
 	secureCookies bool
 	health        *mongodb.Health
@@ -126,7 +131,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		log: d.Log, i18n: d.I18n, db: d.DB, ready: d.Ready,
 		accounts: d.Accounts, limiter: d.Limiter, secureCookies: d.SecureCookies,
-		opportunities: d.Opportunities, obstacles: d.Obstacles,
+		opportunities: d.Opportunities, obstacles: d.Obstacles, inbox: d.Inbox,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), now: d.Now, views: v,
 		health: d.DBHealth, behindProxy: len(d.TrustedProxies) > 0, trustedNets: parseTrusted(d.TrustedProxies),
 	}
@@ -195,6 +200,12 @@ func (s *Server) Finish() {
 
 // Log is the server's logger.
 func (s *Server) Log() *slog.Logger { return s.log }
+
+// Inbox is the staff notification store, or nil.
+func (s *Server) Inbox() *inbox.Store { return s.inbox }
+
+// Accounts is the account store, or nil.
+func (s *Server) Accounts() *account.Store { return s.accounts }
 
 // I18n is the message bundle.
 func (s *Server) I18n() *i18n.Bundle { return s.i18n }

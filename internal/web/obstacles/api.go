@@ -418,6 +418,7 @@ func (s *Handlers) apiTrackAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.tellOfficers(ctx, n, action, obstacle.FilerActor)
 	return s.filerView(c, n)
 }
 
@@ -554,6 +555,7 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.tellOfficers(ctx, n, action, actor)
 	cal, err := s.obstacleCalendar(ctx)
 	if err != nil {
 		return err

@@ -231,6 +231,7 @@ func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*
 	if nerr := s.notifier().Filed(ctx, o, key); nerr != nil {
 		s.Log().ErrorContext(ctx, "obstacle receipt e-mail failed", "tracking", o.TrackingCode, "err", nerr)
 	}
+	s.tellOfficers(ctx, o, obstacle.ActSubmit, obstacle.FilerActor)
 	return
 }
 

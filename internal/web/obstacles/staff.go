@@ -180,6 +180,11 @@ func (s *Handlers) staffBulkAssign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for _, r := range results {
+		if r.Err == nil {
+			s.tellOfficers(ctx, r.Obstacle, obstacle.ActAssign, actor)
+		}
+	}
 	p := s.NewPage(c, "obstweb.bulk.title")
 	p.Nav = "staff_obstacles"
 	var rows []bulkRow
@@ -434,7 +439,10 @@ func (s *Handlers) staffTransition(c *fiber.Ctx) error {
 	defer cancel()
 	action, in, err := s.transitionInput(ctx, req, actor)
 	if err == nil {
-		_, err = s.obstacles.Apply(ctx, o.ID, version, action, in, actor, s.Now())
+		var n obstacle.Obstacle
+		if n, err = s.obstacles.Apply(ctx, o.ID, version, action, in, actor, s.Now()); err == nil {
+			s.tellOfficers(ctx, n, action, actor)
+		}
 	}
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {

@@ -200,7 +200,10 @@ func (s *Handlers) trackAct(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	_, err = s.obstacles.Apply(ctx, o.ID, version, action, filerInput(form["note"], form["rating"]), obstacle.FilerActor, s.Now())
+	n, err := s.obstacles.Apply(ctx, o.ID, version, action, filerInput(form["note"], form["rating"]), obstacle.FilerActor, s.Now())
+	if err == nil {
+		s.tellOfficers(ctx, n, action, obstacle.FilerActor)
+	}
 	if err != nil {
 		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
 			c.Status(fiber.StatusBadRequest)
@@ -235,9 +238,14 @@ func (s *Handlers) trackUpload(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if _, failed, err := s.attachAll(ctx, o, files, obstacle.FilerActor); err != nil {
+	n, failed, err := s.attachAll(ctx, o, files, obstacle.FilerActor)
+	if err != nil {
 		return err
-	} else if len(failed) > 0 {
+	}
+	if n.Version != o.Version {
+		s.tellOfficers(ctx, n, obstacle.ActAttach, obstacle.FilerActor)
+	}
+	if len(failed) > 0 {
 		c.Status(fiber.StatusBadRequest)
 		return s.trackView(c, o, map[string]string{"file": "obstacle.error.file_type"}, nil)
 	}

@@ -103,6 +103,7 @@ func (s *Handlers) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquir
 	if err := s.notifier.EnquiryReceived(ctx, e, s.opportunities); err != nil {
 		s.Log().Warn("enquiry acknowledgement not sent", "err", err, "enquiry", e.ID)
 	}
+	s.tellBoard(ctx, e)
 }
 
 // enquirySent confirms that the enquiry was received.
@@ -123,6 +124,11 @@ type enquiryListData struct {
 	Statuses []string
 	List     *opportunity.EnquiryList
 	Pages    int
+	// Reply is a refused reply to show back in its row, or nil.
+	Reply *replyForm
+	// MinReply and MaxReply are the reply's length limits.
+	MinReply int
+	MaxReply int64
 }
 
 func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
@@ -135,6 +141,12 @@ func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 	if code := c.Query("opportunity"); opportunity.ValidCode(code) {
 		f.OpportunityCode = code
 	}
+	return s.renderBoardEnquiries(c, f, nil)
+}
+
+// renderBoardEnquiries shows the enquiries f selects, with a refused
+// reply (when not nil) in its row.
+func (s *Handlers) renderBoardEnquiries(c *fiber.Ctx, f opportunity.EnquiryFilter, reply *replyForm) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	list, err := s.opportunities.ListEnquiries(ctx, f)
@@ -142,9 +154,13 @@ func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.NewPage(c, "oppweb.enquiries.title")
+	if reply != nil {
+		p.TitleID = "inbox.reply.error_title"
+	}
 	p.Nav = "board"
 	p.Data = enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
-		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage))}
+		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage)), Reply: reply,
+		MinReply: opportunity.MinEnquiryReply, MaxReply: opportunity.MaxEnquiryReply}
 	return s.Render(c, "opportunities/board_enquiries", p)
 }
 

@@ -32,6 +32,7 @@ func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.registerBoardPages(g)
 	s.Handle(g, fiber.MethodGet, "/board/enquiries", web.Roles(boardRoles...), s.boardEnquiries)
 	s.Handle(g, fiber.MethodPost, "/board/enquiries/:id/answer", web.Roles(boardRoles...), s.boardAnswerEnquiry)
+	s.Handle(g, fiber.MethodPost, "/board/enquiries/:id/reply", web.Roles(boardRoles...), s.boardReplyEnquiry)
 }
 
 // RegisterAPI registers the opportunity, enquiry and search API.

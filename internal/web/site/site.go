@@ -8,6 +8,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/admin"
 	"github.com/khanhhoa/investportal/internal/web/board"
+	inboxweb "github.com/khanhhoa/investportal/internal/web/inbox"
 	"github.com/khanhhoa/investportal/internal/web/obstacles"
 	"github.com/khanhhoa/investportal/internal/web/opendata"
 	"github.com/khanhhoa/investportal/internal/web/opportunities"
@@ -31,6 +32,7 @@ func New(d Deps) (*web.Server, error) {
 	opp := opportunities.New(core, d.Opportunities, d.Projects, d.Search, d.Mail)
 	obs := obstacles.New(core, d.Obstacles, d.Accounts, d.Mail)
 	open := opendata.New(core, d.Projects, d.Opportunities, d.Obstacles)
+	box := inboxweb.New(core)
 
 	api := core.API()
 	proj.RegisterAPI(api)
@@ -51,6 +53,7 @@ func New(d Deps) (*web.Server, error) {
 		adm.RegisterOutbox(g)
 		obs.RegisterPages(g)
 		open.RegisterPages(g)
+		box.RegisterPages(g)
 	}
 	core.Finish()
 	return core, nil

@@ -31,6 +31,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
@@ -164,7 +165,7 @@ func build(t *testing.T, db *mongo.Database) (*Env, error) {
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
 		Accounts: accounts, Limiter: limiter, BaseURL: BaseURL, BodyLimit: 4 << 20,
 		Obstacles: obstacles, Calendar: holidays.MustEmbedded(), Mail: mailer,
-		Opportunities: opportunity.NewStore(db)}
+		Opportunities: opportunity.NewStore(db), Inbox: inbox.NewStore(db)}
 	srv, err := site.New(deps)
 	if err != nil {
 		return nil, err
