@@ -29,7 +29,7 @@ const (
 	minArea = 3.0
 	// markerR is the radius of the symbol drawn for each Trường Sa island:
 	// their outlines are far below a pixel at the inset's scale.
-	markerR = 2.5
+	markerR = 3.5
 )
 
 // Source is the seed geometry file: GeoJSON cut to the province, with its
