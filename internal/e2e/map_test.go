@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/khanhhoa/investportal/internal/app/apptest"
+	"github.com/khanhhoa/investportal/internal/project"
 )
 
 // mapBox is what the page measures of the province map.
@@ -38,7 +39,7 @@ func TestProvinceMapFitsPhonesAndOpensTheArea(t *testing.T) {
 		for _, page := range []string{"/vi/dashboard", "/en/dashboard?map=count", "/en/opportunities", "/vi/opportunities?map=count"} {
 			b.do("open "+page, chromedp.Navigate(p.URL+page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=provmap] figure svg`)))
 			m := get(b, chromedp.Evaluate[mapBox](measureMap))
-			if m.Areas != 9 {
+			if m.Areas != len(project.Locations) {
 				t.Errorf("%d px %s: %d areas drawn", w, page, m.Areas)
 			}
 			if m.Right > m.ViewportWidth+0.5 || m.Width < 200 {
