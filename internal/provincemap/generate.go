@@ -141,7 +141,7 @@ func Generate(src []byte) ([]byte, error) {
 	}
 	okx := math.Cos((oMinLat + oMaxLat) / 2 * math.Pi / 180)
 	m := 12.0 // margin inside the frame
-	os := math.Min((insetW-2*m)/((oMaxLon-oMinLon)*okx), (insetH-2*m)/(oMaxLat-oMinLat))
+	scale := math.Min((insetW-2*m)/((oMaxLon-oMinLon)*okx), (insetH-2*m)/(oMaxLat-oMinLat))
 	var marks []pt
 	for _, poly := range off.Geometry.Coordinates {
 		var cx, cy float64
@@ -150,7 +150,7 @@ func Generate(src []byte) ([]byte, error) {
 			cy += c[1]
 		}
 		n := float64(len(poly[0]))
-		p := pt{inset[0] + m + (cx/n-oMinLon)*okx*os, inset[1] + m + (oMaxLat-cy/n)*os}
+		p := pt{inset[0] + m + (cx/n-oMinLon)*okx*scale, inset[1] + m + (oMaxLat-cy/n)*scale}
 		p = pt{round1(p.x), round1(p.y)}
 		near := false
 		for _, q := range marks {
