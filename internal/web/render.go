@@ -62,11 +62,11 @@ func loadViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}}
 	for _, f := range files {
 		base := path.Base(f)
-		if base == "layout.html" || base == "partials.html" {
+		if base == "layout.html" || base == "partials.html" || f == "map.html" {
 			continue
 		}
 		name := strings.TrimSuffix(f, ".html")
-		t, err := template.New(base).Funcs(funcs).ParseFS(viewfs.FS, "layout.html", "partials.html", f)
+		t, err := template.New(base).Funcs(funcs).ParseFS(viewfs.FS, "layout.html", "partials.html", "map.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}

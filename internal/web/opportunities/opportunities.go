@@ -3,6 +3,7 @@ package opportunities
 import (
 	"context"
 	"html/template"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/provincemap"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -355,12 +357,22 @@ type listData struct {
 	Sorts   []string
 	Sort    string
 	PerPage []int
+	// Map is the province map by area, linking to the catalogue filtered
+	// by location; its figures are the projects' (the dashboard's).
+	Map *provincemap.Map
 }
 
 func (s *Handlers) opportunityList(c *fiber.Ctx) error {
 	p := s.NewPage(c, "oppweb.list.title")
 	p.Nav = "opportunities"
 	q, err := parseListQuery(c)
+	measure, merr := provincemap.ParseMeasure(c.Query(provincemap.Param))
+	switch {
+	case err == nil:
+		err = merr
+	case merr != nil:
+		maps.Copy(apperr.As(err).Fields, apperr.As(merr).Fields)
+	}
 	// The order chosen; "relevance" by default, which without a query
 	// means newest first.
 	sort := q.Sort
@@ -386,6 +398,18 @@ func (s *Handlers) opportunityList(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	st, err := s.projects.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	m := provincemap.FromStats(st, measure, p.L,
+		func(code string) string { return p.URL("/opportunities") + "?location=" + url.QueryEscape(code) },
+		func(x provincemap.Measure) string {
+			v := q.values()
+			v.Set(provincemap.Param, string(x))
+			return p.URL("/opportunities") + encodeQuery(v) + "#provmap-h"
+		})
+	d.Map = &m
 	p.Data = d
 	return s.Render(c, "opportunities/list", p)
 }

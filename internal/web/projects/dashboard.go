@@ -1,8 +1,11 @@
 package projects
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/provincemap"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -29,6 +32,8 @@ func (s *Handlers) Home(c *fiber.Ctx) error {
 type dashboardData struct {
 	Domestic, FDI project.KindStat
 	Charts        []web.Chart
+	// Map is the province map by area, from the same figures as Charts.
+	Map provincemap.Map
 }
 
 // dashboard serves the figures' charts; an anonymous visitor's copy is
@@ -42,6 +47,10 @@ func (s *Handlers) dashboard(c *fiber.Ctx) error {
 }
 
 func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
+	measure, err := provincemap.ParseMeasure(c.Query(provincemap.Param))
+	if err != nil {
+		return err
+	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	st, err := s.projects.Stats(ctx)
@@ -86,6 +95,11 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 		capital.Scale()
 		d.Charts = append(d.Charts, count, capital)
 	}
+	d.Map = provincemap.FromStats(st, measure, l,
+		func(code string) string { return p.URL("/projects") + "?location=" + url.QueryEscape(code) },
+		func(m provincemap.Measure) string {
+			return p.URL("/dashboard") + "?" + provincemap.Param + "=" + string(m) + "#provmap-h"
+		})
 	p.Data = d
 	return s.Render(c, "dashboard", p)
 }

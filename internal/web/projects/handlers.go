@@ -6,6 +6,7 @@ package projects
 import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/provincemap"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -17,7 +18,7 @@ type Handlers struct {
 	// listPages are list pages as rendered for anonymous visitors.
 	listPages *web.PageCache
 	// dashboards are the dashboard as rendered for anonymous visitors, one
-	// per language.
+	// per language and map measure.
 	dashboards *web.PageCache
 }
 
@@ -31,5 +32,5 @@ const (
 func New(core *web.Server, projects *project.Store, opportunities *opportunity.Store) *Handlers {
 	return &Handlers{Server: core, projects: projects, opportunities: opportunities,
 		listPages:  web.NewPageCache(listCacheEntries, listCacheBytes, web.ProjectQueryKeys),
-		dashboards: web.NewPageCache(4, 2<<20, nil)}
+		dashboards: web.NewPageCache(8, 4<<20, []string{provincemap.Param})}
 }
