@@ -387,8 +387,8 @@ func TestDeadlineAcrossTetAndPause(t *testing.T) {
 	}{
 		{"2026-03-05 10:00", 2, false, false},
 		{"2026-03-06 10:00", 1, true, false},
-		{"2026-03-07 10:00", 1, true, false}, // Saturday: as many as on Friday
-		{"2026-03-09 16:59", 0, true, false}, // the deadline's own day
+		{"2026-03-07 10:00", 1, true, false},  // Saturday: as many as on Friday
+		{"2026-03-09 16:59", 0, true, false},  // the deadline's own day
 		{"2026-03-10 08:00", -1, false, true}, // one working day overdue
 	}
 	for _, c := range cases {
