@@ -295,7 +295,7 @@ func (s *Handlers) apiFileObstacle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o, key, failed, created, err := s.fileObstacle(c, submissionOf(form, c.Get("Idempotency-Key")), files)
+	o, key, failed, created, _, err := s.fileObstacle(c, submissionOf(form, c.Get("Idempotency-Key")), files)
 	if obstacle.IsKeyReused(err) {
 		// 422 and nothing else: not the tracking code, not the key.
 		return s.SendProblem(c, fiber.StatusUnprocessableEntity, apperr.As(apperr.Fields{"Idempotency-Key": obstacle.MsgKeyReused}.Err()))

@@ -105,6 +105,14 @@ func (s *Handlers) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquir
 	}
 }
 
+// enquirySentData is the confirmation page's content. MailDelivers is
+// false while the portal has no mail server: the acknowledgement then waits
+// in the outbox, and the page says so rather than "we have e-mailed you".
+type enquirySentData struct {
+	Opportunity  *opportunity.Opportunity
+	MailDelivers bool
+}
+
 // enquirySent confirms that the enquiry was received.
 func (s *Handlers) enquirySent(c *fiber.Ctx) error {
 	o, err := s.loadOpportunity(c)
@@ -113,7 +121,7 @@ func (s *Handlers) enquirySent(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.enquiry.sent.title")
 	p.Nav = "opportunities"
-	p.Data = o
+	p.Data = enquirySentData{Opportunity: o, MailDelivers: s.mail.Delivers()}
 	return s.Render(c, "opportunities/enquiry_sent", p)
 }
 
