@@ -23,7 +23,7 @@ type Handlers struct {
 	search        search.Engine
 	notifier      *notify.Notifier
 	mail          *mail.Mailer // Delivers() says whether e-mail leaves the portal
-	searchPages   searchPages // site-search pages as rendered (searchcache.go)
+	searchPages   searchPages  // site-search pages as rendered (searchcache.go)
 }
 
 // New returns the handlers of the area on the core server.
