@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/web"
@@ -87,6 +89,9 @@ func (s *Handlers) enquirySubmit(c *fiber.Ctx) error {
 // acknowledgement. A failed e-mail is logged: the enquiry is kept and the
 // outbox records the failure.
 func (s *Handlers) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (*opportunity.Enquiry, error) {
+	if err := checkCountry(in); err != nil {
+		return nil, err
+	}
 	e, created, err := s.opportunities.CreateEnquiry(ctx, in)
 	if err != nil {
 		return nil, err
@@ -95,6 +100,30 @@ func (s *Handlers) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (
 		s.acknowledgeEnquiry(ctx, e)
 	}
 	return e, nil
+}
+
+// checkCountry refuses a country that is neither an ISO 3166-1 country nor
+// Other (the domain checks only the code's shape), naming it with the
+// enquiry's other wrong fields; a country sent by name is taken as its code.
+func checkCountry(in *opportunity.Enquiry) error {
+	if strings.TrimSpace(in.Country) == "" {
+		return nil // the domain says it is required
+	}
+	code, ok := country.Normalize(in.Country)
+	if ok {
+		in.Country = code
+		return nil
+	}
+	f := apperr.Fields{}
+	probe := *in
+	probe.Country, probe.Status = country.Other, opportunity.EnquiryNew
+	if err := probe.Validate(); err != nil {
+		for k, v := range apperr.As(err).Fields {
+			f.Add(k, v)
+		}
+	}
+	f["country"] = "oppweb.enquiry.error.country_unknown"
+	return f.Err()
 }
 
 // acknowledgeEnquiry e-mails the investor, in the enquiry's language, that
@@ -227,9 +256,13 @@ func (s *Handlers) apiCreateEnquiry(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	e, created, err := s.opportunities.CreateEnquiry(ctx, &opportunity.Enquiry{OpportunityCode: code, Name: in.Name,
+	enq := &opportunity.Enquiry{OpportunityCode: code, Name: in.Name,
 		Organisation: in.Organisation, Country: in.Country, Email: in.Email, Message: in.Message, Lang: in.Lang,
-		IdempotencyKey: in.IdempotencyKey})
+		IdempotencyKey: in.IdempotencyKey}
+	if err := checkCountry(enq); err != nil {
+		return err
+	}
+	e, created, err := s.opportunities.CreateEnquiry(ctx, enq)
 	if err != nil {
 		return err
 	}
