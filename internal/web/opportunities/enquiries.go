@@ -126,6 +126,18 @@ func checkCountry(in *opportunity.Enquiry) error {
 	return f.Err()
 }
 
+// countryName is a country's name in l's language: Other in words, an
+// unknown code as it is.
+func countryName(l *i18n.Localizer, code string) string {
+	if code == country.Other {
+		return l.T("oppweb.enquiry.country_other")
+	}
+	if n := country.Name(code, l.Lang); n != "" {
+		return n
+	}
+	return code
+}
+
 // acknowledgeEnquiry e-mails the investor, in the enquiry's language, that
 // the enquiry arrived.
 func (s *Handlers) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquiry) {
@@ -160,6 +172,8 @@ type enquiryListData struct {
 	Statuses []string
 	List     *opportunity.EnquiryList
 	Pages    int
+	// Countries names the listed enquiries' countries in the page's language.
+	Countries map[string]string
 }
 
 func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
@@ -180,8 +194,12 @@ func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.enquiries.title")
 	p.Nav = "board"
-	p.Data = enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
-		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage))}
+	d := enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
+		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage)), Countries: map[string]string{}}
+	for _, e := range list.Items {
+		d.Countries[e.Country] = countryName(p.L, e.Country)
+	}
+	p.Data = d
 	return s.Render(c, "opportunities/board_enquiries", p)
 }
 
