@@ -26,6 +26,13 @@ func TestFilingSaysWhatHappened(t *testing.T) {
 			l := e.Bundle.For(lang)
 			c := e.Anonymous()
 			d := c.Get("/" + lang + "/obstacles/new").Doc(t)
+			for name, auto := range map[string]string{"business_name": "organization", "contact_person": "name", "email": "email", "phone": "tel"} {
+				in := d.Find(fmt.Sprintf("[data-testid=obstacle-form] [name=%s]", name))
+				_, req := in.Attr("required")
+				if in.AttrOr("autocomplete", "") != auto || !req || in.AttrOr("aria-required", "") != "true" || !strings.Contains(in.ParentFiltered("label").Text(), "*") {
+					t.Errorf("%s: autocomplete %q, required %v", name, in.AttrOr("autocomplete", ""), req)
+				}
+			}
 			token := d.Find(`input[name=form_token]`).AttrOr("value", "")
 			csrf := d.Find(`input[name=_csrf]`).First().AttrOr("value", "")
 			business := "Công ty Trung Thực " + lang
@@ -42,7 +49,7 @@ func TestFilingSaysWhatHappened(t *testing.T) {
 			for tax, want := range map[string]string{wrongCheck: "obstacle.error.tax_code_check", good[:9]: "obstacle.error.tax_code", good[:8] + "x" + good[9:]: "obstacle.error.tax_code"} {
 				r := send(tax, []sitetest.Upload{{Name: "ban-do.pdf", Data: sitetest.PDFFile}})
 				d := r.Doc(t)
-				if got := sitetest.Text(d, "#err-tax_code"); r.Status != 400 || got != l.T(want) {
+				if got := sitetest.Text(d, "#err-tax_code"); r.Status != 400 || got != l.T(want) || d.Find(`input[name=tax_code]`).AttrOr("aria-describedby", "") != "tax-hint err-tax_code" {
 					t.Errorf("tax code %s: %d %q, want %q", tax, r.Status, got, l.T(want))
 				}
 				// The chosen file is named beside the file field, with
