@@ -112,7 +112,7 @@ func TestValidateNamesEachField(t *testing.T) {
 	o.ProjectCode = "bad code"
 	err := o.Validate()
 	want := map[string]string{
-		"tax_code": "obstacle.error.tax_code", "email": "error.field.email", "phone": "obstacle.error.phone",
+		"tax_code": "obstacle.error.tax_code_check", "email": "error.field.email", "phone": "obstacle.error.phone",
 		"business_name": "error.field.required", "lang": "error.field.invalid", "category": "error.field.invalid",
 		"title": "error.field.too_long", "description": "obstacle.error.description_short", "project_code": "error.field.invalid",
 	}
