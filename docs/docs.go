@@ -2203,7 +2203,7 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "workingDaysLeft": {
-                    "description": "WorkingDaysLeft counts today; negative when overdue.",
+                    "description": "WorkingDaysLeft counts the working days after today up to the\ndeadline (0 on its day, negative when overdue); absent once the\nreport is no longer worked (closed, resolved, rejected, merged).",
                     "type": "integer"
                 }
             }

@@ -83,6 +83,10 @@ func New(db *mongo.Database, smtpURL, from string) (*Mailer, error) {
 	return m, nil
 }
 
+// Delivers reports whether messages leave the portal (SMTP is set); without
+// it they stay in the outbox, and pages must not say "we have e-mailed you".
+func (m *Mailer) Delivers() bool { return m != nil && m.smtp != nil }
+
 // EnsureIndexes creates the outbox's indexes.
 func (m *Mailer) EnsureIndexes(ctx context.Context) error {
 	return mongodb.EnsureIndexes(ctx, m.c,

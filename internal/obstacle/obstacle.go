@@ -167,6 +167,11 @@ func (e Event) Public() bool { return !e.Internal }
 // StatusChange reports whether the event moved the obstacle to another status.
 func (e Event) StatusChange() bool { return e.FromStatus != e.ToStatus }
 
+// ShowsNewStatus reports whether a timeline should name the status the
+// event led to: it changed the status, and it is not the filing itself,
+// whose name ("Submitted") already says it.
+func (e Event) ShowsNewStatus() bool { return e.StatusChange() && e.Act() != ActSubmit }
+
 // UnmarshalBSON reads an event as stored now, or as stored before events
 // were record.Changes: an "actor" id beside "actorRole", and "public"
 // where Internal now says the opposite.
@@ -308,8 +313,8 @@ func (o *Obstacle) Validate() error {
 	requiredText(f, "business_name", fl.BusinessName, MaxBusinessName)
 	if fl.TaxCode == "" {
 		f.Add("tax_code", "error.field.required")
-	} else if !ValidTaxCode(fl.TaxCode) {
-		f.Add("tax_code", "obstacle.error.tax_code")
+	} else if id := TaxCodeProblem(fl.TaxCode); id != "" {
+		f.Add("tax_code", id)
 	}
 	requiredText(f, "contact_person", fl.ContactPerson, MaxContactPerson)
 	if fl.Email == "" {
@@ -384,16 +389,22 @@ var taxWeights = [9]int{31, 29, 23, 19, 17, 13, 7, 5, 3}
 // tenth digit is the check digit 10 - (Σ digit_i × weight_i mod 11) over
 // the first nine digits with weights 31, 29, 23, 19, 17, 13, 7, 5, 3. A
 // remainder of 0 gives no valid check digit, so such a prefix is refused.
-func ValidTaxCode(s string) bool {
+func ValidTaxCode(s string) bool { return TaxCodeProblem(s) == "" }
+
+// TaxCodeProblem returns the message id of what is wrong with a tax code,
+// or "" if nothing is: the wrong shape (length, characters, branch 000)
+// and a wrong check digit are told apart, so that a business with a typo
+// is not told to "enter 10 digits" when it did.
+func TaxCodeProblem(s string) string {
 	m := taxCodePattern.FindStringSubmatch(s)
-	if m == nil {
-		return false
-	}
-	if m[2] == "000" {
-		return false
+	if m == nil || m[2] == "000" {
+		return "obstacle.error.tax_code"
 	}
 	check, ok := TaxCheckDigit(m[1][:9])
-	return ok && int(m[1][9]-'0') == check
+	if !ok || int(m[1][9]-'0') != check {
+		return "obstacle.error.tax_code_check"
+	}
+	return ""
 }
 
 // TaxCheckDigit computes the check digit for the first nine digits of a tax

@@ -387,20 +387,22 @@ func (o *Obstacle) clockNow(now time.Time) time.Time {
 	return now
 }
 
-// WorkingDaysLeft is the number of working days from today (or from the
-// start of a pause) to the deadline, counting the deadline's own day: 1 on
-// the last allowed day, -k when k working days overdue. ok is false
-// without a deadline.
+// WorkingDaysLeft is the number of working days after today (or after the
+// day a pause began) up to and including the deadline's day: on the day a
+// 20-day deadline is set it is 20, on the deadline's own day 0, and -k
+// when k working days overdue. ok is false without a deadline.
 func (o *Obstacle) WorkingDaysLeft(cal *holidays.Calendar, now time.Time) (days int, ok bool) {
 	if o.Deadline == nil {
 		return 0, false
 	}
-	t := o.clockNow(now)
-	d := cal.WorkingDaysBetween(t, *o.Deadline)
-	if !holidays.StartOfDay(t).After(holidays.StartOfDay(*o.Deadline)) && cal.IsWorkingDay(t) {
-		d++ // today still counts while it is not over
-	}
-	return d, true
+	return cal.WorkingDaysBetween(o.clockNow(now), *o.Deadline), true
+}
+
+// Counting reports whether the obstacle's deadline is still being counted
+// down: it has one and is being worked (or paused for the business). A
+// closed, resolved, rejected or merged report has no days left to show.
+func (o *Obstacle) Counting() bool {
+	return o.Deadline != nil && (o.Status.ClockRunning() || o.PausedSince != nil && o.Status.Open())
 }
 
 // Overdue reports whether the obstacle is open, its clock running, and its
@@ -412,14 +414,15 @@ func (o *Obstacle) Overdue(now time.Time) bool {
 	return holidays.StartOfDay(now).After(holidays.StartOfDay(*o.Deadline))
 }
 
-// DueSoon reports whether an open obstacle with a running clock has at most
-// two working days left (today included) and is not yet overdue.
+// DueSoon reports whether an open obstacle with a running clock is due
+// within two working days, today included (at most one working day left
+// after today), and is not yet overdue.
 func (o *Obstacle) DueSoon(cal *holidays.Calendar, now time.Time) bool {
 	if !o.Status.ClockRunning() || o.PausedSince != nil || o.Overdue(now) {
 		return false
 	}
 	left, ok := o.WorkingDaysLeft(cal, now)
-	return ok && left <= 2
+	return ok && left <= 1
 }
 
 // OnTime reports whether a resolved obstacle was resolved by its deadline.

@@ -112,7 +112,7 @@ func TestValidateNamesEachField(t *testing.T) {
 	o.ProjectCode = "bad code"
 	err := o.Validate()
 	want := map[string]string{
-		"tax_code": "obstacle.error.tax_code", "email": "error.field.email", "phone": "obstacle.error.phone",
+		"tax_code": "obstacle.error.tax_code_check", "email": "error.field.email", "phone": "obstacle.error.phone",
 		"business_name": "error.field.required", "lang": "error.field.invalid", "category": "error.field.invalid",
 		"title": "error.field.too_long", "description": "obstacle.error.description_short", "project_code": "error.field.invalid",
 	}
@@ -370,8 +370,8 @@ func TestDeadlineAcrossTetAndPause(t *testing.T) {
 	if o.Overdue(at("2026-04-01 09:00")) {
 		t.Fatal("a paused obstacle is overdue")
 	}
-	if left, _ := o.WorkingDaysLeft(cal, at("2026-04-01 09:00")); left != 9 {
-		t.Fatalf("days left while paused = %d, want 9 (13 Feb itself and 8 more)", left)
+	if left, _ := o.WorkingDaysLeft(cal, at("2026-04-01 09:00")); left != 8 {
+		t.Fatalf("days left while paused = %d, want 8 (the working days after 13 Feb up to 4 Mar)", left)
 	}
 	step(ActAnswer, Input{Note: "Đã bổ sung"}, FilerActor, "2026-02-25 09:00")
 	if o.PausedSince != nil || o.PausedDays != 3 {
@@ -385,10 +385,10 @@ func TestDeadlineAcrossTetAndPause(t *testing.T) {
 		left             int
 		dueSoon, overdue bool
 	}{
-		{"2026-03-05 10:00", 3, false, false},
-		{"2026-03-06 10:00", 2, true, false},
-		{"2026-03-07 10:00", 1, true, false}, // Saturday
-		{"2026-03-09 16:59", 1, true, false},
+		{"2026-03-05 10:00", 2, false, false},
+		{"2026-03-06 10:00", 1, true, false},
+		{"2026-03-07 10:00", 1, true, false},  // Saturday: as many as on Friday
+		{"2026-03-09 16:59", 0, true, false},  // the deadline's own day
 		{"2026-03-10 08:00", -1, false, true}, // one working day overdue
 	}
 	for _, c := range cases {
@@ -404,5 +404,87 @@ func TestDeadlineAcrossTetAndPause(t *testing.T) {
 	}
 	if o.Overdue(at("2026-03-20 08:00")) {
 		t.Fatal("resolved obstacle overdue")
+	}
+}
+
+// TestDaysLeftOnAssignmentDay checks that a deadline of n working days
+// shows n days left on the day it is set, also across Tết, and that a
+// closed report counts nothing down.
+func TestDaysLeftOnAssignmentDay(t *testing.T) {
+	t.Parallel()
+	tf := actorFor(RoleTaskforce)
+	for _, when := range []string{"2026-02-11 10:00", "2026-02-13 16:00", "2026-03-04 08:00"} {
+		o := fixture(Accepted, at(when))
+		o.Category = LandSiteClearance
+		o.Deadline = nil
+		n, _, err := Transition(o, ActAssign, Input{LeadAgency: "skhdt"}, tf, at(when), cal, DefaultRules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := DefaultWorkingDays(LandSiteClearance)
+		if left, ok := n.WorkingDaysLeft(cal, at(when)); !ok || left != want || !n.Counting() {
+			t.Errorf("assigned %s: %d days left (counting %v), want %d", when, left, n.Counting(), want)
+		}
+		// The next working day one is gone.
+		next := cal.AddWorkingDays(at(when), 1)
+		if left, _ := n.WorkingDaysLeft(cal, next); left != want-1 {
+			t.Errorf("assigned %s, on %s: %d days left, want %d", when, holidays.DateKey(next), left, want-1)
+		}
+	}
+	for _, st := range []Status{Closed, Resolved, Rejected, Merged} {
+		o := fixture(st, at("2026-03-04 08:00"))
+		d := at("2026-03-30 08:00")
+		o.Deadline = &d
+		if o.Counting() {
+			t.Errorf("%s report counts its deadline down", st)
+		}
+	}
+	paused := fixture(WaitingForBusiness, at("2026-03-04 08:00"))
+	since, d := at("2026-03-04 08:00"), at("2026-03-30 08:00")
+	paused.PausedSince, paused.Deadline = &since, &d
+	if !paused.Counting() {
+		t.Error("a paused report shows no days left")
+	}
+}
+
+// TestFirstEventNamesNoNewStatus checks the filing event is not shown as
+// "Submitted → Submitted", while a later step names its new status.
+func TestFirstEventNamesNoNewStatus(t *testing.T) {
+	t.Parallel()
+	now := at("2026-03-04 08:00")
+	first := NewEvent(now, FilerActor, ActSubmit, "", Submitted, "", true)
+	if first.ShowsNewStatus() {
+		t.Error("the filing event names its status again")
+	}
+	if accept := NewEvent(now, actorFor(RoleTaskforce), ActAccept, Submitted, Accepted, "", true); !accept.ShowsNewStatus() {
+		t.Error("accepting does not name the new status")
+	}
+	if note := NewEvent(now, actorFor(RoleTaskforce), ActNote, InProgress, InProgress, "x", false); note.ShowsNewStatus() {
+		t.Error("a note names an unchanged status")
+	}
+}
+
+// TestTaxCodeProblemTellsCheckDigitApart checks a typo in a well-formed
+// code is refused for its check digit, and a wrong shape for the shape.
+func TestTaxCodeProblemTellsCheckDigitApart(t *testing.T) {
+	t.Parallel()
+	for c, want := range map[string]string{
+		"0100109106":     "",
+		"0100109106-001": "",
+		"0100109107":     "obstacle.error.tax_code_check",
+		"0100109107-001": "obstacle.error.tax_code_check",
+		"010010910":      "obstacle.error.tax_code",
+		"01OO109106":     "obstacle.error.tax_code",
+		"0100109106-000": "obstacle.error.tax_code",
+		"0100109106-01":  "obstacle.error.tax_code",
+	} {
+		if got := TaxCodeProblem(c); got != want {
+			t.Errorf("TaxCodeProblem(%q) = %q, want %q", c, got, want)
+		}
+	}
+	o := fixture(Submitted, at("2026-03-04 08:00"))
+	o.Filer.TaxCode = "0100109107"
+	if got := apperr.As(o.Validate()).Fields["tax_code"]; got != "obstacle.error.tax_code_check" {
+		t.Errorf("Validate names tax_code %q", got)
 	}
 }

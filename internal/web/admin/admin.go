@@ -52,6 +52,8 @@ type usersData struct {
 	Roles       []account.Role
 	Result      account.UserPage
 	Pages       int
+	// Agencies names each agency by its code, for the agency officers' rows.
+	Agencies map[string]account.Text
 	// PageURL links to another page of the same list.
 	PageURL func(int) string
 }
@@ -71,7 +73,14 @@ func (s *Handlers) adminUsers(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "admin.users.title")
 	p.Nav = "admin"
-	d := usersData{Query: q, Role: role, Roles: account.Roles, Result: res}
+	agencies, err := s.accounts.ListAgencies(ctx)
+	if err != nil {
+		return err
+	}
+	d := usersData{Query: q, Role: role, Roles: account.Roles, Result: res, Agencies: map[string]account.Text{}}
+	for _, a := range agencies {
+		d.Agencies[a.ID] = a.Name
+	}
 	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
 	d.PageURL = func(n int) string {
 		v := url.Values{"page": {strconv.Itoa(n)}}

@@ -206,7 +206,7 @@ func TestBoardCreatesAProject(t *testing.T) {
 	v.Set("investor_country", "DK")
 	v.Set("sector", "energy")
 	v.Set("location", "van_ninh")
-	v.Set("registered_capital", "125000000.50")
+	v.Set("registered_capital", "125.0000005") // in millions of US dollars: $125,000,000.50
 	v.Set("stage", "licensed")
 	before, _ := e.Projects.Stats(context.Background())
 	r := c.Send(http.MethodPost, "/en/board/projects", v)
@@ -525,7 +525,8 @@ func TestHugeAmountsAreRefused(t *testing.T) {
 	}
 	c := e.As(account.RoleBoard)
 	t.Run("BoardCreateForm", func(t *testing.T) {
-		for _, amount := range []string{huge, "99999999999999999999999", "10000000000000001"} {
+		// In billions of đồng: the last is one đồng over the most accepted.
+		for _, amount := range []string{huge, "99999999999999999999999", "10000000,000000001"} {
 			v := sitetest.FormValues(t, c.Get("/vi/board/projects/new").Doc(t), "[data-testid=project-form]")
 			for k, val := range map[string]string{"code": "DA-9102", "kind": "domestic", "name_vi": "Dự án khổng lồ", "investor_name": "Công ty B",
 				"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "registered_capital": amount, "stage": "licensed"} {

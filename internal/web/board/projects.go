@@ -56,7 +56,7 @@ func (s *Handlers) boardCreateProject(c *fiber.Ctx) error {
 	}
 	if !kind.Valid() {
 		bad.Add("kind", "error.field.kind")
-	} else if v := parseAmount(bad, "registered_capital", f.V("registered_capital"), kind.Currency(), false); v != nil {
+	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency()); v != nil {
 		pr.Registered.Amount, pr.Registered.Currency = *v, kind.Currency()
 	}
 	if v := parseHectares(bad, "land_area", f.V("land_area")); v != nil {
@@ -105,12 +105,13 @@ func mergeFields(f apperr.Fields, err error) {
 	}
 }
 
-// editValues fills the edit form from the stored project.
-func editValues(pr *project.Project) web.Form {
+// editValues fills the edit form from the stored project, capital in the
+// unit the form takes it in and lang's decimal separator.
+func editValues(pr *project.Project, lang string) web.Form {
 	return web.FormWith(map[string]string{
 		"name_vi": pr.Name.VI, "name_en": pr.Name.EN, "investor_name": pr.Investor.Name,
 		"investor_country": pr.Investor.Country, "sector": pr.Sector, "location": pr.Location, "zone": pr.Zone,
-		"land_area": centiText(pr.LandAreaCentiHa), "registered_capital": amountInput(pr.Registered),
+		"land_area": centiText(pr.LandAreaCentiHa), "registered_capital": capitalInput(pr.Registered, lang),
 		"jobs": strconv.Itoa(pr.Jobs), "expected_completion": dateInput(pr.ExpectedCompletion),
 		"version": strconv.FormatInt(pr.Version, 10),
 	})
@@ -121,7 +122,7 @@ func (s *Handlers) boardEditProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderProjectForm(c, fiber.StatusOK, pr, editValues(pr))
+	return s.renderProjectForm(c, fiber.StatusOK, pr, editValues(pr, web.Lang(c)))
 }
 
 // formVersion reads the hidden version field: the version the editor read.
@@ -146,7 +147,7 @@ func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 		NameVI: str("name_vi"), NameEN: str("name_en"), InvestorName: str("investor_name"),
 		InvestorCountry: str("investor_country"), Sector: str("sector"), Location: str("location"), Zone: str("zone"),
 		LandAreaCentiHa: parseHectares(bad, "land_area", f.V("land_area")),
-		Registered:      parseAmount(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency, false),
+		Registered:      parseCapital(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency),
 		Reason:          f.V("reason"),
 	}
 	if v := web.ParseInt64(bad, "jobs", f.V("jobs"), true); v != nil {

@@ -82,7 +82,9 @@ type EventView struct {
 type DeadlineView struct {
 	// Date is the start of the last allowed day (Asia/Ho_Chi_Minh).
 	Date *time.Time `json:"date,omitempty"`
-	// WorkingDaysLeft counts today; negative when overdue.
+	// WorkingDaysLeft counts the working days after today up to the
+	// deadline (0 on its day, negative when overdue); absent once the
+	// report is no longer worked (closed, resolved, rejected, merged).
 	WorkingDaysLeft *int `json:"workingDaysLeft,omitempty"`
 	Overdue         bool `json:"overdue"`
 	DueSoon         bool `json:"dueSoon"`
@@ -216,7 +218,10 @@ func deadlineView(d deadlineInfo) DeadlineView {
 	v := DeadlineView{Overdue: d.Overdue, DueSoon: d.DueSoon, Paused: d.Paused}
 	if d.Has {
 		date, days := d.Date, d.DaysLeft
-		v.Date, v.WorkingDaysLeft = &date, &days
+		v.Date = &date
+		if d.Counting {
+			v.WorkingDaysLeft = &days
+		}
 	}
 	return v
 }
@@ -290,7 +295,7 @@ func (s *Handlers) apiFileObstacle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o, key, failed, created, err := s.fileObstacle(c, submissionOf(form, c.Get("Idempotency-Key")), files)
+	o, key, failed, created, _, err := s.fileObstacle(c, submissionOf(form, c.Get("Idempotency-Key")), files)
 	if obstacle.IsKeyReused(err) {
 		// 422 and nothing else: not the tracking code, not the key.
 		return s.SendProblem(c, fiber.StatusUnprocessableEntity, apperr.As(apperr.Fields{"Idempotency-Key": obstacle.MsgKeyReused}.Err()))

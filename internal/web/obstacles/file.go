@@ -28,6 +28,10 @@ type obstacleFormData struct {
 	MaxMB      int
 	MaxFiles   int
 	BodyMB     int
+	// Dropped are the names of the files chosen for a submit that failed:
+	// a browser cannot send a file input back, so the page names them and
+	// asks for them again beside the file field.
+	Dropped []string
 }
 
 // obstacleFiledData is the confirmation shown once after filing.
@@ -35,6 +39,9 @@ type obstacleFiledData struct {
 	Obstacle   obstacle.Obstacle
 	AccessKey  string
 	FileErrors []string
+	// Mail is the receipt's state (mailSent, mailQueued, mailFailed): the
+	// page says what happened to the e-mail.
+	Mail string
 }
 
 func (s *Handlers) obstacleFormData(c *fiber.Ctx, form map[string]string, errs map[string]string) obstacleFormData {
@@ -199,11 +206,32 @@ func (s *Handlers) attachAll(ctx context.Context, o obstacle.Obstacle, files []*
 	return o, failed, nil
 }
 
+// Mail states of a receipt, for the confirmation page to say what happened
+// rather than "we have e-mailed you" while the mail sits in the outbox.
+const (
+	mailSent   = "sent"   // handed to the mail server
+	mailQueued = "queued" // kept in the outbox: no mail server configured
+	mailFailed = "failed" // the mail server refused it
+)
+
+// mailState is the state of a receipt just written: sendErr is what the
+// mailer returned.
+func (s *Handlers) mailState(sendErr error) string {
+	switch {
+	case !s.mail.Delivers():
+		return mailQueued
+	case sendErr != nil:
+		return mailFailed
+	}
+	return mailSent
+}
+
 // fileObstacle files a submission with its files: the obstacle is made
 // (or found again under the same idempotency key), the files of a new one
-// stored and the receipt with the access key e-mailed. created is false
-// for a repeated submission.
-func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*multipart.FileHeader) (o obstacle.Obstacle, key string, failed []string, created bool, err error) {
+// stored and the receipt with the access key e-mailed; mail is the
+// receipt's state (a repeat reports the first one as sent or queued).
+// created is false for a repeated submission.
+func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*multipart.FileHeader) (o obstacle.Obstacle, key string, failed []string, created bool, mail string, err error) {
 	if err = precheck(sub, files); err != nil {
 		return
 	}
@@ -222,16 +250,19 @@ func (s *Handlers) fileObstacle(c *fiber.Ctx, sub obstacle.Submission, files []*
 	}
 	o, key, created = filed.Obstacle, filed.AccessKey, filed.Created
 	if !created {
+		mail = s.mailState(nil)
 		return
 	}
 	o, failed, err = s.attachAll(ctx, o, files, obstacle.FilerActor)
 	if err != nil {
 		return
 	}
-	if nerr := s.notifier().Filed(ctx, o, key); nerr != nil {
+	nerr := s.notifier().Filed(ctx, o, key)
+	if nerr != nil {
 		s.Log().ErrorContext(ctx, "obstacle receipt e-mail failed", "tracking", o.TrackingCode, "err", nerr)
 	}
 	s.tellOfficers(ctx, o, obstacle.ActSubmit, obstacle.FilerActor)
+	mail = s.mailState(nerr)
 	return
 }
 
@@ -249,7 +280,7 @@ func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 		// but gets a fresh token so a second click is caught.
 		form["form_token"] = web.RandomToken()
 	}
-	o, key, failed, _, err := s.fileObstacle(c, submissionOf(form, idem), files)
+	o, key, failed, _, mail, err := s.fileObstacle(c, submissionOf(form, idem), files)
 	if err != nil {
 		status := fiber.StatusBadRequest
 		e := apperr.As(fileMessage(err))
@@ -270,13 +301,17 @@ func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 		if len(errs) == 0 {
 			errs = map[string]string{"form": e.MessageID}
 		}
-		p.Data = s.obstacleFormData(c, form, errs)
+		fd := s.obstacleFormData(c, form, errs)
+		for _, fh := range files {
+			fd.Dropped = append(fd.Dropped, fh.Filename)
+		}
+		p.Data = fd
 		c.Status(status)
 		return s.Render(c, "obstacles/new", p)
 	}
 	p := s.NewPage(c, "obstweb.filed.title")
 	p.Nav = "obstacles"
-	p.Data = obstacleFiledData{Obstacle: o, AccessKey: key, FileErrors: failed}
+	p.Data = obstacleFiledData{Obstacle: o, AccessKey: key, FileErrors: failed, Mail: mail}
 	// The key is shown once: this page must not be stored anywhere.
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.Render(c, "obstacles/filed", p)

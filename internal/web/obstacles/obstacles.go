@@ -100,7 +100,10 @@ func (s *Handlers) obstacleCalendar(ctx context.Context) (*holidays.Calendar, er
 
 // deadlineInfo describes an obstacle's deadline for a page.
 type deadlineInfo struct {
-	Has      bool
+	Has bool
+	// Counting is false for a report no longer worked (closed, resolved,
+	// rejected, merged): its deadline shows no days left.
+	Counting bool
 	Date     time.Time
 	DaysLeft int
 	Overdue  bool
@@ -114,6 +117,7 @@ func deadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) dea
 		return d
 	}
 	d.Has, d.Date = true, *o.Deadline
+	d.Counting = o.Counting()
 	d.DaysLeft, _ = o.WorkingDaysLeft(cal, now)
 	d.Overdue = o.Overdue(now)
 	d.DueSoon = o.DueSoon(cal, now)

@@ -248,6 +248,8 @@ type staffDetailData struct {
 	Form        map[string]string
 	MaxMB       int
 	MaxFiles    int
+	// MailDelivers is false while e-mail to the business stays in the outbox.
+	MailDelivers bool
 }
 
 // staffObstacle returns the obstacle of the route if the user may see it;
@@ -281,6 +283,7 @@ func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obst
 		CanGroup:  o.CanGroup(actor),
 		CanAttach: o.CanAttach(actor),
 		MaxMB:     obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
+		MailDelivers: s.mail.Delivers(),
 	}
 	if d.Form == nil {
 		d.Form = map[string]string{}

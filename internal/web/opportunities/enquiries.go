@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/web"
@@ -87,6 +89,9 @@ func (s *Handlers) enquirySubmit(c *fiber.Ctx) error {
 // acknowledgement. A failed e-mail is logged: the enquiry is kept and the
 // outbox records the failure.
 func (s *Handlers) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (*opportunity.Enquiry, error) {
+	if err := checkCountry(in); err != nil {
+		return nil, err
+	}
 	e, created, err := s.opportunities.CreateEnquiry(ctx, in)
 	if err != nil {
 		return nil, err
@@ -95,6 +100,42 @@ func (s *Handlers) createEnquiry(ctx context.Context, in *opportunity.Enquiry) (
 		s.acknowledgeEnquiry(ctx, e)
 	}
 	return e, nil
+}
+
+// checkCountry refuses a country that is neither an ISO 3166-1 country nor
+// Other (the domain checks only the code's shape), naming it with the
+// enquiry's other wrong fields; a country sent by name is taken as its code.
+func checkCountry(in *opportunity.Enquiry) error {
+	if strings.TrimSpace(in.Country) == "" {
+		return nil // the domain says it is required
+	}
+	code, ok := country.Normalize(in.Country)
+	if ok {
+		in.Country = code
+		return nil
+	}
+	f := apperr.Fields{}
+	probe := *in
+	probe.Country, probe.Status = country.Other, opportunity.EnquiryNew
+	if err := probe.Validate(); err != nil {
+		for k, v := range apperr.As(err).Fields {
+			f.Add(k, v)
+		}
+	}
+	f["country"] = "oppweb.enquiry.error.country_unknown"
+	return f.Err()
+}
+
+// countryName is a country's name in l's language: Other in words, an
+// unknown code as it is.
+func countryName(l *i18n.Localizer, code string) string {
+	if code == country.Other {
+		return l.T("oppweb.enquiry.country_other")
+	}
+	if n := country.Name(code, l.Lang); n != "" {
+		return n
+	}
+	return code
 }
 
 // acknowledgeEnquiry e-mails the investor, in the enquiry's language, that
@@ -106,6 +147,14 @@ func (s *Handlers) acknowledgeEnquiry(ctx context.Context, e *opportunity.Enquir
 	s.tellBoard(ctx, e)
 }
 
+// enquirySentData is the confirmation page's content. MailDelivers is
+// false while the portal has no mail server: the acknowledgement then waits
+// in the outbox, and the page says so rather than "we have e-mailed you".
+type enquirySentData struct {
+	Opportunity  *opportunity.Opportunity
+	MailDelivers bool
+}
+
 // enquirySent confirms that the enquiry was received.
 func (s *Handlers) enquirySent(c *fiber.Ctx) error {
 	o, err := s.loadOpportunity(c)
@@ -114,7 +163,7 @@ func (s *Handlers) enquirySent(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.enquiry.sent.title")
 	p.Nav = "opportunities"
-	p.Data = o
+	p.Data = enquirySentData{Opportunity: o, MailDelivers: s.mail.Delivers()}
 	return s.Render(c, "opportunities/enquiry_sent", p)
 }
 
@@ -129,6 +178,8 @@ type enquiryListData struct {
 	// MinReply and MaxReply are the reply's length limits.
 	MinReply int
 	MaxReply int64
+	// Countries names the listed enquiries' countries in the page's language.
+	Countries map[string]string
 }
 
 func (s *Handlers) boardEnquiries(c *fiber.Ctx) error {
@@ -158,9 +209,13 @@ func (s *Handlers) renderBoardEnquiries(c *fiber.Ctx, f opportunity.EnquiryFilte
 		p.TitleID = "inbox.reply.error_title"
 	}
 	p.Nav = "board"
-	p.Data = enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
+	d := enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
 		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage)), Reply: reply,
-		MinReply: opportunity.MinEnquiryReply, MaxReply: opportunity.MaxEnquiryReply}
+		MinReply: opportunity.MinEnquiryReply, MaxReply: opportunity.MaxEnquiryReply, Countries: map[string]string{}}
+	for _, e := range list.Items {
+		d.Countries[e.Country] = countryName(p.L, e.Country)
+	}
+	p.Data = d
 	return s.Render(c, "opportunities/board_enquiries", p)
 }
 
@@ -235,9 +290,13 @@ func (s *Handlers) apiCreateEnquiry(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	e, created, err := s.opportunities.CreateEnquiry(ctx, &opportunity.Enquiry{OpportunityCode: code, Name: in.Name,
+	enq := &opportunity.Enquiry{OpportunityCode: code, Name: in.Name,
 		Organisation: in.Organisation, Country: in.Country, Email: in.Email, Message: in.Message, Lang: in.Lang,
-		IdempotencyKey: in.IdempotencyKey})
+		IdempotencyKey: in.IdempotencyKey}
+	if err := checkCountry(enq); err != nil {
+		return err
+	}
+	e, created, err := s.opportunities.CreateEnquiry(ctx, enq)
 	if err != nil {
 		return err
 	}

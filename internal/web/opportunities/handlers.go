@@ -22,12 +22,12 @@ type Handlers struct {
 	projects      *project.Store
 	search        search.Engine
 	notifier      *notify.Notifier
-	mail          *mail.Mailer
-	searchPages   searchPages // site-search pages as rendered (searchcache.go)
+	mail          *mail.Mailer // Delivers() says whether e-mail leaves the portal
+	searchPages   searchPages  // site-search pages as rendered (searchcache.go)
 }
 
 // New returns the handlers of the area on the core server.
 func New(core *web.Server, opportunities *opportunity.Store, projects *project.Store, engine search.Engine, mailer *mail.Mailer) *Handlers {
-	return &Handlers{Server: core, opportunities: opportunities, projects: projects, search: engine,
-		notifier: notify.New(mailer, core.I18n(), core.BaseURL()), mail: mailer}
+	return &Handlers{Server: core, opportunities: opportunities, projects: projects, search: engine, mail: mailer,
+		notifier: notify.New(mailer, core.I18n(), core.BaseURL())}
 }

@@ -2,6 +2,7 @@ package opportunities
 
 import (
 	"context"
+	"github.com/khanhhoa/investportal/internal/country"
 	"html/template"
 	"maps"
 	"net/url"
@@ -419,7 +420,7 @@ type detailData struct {
 	O          *opportunity.Opportunity
 	CanEnquire bool
 	Enquiry    enquiryForm
-	Countries  [][2]string
+	Countries  []country.Entry
 }
 
 func (s *Handlers) opportunityDetail(c *fiber.Ctx) error {
@@ -439,15 +440,6 @@ func (s *Handlers) renderOpportunity(c *fiber.Ctx, status int, o *opportunity.Op
 	return s.Render(c, "opportunities/detail", p)
 }
 
-// countries lists the countries the portal has names for, by name.
-func (s *Handlers) countries(lang string) [][2]string {
-	l := s.I18n().For(lang)
-	var out [][2]string
-	for _, id := range s.I18n().IDs(lang) {
-		if code, ok := strings.CutPrefix(id, "country."); ok && len(code) == 2 {
-			out = append(out, [2]string{code, l.T(id)})
-		}
-	}
-	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
-	return out
-}
+// countries lists every ISO 3166-1 country by its name in lang; the form
+// adds Other.
+func (s *Handlers) countries(lang string) []country.Entry { return country.List(lang) }
