@@ -504,15 +504,12 @@ func meiliHit(h meilisearch.Hit, n normalized) (Hit, error) {
 		return hit, fmt.Errorf("search: meilisearch hit _formatted: %w", err)
 	}
 	for _, name := range bleveTextFields {
-		for _, lang := range n.langs() {
-			s, _ := formatted[name+"_"+lang].(string)
-			if out, ok := markedToHTML(s); ok {
-				if hit.Highlights == nil {
-					hit.Highlights = map[string]string{}
-				}
-				hit.Highlights[name] = out
-				break
-			}
+		vi, _ := formatted[name+"_vi"].(string)
+		en, _ := formatted[name+"_en"].(string)
+		lang := n.highlightLang(vi, en)
+		s, _ := formatted[name+"_"+lang].(string)
+		if out, ok := markedToHTML(s); ok {
+			hit.setHighlight(name, lang, out)
 		}
 	}
 	return hit, nil
