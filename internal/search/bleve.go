@@ -532,11 +532,19 @@ func bleveTextQuery(p parsedText) query.Query {
 		terms = append(terms, u.terms...)
 		if u.place {
 			must = append(must, blevePlaceQuery(u.terms))
+			// The place in a title says what the document is about.
+			for _, lang := range []string{"vi", "en"} {
+				pq := query.NewPhraseQuery(u.terms, bleveTextField("title", lang))
+				pq.SetBoost(bleveBoost["title"] * 4 * blevePlaceBoost)
+				should = append(should, pq)
+			}
 		} else {
 			must = append(must, bleveWordQuery(u.terms[0], u.prefix))
 		}
-		for _, w := range u.words {
-			should = append(should, bleveExactQuery(w)...)
+		if !u.place {
+			// A place name is matched as a phrase already; its spelling
+			// would only lift every document in that place.
+			should = append(should, bleveExactQuery(u.words[0], u.terms[0])...)
 		}
 	}
 	if len(terms) > 1 && (len(units) > 1 || !units[0].place) {
@@ -603,9 +611,10 @@ func bleveWordQuery(term string, prefix bool) query.Query {
 	return query.NewDisjunctionQuery(alts)
 }
 
-// blevePlaceBoost lifts a place name found as a phrase above words that
-// merely occur: the name is what the query is about.
-const blevePlaceBoost = 4
+// blevePlaceBoost weighs a place name found in a title. The name must
+// appear somewhere (blevePlaceQuery), which counts for little: every hit
+// holds it, so the other words should decide.
+const blevePlaceBoost = 2
 
 // blevePlaceQuery matches the folded syllables of a place name side by
 // side in any text field.
@@ -614,7 +623,7 @@ func blevePlaceQuery(terms []string) query.Query {
 	for _, name := range bleveTextFields {
 		for _, lang := range []string{"vi", "en"} {
 			pq := query.NewPhraseQuery(terms, bleveTextField(name, lang))
-			pq.SetBoost(bleveBoost[name] * 4 * blevePlaceBoost)
+			pq.SetBoost(bleveBoost[name])
 			alts = append(alts, pq)
 		}
 	}
@@ -626,12 +635,19 @@ func blevePlaceQuery(terms []string) query.Query {
 const bleveExactBoost = 6
 
 // bleveExactQuery matches a query word as typed, lower-cased but with its
-// diacritics, in the Vietnamese titles and summaries.
-func bleveExactQuery(word string) []query.Query {
-	term := strings.ToLower(norm.NFC.String(word))
+// diacritics, in the Vietnamese titles and summaries: when it has
+// diacritics ("nhà" above "Nha Trang"), or when it is a syllable of a place
+// name without them ("nha": Nha Trang above nhà). Other words without
+// diacritics ("resort") gain nothing from it but a tilt towards
+// Vietnamese text, and get none.
+func bleveExactQuery(word, term string) []query.Query {
+	exact := strings.ToLower(norm.NFC.String(word))
+	if exact == term && !isPlaceSyllable(term) {
+		return nil
+	}
 	var out []query.Query
 	for _, name := range bleveExactFields {
-		tq := query.NewTermQuery(term)
+		tq := query.NewTermQuery(exact)
 		tq.SetField(bleveExactField(name))
 		tq.SetBoost(bleveBoost[name] * 4 * bleveExactBoost)
 		out = append(out, tq)
