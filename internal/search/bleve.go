@@ -571,6 +571,9 @@ func bleveTextQuery(p parsedText) query.Query {
 	if len(must) == 1 {
 		all = must[0]
 	}
+	if len(should) == 0 {
+		return all
+	}
 	return query.NewBooleanQuery([]query.Query{all}, should, nil)
 }
 
