@@ -9,7 +9,10 @@
 // typos (one edit from 4 letters, two from 8, none on the first letter or on
 // numbers), treat the last query word as a prefix unless the query ends in a
 // space, and require every query word to match (English stop words such as
-// "the" or "of" are dropped from the query first).
+// "the" or "of" are dropped from the query first). A place name of several
+// syllables ("Nha Trang", "Bắc Vân Phong": placeNames) is matched as a
+// phrase, since each Vietnamese syllable is a word of its own; words side by
+// side and words typed with their diacritics rank higher.
 package search
 
 import (
