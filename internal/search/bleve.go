@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -23,6 +25,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
 	"golang.org/x/sync/singleflight"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Names under which the folding analysis is registered with Bleve. They are
@@ -30,6 +33,8 @@ import (
 const (
 	bleveFoldFilter   = "investportal_fold"
 	bleveFoldAnalyzer = "investportal_folded"
+	// bleveExactAnalyzer lower-cases and keeps diacritics.
+	bleveExactAnalyzer = "investportal_exact"
 )
 
 func init() {
@@ -66,7 +71,13 @@ var bleveTextFields = []string{"title", "summary", "body"}
 // bleveBoost weighs a match by the field it is in.
 var bleveBoost = map[string]float64{"title": 4, "summary": 2, "body": 1}
 
+// bleveExactFields are the Vietnamese text fields also indexed with their
+// diacritics (as field_vi_exact), so that a word typed as written ranks
+// above other words that fold to it. English has no diacritics to keep.
+var bleveExactFields = []string{"title", "summary"}
+
 func bleveTextField(name, lang string) string { return name + "_" + lang }
+func bleveExactField(name string) string      { return name + "_vi_exact" }
 func bleveFacetField(key string) string       { return "f_" + key }
 func bleveSortField(key string) string        { return "s_" + key }
 
@@ -86,7 +97,9 @@ type Bleve struct {
 // opened, which the indexer then refills (Indexer.Run).
 const (
 	bleveFormatKey = "investportal_format"
-	bleveFormat    = "2" // 2: facet values stored, for showing hits without the database
+	// 2: facet values stored, for showing hits without the database;
+	// 3: Vietnamese titles and summaries also indexed with diacritics.
+	bleveFormat = "3"
 )
 
 // ix returns the current index and a function that releases it.
@@ -193,6 +206,13 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("search: bleve analyzer: %w", err)
 	}
+	if err := m.AddCustomAnalyzer(bleveExactAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("search: bleve analyzer: %w", err)
+	}
 	m.DefaultAnalyzer = bleveFoldAnalyzer
 	m.StoreDynamic = false
 	m.IndexDynamic = false
@@ -228,6 +248,15 @@ func bleveMapping() (*mapping.IndexMappingImpl, error) {
 			f.DocValues = false
 			doc.AddFieldMappingsAt(bleveTextField(name, lang), f)
 		}
+	}
+	for _, name := range bleveExactFields {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = bleveExactAnalyzer
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		doc.AddFieldMappingsAt(bleveExactField(name), f)
 	}
 	for _, k := range FacetFields {
 		doc.AddFieldMappingsAt(bleveFacetField(k), kw(true))
@@ -274,6 +303,9 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Doc) error {
 		for name, t := range map[string]Text{"title": d.Title, "summary": d.Summary, "body": d.Body} {
 			fields[bleveTextField(name, "vi")] = cleanText(t.VI)
 			fields[bleveTextField(name, "en")] = cleanText(t.EN)
+			if slices.Contains(bleveExactFields, name) {
+				fields[bleveExactField(name)] = fields[bleveTextField(name, "vi")]
+			}
 		}
 		for k, vs := range d.facetValues() {
 			if len(vs) == 1 {
@@ -482,62 +514,148 @@ func highlightHits(ctx context.Context, index bleve.Index, text query.Query, hit
 }
 
 // bleveTextQuery matches every word of p in any text field: exactly, within
-// the allowed typos, or as a prefix for the last word. An exact match
-// scores above a prefix, a prefix above a typo, and the words side by side
-// in a field score above the words apart, much as Meilisearch ranks.
-// No words match all.
+// the allowed typos, or as a prefix for the last word; a place name of
+// several syllables must appear as a phrase. On top of what must match it
+// ranks (should clauses) the words in their own spelling, diacritics and
+// all ("Nha" scores above "nhà" for "nha"), all the words side by side, and
+// each pair of neighbouring words side by side in a title or summary. An
+// exact match scores above a prefix, a prefix above a typo, much as
+// Meilisearch ranks. No words match all.
 func bleveTextQuery(p parsedText) query.Query {
 	if len(p.words) == 0 {
 		return query.NewMatchAllQuery()
 	}
-	terms := make([]string, len(p.words))
-	for i, w := range p.words {
-		terms[i] = Fold(w)
-	}
-	var perWord []query.Query
-	for i, term := range terms {
-		prefix := p.lastPrefix && i == len(terms)-1
-		fuzz := typoBudget(term)
-		var alts []query.Query
-		add := func(field string, boost float64, typos bool) {
-			tq := query.NewTermQuery(term)
-			tq.SetField(field)
-			tq.SetBoost(boost * 4)
-			alts = append(alts, tq)
-			if prefix {
-				pq := query.NewPrefixQuery(term)
-				pq.SetField(field)
-				pq.SetBoost(boost)
-				alts = append(alts, pq)
+	units := p.units()
+	var must, should []query.Query
+	var terms []string
+	for _, u := range units {
+		terms = append(terms, u.terms...)
+		if u.place {
+			must = append(must, blevePlaceQuery(u.terms))
+			// The place in a title says what the document is about.
+			for _, lang := range []string{"vi", "en"} {
+				pq := query.NewPhraseQuery(u.terms, bleveTextField("title", lang))
+				pq.SetBoost(bleveBoost["title"] * 4 * blevePlaceBoost)
+				should = append(should, pq)
 			}
-			if typos && fuzz > 0 {
-				fq := query.NewFuzzyQuery(term)
-				fq.SetField(field)
-				fq.SetFuzziness(fuzz)
-				fq.SetPrefix(1)
-				fq.SetBoost(boost / 2)
-				alts = append(alts, fq)
-			}
+		} else {
+			must = append(must, bleveWordQuery(u.terms[0], u.prefix))
 		}
+		if !u.place {
+			// A place name is matched as a phrase already; its spelling
+			// would only lift every document in that place.
+			should = append(should, bleveExactQuery(u.words[0], u.terms[0])...)
+		}
+	}
+	if len(terms) > 1 && (len(units) > 1 || !units[0].place) {
 		for _, name := range bleveTextFields {
-			add(bleveTextField(name, "vi"), bleveBoost[name], true)
-			add(bleveTextField(name, "en"), bleveBoost[name], true)
+			for _, lang := range []string{"vi", "en"} {
+				pq := query.NewPhraseQuery(terms, bleveTextField(name, lang))
+				pq.SetBoost(bleveBoost[name] * 4)
+				should = append(should, pq)
+			}
 		}
-		add(bfCodeTxt, bleveBoost["title"], false)
-		perWord = append(perWord, query.NewDisjunctionQuery(alts))
 	}
-	if len(perWord) == 1 {
-		return perWord[0]
+	if len(terms) > 2 {
+		for i := 0; i+1 < len(terms); i++ {
+			for _, name := range []string{"title", "summary"} {
+				for _, lang := range []string{"vi", "en"} {
+					pq := query.NewPhraseQuery(terms[i:i+2], bleveTextField(name, lang))
+					pq.SetBoost(bleveBoost[name])
+					should = append(should, pq)
+				}
+			}
+		}
 	}
-	var phrases []query.Query
+	var all query.Query = query.NewConjunctionQuery(must)
+	if len(must) == 1 {
+		all = must[0]
+	}
+	if len(should) == 0 {
+		return all
+	}
+	return query.NewBooleanQuery([]query.Query{all}, should, nil)
+}
+
+// bleveWordQuery matches one folded query word in any text field or the
+// code: exactly, within its typo budget (none for a syllable of a place
+// name), or as a prefix when prefix is set.
+func bleveWordQuery(term string, prefix bool) query.Query {
+	fuzz := typoBudget(term)
+	if isPlaceSyllable(term) {
+		fuzz = 0
+	}
+	var alts []query.Query
+	add := func(field string, boost float64, typos bool) {
+		tq := query.NewTermQuery(term)
+		tq.SetField(field)
+		tq.SetBoost(boost * 4)
+		alts = append(alts, tq)
+		if prefix {
+			pq := query.NewPrefixQuery(term)
+			pq.SetField(field)
+			pq.SetBoost(boost)
+			alts = append(alts, pq)
+		}
+		if typos && fuzz > 0 {
+			fq := query.NewFuzzyQuery(term)
+			fq.SetField(field)
+			fq.SetFuzziness(fuzz)
+			fq.SetPrefix(1)
+			fq.SetBoost(boost / 2)
+			alts = append(alts, fq)
+		}
+	}
+	for _, name := range bleveTextFields {
+		add(bleveTextField(name, "vi"), bleveBoost[name], true)
+		add(bleveTextField(name, "en"), bleveBoost[name], true)
+	}
+	add(bfCodeTxt, bleveBoost["title"], false)
+	return query.NewDisjunctionQuery(alts)
+}
+
+// blevePlaceBoost weighs a place name found in a title. The name must
+// appear somewhere (blevePlaceQuery), which counts for little: every hit
+// holds it, so the other words should decide.
+const blevePlaceBoost = 2
+
+// blevePlaceQuery matches the folded syllables of a place name side by
+// side in any text field.
+func blevePlaceQuery(terms []string) query.Query {
+	var alts []query.Query
 	for _, name := range bleveTextFields {
 		for _, lang := range []string{"vi", "en"} {
 			pq := query.NewPhraseQuery(terms, bleveTextField(name, lang))
-			pq.SetBoost(bleveBoost[name] * 4)
-			phrases = append(phrases, pq)
+			pq.SetBoost(bleveBoost[name])
+			alts = append(alts, pq)
 		}
 	}
-	return query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(perWord)}, phrases, nil)
+	return query.NewDisjunctionQuery(alts)
+}
+
+// bleveExactBoost weighs a word matched with its diacritics against the
+// same word matched folded.
+const bleveExactBoost = 6
+
+// bleveExactQuery matches a query word as typed, lower-cased but with its
+// diacritics, in the Vietnamese titles and summaries: when it has
+// diacritics ("nhà" above "Nha Trang"), or when it is a syllable of a place
+// name without them ("nha": Nha Trang above nhà). Other words without
+// diacritics ("resort") gain nothing from it but a tilt towards
+// Vietnamese text, and get none.
+func bleveExactQuery(word, term string) []query.Query {
+	exact := strings.ToLower(norm.NFC.String(word))
+	if exact == term && !isPlaceSyllable(term) {
+		return nil
+	}
+	var out []query.Query
+	for _, name := range bleveExactFields {
+		tq := query.NewTermQuery(exact)
+		tq.SetField(bleveExactField(name))
+		tq.SetBoost(bleveBoost[name] * 4 * bleveExactBoost)
+		out = append(out, tq)
+	}
+	return out
 }
 
 // typoBudget is how many typos a folded query word may contain: none below
@@ -641,25 +759,19 @@ func bleveHit(h *bsearch.DocumentMatch, n normalized) Hit {
 		return hit
 	}
 	for _, name := range bleveTextFields {
-		for _, lang := range n.langs() {
-			field := bleveTextField(name, lang)
-			text := str(field)
-			var ranges []span
-			for _, locs := range h.Locations[field] {
-				for _, l := range locs {
-					ranges = append(ranges, span{int(l.Start), int(l.End)})
-				}
+		lang := n.highlightLang(str(bleveTextField(name, "vi")), str(bleveTextField(name, "en")))
+		field := bleveTextField(name, lang)
+		var ranges []span
+		for _, locs := range h.Locations[field] {
+			for _, l := range locs {
+				ranges = append(ranges, span{int(l.Start), int(l.End)})
 			}
-			if text == "" || len(ranges) == 0 {
-				continue
-			}
-			if s, ok := markedToHTML(markRanges(text, ranges, name == "body")); ok {
-				if hit.Highlights == nil {
-					hit.Highlights = map[string]string{}
-				}
-				hit.Highlights[name] = s
-				break
-			}
+		}
+		if len(ranges) == 0 {
+			continue
+		}
+		if s, ok := markedToHTML(markRanges(str(field), ranges, name == "body")); ok {
+			hit.setHighlight(name, lang, s)
 		}
 	}
 	return hit

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"html"
 	"maps"
 	"slices"
 	"strings"
@@ -425,6 +426,93 @@ func RunConformance(t *testing.T, newEngine func(t *testing.T) Engine) {
 			t.Fatalf("hit facets %v", res.Hits[0].Facets)
 		}
 	})
+	t.Run("HighlightsInPageLanguageOnly", func(t *testing.T) {
+		for _, c := range []struct{ text, lang string }{
+			{"nhà máy", "en"}, {"bệnh viện", "en"}, {"hospital", "vi"}, {"cam ranh", "en"}, {"cam ranh", "vi"},
+		} {
+			res := find(t, e, all(Query{Text: c.text, Lang: c.lang}))
+			if len(res.Hits) == 0 {
+				t.Fatalf("%q: no hits", c.text)
+			}
+			for _, h := range res.Hits {
+				d := byID[h.ID]
+				texts := map[string]Text{"title": d.Title, "summary": d.Summary, "body": d.Body}
+				for field, hl := range h.Highlights {
+					want := c.lang
+					if _, fellBack := texts[field].In(c.lang); fellBack {
+						want = "vi"
+					}
+					if got := h.HighlightLang[field]; got != want {
+						t.Errorf("%q on a %s page: %s's %s highlight %q is in %q, want %q", c.text, c.lang, h.ID, field, hl, got, want)
+					}
+					if plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(hl); want == c.lang && !strings.Contains(html.EscapeString(texts[field].Get(c.lang)), strings.TrimPrefix(strings.TrimSuffix(plain, cropMarker), cropMarker)) {
+						t.Errorf("%q: %s's %s highlight %q is not from its %s text", c.text, h.ID, field, hl, c.lang)
+					}
+				}
+			}
+		}
+		// Only the Vietnamese title matches; the English one is shown, so
+		// no title highlight.
+		h := hitFor(t, find(t, e, all(Query{Text: "nhà máy điện gió", Lang: "en"})), "opp-van-phong-wind")
+		if hl, ok := h.Highlights["title"]; ok {
+			t.Fatalf("English page: title highlight %q from the Vietnamese title", hl)
+		}
+		// No English text at all: the Vietnamese one is highlighted, and
+		// says so.
+		h = hitFor(t, find(t, e, all(Query{Text: "bệnh viện", Lang: "en"})), "prj-ninh-hoa-hospital")
+		if got, want := h.Highlights["title"], "<mark>Bệnh</mark> <mark>viện</mark> đa khoa Ninh Hòa"; got != want || h.HighlightLang["title"] != "vi" {
+			t.Fatalf("title highlight %q in %q, want %q in vi", got, h.HighlightLang["title"], want)
+		}
+	})
+	t.Run("Ranking", func(t *testing.T) {
+		e := fresh(t)
+		upsert(t, e, RankingFixture()...)
+		top := func(t *testing.T, q Query, n int) []string {
+			t.Helper()
+			ids := hitIDs(find(t, e, q))
+			return ids[:min(n, len(ids))]
+		}
+		t.Run("PlaceNameMatchesAsPhrase", func(t *testing.T) {
+			for _, text := range []string{"nha trang resort", "Nha Trang resort", "resort nha trang"} {
+				for _, lang := range []string{"vi", "en"} {
+					got := top(t, Query{Text: text, Lang: lang}, 3)
+					want := []string{"rk-w-hon-tre-resort", "rk-x-nha-trang-resort", "rk-y-nha-trang-hot-spring"}
+					if s := slices.Sorted(slices.Values(got)); !slices.Equal(s, want) {
+						t.Errorf("%q (%s): top 3 %v, want the Nha Trang resorts %v (not the water plant or the mariculture zone)", text, lang, got, want)
+					}
+					// Nha Trang is one name: nhà (house) and trang (as in
+					// trang bị, trang trại) apart do not make it.
+					if all := hitIDs(find(t, e, all(Query{Text: text, Lang: lang}))); slices.Contains(all, "rk-a-water-plant") || slices.Contains(all, "rk-b-mariculture") {
+						t.Errorf("%q (%s): hits %v include a document without the words Nha Trang side by side", text, lang, all)
+					}
+				}
+			}
+		})
+		t.Run("PlaceNameWithAndWithoutDiacritics", func(t *testing.T) {
+			for _, text := range []string{"cam lam", "Cam Lâm", "CAM LAM"} {
+				got := top(t, Query{Text: text}, 2)
+				if s := slices.Sorted(slices.Values(got)); !slices.Equal(s, []string{"rk-c-cam-lam-airport-city", "rk-d-cam-lam-hospital"}) {
+					t.Errorf("%q: top 2 %v, want the two Cam Lâm opportunities before the plant for oranges (cam) and forest products (lâm sản)", text, got)
+				}
+			}
+			for _, text := range []string{"nha trang", "Nha Trang"} {
+				got := top(t, Query{Text: text}, 3)
+				for _, id := range got {
+					if !strings.Contains(id, "nha-trang") && !strings.Contains(id, "hon-tre") {
+						t.Errorf("%q: top 3 %v include %s, which is not in Nha Trang", text, got, id)
+					}
+				}
+			}
+		})
+		t.Run("AdjacentWordsBeforeScattered", func(t *testing.T) {
+			for _, text := range []string{"cold store", "kho lạnh", "kho lanh"} {
+				got := top(t, Query{Text: text + " "}, 2)
+				if !slices.Equal(got, []string{"rk-z-adjacent", "rk-a-scattered"}) {
+					t.Errorf("%q: top 2 %v, want the words side by side (rk-z-adjacent) before the words apart", text, got)
+				}
+			}
+		})
+	})
 	t.Run("IDsWithAnyCharacters", func(t *testing.T) {
 		e := fresh(t)
 		odd := []string{"opp/2025:ü 1", "x-abc", "67a1f0c2e4b0a1b2c3d4e5f6"}
@@ -637,5 +725,71 @@ func ConformanceFixture() []Doc {
 			Text{VI: "Bệnh viện 300 giường tại thị xã Ninh Hòa."},
 			Text{VI: "Dự án tạm dừng do vướng mắc về đất đai."},
 			"healthcare", "ninh_hoa", "domestic", "suspended", "suspended", "", 800, 0),
+	}
+}
+
+// RankingFixture returns the documents of RunConformance's ranking cases:
+// three resorts in Nha Trang, a water plant and a mariculture zone whose
+// words fold to "nha", "trang" and "resort" scattered (nhà máy, trang bị,
+// resorts), two opportunities in Cam Lâm and a plant for oranges (cam) and
+// forest products (lâm sản), and the words "cold store" and "kho lạnh"
+// side by side in one title and apart in another. IDs of the documents
+// that should rank lower sort first, so that a tie cannot pass for ranking.
+func RankingFixture() []Doc {
+	opp := func(id string, title, summary, body Text, sector, location string) Doc {
+		return Doc{ID: id, Type: TypeOpportunity, Code: strings.ToUpper(id), Title: title, Summary: summary, Body: body,
+			Facets: map[string]string{"sector": sector, "location": location}}
+	}
+	return []Doc{
+		opp("rk-a-water-plant",
+			Text{VI: "Nhà máy nước cấp cho các resort Bắc Vân Phong", EN: "Water plant for the North Van Phong resorts"},
+			Text{VI: "Nhà máy nước sạch 60.000 m³/ngày, trang bị công nghệ lọc màng.", EN: "A 60,000 m³/day clean water plant with membrane filtration."},
+			Text{VI: "Cấp nước cho khu kinh tế, các khu nghỉ dưỡng và khu dân cư ven vịnh Vân Phong.", EN: "Supplies water to the economic zone, resorts and coastal towns around Van Phong Bay."},
+			"infrastructure", "van_ninh"),
+		opp("rk-b-mariculture",
+			Text{VI: "Trang trại nuôi biển công nghệ cao vịnh Cam Ranh", EN: "Cam Ranh bay hi-tech mariculture farm"},
+			Text{VI: "Nhà bè và lồng nuôi cá biển, tôm hùm, cách xa các resort ven biển.", EN: "Raft houses and cages for marine fish and lobster, away from beach resorts."},
+			Text{VI: "Vùng nuôi được quy hoạch theo tiêu chuẩn môi trường.", EN: "The zone is planned to environmental standards."},
+			"aquaculture", "cam_ranh"),
+		opp("rk-w-hon-tre-resort",
+			Text{VI: "Khu vui chơi đảo Hòn Tre, vịnh Nha Trang", EN: "Hon Tre island park, Nha Trang Bay"},
+			Text{VI: "Công viên giải trí và khách sạn trên đảo Hòn Tre.", EN: "A theme park and hotel on Hon Tre island."},
+			Text{VI: "Mở rộng khu resort hiện có, đi cáp treo hoặc tàu từ cảng Nha Trang.", EN: "Extends the existing resort, reached by cable car or boat from Nha Trang port."},
+			"tourism", "nha_trang"),
+		opp("rk-x-nha-trang-resort",
+			Text{VI: "Khu nghỉ dưỡng cao cấp Nha Trang", EN: "Nha Trang luxury resort"},
+			Text{VI: "Khu nghỉ dưỡng 5 sao trên bán đảo Hòn Chồng, thành phố Nha Trang.", EN: "Five-star resort on the Hon Chong peninsula, Nha Trang city."},
+			Text{VI: "Khu đất 30 ha ven biển với khách sạn, biệt thự và bến du thuyền.", EN: "A 30 ha beachfront site with a hotel, villas and a marina."},
+			"tourism", "nha_trang"),
+		opp("rk-y-nha-trang-hot-spring",
+			Text{VI: "Khu du lịch suối khoáng nóng Nha Trang", EN: "Nha Trang hot springs"},
+			Text{VI: "Tắm khoáng, tắm bùn và khu resort tại Vĩnh Phương, Nha Trang.", EN: "Mineral baths, mud spa and a resort at Vinh Phuong, Nha Trang."},
+			Text{VI: "Mở rộng khu suối khoáng hiện có thêm 12 ha.", EN: "Extends the existing hot springs by 12 ha."},
+			"tourism", "nha_trang"),
+		opp("rk-a-orange-forest",
+			Text{VI: "Nhà máy chế biến cam và lâm sản Khánh Vĩnh", EN: "Khanh Vinh orange and forest products processing plant"},
+			Text{VI: "Chế biến cam, nước cam và lâm sản ngoài gỗ của huyện miền núi.", EN: "Processing oranges, orange juice and non-timber forest products of the mountain district."},
+			Text{VI: "Vùng nguyên liệu cam 500 ha.", EN: "A 500 ha orange growing area."},
+			"agriculture", "khanh_vinh"),
+		opp("rk-c-cam-lam-airport-city",
+			Text{VI: "Đô thị sân bay Cam Lâm", EN: "Cam Lam airport city"},
+			Text{VI: "Khu đô thị hiện đại cạnh sân bay quốc tế Cam Ranh.", EN: "A modern city next to Cam Ranh international airport."},
+			Text{VI: "Quy hoạch trên 2.000 ha.", EN: "Planned on 2,000 ha."},
+			"real_estate", "cam_lam"),
+		opp("rk-d-cam-lam-hospital",
+			Text{VI: "Bệnh viện đa khoa Cam Lâm", EN: "Cam Lam general hospital"},
+			Text{VI: "Bệnh viện 300 giường.", EN: "A 300-bed hospital."},
+			Text{VI: "Khu đất 6 ha.", EN: "A 6 ha site."},
+			"healthcare", "cam_lam"),
+		opp("rk-a-scattered",
+			Text{VI: "Kho hàng đông lạnh và chợ đầu mối", EN: "Cold chain hub and wholesale store"},
+			Text{VI: "Trung tâm phân phối nông sản.", EN: "A farm produce distribution centre."},
+			Text{VI: "Gần quốc lộ 1.", EN: "Near National Road 1."},
+			"logistics", "dien_khanh"),
+		opp("rk-z-adjacent",
+			Text{VI: "Kho lạnh cảng cá Hòn Rớ", EN: "Hon Ro fishing port cold store"},
+			Text{VI: "Bảo quản hải sản sau khai thác.", EN: "Keeps the catch fresh after landing."},
+			Text{VI: "Sức chứa 5.000 tấn.", EN: "Holds 5,000 tonnes."},
+			"logistics", "nha_trang"),
 	}
 }

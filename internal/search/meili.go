@@ -129,15 +129,24 @@ func meiliSettings() *meilisearch.Settings {
 	}
 	return &meilisearch.Settings{
 		// An explicit sort comes first so that "sort by capital" is strict;
-		// without one the usual relevancy rules decide.
-		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
+		// without one the usual relevancy rules decide, with proximity (the
+		// words side by side) and exactness (the words as typed, not a
+		// prefix or a typo) before the attribute they are found in, so a
+		// place name and its word in a summary rank above scattered
+		// syllables in a title, as in the embedded engine.
+		RankingRules: []string{"sort", "words", "typo", "proximity", "exactness", "attribute"},
+		// Proximity by word position, Meilisearch's default, stated: by
+		// attribute would not tell words side by side from words apart.
+		ProximityPrecision:   meilisearch.ByWord,
 		SearchableAttributes: searchable,
 		FilterableAttributes: filterable,
 		SortableAttributes:   sortable,
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
 			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 4, TwoTypos: 8},
-			DisableOnWords:      []string{},
+			// A syllable of a place name is not a typo of another syllable
+			// ("trang" is not "trung").
+			DisableOnWords:      meiliNoTypoWords(),
 			DisableOnAttributes: []string{maCode},
 			DisableOnNumbers:    true,
 		},
@@ -314,14 +323,40 @@ func meiliFilter(n normalized, skip string) string {
 	return strings.Join(parts, " AND ")
 }
 
-// meiliQueryText is the q parameter: the kept words, with a trailing space
-// when the last word must not match as a prefix.
+// meiliQueryText is the q parameter: the kept words, a place name of
+// several syllables in double quotes (a phrase: its words side by side),
+// with a trailing space when the last word must not match as a prefix.
 func meiliQueryText(p parsedText) string {
-	q := strings.Join(p.words, " ")
+	var parts []string
+	for _, u := range p.units() {
+		if u.place {
+			parts = append(parts, `"`+strings.Join(u.words, " ")+`"`)
+		} else {
+			parts = append(parts, u.words[0])
+		}
+	}
+	q := strings.Join(parts, " ")
 	if q != "" && !p.lastPrefix {
 		q += " "
 	}
 	return q
+}
+
+// meiliNoTypoWords are the syllables of the place names, folded and as
+// written, on which typos are not tolerated.
+func meiliNoTypoWords() []string {
+	var out []string
+	for _, n := range placeNames {
+		for _, w := range strings.Fields(n) {
+			for _, v := range []string{Fold(w), strings.ToLower(w)} {
+				if !slices.Contains(out, v) {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Search runs q as one search request, plus one request without hits per
@@ -504,15 +539,12 @@ func meiliHit(h meilisearch.Hit, n normalized) (Hit, error) {
 		return hit, fmt.Errorf("search: meilisearch hit _formatted: %w", err)
 	}
 	for _, name := range bleveTextFields {
-		for _, lang := range n.langs() {
-			s, _ := formatted[name+"_"+lang].(string)
-			if out, ok := markedToHTML(s); ok {
-				if hit.Highlights == nil {
-					hit.Highlights = map[string]string{}
-				}
-				hit.Highlights[name] = out
-				break
-			}
+		vi, _ := formatted[name+"_vi"].(string)
+		en, _ := formatted[name+"_en"].(string)
+		lang := n.highlightLang(vi, en)
+		s, _ := formatted[name+"_"+lang].(string)
+		if out, ok := markedToHTML(s); ok {
+			hit.setHighlight(name, lang, out)
 		}
 	}
 	return hit, nil

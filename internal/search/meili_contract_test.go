@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/khanhhoa/investportal/internal/fold"
 )
 
 // fakeMeili plays a Meilisearch server as its API reference documents it,
@@ -72,6 +74,8 @@ var (
 	reIndex    = regexp.MustCompile(`^/indexes/([^/]+)(/.*)?$`)
 	reDocID    = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,511}$`)
 	reSortRule = regexp.MustCompile(`^[A-Za-z0-9_.]+:(asc|desc)$`)
+	// reFakePhrase finds a phrase search: words in double quotes.
+	reFakePhrase = regexp.MustCompile(`"([^"]*)"`)
 )
 
 // Documented index settings, search parameters and ranking rules.
@@ -340,6 +344,14 @@ func checkSetting(key string, raw json.RawMessage) error {
 		if m := v.MinWordSizeForTypos; m != nil && (m.OneTypo < 0 || m.OneTypo > m.TwoTypos || m.TwoTypos > 255) {
 			return fmt.Errorf("minWordSizeForTypos %+v: want 0 <= oneTypo <= twoTypos <= 255", *m)
 		}
+	case "proximityPrecision":
+		var v string
+		if err := strict(&v); err != nil {
+			return err
+		}
+		if v != "byWord" && v != "byAttribute" {
+			return fmt.Errorf("%q: want byWord or byAttribute", v)
+		}
 	case "faceting":
 		var v struct {
 			MaxValuesPerFacet *int              `json:"maxValuesPerFacet"`
@@ -554,7 +566,15 @@ func (f *fakeMeili) search(w http.ResponseWriter, body []byte) {
 		}
 		return ' '
 	}, q)))
-	lastPrefix := q != "" && !unicode.IsSpace([]rune(q)[len([]rune(q))-1])
+	// A phrase in double quotes matches its words side by side only, and
+	// none of them as a prefix.
+	var phrases [][]string
+	for _, m := range reFakePhrase.FindAllStringSubmatch(q, -1) {
+		if pw := strings.Fields(fold.Words(m[1])); len(pw) > 0 {
+			phrases = append(phrases, pw)
+		}
+	}
+	lastPrefix := q != "" && !unicode.IsSpace([]rune(q)[len([]rune(q))-1]) && !strings.HasSuffix(q, `"`)
 
 	var matched []map[string]any
 	for _, id := range slices.Sorted(maps.Keys(f.docs)) {
@@ -562,7 +582,7 @@ func (f *fakeMeili) search(w http.ResponseWriter, body []byte) {
 		if filter != nil && !filter.eval(doc) {
 			continue
 		}
-		if fakeMatches(doc, words, lastPrefix) {
+		if fakeMatches(doc, words, lastPrefix) && fakePhrasesMatch(doc, phrases) {
 			matched = append(matched, doc)
 		}
 	}
@@ -650,6 +670,25 @@ func fakeMatches(doc map[string]any, words []string, lastPrefix bool) bool {
 	for i, w := range words {
 		prefix := lastPrefix && i == len(words)-1
 		if !slices.ContainsFunc(docWords, func(dw string) bool { return fakeWordMatches(dw, w, prefix) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// fakePhrasesMatch reports whether each phrase's folded words appear side
+// by side in one of the document's searchable attributes.
+func fakePhrasesMatch(doc map[string]any, phrases [][]string) bool {
+	for _, ph := range phrases {
+		found := false
+		for _, a := range append([]string{maCode, maFold}, meiliTextFields...) {
+			s, _ := doc[a].(string)
+			dw := strings.Fields(fold.Words(s))
+			for i := 0; i+len(ph) <= len(dw) && !found; i++ {
+				found = slices.Equal(dw[i:i+len(ph)], ph)
+			}
+		}
+		if !found {
 			return false
 		}
 	}
@@ -1002,6 +1041,27 @@ func TestMeiliContract(t *testing.T) {
 			}
 		}
 	})
+	t.Run("SettingsRankWordsTogetherAndAsTyped", func(t *testing.T) {
+		rules := f.setting("rankingRules")
+		at := func(r string) int { return slices.Index(rules, r) }
+		if at("sort") != 0 || at("words") < 0 || at("proximity") < 0 || at("exactness") < 0 || at("attribute") < 0 ||
+			at("proximity") > at("attribute") || at("exactness") > at("attribute") || at("typo") > at("proximity") {
+			t.Errorf("rankingRules %v: want sort first, then words, typo, proximity and exactness before attribute", rules)
+		}
+		var prox string
+		if err := json.Unmarshal(f.settings["proximityPrecision"], &prox); err != nil || prox != "byWord" {
+			t.Errorf("proximityPrecision %s (%v), want byWord", f.settings["proximityPrecision"], err)
+		}
+		var typo struct {
+			DisableOnWords []string `json:"disableOnWords"`
+		}
+		_ = json.Unmarshal(f.settings["typoTolerance"], &typo)
+		for _, w := range []string{"nha", "trang", "cam", "ranh", "lâm", "lam"} {
+			if !slices.Contains(typo.DisableOnWords, w) {
+				t.Errorf("typoTolerance.disableOnWords lacks the place syllable %q", w)
+			}
+		}
+	})
 	t.Run("SetupAgainToleratesExistingIndex", func(t *testing.T) {
 		if err := m.Setup(ctx); err != nil {
 			t.Fatalf("second Setup: %v", err)
@@ -1082,6 +1142,26 @@ func TestMeiliContract(t *testing.T) {
 		wantStage := map[string]int{"operating": 1, "construction": 1, "proposed": 1}
 		if !maps.Equal(res.Facets["sector"], wantSector) || !maps.Equal(res.Facets["stage"], wantStage) {
 			t.Fatalf("facets %v, want sector %v stage %v", res.Facets, wantSector, wantStage)
+		}
+	})
+	t.Run("PlaceNameIsAPhrase", func(t *testing.T) {
+		f.searches = nil
+		res, err := m.Search(ctx, Query{Text: "Resort cam ranh", Lang: "en", PerPage: MaxPerPage})
+		if err != nil {
+			t.Fatalf("Search: %v", err)
+		}
+		if q := f.searches[0]["q"]; q != `Resort "cam ranh"` {
+			t.Fatalf("q %q, want the place name quoted as a phrase", q)
+		}
+		if got := hitIDs(res); !slices.Equal(got, []string{"prj-bac-cam-ranh-resort", "opp-bai-dai-resort"}) && !slices.Equal(got, []string{"opp-bai-dai-resort", "prj-bac-cam-ranh-resort"}) {
+			t.Fatalf("hits %v", got)
+		}
+		f.searches = nil
+		if _, err := m.Search(ctx, Query{Text: "khu nghỉ dưỡng Bắc Vân Phong ", Lang: "vi"}); err != nil {
+			t.Fatalf("Search: %v", err)
+		}
+		if q := f.searches[0]["q"]; q != `khu nghỉ dưỡng "Bắc Vân Phong" ` {
+			t.Fatalf("q %q, want the longest place name quoted", q)
 		}
 	})
 	t.Run("SearchTextHighlights", func(t *testing.T) {

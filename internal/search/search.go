@@ -9,7 +9,10 @@
 // typos (one edit from 4 letters, two from 8, none on the first letter or on
 // numbers), treat the last query word as a prefix unless the query ends in a
 // space, and require every query word to match (English stop words such as
-// "the" or "of" are dropped from the query first).
+// "the" or "of" are dropped from the query first). A place name of several
+// syllables ("Nha Trang", "Bắc Vân Phong": placeNames) is matched as a
+// phrase, since each Vietnamese syllable is a word of its own; words side by
+// side and words typed with their diacritics rank higher.
 package search
 
 import (
@@ -98,7 +101,7 @@ func (d Doc) facetValues() map[string][]string {
 // key, every key. Facets names the keys to count. Sort is "" (relevance),
 // or "key:asc" / "key:desc" with a key from SortFields. Page starts at 1;
 // PerPage defaults to DefaultPerPage and is capped at MaxPerPage. Lang ("vi"
-// or "en") picks which language a highlight is taken from when both match.
+// or "en") is the language highlights are taken from (Hit.Highlights).
 type Query struct {
 	Text    string
 	Type    string
@@ -115,8 +118,11 @@ type Query struct {
 // a page of hits can be shown without reading the records. Highlights maps
 // "title", "summary" and "body" to a snippet of the field in which the
 // query matched, with each match wrapped in <mark>…</mark> and everything
-// else HTML-escaped; the body is cropped around its first match. A field
-// without a match is absent.
+// else HTML-escaped; the body is cropped around its first match. A
+// highlight is taken only from the field's text in the query's language
+// (Query.Lang), or from the other language's where the document has no
+// text in it; HighlightLang tells which. A field without a match there is
+// absent.
 type Hit struct {
 	ID         string
 	Type       string
@@ -126,6 +132,16 @@ type Hit struct {
 	Summary    Text
 	Facets     map[string][]string
 	Highlights map[string]string
+	// HighlightLang is the language ("vi" or "en") of each highlight.
+	HighlightLang map[string]string
+}
+
+// setHighlight records the highlight of field name, written in lang.
+func (h *Hit) setHighlight(name, lang, html string) {
+	if h.Highlights == nil {
+		h.Highlights, h.HighlightLang = map[string]string{}, map[string]string{}
+	}
+	h.Highlights[name], h.HighlightLang[name] = html, lang
 }
 
 // Facet returns the hit's first value for a facet key, or "".
@@ -340,12 +356,18 @@ func (n normalized) facetPlan() (withMain, own []string) {
 	return withMain, own
 }
 
-// langs returns the languages to take a highlight from, preferred first.
-func (n normalized) langs() [2]string {
-	if n.Lang == "en" {
-		return [2]string{"en", "vi"}
+// highlightLang is the language a field's highlight is taken from, given
+// the field's text in each language: the query's language whenever the
+// document has text in it, so a page shows one language; the other only
+// where that text is missing.
+func (n normalized) highlightLang(vi, en string) string {
+	if n.Lang == "en" && en == "" {
+		return "vi"
 	}
-	return [2]string{"vi", "en"}
+	if n.Lang == "vi" && vi == "" {
+		return "en"
+	}
+	return n.Lang
 }
 
 // checkDoc reports what is wrong with d, if anything.

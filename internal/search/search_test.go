@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/khanhhoa/investportal/seed"
 )
 
 func TestFold(t *testing.T) {
@@ -250,5 +252,86 @@ func TestBleveCacheFollowsWrites(t *testing.T) {
 	}
 	if res, err = b.Search(ctx, q); err != nil || res.Total != 0 {
 		t.Fatalf("after reset: %v (%v)", hitIDs(res), err)
+	}
+}
+
+// TestBleveRanksDiacriticExactFirst: a word typed with its diacritics ranks
+// the documents that spell it so above those whose words only fold to it,
+// and the same word typed without them ranks the reverse. Meilisearch
+// folds diacritics before it ranks, so this is the embedded engine's own.
+func TestBleveRanksDiacriticExactFirst(t *testing.T) {
+	ctx := context.Background()
+	b, err := NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Upsert(ctx, RankingFixture()); err != nil {
+		t.Fatal(err)
+	}
+	first := func(text string) string {
+		res, err := b.Search(ctx, Query{Text: text + " "})
+		if err != nil || len(res.Hits) == 0 {
+			t.Fatalf("%q: %v %v", text, hitIDs(res), err)
+		}
+		return res.Hits[0].ID
+	}
+	// "nhà": the water plant's title starts with Nhà máy; three titles
+	// hold Nha Trang.
+	if got := first("nhà"); got != "rk-a-water-plant" {
+		t.Errorf("nhà: first hit %s, want rk-a-water-plant (Nhà máy nước …)", got)
+	}
+	if got := first("nha"); !strings.Contains(got, "nha-trang") && !strings.Contains(got, "hon-tre") {
+		t.Errorf("nha: first hit %s, want one in Nha Trang", got)
+	}
+}
+
+// TestBleveDemoRanking runs the searches of issue 12 on the demo data
+// (the seed's opportunities and projects): "nha trang resort" no longer
+// brings the Bắc Vân Phong water plant (Nhà máy nước, OPP-VN-004) or the
+// Cam Ranh mariculture zone (OPP-CR-004), its first hits are in Nha Trang
+// and the first is the Nha Trang Luxury Resort.
+func TestBleveDemoRanking(t *testing.T) {
+	ctx := context.Background()
+	opps, err := seed.Opportunities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects := seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	docs := make([]Doc, 0, len(opps)+len(projects))
+	for i := range opps {
+		docs = append(docs, OpportunityDoc(&opps[i]))
+	}
+	for i := range projects {
+		docs = append(docs, ProjectDoc(&projects[i]))
+	}
+	b, err := NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []Query{
+		{Text: "nha trang resort", Lang: "en"},
+		{Text: "nha trang resort", Lang: "en", Type: TypeOpportunity},
+		{Text: "Nha Trang resort", Lang: "vi"},
+	} {
+		res, err := b.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, h := range res.Hits {
+			if h.Code == "OPP-VN-004" || h.Code == "OPP-CR-004" {
+				t.Errorf("%+v: hit %d is %s %q", q, i+1, h.Code, h.Title.EN)
+			}
+			if i < 3 && q.Type == "" && !strings.Contains(h.Title.EN, "Nha Trang") {
+				t.Errorf("%+v: hit %d is %s %q, want one in Nha Trang in the top 3", q, i+1, h.Code, h.Title.EN)
+			}
+			if i == 0 && q.Type == "" && !strings.Contains(h.Title.EN, "Nha Trang Luxury Resort") {
+				t.Errorf("%+v: first hit %s %q, want Nha Trang Luxury Resort", q, h.Code, h.Title.EN)
+			}
+		}
 	}
 }

@@ -67,9 +67,16 @@ type SiteHit struct {
 	Title string `json:"title"`
 	// URL is the page of the record in the request's language.
 	URL string `json:"url" example:"/en/opportunities/OPP-VP-005"`
+	// Summary is the record's summary in the request's language, or in
+	// Vietnamese for want of an English one (then SummaryFallback).
+	Summary         string `json:"summary,omitempty"`
+	SummaryFallback bool   `json:"summary_fallback,omitempty"`
 	// Highlights holds HTML snippets (title, summary, body) with each match
-	// in <mark>; everything else is escaped.
-	Highlights map[string]string `json:"highlights,omitempty"`
+	// in <mark>; everything else is escaped. Each is taken from the text
+	// in the request's language, or from the other language's where the
+	// record has none in it: HighlightLang gives the language of each.
+	Highlights    map[string]string `json:"highlights,omitempty"`
+	HighlightLang map[string]string `json:"highlight_lang,omitempty"`
 	// Fallback is true when the title is shown in Vietnamese for want of
 	// an English one.
 	Fallback bool `json:"fallback,omitempty"`
@@ -155,13 +162,21 @@ func siteHit(h search.Hit, lang string) SiteHit {
 	if h.Type == search.TypeOpportunity {
 		path = "/opportunities/"
 	}
-	return SiteHit{Type: h.Type, Code: h.Code, Title: h.Title.Get(lang), Fallback: h.Title.Fallback(lang),
-		URL: "/" + lang + path + h.Code, Highlights: h.Highlights, Sector: h.Facet("sector"), Location: h.Facet("location")}
+	out := SiteHit{Type: h.Type, Code: h.Code, Title: h.Title.Get(lang), Fallback: h.Title.Fallback(lang),
+		URL: "/" + lang + path + h.Code, Highlights: h.Highlights, HighlightLang: h.HighlightLang,
+		Sector: h.Facet("sector"), Location: h.Facet("location")}
+	if h.Type == search.TypeOpportunity {
+		// A project's indexed summary is its investor's name, not a text.
+		out.Summary, out.SummaryFallback = h.Summary.In(lang)
+	}
+	return out
 }
 
 func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
-	return SiteHit{Type: search.TypeOpportunity, Code: o.Code, Title: o.Title.Get(lang), Fallback: o.Title.Fallback(lang),
+	out := SiteHit{Type: search.TypeOpportunity, Code: o.Code, Title: o.Title.Get(lang), Fallback: o.Title.Fallback(lang),
 		URL: "/" + lang + "/opportunities/" + o.Code, Sector: o.Sector, Location: o.Location}
+	out.Summary, out.SummaryFallback = o.Summary.In(lang)
+	return out
 }
 
 func projectHit(p *project.Project, lang string) SiteHit {
@@ -229,9 +244,36 @@ type siteSearchData struct {
 	Error  map[string]string
 }
 
-// HTML marks a highlight, which the engine has escaped and marked, as HTML.
-func (siteSearchData) HTML(s string) template.HTML {
-	return template.HTML(s) // #nosec G203 -- escaped by the engine, only <mark> added
+// Field renders a hit's title, summary or body for page p: its highlight
+// when the search marked one, else its text (a body only as a highlight).
+// Text in the other language than the page's, shown for want of a
+// translation, is marked with its lang and a visible tag.
+func (siteSearchData) Field(p *web.Page, h SiteHit, name string) template.HTML {
+	var body template.HTML
+	lang := p.Lang
+	if hl, ok := h.Highlights[name]; ok {
+		body = template.HTML(hl) // #nosec G203 -- escaped by the engine, only <mark> added
+		if l := h.HighlightLang[name]; l != "" {
+			lang = l
+		}
+	} else {
+		text, fellBack := h.Title, h.Fallback
+		switch name {
+		case "summary":
+			text, fellBack = h.Summary, h.SummaryFallback
+		case "body":
+			return ""
+		}
+		body = template.HTML(template.HTMLEscapeString(text))
+		if fellBack {
+			lang = "vi"
+		}
+	}
+	if lang == p.Lang || body == "" {
+		return body
+	}
+	return template.HTML(`<span lang="`+lang+`">`) + body + template.HTML(`</span> <span class="badge lang-tag" title="`+
+		template.HTMLEscapeString(p.L.T("content.fallback_"+lang))+`">`+strings.ToUpper(lang)+`</span>`)
 }
 
 // siteSearch is the page behind the search box of every page.

@@ -3,10 +3,13 @@ package opportunities_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -147,4 +150,74 @@ func TestSearchSaysWhenTheIndexIsRebuilding(t *testing.T) {
 	check(false)
 	e.serve(rebuildingEngine{e.ix.Engine()})
 	check(true)
+}
+
+// TestSearchPageShowsOneLanguage: the site search shows every title,
+// summary and highlight in the page's language; a record without text in
+// it shows the Vietnamese marked with lang="vi" and a visible VI tag; and
+// "nha trang resort" no longer finds the water plant (nhà máy nước) or the
+// mariculture zone (trang trại).
+func TestSearchPageShowsOneLanguage(t *testing.T) {
+	e := newOppEnv(t)
+	ctx := context.Background()
+	texts := func(h *goquery.Selection) (title, summary bilingual.Text) {
+		code := h.Find(".code").Text()
+		if h.AttrOr("data-type", "") == search.TypeOpportunity {
+			o, err := e.opps.Get(ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o.Title, o.Summary
+		}
+		p, err := e.Projects.Get(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Name, bilingual.Text{}
+	}
+	plain := func(s *goquery.Selection) string {
+		return strings.TrimSpace(s.Clone().Find(".lang-tag").Remove().End().Text())
+	}
+	marked := 0
+	for _, c := range []struct{ lang, q string }{
+		{"en", "nha trang resort"}, {"vi", "resort"}, {"en", "khu nghi duong"}, {"vi", "hospital"}, {"en", "nhà máy"},
+	} {
+		d := e.Get("/" + c.lang + "/search?q=" + url.QueryEscape(c.q) + "&per_page=100").Doc(t)
+		hits := d.Find("[data-testid=search-hit]")
+		if hits.Length() == 0 {
+			t.Fatalf("/%s/search?q=%s: no hits", c.lang, c.q)
+		}
+		hits.Each(func(_ int, h *goquery.Selection) {
+			title, summary := texts(h)
+			code := h.Find(".code").Text()
+			if c.q == "nha trang resort" && (code == "OPP-VN-004" || code == "OPP-CR-004") {
+				t.Errorf("nha trang resort finds %s", code)
+			}
+			for _, f := range []struct {
+				sel  string
+				text bilingual.Text
+			}{{"[data-testid=search-link]", title}, {"[data-testid=search-summary]", summary}} {
+				el := h.Find(f.sel)
+				if f.text.VI == "" {
+					continue
+				}
+				want, fellBack := f.text.In(c.lang)
+				if got := plain(el); got != want {
+					t.Errorf("/%s/search?q=%s: %s shows %q, want %q", c.lang, c.q, code, got, want)
+				}
+				if got := el.Find("[lang=vi]").Length() > 0 && el.Find(".lang-tag").Text() == "VI"; got != fellBack {
+					t.Errorf("/%s/search?q=%s: %s %s marked as Vietnamese %v, want %v", c.lang, c.q, code, f.sel, got, fellBack)
+				}
+				if fellBack {
+					marked++
+				}
+			}
+			if b := h.Find("[data-testid=search-body]"); b.Length() > 0 && b.Find("[lang]").Length() > 0 {
+				t.Errorf("/%s/search?q=%s: %s body highlight in another language: %s", c.lang, c.q, code, b.Text())
+			}
+		})
+	}
+	if marked == 0 {
+		t.Error("no hit without English text was seen: the fallback marking went untested")
+	}
 }

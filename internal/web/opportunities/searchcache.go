@@ -59,11 +59,14 @@ func fingerprint(r *SearchPage, pages int) uint64 {
 		w(it.Title)
 		w(it.URL)
 		w(strconv.FormatBool(it.Fallback))
+		w(it.Summary)
+		w(strconv.FormatBool(it.SummaryFallback))
 		w(it.Sector)
 		w(it.Location)
 		for _, k := range slices.Sorted(maps.Keys(it.Highlights)) {
 			w(k)
 			w(it.Highlights[k])
+			w(it.HighlightLang[k])
 		}
 		h.WriteByte(1)
 	}
