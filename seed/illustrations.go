@@ -2,12 +2,15 @@ package seed
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
 
 	"github.com/khanhhoa/investportal/internal/bilingual"
+	"github.com/khanhhoa/investportal/internal/media"
 )
 
 // Illustration is a generated picture attached to a demo opportunity. It
@@ -38,6 +41,27 @@ func Illustrations() []Illustration {
 		{"OPP-KS-002", "khanh-son-hills.png", alt("đồi núi và vườn cây", "hills and orchards"), drawHills},
 		{"OPP-CL-001", "cam-lam-district.png", alt("khu đô thị lúc chiều tối", "a city district at dusk"), drawCity},
 	}
+}
+
+// Illustrate attaches each demo picture to its opportunity unless that
+// opportunity already has files (so a second run, or the board's own
+// pictures, are left alone). It returns how many it added.
+func Illustrate(ctx context.Context, store *media.Store) (int, error) {
+	n := 0
+	for _, il := range Illustrations() {
+		have, err := store.List(ctx, il.Owner)
+		if err != nil {
+			return n, err
+		}
+		if len(have) > 0 {
+			continue
+		}
+		if _, err := store.Add(ctx, media.Upload{Owner: il.Owner, Kind: media.KindImage, Name: il.Name, Data: il.Draw(), Alt: il.Alt, By: "seed"}); err != nil {
+			return n, fmt.Errorf("seed: illustration %s: %w", il.Name, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 func alt(vi, en string) bilingual.Text {

@@ -17,7 +17,6 @@ import (
 	"image"
 	_ "image/jpeg" // DecodeConfig of JPEG images
 	_ "image/png"  // DecodeConfig of PNG images
-	"io"
 	"net/http"
 	"path"
 	"strings"
@@ -78,7 +77,10 @@ type Item struct {
 }
 
 // IsImage reports whether the item is a picture.
-func (it *Item) IsImage() bool { return it.Kind == KindImage }
+func (it Item) IsImage() bool { return it.Kind == KindImage }
+
+// KB is the size in kilobytes (1024 bytes), rounded up.
+func (it Item) KB() int64 { return (it.Size + 1023) / 1024 }
 
 // Upload is a file offered for an owner. Field is the form field it came
 // in, named by any error about the file.
@@ -153,7 +155,7 @@ func checkAlt(f apperr.Fields, name, s string) {
 		f.Add(name, "error.field.required")
 	case utf8.RuneCountInString(s) > MaxAltText:
 		f.Add(name, "error.field.too_long")
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
 		f.Add(name, "error.field.invalid")
 	}
 }
@@ -402,16 +404,4 @@ func (s *Store) Delete(ctx context.Context, owner, id string) error {
 		}
 	}
 	return nil
-}
-
-// ReadAll reads at most limit bytes of r and says whether there was more.
-func ReadAll(r io.Reader, limit int64) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, false, err
-	}
-	if int64(len(b)) > limit {
-		return b[:limit], true, nil
-	}
-	return b, false, nil
 }

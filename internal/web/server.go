@@ -23,6 +23,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
@@ -56,6 +57,8 @@ type Deps struct {
 	Calendar      *holidays.Calendar
 	Search        search.Engine
 	Mail          *mail.Mailer
+	// Media holds opportunities' pictures and brochures (GridFS).
+	Media *media.Store
 	// BaseURL is the public address, for absolute links (hreflang).
 	BaseURL string
 	// BodyLimit is the largest accepted request body in bytes.

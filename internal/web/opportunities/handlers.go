@@ -5,6 +5,7 @@ package opportunities
 
 import (
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -22,7 +23,8 @@ type Handlers struct {
 	projects      *project.Store
 	search        search.Engine
 	notifier      *notify.Notifier
-	searchPages   searchPages // site-search pages as rendered (searchcache.go)
+	searchPages   searchPages  // site-search pages as rendered (searchcache.go)
+	media         *media.Store // pictures and brochures (board_media.go)
 }
 
 // New returns the handlers of the area on the core server.

@@ -32,6 +32,10 @@ func New(d Deps) (*web.Server, error) {
 	obs := obstacles.New(core, d.Obstacles, d.Accounts, d.Mail)
 	open := opendata.New(core, d.Projects, d.Opportunities, d.Obstacles)
 
+	hm := &home{Server: core, projects: d.Projects, opportunities: d.Opportunities, media: d.Media}
+	files := &mediaFiles{Server: core, media: d.Media}
+	opp.SetMedia(d.Media)
+
 	api := core.API()
 	proj.RegisterAPI(api)
 	brd.RegisterAPI(api)
@@ -41,7 +45,7 @@ func New(d Deps) (*web.Server, error) {
 
 	for _, lang := range i18n.Languages {
 		g := core.LangGroup(lang)
-		core.Handle(g, fiber.MethodGet, "/", web.Public, proj.Home)
+		core.Handle(g, fiber.MethodGet, "/", web.Public, hm.page)
 		core.Handle(g, fiber.MethodGet, "/language", web.Public, core.SwitchLanguage)
 		proj.RegisterPages(g)
 		core.RegisterAuthPages(g)
@@ -52,6 +56,7 @@ func New(d Deps) (*web.Server, error) {
 		obs.RegisterPages(g)
 		open.RegisterPages(g)
 	}
+	core.Handle(core.App(), fiber.MethodGet, "/media/:id", web.Public, files.serve)
 	core.Finish()
 	return core, nil
 }
