@@ -25,7 +25,7 @@ func (s *Handlers) registerBoardPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/edit", board, s.boardUpdateOpportunity)
 	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/link", board, s.boardLinkOpportunity)
 	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/media", board, s.boardAddMedia)
-	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/media/:id/delete", board, s.boardDeleteMedia)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/media/:file/delete", board, s.boardDeleteMedia)
 }
 
 // incentiveRows is how many empty incentive rows the form offers.

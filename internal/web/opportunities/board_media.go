@@ -147,7 +147,7 @@ func (s *Handlers) boardDeleteMedia(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	if err := s.media.Delete(ctx, o.Code, c.Params("id")); err != nil {
+	if err := s.media.Delete(ctx, o.Code, c.Params("file")); err != nil {
 		return err
 	}
 	s.Flash(c, "home.media.removed")

@@ -26,7 +26,7 @@ func (m *mediaFiles) serve(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	it, err := m.media.Get(ctx, c.Params("id"))
+	it, err := m.media.Get(ctx, c.Params("file"))
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func New(d Deps) (*web.Server, error) {
 		obs.RegisterPages(g)
 		open.RegisterPages(g)
 	}
-	core.Handle(core.App(), fiber.MethodGet, "/media/:id", web.Public, files.serve)
+	core.Handle(core.App(), fiber.MethodGet, "/media/:file", web.Public, files.serve)
 	core.Finish()
 	return core, nil
 }
