@@ -312,7 +312,9 @@ func (s *Handlers) renderEditForm(c *fiber.Ctx, status int, d editFormData) erro
 	if d.O != nil {
 		d.Media = s.mediaOf(c, d.O.Code)
 	}
-	d.MaxImageMB, d.MaxBrochureMB = media.MaxImageSize>>20, media.MaxBrochureSize>>20
+	// A file must also fit in the request body limit (BODY_LIMIT).
+	body := s.App().Config().BodyLimit
+	d.MaxImageMB, d.MaxBrochureMB = min(media.MaxImageSize, body)>>20, min(media.MaxBrochureSize, body)>>20
 	if d.Form.Rows == 0 {
 		d.Form.Rows = incentiveRows + 1
 	}

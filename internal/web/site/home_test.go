@@ -233,7 +233,18 @@ func TestBoardUploadsServesAndRemovesMedia(t *testing.T) {
 	const code = "OPP-CR-002"
 	board := e.As(account.RoleBoard)
 	edit := "/en/board/opportunities/" + code + "/edit"
-	csrf := sitetest.PageCSRF(t, board.Get(edit))
+	page := board.Get(edit)
+	csrf := sitetest.PageCSRF(t, page)
+	form := page.Doc(t)
+	for _, id := range []string{"media-image", "media-alt-vi", "media-alt-en", "media-brochure"} {
+		in := form.Find("#" + id)
+		if _, req := in.Attr("required"); !req || form.Find("label[for="+id+"]").Length() != 1 {
+			t.Errorf("upload form: %s is not a labelled required field", id)
+		}
+	}
+	if hint := sitetest.Text(form, "#media-image-hint"); !strings.Contains(hint, "at most 5 MB") {
+		t.Errorf("picture hint %q", hint)
+	}
 	action := "/en/board/opportunities/" + code + "/media"
 	img := pngOf(t, 640, 360)
 	imageFields := map[string]string{"_csrf": csrf, "kind": "image", "alt_vi": "Vịnh Cam Ranh", "alt_en": "Cam Ranh bay"}
