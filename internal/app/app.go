@@ -21,6 +21,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/jobs"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
@@ -44,6 +45,7 @@ type App struct {
 	Limiter  *ratelimit.Limiter
 	// Opportunities and Obstacles are the other domains' stores.
 	Opportunities *opportunity.Store
+	Media         *media.Store
 	Obstacles     *obstacle.Store
 	// Inbox keeps staff notifications.
 	Inbox *inbox.Store
@@ -176,7 +178,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
 		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,
-		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics, Inbox: a.Inbox,
+		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics, Inbox: a.Inbox, Media: a.Media,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
 		Ready: a.ready, BaselineFile: cfg.LoadgenBaselineFile,
@@ -247,11 +249,12 @@ func (a *App) openStores(ctx context.Context) error {
 	a.Accounts = account.NewStore(db, account.OptionsFrom(a.Config))
 	a.Limiter = ratelimit.New(db)
 	a.Opportunities = opportunity.NewStore(db)
+	a.Media = media.NewStore(db)
 	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier(), Projects: a.Projects})
 	a.Inbox = inbox.NewStore(db)
 	for _, ensure := range []func(context.Context) error{
 		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
-		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes,
+		a.Opportunities.EnsureIndexes, a.Obstacles.EnsureIndexes, a.Mail.EnsureIndexes, a.Media.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return err

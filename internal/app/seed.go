@@ -95,6 +95,9 @@ func (a *App) Seed(ctx context.Context, scale int, progress func(done, total int
 		if nOpps, err = a.Opportunities.InsertMissing(gctx, opps, report(&doneOthers, 0)); err != nil {
 			return fmt.Errorf("load demo opportunities: %w", err)
 		}
+		if _, err := seed.Illustrate(gctx, a.Media); err != nil {
+			return err
+		}
 		if a.Indexer != nil && nOpps > 0 {
 			a.Indexer.Notify() // the project store wakes it itself
 		}

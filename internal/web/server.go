@@ -24,6 +24,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
@@ -60,6 +61,8 @@ type Deps struct {
 	// Inbox keeps staff notifications and their unread counts (the
 	// inbox area); nil tells nobody and shows no count.
 	Inbox *inbox.Store
+	// Media holds opportunities' pictures and brochures (GridFS).
+	Media *media.Store
 	// BaseURL is the public address, for absolute links (hreflang).
 	BaseURL string
 	// BodyLimit is the largest accepted request body in bytes.

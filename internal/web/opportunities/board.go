@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -23,6 +24,8 @@ func (s *Handlers) registerBoardPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodGet, "/board/opportunities/:code/edit", board, s.boardEditOpportunity)
 	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/edit", board, s.boardUpdateOpportunity)
 	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/link", board, s.boardLinkOpportunity)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/media", board, s.boardAddMedia)
+	s.Handle(g, fiber.MethodPost, "/board/opportunities/:code/media/:file/delete", board, s.boardDeleteMedia)
 }
 
 // incentiveRows is how many empty incentive rows the form offers.
@@ -272,6 +275,12 @@ type editFormData struct {
 	Choices choices
 	// LinkError is what is wrong with the project code of the link form.
 	LinkError string
+	// Media are the opportunity's pictures and brochures; Upload is the
+	// upload form as typed when it was refused.
+	Media  mediaView
+	Upload mediaForm
+	// MaxImageMB and MaxBrochureMB are the upload limits.
+	MaxImageMB, MaxBrochureMB int
 }
 
 // TextFields are the bilingual text fields, in form order.
@@ -316,6 +325,12 @@ func (s *Handlers) renderEditForm(c *fiber.Ctx, status int, d editFormData) erro
 	p := s.NewPage(c, title)
 	p.Nav = "board"
 	d.Choices = formChoices
+	if d.O != nil {
+		d.Media = s.mediaOf(c, d.O.Code)
+	}
+	// A file must also fit in the request body limit (BODY_LIMIT).
+	body := s.App().Config().BodyLimit
+	d.MaxImageMB, d.MaxBrochureMB = min(media.MaxImageSize, body)>>20, min(media.MaxBrochureSize, body)>>20
 	if d.Form.Rows == 0 {
 		d.Form.Rows = incentiveRows + 1
 	}

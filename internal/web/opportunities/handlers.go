@@ -5,6 +5,7 @@ package opportunities
 
 import (
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -24,6 +25,7 @@ type Handlers struct {
 	notifier      *notify.Notifier
 	mail          *mail.Mailer // Delivers() says whether e-mail leaves the portal
 	searchPages   searchPages  // site-search pages as rendered (searchcache.go)
+	media         *media.Store // pictures and brochures (board_media.go)
 }
 
 // New returns the handlers of the area on the core server.

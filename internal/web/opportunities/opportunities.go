@@ -421,6 +421,7 @@ type detailData struct {
 	CanEnquire bool
 	Enquiry    enquiryForm
 	Countries  []country.Entry
+	Media      mediaView // pictures and brochures (board_media.go)
 }
 
 func (s *Handlers) opportunityDetail(c *fiber.Ctx) error {
@@ -435,7 +436,7 @@ func (s *Handlers) renderOpportunity(c *fiber.Ctx, status int, o *opportunity.Op
 	p := s.NewPage(c, "oppweb.detail.title")
 	p.Nav = "opportunities"
 	p.Data = detailData{O: o, CanEnquire: o.Status == opportunity.StatusOpen || o.Status == opportunity.StatusInNegotiation,
-		Enquiry: f, Countries: s.countries(p.Lang)}
+		Enquiry: f, Countries: s.countries(p.Lang), Media: s.mediaOf(c, o.Code)}
 	c.Status(status)
 	return s.Render(c, "opportunities/detail", p)
 }

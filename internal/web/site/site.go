@@ -34,6 +34,10 @@ func New(d Deps) (*web.Server, error) {
 	open := opendata.New(core, d.Projects, d.Opportunities, d.Obstacles)
 	box := inboxweb.New(core)
 
+	hm := &home{Server: core, projects: d.Projects, opportunities: d.Opportunities, media: d.Media}
+	files := &mediaFiles{Server: core, media: d.Media}
+	opp.SetMedia(d.Media)
+
 	api := core.API()
 	proj.RegisterAPI(api)
 	brd.RegisterAPI(api)
@@ -43,7 +47,7 @@ func New(d Deps) (*web.Server, error) {
 
 	for _, lang := range i18n.Languages {
 		g := core.LangGroup(lang)
-		core.Handle(g, fiber.MethodGet, "/", web.Public, proj.Home)
+		core.Handle(g, fiber.MethodGet, "/", web.Public, hm.page)
 		core.Handle(g, fiber.MethodGet, "/language", web.Public, core.SwitchLanguage)
 		proj.RegisterPages(g)
 		core.RegisterAuthPages(g)
@@ -55,6 +59,7 @@ func New(d Deps) (*web.Server, error) {
 		open.RegisterPages(g)
 		box.RegisterPages(g)
 	}
+	core.Handle(core.App(), fiber.MethodGet, "/media/:file", web.Public, files.serve)
 	core.Finish()
 	return core, nil
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/inbox"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/notify"
@@ -69,6 +70,8 @@ type Env struct {
 	Obstacles *obstacle.Store
 	Mail      *mail.Mailer
 	Deps      web.Deps
+	// Media is the store of opportunities' pictures and brochures.
+	Media *media.Store
 }
 
 // New starts the web layer on a fresh embedded database holding the demo
@@ -165,12 +168,12 @@ func build(t *testing.T, db *mongo.Database) (*Env, error) {
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
 		Accounts: accounts, Limiter: limiter, BaseURL: BaseURL, BodyLimit: 4 << 20,
 		Obstacles: obstacles, Calendar: holidays.MustEmbedded(), Mail: mailer,
-		Opportunities: opportunity.NewStore(db), Inbox: inbox.NewStore(db)}
+		Opportunities: opportunity.NewStore(db), Inbox: inbox.NewStore(db), Media: media.NewStore(db)}
 	srv, err := site.New(deps)
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{T: t, Srv: srv, Bundle: b, Projects: ps, Accounts: accounts, DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps}
+	e := &Env{T: t, Srv: srv, Bundle: b, Projects: ps, Accounts: accounts, DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps, Media: deps.Media}
 	if err := e.LoadUsers(ctx); err != nil {
 		return nil, err
 	}
