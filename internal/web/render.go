@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -179,6 +180,16 @@ func (p *Page) ErrorsFrom(errs map[string]string, fallback string, fieldLabels .
 		}
 		p.AddError(target, "", errs[field])
 	}
+}
+
+// FormErrors fills the error summary from a form that failed: its
+// message for the whole form first (linking to fallback, the form's
+// "#anchor"), then its field errors as ErrorsFrom lists them.
+func (p *Page) FormErrors(f Form, fallback string, fieldLabels ...string) {
+	if f.Message != "" {
+		p.AddError(cmp.Or(fallback, "#main"), "", f.Message)
+	}
+	p.ErrorsFrom(f.Errors, fallback, fieldLabels...)
 }
 
 // Title is the page's title as the browser tab shows it: prefixed

@@ -6,8 +6,15 @@
   function ready() {
     // A failed form's error summary takes focus, so screen readers read
     // it and keyboard users start from it (GOV.UK error-summary pattern).
+    // Focus again after load: scrolling to the form's #anchor may move
+    // focus back to the page.
     var summary = document.querySelector("[data-error-summary]");
-    if (summary) summary.focus();
+    if (summary) {
+      summary.focus();
+      window.addEventListener("load", function () {
+        if (document.activeElement === document.body) summary.focus();
+      });
+    }
     // Filter panels fold away on phones unless they hold an error.
     if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
       document.querySelectorAll("details[data-fold]").forEach(function (d) {
