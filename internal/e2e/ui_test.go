@@ -91,7 +91,7 @@ const overflowJS = `(() => {
 func TestPagesFitPhonesAndChartTextIsLegible(t *testing.T) {
 	b := browser(t)
 	p := apptest.Start(t, apptest.Config(t, t.TempDir()))
-	pages := []string{"/projects", "/open-data", "/dashboard", "/obstacles/stats", "/opportunities", "/accessibility", "/login", "/projects?stage=dreaming"}
+	pages := []string{"/projects", "/projects/FDI-0003", "/projects/NO-SUCH-1", "/open-data", "/dashboard", "/obstacles/stats", "/opportunities", "/accessibility", "/login", "/projects?stage=dreaming"}
 	for _, size := range []struct{ w, h int64 }{{1366, 900}, {390, 844}, {320, 640}} {
 		b.do("resize", chromedp.EmulateViewport(size.w, size.h))
 		for _, lang := range []string{"en", "vi"} {
