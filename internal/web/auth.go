@@ -243,6 +243,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		}
 		p := s.NewPage(c, "login.title")
 		p.Data = loginData{Email: email, Next: next, Error: p.L.T(e.MessageID, DataPairs(e.Data)...)}
+		p.AddError("email", "", e.MessageID, DataPairs(e.Data)...)
 		c.Status(StatusOf[e.Code])
 		return s.Render(c, "login", p)
 	}

@@ -2,10 +2,15 @@ package web
 
 import "github.com/khanhhoa/investportal/internal/money"
 
-// Chart is a horizontal bar chart drawn as SVG by the server, so the
-// dashboard needs neither JavaScript nor chart code from elsewhere.
+// Chart is a horizontal bar chart drawn in HTML and CSS by the server
+// (the "chart" partial), so the dashboard needs neither JavaScript nor
+// chart code from elsewhere, and its text keeps the page's size on any
+// screen. A table with the same figures goes with it for screen readers.
 type Chart struct {
 	TitleID string
+	// LabelID, when set, heads the table's column of row labels (such as
+	// "Sector"); unset, a generic "Category".
+	LabelID string
 	// Legend names the series, as message ids; one bar per series per row.
 	Legend []string
 	Rows   []ChartRow
@@ -25,46 +30,6 @@ type ChartValue struct {
 	Value   int64
 	Text    string
 	Percent int64
-}
-
-// Chart geometry, in SVG user units.
-const (
-	chartBarWidth  = 330
-	chartBarHeight = 16
-	chartRowGap    = 10
-)
-
-// Height is the SVG's height for its rows and series.
-func (c Chart) Height() int {
-	series := max(len(c.Legend), 1)
-	return len(c.Rows)*(series*chartBarHeight+chartRowGap) + chartRowGap
-}
-
-// Bar places a bar for the template.
-type Bar struct {
-	Y, W, Series int
-	Label, Text  string
-	LabelY       int
-	First        bool
-}
-
-// Bars lays out every bar of the chart.
-func (c Chart) Bars() []Bar {
-	series := max(len(c.Legend), 1)
-	var out []Bar
-	y := chartRowGap
-	for _, r := range c.Rows {
-		for i, v := range r.Values {
-			w := int(v.Percent * chartBarWidth / 100)
-			if v.Value > 0 && w < 1 {
-				w = 1
-			}
-			out = append(out, Bar{Y: y + i*chartBarHeight, W: w, Series: i, Label: r.Label, Text: v.Text,
-				LabelY: y + series*chartBarHeight/2 + 4, First: i == 0})
-		}
-		y += series*chartBarHeight + chartRowGap
-	}
-	return out
 }
 
 // Scale sets each value's Percent against the largest value in the chart.

@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +47,15 @@ var funcs = template.FuncMap{
 	"eq_str": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	// refRate and refRateDate are the reference exchange rate that pages
 	// name wherever VND and USD amounts are combined or banded.
+	"fieldID": FieldID,
+	// invalid marks a form field that has an error in errs: aria-invalid,
+	// and aria-describedby naming its message (the field_error partial).
+	"invalid": func(errs map[string]string, field string) template.HTMLAttr {
+		if errs[field] == "" {
+			return ""
+		}
+		return template.HTMLAttr(`aria-invalid="true" aria-describedby="err-` + template.HTMLEscapeString(field) + `"`)
+	},
 	"refRate":     func() int64 { return money.ReferenceVNDPerUSD },
 	"refRateDate": func() time.Time { d, _ := time.Parse("2006-01-02", money.ReferenceRateDate); return d },
 }
@@ -100,6 +111,98 @@ type Page struct {
 	Flash string
 	// Data is the page's own content.
 	Data any
+	// Errors are the lines of the error summary a failed form shows at
+	// its top (see AddError, ErrorsFrom and the "error_summary" partial);
+	// any line also prefixes the page title with "Error:".
+	Errors []SummaryError
+}
+
+// SummaryError is one line of a form's error summary: a link to the
+// field that is wrong, the field's label and what is wrong with it, both
+// already in the page's language.
+type SummaryError struct {
+	// Href is the link to the field, "#f-<field>" (or the form's anchor).
+	Href string
+	// Label is the field's label; empty for a message about the whole form.
+	Label string
+	// Text says what is wrong.
+	Text string
+}
+
+// FieldID is the element id of a form field named field, the target of
+// the error summary's links: inputs carry id="{{fieldID "name"}}"
+// (f-name), and their message id="err-name" (see the field_error partial).
+func FieldID(field string) string { return "f-" + field }
+
+// HasErrors reports whether the page shows an error summary.
+func (p *Page) HasErrors() bool { return len(p.Errors) > 0 }
+
+// AddError adds a line to the error summary: the field it links to
+// (its element id is FieldID(field), or field itself when it starts with
+// "#"), the message id of the field's label ("" for none), and the
+// message id and its key/value data saying what is wrong.
+func (p *Page) AddError(field, labelID, messageID string, data ...any) {
+	href := field
+	if !strings.HasPrefix(field, "#") {
+		href = "#" + FieldID(field)
+	}
+	e := SummaryError{Href: href, Text: p.L.T(messageID, data...)}
+	if labelID != "" {
+		e.Label = p.L.T(labelID)
+	}
+	p.Errors = append(p.Errors, e)
+}
+
+// ErrorsFrom adds a summary line for every field error in errs (field
+// name to message id, as apperr.Fields and Form.Errors hold them).
+// fieldLabels are pairs of field name and label message id, in the order
+// the fields stand on the page; errors of fields not named there follow
+// in name order, without a label, linking to fallback (such as the
+// form's "#anchor"; empty links to the field's own id).
+func (p *Page) ErrorsFrom(errs map[string]string, fallback string, fieldLabels ...string) {
+	named := map[string]bool{}
+	for i := 0; i+1 < len(fieldLabels); i += 2 {
+		field := fieldLabels[i]
+		named[field] = true
+		if id, ok := errs[field]; ok {
+			p.AddError(field, fieldLabels[i+1], id)
+		}
+	}
+	var rest []string
+	for field := range errs {
+		if !named[field] {
+			rest = append(rest, field)
+		}
+	}
+	slices.Sort(rest)
+	for _, field := range rest {
+		target := field
+		if fallback != "" {
+			target = fallback
+		}
+		p.AddError(target, "", errs[field])
+	}
+}
+
+// FormErrors fills the error summary from a form that failed: its
+// message for the whole form first (linking to fallback, the form's
+// "#anchor"), then its field errors as ErrorsFrom lists them.
+func (p *Page) FormErrors(f Form, fallback string, fieldLabels ...string) {
+	if f.Message != "" {
+		p.AddError(cmp.Or(fallback, "#main"), "", f.Message)
+	}
+	p.ErrorsFrom(f.Errors, fallback, fieldLabels...)
+}
+
+// Title is the page's title as the browser tab shows it: prefixed
+// "Error:" when the page shows an error summary, so a screen reader user
+// hears at once that the submit failed.
+func (p *Page) Title() string {
+	t := p.L.T(p.TitleID) + " · " + p.L.T("site.name")
+	if p.HasErrors() {
+		return p.L.T("a11y.error_title", "Title", t)
+	}
+	return t
 }
 
 // CSRF is the anti-forgery token every form must send back. A page that

@@ -675,7 +675,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 				t.Errorf("%s capital %q, want %q", path, got, wantCap)
 			}
 			// The category chart's accessible table holds each open count.
-			rows := d.Find(`[data-testid="chart-obstweb.stats.chart.by_category"] table tr`)
+			rows := d.Find(`[data-testid="chart-obstweb.stats.chart.by_category"] table tbody tr`)
 			if rows.Length() != len(obstacle.Categories) {
 				t.Errorf("%s: %d category rows", path, rows.Length())
 			}
@@ -685,8 +685,8 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 					t.Errorf("%s %s: %q, want %q", path, obstacle.Categories[i], got, want)
 				}
 			})
-			if d.Find("svg rect").Length() == 0 {
-				t.Errorf("%s: no SVG bars", path)
+			if d.Find("figure.chart .bar").Length() == 0 {
+				t.Errorf("%s: no bars", path)
 			}
 			for _, o := range all[:20] {
 				if strings.Contains(r.Body, o.Filer.TaxCode) || strings.Contains(r.Body, o.Filer.BusinessName) {

@@ -48,6 +48,10 @@ func (s *Handlers) renderList(c *fiber.Ctx) error {
 	if err != nil {
 		c.Status(fiber.StatusBadRequest)
 		d.Error = apperr.As(err).Fields
+		p.ErrorsFrom(d.Error, "#project-filters", "q", "project.field.q", "kind", "project.field.kind",
+			"sector", "project.field.sector", "location", "project.field.location", "stage", "project.field.stage",
+			"capital_min", "project.field.capital_min", "capital_max", "project.field.capital_max",
+			"sort", "project.field.sort", "per_page", "project.field.per_page")
 		p.Data = d
 		return s.Render(c, "projects/list", p)
 	}

@@ -49,6 +49,7 @@ func New(d Deps) (*web.Server, error) {
 		g := core.LangGroup(lang)
 		core.Handle(g, fiber.MethodGet, "/", web.Public, hm.page)
 		core.Handle(g, fiber.MethodGet, "/language", web.Public, core.SwitchLanguage)
+		core.Handle(g, fiber.MethodGet, "/accessibility", web.Public, accessibility(core))
 		proj.RegisterPages(g)
 		core.RegisterAuthPages(g)
 		brd.RegisterPages(g)
