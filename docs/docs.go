@@ -3198,8 +3198,14 @@ const docTemplate = `{
                     "description": "Fallback is true when the title is shown in Vietnamese for want of\nan English one.",
                     "type": "boolean"
                 },
+                "highlight_lang": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
                 "highlights": {
-                    "description": "Highlights holds HTML snippets (title, summary, body) with each match\nin \u003cmark\u003e; everything else is escaped.",
+                    "description": "Highlights holds HTML snippets (title, summary, body) with each match\nin \u003cmark\u003e; everything else is escaped. Each is taken from the text\nin the request's language, or from the other language's where the\nrecord has none in it: HighlightLang gives the language of each.",
                     "type": "object",
                     "additionalProperties": {
                         "type": "string"
@@ -3211,6 +3217,13 @@ const docTemplate = `{
                 "sector": {
                     "description": "Sector and Location are codes.",
                     "type": "string"
+                },
+                "summary": {
+                    "description": "Summary is the record's summary in the request's language, or in\nVietnamese for want of an English one (then SummaryFallback).",
+                    "type": "string"
+                },
+                "summary_fallback": {
+                    "type": "boolean"
                 },
                 "title": {
                     "type": "string"

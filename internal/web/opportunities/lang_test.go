@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/khanhhoa/investportal/internal/country"
+
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/opportunity"
@@ -218,6 +220,11 @@ func placeNames(e *oppEnv) map[string]bool {
 		if c != "" {
 			add(l.Label("zone", c))
 		}
+	}
+	// The enquiry form lists every country by its English name, some of
+	// which are written with accents ("Côte d’Ivoire").
+	for _, c := range country.List("en") {
+		add(c.Name)
 	}
 	return out
 }
