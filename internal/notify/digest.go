@@ -131,9 +131,12 @@ func (d *Digest) message(u account.User, items []DigestItem, now time.Time) mail
 	}
 	for _, it := range items {
 		o := it.Obstacle
-		state := l.T("obstacle.deadline.days_left", "Days", it.Days)
-		if it.Overdue {
-			state = l.T("obstacle.deadline.days_overdue", "Days", -it.Days)
+		state := l.T("obstweb.deadline.days_left", "Count", it.Days)
+		switch {
+		case it.Overdue:
+			state = l.T("obstweb.deadline.days_overdue", "Count", -it.Days)
+		case it.Days == 0:
+			state = l.T("obstweb.deadline.due_today")
 		}
 		lines = append(lines, fmt.Sprintf("- %s · %s · %s · %s: %s (%s)",
 			o.TrackingCode, o.Title, l.Label("obstacle.status", string(o.Status)), l.T("obstacle.field.deadline"),
