@@ -301,6 +301,13 @@ func (s *Handlers) obstacleFile(c *fiber.Ctx) error {
 		if len(errs) == 0 {
 			errs = map[string]string{"form": e.MessageID}
 		}
+		p.ErrorsFrom(errs, "#obstacle-form",
+			"business_name", "obstacle.field.business_name", "tax_code", "obstacle.field.tax_code",
+			"contact_person", "obstacle.field.contact_person", "email", "obstacle.field.email",
+			"phone", "obstacle.field.phone", "lang", "obstacle.field.lang",
+			"project_code", "obstacle.field.project_code", "category", "obstacle.field.category",
+			"title", "obstacle.field.title", "description", "obstacle.field.description",
+			"file", "obstweb.new.files")
 		fd := s.obstacleFormData(c, form, errs)
 		for _, fh := range files {
 			fd.Dropped = append(fd.Dropped, fh.Filename)

@@ -248,7 +248,7 @@ func TestObstacleFormTokenBoundToContent(t *testing.T) {
 	if strings.Contains(r.Body, code) || strings.Contains(r.Body, key) {
 		t.Error("the refusal shows the first filing's code or key")
 	}
-	if got, want := sitetest.Text(d, "[data-testid=form-error]"), e.Bundle.For("vi").T("obstweb.error.form_reused"); !strings.Contains(got, want) {
+	if got, want := sitetest.Text(d, "[data-testid=error-summary]"), e.Bundle.For("vi").T("obstweb.error.form_reused"); !strings.Contains(got, want) {
 		t.Errorf("form error %q lacks %q", got, want)
 	}
 	renewed := d.Find(`input[name=form_token]`).AttrOr("value", "")

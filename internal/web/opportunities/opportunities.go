@@ -435,6 +435,20 @@ func (s *Handlers) opportunityDetail(c *fiber.Ctx) error {
 func (s *Handlers) renderOpportunity(c *fiber.Ctx, status int, o *opportunity.Opportunity, f enquiryForm) error {
 	p := s.NewPage(c, "oppweb.detail.title")
 	p.Nav = "opportunities"
+	if f.ErrorID != "" {
+		p.AddError("#enquiry-form", "", f.ErrorID)
+	}
+	for _, fl := range [][2]string{{"name", "opportunity.enquiry.field.name"}, {"organisation", "opportunity.enquiry.field.organisation"},
+		{"country", "opportunity.enquiry.field.country"}, {"email", "opportunity.enquiry.field.email"},
+		{"message", "opportunity.enquiry.field.message"}, {"lang", "oppweb.enquiry.lang"}} {
+		if id, ok := f.Errors[fl[0]]; ok {
+			target := "#enq-" + fl[0]
+			if fl[0] == "lang" {
+				target = "#enq-lang-en"
+			}
+			p.AddError(target, fl[1], id)
+		}
+	}
 	p.Data = detailData{O: o, CanEnquire: o.Status == opportunity.StatusOpen || o.Status == opportunity.StatusInNegotiation,
 		Enquiry: f, Countries: s.countries(p.Lang), Media: s.mediaOf(c, o.Code)}
 	c.Status(status)
