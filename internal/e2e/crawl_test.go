@@ -24,11 +24,12 @@ type crawlRole struct {
 	starts      []string
 }
 
+// The agency officer sees the task force's pages with fewer rights: its
+// pass found no new route pattern, so it is left out to keep the test short.
 var crawlRoles = []crawlRole{
 	{"anonymous", "", []string{"/"}},
 	{"board", "board@demo.local", []string{"/board", "/"}},
 	{"taskforce", "taskforce@demo.local", []string{"/staff/obstacles", "/"}},
-	{"agency", "agency@demo.local", []string{"/staff/obstacles", "/"}},
 	{"admin", "admin@demo.local", []string{"/admin", "/"}},
 }
 
@@ -134,7 +135,6 @@ func TestCrawlEveryPage(t *testing.T) {
 	c := &crawler{t: t, base: p.URL, s: loadScripts(t), f: &findings{}, routes: newRouter(p),
 		checked: map[string]bool{}, count: map[string]int{}, oppURL: map[string]string{}}
 
-	t.Cleanup(func() { t.Logf("axe %v, checks %v, inject %v", axeTime, checkTime, injectTime) })
 	for _, role := range crawlRoles {
 		tb := b.isolated()
 		if role.email != "" {
@@ -247,6 +247,9 @@ func (c *crawler) emptySubmit(b *tab, lang, page, form string, summary bool) {
 	name := u + " (" + form + " submitted empty)"
 	if summary {
 		b.checkErrorSummary(c.s, c.f, lang, name)
+		// From the summary on through the fields marked invalid: their
+		// focus ring must show too.
+		b.checkFocusRing(c.s, c.f, name, 15)
 	}
 	b.checkPage(c.s, c.f, lang, name)
 }

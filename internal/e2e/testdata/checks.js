@@ -97,7 +97,7 @@ window.__e2eChecks = function (lang, properNames) {
   };
   const skipped = (el) => el.closest('code, pre, script, style, noscript, template, svg title');
   const clean = (s) => {
-    s = s.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ').replace(/\b(https?:\/\/|www\.)\S+/g, ' ');
+    s = s.replace(/[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+/gu, ' ').replace(/\b(https?:\/\/|www\.)\S+/g, ' ');
     for (const n of properNames) s = s.split(n).join(' ');
     return s;
   };
@@ -138,7 +138,7 @@ window.__e2eFocus = function () {
   const shadow = cs.boxShadow && cs.boxShadow !== 'none';
   let name = el.tagName.toLowerCase();
   if (el.id) name += '#' + el.id;
-  const label = (el.getAttribute('href') || el.getAttribute('name') || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  const label = (el.textContent.trim() || el.getAttribute('aria-label') || el.getAttribute('name') || el.getAttribute('href') || '').trim().replace(/\s+/g, ' ').slice(0, 40);
   return {name: name + ' "' + label + '"', shown: outline || shadow, none: false};
 };
 
