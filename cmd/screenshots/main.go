@@ -154,7 +154,7 @@ func firstOpportunity(ctx context.Context, base, lang string) (string, error) {
 		return "", err
 	}
 	p, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
-		const re = new RegExp('^/` + lang + `/opportunities/[^/]+$');
+		const re = new RegExp('^/`+lang+`/opportunities/[^/]+$');
 		const a = [...document.querySelectorAll('a[href]')].find(a => re.test(a.pathname) && !a.pathname.endsWith('/new'));
 		return a ? a.pathname : '';
 	})()`))
