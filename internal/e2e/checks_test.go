@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/country"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -112,6 +114,11 @@ func loadScripts(t *testing.T) scripts {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 			names = append(names, l)
 		}
+	}
+	// The enquiry form lists every country by its English name, some
+	// written with accents ("Côte d’Ivoire"): proper names, not Vietnamese.
+	for _, c := range country.List("en") {
+		names = append(names, c.Name)
 	}
 	// Longest first, so "Cam Hải Đông" goes before "Cam Hải".
 	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })

@@ -41,7 +41,7 @@ var emptySubmits = map[string][]struct {
 	summary    bool
 }{
 	"anonymous": {
-		{"/login", `form[action$="/login"]`, true},
+		{"/login", `form[action*="/login"]`, true},
 		{"/obstacles/new", `[data-testid=obstacle-form]`, true},
 		{"/obstacles/track", `[data-testid=track-form]`, false},
 		{"opportunity", `[data-testid=enquiry-form]`, true},

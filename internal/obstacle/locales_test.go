@@ -18,9 +18,19 @@ func loadMessages(t *testing.T, name string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]string{}
-	if err := toml.Unmarshal(b, &m); err != nil {
+	raw := map[string]any{}
+	if err := toml.Unmarshal(b, &raw); err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+	// A plural message is a table of forms; its "other" form stands for it.
+	m := map[string]string{}
+	for id, v := range raw {
+		switch v := v.(type) {
+		case string:
+			m[id] = v
+		case map[string]any:
+			m[id], _ = v["other"].(string)
+		}
 	}
 	return m
 }

@@ -318,3 +318,57 @@ func OtherLanguage(p *Page, s string, marked bool, lang string) template.HTML {
 		`</span> <span class="badge lang-tag" title="` + template.HTMLEscapeString(p.L.T("content.fallback_"+lang)) +
 		`">` + strings.ToUpper(lang) + `</span>`)
 }
+
+// Mark renders s, marked with lang when that is not the page's language,
+// so that text the portal did not write (a business's report, a person's
+// name) is read out in its own language.
+func (p *Page) Mark(s, lang string) template.HTML {
+	if lang == "" || lang == p.Lang {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	return template.HTML(`<span lang="` + template.HTMLEscapeString(lang) + `">` + template.HTMLEscapeString(s) + `</span>`)
+}
+
+// Name renders a person's or a business's name: one written with
+// Vietnamese letters is marked lang="vi" on an English page. A name has
+// no stored language, so its letters are the only evidence there is.
+func (p *Page) Name(s string) template.HTML { return p.Mark(s, p.NameLang(s)) }
+
+// TMark is a message with one argument, key, marked as written in lang
+// (see Mark), such as a report's title inside a sentence of the page.
+func (p *Page) TMark(id, key, value, lang string) template.HTML {
+	const slot = "\u27e6value\u27e7"
+	msg := template.HTMLEscapeString(p.L.T(id, key, slot))
+	return template.HTML(strings.Replace(msg, slot, string(p.Mark(value, lang)), 1))
+}
+
+// isVietnameseLetter reports whether r is a letter only Vietnamese uses
+// among the portal's languages: đ, ă, ơ, ư, or a vowel with a tone mark.
+func isVietnameseLetter(r rune) bool {
+	switch r {
+	case 'đ', 'Đ', 'ă', 'Ă', 'ơ', 'Ơ', 'ư', 'Ư', 'à', 'á', 'ả', 'ã', 'â', 'è', 'é', 'ê', 'ì', 'í', 'ò', 'ó', 'ô', 'õ', 'ù', 'ú', 'ý',
+		'À', 'Á', 'Â', 'È', 'É', 'Ê', 'Ì', 'Í', 'Ò', 'Ó', 'Ô', 'Õ', 'Ù', 'Ú', 'Ý', 'ĩ', 'Ĩ', 'ũ', 'Ũ':
+		return true
+	}
+	return r >= 0x1EA0 && r <= 0x1EF9
+}
+
+// NameLang is the language a name is marked with (see Name): "vi" for
+// one written with Vietnamese letters, else "" (the page's).
+func (p *Page) NameLang(s string) string {
+	if strings.IndexFunc(s, isVietnameseLetter) >= 0 {
+		return "vi"
+	}
+	return ""
+}
+
+// TextLang is the language of text a user wrote, such as a business's
+// report: Vietnamese when it holds Vietnamese letters, else stated (the
+// language its writer chose), for a business may read English and write
+// Vietnamese.
+func (p *Page) TextLang(s, stated string) string {
+	if strings.IndexFunc(s, isVietnameseLetter) >= 0 {
+		return "vi"
+	}
+	return stated
+}
