@@ -109,10 +109,15 @@ func run(ctx context.Context, base, out, chromium string) error {
 		for _, s := range shots {
 			for i, sz := range sizes {
 				steps := chromedp.EmulateViewport(sz.w, sz.h)
-				if i == 0 {
-					// Load each page once, at the first size; the phone
-					// shot re-lays out the same page.
+				switch {
+				case i == 0:
 					steps = chromedp.Steps(steps, s.steps(base, lang))
+				case s.name != "tracking":
+					// Load again at this size, so the page's script folds
+					// the menu and filters as it does on a phone. The
+					// tracking page (reached by a form post) is only laid
+					// out again.
+					steps = chromedp.Steps(steps, chromedp.Reload())
 				}
 				png, err := capture(bctx, steps)
 				if err != nil {
