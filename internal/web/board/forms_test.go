@@ -3,9 +3,11 @@ package board_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 )
@@ -54,5 +56,38 @@ func TestProjectFormTakesCapitalInBillions(t *testing.T) {
 	}
 	if m := e.Bundle.Missing(); len(m) > 0 {
 		t.Errorf("missing messages: %v", m)
+	}
+}
+
+// TestProjectFormErrorSummary: a refused project form lists its errors at
+// the top as links to the fields, in the form's order, and says "Error:"
+// in the title.
+func TestProjectFormErrorSummary(t *testing.T) {
+	t.Parallel()
+	e := sitetest.New(t)
+	c := e.As(account.RoleBoard)
+	for _, lang := range []string{"vi", "en"} {
+		d := c.Get("/" + lang + "/board/projects/new").Doc(t)
+		v := sitetest.FormValues(t, d, "[data-testid=project-form]")
+		v.Set("code", "")
+		v.Set("registered_capital", "abc")
+		r := c.Send(http.MethodPost, "/"+lang+"/board/projects", v)
+		if r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: empty form answered %d", lang, r.Status)
+		}
+		d = r.Doc(t)
+		var hrefs []string
+		d.Find("[data-testid=error-summary] a").Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")) })
+		if len(hrefs) < 2 || hrefs[0] != "#f-code" || !slices.Contains(hrefs, "#f-registered_capital") {
+			t.Errorf("%s: summary links %q, want #f-code first and #f-registered_capital", lang, hrefs)
+		}
+		for _, h := range hrefs {
+			if strings.HasPrefix(h, "#f-") && d.Find(h).Length() != 1 {
+				t.Errorf("%s: summary links to %s, which is not on the page", lang, h)
+			}
+		}
+		if title := d.Find("title").Text(); !strings.HasPrefix(title, map[string]string{"vi": "Lỗi:", "en": "Error:"}[lang]) {
+			t.Errorf("%s: title %q lacks the error prefix", lang, title)
+		}
 	}
 }

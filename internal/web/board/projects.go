@@ -34,6 +34,12 @@ func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Proje
 	}
 	p := s.NewPage(c, title)
 	p.Nav = "board"
+	p.ErrorsFrom(f.Errors, "#project-form", "code", "board.field.code", "kind", "board.field.kind",
+		"name_vi", "board.field.name_vi", "name_en", "board.field.name_en", "investor_name", "board.field.investor_name",
+		"investor_country", "board.field.investor_country", "sector", "board.field.sector", "location", "board.field.location",
+		"zone", "board.field.zone", "land_area", "board.field.land_area", "registered_capital", "board.field.registered_capital",
+		"jobs", "board.field.jobs", "expected_completion", "board.field.expected_completion", "stage", "board.field.stage",
+		"stage_date", "board.field.stage_date", "reason", "board.field.reason")
 	p.Data = projectFormData{Project: pr, Form: f, Kinds: project.Kinds, Sectors: project.Sectors,
 		Locations: project.Locations, Zones: project.Zones, Stages: project.Stages}
 	c.Status(status)
