@@ -26,6 +26,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -255,15 +256,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 func (s *Store) bucket(ctx context.Context) (*gridfs.Bucket, error) {
-	b, err := gridfs.NewBucket(s.db, options.GridFSBucket().SetName(Bucket))
-	if err != nil {
-		return nil, err
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = b.SetWriteDeadline(dl)
-		_ = b.SetReadDeadline(dl)
-	}
-	return b, nil
+	return mongodb.Bucket(ctx, s.db, Bucket)
 }
 
 // Add checks u and stores it: the bytes first, then the record that makes

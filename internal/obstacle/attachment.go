@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/mongodb"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo/gridfs"
@@ -98,15 +99,7 @@ func fileErr(msgID string) error {
 }
 
 func (s *Store) bucket(ctx context.Context) (*gridfs.Bucket, error) {
-	b, err := gridfs.NewBucket(s.db, options.GridFSBucket().SetName(AttachmentsBucket))
-	if err != nil {
-		return nil, err
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = b.SetWriteDeadline(dl)
-		_ = b.SetReadDeadline(dl)
-	}
-	return b, nil
+	return mongodb.Bucket(ctx, s.db, AttachmentsBucket)
 }
 
 // canAttach reports whether actor may add files to o.
