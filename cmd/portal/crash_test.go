@@ -117,16 +117,21 @@ func startCrashPortal(t *testing.T, dir string, out *crashLog) *crashPortal {
 			t.Fatalf("portal exited at start:\n%s", p.out)
 		default:
 		}
+		lastAnswer := ""
 		if r, err := http.Get(p.url + "/readyz"); err == nil {
-			_, _ = io.Copy(io.Discard, r.Body)
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<10))
 			_ = r.Body.Close()
 			if r.StatusCode == http.StatusOK {
 				t.Logf("portal ready in %v", time.Since(began).Round(time.Millisecond))
 				return p
 			}
+			lastAnswer = fmt.Sprintf("%d %s", r.StatusCode, body)
+		} else {
+			lastAnswer = err.Error()
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("portal not ready after 90 s:\n%s", p.out)
+			// What /readyz last said names the part still loading.
+			t.Fatalf("portal not ready after 90 s (last /readyz: %s):\n%s", lastAnswer, p.out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
