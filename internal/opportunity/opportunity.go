@@ -52,6 +52,9 @@ var PlanningBases = []string{
 	"power_plan_8",
 	"seaport_master_plan",
 	"nha_trang_plan_2040",
+	// The Cam Lâm general plan runs to 2045 (Decision 205/QĐ-TTg of 28
+	// Feb 2024, as announced by VNEWS/baomoi.com on 2 Mar 2024); the code
+	// keeps its first, wrong, years because stored opportunities carry it.
 	"cam_lam_plan_2030_2050",
 	"cam_ranh_plan_2040",
 	"van_phong_zoning",
