@@ -48,7 +48,7 @@ func TestUserCommand(t *testing.T) {
 	if !strings.Contains(out, "added officer@example.vn (board)") || !strings.Contains(out, "admin@localhost") {
 		t.Errorf("add printed %q", out)
 	}
-	if _, err := run("second-password-2\n", "add", "--email", "officer@example.vn", "--name", "X", "--role", "board"); err == nil || !strings.Contains(err.Error(), "An account with this e-mail address already exists") {
+	if _, err := run("second-password-2\n", "add", "--email", "officer@example.vn", "--name", "X", "--role", "board"); err == nil || !strings.Contains(err.Error(), "An account with this email address already exists") {
 		t.Errorf("duplicate add: %v", err)
 	}
 	if _, err := run("", "add", "--email", "short@example.vn", "--name", "X", "--role", "board", "--password", "short"); err == nil || !strings.Contains(err.Error(), "password: Use at least 8 characters.") {

@@ -16,9 +16,10 @@ func TestCamLamPlanCitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range []string{"vi", "en"} {
+	// English writes the decision's number without Vietnamese letters.
+	for lang, number := range map[string]string{"vi": "205/QĐ-TTg", "en": "205/QD-TTg"} {
 		got := b.For(lang).Label("opportunity.planning", "cam_lam_plan_2030_2050")
-		if !strings.Contains(got, "2045") || !strings.Contains(got, "205/QĐ-TTg") || strings.Contains(got, "2050") || strings.Contains(got, "2030") {
+		if !strings.Contains(got, "2045") || !strings.Contains(got, number) || strings.Contains(got, "2050") || strings.Contains(got, "2030") {
 			t.Errorf("%s: Cam Lâm plan cited as %q", lang, got)
 		}
 	}

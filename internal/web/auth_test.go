@@ -463,9 +463,9 @@ func TestWeakPasswordRefusedInBothLanguages(t *testing.T) {
 	admin := e.As(account.RoleAdmin)
 	msgs := map[string][2]string{
 		"vi": {"Mật khẩu này thuộc nhóm mật khẩu phổ biến nhất, rất dễ bị đoán. Vui lòng chọn mật khẩu khác.",
-			"Mật khẩu không được trùng với địa chỉ e-mail hoặc phần đứng trước dấu @."},
+			"Mật khẩu không được trùng với địa chỉ thư điện tử hoặc phần đứng trước dấu @."},
 		"en": {"This password is one of the most common ones and easy to guess. Choose another.",
-			"The password must not be the e-mail address or its part before the @."},
+			"The password must not be the email address or its part before the @."},
 	}
 	for lang, msg := range msgs {
 		for i, pw := range []string{"Password", "tran.thi.binh"} {
