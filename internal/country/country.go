@@ -77,7 +77,18 @@ func Name(code, lang string) string {
 	if !isISO[code] {
 		return ""
 	}
+	if n, ok := officialVI[code]; ok && lang == "vi" {
+		return n
+	}
 	return display.Regions(tag(lang)).Name(language.MustParseRegion(code))
+}
+
+// officialVI are the Vietnamese names that official usage writes with
+// "(Trung Quốc)", where CLDR's differ (locales/GLOSSARY.md).
+var officialVI = map[string]string{
+	"TW": "Đài Loan (Trung Quốc)",
+	"HK": "Hồng Kông (Trung Quốc)",
+	"MO": "Ma Cao (Trung Quốc)",
 }
 
 // List returns every country with its name in lang, in that language's

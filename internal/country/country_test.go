@@ -74,3 +74,22 @@ func TestValidAndNormalize(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficialVietnameseNames: Taiwan, Hong Kong and Macao are written
+// with "(Trung Quốc)" in Vietnamese, as official usage requires.
+func TestOfficialVietnameseNames(t *testing.T) {
+	for code, want := range map[string]string{"TW": "Đài Loan (Trung Quốc)", "HK": "Hồng Kông (Trung Quốc)", "MO": "Ma Cao (Trung Quốc)"} {
+		if got := Name(code, "vi"); got != want {
+			t.Errorf("%s in vi = %q, want %q", code, got, want)
+		}
+		found := false
+		for _, e := range List("vi") {
+			if e.Code == code {
+				found = e.Name == want
+			}
+		}
+		if !found {
+			t.Errorf("%s is not listed as %q", code, want)
+		}
+	}
+}
