@@ -28,6 +28,11 @@ var variants = []variant{
 	{lang: "vi", re: regexp.MustCompile(`(?i)tạm dừng`), only: []string{"project.", "board.", "dashboard.", "export."}, right: "tạm ngừng hoạt động"},
 	{lang: "vi", re: regexp.MustCompile(`năm 2030, tầm nhìn đến năm 2050`), only: []string{"opportunity.planning.cam_lam"}, right: "đến năm 2045"},
 	{lang: "en", re: regexp.MustCompile(`(?i)\be-mail`), right: "email"},
+	{lang: "vi", re: regexp.MustCompile(`\(mật\)`), right: "(nội bộ): mật is the legal grade of a state secret"},
+	{lang: "vi", re: regexp.MustCompile(`(?i)báo cáo vượt`), right: "cấp đã báo cáo (báo cáo vượt cấp means going over someone's head)"},
+	{lang: "vi", re: regexp.MustCompile(`(?i)đóng phản ánh trên thiết bị`), right: "quên phản ánh này trên thiết bị này (it forgets the access, it does not close the case)"},
+	{lang: "en", re: regexp.MustCompile(`(?i)close the report on this device`), right: "forget this report on this device"},
+	{lang: "vi", re: regexp.MustCompile(`(?i)đã được tiếp nhận`), only: []string{"obstweb.filed."}, right: "đã được gửi (Đã tiếp nhận is a later status)"},
 }
 
 // messages reads every message of one language, plural forms included,
@@ -83,7 +88,8 @@ func TestGlossaryVariants(t *testing.T) {
 // match the wrong text it is written for.
 func TestGlossaryVariantsAreFound(t *testing.T) {
 	wrong := []string{"Tra bằng mã tra cứu", "Mã truy cập của phản ánh", "địa chỉ e-mail", "Bảng điều khiển", "dự án tạm dừng",
-		"đến năm 2030, tầm nhìn đến năm 2050", "an e-mail"}
+		"đến năm 2030, tầm nhìn đến năm 2050", "an e-mail", "Vướng mắc (mật)", "Cấp báo cáo vượt", "Đóng phản ánh trên thiết bị này",
+		"Close the report on this device", "Phản ánh của bạn đã được tiếp nhận"}
 	for i, v := range variants {
 		if !v.re.MatchString(wrong[i]) {
 			t.Errorf("variant %d (%s) does not find %q", i, v.re, wrong[i])
