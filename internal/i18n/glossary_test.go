@@ -33,6 +33,8 @@ var variants = []variant{
 	{lang: "vi", re: regexp.MustCompile(`(?i)đóng phản ánh trên thiết bị`), right: "quên phản ánh này trên thiết bị này (it forgets the access, it does not close the case)"},
 	{lang: "en", re: regexp.MustCompile(`(?i)close the report on this device`), right: "forget this report on this device"},
 	{lang: "vi", re: regexp.MustCompile(`(?i)đã được tiếp nhận`), only: []string{"obstweb.filed."}, right: "đã được gửi (Đã tiếp nhận is a later status)"},
+	{lang: "vi", re: regexp.MustCompile(`(?i)giấy chứng nhận đầu tư`), right: "Giấy chứng nhận đăng ký đầu tư"},
+	{lang: "en", re: regexp.MustCompile(`(?i)investment licen[cs]e|approved in principle`), right: "Investment Registration Certificate; investment policy approved"},
 }
 
 // messages reads every message of one language, plural forms included,
@@ -89,7 +91,7 @@ func TestGlossaryVariants(t *testing.T) {
 func TestGlossaryVariantsAreFound(t *testing.T) {
 	wrong := []string{"Tra bằng mã tra cứu", "Mã truy cập của phản ánh", "địa chỉ e-mail", "Bảng điều khiển", "dự án tạm dừng",
 		"đến năm 2030, tầm nhìn đến năm 2050", "an e-mail", "Vướng mắc (mật)", "Cấp báo cáo vượt", "Đóng phản ánh trên thiết bị này",
-		"Close the report on this device", "Phản ánh của bạn đã được tiếp nhận"}
+		"Close the report on this device", "Phản ánh của bạn đã được tiếp nhận", "trong giấy chứng nhận đầu tư", "Approved in principle"}
 	for i, v := range variants {
 		if !v.re.MatchString(wrong[i]) {
 			t.Errorf("variant %d (%s) does not find %q", i, v.re, wrong[i])
