@@ -62,7 +62,7 @@ func (s *Handlers) boardCreateProject(c *fiber.Ctx) error {
 	}
 	if !kind.Valid() {
 		bad.Add("kind", "error.field.kind")
-	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency()); v != nil {
+	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency(), web.Lang(c)); v != nil {
 		pr.Registered.Amount, pr.Registered.Currency = *v, kind.Currency()
 	}
 	if v := parseHectares(bad, "land_area", f.V("land_area"), web.Lang(c)); v != nil {
@@ -153,7 +153,7 @@ func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 		NameVI: str("name_vi"), NameEN: str("name_en"), InvestorName: str("investor_name"),
 		InvestorCountry: str("investor_country"), Sector: str("sector"), Location: str("location"), Zone: str("zone"),
 		LandAreaCentiHa: parseHectares(bad, "land_area", f.V("land_area"), web.Lang(c)),
-		Registered:      parseCapital(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency),
+		Registered:      parseCapital(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency, web.Lang(c)),
 		Reason:          f.V("reason"),
 	}
 	if v := web.ParseInt64(bad, "jobs", f.V("jobs"), true); v != nil {
