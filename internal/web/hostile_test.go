@@ -735,8 +735,12 @@ func (h *hostileEnv) formOverrides(path string, n int) map[string]string {
 	case p == "/login":
 		return map[string]string{"email": "board@demo.local", "password": "not-the-password"}
 	case p == "/board/projects":
+		area := "1.5" // typed the way the page's language writes numbers
+		if lang == "vi" {
+			area = "1,5"
+		}
 		return map[string]string{"code": fmt.Sprintf("DA-%d", 8000+n), "name_vi": "Khu nghỉ dưỡng thử", "name_en": "Test resort",
-			"investor_name": "Công ty TNHH Thử", "jobs": "10", "registered_capital": "1000000000", "land_area": "1.5",
+			"investor_name": "Công ty TNHH Thử", "jobs": "10", "registered_capital": "1000000000", "land_area": area,
 			"stage_date": "2026-01-15", "expected_completion": "2028-12-31"}
 	case strings.HasSuffix(p, "/edit") && strings.HasPrefix(p, "/board/projects/"):
 		return map[string]string{"reason": "Điều chỉnh theo hồ sơ"}

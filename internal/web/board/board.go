@@ -2,7 +2,6 @@ package board
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -56,9 +55,11 @@ func (s *Handlers) boardHome(c *fiber.Ctx) error {
 // Parsing of typed values, each problem named by field.
 
 // parseAmount reads an amount in major units of currency (VND đồng, USD
-// with cents) into minor units; negative amounts only when allowed.
-func parseAmount(f apperr.Fields, field, v, currency string, negative bool) *int64 {
-	if v == "" {
+// with cents) typed the way lang writes numbers ("1.250.000,50" on a vi
+// page, "1,250,000.50" on an en page) into minor units; negative amounts
+// only when allowed.
+func parseAmount(f apperr.Fields, field, v, currency, lang string, negative bool) *int64 {
+	if strings.TrimSpace(v) == "" {
 		f.Add(field, "error.field.required")
 		return nil
 	}
@@ -66,16 +67,9 @@ func parseAmount(f apperr.Fields, field, v, currency string, negative bool) *int
 	if negative && strings.HasPrefix(v, "-") {
 		neg, v = true, v[1:]
 	}
-	n, err := money.ParseMajor(v, currency)
+	n, err := money.ParseMajorIn(v, currency, lang)
 	if err != nil {
-		switch {
-		case errors.Is(err, money.ErrTooLarge):
-			f.Add(field, project.AmountTooLargeID)
-		case strings.HasPrefix(v, "-"):
-			f.Add(field, "error.field.not_negative")
-		default:
-			f.Add(field, "board.error.amount_format")
-		}
+		numberError(f, field, err, "number.error.decimals_amount")
 		return nil
 	}
 	if neg {
@@ -84,15 +78,16 @@ func parseAmount(f apperr.Fields, field, v, currency string, negative bool) *int
 	return &n
 }
 
-// parseHectares reads an area in hectares with up to two decimals.
-func parseHectares(f apperr.Fields, field, v string) *int64 {
-	if v == "" {
+// parseHectares reads an area in hectares with up to two decimals, typed
+// the way lang writes numbers ("12,5" on a vi page is 12.5 ha).
+func parseHectares(f apperr.Fields, field, v, lang string) *int64 {
+	if strings.TrimSpace(v) == "" {
 		zero := int64(0)
 		return &zero
 	}
-	n, err := money.ParseMajor(v, money.USD) // two decimals, as hundredths
+	n, err := money.ParseDecimal(v, lang, 2) // hundredths of a hectare
 	if err != nil {
-		f.Add(field, "error.field.number")
+		numberError(f, field, err, "number.error.decimals_area")
 		return nil
 	}
 	if n > project.MaxLandAreaCentiHa {
@@ -100,6 +95,25 @@ func parseHectares(f apperr.Fields, field, v string) *int64 {
 		return nil
 	}
 	return &n
+}
+
+// numberError names what is wrong with a typed number, with decimals the
+// message for too many decimals in this field.
+func numberError(f apperr.Fields, field string, err error, decimals string) {
+	switch {
+	case errors.Is(err, money.ErrTooLarge):
+		f.Add(field, project.AmountTooLargeID)
+	case errors.Is(err, money.ErrNegative):
+		f.Add(field, "error.field.not_negative")
+	case errors.Is(err, money.ErrAmbiguous):
+		f.Add(field, "number.error.ambiguous")
+	case errors.Is(err, money.ErrGrouping):
+		f.Add(field, "number.error.grouping")
+	case errors.Is(err, money.ErrDecimals):
+		f.Add(field, decimals)
+	default:
+		f.Add(field, "number.error.syntax")
+	}
 }
 
 // parseDate reads a 2006-01-02 date; empty gives the zero time.
@@ -115,26 +129,14 @@ func parseDate(f apperr.Fields, field, v string) time.Time {
 	return t
 }
 
-// centiText writes hundredths as a decimal for a number input.
-func centiText(n int64) string {
-	s := strconv.FormatInt(n/100, 10)
-	if r := n % 100; r != 0 {
-		s += "." + strings.TrimRight(strconv.FormatInt(100+r, 10)[1:], "0")
-	}
-	return s
-}
+// centiText writes hundredths the way lang writes numbers, for a form
+// field that parseHectares reads back.
+func centiText(n int64, lang string) string { return money.FormatDecimal(n, lang, 2) }
 
-// amountInput writes minor units as major units for a number input.
-func amountInput(a money.Amount) string {
-	if money.Exponent(a.Currency) == 0 {
-		return strconv.FormatInt(a.Amount, 10)
-	}
-	sign := ""
-	n := a.Amount
-	if n < 0 {
-		sign, n = "-", -n
-	}
-	return sign + strconv.FormatInt(n/100, 10) + "." + strconv.FormatInt(100+n%100, 10)[1:]
+// amountInput writes minor units as major units the way lang writes
+// numbers, for a form field that parseAmount reads back.
+func amountInput(a money.Amount, lang string) string {
+	return money.FormatDecimal(a.Amount, lang, money.Exponent(a.Currency))
 }
 
 func dateInput(t *time.Time) string {

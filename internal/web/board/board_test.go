@@ -225,6 +225,7 @@ func TestBoardCreatesAProject(t *testing.T) {
 		t.Errorf("history %+v", h)
 	}
 	v.Set("_csrf", sitetest.PageCSRF(t, c.Get("/vi/board/projects/new")))
+	v.Set("registered_capital", "125,0000005") // the same amount, written the vi way
 	r = c.Send(http.MethodPost, "/vi/board/projects", v)
 	if r.Status != http.StatusBadRequest || sitetest.Text(r.Doc(t), "#err-code") == "" {
 		t.Errorf("taken code: %d", r.Status)

@@ -36,7 +36,7 @@ func TestProjectFormTakesCapitalInBillions(t *testing.T) {
 	if err != nil || pr.Registered.Amount != 1_250_500_000_000 || pr.Registered.Currency != "VND" {
 		t.Fatalf("stored %+v %v", pr.Registered, err)
 	}
-	for lang, want := range map[string]string{"vi": "1250,5", "en": "1250.5"} {
+	for lang, want := range map[string]string{"vi": "1.250,5", "en": "1,250.5"} {
 		d := c.Get("/" + lang + "/board/projects/DA-9301/edit").Doc(t)
 		if got := d.Find("[data-testid=capital-input]").AttrOr("value", ""); got != want {
 			t.Errorf("%s: edit form shows %q, want %q", lang, got, want)
@@ -47,11 +47,11 @@ func TestProjectFormTakesCapitalInBillions(t *testing.T) {
 	}
 	// A typo is refused with a message saying how to write it, input kept.
 	v = sitetest.FormValues(t, c.Get("/en/board/projects/DA-9301/edit").Doc(t), "[data-testid=project-form]")
-	v.Set("registered_capital", "1,250.5")
+	v.Set("registered_capital", "1.250,5") // the vi way, on an en page
 	r := c.Send(http.MethodPost, "/en/board/projects/DA-9301/edit", v)
 	rd := r.Doc(t)
-	if r.Status != 400 || sitetest.Text(rd, "#err-registered_capital") != e.Bundle.For("en").T("board.error.capital_format") ||
-		rd.Find("[data-testid=capital-input]").AttrOr("value", "") != "1,250.5" {
+	if r.Status != 400 || sitetest.Text(rd, "#err-registered_capital") != e.Bundle.For("en").T("number.error.grouping") ||
+		rd.Find("[data-testid=capital-input]").AttrOr("value", "") != "1.250,5" {
 		t.Errorf("grouped number: %d %q", r.Status, sitetest.Text(rd, "#err-registered_capital"))
 	}
 	if m := e.Bundle.Missing(); len(m) > 0 {

@@ -62,10 +62,10 @@ func (s *Handlers) boardCreateProject(c *fiber.Ctx) error {
 	}
 	if !kind.Valid() {
 		bad.Add("kind", "error.field.kind")
-	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency()); v != nil {
+	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency(), web.Lang(c)); v != nil {
 		pr.Registered.Amount, pr.Registered.Currency = *v, kind.Currency()
 	}
-	if v := parseHectares(bad, "land_area", f.V("land_area")); v != nil {
+	if v := parseHectares(bad, "land_area", f.V("land_area"), web.Lang(c)); v != nil {
 		pr.LandAreaCentiHa = *v
 	}
 	if v := web.ParseInt64(bad, "jobs", f.V("jobs"), false); v != nil {
@@ -117,7 +117,7 @@ func editValues(pr *project.Project, lang string) web.Form {
 	return web.FormWith(map[string]string{
 		"name_vi": pr.Name.VI, "name_en": pr.Name.EN, "investor_name": pr.Investor.Name,
 		"investor_country": pr.Investor.Country, "sector": pr.Sector, "location": pr.Location, "zone": pr.Zone,
-		"land_area": centiText(pr.LandAreaCentiHa), "registered_capital": capitalInput(pr.Registered, lang),
+		"land_area": centiText(pr.LandAreaCentiHa, lang), "registered_capital": capitalInput(pr.Registered, lang),
 		"jobs": strconv.Itoa(pr.Jobs), "expected_completion": dateInput(pr.ExpectedCompletion),
 		"version": strconv.FormatInt(pr.Version, 10),
 	})
@@ -152,8 +152,8 @@ func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 	ch := project.Changes{
 		NameVI: str("name_vi"), NameEN: str("name_en"), InvestorName: str("investor_name"),
 		InvestorCountry: str("investor_country"), Sector: str("sector"), Location: str("location"), Zone: str("zone"),
-		LandAreaCentiHa: parseHectares(bad, "land_area", f.V("land_area")),
-		Registered:      parseCapital(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency),
+		LandAreaCentiHa: parseHectares(bad, "land_area", f.V("land_area"), web.Lang(c)),
+		Registered:      parseCapital(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency, web.Lang(c)),
 		Reason:          f.V("reason"),
 	}
 	if v := web.ParseInt64(bad, "jobs", f.V("jobs"), true); v != nil {

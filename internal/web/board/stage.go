@@ -103,7 +103,7 @@ func (s *Handlers) boardRecordDisbursement(c *fiber.Ctx) error {
 	bad := apperr.Fields{}
 	version := formVersion(bad, f)
 	d := project.NewDisbursement{Date: parseDate(bad, "date", f.V("date")), Reason: f.V("reason")}
-	if v := parseAmount(bad, "amount", f.V("amount"), pr.Disbursed.Currency, true); v != nil {
+	if v := parseAmount(bad, "amount", f.V("amount"), pr.Disbursed.Currency, web.Lang(c), true); v != nil {
 		d.Amount = *v
 	}
 	err = bad.Err()

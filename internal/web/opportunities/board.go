@@ -71,8 +71,9 @@ var formFields = []string{
 
 const dateLayout = "2006-01-02"
 
-// formOf fills the form from a stored opportunity.
-func formOf(o *opportunity.Opportunity) editForm {
+// formOf fills the form from a stored opportunity, numbers written the
+// way lang writes them.
+func formOf(o *opportunity.Opportunity, lang string) editForm {
 	f := editForm{Form: web.NewForm(), Version: o.Version}
 	f.Lists["investment_forms"], f.Lists["planning_basis"] = o.InvestmentForms, o.PlanningBasis
 	set := func(k, v string) { f.Values[k] = v }
@@ -90,8 +91,8 @@ func formOf(o *opportunity.Opportunity) editForm {
 	set("sector", o.Sector)
 	set("location", o.Location)
 	set("zone", o.Zone)
-	set("land_area", formatFixed(o.LandAreaCentiHa, 2))
-	set("capital_amount", formatFixed(o.IndicativeCapital.Amount, money.Exponent(o.IndicativeCapital.Currency)))
+	set("land_area", money.FormatDecimal(o.LandAreaCentiHa, lang, 2))
+	set("capital_amount", money.FormatDecimal(o.IndicativeCapital.Amount, lang, money.Exponent(o.IndicativeCapital.Currency)))
 	set("capital_currency", o.IndicativeCapital.Currency)
 	set("land_legal_status", o.LandLegalStatus)
 	set("site_clearance_status", o.SiteClearanceStatus)
@@ -127,25 +128,6 @@ func formOf(o *opportunity.Opportunity) editForm {
 	return f
 }
 
-// formatFixed writes n hundredths (or 10^-exp units) as a decimal.
-func formatFixed(n int64, exp int) string {
-	s := strconv.FormatInt(n, 10)
-	if exp == 0 {
-		return s
-	}
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for len(s) <= exp {
-		s = "0" + s
-	}
-	s = s[:len(s)-exp] + "." + s[len(s)-exp:]
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
 // readEditForm reads the posted form.
 func readEditForm(c *fiber.Ctx) editForm {
 	f := editForm{Form: web.ReadForm(c, formFields...).ReadLists(c, listFields...).ReadRaw(c, "incentive_rows", "version")}
@@ -160,9 +142,10 @@ func readEditForm(c *fiber.Ctx) editForm {
 	return f
 }
 
-// opportunity builds the opportunity the form describes, naming each
-// value that cannot even be read (numbers, dates).
-func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
+// opportunity builds the opportunity the form describes, numbers typed the
+// way lang writes them, naming each value that cannot even be read
+// (numbers, dates).
+func (f editForm) opportunity(bad apperr.Fields, lang string) opportunity.Opportunity {
 	g := f.Get
 	text := func(k string) project.Text { return project.Text{VI: g(k + "_vi"), EN: g(k + "_en")} }
 	o := opportunity.Opportunity{
@@ -180,11 +163,9 @@ func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 		o.InvestmentForms = []string{}
 	}
 	if v := g("land_area"); v != "" {
-		// Hectares with two decimals read like an amount in a
-		// currency with two minor digits.
-		n, err := money.ParseMajor(v, money.USD)
+		n, err := money.ParseDecimal(v, lang, 2) // hundredths of a hectare
 		if err != nil {
-			bad.Add("land_area", "error.field.invalid")
+			bad.Add("land_area", numberMessage(err, "number.error.decimals_area"))
 		}
 		o.LandAreaCentiHa = n
 	}
@@ -193,12 +174,12 @@ func (f editForm) opportunity(bad apperr.Fields) opportunity.Opportunity {
 	if v := g("capital_amount"); v == "" {
 		bad.Add("indicative_capital", "error.field.required")
 	} else if money.Valid(cur) {
-		n, err := money.ParseMajor(v, cur)
+		n, err := money.ParseMajorIn(v, cur, lang)
 		switch {
 		case errors.Is(err, money.ErrTooLarge):
 			bad.Add("indicative_capital", "opportunity.error.capital_too_large")
 		case err != nil:
-			bad.Add("indicative_capital", "error.field.invalid")
+			bad.Add("indicative_capital", numberMessage(err, "number.error.decimals_amount"))
 		}
 		o.IndicativeCapital.Amount = n
 	}
@@ -374,7 +355,7 @@ func (s *Handlers) boardNewOpportunity(c *fiber.Ctx) error {
 func (s *Handlers) boardCreateOpportunity(c *fiber.Ctx) error {
 	f := readEditForm(c)
 	bad := apperr.Fields{}
-	o := f.opportunity(bad)
+	o := f.opportunity(bad, web.Lang(c))
 	err := o.Validate()
 	if err == nil {
 		err = bad.Err()
@@ -435,7 +416,7 @@ func (s *Handlers) boardEditOpportunity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEditForm(c, fiber.StatusOK, editFormData{Form: formOf(o), O: o, History: h})
+	return s.renderEditForm(c, fiber.StatusOK, editFormData{Form: formOf(o, web.Lang(c)), O: o, History: h})
 }
 
 func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
@@ -449,7 +430,7 @@ func (s *Handlers) boardUpdateOpportunity(c *fiber.Ctx) error {
 	if f.Version < 1 {
 		bad.Add("version", "error.field.invalid")
 	}
-	next := f.opportunity(bad)
+	next := f.opportunity(bad, web.Lang(c))
 	d := editFormData{Form: f, O: o, History: h}
 	if err := bad.Err(); err != nil {
 		return s.editFormFailed(c, d, bad, err)
@@ -478,8 +459,26 @@ func (s *Handlers) boardLinkOpportunity(c *fiber.Ctx) error {
 		if e.Code != apperr.CodeInvalid {
 			return err
 		}
-		return s.renderEditForm(c, fiber.StatusBadRequest, editFormData{Form: formOf(o), O: o, History: h, LinkError: e.Fields["project_code"]})
+		return s.renderEditForm(c, fiber.StatusBadRequest, editFormData{Form: formOf(o, web.Lang(c)), O: o, History: h, LinkError: e.Fields["project_code"]})
 	}
 	s.Flash(c, "oppweb.board.linked")
 	return c.Redirect("/"+web.Lang(c)+"/board/opportunities/"+o.Code+"/edit", fiber.StatusSeeOther)
+}
+
+// numberMessage is the message id for a number the form could not read,
+// with decimals the one for too many decimals in this field.
+func numberMessage(err error, decimals string) string {
+	switch {
+	case errors.Is(err, money.ErrNegative):
+		return "error.field.not_negative"
+	case errors.Is(err, money.ErrAmbiguous):
+		return "number.error.ambiguous"
+	case errors.Is(err, money.ErrGrouping):
+		return "number.error.grouping"
+	case errors.Is(err, money.ErrDecimals):
+		return decimals
+	case errors.Is(err, money.ErrTooLarge):
+		return "error.field.too_large"
+	}
+	return "number.error.syntax"
 }

@@ -91,7 +91,7 @@ func (s *Handlers) boardAddMedia(c *fiber.Ctx) error {
 		if e.Code != apperr.CodeInvalid {
 			return err
 		}
-		d := editFormData{Form: formOf(o), O: o, History: h,
+		d := editFormData{Form: formOf(o, web.Lang(c)), O: o, History: h,
 			Upload: mediaForm{AltVI: u.Alt.VI, AltEN: u.Alt.EN, Errors: e.Fields}}
 		d.Form.Message = "oppweb.board.fix_fields"
 		return s.renderEditForm(c, fiber.StatusBadRequest, d)
