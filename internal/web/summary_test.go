@@ -23,7 +23,7 @@ func TestFormErrorsFillTheSummaryInFieldOrder(t *testing.T) {
 	p.FormErrors(f, "#project-form", "kind", "project.field.kind", "stage", "project.field.stage")
 	want := []web.SummaryError{
 		{Href: "#project-form", Text: b.For("en").T("board.form.invalid")},
-		{Href: "#f-kind", Label: "Kind", Text: b.For("en").T("error.field.number")},
+		{Href: "#f-kind", Label: "Project type", Text: b.For("en").T("error.field.number")},
 		{Href: "#f-stage", Label: "Stage", Text: b.For("en").T("error.field.required")},
 		{Href: "#project-form", Text: b.For("en").T("error.field.required")},
 	}
