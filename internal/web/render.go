@@ -305,18 +305,19 @@ func (s *Server) Render(c *fiber.Ctx, name string, p *Page) error {
 // visible language tag, so the reader knows it is not a translation.
 func (p *Page) Text(t bilingual.Text) template.HTML {
 	s, fellBack := t.In(p.Lang)
-	return OtherLanguage(p, s, fellBack, "vi")
+	body := template.HTML(template.HTMLEscapeString(s))
+	if !fellBack {
+		return body
+	}
+	return p.Fallback(body, "vi")
 }
 
-// OtherLanguage renders s, marked as written in lang with a visible tag
-// when marked is true (the page's language had no text for it).
-func OtherLanguage(p *Page, s string, marked bool, lang string) template.HTML {
-	if !marked {
-		return template.HTML(template.HTMLEscapeString(s))
-	}
-	return template.HTML(`<span lang="` + lang + `">` + template.HTMLEscapeString(s) +
-		`</span> <span class="badge lang-tag" title="` + template.HTMLEscapeString(p.L.T("content.fallback_"+lang)) +
-		`">` + strings.ToUpper(lang) + `</span>`)
+// Fallback shows body (safe HTML: escaped text or a search highlight),
+// written in lang because the page's language has no text for it, marked
+// with its lang attribute and a visible language tag.
+func (p *Page) Fallback(body template.HTML, lang string) template.HTML {
+	return template.HTML(`<span lang="`+lang+`">`) + body + template.HTML(`</span> <span class="badge lang-tag" title="`+
+		template.HTMLEscapeString(p.L.T("content.fallback_"+lang))+`">`+strings.ToUpper(lang)+`</span>`)
 }
 
 // Mark renders s, marked with lang when that is not the page's language,
@@ -355,12 +356,7 @@ func isVietnameseLetter(r rune) bool {
 
 // NameLang is the language a name is marked with (see Name): "vi" for
 // one written with Vietnamese letters, else "" (the page's).
-func (p *Page) NameLang(s string) string {
-	if strings.IndexFunc(s, isVietnameseLetter) >= 0 {
-		return "vi"
-	}
-	return ""
-}
+func (p *Page) NameLang(s string) string { return p.TextLang(s, "") }
 
 // TextLang is the language of text a user wrote, such as a business's
 // report: Vietnamese when it holds Vietnamese letters, else stated (the

@@ -272,8 +272,7 @@ func (siteSearchData) Field(p *web.Page, h SiteHit, name string) template.HTML {
 	if lang == p.Lang || body == "" {
 		return body
 	}
-	return template.HTML(`<span lang="`+lang+`">`) + body + template.HTML(`</span> <span class="badge lang-tag" title="`+
-		template.HTMLEscapeString(p.L.T("content.fallback_"+lang))+`">`+strings.ToUpper(lang)+`</span>`)
+	return p.Fallback(body, lang)
 }
 
 // siteSearch is the page behind the search box of every page.
