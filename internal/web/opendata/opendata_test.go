@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/export"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/obstacle"
@@ -363,7 +364,8 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 // OC4IDS 0.9 codelists used by the feed (schema/project-level/codelists in
 // open-contracting/infrastructure).
 var (
-	oc4idsProjectStatus = map[string]bool{"identification": true, "preparation": true, "implementation": true, "completion": true, "completed": true, "cancelled": true}
+	oc4idsProjectStatus = map[string]bool{"identification": true, "preparation": true, "implementation": true, "completion": true,
+		"maintenance": true, "decommissioning": true, "decommissioned": true, "cancelled": true}
 	oc4idsProjectSector = map[string]bool{"education": true, "health": true, "energy": true, "communications": true, "waterAndWaste": true,
 		"governance": true, "economy": true, "cultureSportsAndRecreation": true, "transport": true, "socialHousing": true, "naturalResources": true}
 	oc4idsPartyRole = map[string]bool{"buyer": true, "procuringEntity": true, "supplier": true, "tenderer": true, "funder": true, "enquirer": true,
@@ -508,7 +510,7 @@ func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
 	for _, raw := range projects {
 		p := raw.(map[string]any)
 		checkOC4IDSProject(t, p)
-		stored := byCode[p["id"].(string)]
+		stored := byCode[strings.TrimPrefix(p["id"].(string), config.DefaultOC4IDSPrefix+"-")]
 		if stored == nil {
 			t.Fatalf("feed has %v, not an FDI project", p["id"])
 		}
