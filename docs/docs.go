@@ -895,9 +895,69 @@ const docTemplate = `{
                 }
             }
         },
+        "/open/extension.json": {
+            "get": {
+                "description": "The investment extension of the OC4IDS feed, declared the OCDS way (OC4IDS has no extension mechanism of its own): names and descriptions in Vietnamese and English, documentation, the JSON Merge Patches of project-schema.json and project-package-schema.json (served beside it) and the OC4IDS version it fits.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "open-data"
+                ],
+                "summary": "Open data: the feed's extension (extension.json)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/opendata.OpenExtension"
+                        }
+                    }
+                }
+            }
+        },
+        "/open/project-package-schema.json": {
+            "get": {
+                "description": "A JSON Merge Patch of OC4IDS project-package-schema.json that declares extensions, links and x_total.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "open-data"
+                ],
+                "summary": "Open data: the extension's patch of the OC4IDS package schema",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object"
+                        }
+                    }
+                }
+            }
+        },
+        "/open/project-schema.json": {
+            "get": {
+                "description": "A JSON Merge Patch of OC4IDS project-schema.json that declares the investment object.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "open-data"
+                ],
+                "summary": "Open data: the extension's patch of the OC4IDS project schema",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object"
+                        }
+                    }
+                }
+            }
+        },
         "/open/projects": {
             "get": {
-                "description": "Licensed projects shaped after OC4IDS 0.9 (id, title, description, status as projectStatus codes, sector as projectSector codes, locations, budget, parties with partyRole codes, period) with an \"investment\" extension for registered and disbursed capital, the investor's country of origin and the portal's stage; see /en/open-data. Amounts are decimal numbers in major units. Filters and paging as GET /projects; links.next points to the next page. Licence: CC BY 4.0.",
+                "description": "Every project of the portal, whatever its stage, as an OC4IDS 0.9 project package: id (the OC4IDS_PREFIX project identifier prefix, a hyphen and the portal code), language, title, description, status as projectStatus codes, sector as projectSector codes, locations, budget, parties with partyRole codes, period; an \"investment\" extension (declared in /open/extension.json, listed in the package's extensions) for registered and disbursed capital, the investor's country of origin and the portal's stage; see /en/open-data. Amounts are decimal numbers in major units. stage takes one code or several separated by commas. Filters and paging as GET /projects; links.next and links.prev point to the neighbouring pages. A page past the last one, or filters that match no project, answer 404 (an OC4IDS package holds at least one project). Licence: CC BY 4.0.",
                 "produces": [
                     "application/json"
                 ],
@@ -930,14 +990,40 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "stage",
+                        "description": "stage code, or several separated by commas (licensed,construction)",
                         "name": "stage",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "registered capital from, in billions of đồng",
+                        "name": "capital_min",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "registered capital up to, in billions of đồng",
+                        "name": "capital_max",
                         "in": "query"
                     },
                     {
                         "type": "string",
                         "description": "text in code, name or investor",
                         "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "code",
+                            "name",
+                            "capital_desc",
+                            "capital_asc",
+                            "licensed_desc",
+                            "licensed_asc"
+                        ],
+                        "type": "string",
+                        "description": "order",
+                        "name": "sort",
                         "in": "query"
                     },
                     {
@@ -972,6 +1058,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/web.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }
@@ -2720,15 +2812,48 @@ const docTemplate = `{
                 }
             }
         },
-        "opendata.OpenExtensionID": {
+        "opendata.OpenExtension": {
             "type": "object",
             "properties": {
-                "documentation": {
-                    "type": "string"
+                "compatibility": {
+                    "description": "Compatibility lists the OC4IDS minor versions the extension fits.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "0.9"
+                    ]
+                },
+                "description": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "documentationUrl": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
                 },
                 "name": {
-                    "type": "string",
-                    "example": "investment"
+                    "description": "Name, Description and DocumentationURL map a language code to text.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "schemas": {
+                    "description": "Schemas are the patched OC4IDS schema files, relative to extension.json.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "project-schema.json",
+                        "project-package-schema.json"
+                    ]
                 }
             }
         },
@@ -2851,11 +2976,17 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "id": {
+                    "description": "ID is the project identifier prefix, a hyphen and the portal code.",
                     "type": "string",
-                    "example": "DA-0001"
+                    "example": "oc4ids-khdemo-DA-0001"
                 },
                 "investment": {
                     "$ref": "#/definitions/opendata.OpenInvestment"
+                },
+                "language": {
+                    "description": "Language is the language of the free-text fields (vi or en).",
+                    "type": "string",
+                    "example": "vi"
                 },
                 "locations": {
                     "type": "array",
@@ -2893,6 +3024,13 @@ const docTemplate = `{
         "opendata.OpenProjectPackage": {
             "type": "object",
             "properties": {
+                "extensions": {
+                    "description": "Extensions lists the extension.json of each extension used.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
                 "license": {
                     "type": "string"
                 },
@@ -2920,10 +3058,8 @@ const docTemplate = `{
                 "version": {
                     "type": "string"
                 },
-                "x_extension": {
-                    "$ref": "#/definitions/opendata.OpenExtensionID"
-                },
                 "x_total": {
+                    "description": "Total is how many projects match the filters, over every page.",
                     "type": "integer",
                     "example": 735
                 }

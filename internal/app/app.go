@@ -181,7 +181,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics, Inbox: a.Inbox, Media: a.Media,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
-		Ready: a.ready, BaselineFile: cfg.LoadgenBaselineFile,
+		Ready: a.ready, BaselineFile: cfg.LoadgenBaselineFile, OC4IDSPrefix: cfg.OC4IDSPrefix,
 	})
 	if err != nil {
 		return nil, err

@@ -81,7 +81,19 @@ type Config struct {
 	// serves that file's bytes at /static/loadgen-baseline.html, the
 	// ceiling cmd/loadgen -baseline compares a page with; empty serves none.
 	LoadgenBaselineFile string
+	// OC4IDSPrefix is the project identifier prefix of the open-data feed
+	// (OC4IDS_PREFIX): every published project id is this prefix, a hyphen
+	// and the portal's project code. OC4IDS asks for a prefix registered
+	// with its helpdesk (data@open-contracting.org); the default,
+	// DefaultOC4IDSPrefix, is a placeholder that is not registered.
+	OC4IDSPrefix string
 }
+
+// DefaultOC4IDSPrefix is the placeholder project identifier prefix: shaped
+// like a registered one (oc4ids- and six characters) but registered to
+// nobody. A real deployment sets OC4IDS_PREFIX to the prefix the OC4IDS
+// helpdesk assigns it.
+const DefaultOC4IDSPrefix = "oc4ids-khdemo"
 
 // PasswordHash is how passwords are hashed.
 type PasswordHash struct {
@@ -130,6 +142,7 @@ func Default() Config {
 		ShutdownTimeout:   5 * time.Second,
 		LogLevel:          "info",
 		LogFormat:         "text",
+		OC4IDSPrefix:      DefaultOC4IDSPrefix,
 	}
 }
 
@@ -226,6 +239,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("LOG_LEVEL", &c.LogLevel)
 	str("LOG_FORMAT", &c.LogFormat)
 	str("LOADGEN_BASELINE_FILE", &c.LoadgenBaselineFile)
+	str("OC4IDS_PREFIX", &c.OC4IDSPrefix)
 	c.TrustedProxies = splitList(getenv("TRUSTED_PROXIES"))
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
@@ -285,6 +299,9 @@ func (c Config) Validate() error {
 	if c.DemoPassword != "" && len(c.DemoPassword) < 8 {
 		errs = append(errs, errors.New("DEMO_PASSWORD must have at least 8 characters"))
 	}
+	if !validOC4IDSPrefix(c.OC4IDSPrefix) {
+		errs = append(errs, fmt.Errorf("OC4IDS_PREFIX %q: use the prefix the OC4IDS helpdesk assigned, such as oc4ids-qu8r7p (letters, digits and inner hyphens)", c.OC4IDSPrefix))
+	}
 	errs = append(errs, checkTrustedProxies(c.TrustedProxies)...)
 	errs = append(errs, c.checkSignIn()...)
 	return errors.Join(errs...)
@@ -315,6 +332,20 @@ func (c Config) checkSignIn() []error {
 		}
 	}
 	return errs
+}
+
+// validOC4IDSPrefix accepts letters, digits and hyphens, neither first
+// nor last (the feed adds the hyphen before the project code).
+func validOC4IDSPrefix(p string) bool {
+	if p == "" || len(p) > 64 || p[0] == '-' || p[len(p)-1] == '-' {
+		return false
+	}
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkHostPort accepts host:port or :port with a port from 0 to 65535.
@@ -388,7 +419,7 @@ func (c Config) Masked() []any {
 		"SMTP_URL", maskURL(c.SMTPURL), "METRICS_ADDR", c.MetricsAddr, "METRICS_TOKEN", mask(c.MetricsToken),
 		"BODY_LIMIT", c.BodyLimit, "SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String(),
 		"LOG_LEVEL", c.LogLevel, "LOG_FORMAT", c.LogFormat,
-		"TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ","),
+		"TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ","), "OC4IDS_PREFIX", c.OC4IDSPrefix,
 		"PASSWORD_HASH", fmt.Sprintf("%+v", c.PasswordHash), "LOGIN_THROTTLE", fmt.Sprintf("%+v", c.LoginThrottle),
 	}
 }

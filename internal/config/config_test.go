@@ -181,3 +181,22 @@ func TestSignInSettings(t *testing.T) {
 		t.Errorf("a default setting refused: %v", err)
 	}
 }
+
+// TestOC4IDSPrefix: the placeholder by default, the environment's value
+// when set, and a prefix that cannot head an identifier is refused by name.
+func TestOC4IDSPrefix(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.OC4IDSPrefix != "oc4ids-khdemo" {
+		t.Fatalf("default prefix %q (%v)", c.OC4IDSPrefix, err)
+	}
+	c, err = FromEnv(env(map[string]string{"OC4IDS_PREFIX": "oc4ids-qu8r7p"}))
+	if err != nil || c.OC4IDSPrefix != "oc4ids-qu8r7p" || c.Validate() != nil {
+		t.Fatalf("set prefix %q: %v %v", c.OC4IDSPrefix, err, c.Validate())
+	}
+	for _, bad := range []string{"oc4ids-khdemo-", "-x", "oc4ids khdemo", "oc4ids/x", "ô"} {
+		c.OC4IDSPrefix = bad
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "OC4IDS_PREFIX") {
+			t.Errorf("prefix %q: %v", bad, err)
+		}
+	}
+}

@@ -86,6 +86,9 @@ type Deps struct {
 	// whose bytes are served at BaselinePath by the static handler; empty
 	// (the default) serves nothing there.
 	BaselineFile string
+	// OC4IDSPrefix heads every project id of the open-data feed
+	// (OC4IDS_PREFIX); empty takes config.DefaultOC4IDSPrefix.
+	OC4IDSPrefix string
 }
 
 // Server is the shared core of the web layer: the Fiber app and its

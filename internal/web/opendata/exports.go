@@ -64,7 +64,7 @@ func (s *Handlers) RegisterAPI(api fiber.Router) {
 	s.Handle(api, fiber.MethodGet, "/exports/opportunities", web.Public, s.apiExportOpportunities)
 	s.Handle(api, fiber.MethodGet, "/exports/obstacles", web.Public, s.apiExportObstacles)
 	s.Handle(api, fiber.MethodGet, "/exports/staff/obstacles", staffExport, s.apiExportStaffObstacles)
-	s.Handle(api, fiber.MethodGet, "/open/projects", web.Public, s.apiOpenProjects)
+	s.registerFeed(api)
 }
 
 // download returns the handler that sends the table in format f.

@@ -2,24 +2,32 @@ package opendata
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// The open-data feed publishes licensed projects as an OC4IDS project
-// package (Open Contracting for Infrastructure Data Standard, schema
-// 0.9: https://standard.open-contracting.org/infrastructure/latest/en/reference/schema/)
-// where its fields fit, and an "investment" object, documented on
-// /{lang}/open-data, for what OC4IDS lacks: registered against disbursed
-// capital, the investor's country of origin and the portal's own stage.
+// The open-data feed publishes every project of the portal, whatever its
+// stage, as an OC4IDS project package (Open Contracting for Infrastructure
+// Data Standard, schema 0.9:
+// https://standard.open-contracting.org/infrastructure/latest/en/reference/schema/)
+// where its fields fit, and an "investment" object for what OC4IDS lacks:
+// registered against disbursed capital, the investor's country of origin
+// and the portal's own stage. OC4IDS has no extension mechanism of its own
+// and points to OCDS's; the investment object is therefore declared as an
+// OCDS-style extension (extension.json and JSON Schema patches, served by
+// the feed and listed in each package's "extensions").
 
 // OC4IDSVersion is the OC4IDS version the feed follows.
 const OC4IDSVersion = "0.9"
@@ -27,17 +35,49 @@ const OC4IDSVersion = "0.9"
 // OpenDataLicense is the licence of the feed and exports.
 const OpenDataLicense = "https://creativecommons.org/licenses/by/4.0/"
 
-// oc4idsStatus maps each project stage to an OC4IDS projectStatus code
-// (closed codelist: identification, preparation, implementation,
-// completion, completed, cancelled). A suspended project is still being
-// implemented as far as OC4IDS can say; investment.stage tells it apart.
+// Paths of the feed and of its extension, under /api/v1. The schema
+// patches sit beside extension.json, as the OCDS extension convention
+// resolves them relative to it.
+const (
+	feedPath           = "/open/projects"
+	extensionPath      = "/open/extension.json"
+	projectPatchPath   = "/open/project-schema.json"
+	packagePatchPath   = "/open/project-package-schema.json"
+	apiPrefix          = "/api/v1"
+	extensionAnchor    = "#extension"
+	noMatchMessageID   = "export.open.feed.none"
+	pastEndMessageID   = "export.open.feed.past"
+	stageListSeparator = ","
+)
+
+// oc4idsStatus maps each project stage to a code of the closed OC4IDS 0.9
+// projectStatus codelist (identification, preparation, implementation,
+// completion, maintenance, decommissioning, decommissioned, cancelled), by
+// the codelist's definitions:
+//   - proposed: identification, "the decision to develop a project";
+//   - approved in principle and licensed: preparation, which "covers the
+//     feasibility study, environmental and social impact assessment ...
+//     and the resulting budget authorization" (the certificate is issued
+//     before any works);
+//   - site clearance and construction: implementation, the works ("also
+//     called construction");
+//   - operating: maintenance, "the day-to-day running of the assets. This
+//     stage is also called operation" (completion is only the handover and
+//     close-out before it);
+//   - suspended: implementation, since OC4IDS has no code for a pause and
+//     cancelled would say it is over; investment.stage tells it apart;
+//   - terminated (licence revoked): cancelled, "cancelled before close-out
+//     activities were completed, and is inactive".
+//
+// The open-data page shows the same table with these reasons
+// (export.open.status.why.<stage>).
 var oc4idsStatus = map[project.Stage]string{
 	project.Proposed:      "identification",
 	project.Approved:      "preparation",
 	project.Licensed:      "preparation",
 	project.SiteClearance: "implementation",
 	project.Construction:  "implementation",
-	project.Operating:     "completed",
+	project.Operating:     "maintenance",
 	project.Suspended:     "implementation",
 	project.Terminated:    "cancelled",
 }
@@ -60,23 +100,22 @@ var oc4idsSector = map[string][]string{
 }
 
 // OpenProjectPackage is an OC4IDS project package: metadata and projects.
+// Extensions, Links and Total are declared by the portal's extension
+// (project-package-schema.json patch); the OC4IDS package schema allows
+// additional properties.
 type OpenProjectPackage struct {
-	URI               string          `json:"uri"`
-	PublishedDate     time.Time       `json:"publishedDate"`
-	Publisher         OpenPublisher   `json:"publisher"`
-	License           string          `json:"license"`
-	PublicationPolicy string          `json:"publicationPolicy"`
-	Version           string          `json:"version"`
-	Projects          []OpenProject   `json:"projects"`
-	Links             *OpenLinks      `json:"links,omitempty"`
-	Extension         OpenExtensionID `json:"x_extension"`
-	Total             int64           `json:"x_total" example:"735"`
-}
-
-// OpenExtensionID names the documentation of the "investment" object.
-type OpenExtensionID struct {
-	Name          string `json:"name" example:"investment"`
-	Documentation string `json:"documentation"`
+	URI               string        `json:"uri"`
+	PublishedDate     time.Time     `json:"publishedDate"`
+	Publisher         OpenPublisher `json:"publisher"`
+	License           string        `json:"license"`
+	PublicationPolicy string        `json:"publicationPolicy"`
+	Version           string        `json:"version"`
+	// Extensions lists the extension.json of each extension used.
+	Extensions []string      `json:"extensions"`
+	Projects   []OpenProject `json:"projects"`
+	Links      *OpenLinks    `json:"links,omitempty"`
+	// Total is how many projects match the filters, over every page.
+	Total int64 `json:"x_total" example:"735"`
 }
 
 // OpenPublisher is the package's publisher.
@@ -93,8 +132,11 @@ type OpenLinks struct {
 
 // OpenProject is one project in OC4IDS shape plus the investment extension.
 type OpenProject struct {
-	ID          string         `json:"id" example:"DA-0001"`
-	Updated     time.Time      `json:"updated"`
+	// ID is the project identifier prefix, a hyphen and the portal code.
+	ID      string    `json:"id" example:"oc4ids-khdemo-DA-0001"`
+	Updated time.Time `json:"updated"`
+	// Language is the language of the free-text fields (vi or en).
+	Language    string         `json:"language" example:"vi"`
 	Title       string         `json:"title"`
 	Description string         `json:"description"`
 	Status      string         `json:"status" example:"implementation"`
@@ -195,11 +237,12 @@ func openValue(a money.Amount) OpenValue {
 	return OpenValue{Amount: majorUnits(a), Currency: a.Currency}
 }
 
-// openProject maps a project to the feed, in l's language.
-func openProject(p *project.Project, l *i18n.Localizer) OpenProject {
+// openProject maps a project to the feed, in l's language; its id is
+// prefix-code.
+func openProject(p *project.Project, l *i18n.Localizer, prefix string) OpenProject {
 	region, country := l.T("export.open.region"), l.T("export.open.country")
 	op := OpenProject{
-		ID: p.Code, Updated: p.UpdatedAt.UTC(), Title: p.Name.Get(l.Lang),
+		ID: prefix + "-" + p.Code, Updated: p.UpdatedAt.UTC(), Language: l.Lang, Title: p.Name.Get(l.Lang),
 		Description: l.T("export.open.description",
 			"Kind", l.Label("project.kind", string(p.Kind)), "Sector", l.Label("sector", p.Sector),
 			"Location", l.Label("location", p.Location), "Investor", p.Investor.Name, "Country", l.Country(p.Investor.Country)),
@@ -241,29 +284,122 @@ func openProject(p *project.Project, l *i18n.Localizer) OpenProject {
 	return op
 }
 
+// registerFeed registers the feed and its extension's files.
+func (s *Handlers) registerFeed(api fiber.Router) {
+	s.Handle(api, fiber.MethodGet, feedPath, web.Public, s.apiOpenProjects)
+	s.Handle(api, fiber.MethodGet, extensionPath, web.Public, s.apiExtension)
+	s.Handle(api, fiber.MethodGet, projectPatchPath, web.Public, s.apiProjectPatch)
+	s.Handle(api, fiber.MethodGet, packagePatchPath, web.Public, s.apiPackagePatch)
+}
+
+// parseStages reads the feed's stage filter: one stage code or several
+// separated by commas; nil for none. An unknown code names the field.
+func parseStages(raw string) ([]project.Stage, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var out []project.Stage
+	for _, part := range strings.Split(raw, stageListSeparator) {
+		st := project.Stage(strings.TrimSpace(part))
+		if !st.Valid() {
+			return nil, apperr.Fields{"stage": "error.field.stage"}.Err()
+		}
+		if !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// listFeed reads the project list's query with the feed's stage list and
+// returns the query and the page it asks for. One stage is the store's
+// own filter; several are matched here over the whole filtered list (a
+// few hundred projects from the in-memory read model) and paged alike.
+func (s *Handlers) listFeed(c *fiber.Ctx) (web.ProjectQuery, []project.Stage, project.Page[project.Project], error) {
+	var res project.Page[project.Project]
+	stages, serr := parseStages(c.Query("stage"))
+	pq, err := web.ParseProjectQuery(c)
+	bad := apperr.Fields{}
+	if err != nil {
+		for k, v := range apperr.As(err).Fields {
+			if k != "stage" { // the list's single-stage check: the feed's own is above
+				bad.Add(k, v)
+			}
+		}
+	}
+	if serr != nil {
+		bad.Add("stage", "error.field.stage")
+	}
+	if err := bad.Err(); err != nil {
+		return pq, nil, res, err
+	}
+	f := pq.Filter
+	f.Stage = ""
+	if len(stages) == 1 {
+		f.Stage = stages[0]
+	}
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	if len(stages) <= 1 {
+		res, err = s.projects.List(ctx, f)
+		return pq, stages, res, err
+	}
+	all := f
+	all.Page, all.PerPage = 1, math.MaxInt
+	every, err := s.projects.List(ctx, all)
+	if err != nil {
+		return pq, stages, res, err
+	}
+	res = project.Page[project.Project]{Page: f.Page, PerPage: f.PerPage, Items: []project.Project{}}
+	from := (f.Page - 1) * f.PerPage
+	for i := range every.Items {
+		if !slices.Contains(stages, every.Items[i].Stage) {
+			continue
+		}
+		if n := int(res.Total); n >= from && n-from < f.PerPage {
+			res.Items = append(res.Items, every.Items[i])
+		}
+		res.Total++
+	}
+	return pq, stages, res, nil
+}
+
 // apiOpenProjects is the open-data feed.
 //
 //	@Summary		Open data: projects as an OC4IDS project package
-//	@Description	Licensed projects shaped after OC4IDS 0.9 (id, title, description, status as projectStatus codes, sector as projectSector codes, locations, budget, parties with partyRole codes, period) with an "investment" extension for registered and disbursed capital, the investor's country of origin and the portal's stage; see /en/open-data. Amounts are decimal numbers in major units. Filters and paging as GET /projects; links.next points to the next page. Licence: CC BY 4.0.
+//	@Description	Every project of the portal, whatever its stage, as an OC4IDS 0.9 project package: id (the OC4IDS_PREFIX project identifier prefix, a hyphen and the portal code), language, title, description, status as projectStatus codes, sector as projectSector codes, locations, budget, parties with partyRole codes, period; an "investment" extension (declared in /open/extension.json, listed in the package's extensions) for registered and disbursed capital, the investor's country of origin and the portal's stage; see /en/open-data. Amounts are decimal numbers in major units. stage takes one code or several separated by commas. Filters and paging as GET /projects; links.next and links.prev point to the neighbouring pages. A page past the last one, or filters that match no project, answer 404 (an OC4IDS package holds at least one project). Licence: CC BY 4.0.
 //	@Tags			open-data
 //	@Produce		json
 //	@Param			kind		query		string	false	"domestic or fdi"	Enums(domestic, fdi)
 //	@Param			sector		query		string	false	"sector code"
 //	@Param			location	query		string	false	"district or town code"
-//	@Param			stage		query		string	false	"stage"
+//	@Param			stage		query		string	false	"stage code, or several separated by commas (licensed,construction)"
+//	@Param			capital_min	query		int		false	"registered capital from, in billions of đồng"
+//	@Param			capital_max	query		int		false	"registered capital up to, in billions of đồng"
 //	@Param			q			query		string	false	"text in code, name or investor"
+//	@Param			sort		query		string	false	"order"	Enums(code, name, capital_desc, capital_asc, licensed_desc, licensed_asc)
 //	@Param			page		query		int		false	"page, from 1"
 //	@Param			per_page	query		int		false	"items per page, at most 100"
 //	@Param			lang		query		string	false	"language of titles and labels"	Enums(vi, en)
 //	@Success		200			{object}	OpenProjectPackage
 //	@Failure		400			{object}	web.Problem
+//	@Failure		404			{object}	web.Problem
 //	@Router			/open/projects [get]
 func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
-	pq, res, err := web.ListProjects(c, s.projects)
+	pq, stages, res, err := s.listFeed(c)
 	if err != nil {
 		return err
 	}
 	l := s.I18n().For(web.Lang(c))
+	// The package schema asks for at least one project: an empty answer is
+	// a problem, never an invalid package.
+	if res.Total == 0 {
+		return s.feedProblem(c, l, noMatchMessageID, nil, nil)
+	}
+	if res.Page > res.Pages() {
+		return s.feedProblem(c, l, pastEndMessageID, map[string]any{"Page": res.Page, "Pages": res.Pages()},
+			[]web.FieldProblem{{Field: "page", Code: "error.field.page", Message: l.T("error.field.page")}})
+	}
 	pkg := OpenProjectPackage{
 		URI:               s.BaseURL() + c.OriginalURL(),
 		PublishedDate:     s.Now().UTC().Truncate(time.Second),
@@ -271,12 +407,12 @@ func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
 		License:           OpenDataLicense,
 		PublicationPolicy: s.BaseURL() + "/" + l.Lang + "/open-data",
 		Version:           OC4IDSVersion,
+		Extensions:        []string{s.BaseURL() + apiPrefix + extensionPath},
 		Projects:          make([]OpenProject, 0, len(res.Items)),
-		Extension:         OpenExtensionID{Name: "investment", Documentation: s.BaseURL() + "/" + l.Lang + "/open-data#extension"},
 		Total:             res.Total,
 	}
 	for i := range res.Items {
-		pkg.Projects = append(pkg.Projects, openProject(&res.Items[i], l))
+		pkg.Projects = append(pkg.Projects, openProject(&res.Items[i], l, s.prefix))
 	}
 	link := func(page int) string {
 		v := url.Values{}
@@ -285,10 +421,14 @@ func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
 				v.Set(k, val)
 			}
 		}
+		if len(stages) > 0 {
+			v.Set("stage", joinStages(stages))
+		}
 		v.Set("lang", l.Lang)
 		v.Set("page", strconv.Itoa(page))
-		return s.BaseURL() + "/api/v1/open/projects?" + v.Encode()
+		return s.BaseURL() + apiPrefix + feedPath + "?" + v.Encode()
 	}
+	// Both neighbours exist: pages past the last are refused above.
 	var links OpenLinks
 	if res.Page < res.Pages() {
 		links.Next = link(res.Page + 1)
@@ -303,6 +443,35 @@ func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
 	return c.JSON(pkg)
 }
 
+func joinStages(stages []project.Stage) string {
+	parts := make([]string, len(stages))
+	for i, st := range stages {
+		parts[i] = string(st)
+	}
+	return strings.Join(parts, stageListSeparator)
+}
+
+// feedProblem answers 404 problem+json with the title and detail of
+// messageID (its .title and .detail messages) in the reader's language.
+func (s *Handlers) feedProblem(c *fiber.Ctx, l *i18n.Localizer, messageID string, data map[string]any, fields []web.FieldProblem) error {
+	p := web.Problem{
+		Type:     "about:blank",
+		Title:    l.T(messageID + ".title"),
+		Status:   fiber.StatusNotFound,
+		Detail:   l.T(messageID+".detail", web.DataPairs(data)...),
+		Instance: c.Path(),
+		Code:     string(apperr.CodeNotFound),
+		Errors:   fields,
+	}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusNotFound)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Send(body)
+}
+
 // openDataField is one row of the open-data page's field table.
 type openDataField struct {
 	Field, MessageID string
@@ -313,15 +482,26 @@ type openDataPageData struct {
 	Version  string
 	License  string
 	Fields   []openDataField
+	Package  []openDataField
 	Ext      []openDataField
 	Statuses []stageStatus
 	Sectors  []sectorCodes
 	Formats  []string
+	// Total is how many projects the feed holds, every stage together.
+	Total int64
+	// Prefix heads every id; Placeholder says it is the unregistered default.
+	Prefix, ExampleID string
+	Placeholder       bool
+	// FeedURL, ExtensionURL: the feed in the page's language, extension.json.
+	FeedURL, ExtensionURL string
 }
 
+// stageStatus is one row of the stage table: the code, why, and how many
+// projects are at the stage now.
 type stageStatus struct {
 	Stage  project.Stage
 	Status string
+	Count  int64
 }
 
 type sectorCodes struct {
@@ -332,15 +512,31 @@ type sectorCodes struct {
 func (s *Handlers) openDataPage(c *fiber.Ctx) error {
 	p := s.NewPage(c, "export.open.title")
 	p.Nav = "open-data"
-	d := openDataPageData{Version: OC4IDSVersion, License: OpenDataLicense, Formats: []string{"csv", "xlsx"}}
-	for _, f := range []string{"id", "updated", "title", "description", "status", "sector", "locations", "budget", "parties", "period"} {
+	ctx, cancel := web.DBContext(c)
+	defer cancel()
+	stats, err := s.projects.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	d := openDataPageData{Version: OC4IDSVersion, License: OpenDataLicense, Formats: []string{"csv", "xlsx"},
+		Prefix: s.prefix, ExampleID: s.prefix + "-DA-0001", Placeholder: s.prefix == config.DefaultOC4IDSPrefix,
+		FeedURL: apiPrefix + feedPath + "?lang=" + p.Lang, ExtensionURL: apiPrefix + extensionPath}
+	for _, f := range []string{"id", "updated", "language", "title", "description", "status", "sector", "locations", "budget", "parties", "period"} {
 		d.Fields = append(d.Fields, openDataField{Field: f, MessageID: "export.open.field." + f})
 	}
-	for _, f := range []string{"kind", "stage", "sector", "location", "zone", "registeredCapital", "disbursedCapital", "disbursedShareBasisPoints", "originCountry", "landAreaCentiHa", "jobs", "stageDates"} {
+	for _, f := range []string{"extensions", "links", "x_total"} {
+		d.Package = append(d.Package, openDataField{Field: f, MessageID: "export.open.pkg." + f})
+	}
+	for _, f := range extFields {
 		d.Ext = append(d.Ext, openDataField{Field: "investment." + f, MessageID: "export.open.ext." + f})
 	}
+	count := map[string]int64{}
+	for _, g := range stats.ByStage {
+		count[g.Key] = g.Count
+	}
 	for _, st := range project.Stages {
-		d.Statuses = append(d.Statuses, stageStatus{Stage: st, Status: oc4idsStatus[st]})
+		d.Statuses = append(d.Statuses, stageStatus{Stage: st, Status: oc4idsStatus[st], Count: count[string(st)]})
+		d.Total += count[string(st)]
 	}
 	for _, sec := range project.Sectors {
 		d.Sectors = append(d.Sectors, sectorCodes{Sector: sec, Codes: strings.Join(oc4idsSector[sec], ", ")})

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"math"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/export"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/obstacle"
@@ -363,7 +365,6 @@ func TestObstacleExportsKeepConfidentialFieldsToStaff(t *testing.T) {
 // OC4IDS 0.9 codelists used by the feed (schema/project-level/codelists in
 // open-contracting/infrastructure).
 var (
-	oc4idsProjectStatus = map[string]bool{"identification": true, "preparation": true, "implementation": true, "completion": true, "completed": true, "cancelled": true}
 	oc4idsProjectSector = map[string]bool{"education": true, "health": true, "energy": true, "communications": true, "waterAndWaste": true,
 		"governance": true, "economy": true, "cultureSportsAndRecreation": true, "transport": true, "socialHousing": true, "naturalResources": true}
 	oc4idsPartyRole = map[string]bool{"buyer": true, "procuringEntity": true, "supplier": true, "tenderer": true, "funder": true, "enquirer": true,
@@ -389,7 +390,7 @@ func checkOC4IDSProject(t *testing.T, p map[string]any) {
 			t.Errorf("%s: %s is not a non-empty string", id, k)
 		}
 	}
-	if s, _ := str(p["status"]); !oc4idsProjectStatus[s] {
+	if s, _ := str(p["status"]); !projectStatusCodes[s] {
 		t.Errorf("%s: status %q not in projectStatus", id, s)
 	}
 	dateTime := func(field string, v any) {
@@ -508,7 +509,7 @@ func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
 	for _, raw := range projects {
 		p := raw.(map[string]any)
 		checkOC4IDSProject(t, p)
-		stored := byCode[p["id"].(string)]
+		stored := byCode[strings.TrimPrefix(p["id"].(string), config.DefaultOC4IDSPrefix+"-")]
 		if stored == nil {
 			t.Fatalf("feed has %v, not an FDI project", p["id"])
 		}
@@ -557,6 +558,33 @@ func TestOpenDataPage(t *testing.T) {
 		if n := d.Find("[data-testid=open-statuses] tbody tr").Length(); n != len(project.Stages) {
 			t.Errorf("%s: %d stage rows", lang, n)
 		}
+		// Every stage's code is in the closed projectStatus codelist, and
+		// its count is the store's; the feed holds them all.
+		var sum int
+		for _, st := range project.Stages {
+			row := d.Find("[data-testid=open-statuses] tr[data-stage=" + string(st) + "]")
+			code := row.Find("[data-testid=open-stage-status]").Text()
+			if !projectStatusCodes[code] {
+				t.Errorf("%s: %s shown as %q, not a projectStatus code", lang, st, code)
+			}
+			want := len(allProjects(t, e.Projects, project.Filter{Stage: st}))
+			if got := digits(row.Find("[data-testid=open-stage-count]").Text()); got != want {
+				t.Errorf("%s: %s count %d, store %d", lang, st, got, want)
+			}
+			sum += want
+		}
+		if got := digits(sitetest.Text(d, "[data-testid=open-holds]")); got != sum {
+			t.Errorf("%s: the page says the feed holds %d, the store has %d", lang, got, sum)
+		}
+		if !strings.Contains(sitetest.Text(d, "[data-testid=open-filter]"), "stage=licensed,") {
+			t.Errorf("%s: the stage filter is not documented", lang)
+		}
+		if txt := sitetest.Text(d, "[data-testid=open-prefix]"); !strings.Contains(txt, config.DefaultOC4IDSPrefix+"-DA-0001") || !strings.Contains(txt, "OC4IDS_PREFIX") {
+			t.Errorf("%s: prefix not documented: %s", lang, txt)
+		}
+		if d.Find("[data-testid=open-extension-json]").AttrOr("href", "") != "/api/v1/open/extension.json" {
+			t.Errorf("%s: no link to extension.json", lang)
+		}
 		if !strings.Contains(sitetest.Text(d, "[data-testid=open-extension]"), "investment.originCountry") {
 			t.Errorf("%s: extension not documented", lang)
 		}
@@ -567,4 +595,34 @@ func TestOpenDataPage(t *testing.T) {
 	if m := e.Bundle.Missing(); len(m) > 0 {
 		t.Errorf("missing messages: %v", m)
 	}
+}
+
+// projectStatusCodes is the closed OC4IDS 0.9 projectStatus codelist, read
+// from the official CSV in testdata.
+var projectStatusCodes = func() map[string]bool {
+	b, err := os.ReadFile("testdata/oc4ids/codelists/projectStatus.csv")
+	if err != nil {
+		panic(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]bool{}
+	for _, r := range recs[1:] {
+		m[r[0]] = true
+	}
+	return m
+}()
+
+// digits reads the whole number in s, ignoring every other character
+// (group separators of either language included).
+func digits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int(r-'0')
+		}
+	}
+	return n
 }

@@ -37,6 +37,7 @@ func New(d Deps) (*web.Server, error) {
 	hm := &home{Server: core, projects: d.Projects, opportunities: d.Opportunities, media: d.Media}
 	files := &mediaFiles{Server: core, media: d.Media}
 	opp.SetMedia(d.Media)
+	open.SetOC4IDSPrefix(d.OC4IDSPrefix)
 
 	api := core.API()
 	proj.RegisterAPI(api)
