@@ -14,8 +14,8 @@ import (
 type dashboardData struct {
 	Domestic, FDI project.KindStat
 	// Scope says what the figures count.
-	Scope web.Scope
-	Charts        []web.Chart
+	Scope  web.Scope
+	Charts []web.Chart
 	// Map is the province map by area, from the same figures as Charts.
 	Map provincemap.Map
 }
