@@ -236,6 +236,27 @@ func TestHostileTextRefusedOnInputAndGuardedInExports(t *testing.T) {
 		t.Fatalf("a refused PATCH was stored: v%d %q", got.Version, got.Name.EN)
 	}
 
+	// The board's HTML form refuses the same with the localized message
+	// at the field, and keeps the project as it was.
+	board2 := e.As(account.RoleBoard)
+	for _, lang := range []string{"vi", "en"} {
+		edit := "/" + lang + "/board/projects/" + pr.Code + "/edit"
+		for _, field := range []string{"name_vi", "investor_name"} {
+			v := sitetest.FormValues(t, board2.Get(edit).Doc(t), "[data-testid=project-form]")
+			v.Set(field, "\x00=1+1")
+			r := board2.Send(http.MethodPost, edit, v)
+			if r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("%s form %s: status %d", lang, field, r.Status)
+			}
+			if got, want := sitetest.Text(r.Doc(t), "#err-"+field), e.Bundle.For(lang).T(project.ControlCharsID); got != want {
+				t.Errorf("%s form %s: error %q, want %q", lang, field, got, want)
+			}
+		}
+	}
+	if got, _ := e.Projects.Get(ctx, pr.Code); got.Version != pr.Version {
+		t.Fatalf("a refused form was stored: v%d", got.Version)
+	}
+
 	// Fullwidth ＝ is text, not a control character: stored, guarded out.
 	etag := e.Get(path).Header.Get("ETag")
 	if r := board.Call(http.MethodPatch, path, map[string]any{"name": map[string]any{"en": "＝1+1"}}, "If-Match", etag); r.Status != 200 {
