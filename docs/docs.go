@@ -166,6 +166,16 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "comma",
+                            "semicolon"
+                        ],
+                        "type": "string",
+                        "description": "CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)",
+                        "name": "sep",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "status codes (repeatable)",
                         "name": "status",
@@ -192,7 +202,7 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "a filter or the format is invalid",
+                        "description": "a filter, the format or the separator is invalid",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }
@@ -220,6 +230,16 @@ const docTemplate = `{
                         "type": "string",
                         "description": "file format; else taken from Accept, else csv",
                         "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "comma",
+                            "semicolon"
+                        ],
+                        "type": "string",
+                        "description": "CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)",
+                        "name": "sep",
                         "in": "query"
                     },
                     {
@@ -280,7 +300,7 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "a filter or the format is invalid",
+                        "description": "a filter, the format or the separator is invalid",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }
@@ -308,6 +328,16 @@ const docTemplate = `{
                         "type": "string",
                         "description": "file format; else taken from Accept, else csv",
                         "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "comma",
+                            "semicolon"
+                        ],
+                        "type": "string",
+                        "description": "CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)",
+                        "name": "sep",
                         "in": "query"
                     },
                     {
@@ -371,7 +401,7 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "a filter or the format is invalid",
+                        "description": "a filter, the format or the separator is invalid",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }
@@ -407,6 +437,16 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "comma",
+                            "semicolon"
+                        ],
+                        "type": "string",
+                        "description": "CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)",
+                        "name": "sep",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "status codes (repeatable)",
                         "name": "status",
@@ -439,7 +479,7 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "a filter or the format is invalid",
+                        "description": "a filter, the format or the separator is invalid",
                         "schema": {
                             "$ref": "#/definitions/web.Problem"
                         }

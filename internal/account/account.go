@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/textcheck"
 )
 
 // Role says what a user may do. Every user has exactly one.
@@ -125,6 +126,10 @@ func (u *User) Normalize() {
 	}
 }
 
+// ControlCharsID is the field message of a name with control characters
+// (textcheck.Clean), the same as for project and opportunity text.
+const ControlCharsID = "project.error.control_chars"
+
 // Validate checks the user's fields, naming each one that is wrong. It does
 // not check that the agency exists; the store does.
 func (u *User) Validate() error {
@@ -140,6 +145,8 @@ func (u *User) Validate() error {
 		f.Add("name", "error.field.required")
 	case utf8.RuneCountInString(u.Name) > MaxName:
 		f.Add("name", "error.field.too_long")
+	case !textcheck.Clean(u.Name, false):
+		f.Add("name", ControlCharsID)
 	}
 	if !u.Role.Valid() {
 		f.Add("role", "error.field.invalid")

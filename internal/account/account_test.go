@@ -115,6 +115,9 @@ func TestUserValidate(t *testing.T) {
 		{"AgencyRequired", "agencyId", "account.error.agency_required", User{Email: "a@b.vn", Name: "A", Role: RoleAgency}},
 		{"AgencyNotAllowed", "agencyId", "account.error.agency_not_allowed", User{Email: "a@b.vn", Name: "A", Role: RoleBoard, AgencyID: "tax"}},
 		{"LangInvalid", "lang", "error.field.invalid", User{Email: "a@b.vn", Name: "A", Role: RoleBoard, Lang: "fr"}},
+		{"NameNUL", "name", ControlCharsID, User{Email: "a@b.vn", Name: "\x00=1+1", Role: RoleBoard}},
+		{"NameEscape", "name", ControlCharsID, User{Email: "a@b.vn", Name: "Lan\x1b[2J", Role: RoleBoard}},
+		{"NameLineSeparator", "name", ControlCharsID, User{Email: "a@b.vn", Name: "Lan\u2028Nguyễn", Role: RoleBoard}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -129,6 +132,28 @@ func TestUserValidate(t *testing.T) {
 	ok.Normalize()
 	if err := ok.Validate(); err != nil || ok.Email != "admin@localhost" || ok.Lang != "vi" {
 		t.Fatalf("valid user: %v %+v", err, ok)
+	}
+}
+
+// TestAgencyValidateRefusesControlCharacters: both names of an agency
+// follow the one rule for typed text (textcheck).
+func TestAgencyValidateRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		a     Agency
+		field string
+	}{
+		"VINUL":  {Agency{ID: "tax", Name: Text{VI: "Cục\x00Thuế"}}, "name.vi"},
+		"ENC1":   {Agency{ID: "tax", Name: Text{VI: "Cục Thuế", EN: "Tax\u0085Department"}}, "name.en"},
+		"ENLine": {Agency{ID: "tax", Name: Text{VI: "Cục Thuế", EN: "Tax\nDepartment"}}, "name.en"},
+	} {
+		if got := fieldErr(t, c.a.Validate(), c.field); got != ControlCharsID {
+			t.Errorf("%s: field %s got %q", name, c.field, got)
+		}
+	}
+	ok := Agency{ID: "tax", Name: Text{VI: "Cục Thuế tỉnh Khánh Hòa", EN: "Tax Department"}}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("valid agency refused: %v", err)
 	}
 }
 

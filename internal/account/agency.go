@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/khanhhoa/investportal/internal/textcheck"
+
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/mongodb"
@@ -53,9 +55,14 @@ func (a *Agency) Validate() error {
 		f.Add("name.vi", "error.field.required")
 	case utf8.RuneCountInString(a.Name.VI) > MaxAgencyName:
 		f.Add("name.vi", "error.field.too_long")
+	case !textcheck.Clean(a.Name.VI, false):
+		f.Add("name.vi", ControlCharsID)
 	}
-	if utf8.RuneCountInString(a.Name.EN) > MaxAgencyName {
+	switch {
+	case utf8.RuneCountInString(a.Name.EN) > MaxAgencyName:
 		f.Add("name.en", "error.field.too_long")
+	case !textcheck.Clean(a.Name.EN, false):
+		f.Add("name.en", ControlCharsID)
 	}
 	return f.Err()
 }

@@ -71,6 +71,7 @@ const (
 	kindText
 	kindInt
 	kindTime
+	kindMoney
 )
 
 // Cell is one typed value of a row. The zero Cell is empty.
@@ -86,6 +87,12 @@ func Text(s string) Cell { return Cell{kind: kindText, text: s} }
 
 // Int is a whole-number cell (counts, money in minor units).
 func Int(n int64) Cell { return Cell{kind: kindInt, n: n} }
+
+// Money is an amount in whole minor units (đồng, cents), written as a
+// whole number like Int; in XLSX it gets a number format with thousands
+// separators (MoneyFormat), so that a 15-digit đồng amount reads as
+// 363,240,000,000,000 instead of 3.6324E+14.
+func Money(minor int64) Cell { return Cell{kind: kindMoney, n: minor} }
 
 // Time is an instant; the zero time gives an empty cell.
 func Time(t time.Time) Cell {
@@ -117,7 +124,7 @@ func (c Cell) String() string {
 	switch c.kind {
 	case kindText:
 		return c.text
-	case kindInt:
+	case kindInt, kindMoney:
 		return strconv.FormatInt(c.n, 10)
 	case kindTime:
 		return c.t.Format(time.RFC3339)
@@ -139,16 +146,47 @@ func (f Format) Filename(base string) string { return base + "." + string(f) }
 // ErrNoTable is returned when Write is given no table.
 var ErrNoTable = errors.New("export: no table")
 
+// Separators of CSV fields. A comma is the standard (RFC 4180); a
+// spreadsheet program under a locale whose decimal mark is a comma, such
+// as Vietnamese Windows (list separator ";"), splits the columns of a
+// double-clicked file only at semicolons.
+const (
+	Comma     = ','
+	Semicolon = ';'
+)
+
+// ParseSep reads the ?sep of a CSV export: "" or "comma" is a comma,
+// "semicolon" a semicolon (any case); anything else is refused.
+func ParseSep(s string) (rune, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "comma":
+		return Comma, true
+	case "semicolon":
+		return Semicolon, true
+	}
+	return 0, false
+}
+
 // Write renders the tables in format f. CSV holds the first table only,
-// preceded by a UTF-8 byte order mark so that spreadsheet programs read
-// Vietnamese text correctly; XLSX holds one sheet per table.
+// comma-separated, preceded by a UTF-8 byte order mark so that
+// spreadsheet programs read Vietnamese text correctly; XLSX holds one
+// sheet per table.
 func Write(w io.Writer, f Format, tables ...Table) error {
+	return WriteSep(w, f, Comma, tables...)
+}
+
+// WriteSep is Write with sep as the CSV field separator (Comma or
+// Semicolon); XLSX ignores it.
+func WriteSep(w io.Writer, f Format, sep rune, tables ...Table) error {
 	if len(tables) == 0 {
 		return ErrNoTable
 	}
 	switch f {
 	case CSV:
-		return writeCSV(w, tables[0])
+		if sep != Comma && sep != Semicolon {
+			return fmt.Errorf("export: unknown separator %q", sep)
+		}
+		return writeCSV(w, tables[0], sep)
 	case XLSX:
 		return writeXLSX(w, tables)
 	}
@@ -158,13 +196,14 @@ func Write(w io.Writer, f Format, tables ...Table) error {
 // BOM is the UTF-8 byte order mark that starts every CSV file.
 const BOM = "\uFEFF"
 
-func writeCSV(w io.Writer, t Table) error {
+func writeCSV(w io.Writer, t Table, sep rune) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(BOM); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
+	cw.Comma = sep
 	if err := cw.Write(t.Header); err != nil {
 		return err
 	}
@@ -220,9 +259,9 @@ func NeutralizeFormula(s string) string {
 }
 
 // dropControls removes the control characters other than tab and line
-// breaks from a CSV cell: NUL and the like stop many programs reading the
-// file, and input refuses them, but older data may hold some. (The XLSX
-// writer replaces them itself, as XML cannot hold them.)
+// breaks from a text cell: NUL and the like stop many programs reading the
+// file (and XML cannot hold them), and input refuses them, but older data
+// may hold some.
 func dropControls(s string) string {
 	clean := func(r rune) bool { return !unicode.IsControl(r) || r == '\t' || r == '\n' || r == '\r' }
 	for _, r := range s {
@@ -259,11 +298,24 @@ func SheetName(s string) string {
 // TimeFormat is the XLSX number format of instant cells (shown in UTC).
 const TimeFormat = "yyyy-mm-dd hh:mm:ss"
 
+// MoneyFormat is the XLSX number format of money cells: whole minor units
+// with thousands separators. The "," of a number format means "group
+// digits", which Excel and LibreOffice show with the reader's own
+// separator (a dot in Vietnamese, a comma in English), so one format
+// reads right in both locales; and no amount, however long, is shown in
+// scientific notation.
+const MoneyFormat = "#,##0"
+
 func writeXLSX(w io.Writer, tables []Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	tf := TimeFormat
 	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &tf})
+	if err != nil {
+		return err
+	}
+	mf := MoneyFormat
+	moneyStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &mf})
 	if err != nil {
 		return err
 	}
@@ -285,7 +337,7 @@ func writeXLSX(w io.Writer, tables []Table) error {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
-		if err := writeSheet(f, name, t, headStyle, timeStyle); err != nil {
+		if err := writeSheet(f, name, t, styles{head: headStyle, time: timeStyle, money: moneyStyle}); err != nil {
 			return err
 		}
 	}
@@ -294,7 +346,10 @@ func writeXLSX(w io.Writer, tables []Table) error {
 	return err
 }
 
-func writeSheet(f *excelize.File, name string, t Table, headStyle, timeStyle int) error {
+// styles are the style ids of a workbook's header, instant and money cells.
+type styles struct{ head, time, money int }
+
+func writeSheet(f *excelize.File, name string, t Table, st styles) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -309,7 +364,7 @@ func writeSheet(f *excelize.File, name string, t Table, headStyle, timeStyle int
 	}
 	head := make([]any, len(t.Header))
 	for i, h := range t.Header {
-		head[i] = excelize.Cell{StyleID: headStyle, Value: h}
+		head[i] = excelize.Cell{StyleID: st.head, Value: h}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
@@ -320,11 +375,17 @@ func writeSheet(f *excelize.File, name string, t Table, headStyle, timeStyle int
 		for _, c := range row {
 			switch c.kind {
 			case kindText:
-				vals = append(vals, c.text)
+				if s := dropControls(c.text); s != "" {
+					vals = append(vals, s)
+				} else {
+					vals = append(vals, nil) // a blank, not an empty string
+				}
 			case kindInt:
 				vals = append(vals, c.n)
+			case kindMoney:
+				vals = append(vals, excelize.Cell{StyleID: st.money, Value: c.n})
 			case kindTime:
-				vals = append(vals, excelize.Cell{StyleID: timeStyle, Value: c.t})
+				vals = append(vals, excelize.Cell{StyleID: st.time, Value: c.t})
 			default:
 				vals = append(vals, nil)
 			}

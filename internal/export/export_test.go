@@ -186,3 +186,135 @@ func TestCSVHasNoControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// moneyTable has money of 12 to 18 digits, an empty text cell and a
+// count, to read back how each is written.
+func moneyTable() export.Table {
+	return export.Table{
+		Sheet:  "Money",
+		Header: []string{"Code", "Note", "Capital", "Currency", "Jobs"},
+		Rows: [][]export.Cell{
+			{export.Text("DA-0001"), export.Text(""), export.Money(363_240_000_000_000), export.Text("VND"), export.Int(2023)},
+			{export.Text("FDI-0001"), export.Text("\x00"), export.Money(123_456_789_012), export.Text("USD"), export.Int(5)},
+			{export.Text("DA-0002"), export.Text("x"), export.Money(999_999_999_999_999_999), export.Text("VND"), export.Cell{}},
+		},
+	}
+}
+
+// TestXLSXMoneyIsGroupedNeverScientific: money cells are numbers with the
+// #,##0 format (digit groups, whatever their length), other numbers keep
+// the general format, and an empty text cell is no cell at all rather than
+// an empty string.
+func TestXLSXMoneyIsGroupedNeverScientific(t *testing.T) {
+	var buf bytes.Buffer
+	if err := export.Write(&buf, export.XLSX, moneyTable()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := f.GetSheetList()[0]
+	numFmt := func(ref string) string {
+		id, err := f.GetCellStyle(s, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.CustomNumFmt != nil {
+			return *st.CustomNumFmt
+		}
+		return ""
+	}
+	for ref, raw := range map[string]string{"C2": "363240000000000", "C3": "123456789012", "C4": "999999999999999999"} {
+		if got := numFmt(ref); got != export.MoneyFormat {
+			t.Errorf("%s number format %q, want %q", ref, got, export.MoneyFormat)
+		}
+		if typ, _ := f.GetCellType(s, ref); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("%s type %v, want a number", ref, typ)
+		}
+		v, _ := f.GetCellValue(s, ref, excelize.Options{RawCellValue: true})
+		if v != raw {
+			t.Errorf("%s raw value %q, want %q", ref, v, raw)
+		}
+		if shown, _ := f.GetCellValue(s, ref); strings.ContainsAny(shown, "Ee") || !strings.Contains(shown, ",") {
+			t.Errorf("%s shown as %q, want digit groups and no exponent", ref, shown)
+		}
+	}
+	if shown, _ := f.GetCellValue(s, "C2"); shown != "363,240,000,000,000" {
+		t.Errorf("C2 shown as %q", shown)
+	}
+	if got := numFmt("E2"); got != "" {
+		t.Errorf("a count has number format %q; only money is grouped", got)
+	}
+	if shown, _ := f.GetCellValue(s, "E2"); shown != "2023" {
+		t.Errorf("E2 shown as %q", shown)
+	}
+	rows, err := f.Rows(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for r := 1; rows.Next(); r++ {
+		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range cols {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r)
+			typ, _ := f.GetCellType(s, ref)
+			if cols[c] == "" && typ != excelize.CellTypeUnset {
+				t.Errorf("%s is an empty cell of type %v, want no cell", ref, typ)
+			}
+		}
+	}
+	for _, ref := range []string{"B2", "B3", "E4"} {
+		if typ, _ := f.GetCellType(s, ref); typ != excelize.CellTypeUnset {
+			t.Errorf("%s type %v, want a blank", ref, typ)
+		}
+	}
+}
+
+// TestCSVSemicolon: the semicolon variant splits at semicolons, quotes a
+// text holding one, and keeps money as plain digits.
+func TestCSVSemicolon(t *testing.T) {
+	tb := moneyTable()
+	tb.Rows[2][1] = export.Text("a;b, c")
+	var buf bytes.Buffer
+	if err := export.WriteSep(&buf, export.CSV, export.Semicolon, tb); err != nil {
+		t.Fatal(err)
+	}
+	body := strings.TrimPrefix(buf.String(), export.BOM)
+	if !strings.HasPrefix(body, "Code;Note;Capital;Currency;Jobs\r\n") {
+		t.Fatalf("header line %q", strings.SplitN(body, "\n", 2)[0])
+	}
+	r := csv.NewReader(strings.NewReader(body))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recs[1]; strings.Join(got, "|") != "DA-0001||363240000000000|VND|2023" {
+		t.Errorf("row 1 %q", got)
+	}
+	if got := recs[3][1]; got != "a;b, c" {
+		t.Errorf("quoted cell %q", got)
+	}
+	for in, want := range map[string]rune{"": ',', "comma": ',', "SEMICOLON": ';'} {
+		if got, ok := export.ParseSep(in); !ok || got != want {
+			t.Errorf("ParseSep(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, bad := range []string{";", "tab", "semi"} {
+		if _, ok := export.ParseSep(bad); ok {
+			t.Errorf("ParseSep(%q) accepted", bad)
+		}
+	}
+	if err := export.WriteSep(&buf, export.CSV, '\t', tb); err == nil {
+		t.Error("a tab separator was accepted")
+	}
+}

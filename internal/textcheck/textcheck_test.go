@@ -15,6 +15,12 @@ func TestClean(t *testing.T) {
 		{"a\x7fb", false, false},
 		{"\xff\xfe", false, false},
 		{"", true, true},
+		{"dòng một\u2028dòng hai", false, true}, // line separator
+		{"a\u2029b", false, true},               // paragraph separator
+		{"\x00=1+1", false, false},
+		{"＝1+1", true, true},       // not a control character; exports guard it
+		{"a\u009bb", false, false}, // C1 control sequence introducer
+		{"tab\there", false, true},
 	}
 	for _, c := range cases {
 		if got := Clean(c.s, false); got != c.single {

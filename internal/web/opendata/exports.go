@@ -23,7 +23,10 @@ import (
 //	/{lang}/staff/obstacles.csv|xlsx     task force, admin, agency (its own obstacles), every field
 //
 // The API has the same under /api/v1/exports/..., the format chosen by
-// ?format=csv|xlsx or else the Accept header (CSV by default).
+// ?format=csv|xlsx or else the Accept header (CSV by default). Every CSV
+// takes ?sep=semicolon for a file split at semicolons, which a spreadsheet
+// under a Vietnamese (or other decimal-comma) locale opens in columns on
+// a double click; the Vietnamese pages link to it.
 
 // exportTimeout bounds the database reads of one export, longer than a
 // page's: an export reads every matching row.
@@ -76,6 +79,10 @@ func (s *Handlers) download(f export.Format, name string, build tableFunc, priva
 // an attachment named <name>-<date>.<ext>. Private exports (confidential
 // fields) are never stored by caches.
 func (s *Handlers) sendExport(c *fiber.Ctx, f export.Format, name string, build tableFunc, private bool) error {
+	sep, err := exportSep(c)
+	if err != nil {
+		return err
+	}
 	if err := s.exports.Enter(c); err != nil {
 		return err
 	}
@@ -86,7 +93,7 @@ func (s *Handlers) sendExport(c *fiber.Ctx, f export.Format, name string, build 
 		return err
 	}
 	var buf bytes.Buffer
-	if err := export.Write(&buf, f, t); err != nil {
+	if err := export.WriteSep(&buf, f, sep, t); err != nil {
 		return fmt.Errorf("write %s export: %w", name, err)
 	}
 	file := f.Filename(fmt.Sprintf("%s-%s-%s", name, l.Lang, s.Now().In(i18n.Zone).Format("2006-01-02")))
@@ -98,6 +105,19 @@ func (s *Handlers) sendExport(c *fiber.Ctx, f export.Format, name string, build 
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
 	return c.Send(buf.Bytes())
+}
+
+// exportSep is the CSV field separator the request asks for with ?sep
+// (comma or semicolon; a comma when absent). Another value names the
+// field, whatever the format.
+func exportSep(c *fiber.Ctx) (rune, error) {
+	sep, ok := export.ParseSep(c.Query("sep"))
+	if !ok {
+		bad := apperr.Fields{}
+		bad.Add("sep", "error.field.invalid")
+		return 0, bad.Err()
+	}
+	return sep, nil
 }
 
 // apiFormat is the format an API export asks for: ?format, else Accept,
@@ -134,6 +154,7 @@ func (s *Handlers) apiExport(c *fiber.Ctx, name string, build tableFunc, private
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Param			format		query		string	false	"file format; else taken from Accept, else csv"	Enums(csv, xlsx)
+//	@Param			sep			query		string	false	"CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)"	Enums(comma, semicolon)
 //	@Param			kind		query		string	false	"domestic or fdi"	Enums(domestic, fdi)
 //	@Param			sector		query		string	false	"sector code"
 //	@Param			location	query		string	false	"district or town code"
@@ -143,7 +164,7 @@ func (s *Handlers) apiExport(c *fiber.Ctx, name string, build tableFunc, private
 //	@Param			q			query		string	false	"text in code, name or investor"
 //	@Param			sort		query		string	false	"order"
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter, the format or the separator is invalid"
 //	@Router			/exports/projects [get]
 func (s *Handlers) apiExportProjects(c *fiber.Ctx) error {
 	return s.apiExport(c, "projects", s.projectTable, false)
@@ -157,6 +178,7 @@ func (s *Handlers) apiExportProjects(c *fiber.Ctx) error {
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Param			format		query		string	false	"file format; else taken from Accept, else csv"	Enums(csv, xlsx)
+//	@Param			sep			query		string	false	"CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)"	Enums(comma, semicolon)
 //	@Param			sector		query		string	false	"sector codes"
 //	@Param			location	query		string	false	"location codes"
 //	@Param			form		query		string	false	"investment form codes"
@@ -165,7 +187,7 @@ func (s *Handlers) apiExportProjects(c *fiber.Ctx) error {
 //	@Param			q			query		string	false	"words in the text"
 //	@Param			sort		query		string	false	"order"	Enums(newest, capital_desc, capital_asc, code, updated)
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter, the format or the separator is invalid"
 //	@Router			/exports/opportunities [get]
 func (s *Handlers) apiExportOpportunities(c *fiber.Ctx) error {
 	return s.apiExport(c, "opportunities", s.opportunityTable, false)
@@ -179,11 +201,12 @@ func (s *Handlers) apiExportOpportunities(c *fiber.Ctx) error {
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Param			format		query		string	false	"file format; else taken from Accept, else csv"	Enums(csv, xlsx)
+//	@Param			sep			query		string	false	"CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)"	Enums(comma, semicolon)
 //	@Param			status		query		string	false	"status codes (repeatable)"
 //	@Param			category	query		string	false	"category code"
 //	@Param			overdue		query		bool	false	"only obstacles past their deadline"
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter, the format or the separator is invalid"
 //	@Router			/exports/obstacles [get]
 func (s *Handlers) apiExportObstacles(c *fiber.Ctx) error {
 	return s.apiExport(c, "obstacles", s.obstacleTable(false), false)
@@ -198,12 +221,13 @@ func (s *Handlers) apiExportObstacles(c *fiber.Ctx) error {
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Security		BearerToken
 //	@Param			format		query		string	false	"file format; else taken from Accept, else csv"	Enums(csv, xlsx)
+//	@Param			sep			query		string	false	"CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)"	Enums(comma, semicolon)
 //	@Param			status		query		string	false	"status codes (repeatable)"
 //	@Param			category	query		string	false	"category code"
 //	@Param			overdue		query		bool	false	"only obstacles past their deadline"
 //	@Param			q			query		string	false	"text in tracking code, title, description or business; or a tax code"
 //	@Success		200			{file}		file
-//	@Failure		400			{object}	web.Problem	"a filter or the format is invalid"
+//	@Failure		400			{object}	web.Problem	"a filter, the format or the separator is invalid"
 //	@Failure		401			{object}	web.Problem
 //	@Failure		403			{object}	web.Problem
 //	@Router			/exports/staff/obstacles [get]

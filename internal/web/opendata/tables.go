@@ -65,7 +65,7 @@ func (s *Handlers) projectTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, 
 			export.Text(p.Investor.Country), export.Text(l.Label("project.kind", string(p.Kind))),
 			export.Text(l.Label("sector", p.Sector)), export.Text(l.Label("location", p.Location)),
 			export.Text(l.Label("zone", p.Zone)), export.Text(l.Label("project.stage", string(p.Stage))),
-			export.Int(p.Registered.Amount), export.Int(p.Disbursed.Amount), export.Text(p.Registered.Currency),
+			export.Money(p.Registered.Amount), export.Money(p.Disbursed.Amount), export.Text(p.Registered.Currency),
 			export.Int(p.LandAreaCentiHa), export.Int(int64(p.Jobs)), yearCell(p.LicensedYear),
 			export.Time(licensed), export.TimePtr(p.ExpectedCompletion), export.Time(p.UpdatedAt),
 		})
@@ -144,7 +144,7 @@ func (s *Handlers) opportunityTable(c *fiber.Ctx, l *i18n.Localizer) (export.Tab
 			t.Rows = append(t.Rows, []export.Cell{
 				export.Text(o.Code), export.Text(o.Title.Get(l.Lang)), export.Text(l.Label("opportunity.status", o.Status)),
 				export.Text(l.Label("sector", o.Sector)), export.Text(l.Label("location", o.Location)), export.Text(l.Label("zone", o.Zone)),
-				export.Int(o.IndicativeCapital.Amount), export.Text(o.IndicativeCapital.Currency),
+				export.Money(o.IndicativeCapital.Amount), export.Text(o.IndicativeCapital.Currency),
 				export.Int(o.LandAreaCentiHa), export.Text(strings.Join(forms, "; ")),
 				export.Text(l.Label("opportunity.land", o.LandLegalStatus)),
 				export.Text(l.Label("opportunity.clearance", o.SiteClearanceStatus)),

@@ -4,34 +4,18 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/provincemap"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// homeData is the home page's content.
-type homeData struct {
-	Domestic, FDI project.KindStat
-}
-
-// Home is the portal's front page, registered at /{lang}/.
-func (s *Handlers) Home(c *fiber.Ctx) error {
-	ctx, cancel := web.DBContext(c)
-	defer cancel()
-	st, err := s.projects.Stats(ctx)
-	if err != nil {
-		return err
-	}
-	p := s.NewPage(c, "home.title")
-	p.Nav = "home"
-	p.Data = homeData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
-	return s.Render(c, "home", p)
-}
-
 // dashboardData is the dashboard's content.
 type dashboardData struct {
 	Domestic, FDI project.KindStat
-	Charts        []web.Chart
+	// Scope says what the figures count.
+	Scope  web.Scope
+	Charts []web.Chart
 	// Map is the province map by area, from the same figures as Charts.
 	Map provincemap.Map
 }
@@ -61,6 +45,7 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 	p.Nav = "dashboard"
 	l := p.L
 	d := dashboardData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
+	d.Scope = web.ScopeOf(st)
 	groups := []struct {
 		id, prefix string
 		rows       []project.GroupStat
@@ -70,6 +55,7 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 		{"location", "location", st.ByLocation},
 		{"year", "", st.ByYear},
 	}
+	rateNotes := web.RateNotes(l)
 	for _, g := range groups {
 		label := func(key string) string {
 			if g.prefix == "" {
@@ -78,7 +64,7 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 			return l.Label(g.prefix, key)
 		}
 		count := web.Chart{TitleID: "dashboard.chart.count_by_" + g.id, Legend: []string{"dashboard.legend.domestic", "dashboard.legend.fdi"}}
-		capital := web.Chart{TitleID: "dashboard.chart.capital_by_" + g.id, Legend: []string{"dashboard.legend.registered", "dashboard.legend.disbursed"}, NoteID: "dashboard.note.rate"}
+		capital := web.Chart{TitleID: "dashboard.chart.capital_by_" + g.id, Legend: []string{"dashboard.legend.registered", "dashboard.legend.disbursed"}}
 		for _, r := range g.rows {
 			count.Rows = append(count.Rows, web.ChartRow{Label: label(r.Key), Values: []web.ChartValue{
 				{Value: r.Domestic.Count, Text: l.Int(r.Domestic.Count)},
@@ -91,6 +77,8 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 				{Value: dis.Amount, Text: l.Money(dis)},
 			}})
 		}
+		count.Notes = scopeNotes(l, "count", g.id, d.Scope.Total, web.Shown(g.rows))
+		capital.Notes = append(scopeNotes(l, "capital", g.id, d.Scope.Total, web.Shown(g.rows)), rateNotes...)
 		count.Scale()
 		capital.Scale()
 		d.Charts = append(d.Charts, count, capital)
@@ -102,4 +90,23 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 		})
 	p.Data = d
 	return s.Render(c, "dashboard", p)
+}
+
+// scopeNotes say what a chart of group (stage, sector, location, year)
+// counts: all total projects, or shown of them and why the others are
+// left out (for the year chart: not yet licensed, so no licence year).
+// what is "count" or "capital".
+func scopeNotes(l *i18n.Localizer, what, group string, total, shown int64) []string {
+	if shown >= total {
+		return []string{l.T("dashboard.caption."+what+"_all", "N", l.Int(total), "Count", total)}
+	}
+	out := l.Int(total - shown)
+	reason := "dashboard.caption.left_out"
+	if group == "year" {
+		reason = "dashboard.caption.left_out_year"
+	}
+	return []string{
+		l.T("dashboard.caption."+what+"_part", "Shown", l.Int(shown), "Total", l.Int(total), "Count", total),
+		l.T(reason, "N", out, "Count", total-shown),
+	}
 }

@@ -38,6 +38,7 @@ type Featured struct {
 // homeData is the home page's content.
 type homeData struct {
 	Domestic, FDI project.KindStat
+	Scope         web.Scope // what the figures count
 	Featured      []Featured
 	Newest        []project.Project
 }
@@ -50,7 +51,7 @@ func (h *home) page(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := homeData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
+	d := homeData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI), Scope: web.ScopeOf(st)}
 	if d.Featured, err = h.featured(ctx); err != nil {
 		return err
 	}

@@ -606,7 +606,7 @@ func NewDemo(t *testing.T, m *metrics.Metrics) *DemoEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{T: t, Srv: srv, Bundle: b, Projects: ps, Accounts: accounts}
+	e := &Env{T: t, Srv: srv, Bundle: b, Projects: ps, Accounts: accounts, DB: db}
 	if err := e.LoadUsers(ctx); err != nil {
 		t.Fatal(err)
 	}
