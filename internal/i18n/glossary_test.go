@@ -148,6 +148,9 @@ func TestGlossaryVariantsAreFound(t *testing.T) {
 	}
 }
 
+// lawCited is a law named in a citation, up to the next citation.
+var lawCited = regexp.MustCompile(`Luật [^;,]*`)
+
 // TestGlossaryCitationsInDemoData holds the demo opportunities' legal
 // citations to the glossary's citation forms: "Nghị định số 31/2021/NĐ-CP"
 // and "Decree No. 31/2021/ND-CP", every law with its number.
@@ -174,6 +177,11 @@ func TestGlossaryCitationsInDemoData(t *testing.T) {
 			n++
 			if m := vi[0].re.FindString(in.LegalBasis); m != "" {
 				t.Errorf("%s incentive %d cites %q: %q; the glossary says %s", o.Code, i, in.LegalBasis, m, vi[0].right)
+			}
+			for _, law := range lawCited.FindAllString(in.LegalBasis, -1) {
+				if !strings.Contains(law, " số ") {
+					t.Errorf("%s incentive %d cites %q without its number", o.Code, i, law)
+				}
 			}
 			if m := en[0].re.FindString(in.LegalBasisEN); m != "" {
 				t.Errorf("%s incentive %d cites %q in English: %q; the glossary says %s", o.Code, i, in.LegalBasisEN, m, en[0].right)
