@@ -146,7 +146,7 @@ func TestOpportunitiesCoverTheProvince(t *testing.T) {
 	if pending == 0 {
 		t.Error("no opportunity has a translation pending")
 	}
-	for _, basis := range []string{"Nghị định 31/2021/NĐ-CP", "Luật Đầu tư 2020", "Nghị quyết 55/2022/QH15"} {
+	for _, basis := range []string{"Nghị định số 31/2021/NĐ-CP", "Luật Đầu tư số 61/2020/QH14", "Nghị quyết số 55/2022/QH15"} {
 		found := false
 		for b := range count["basis"] {
 			found = found || strings.Contains(b, basis)

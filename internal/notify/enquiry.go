@@ -46,10 +46,10 @@ func (n *Notifier) EnquiryReceived(ctx context.Context, e *opportunity.Enquiry, 
 	return err
 }
 
-// KindEnquiryReply is the outbox kind of the board's reply to an enquiry.
+// KindEnquiryReply is the outbox kind of the Centre's reply to an enquiry.
 const KindEnquiryReply = "enquiry_reply"
 
-// EnquiryReply is the e-mail that carries the board's reply to the
+// EnquiryReply is the e-mail that carries the Centre's reply to the
 // investor, in the enquiry's language, quoting the enquiry.
 func EnquiryReply(b *i18n.Bundle, baseURL string, e *opportunity.Enquiry, title string) mail.Message {
 	l := b.For(e.Lang)
@@ -62,7 +62,7 @@ func EnquiryReply(b *i18n.Bundle, baseURL string, e *opportunity.Enquiry, title 
 	}
 }
 
-// EnquiryReplied e-mails the board's reply (e.Reply) to the investor,
+// EnquiryReplied e-mails the Centre's reply (e.Reply) to the investor,
 // naming the opportunity by its title from opps. Without a mailer it does
 // nothing.
 func (n *Notifier) EnquiryReplied(ctx context.Context, e *opportunity.Enquiry, opps Opportunities) error {

@@ -77,7 +77,7 @@ func (o *Officers) BusinessAnswered(ctx context.Context, ob obstacle.Obstacle) {
 	}), obstacleItem(inbox.KindObstacleAnswered, fmt.Sprintf("answer-%s-v%d", ob.ID, ob.Version), ob))
 }
 
-// EnquiryReceived tells the board of an investor's enquiry; title is the
+// EnquiryReceived tells investment promotion staff of an enquiry; title is the
 // opportunity's title.
 func (o *Officers) EnquiryReceived(ctx context.Context, e *opportunity.Enquiry, title bilingual.Text) {
 	if !o.active() {
