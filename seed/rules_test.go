@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 )
 
@@ -143,6 +145,42 @@ func TestOpportunitiesFitTheRules(t *testing.T) {
 		// industrial park.
 		if strings.Contains(title, "cum cong nghiep") && (o.LandAreaCentiHa < 10_00 || o.LandAreaCentiHa > 75_00) {
 			t.Errorf("%s: industrial cluster of %d.%02d ha, want 10–75 ha", o.Code, o.LandAreaCentiHa/100, o.LandAreaCentiHa%100)
+		}
+	}
+}
+
+// Demo obstacles go to the agency that handles their kind: labour to the
+// Department of Labour, Invalids and Social Affairs, credit to the State
+// Bank's Khánh Hòa branch; every agency the demo uses is a default one.
+func TestObstacleRouting(t *testing.T) {
+	defaults := map[string]bool{}
+	for _, a := range account.DefaultAgencies() {
+		defaults[a.ID] = true
+	}
+	for _, id := range ObstacleAgencies {
+		if !defaults[id] {
+			t.Errorf("demo agency %s is not in account.DefaultAgencies", id)
+		}
+	}
+	want := map[obstacle.Category]string{obstacle.Labour: account.Labour, obstacle.Credit: account.StateBankKhanhHoa}
+	led := map[obstacle.Category]int{}
+	for _, o := range Obstacles(Projects(1, obstacleNow), obstCal, obstacleNow) {
+		if o.LeadAgency == "" {
+			continue
+		}
+		if !defaults[o.LeadAgency] {
+			t.Errorf("%s: lead agency %s is not a default agency", o.ID, o.LeadAgency)
+		}
+		if w, ok := want[o.Category]; ok {
+			led[o.Category]++
+			if o.LeadAgency != w {
+				t.Errorf("%s: %s obstacle led by %s, want %s", o.ID, o.Category, o.LeadAgency, w)
+			}
+		}
+	}
+	for c := range want {
+		if led[c] == 0 {
+			t.Errorf("no demo %s obstacle has a lead agency", c)
 		}
 	}
 }
