@@ -55,6 +55,17 @@ var demoLeads = map[obstacle.Category][]string{
 
 type demoText struct{ vi, en, descVI, descEN string }
 
+// demoTextLeads narrow demoLeads for the matters, by English title, that
+// one agency of the category handles: a road is Transport's, a power line
+// Industry and Trade's (the power sector), a marina Transport's (maritime
+// licensing) with Tourism, planted forest Agriculture's.
+var demoTextLeads = map[string][]string{
+	"No access road to the project site":        {"transport", "construction"},
+	"Medium-voltage power connection delayed":   {"industry_trade"},
+	"Guidance requested on operating a marina":  {"transport", "tourism"},
+	"Conversion of planted forest land held up": {"agriculture"},
+}
+
 var demoTexts = map[obstacle.Category][]demoText{
 	obstacle.LandSiteClearance: {
 		{"Chậm bàn giao mặt bằng phần diện tích còn lại của dự án", "Delay in handing over the remaining site area",
@@ -304,6 +315,9 @@ func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal 
 		o.Title, o.Description = tx.en, tx.descEN
 	}
 	leads := demoLeads[cat]
+	if l, ok := demoTextLeads[tx.en]; ok {
+		leads = l
+	}
 	lead := leads[rng.IntN(len(leads))]
 	var coord []string
 	if rng.IntN(2) == 0 {

@@ -219,3 +219,56 @@ func TestGeneratedProjectsFitTheRules(t *testing.T) {
 		}
 	}
 }
+
+// Each demo matter goes to an agency that handles it, and every narrowed
+// text exists (a renamed title would silently drop the rule).
+func TestObstacleMattersRouted(t *testing.T) {
+	titles := map[string]bool{}
+	for _, texts := range demoTexts {
+		for _, tx := range texts {
+			titles[tx.en] = true
+		}
+	}
+	for en := range demoTextLeads {
+		if !titles[en] {
+			t.Errorf("demoTextLeads names no demo text: %q", en)
+		}
+	}
+	handles := []struct {
+		title  *regexp.Regexp // folded Vietnamese title
+		agency []string
+	}{
+		{regexp.MustCompile(`duong giao thong`), []string{"transport", "construction"}},
+		{regexp.MustCompile(`dau noi dien`), []string{"industry_trade"}},
+		{regexp.MustCompile(`ben du thuyen`), []string{"transport", "tourism"}},
+		{regexp.MustCompile(`rung trong`), []string{"agriculture"}},
+		{regexp.MustCompile(`lao dong`), []string{account.Labour}},
+		{regexp.MustCompile(`von vay`), []string{account.StateBankKhanhHoa}},
+	}
+	seen := map[int]bool{}
+	for _, o := range Obstacles(Projects(1, obstacleNow), obstCal, obstacleNow) {
+		if o.LeadAgency == "" {
+			continue
+		}
+		vi := o.Title
+		for _, tx := range demoTexts[o.Category] {
+			if tx.en == o.Title {
+				vi = tx.vi
+			}
+		}
+		title := opportunity.Fold(vi)
+		for i, h := range handles {
+			if h.title.MatchString(title) {
+				seen[i] = true
+				if !slices.Contains(h.agency, o.LeadAgency) {
+					t.Errorf("%s %q led by %s, want one of %v", o.ID, vi, o.LeadAgency, h.agency)
+				}
+			}
+		}
+	}
+	for i, h := range handles {
+		if !seen[i] {
+			t.Errorf("no led demo obstacle matches %v", h.title)
+		}
+	}
+}
