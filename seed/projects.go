@@ -342,6 +342,9 @@ func (g *generator) zone(sector, location string) string {
 func (g *generator) name(info sectorInfo, location string) project.Text {
 	var cands []nameTemplate
 	for _, t := range info.templates {
+		if t.domesticOnly && g.spec.kind == project.FDI {
+			continue
+		}
 		if t.locs == nil || contains(t.locs, location) {
 			cands = append(cands, t)
 		}
@@ -675,6 +678,10 @@ type nameTemplate struct {
 	vi, en   string
 	numbered bool     // repeats are numbered ("Vạn Ninh 2") rather than phased
 	locs     []string // locations it suits; nil means any
+	// domesticOnly marks a business foreign investors are in practice not
+	// given: petrol retail (left out of Viet Nam's WTO services
+	// commitments) and social housing.
+	domesticOnly bool
 }
 
 // sectorInfo holds what the generator needs to know about a sector.
@@ -776,7 +783,7 @@ var sectorInfos = map[string]sectorInfo{
 		templates: []nameTemplate{
 			{vi: "Khu đô thị mới {p}", en: "{p} New Urban Area"},
 			{vi: "Khu dân cư {p}", en: "{p} Residential Area"},
-			{vi: "Khu nhà ở xã hội {p}", en: "{p} Social Housing"},
+			{vi: "Khu nhà ở xã hội {p}", en: "{p} Social Housing", domesticOnly: true},
 			{vi: "Tổ hợp thương mại và căn hộ {p}", en: "{p} Commercial and Apartment Complex"},
 			{vi: "Khu đô thị sinh thái {p}", en: "{p} Eco Urban Area"},
 			{vi: "Khu biệt thự ven biển {p}", en: "{p} Seaside Villas", locs: coastal},
@@ -948,7 +955,7 @@ var sectorInfos = map[string]sectorInfo{
 			{vi: "Trung tâm thương mại {p}", en: "{p} Shopping Centre"},
 			{vi: "Chợ đầu mối nông sản {p}", en: "{p} Wholesale Produce Market"},
 			{vi: "Siêu thị {p}", en: "{p} Supermarket"},
-			{vi: "Cửa hàng xăng dầu {p}", en: "{p} Petrol Station", numbered: true},
+			{vi: "Cửa hàng xăng dầu {p}", en: "{p} Petrol Station", numbered: true, domesticOnly: true},
 			{vi: "Trung tâm hội nghị và triển lãm {p}", en: "{p} Convention and Exhibition Centre", locs: []string{"nha_trang", "cam_ranh", "cam_lam"}},
 		},
 		land:      [2]int64{10, 1_000},

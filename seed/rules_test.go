@@ -188,7 +188,7 @@ func TestObstacleRouting(t *testing.T) {
 }
 
 // Generated projects follow the same rules: no foreign-invested project on
-// Trường Sa, industrial clusters of 10–75 ha and industrial parks larger,
+// Trường Sa nor in petrol retail or social housing, industrial clusters of 10–75 ha and industrial parks larger,
 // and no "renewable" company building an LNG or gas-fired plant. Checked
 // on the published set, a scaled one and the sets of 40 other seeds, so a
 // rare draw cannot hide.
@@ -205,6 +205,9 @@ func TestGeneratedProjectsFitTheRules(t *testing.T) {
 		for _, p := range ps {
 			if p.Kind == project.FDI && p.Location == "truong_sa" {
 				t.Errorf("%s: %s is foreign-invested on Trường Sa", set, p.Code)
+			}
+			if p.Kind == project.FDI && (strings.HasPrefix(p.Name.VI, "Cửa hàng xăng dầu") || strings.HasPrefix(p.Name.VI, "Khu nhà ở xã hội")) {
+				t.Errorf("%s: %s %q is foreign-invested", set, p.Code, p.Name.VI)
 			}
 			ha := float64(p.LandAreaCentiHa) / 100
 			if strings.HasPrefix(p.Name.VI, "Cụm công nghiệp") && (ha < 10 || ha > 75) {
