@@ -18,9 +18,11 @@ import (
 // account.DefaultAgencies: the Departments of
 // Planning and Investment, Natural Resources and Environment, Construction,
 // the Economic Zone Authority, the Tax Department, the Department of
-// Industry and Trade, the Nha Trang and Cam Ranh People's Committees, and
-// the Departments of Transport, Finance, Agriculture and Tourism.
-var ObstacleAgencies = []string{"planning_investment", "natural_resources", "construction", "van_phong_ez", "tax", "industry_trade", "nha_trang", "cam_ranh", "transport", "finance", "agriculture", "tourism"}
+// Industry and Trade, the Nha Trang and Cam Ranh People's Committees, the
+// Departments of Transport, Finance, Agriculture and Tourism, the
+// Department of Labour, Invalids and Social Affairs and the State Bank's
+// Khánh Hòa branch.
+var ObstacleAgencies = []string{"planning_investment", "natural_resources", "construction", "van_phong_ez", "tax", "industry_trade", "nha_trang", "cam_ranh", "transport", "finance", "agriculture", "tourism", "labour", "sbv_khanh_hoa"}
 
 // ObstacleCount is how many obstacles Obstacles makes.
 const ObstacleCount = 150
@@ -33,6 +35,11 @@ func ObstacleAccessKey(trackingCode string) string {
 	return obstacle.FormatKey(sum[:])
 }
 
+// demoLeads are the agencies that may lead an obstacle of each category,
+// as the province's agencies were at end-2023: labour matters (recruitment,
+// work permits) go to the Department of Labour, Invalids and Social
+// Affairs, credit to the State Bank's provincial branch, which supervises
+// the banks. (2025 merged both into other bodies; issue 15.)
 var demoLeads = map[obstacle.Category][]string{
 	obstacle.LandSiteClearance:    {"natural_resources", "nha_trang", "cam_ranh"},
 	obstacle.Planning:             {"construction", "nha_trang", "cam_ranh", "planning_investment"},
@@ -40,13 +47,24 @@ var demoLeads = map[obstacle.Category][]string{
 	obstacle.ConstructionPermits:  {"construction", "van_phong_ez"},
 	obstacle.Environment:          {"natural_resources", "van_phong_ez"},
 	obstacle.TaxFees:              {"tax", "finance"},
-	obstacle.Credit:               {"finance", "planning_investment"},
+	obstacle.Credit:               {"sbv_khanh_hoa"},
 	obstacle.Infrastructure:       {"transport", "industry_trade", "construction"},
-	obstacle.Labour:               {"van_phong_ez", "planning_investment"},
+	obstacle.Labour:               {"labour"},
 	obstacle.Other:                {"tourism", "agriculture", "planning_investment", "industry_trade"},
 }
 
 type demoText struct{ vi, en, descVI, descEN string }
+
+// demoTextLeads narrow demoLeads for the matters, by English title, that
+// one agency of the category handles: a road is Transport's, a power line
+// Industry and Trade's (the power sector), a marina Transport's (maritime
+// licensing) with Tourism, planted forest Agriculture's.
+var demoTextLeads = map[string][]string{
+	"No access road to the project site":        {"transport", "construction"},
+	"Medium-voltage power connection delayed":   {"industry_trade"},
+	"Guidance requested on operating a marina":  {"transport", "tourism"},
+	"Conversion of planted forest land held up": {"agriculture"},
+}
 
 var demoTexts = map[obstacle.Category][]demoText{
 	obstacle.LandSiteClearance: {
@@ -297,6 +315,9 @@ func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal 
 		o.Title, o.Description = tx.en, tx.descEN
 	}
 	leads := demoLeads[cat]
+	if l, ok := demoTextLeads[tx.en]; ok {
+		leads = l
+	}
 	lead := leads[rng.IntN(len(leads))]
 	var coord []string
 	if rng.IntN(2) == 0 {

@@ -132,7 +132,9 @@ func TestOpportunitiesCoverTheProvince(t *testing.T) {
 		"band":     opportunity.CapitalBands,
 		"currency": {"VND", "USD"},
 		"agency":   opportunity.Agencies,
-		"form":     opportunity.InvestmentForms,
+		// Every form but BT, which was no PPP contract type at end-2023
+		// (TestOpportunitiesFitTheRules); the code stays for stored data.
+		"form": slices.DeleteFunc(slices.Clone(opportunity.InvestmentForms), func(f string) bool { return f == "bt" }),
 	} {
 		for _, v := range want {
 			if count[facet][v] == 0 {

@@ -193,6 +193,11 @@ func (g *generator) draft(n int) draft {
 	sector := pick(g.rng, g.spec.sectors)
 	info := sectorInfos[sector]
 	location := pick(g.rng, info.locations)
+	if g.spec.kind == project.FDI && !contains(mainland, location) {
+		// Trường Sa is an island district in a disputed sea area under
+		// military administration: no foreign-invested project goes there.
+		location = pick(g.rng, onMainland(info.locations))
+	}
 	zone := g.zone(sector, location)
 	stage := pick(g.rng, stageWeights)
 
@@ -202,6 +207,10 @@ func (g *generator) draft(n int) draft {
 	nbins := len(g.spec.bins) - 1
 
 	name := g.name(info, location)
+	if fossil(name.VI) {
+		// An LNG or gas-fired plant is not built by a "renewable" company.
+		info.domainsVI, info.domainsEN = info.fossilVI, info.fossilEN
+	}
 	var investor project.Investor
 	if g.spec.kind == project.FDI {
 		investor = g.foreignInvestor(info)
@@ -210,6 +219,12 @@ func (g *generator) draft(n int) draft {
 	}
 
 	land := info.land[0] + g.rng.Int64N((info.land[1]-info.land[0])*int64(bin+1)/int64(nbins)+1)
+	switch {
+	case strings.HasPrefix(name.VI, clusterPrefix):
+		land = min(max(land, clusterMinCentiHa), clusterMaxCentiHa)
+	case strings.HasPrefix(name.VI, parkPrefix):
+		land = max(land, clusterMaxCentiHa+100) // larger than any cluster
+	}
 	jobs := info.jobs[0] + g.rng.IntN((info.jobs[1]-info.jobs[0])*(bin+1)/nbins+1)
 
 	history := g.history(stage, info.class)
@@ -327,6 +342,9 @@ func (g *generator) zone(sector, location string) string {
 func (g *generator) name(info sectorInfo, location string) project.Text {
 	var cands []nameTemplate
 	for _, t := range info.templates {
+		if t.domesticOnly && g.spec.kind == project.FDI {
+			continue
+		}
 		if t.locs == nil || contains(t.locs, location) {
 			cands = append(cands, t)
 		}
@@ -660,6 +678,10 @@ type nameTemplate struct {
 	vi, en   string
 	numbered bool     // repeats are numbered ("Vạn Ninh 2") rather than phased
 	locs     []string // locations it suits; nil means any
+	// domesticOnly marks a business foreign investors are in practice not
+	// given: petrol retail (left out of Viet Nam's WTO services
+	// commitments) and social housing.
+	domesticOnly bool
 }
 
 // sectorInfo holds what the generator needs to know about a sector.
@@ -671,6 +693,36 @@ type sectorInfo struct {
 	jobs      [2]int
 	domainsVI []string // trade words for domestic investor names
 	domainsEN []string // trade words for foreign investor names
+	// fossilVI and fossilEN replace the domains for LNG and gas projects.
+	fossilVI, fossilEN []string
+}
+
+// An industrial cluster (cụm công nghiệp) covers 10 to 75 ha (Decree No.
+// 68/2017/ND-CP on industrial clusters, in force at end-2023; Decree No.
+// 32/2024/ND-CP that replaced it keeps the limits; 5 ha is the floor in
+// mountain districts). An industrial park is larger.
+const (
+	clusterPrefix     = "Cụm công nghiệp"
+	parkPrefix        = "Hạ tầng khu công nghiệp"
+	clusterMinCentiHa = 10_00
+	clusterMaxCentiHa = 75_00
+)
+
+// fossil reports whether a project name is an LNG terminal or gas-fired
+// plant.
+func fossil(vi string) bool {
+	return strings.Contains(vi, "LNG") || strings.Contains(vi, "điện khí")
+}
+
+// onMainland returns the weighted locations that are on the mainland.
+func onMainland(locs []weighted[string]) []weighted[string] {
+	var out []weighted[string]
+	for _, l := range locs {
+		if contains(mainland, l.v) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // mainland lists the locations on the mainland (all but truong_sa).
@@ -731,7 +783,7 @@ var sectorInfos = map[string]sectorInfo{
 		templates: []nameTemplate{
 			{vi: "Khu đô thị mới {p}", en: "{p} New Urban Area"},
 			{vi: "Khu dân cư {p}", en: "{p} Residential Area"},
-			{vi: "Khu nhà ở xã hội {p}", en: "{p} Social Housing"},
+			{vi: "Khu nhà ở xã hội {p}", en: "{p} Social Housing", domesticOnly: true},
 			{vi: "Tổ hợp thương mại và căn hộ {p}", en: "{p} Commercial and Apartment Complex"},
 			{vi: "Khu đô thị sinh thái {p}", en: "{p} Eco Urban Area"},
 			{vi: "Khu biệt thự ven biển {p}", en: "{p} Seaside Villas", locs: coastal},
@@ -759,6 +811,8 @@ var sectorInfos = map[string]sectorInfo{
 		jobs:      [2]int{10, 150},
 		domainsVI: []string{"Năng lượng", "Năng lượng Tái tạo", "Điện lực", "Đầu tư Năng lượng", "Năng lượng Xanh"},
 		domainsEN: []string{"Renewable Energy", "Power", "Wind Energy", "Solar Energy"},
+		fossilVI:  []string{"Năng lượng", "Điện lực", "Đầu tư Năng lượng", "Khí và Điện", "Điện khí"},
+		fossilEN:  []string{"Power", "Gas and Power", "LNG", "Energy"},
 	},
 	"industry": {
 		class: classMedium,
@@ -901,7 +955,7 @@ var sectorInfos = map[string]sectorInfo{
 			{vi: "Trung tâm thương mại {p}", en: "{p} Shopping Centre"},
 			{vi: "Chợ đầu mối nông sản {p}", en: "{p} Wholesale Produce Market"},
 			{vi: "Siêu thị {p}", en: "{p} Supermarket"},
-			{vi: "Cửa hàng xăng dầu {p}", en: "{p} Petrol Station", numbered: true},
+			{vi: "Cửa hàng xăng dầu {p}", en: "{p} Petrol Station", numbered: true, domesticOnly: true},
 			{vi: "Trung tâm hội nghị và triển lãm {p}", en: "{p} Convention and Exhibition Centre", locs: []string{"nha_trang", "cam_ranh", "cam_lam"}},
 		},
 		land:      [2]int64{10, 1_000},

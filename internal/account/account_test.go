@@ -520,3 +520,50 @@ func TestLocales(t *testing.T) {
 
 // tester is the actor of the changes the tests make.
 var tester = Actor{ID: "u-tester", Name: "Người Kiểm Thử", Email: "tester@b.vn", Role: string(RoleAdmin)}
+
+// A database seeded before a default agency existed gets it on the next
+// start, and an agency an administrator renamed keeps its new name.
+func TestBootstrapAddsMissingDefaultAgencies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := NewStore(mongotest.MustOpenDB(t), Options{Hash: cheap})
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// An older installation: the first defaults only, one of them renamed.
+	defaults := DefaultAgencies()
+	old := defaults[:3]
+	for _, a := range old {
+		if _, err := s.CreateAgency(ctx, a, SystemActor, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	renamed := Text{VI: "Sở Tài chính tỉnh Khánh Hòa", EN: "Khánh Hòa Department of Finance"}
+	fin, err := s.GetAgency(ctx, old[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateAgency(ctx, fin.ID, fin.Version, renamed, tester, t0); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := s.Bootstrap(ctx, BootstrapOptions{}, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.ListAgencies(ctx)
+	if err != nil || len(list) != len(defaults) {
+		t.Fatalf("after bootstrap %d agencies, want %d: %v", len(list), len(defaults), err)
+	}
+	for _, id := range []string{Labour, StateBankKhanhHoa} {
+		a, err := s.GetAgency(ctx, id)
+		if err != nil || a.Name.VI == "" || a.Name.EN == "" {
+			t.Fatalf("default agency %s not added: %v %+v", id, err, a)
+		}
+	}
+	if a, err := s.GetAgency(ctx, old[1].ID); err != nil || a.Name != renamed || a.Version != 2 {
+		t.Fatalf("renamed agency overwritten: %v %+v", err, a)
+	}
+	if n, err := s.SeedAgencies(ctx, t0.Add(2*time.Hour)); n != 0 || err != nil {
+		t.Fatalf("third seed added %d: %v", n, err)
+	}
+}

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -95,8 +94,22 @@ func DefaultAgencies() []Agency {
 		{ID: "tax", Name: Text{VI: "Cục Thuế tỉnh Khánh Hòa", EN: "Khánh Hòa Provincial Tax Department"}},
 		{ID: "nha_trang", Name: Text{VI: "Ủy ban nhân dân thành phố Nha Trang", EN: "Nha Trang City People's Committee"}},
 		{ID: "cam_ranh", Name: Text{VI: "Ủy ban nhân dân thành phố Cam Ranh", EN: "Cam Ranh City People's Committee"}},
+		// Names as at end-2023. In 2025 the Department of Labour, Invalids
+		// and Social Affairs was merged into the Department of Home Affairs
+		// and the State Bank's provincial branches into regional ones
+		// (issue 15 handles the restructuring).
+		{ID: Labour, Name: Text{VI: "Sở Lao động - Thương binh và Xã hội", EN: "Department of Labour, Invalids and Social Affairs"}},
+		{ID: StateBankKhanhHoa, Name: Text{VI: "Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Khánh Hòa", EN: "State Bank of Vietnam, Khánh Hòa Branch"}},
 	}
 }
+
+// Labour is the code of the Department of Labour, Invalids and Social
+// Affairs, which handles labour obstacles (work permits, recruitment).
+const Labour = "labour"
+
+// StateBankKhanhHoa is the code of the State Bank of Vietnam's Khánh Hòa
+// branch, which handles credit obstacles.
+const StateBankKhanhHoa = "sbv_khanh_hoa"
 
 // CreateAgency validates and stores a new agency, made by the actor by; a
 // taken code is an invalid error on field "id" (account.error.agency_taken).
@@ -176,18 +189,24 @@ func (s *Store) AgencyHistory(ctx context.Context, id string) ([]Change, error) 
 	return history(ctx, s.agencies, id)
 }
 
-// SeedAgencies stores DefaultAgencies when there is no agency yet and
-// reports how many it added.
+// SeedAgencies stores the DefaultAgencies that are missing, by code, and
+// reports how many it added. An agency already stored keeps its name, so a
+// rename made in the portal survives; a database made before a default was
+// added gets it on the next start.
 func (s *Store) SeedAgencies(ctx context.Context, now time.Time) (int, error) {
-	n, err := s.agencies.Mongo().CountDocuments(ctx, bson.M{})
+	have, err := s.ListAgencies(ctx)
 	if err != nil {
-		return 0, apperr.Internal(fmt.Errorf("count agencies: %w", err))
+		return 0, err
 	}
-	if n > 0 {
-		return 0, nil
+	known := make(map[string]bool, len(have))
+	for _, a := range have {
+		known[a.ID] = true
 	}
 	added := 0
 	for _, a := range DefaultAgencies() {
+		if known[a.ID] {
+			continue
+		}
 		if _, err := s.CreateAgency(ctx, a, SystemActor, now); err != nil {
 			// Another process seeding at the same moment made it first.
 			if e := apperr.As(err); e.Code == apperr.CodeInvalid && e.Fields["id"] == "account.error.agency_taken" {

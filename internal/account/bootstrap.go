@@ -48,8 +48,8 @@ func DemoUsers() []NewUser {
 	}
 }
 
-// Bootstrap readies a database for use: it seeds DefaultAgencies when
-// there are none, makes the first administrator when there is none (of
+// Bootstrap readies a database for use: it seeds the DefaultAgencies
+// that are missing (never renaming one), makes the first administrator when there is none (of
 // any state), and with Demo the DemoUsers that are missing. It is
 // idempotent: a second run makes nothing and returns nothing. The
 // returned credentials are the accounts it made.
