@@ -1225,7 +1225,7 @@ const docTemplate = `{
                         "BearerToken": []
                     }
                 ],
-                "description": "For the promotion board and administrators. The body is the opportunity as GET returns it; createdAt, updatedAt, version and projectCode are set by the portal.",
+                "description": "For investment promotion staff and administrators. The body is the opportunity as GET returns it; createdAt, updatedAt, version and projectCode are set by the portal.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1399,7 +1399,7 @@ const docTemplate = `{
         },
         "/opportunities/{code}/enquiries": {
             "post": {
-                "description": "Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating the same request with the same idempotencyKey returns the first enquiry with 200; the same idempotencyKey with any other content is refused with 422, naming idempotency_key.",
+                "description": "Stores the enquiry for the Investment Promotion and Business Support Centre and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating the same request with the same idempotencyKey returns the first enquiry with 200; the same idempotencyKey with any other content is refused with 422, naming idempotency_key.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1625,7 +1625,7 @@ const docTemplate = `{
                         "BearerToken": []
                     }
                 ],
-                "description": "For the promotion board and administrators. The disbursed capital starts at zero; record disbursements to raise it. The project's history starts with this creation.",
+                "description": "For investment promotion staff and administrators. The disbursed capital starts at zero; record disbursements to raise it. The project's history starts with this creation.",
                 "consumes": [
                     "application/json"
                 ],

@@ -21,7 +21,7 @@ type Role string
 const (
 	// RoleAdmin manages users, roles, agencies, sectors and settings.
 	RoleAdmin Role = "admin"
-	// RoleBoard is promotion board staff: opportunities, projects, enquiries.
+	// RoleBoard is investment promotion staff staff: opportunities, projects, enquiries.
 	RoleBoard Role = "board"
 	// RoleTaskForce triages obstacles, assigns agencies and deadlines, closes them.
 	RoleTaskForce Role = "taskforce"
@@ -53,7 +53,7 @@ func (r Role) MessageID() string { return "account.role." + string(r) }
 
 // CanEditProjects reports whether the role may create and edit licensed
 // projects and opportunities, move projects through their stages and record
-// capital: the promotion board, and administrators.
+// capital: investment promotion staff, and administrators.
 func (r Role) CanEditProjects() bool { return r.Is(RoleAdmin, RoleBoard) }
 
 // CanManageObstacles reports whether the role may triage, assign, escalate

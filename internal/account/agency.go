@@ -91,7 +91,7 @@ func DefaultAgencies() []Agency {
 		{ID: "agriculture", Name: Text{VI: "Sở Nông nghiệp và Phát triển nông thôn", EN: "Department of Agriculture and Rural Development"}},
 		{ID: "tourism", Name: Text{VI: "Sở Du lịch", EN: "Department of Tourism"}},
 		{ID: "van_phong_ez", Name: Text{VI: "Ban Quản lý Khu kinh tế Vân Phong", EN: "Van Phong Economic Zone Management Board"}},
-		{ID: "tax", Name: Text{VI: "Cục Thuế tỉnh Khánh Hòa", EN: "Khánh Hòa Provincial Tax Department"}},
+		{ID: "tax", Name: Text{VI: "Cục Thuế tỉnh Khánh Hòa", EN: "Khanh Hoa Provincial Tax Department"}},
 		{ID: "nha_trang", Name: Text{VI: "Ủy ban nhân dân thành phố Nha Trang", EN: "Nha Trang City People's Committee"}},
 		{ID: "cam_ranh", Name: Text{VI: "Ủy ban nhân dân thành phố Cam Ranh", EN: "Cam Ranh City People's Committee"}},
 		// Names as at end-2023. In 2025 the Department of Labour, Invalids
@@ -99,7 +99,7 @@ func DefaultAgencies() []Agency {
 		// and the State Bank's provincial branches into regional ones
 		// (issue 15 handles the restructuring).
 		{ID: Labour, Name: Text{VI: "Sở Lao động - Thương binh và Xã hội", EN: "Department of Labour, Invalids and Social Affairs"}},
-		{ID: StateBankKhanhHoa, Name: Text{VI: "Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Khánh Hòa", EN: "State Bank of Vietnam, Khánh Hòa Branch"}},
+		{ID: StateBankKhanhHoa, Name: Text{VI: "Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Khánh Hòa", EN: "State Bank of Vietnam, Khanh Hoa Branch"}},
 	}
 }
 

@@ -37,7 +37,7 @@ const (
 )
 
 // Enquiry is a message an investor sends about an opportunity; staff of the
-// promotion board answer it outside the portal and mark it answered.
+// investment promotion staff answer it outside the portal and mark it answered.
 type Enquiry struct {
 	ID              string `json:"id" bson:"_id"`
 	OpportunityCode string `json:"opportunityCode" bson:"opportunityCode"`

@@ -106,7 +106,7 @@ func sendProject(c *fiber.Ctx, status int, p *project.Project) error {
 // apiCreateProject creates a project.
 //
 //	@Summary		Create a project
-//	@Description	For the promotion board and administrators. The disbursed capital starts at zero; record disbursements to raise it. The project's history starts with this creation.
+//	@Description	For investment promotion staff and administrators. The disbursed capital starts at zero; record disbursements to raise it. The project's history starts with this creation.
 //	@Tags			board
 //	@Accept			json
 //	@Produce		json

@@ -13,11 +13,11 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// boardAccess is who edits projects: the promotion board and
+// boardAccess is who edits projects: investment promotion staff and
 // administrators.
 var boardAccess = web.Roles(account.RoleBoard, account.RoleAdmin)
 
-// RegisterPages registers the promotion board's pages: project
+// RegisterPages registers investment promotion staff's pages: project
 // editing, history and the progress watch.
 func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodGet, "/board", boardAccess, s.boardHome)

@@ -1,4 +1,4 @@
-// Package board is the web area of the promotion board: project editing
+// Package board is the web area of investment promotion staff: project editing
 // pages, the progress watch and the project write API.
 package board
 
@@ -7,7 +7,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
-// Handlers serve the promotion board's project editing pages, the progress watch and the project write API.
+// Handlers serve investment promotion staff's project editing pages, the progress watch and the project write API.
 type Handlers struct {
 	*web.Server
 	projects *project.Store

@@ -102,7 +102,7 @@ func (s *Handlers) apiGetOpportunity(c *fiber.Ctx) error {
 // apiCreateOpportunity creates an opportunity.
 //
 //	@Summary		Create an opportunity
-//	@Description	For the promotion board and administrators. The body is the opportunity as GET returns it; createdAt, updatedAt, version and projectCode are set by the portal.
+//	@Description	For investment promotion staff and administrators. The body is the opportunity as GET returns it; createdAt, updatedAt, version and projectCode are set by the portal.
 //	@Tags			board
 //	@Accept			json
 //	@Produce		json

@@ -263,7 +263,7 @@ type EnquiryReceipt struct {
 // apiCreateEnquiry sends an enquiry about an opportunity.
 //
 //	@Summary		Send an enquiry about an opportunity
-//	@Description	Stores the enquiry for the promotion board and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating the same request with the same idempotencyKey returns the first enquiry with 200; the same idempotencyKey with any other content is refused with 422, naming idempotency_key.
+//	@Description	Stores the enquiry for the Investment Promotion and Business Support Centre and e-mails an acknowledgement in the chosen language. Rate-limited per address. Repeating the same request with the same idempotencyKey returns the first enquiry with 200; the same idempotencyKey with any other content is refused with 422, naming idempotency_key.
 //	@Tags			opportunities
 //	@Accept			json
 //	@Produce		json
