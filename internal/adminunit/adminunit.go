@@ -16,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,6 +110,7 @@ type Unit struct {
 	NameEN       string
 	Slug         string
 	Effective    time.Time
+	Clause       int // clause of Article 1 of Resolution 1667/NQ-UBTVQH15 that forms it
 	FormerStatus string
 	Sources      []string
 	FormedFrom   []Part
@@ -178,7 +180,7 @@ func Load(fsys fs.FS) (*Set, error) {
 			Name: r["name"], NameVI: r["name_vi"], NameEN: r["name_en"], Slug: r["slug"], Sources: ids(r["source"]),
 		})
 	}
-	us, err := readCSV(fsys, UnitsFile, []string{"code", "kind", "name", "name_vi", "name_en", "slug", "effective", "former_status", "source"})
+	us, err := readCSV(fsys, UnitsFile, []string{"code", "kind", "name", "name_vi", "name_en", "slug", "effective", "clause", "former_status", "source"})
 	if err != nil {
 		return nil, err
 	}
@@ -188,9 +190,13 @@ func Load(fsys fs.FS) (*Set, error) {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s line %d: effective %q is not a date", UnitsFile, i+2, r["effective"]))
 		}
+		clause, err := strconv.Atoi(r["clause"])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s line %d: clause %q is not a number", UnitsFile, i+2, r["clause"]))
+		}
 		s.Units = append(s.Units, Unit{
 			Code: r["code"], Kind: r["kind"], Name: r["name"], NameVI: r["name_vi"], NameEN: r["name_en"],
-			Slug: r["slug"], Effective: eff, FormerStatus: r["former_status"], Sources: ids(r["source"]),
+			Slug: r["slug"], Effective: eff, Clause: clause, FormerStatus: r["former_status"], Sources: ids(r["source"]),
 		})
 	}
 	ff, err := readCSV(fsys, FormedFromFile, []string{"unit_code", "former_code", "former_kind", "former_name", "former_district_code", "share", "source"})
@@ -346,7 +352,7 @@ func (s *Set) Validate() error {
 
 	// Current units.
 	kinds := map[string]int{}
-	seen := map[string]map[string]bool{"code": {}, "name": {}, "name_vi": {}, "name_en": {}, "slug": {}}
+	seen := map[string]map[string]bool{"code": {}, "name": {}, "name_vi": {}, "name_en": {}, "slug": {}, "clause": {}}
 	once := func(what, field, v string) {
 		if seen[field][v] {
 			bad("%s: %s %q listed twice", what, field, v)
@@ -370,6 +376,11 @@ func (s *Set) Validate() error {
 		checkNames(bad, what, u.Kind, u.Name, u.NameVI, u.NameEN, u.Slug)
 		if !u.Effective.Equal(Effective) {
 			bad("%s: effective %s, want %s", what, u.Effective.Format(time.DateOnly), Effective.Format(time.DateOnly))
+		}
+		if u.Clause < 1 || u.Clause > WantUnits {
+			bad("%s: clause %d is not between 1 and %d", what, u.Clause, WantUnits)
+		} else {
+			once(what, "clause", strconv.Itoa(u.Clause))
 		}
 		checkSources(what, u.Sources)
 		switch u.FormerStatus {

@@ -160,7 +160,7 @@ func TestAgainstSecondSources(t *testing.T) {
 func TestLookups(t *testing.T) {
 	s := mustDefault(t)
 	u, ok := s.Unit("22736")
-	if !ok || u.Kind != DacKhu || u.NameEN != "Trường Sa Special Zone" {
+	if !ok || u.Kind != DacKhu || u.NameEN != "Trường Sa Special Zone" || u.Clause != 65 {
 		t.Errorf("Unit(22736) = %+v, %v", u, ok)
 	}
 	if _, ok := s.Unit("99999"); ok {
@@ -172,6 +172,24 @@ func TestLookups(t *testing.T) {
 	}
 	if got := s.Became("00000"); got != nil {
 		t.Errorf("Became(00000) = %v", got)
+	}
+}
+
+// TestCodesReused pins what README.md warns about: every current unit took
+// the code of one of its own former units, and not always the one with its
+// name (Phường Đông Hải is the former Mỹ Hải's 22780).
+func TestCodesReused(t *testing.T) {
+	s := mustDefault(t)
+	for _, u := range s.Units {
+		if !slices.ContainsFunc(u.FormedFrom, func(p Part) bool { return p.Former.Code == u.Code }) {
+			t.Errorf("%s %s: code is none of its former units' codes", u.Code, u.NameVI)
+		}
+	}
+	u, _ := s.Unit("22780")
+	for _, p := range u.FormedFrom {
+		if p.Former.Code == u.Code && p.Former.Name != "Mỹ Hải" {
+			t.Errorf("22780 was %s, want Mỹ Hải", p.Former.Name)
+		}
 	}
 }
 
@@ -223,7 +241,7 @@ func dropLines(m fstest.MapFS, name, sub string) {
 }
 
 func TestLoadRejects(t *testing.T) {
-	const nhaTrang = "22366,phuong,Nha Trang,Phường Nha Trang,Nha Trang Ward,nha_trang,2025-07-01,confirmed,"
+	const nhaTrang = "22366,phuong,Nha Trang,Phường Nha Trang,Nha Trang Ward,nha_trang,2025-07-01,49,confirmed,"
 	for _, c := range []struct {
 		name   string
 		change func(t *testing.T, m fstest.MapFS)
@@ -249,16 +267,16 @@ func TestLoadRejects(t *testing.T) {
 			edit(t, m, UnitsFile, "Nha Trang Ward,nha_trang,", "Nha Trang Ward,nhatrang,")
 		}, `slug "nhatrang", want "nha_trang"`},
 		{"UnitWithoutSource", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, UnitsFile, nhaTrang+"nso2025;bando2025;tt20250424", nhaTrang)
+			edit(t, m, UnitsFile, nhaTrang+"nq1667;cv1027;nso2025;bando2025;tt20250424", nhaTrang)
 		}, "unit 22366: no source"},
 		{"UnknownSource", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, UnitsFile, nhaTrang+"nso2025;bando2025;tt20250424", nhaTrang+"nso2025;wikipedia")
+			edit(t, m, UnitsFile, nhaTrang+"nq1667;cv1027;nso2025;bando2025;tt20250424", nhaTrang+"nso2025;wikipedia")
 		}, `unit 22366: source "wikipedia" is not in sources.csv`},
 		{"UnknownDistrict", func(t *testing.T, m fstest.MapFS) {
 			dropLines(m, DistrictsFile, "589,58,")
 		}, `district "589" is not in districts_2024.csv`},
 		{"FormerWithoutSource", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, FormedFromFile, "22366,22363,phuong,Lộc Thọ,568,whole,bando2025;nso2024", "22366,22363,phuong,Lộc Thọ,568,whole,")
+			edit(t, m, FormedFromFile, "22366,22363,phuong,Lộc Thọ,568,whole,nq1667;nso2024;bando2025", "22366,22363,phuong,Lộc Thọ,568,whole,")
 		}, `former 22363 "Lộc Thọ": no source`},
 		{"SplitMarkedWhole", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, FormedFromFile, "22780,22768,phuong,Đông Hải,582,part", "22780,22768,phuong,Đông Hải,582,whole")
@@ -278,6 +296,15 @@ func TestLoadRejects(t *testing.T) {
 		{"DistrictCount", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, DistrictsFile, "589,58,Ninh Thuận", "589,56,Khánh Hòa")
 		}, "districts: 16 (10 Khánh Hòa, 6 Ninh Thuận)"},
+		{"DuplicateClause", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, UnitsFile, "Nha Trang Ward,nha_trang,2025-07-01,49,", "Nha Trang Ward,nha_trang,2025-07-01,50,")
+		}, `clause "50" listed twice`},
+		{"ClauseOutOfRange", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, UnitsFile, "Nha Trang Ward,nha_trang,2025-07-01,49,", "Nha Trang Ward,nha_trang,2025-07-01,66,")
+		}, "unit 22366: clause 66 is not between 1 and 65"},
+		{"Effective", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, UnitsFile, "Nha Trang Ward,nha_trang,2025-07-01,", "Nha Trang Ward,nha_trang,2025-06-16,")
+		}, "unit 22366: effective 2025-06-16, want 2025-07-01"},
 		{"Header", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, UnitsFile, "code,kind,", "id,kind,")
 		}, "units_2025.csv: header"},
@@ -300,7 +327,7 @@ func TestLoadRejects(t *testing.T) {
 // stays in the set, marked unconfirmed, with no former units.
 func TestUnconfirmedAllowed(t *testing.T) {
 	m := files(t)
-	edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,confirmed,", "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,unconfirmed,")
+	edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,34,confirmed,", "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,34,unconfirmed,")
 	dropLines(m, FormedFromFile, "22909,")
 	s, err := Load(m)
 	if err != nil {
@@ -309,5 +336,22 @@ func TestUnconfirmedAllowed(t *testing.T) {
 	u, _ := s.Unit("22909")
 	if u.FormerStatus != Unconfirmed || len(u.FormedFrom) != 0 {
 		t.Errorf("Cà Ná = %+v", u)
+	}
+}
+
+// TestSplitFormers: Resolution 1667 splits exactly these former units
+// ("một phần" in clauses 18, 19 and 36, "phần còn lại" in 20, 21 and 61).
+func TestSplitFormers(t *testing.T) {
+	s := mustDefault(t)
+	var got []string
+	for _, f := range s.Formers() {
+		if len(s.Became(f.Code)) > 1 {
+			got = append(got, f.Name)
+		}
+	}
+	slices.Sort(got)
+	want := []string{"Cam An Bắc", "Cam An Nam", "Cam Hiệp Bắc", "Cam Hiệp Nam", "Cam Hòa", "Cam Tân", "Suối Tân", "Đông Hải"}
+	if !slices.Equal(got, want) {
+		t.Errorf("split former units %v, want %v", got, want)
 	}
 }
