@@ -16,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -267,6 +268,32 @@ func (s *Set) Became(formerCode string) []Unit {
 	var out []Unit
 	for _, i := range s.became[formerCode] {
 		out = append(out, s.Units[i])
+	}
+	return out
+}
+
+// FormerDistricts returns the former districts a current unit was formed
+// from, in the order of its former units: one for every unit of the former
+// Khánh Hòa, up to three in the former Ninh Thuận (Phước Dinh).
+func (s *Set) FormerDistricts(u Unit) []District {
+	var out []District
+	for _, p := range u.FormedFrom {
+		d, ok := s.District(p.Former.DistrictCode)
+		if ok && !slices.ContainsFunc(out, func(x District) bool { return x.Code == d.Code }) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// UnitsOf returns the current units that took in all or part of a former
+// district, in file order.
+func (s *Set) UnitsOf(districtCode string) []Unit {
+	var out []Unit
+	for _, u := range s.Units {
+		if slices.ContainsFunc(u.FormedFrom, func(p Part) bool { return p.Former.DistrictCode == districtCode }) {
+			out = append(out, u)
+		}
 	}
 	return out
 }

@@ -355,3 +355,55 @@ func TestSplitFormers(t *testing.T) {
 		t.Errorf("split former units %v, want %v", got, want)
 	}
 }
+
+func TestFormerDistricts(t *testing.T) {
+	s := mustDefault(t)
+	perDistrict := 0
+	for _, d := range s.Districts {
+		perDistrict += len(s.UnitsOf(d.Code))
+	}
+	multi := map[string]int{}
+	total := 0
+	for _, u := range s.Units {
+		ds := s.FormerDistricts(u)
+		total += len(ds)
+		if len(ds) == 0 {
+			t.Errorf("%s: no former district", u.NameVI)
+		}
+		for _, d := range ds {
+			if !slices.ContainsFunc(s.UnitsOf(d.Code), func(x Unit) bool { return x.Code == u.Code }) {
+				t.Errorf("%s: former district %s does not list it", u.NameVI, d.NameVI)
+			}
+		}
+		if len(ds) > 1 {
+			multi[u.NameVI] = len(ds)
+			for _, d := range ds {
+				if d.ProvinceCode != NinhThuan {
+					t.Errorf("%s spans districts of the former Khánh Hòa (%s)", u.NameVI, d.NameVI)
+				}
+			}
+		}
+	}
+	if perDistrict != total {
+		t.Errorf("UnitsOf gives %d pairs, FormerDistricts %d", perDistrict, total)
+	}
+	// Clauses 36, 45, 37, 62 and 64 join communes of two or three former
+	// districts of Ninh Thuận.
+	want := map[string]int{"Xã Phước Dinh": 3, "Xã Mỹ Sơn": 2, "Xã Ninh Hải": 2, "Phường Ninh Chử": 2, "Phường Đô Vinh": 2}
+	if len(multi) != len(want) {
+		t.Errorf("units over several districts %v, want %v", multi, want)
+	}
+	for k, v := range want {
+		if multi[k] != v {
+			t.Errorf("%s: %d former districts, want %d", k, multi[k], v)
+		}
+	}
+	var camLam []string
+	for _, u := range s.UnitsOf("570") {
+		camLam = append(camLam, u.Name)
+	}
+	slices.Sort(camLam)
+	if want := []string{"Cam An", "Cam Hiệp", "Cam Lâm", "Suối Dầu"}; !slices.Equal(camLam, want) {
+		t.Errorf("UnitsOf(570 Cam Lâm) = %v, want %v", camLam, want)
+	}
+}
