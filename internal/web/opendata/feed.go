@@ -398,7 +398,7 @@ func (s *Handlers) apiOpenProjects(c *fiber.Ctx) error {
 	}
 	if res.Page > res.Pages() {
 		return s.feedProblem(c, l, pastEndMessageID, map[string]any{"Page": res.Page, "Pages": res.Pages()},
-			[]web.FieldProblem{{Field: "page", Code: "error.field.page", Message: l.T("error.field.page")}})
+			[]web.FieldProblem{{Field: "page", Code: "export.open.feed.past.field", Message: l.T("export.open.feed.past.field", "Pages", res.Pages())}})
 	}
 	pkg := OpenProjectPackage{
 		URI:               s.BaseURL() + c.OriginalURL(),

@@ -496,7 +496,7 @@ func TestOC4IDSFeedValidates(t *testing.T) {
 			var p struct {
 				Title, Detail string
 				Status        int
-				Errors        []struct{ Field string }
+				Errors        []struct{ Field, Message string }
 			}
 			if err := json.Unmarshal(body, &p); err != nil || code != c.status || p.Status != c.status ||
 				hdr.Get("Content-Type") != "application/problem+json" || p.Title == "" || p.Detail == "" || strings.Contains(string(body), `"projects"`) {
@@ -505,6 +505,11 @@ func TestOC4IDSFeedValidates(t *testing.T) {
 			}
 			if named := len(p.Errors) == 1 && p.Errors[0].Field == c.field; named != (c.field != "") {
 				t.Errorf("%s: fields %v, want %q", c.path, p.Errors, c.field)
+			}
+			// Past the end, the field message names the last page (not
+			// "a page is a whole number from 1", which 999 is).
+			if c.status == 404 && c.field == "page" && len(p.Errors) == 1 && strings.Contains(c.path, "per_page") && !strings.Contains(p.Errors[0].Message, strconv.Itoa(pages)) {
+				t.Errorf("%s: page message %q does not name the last page %d", c.path, p.Errors[0].Message, pages)
 			}
 			if c.status == 404 {
 				titles[lang+" "+strconv.Itoa(len(c.field))] = p.Title
