@@ -674,6 +674,21 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 			if got := sitetest.Text(d, "[data-testid=stat-capital]"); got != wantCap {
 				t.Errorf("%s capital %q, want %q", path, got, wantCap)
 			}
+			// Each chart says what it counts and what it leaves out, with
+			// the counts recomputed here from every obstacle.
+			wantOpen := l.T("obstweb.stats.note.open", "Open", l.Int(open), "Closed", l.Int(int64(len(all))-open), "Count", open)
+			for _, id := range []string{"by_status", "by_category", "by_agency"} {
+				if got := sitetest.Text(d, `[data-testid="chart-obstweb.stats.chart.`+id+`"] [data-testid=chart-note]`); got != wantOpen {
+					t.Errorf("%s %s note %q, want %q", path, id, got, wantOpen)
+				}
+			}
+			wantCapNote := l.T("obstweb.stats.note.capital_by_category", "Projects", l.Int(int64(len(heldAll))), "Count", int64(len(heldAll)))
+			if got := d.Find(`[data-testid="chart-obstweb.stats.chart.capital_by_category"] [data-testid=chart-note]`).First().Text(); got != wantCapNote {
+				t.Errorf("%s capital note %q, want %q", path, got, wantCapNote)
+			}
+			if got := sitetest.Text(d, `[data-testid="chart-obstweb.stats.chart.trend"] [data-testid=chart-note]`); !strings.Contains(got, monthOf(lang, st.ByMonth[0].Month)) {
+				t.Errorf("%s trend note %q does not name its first month", path, got)
+			}
 			// The category chart's accessible table holds each open count.
 			rows := d.Find(`[data-testid="chart-obstweb.stats.chart.by_category"] table tbody tr`)
 			if rows.Length() != len(obstacle.Categories) {
@@ -835,3 +850,12 @@ func TestObstacleFilingLatency(t *testing.T) {
 type goquerySelection = goquery.Selection
 
 func newLocalListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// monthOf writes "2026-03" as the stats page labels months.
+func monthOf(lang, month string) string {
+	m, _ := time.Parse("2006-01", month)
+	if lang == "en" {
+		return m.Format("Jan 2006")
+	}
+	return m.Format("01/2006")
+}

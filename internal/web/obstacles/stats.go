@@ -87,6 +87,12 @@ func countChart(l *i18n.Localizer, titleID string, rows []web.ChartRow) web.Char
 	return c
 }
 
+// withNote adds a note, already in the page's language, under c.
+func withNote(c web.Chart, note string) web.Chart {
+	c.Notes = append(c.Notes, note)
+	return c
+}
+
 func countRow(l *i18n.Localizer, label string, n int64) web.ChartRow {
 	return web.ChartRow{Label: label, Values: []web.ChartValue{{Value: n, Text: l.Int(n)}}}
 }
@@ -134,15 +140,28 @@ func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obs
 		}})
 	}
 	trend.Scale()
+	if n := len(st.ByMonth); n > 0 {
+		trend.Notes = []string{l.T("obstweb.stats.note.trend", "From", monthLabel(l.Lang, st.ByMonth[0].Month), "To", monthLabel(l.Lang, st.ByMonth[n-1].Month))}
+	}
+	// Every chart says what it counts and what it leaves out.
+	var total int64
+	for _, n := range st.ByStatus {
+		total += n
+	}
+	openNote := l.T("obstweb.stats.note.open", "Open", l.Int(st.Open), "Closed", l.Int(total-st.Open), "Count", st.Open)
+	byCat := capitalChart(l, "obstweb.stats.chart.capital_by_category", st.CapitalByCategory, func(k string) string { return l.Label("obstacle.category", k) })
+	byCat.Notes = append([]string{l.T("obstweb.stats.note.capital_by_category", "Projects", l.Int(st.CapitalTotal.Projects), "Count", st.CapitalTotal.Projects)}, byCat.Notes...)
 	charts := []web.Chart{
-		countChart(l, "obstweb.stats.chart.by_status", byStatus),
-		countChart(l, "obstweb.stats.chart.by_category", byCategory),
-		countChart(l, "obstweb.stats.chart.by_agency", byAgency),
+		withNote(countChart(l, "obstweb.stats.chart.by_status", byStatus), openNote),
+		withNote(countChart(l, "obstweb.stats.chart.by_category", byCategory), openNote),
+		withNote(countChart(l, "obstweb.stats.chart.by_agency", byAgency), openNote),
 		trend,
-		capitalChart(l, "obstweb.stats.chart.capital_by_category", st.CapitalByCategory, func(k string) string { return l.Label("obstacle.category", k) }),
+		byCat,
 	}
 	if staff {
-		charts = append(charts, capitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency))
+		byAg := capitalChart(l, "obstweb.stats.chart.capital_by_agency", st.CapitalByAgency, agency)
+		byAg.Notes = append([]string{l.T("obstweb.stats.note.capital_by_agency", "Projects", l.Int(st.CapitalTotal.Projects), "Count", st.CapitalTotal.Projects)}, byAg.Notes...)
+		charts = append(charts, byAg)
 	}
 	return charts
 }
