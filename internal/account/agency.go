@@ -38,9 +38,9 @@ type Agency struct {
 	// Successors are the agencies that took over a former agency's tasks:
 	// one for a merger or a rename, several for a split.
 	Successors []Successor `json:"successors,omitempty" bson:"successors,omitempty"`
-	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt" bson:"updatedAt"`
-	Version   int64     `json:"version" bson:"version"`
+	CreatedAt  time.Time   `json:"createdAt" bson:"createdAt"`
+	UpdatedAt  time.Time   `json:"updatedAt" bson:"updatedAt"`
+	Version    int64       `json:"version" bson:"version"`
 }
 
 // MaxAgencyName is the longest agency name, in characters.
