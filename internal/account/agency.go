@@ -38,9 +38,12 @@ type Agency struct {
 	// Successors are the agencies that took over a former agency's tasks:
 	// one for a merger or a rename, several for a split.
 	Successors []Successor `json:"successors,omitempty" bson:"successors,omitempty"`
-	CreatedAt  time.Time   `json:"createdAt" bson:"createdAt"`
-	UpdatedAt  time.Time   `json:"updatedAt" bson:"updatedAt"`
-	Version    int64       `json:"version" bson:"version"`
+	// EndBasis is the legal basis of the agency's end (a decree or a
+	// decision), shown on the obstacles passed to its successors.
+	EndBasis  string    `json:"endBasis,omitempty" bson:"endBasis,omitempty"`
+	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt" bson:"updatedAt"`
+	Version   int64     `json:"version" bson:"version"`
 }
 
 // MaxAgencyName is the longest agency name, in characters.

@@ -216,11 +216,11 @@ func (s *Store) Retire(ctx context.Context, id, validTo string, successors []Suc
 	if err != nil {
 		return false, err
 	}
-	if cur.ValidTo == validTo && slices.Equal(cur.Successors, successors) {
+	if cur.ValidTo == validTo && slices.Equal(cur.Successors, successors) && cur.EndBasis == note {
 		return false, nil
 	}
 	next := cur
-	next.ValidTo, next.Successors = validTo, successors
+	next.ValidTo, next.Successors, next.EndBasis = validTo, successors, note
 	if err := next.Validate(); err != nil {
 		return false, err
 	}
@@ -228,8 +228,41 @@ func (s *Store) Retire(ctx context.Context, id, validTo string, successors []Suc
 	d.Add("validTo", cur.ValidTo, validTo)
 	d.Add("successors", strings.Join(cur.SuccessorIDs(), ","), strings.Join(next.SuccessorIDs(), ","))
 	err = s.agencies.Update(ctx, id, cur.Version, record.Write{
-		Set:   bson.D{{Key: "validTo", Value: validTo}, {Key: "successors", Value: successors}, {Key: "updatedAt", Value: now}},
+		Set: bson.D{{Key: "validTo", Value: validTo}, {Key: "successors", Value: successors},
+			{Key: "endBasis", Value: note}, {Key: "updatedAt", Value: now}},
 		Entry: &Change{At: now, By: by, Action: "restructure", Note: note, Fields: d},
 	})
 	return err == nil, err
+}
+
+// categoryLeads are, by obstacle category, the current agencies that lead
+// such obstacles, the usual one first: investment procedures go to the
+// Department of Finance (or the economic-zone board in a zone), labour to
+// Home Affairs, credit to the State Bank's regional branch, land and
+// environment to Agriculture and Environment, roads to Construction.
+var categoryLeads = map[string][]string{
+	"land_site_clearance":   {"agriculture_environment"},
+	"planning":              {"construction", Finance},
+	"investment_procedures": {Finance, "ez_ip_board"},
+	"construction_permits":  {"construction", "ez_ip_board"},
+	"environment":           {"agriculture_environment", "ez_ip_board"},
+	"tax_fees":              {"tax_khanh_hoa", Finance},
+	"credit":                {StateBankRegion},
+	"infrastructure":        {"construction", "industry_trade"},
+	"labour":                {HomeAffairs},
+	"other":                 {"culture_sports_tourism", "agriculture_environment", Finance, "industry_trade"},
+}
+
+// CategoryLeads returns the current agencies that lead obstacles of the
+// category (an obstacle.Category), the usual one first; nil if unknown.
+func CategoryLeads(category string) []string { return slices.Clone(categoryLeads[category]) }
+
+// ByCategory picks, among the successors of a split, the one that leads
+// obstacles of category: the category's usual lead if it is one of them.
+// ok is false when the category does not decide (a person must choose).
+func ByCategory(successors []string, category string) (id string, ok bool) {
+	if l := categoryLeads[category]; len(l) > 0 && slices.Contains(successors, l[0]) {
+		return l[0], true
+	}
+	return "", false
 }

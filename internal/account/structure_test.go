@@ -91,11 +91,11 @@ func TestRetireAgency(t *testing.T) {
 	if err != nil || !changed {
 		t.Fatalf("retire: %v %v", changed, err)
 	}
-	if changed, err := s.Retire(ctx, PlanningAndInvestment, "2025-02-28", succ, "again", tester, t0); err != nil || changed {
+	if changed, err := s.Retire(ctx, PlanningAndInvestment, "2025-02-28", succ, "Nghị định 45/2025/NĐ-CP", tester, t0); err != nil || changed {
 		t.Fatalf("second retire: %v %v", changed, err)
 	}
 	a, err := s.GetAgency(ctx, PlanningAndInvestment)
-	if err != nil || a.ValidTo != "2025-02-28" || !slices.Equal(a.Successors, succ) || a.Version != 2 {
+	if err != nil || a.ValidTo != "2025-02-28" || !slices.Equal(a.Successors, succ) || a.Version != 2 || a.EndBasis != "Nghị định 45/2025/NĐ-CP" {
 		t.Fatalf("%v %+v", err, a)
 	}
 	h, err := s.AgencyHistory(ctx, PlanningAndInvestment)
