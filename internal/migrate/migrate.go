@@ -15,10 +15,16 @@ import (
 
 // Change is one planned or applied change, for the report.
 type Change struct {
-	Step, Collection, ID, Field, From, To, Note string
+	Step       string `json:"step"`
+	Collection string `json:"collection"`
+	ID         string `json:"id"`
+	Field      string `json:"field"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Note       string `json:"note,omitempty"`
 	// Uncertain marks a change that could not be decided from the data:
 	// the record is left unchanged and listed for a person.
-	Uncertain bool
+	Uncertain bool `json:"uncertain,omitempty"`
 }
 
 // Step migrates one kind of record; Run with apply=false changes nothing
