@@ -171,6 +171,11 @@ func (r Restructurer) reassign(ctx context.Context, list []account.Agency, ids [
 			continue
 		}
 		targets := account.CurrentOf(list, a.ID, now)
+		ch, err := r.moveOfficers(ctx, a, targets, apply, now)
+		out = append(out, ch...)
+		if err != nil {
+			return out, err
+		}
 		obs, err := r.Obstacles.WithAgency(ctx, a.ID)
 		if err != nil {
 			return out, err
@@ -197,6 +202,37 @@ func (r Restructurer) reassign(ctx context.Context, list []account.Agency, ids [
 				if _, err := r.Obstacles.ReplaceAgency(ctx, o.ID, o.Version, a.ID, to, a.EndBasis, r.Actor, now); err != nil {
 					return out, err
 				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// moveOfficers moves the officers of the former agency a to its one
+// successor of today (targets); after a split each is listed for a person.
+func (r Restructurer) moveOfficers(ctx context.Context, a account.Agency, targets []string, apply bool, now time.Time) ([]Change, error) {
+	// All of them first: a moved officer leaves the filter's pages.
+	var users []account.User
+	for page := 1; ; page++ {
+		res, err := r.Accounts.ListUsers(ctx, account.UserFilter{Role: account.RoleAgency, AgencyID: a.ID, Page: page, PerPage: 100})
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, res.Users...)
+		if int64(page*res.PerPage) >= res.Total {
+			break
+		}
+	}
+	var out []Change
+	for _, u := range users {
+		c := Change{Step: StepAgencies, Collection: account.UsersCollection, ID: u.Email, Field: "agencyId", From: a.ID, To: targets[0]}
+		if len(targets) != 1 {
+			c.To, c.Uncertain, c.Note = strings.Join(targets, " | "), true, "split: choose the officer's agency"
+		}
+		out = append(out, c)
+		if apply && !c.Uncertain {
+			if _, err := r.Accounts.UpdateUser(ctx, u.ID, u.Version, account.UserUpdate{AgencyID: &c.To}, r.By, now); err != nil {
+				return out, err
 			}
 		}
 	}

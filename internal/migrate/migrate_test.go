@@ -50,6 +50,13 @@ func oldShape(t *testing.T, db *mongo.Database, obs []oldObstacle) []string {
 			t.Fatal(err)
 		}
 	}
+	// One officer of an agency merged whole, one of an agency split.
+	cheap := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1}})
+	for email, agency := range map[string]string{"khdt@portal.test": account.PlanningAndInvestment, "ldtbxh@portal.test": account.Labour} {
+		if _, err := cheap.CreateUser(ctx, account.NewUser{Email: email, Name: "Cán bộ", Role: account.RoleAgency, AgencyID: agency, Lang: "vi", Password: "a-long-password-1"}, account.SystemActor, filed); err != nil {
+			t.Fatal(err)
+		}
+	}
 	st := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("k")})
 	if err := st.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
@@ -87,7 +94,7 @@ func oldShape(t *testing.T, db *mongo.Database, obs []oldObstacle) []string {
 func snapshot(t *testing.T, db *mongo.Database) string {
 	t.Helper()
 	var b strings.Builder
-	for _, coll := range []string{account.AgenciesCollection, obstacle.CollObstacles} {
+	for _, coll := range []string{account.AgenciesCollection, obstacle.CollObstacles, account.UsersCollection} {
 		cur, err := db.Collection(coll).Find(context.Background(), bson.M{})
 		if err != nil {
 			t.Fatal(err)
@@ -147,7 +154,7 @@ func TestAgenciesOnOldShape(t *testing.T) {
 		t.Fatal("the dry run wrote to the database")
 	}
 	n, uncertain := Count(dry)
-	if uncertain != 2 || n == 0 {
+	if uncertain != 3 || n == 0 {
 		t.Fatalf("dry run: %d changes, %d uncertain: %+v", n, uncertain, dry)
 	}
 	var out bytes.Buffer
@@ -166,7 +173,9 @@ func TestAgenciesOnOldShape(t *testing.T) {
 		`UNCERTAIN [agencies] obstacles`,
 		`leadAgency: "tax" -> "tax_khanh_hoa"`,
 		`leadAgency: "sbv_khanh_hoa" -> "sbv_region_10"`,
-		fmt.Sprintf("%d changes would be made (dry run; --apply writes them), 2 uncertain", n),
+		`users khdt@portal.test agencyId: "planning_investment" -> "finance"`,
+		`UNCERTAIN [agencies] users ldtbxh@portal.test agencyId: "labour" -> "home_affairs | health | education_training | agriculture_environment | provincial_police"`,
+		fmt.Sprintf("%d changes would be made (dry run; --apply writes them), 3 uncertain", n),
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
@@ -227,7 +236,13 @@ func TestAgenciesOnOldShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, u := Count(again); n != 0 || u != 2 {
+	if u, err := acc.GetByEmail(ctx, "khdt@portal.test"); err != nil || u.AgencyID != account.Finance {
+		t.Errorf("officer of planning and investment: %v %+v", err, u)
+	}
+	if u, err := acc.GetByEmail(ctx, "ldtbxh@portal.test"); err != nil || u.AgencyID != account.Labour {
+		t.Errorf("officer of the split labour department: %v %+v", err, u)
+	}
+	if n, u := Count(again); n != 0 || u != 3 {
 		t.Fatalf("second run: %d changes, %d uncertain: %+v", n, u, again)
 	}
 }

@@ -54,7 +54,7 @@ func TestAdminRestructuresAgencies(t *testing.T) {
 		"effective": {today}, "legal_basis": {"Quyết định 99/QĐ-UBND"}, "mode": {"preview"}}
 	r = adm.Send(http.MethodPost, "/en/admin/agencies/restructure", form)
 	d = r.Doc(t)
-	if r.Status != 200 || !strings.Contains(sitetest.Text(d, "[data-testid=restructure-outcome]"), "Preview: 4 changes would be made") ||
+	if r.Status != 200 || !strings.Contains(sitetest.Text(d, "[data-testid=restructure-outcome]"), "Preview: 5 changes would be made") ||
 		!strings.Contains(sitetest.Text(d, "[data-testid=restructure-changes]"), o.TrackingCode) {
 		t.Fatalf("preview: %d %q", r.Status, sitetest.Text(d, "[data-testid=restructure-outcome]"))
 	}
@@ -67,12 +67,15 @@ func TestAdminRestructuresAgencies(t *testing.T) {
 
 	form.Set("mode", "apply")
 	r = adm.Send(http.MethodPost, "/en/admin/agencies/restructure", form)
-	if r.Status != 200 || !strings.Contains(sitetest.Text(r.Doc(t), "[data-testid=restructure-outcome]"), "Applied: 4 changes.") {
+	if r.Status != 200 || !strings.Contains(sitetest.Text(r.Doc(t), "[data-testid=restructure-outcome]"), "Applied: 5 changes.") {
 		t.Fatalf("apply: %d %q", r.Status, sitetest.Text(r.Doc(t), "[data-testid=restructure-outcome]"))
 	}
 	fin, err := e.Accounts.GetAgency(ctx, account.Finance)
 	if err != nil || fin.ValidTo != account.DayBefore(today) || fin.Successors[0].ID != "finance_investment" || fin.EndBasis != "Quyết định 99/QĐ-UBND" {
 		t.Fatalf("finance after: %v %+v", err, fin)
+	}
+	if u, _ := e.Accounts.GetUser(ctx, e.Users[account.RoleAgency].ID); u.AgencyID != "finance_investment" {
+		t.Errorf("the finance officer works for %s", u.AgencyID)
 	}
 	got, _ := e.Obstacles.Get(ctx, o.ID)
 	last := got.Timeline[len(got.Timeline)-1]
@@ -94,7 +97,7 @@ func TestAdminRestructuresAgencies(t *testing.T) {
 	body := admin.RestructureRequest{Former: []string{"finance_investment"}, Successors: []account.Successor{{ID: "industry_trade"}}, Effective: today, LegalBasis: "Quyết định 100/QĐ-UBND"}
 	r = api.Call(http.MethodPost, "/api/v1/admin/restructure", body)
 	var res admin.RestructureResult
-	if err := json.Unmarshal([]byte(r.Body), &res); err != nil || r.Status != 200 || res.Applied || res.Changes != 3 || len(res.Items) != 3 {
+	if err := json.Unmarshal([]byte(r.Body), &res); err != nil || r.Status != 200 || res.Applied || res.Changes != 4 || len(res.Items) != 4 {
 		t.Fatalf("api dry run: %d %s", r.Status, r.Body)
 	}
 	if a, _ := e.Accounts.GetAgency(ctx, "finance_investment"); a.ValidTo != "" {
