@@ -253,7 +253,7 @@ func Obstacles(projects []project.Project, cal *holidays.Calendar, now time.Time
 	before := cal.WorkingDaysBetween(time.Date(2025, 1, 6, 0, 0, 0, 0, holidays.Location()), now)
 	add(45, func(i int) demoPlan {
 		p := demoPlan{status: obstacle.Closed, slack: 3 + rng.IntN(300), withAsk: i%4 == 0, reopen: i%9 == 0, auto: i%3 == 0, late: i%7 == 0}
-		if i%15 == 7 {
+		if i%9 == 4 {
 			p.slack = max(p.slack, before)
 		}
 		return p
