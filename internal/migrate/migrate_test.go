@@ -162,6 +162,7 @@ func TestAgenciesOnOldShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := out.String()
+	t.Log(report)
 	for _, want := range []string{
 		`agencies home_affairs created: "" -> "Sở Nội vụ"`,
 		`agencies planning_investment validTo: "" -> "2025-02-28"`,
