@@ -9,20 +9,22 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
-// ObstacleAgencies are the agency ids the demo data uses, the ids of
-// account.DefaultAgencies: the Departments of
-// Planning and Investment, Natural Resources and Environment, Construction,
-// the Economic Zone Authority, the Tax Department, the Department of
-// Industry and Trade, the Nha Trang and Cam Ranh People's Committees, the
-// Departments of Transport, Finance, Agriculture and Tourism, the
-// Department of Labour, Invalids and Social Affairs and the State Bank's
-// Khánh Hòa branch.
-var ObstacleAgencies = []string{"planning_investment", "natural_resources", "construction", "van_phong_ez", "tax", "industry_trade", "nha_trang", "cam_ranh", "transport", "finance", "agriculture", "tourism", "labour", "sbv_khanh_hoa"}
+// ObstacleAgencies are the agencies the demo data routes obstacles to,
+// today's agencies of account.DefaultAgencies (after the 2025 mergers):
+// the Departments of Finance (with investment registration), Agriculture
+// and Environment, Construction (with transport), Industry and Trade,
+// Culture, Sports and Tourism and Home Affairs (with labour), the Economic
+// Zone and Industrial Parks Board, the provincial tax office and the State
+// Bank's Region 10 branch. An obstacle assigned before an agency existed
+// goes to its predecessor of the day (agencyOn): Planning and Investment
+// before 1 March 2025, for instance.
+var ObstacleAgencies = []string{"finance", "agriculture_environment", "construction", "ez_ip_board", "tax_khanh_hoa", "industry_trade", "culture_sports_tourism", "home_affairs", "sbv_region_10"}
 
 // ObstacleCount is how many obstacles Obstacles makes.
 const ObstacleCount = 150
@@ -36,34 +38,87 @@ func ObstacleAccessKey(trackingCode string) string {
 }
 
 // demoLeads are the agencies that may lead an obstacle of each category,
-// as the province's agencies were at end-2023: labour matters (recruitment,
-// work permits) go to the Department of Labour, Invalids and Social
-// Affairs, credit to the State Bank's provincial branch, which supervises
-// the banks. (2025 merged both into other bodies; issue 15.)
+// as the agencies are since the 2025 mergers: investment procedures go to
+// the Department of Finance (or the economic-zone board), land and
+// environment to Agriculture and Environment, roads to Construction,
+// labour matters (recruitment, work permits) to Home Affairs, credit to
+// the State Bank's regional branch, which supervises the banks.
 var demoLeads = map[obstacle.Category][]string{
-	obstacle.LandSiteClearance:    {"natural_resources", "nha_trang", "cam_ranh"},
-	obstacle.Planning:             {"construction", "nha_trang", "cam_ranh", "planning_investment"},
-	obstacle.InvestmentProcedures: {"planning_investment", "van_phong_ez"},
-	obstacle.ConstructionPermits:  {"construction", "van_phong_ez"},
-	obstacle.Environment:          {"natural_resources", "van_phong_ez"},
-	obstacle.TaxFees:              {"tax", "finance"},
-	obstacle.Credit:               {"sbv_khanh_hoa"},
-	obstacle.Infrastructure:       {"transport", "industry_trade", "construction"},
-	obstacle.Labour:               {"labour"},
-	obstacle.Other:                {"tourism", "agriculture", "planning_investment", "industry_trade"},
+	obstacle.LandSiteClearance:    {"agriculture_environment"},
+	obstacle.Planning:             {"construction", "finance"},
+	obstacle.InvestmentProcedures: {"finance", "ez_ip_board"},
+	obstacle.ConstructionPermits:  {"construction", "ez_ip_board"},
+	obstacle.Environment:          {"agriculture_environment", "ez_ip_board"},
+	obstacle.TaxFees:              {"tax_khanh_hoa", "finance"},
+	obstacle.Credit:               {"sbv_region_10"},
+	obstacle.Infrastructure:       {"construction", "industry_trade"},
+	obstacle.Labour:               {"home_affairs"},
+	obstacle.Other:                {"culture_sports_tourism", "agriculture_environment", "finance", "industry_trade"},
 }
 
 type demoText struct{ vi, en, descVI, descEN string }
 
 // demoTextLeads narrow demoLeads for the matters, by English title, that
-// one agency of the category handles: a road is Transport's, a power line
-// Industry and Trade's (the power sector), a marina Transport's (maritime
-// licensing) with Tourism, planted forest Agriculture's.
+// one agency of the category handles: a road is Construction's (which took
+// over transport), a power line Industry and Trade's (the power sector), a
+// marina Construction's (maritime licensing) or Tourism's, planted forest
+// Agriculture and Environment's.
 var demoTextLeads = map[string][]string{
-	"No access road to the project site":        {"transport", "construction"},
+	"No access road to the project site":        {"construction"},
 	"Medium-voltage power connection delayed":   {"industry_trade"},
-	"Guidance requested on operating a marina":  {"transport", "tourism"},
-	"Conversion of planted forest land held up": {"agriculture"},
+	"Guidance requested on operating a marina":  {"construction", "culture_sports_tourism"},
+	"Conversion of planted forest land held up": {"agriculture_environment"},
+}
+
+// agencies are the default agencies by code, and endOf2023 the codes of
+// the agencies that existed before the 2025 mergers.
+var (
+	agencies  = map[string]account.Agency{}
+	endOf2023 = map[string]bool{}
+)
+
+func init() {
+	for _, a := range account.DefaultAgencies() {
+		agencies[a.ID] = a
+	}
+	for _, a := range account.EndOf2023Agencies() {
+		endOf2023[a.ID] = true
+	}
+}
+
+// agencyOn returns the agency that did the work of today's agency id on
+// day (YYYY-MM-DD): id itself if it existed then, else its predecessor
+// of the day (the agency merged or renamed into it, its only successor;
+// a split into several does not count), so that an obstacle assigned in 2024 names the agency of 2024.
+func agencyOn(id, day string) string {
+	for range 5 {
+		a := agencies[id]
+		if a.ValidFrom == "" || a.ValidFrom <= day || endOf2023[id] {
+			return id
+		}
+		pred := ""
+		for _, code := range sortedAgencyIDs() {
+			for _, s := range agencies[code].Successors {
+				if s.ID == id && len(agencies[code].Successors) == 1 && pred == "" {
+					pred = code
+				}
+			}
+		}
+		if pred == "" {
+			return id
+		}
+		id = pred
+	}
+	return id
+}
+
+// sortedAgencyIDs lists the default agencies' codes in their order.
+func sortedAgencyIDs() []string {
+	var out []string
+	for _, a := range account.DefaultAgencies() {
+		out = append(out, a.ID)
+	}
+	return out
 }
 
 var demoTexts = map[obstacle.Category][]demoText{
@@ -193,8 +248,15 @@ func Obstacles(projects []project.Project, cal *holidays.Calendar, now time.Time
 			plans = append(plans, p(i))
 		}
 	}
+	// A few closed obstacles were filed before the mergers of 1 March 2025
+	// and keep the former agency on their timeline.
+	before := cal.WorkingDaysBetween(time.Date(2025, 1, 6, 0, 0, 0, 0, holidays.Location()), now)
 	add(45, func(i int) demoPlan {
-		return demoPlan{status: obstacle.Closed, slack: 3 + rng.IntN(300), withAsk: i%4 == 0, reopen: i%9 == 0, auto: i%3 == 0, late: i%7 == 0}
+		p := demoPlan{status: obstacle.Closed, slack: 3 + rng.IntN(300), withAsk: i%4 == 0, reopen: i%9 == 0, auto: i%3 == 0, late: i%7 == 0}
+		if i%9 == 4 {
+			p.slack = max(p.slack, before)
+		}
+		return p
 	})
 	add(14, func(i int) demoPlan {
 		return demoPlan{status: obstacle.Resolved, slack: 1 + rng.IntN(4), withAsk: i%3 == 0, late: i%5 == 0}
@@ -384,9 +446,25 @@ func demoOne(rng *rand.Rand, i int, p demoPlan, linkable []project.Project, cal 
 	o.Timeline = []obstacle.Event{obstacle.NewEvent(created, obstacle.FilerActor, obstacle.ActSubmit, "", obstacle.Submitted, "", true)}
 	o.Version = 1
 	t := created
+	held := "" // the lead as assigned, of the day
 	for _, s := range steps {
 		t = demoAt(rng, cal.AddWorkingDays(t, s.gap), t)
-		n, _, err := obstacle.Transition(o, s.action, s.in, s.actor, t, cal, obstacle.DefaultRules)
+		in, actor := s.in, s.actor
+		if s.action == obstacle.ActAssign {
+			day := account.Day(t)
+			in.LeadAgency = agencyOn(in.LeadAgency, day)
+			in.CoordinatingAgencies = nil
+			for _, c := range s.in.CoordinatingAgencies {
+				if c = agencyOn(c, day); c != in.LeadAgency {
+					in.CoordinatingAgencies = append(in.CoordinatingAgencies, c)
+				}
+			}
+			held = in.LeadAgency
+		}
+		if actor.Role == obstacle.RoleAgency && held != "" {
+			actor = obstacle.Actor{ID: "demo-officer-" + held, Role: obstacle.RoleAgency, Agency: held}
+		}
+		n, _, err := obstacle.Transition(o, s.action, in, actor, t, cal, obstacle.DefaultRules)
 		if err != nil {
 			return obstacle.Obstacle{}, false
 		}

@@ -30,9 +30,10 @@ func TestObstacles(t *testing.T) {
 	for _, p := range projects {
 		known[p.Code] = true
 	}
+	// Today's agencies, and their predecessors before the 2025 mergers.
 	agencies := map[string]bool{}
 	for _, a := range ObstacleAgencies {
-		agencies[a] = true
+		agencies[a], agencies[agencyOn(a, "2024-12-31")], agencies[agencyOn(a, "2025-06-01")] = true, true, true
 	}
 	statuses, cats := map[obstacle.Status]int{}, map[obstacle.Category]int{}
 	ids, codes := map[string]bool{}, map[string]bool{}

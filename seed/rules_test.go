@@ -152,31 +152,51 @@ func TestOpportunitiesFitTheRules(t *testing.T) {
 }
 
 // Demo obstacles go to the agency that handles their kind: labour to the
-// Department of Labour, Invalids and Social Affairs, credit to the State
-// Bank's Khánh Hòa branch; every agency the demo uses is a default one.
+// Department of Home Affairs, credit to the State Bank's regional branch
+// (or, when assigned before the mergers of 1 March 2025, to their
+// predecessors, which a few are); every agency the demo uses is a default
+// one, current on the day of the assignment.
 func TestObstacleRouting(t *testing.T) {
-	defaults := map[string]bool{}
-	for _, a := range account.DefaultAgencies() {
-		defaults[a.ID] = true
+	list := account.DefaultAgencies()
+	defaults := map[string]account.Agency{}
+	for _, a := range list {
+		defaults[a.ID] = a
 	}
 	for _, id := range ObstacleAgencies {
-		if !defaults[id] {
-			t.Errorf("demo agency %s is not in account.DefaultAgencies", id)
+		if a, ok := defaults[id]; !ok || a.ValidTo != "" {
+			t.Errorf("demo agency %s is not a current agency of account.DefaultAgencies", id)
 		}
 	}
-	want := map[obstacle.Category]string{obstacle.Labour: account.Labour, obstacle.Credit: account.StateBankKhanhHoa}
+	want := map[obstacle.Category]string{obstacle.Labour: account.HomeAffairs, obstacle.Credit: account.StateBankRegion}
 	led := map[obstacle.Category]int{}
+	former := 0
 	for _, o := range Obstacles(Projects(1, obstacleNow), obstCal, obstacleNow) {
 		if o.LeadAgency == "" {
 			continue
 		}
-		if !defaults[o.LeadAgency] {
+		a, ok := defaults[o.LeadAgency]
+		if !ok {
 			t.Errorf("%s: lead agency %s is not a default agency", o.ID, o.LeadAgency)
+		}
+		for _, ev := range o.Timeline {
+			if ev.Act() != obstacle.ActAssign {
+				continue
+			}
+			day := account.Day(ev.At)
+			if a.ValidTo != "" && a.ValidTo < day || a.ValidFrom > day && !slices.ContainsFunc(account.EndOf2023Agencies(), func(x account.Agency) bool { return x.ID == a.ID }) {
+				t.Errorf("%s: assigned on %s to %s, which existed %s..%s", o.ID, day, a.ID, a.ValidFrom, a.ValidTo)
+			}
+			if a.ValidTo != "" {
+				former++
+				if o.Status.Open() {
+					t.Errorf("%s: open obstacle still with the former agency %s", o.ID, a.ID)
+				}
+			}
 		}
 		if w, ok := want[o.Category]; ok {
 			led[o.Category]++
-			if o.LeadAgency != w {
-				t.Errorf("%s: %s obstacle led by %s, want %s", o.ID, o.Category, o.LeadAgency, w)
+			if !slices.Contains(account.CurrentOf(list, o.LeadAgency, obstacleNow), w) {
+				t.Errorf("%s: %s obstacle led by %s, want %s or its predecessor", o.ID, o.Category, o.LeadAgency, w)
 			}
 		}
 	}
@@ -184,6 +204,9 @@ func TestObstacleRouting(t *testing.T) {
 		if led[c] == 0 {
 			t.Errorf("no demo %s obstacle has a lead agency", c)
 		}
+	}
+	if former == 0 {
+		t.Error("no demo obstacle assigned before the mergers keeps a former agency")
 	}
 }
 
@@ -241,12 +264,12 @@ func TestObstacleMattersRouted(t *testing.T) {
 		title  *regexp.Regexp // folded Vietnamese title
 		agency []string
 	}{
-		{regexp.MustCompile(`duong giao thong`), []string{"transport", "construction"}},
+		{regexp.MustCompile(`duong giao thong`), []string{"construction"}},
 		{regexp.MustCompile(`dau noi dien`), []string{"industry_trade"}},
-		{regexp.MustCompile(`ben du thuyen`), []string{"transport", "tourism"}},
-		{regexp.MustCompile(`rung trong`), []string{"agriculture"}},
-		{regexp.MustCompile(`lao dong`), []string{account.Labour}},
-		{regexp.MustCompile(`von vay`), []string{account.StateBankKhanhHoa}},
+		{regexp.MustCompile(`ben du thuyen`), []string{"construction", "culture_sports_tourism"}},
+		{regexp.MustCompile(`rung trong`), []string{"agriculture_environment"}},
+		{regexp.MustCompile(`lao dong`), []string{account.HomeAffairs}},
+		{regexp.MustCompile(`von vay`), []string{account.StateBankRegion}},
 	}
 	seen := map[int]bool{}
 	for _, o := range Obstacles(Projects(1, obstacleNow), obstCal, obstacleNow) {
@@ -263,7 +286,7 @@ func TestObstacleMattersRouted(t *testing.T) {
 		for i, h := range handles {
 			if h.title.MatchString(title) {
 				seen[i] = true
-				if !slices.Contains(h.agency, o.LeadAgency) {
+				if !slices.ContainsFunc(account.CurrentOf(account.DefaultAgencies(), o.LeadAgency, obstacleNow), func(id string) bool { return slices.Contains(h.agency, id) }) {
 					t.Errorf("%s %q led by %s, want one of %v", o.ID, vi, o.LeadAgency, h.agency)
 				}
 			}

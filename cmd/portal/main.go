@@ -4,6 +4,7 @@
 //	portal seed [--scale N] load the synthetic demo data (N times over)
 //	portal reindex          rebuild the search index
 //	portal user ...         add, change or disable accounts
+//	portal migrate [--apply] bring an older database up to date (dry run by default)
 //	portal export|import    back up and restore the database
 //
 // Settings come from the environment; see README.md and .env.example.
@@ -62,6 +63,8 @@ func dispatch(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return reindexCmd(ctx, cfg, log, args, stdout)
 	case "user":
 		return userCmd(ctx, cfg, log, args, os.Stdin, stdout)
+	case "migrate":
+		return migrateCmd(ctx, cfg, log, args, stdout)
 	case "export":
 		return exportCmd(ctx, cfg, log, args, stdout)
 	case "import":
@@ -81,6 +84,8 @@ const usage = `usage: portal [command]
   reindex                   rebuild the search index from the database
   user add|set-password|disable|token ...
                             manage accounts (portal user for details)
+  migrate [--apply]         bring an older database up to date: print every change
+                            (a dry run), --apply to write them
   export --out DIR          write every collection and file as JSON lines with a manifest
   import [--force] DIR      restore a backup into an empty database
   help                      show this text`

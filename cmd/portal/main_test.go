@@ -35,6 +35,7 @@ func TestHelpExitsZero(t *testing.T) {
 		{[]string{"seed", "--help"}, "-scale"},
 		{[]string{"seed", "-h"}, "-scale"},
 		{[]string{"reindex", "--help"}, "portal reindex"},
+		{[]string{"migrate", "--help"}, "-apply"},
 		{[]string{"export", "--help"}, "-out"},
 		{[]string{"import", "--help"}, "-force"},
 		{[]string{"import", "backup-dir", "--help"}, "-force"},

@@ -359,7 +359,7 @@ func TestBootstrap(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.Email, err)
 		}
-		if u.Role != c.Role || (u.Role == RoleAgency) != (u.AgencyID == PlanningAndInvestment) {
+		if u.Role != c.Role || (u.Role == RoleAgency) != (u.AgencyID == Finance) {
 			t.Errorf("demo user %+v", u)
 		}
 	}

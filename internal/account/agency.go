@@ -24,8 +24,23 @@ type Text = bilingual.Text
 // assigned to and agency officers work for. ID is a short code that never
 // changes once made.
 type Agency struct {
-	ID        string    `json:"id" bson:"_id"`
-	Name      Text      `json:"name" bson:"name"`
+	ID   string `json:"id" bson:"_id"`
+	Name Text   `json:"name" bson:"name"`
+	// Kind is department, board, central_branch or commune_committee
+	// (see seed/admin/AGENCIES.md); empty on agencies made in the portal.
+	Kind string `json:"kind,omitempty" bson:"kind,omitempty"`
+	// ValidFrom and ValidTo are the first and last day (YYYY-MM-DD) the
+	// agency existed under this name and remit; ValidTo is empty while it
+	// is current. A former agency stays stored so that old obstacles still
+	// name it.
+	ValidFrom string `json:"validFrom,omitempty" bson:"validFrom,omitempty"`
+	ValidTo   string `json:"validTo,omitempty" bson:"validTo,omitempty"`
+	// Successors are the agencies that took over a former agency's tasks:
+	// one for a merger or a rename, several for a split.
+	Successors []Successor `json:"successors,omitempty" bson:"successors,omitempty"`
+	// EndBasis is the legal basis of the agency's end (a decree or a
+	// decision), shown on the obstacles passed to its successors.
+	EndBasis  string    `json:"endBasis,omitempty" bson:"endBasis,omitempty"`
 	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt" bson:"updatedAt"`
 	Version   int64     `json:"version" bson:"version"`
@@ -63,6 +78,17 @@ func (a *Agency) Validate() error {
 	case !textcheck.Clean(a.Name.EN, false):
 		f.Add("name.en", ControlCharsID)
 	}
+	if a.ValidFrom != "" && !ValidDay(a.ValidFrom) {
+		f.Add("validFrom", "error.field.invalid")
+	}
+	if a.ValidTo != "" && (!ValidDay(a.ValidTo) || (a.ValidFrom != "" && a.ValidTo < a.ValidFrom)) {
+		f.Add("validTo", "error.field.invalid")
+	}
+	for _, s := range a.Successors {
+		if !ValidAgencyID(s.ID) || s.ID == a.ID || utf8.RuneCountInString(s.Part) > MaxAgencyName*2 || !textcheck.Clean(s.Part, false) {
+			f.Add("successors", "error.field.invalid")
+		}
+	}
 	return f.Err()
 }
 
@@ -72,44 +98,29 @@ func (a *Agency) normalize() {
 	a.Name.EN = strings.TrimSpace(a.Name.EN)
 }
 
-// PlanningAndInvestment is the code of the Department of Planning and
-// Investment, the agency of the demo agency officer.
+// PlanningAndInvestment is the code of the former Department of Planning
+// and Investment, merged into the Department of Finance on 1 March 2025.
 const PlanningAndInvestment = "planning_investment"
 
-// DefaultAgencies are the Khánh Hòa departments and authorities most
-// obstacles go to, seeded on first start. They are the province's
-// agencies before the 2025 merger of departments; administrators adjust
-// the list in the portal.
-func DefaultAgencies() []Agency {
-	return []Agency{
-		{ID: PlanningAndInvestment, Name: Text{VI: "Sở Kế hoạch và Đầu tư", EN: "Department of Planning and Investment"}},
-		{ID: "finance", Name: Text{VI: "Sở Tài chính", EN: "Department of Finance"}},
-		{ID: "natural_resources", Name: Text{VI: "Sở Tài nguyên và Môi trường", EN: "Department of Natural Resources and Environment"}},
-		{ID: "construction", Name: Text{VI: "Sở Xây dựng", EN: "Department of Construction"}},
-		{ID: "transport", Name: Text{VI: "Sở Giao thông vận tải", EN: "Department of Transport"}},
-		{ID: "industry_trade", Name: Text{VI: "Sở Công Thương", EN: "Department of Industry and Trade"}},
-		{ID: "agriculture", Name: Text{VI: "Sở Nông nghiệp và Phát triển nông thôn", EN: "Department of Agriculture and Rural Development"}},
-		{ID: "tourism", Name: Text{VI: "Sở Du lịch", EN: "Department of Tourism"}},
-		{ID: "van_phong_ez", Name: Text{VI: "Ban Quản lý Khu kinh tế Vân Phong", EN: "Van Phong Economic Zone Management Board"}},
-		{ID: "tax", Name: Text{VI: "Cục Thuế tỉnh Khánh Hòa", EN: "Khanh Hoa Provincial Tax Department"}},
-		{ID: "nha_trang", Name: Text{VI: "Ủy ban nhân dân thành phố Nha Trang", EN: "Nha Trang City People's Committee"}},
-		{ID: "cam_ranh", Name: Text{VI: "Ủy ban nhân dân thành phố Cam Ranh", EN: "Cam Ranh City People's Committee"}},
-		// Names as at end-2023. In 2025 the Department of Labour, Invalids
-		// and Social Affairs was merged into the Department of Home Affairs
-		// and the State Bank's provincial branches into regional ones
-		// (issue 15 handles the restructuring).
-		{ID: Labour, Name: Text{VI: "Sở Lao động - Thương binh và Xã hội", EN: "Department of Labour, Invalids and Social Affairs"}},
-		{ID: StateBankKhanhHoa, Name: Text{VI: "Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Khánh Hòa", EN: "State Bank of Vietnam, Khanh Hoa Branch"}},
-	}
-}
+// Finance is the code of the Department of Finance, which since 1 March
+// 2025 also registers investment; the demo agency officer works there.
+const Finance = "finance"
 
-// Labour is the code of the Department of Labour, Invalids and Social
-// Affairs, which handles labour obstacles (work permits, recruitment).
+// Labour is the code of the former Department of Labour, Invalids and
+// Social Affairs (split on 1 March 2025; labour matters went to HomeAffairs).
 const Labour = "labour"
 
-// StateBankKhanhHoa is the code of the State Bank of Vietnam's Khánh Hòa
-// branch, which handles credit obstacles.
+// HomeAffairs is the code of the Department of Home Affairs, which handles
+// labour obstacles (work permits, recruitment) since 1 March 2025.
+const HomeAffairs = "home_affairs"
+
+// StateBankKhanhHoa is the code of the State Bank's former Khánh Hòa
+// branch, merged into the Region 10 branch on 1 March 2025.
 const StateBankKhanhHoa = "sbv_khanh_hoa"
+
+// StateBankRegion is the code of the State Bank's regional branch that
+// supervises the banks of Khánh Hòa and handles credit obstacles.
+const StateBankRegion = "sbv_region_10"
 
 // CreateAgency validates and stores a new agency, made by the actor by; a
 // taken code is an invalid error on field "id" (account.error.agency_taken).

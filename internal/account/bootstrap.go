@@ -43,7 +43,7 @@ func DemoUsers() []NewUser {
 		{Email: "admin@demo.local", Name: "Quản trị viên (demo)", Role: RoleAdmin},
 		{Email: "board@demo.local", Name: "Cán bộ Trung tâm Xúc tiến đầu tư (demo)", Role: RoleBoard},
 		{Email: "taskforce@demo.local", Name: "Tổ công tác tháo gỡ khó khăn (demo)", Role: RoleTaskForce},
-		{Email: "agency@demo.local", Name: "Cán bộ Sở Kế hoạch và Đầu tư (demo)", Role: RoleAgency, AgencyID: PlanningAndInvestment},
+		{Email: "agency@demo.local", Name: "Cán bộ Sở Tài chính (demo)", Role: RoleAgency, AgencyID: Finance},
 		{Email: "business@demo.local", Name: "Doanh nghiệp (demo)", Role: RoleBusiness, Lang: "en"},
 	}
 }

@@ -81,14 +81,14 @@ func TestBusinessFilesAndTaskForceAnswers(t *testing.T) {
 	o.do("accept and assign",
 		chromedp.Click(chromedp.CSS(`[data-testid=action-accept]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=assign-agency]`)),
-		val(`[data-testid=assign-agency]`, "transport"),
+		val(`[data-testid=assign-agency]`, "construction"),
 		chromedp.Click(chromedp.CSS(`[data-testid=action-assign]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=action-start]`)),
 	)
 	if got := o.text(`[data-testid=detail-status]`); got != "Assigned" {
 		t.Errorf("officer sees status %q", got)
 	}
-	if got := o.text(`[data-testid=detail-agency]`); got != "Department of Transport" {
+	if got := o.text(`[data-testid=detail-agency]`); got != "Department of Construction" {
 		t.Errorf("lead agency %q", got)
 	}
 	b.do("the business sees the assignment",

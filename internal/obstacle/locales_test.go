@@ -58,7 +58,7 @@ func TestMessages(t *testing.T) {
 	for _, c := range Categories {
 		need = append(need, "obstacle.category."+string(c))
 	}
-	for _, a := range append(Actions, ActSubmit, ActGroup, ActAttach) {
+	for _, a := range append(Actions, ActSubmit, ActGroup, ActAttach, ActRestructure) {
 		need = append(need, "obstacle.action."+string(a))
 	}
 	for _, r := range []Role{RoleTaskforce, RoleAgency, RoleAdmin, RoleFiler, RoleSystem} {

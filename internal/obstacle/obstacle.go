@@ -146,6 +146,8 @@ type Event struct {
 	ToStatus      Status `json:"toStatus" bson:"toStatus"`
 	// Agency names the lead agency on an assign event.
 	Agency string `json:"agency,omitempty" bson:"agency,omitempty"`
+	// FromAgency names the former agency on a restructure event.
+	FromAgency string `json:"fromAgency,omitempty" bson:"fromAgency,omitempty"`
 }
 
 // NewEvent starts an event of action by actor at at; public events are

@@ -70,6 +70,9 @@ const (
 	ActMerge     Action = "merge"     // folded into another obstacle as a duplicate
 	ActGroup     Action = "group"     // linked to a policy issue; status unchanged
 	ActAttach    Action = "attach"    // a file added; status unchanged
+	// ActRestructure passes an open obstacle from a former agency to its
+	// successor when the agency structure changes; status unchanged.
+	ActRestructure Action = "restructure"
 )
 
 // Actions lists the actions a transition can name (submit is only the

@@ -1198,6 +1198,11 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 		"POST /api/v1/obstacles/track/:code/actions": {Body: func(int) map[string]any {
 			return map[string]any{"action": "answer", "version": tracked().Version, "note": "Đã bổ sung hồ sơ.", "rating": 5}
 		}, Header: func() []string { return []string{"X-Access-Key", seed.ObstacleAccessKey(h.ids["trackAPI"])} }},
+		// A dry run: the valid request writes nothing, so the structure stays.
+		"POST /api/v1/admin/restructure": {Body: func(int) map[string]any {
+			return map[string]any{"former": []any{"finance"}, "successors": []any{map[string]any{"id": "industry_trade"}}, "effective": "2026-01-01",
+				"legalBasis": "Quyết định 1/QĐ-UBND", "apply": false}
+		}},
 		"POST /api/v1/obstacles/:id/transitions": {Body: func(int) map[string]any {
 			return map[string]any{"action": "note", "version": obst().Version, "note": "Ghi chú tiến độ", "leadAgency": "tax",
 				"deadline": time.Now().AddDate(0, 1, 0).Format("2006-01-02"), "coordinatingAgencies": []any{"construction"}}

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/migrate"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -30,6 +31,7 @@ func (s *Handlers) RegisterPages(g fiber.Router) {
 	s.Handle(g, fiber.MethodPost, "/admin/users/:id/tokens/:token/revoke", adminAccess, s.adminRevokeToken)
 	s.Handle(g, fiber.MethodGet, "/admin/agencies", adminAccess, s.adminAgencies)
 	s.Handle(g, fiber.MethodPost, "/admin/agencies", adminAccess, s.adminCreateAgency)
+	s.Handle(g, fiber.MethodPost, "/admin/agencies/restructure", adminAccess, s.adminRestructure)
 	s.Handle(g, fiber.MethodPost, "/admin/agencies/:id", adminAccess, s.adminRenameAgency)
 	s.Handle(g, fiber.MethodGet, "/admin/settings", adminAccess, s.adminSettings)
 	s.Handle(g, fiber.MethodPost, "/admin/settings", adminAccess, s.adminSaveSettings)
@@ -311,11 +313,28 @@ func (s *Handlers) adminRevokeToken(c *fiber.Ctx) error {
 // failed form (Which is "new" or an agency code).
 type agenciesData struct {
 	Agencies []account.Agency
-	Form     web.Form
-	Which    string
+	// Current are the agencies that exist today, Former those that ended;
+	// Names names each by its code in the page's language.
+	Current, Former []account.Agency
+	Names           map[string]string
+	Form            web.Form
+	Which           string
+	// Outcome lists a restructure's changes, nil when none was asked.
+	Outcome *restructureOutcome
+}
+
+// restructureOutcome is what a restructure did (Applied) or would do.
+type restructureOutcome struct {
+	Changes            []migrate.Change
+	Applied            bool
+	Certain, Uncertain int
 }
 
 func (s *Handlers) renderAgencies(c *fiber.Ctx, status int, which string, f web.Form) error {
+	return s.renderAgenciesWith(c, status, which, f, nil)
+}
+
+func (s *Handlers) renderAgenciesWith(c *fiber.Ctx, status int, which string, f web.Form, out *restructureOutcome) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
 	agencies, err := s.accounts.ListAgencies(ctx)
@@ -324,7 +343,16 @@ func (s *Handlers) renderAgencies(c *fiber.Ctx, status int, which string, f web.
 	}
 	p := s.NewPage(c, "admin.agencies.title")
 	p.Nav = "admin"
-	p.Data = agenciesData{Agencies: agencies, Form: f, Which: which}
+	d := agenciesData{Agencies: agencies, Form: f, Which: which, Outcome: out, Names: map[string]string{}}
+	for _, a := range agencies {
+		d.Names[a.ID], _ = a.Name.In(p.Lang)
+		if a.Former(s.Now()) {
+			d.Former = append(d.Former, a)
+		} else {
+			d.Current = append(d.Current, a)
+		}
+	}
+	p.Data = d
 	c.Status(status)
 	return s.Render(c, "admin/agencies", p)
 }

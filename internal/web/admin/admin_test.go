@@ -175,19 +175,19 @@ func TestAdminManagesAgencies(t *testing.T) {
 	if r.Status != 400 || sitetest.Text(r.Doc(t), "#err-name\\.vi") != "Trường này là bắt buộc." || sitetest.Text(r.Doc(t), "#err-id") == "" {
 		t.Fatalf("bad agency: %d", r.Status)
 	}
-	r = admin.Send(http.MethodPost, "/vi/admin/agencies", url.Values{"_csrf": {token}, "id": {"health"}, "name.vi": {"Sở Y tế"}, "name.en": {"Department of Health"}})
+	r = admin.Send(http.MethodPost, "/vi/admin/agencies", url.Values{"_csrf": {token}, "id": {"foreign_affairs"}, "name.vi": {"Sở Ngoại vụ"}, "name.en": {"Department of Foreign Affairs"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("create: %d", r.Status)
 	}
-	a, err := e.Accounts.GetAgency(context.Background(), "health")
-	if err != nil || a.Name.EN != "Department of Health" {
+	a, err := e.Accounts.GetAgency(context.Background(), "foreign_affairs")
+	if err != nil || a.Name.EN != "Department of Foreign Affairs" {
 		t.Fatalf("%+v %v", a, err)
 	}
-	rename := url.Values{"_csrf": {token}, "version": {"1"}, "name.vi": {"Sở Y tế tỉnh Khánh Hòa"}, "name.en": {"Khánh Hòa Department of Health"}}
-	if r := admin.Send(http.MethodPost, "/en/admin/agencies/health", rename); r.Status != http.StatusSeeOther {
+	rename := url.Values{"_csrf": {token}, "version": {"1"}, "name.vi": {"Sở Ngoại vụ tỉnh Khánh Hòa"}, "name.en": {"Khanh Hoa Department of Foreign Affairs"}}
+	if r := admin.Send(http.MethodPost, "/en/admin/agencies/foreign_affairs", rename); r.Status != http.StatusSeeOther {
 		t.Fatalf("rename: %d", r.Status)
 	}
-	if r := admin.Send(http.MethodPost, "/en/admin/agencies/health", rename); r.Status != http.StatusConflict {
+	if r := admin.Send(http.MethodPost, "/en/admin/agencies/foreign_affairs", rename); r.Status != http.StatusConflict {
 		t.Errorf("stale rename: %d", r.Status)
 	}
 }

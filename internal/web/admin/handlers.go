@@ -5,6 +5,7 @@ package admin
 import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -15,6 +16,8 @@ type Handlers struct {
 	accounts *account.Store
 	projects *project.Store
 	mail     *mail.Mailer
+	// obstacles is set by SetObstacles, for the restructure of agencies.
+	obstacles *obstacle.Store
 }
 
 // New returns the handlers of the area on the core server.

@@ -342,10 +342,10 @@ func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
 		wantID string
 	}{
 		{"UnknownLead", obstacles.TransitionRequest{LeadAgency: "no_such_agency"}, "lead_agency", "obstweb.error.agency_unknown"},
-		{"UnknownCoordinating", obstacles.TransitionRequest{LeadAgency: "tax", CoordinatingAgencies: []string{"construction", "ghost_office"}}, "coordinating_agencies", "obstweb.error.agency_unknown"},
-		{"Year9999", obstacles.TransitionRequest{LeadAgency: "tax", Deadline: "9999-12-31"}, "deadline", "obstacle.error.deadline_far"},
-		{"MoreThanAYear", obstacles.TransitionRequest{LeadAgency: "tax", Deadline: today.AddDate(1, 0, 2).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_far"},
-		{"Yesterday", obstacles.TransitionRequest{LeadAgency: "tax", Deadline: today.AddDate(0, 0, -1).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_past"},
+		{"UnknownCoordinating", obstacles.TransitionRequest{LeadAgency: "tax_khanh_hoa", CoordinatingAgencies: []string{"construction", "ghost_office"}}, "coordinating_agencies", "obstweb.error.agency_unknown"},
+		{"Year9999", obstacles.TransitionRequest{LeadAgency: "tax_khanh_hoa", Deadline: "9999-12-31"}, "deadline", "obstacle.error.deadline_far"},
+		{"MoreThanAYear", obstacles.TransitionRequest{LeadAgency: "tax_khanh_hoa", Deadline: today.AddDate(1, 0, 2).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_far"},
+		{"Yesterday", obstacles.TransitionRequest{LeadAgency: "tax_khanh_hoa", Deadline: today.AddDate(0, 0, -1).Format(time.DateOnly)}, "deadline", "obstacle.error.deadline_past"},
 	}
 	for _, tc := range cases {
 		for _, lang := range []string{"vi", "en"} {
@@ -374,7 +374,7 @@ func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
 		t.Errorf("bulk with an unknown agency: %d", r.Status)
 	}
 	// A real agency and a deadline within the year are taken.
-	ok := obstacles.TransitionRequest{Action: "assign", Version: o.Version, LeadAgency: "tax", CoordinatingAgencies: []string{"construction"},
+	ok := obstacles.TransitionRequest{Action: "assign", Version: o.Version, LeadAgency: "tax_khanh_hoa", CoordinatingAgencies: []string{"construction"},
 		Deadline: today.AddDate(0, 11, 0).Format(time.DateOnly)}
 	if r := tf.Call(http.MethodPost, path, ok); r.Status != 200 {
 		t.Errorf("valid assignment: %d %s", r.Status, r.Body)
@@ -406,7 +406,7 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			body, _ := json.Marshal(obstacles.TransitionRequest{Action: "assign", LeadAgency: "tax"})
+			body, _ := json.Marshal(obstacles.TransitionRequest{Action: "assign", LeadAgency: "tax_khanh_hoa"})
 			req, _ := http.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+tf.Token)
@@ -540,7 +540,7 @@ func TestObstacleTextRefusesControlCharacters(t *testing.T) {
 	for _, step := range []struct {
 		a  obstacle.Action
 		in obstacle.Input
-	}{{obstacle.ActAssign, obstacle.Input{LeadAgency: "tax"}}, {obstacle.ActStart, obstacle.Input{}}, {obstacle.ActAsk, obstacle.Input{Note: "Xin bản đồ."}}} {
+	}{{obstacle.ActAssign, obstacle.Input{LeadAgency: "tax_khanh_hoa"}}, {obstacle.ActStart, obstacle.Input{}}, {obstacle.ActAsk, obstacle.Input{Note: "Xin bản đồ."}}} {
 		var err error
 		if walked, err = e.Obstacles.Apply(ctx, walked.ID, walked.Version, step.a, step.in, obstacle.Actor{ID: "tf", Role: obstacle.RoleTaskforce}, time.Now()); err != nil {
 			t.Fatal(err)

@@ -84,11 +84,44 @@ func (s *Handlers) agencyList(ctx context.Context) []account.Agency {
 	return account.DefaultAgencies()
 }
 
-// agencyNames maps agency ids to their names in lang.
+// currentAgencies returns the agencies obstacles may be assigned to today:
+// those of agencyList that are not former.
+func (s *Handlers) currentAgencies(ctx context.Context) []account.Agency {
+	return account.Current(s.agencyList(ctx), s.Now())
+}
+
+// agencyNames maps agency ids to their names in lang (see displayNames).
 func (s *Handlers) agencyNames(ctx context.Context, lang string) map[string]string {
-	out := map[string]string{}
-	for _, a := range s.agencyList(ctx) {
-		out[a.ID], _ = a.Name.In(lang)
+	return s.displayNames(s.agencyList(ctx), lang)
+}
+
+// displayNames maps the agencies of list to their names in lang; a former
+// agency reads "Sở Kế hoạch và Đầu tư (cũ, nay là Sở Tài chính)", naming
+// today's agencies that took over its tasks.
+func (s *Handlers) displayNames(list []account.Agency, lang string) map[string]string {
+	now := s.Now()
+	plain := make(map[string]string, len(list))
+	for _, a := range list {
+		plain[a.ID], _ = a.Name.In(lang)
+	}
+	out := make(map[string]string, len(list))
+	l := s.I18n().For(lang)
+	for _, a := range list {
+		out[a.ID] = plain[a.ID]
+		if !a.Former(now) {
+			continue
+		}
+		var names []string
+		for _, id := range account.CurrentOf(list, a.ID, now) {
+			if n := plain[id]; n != "" && id != a.ID {
+				names = append(names, n)
+			}
+		}
+		if len(names) == 0 {
+			out[a.ID] = l.T("obstweb.agency.former_only", "Name", plain[a.ID])
+			continue
+		}
+		out[a.ID] = l.T("obstweb.agency.former", "Name", plain[a.ID], "Now", strings.Join(names, ", "))
 	}
 	return out
 }

@@ -327,7 +327,12 @@ func TestObstacleJourneyOverHTTP(t *testing.T) {
 	if r.Status != 400 || r.Doc(t).Find("#err-lead_agency").Length() != 1 {
 		t.Errorf("assign without agency: %d", r.Status)
 	}
-	if r := step("assign", url.Values{"lead_agency": {"planning_investment"}}); r.Status != 303 {
+	// A former agency (merged into Finance on 1 March 2025) is refused.
+	r = step("assign", url.Values{"lead_agency": {account.PlanningAndInvestment}})
+	if r.Status != 400 || !strings.Contains(r.Doc(t).Find("#err-lead_agency").Text(), "no longer exists") {
+		t.Errorf("assign to a former agency: %d %q", r.Status, r.Doc(t).Find("#err-lead_agency").Text())
+	}
+	if r := step("assign", url.Values{"lead_agency": {account.Finance}}); r.Status != 303 {
 		t.Fatalf("assign: %d %s", r.Status, sitetest.Text(r.Doc(t), "main"))
 	}
 	ag := e.As(account.RoleAgency)
@@ -416,18 +421,18 @@ func TestObstacleTransitionAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Body), &v); err != nil || r.Status != 200 || v.Status != "accepted" || r.Header.Get("ETag") != fmt.Sprintf(`"%s-v2"`, f.TrackingCode) {
 		t.Fatalf("accept: %d %s", r.Status, r.Body)
 	}
-	if r := c.PostJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 1, LeadAgency: "tax"}, "Authorization", auth); r.Status != 409 {
+	if r := c.PostJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 1, LeadAgency: "tax_khanh_hoa"}, "Authorization", auth); r.Status != 409 {
 		t.Errorf("stale body version: %d", r.Status)
 	}
-	r = c.PostJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax", Deadline: "2000-01-01"}, "Authorization", auth)
+	r = c.PostJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax_khanh_hoa", Deadline: "2000-01-01"}, "Authorization", auth)
 	if json.Unmarshal([]byte(r.Body), &p); r.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "deadline" {
 		t.Errorf("past deadline: %d %s", r.Status, r.Body)
 	}
-	r = c.PostJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax"}, "Authorization", auth)
-	if json.Unmarshal([]byte(r.Body), &v); r.Status != 200 || v.LeadAgency != "tax" || v.Deadline.Date == nil || v.Deadline.WorkingDaysLeft == nil {
+	r = c.PostJSON(path, obstacles.TransitionRequest{Action: "assign", Version: 2, LeadAgency: "tax_khanh_hoa"}, "Authorization", auth)
+	if json.Unmarshal([]byte(r.Body), &v); r.Status != 200 || v.LeadAgency != "tax_khanh_hoa" || v.Deadline.Date == nil || v.Deadline.WorkingDaysLeft == nil {
 		t.Errorf("assign: %d %s", r.Status, r.Body)
 	}
-	// The agency officer (planning_investment) cannot see the tax office's obstacle.
+	// The agency officer (finance) cannot see the tax office's obstacle.
 	atok, _, _ := e.Accounts.IssueToken(ctx, e.Users[account.RoleAgency].ID, "test", time.Now())
 	if r := c.GetWith("/api/v1/obstacles/"+o.ID, "Authorization", "Bearer "+atok); r.Status != 404 {
 		t.Errorf("agency sees another agency's obstacle: %d", r.Status)

@@ -87,8 +87,11 @@ type queueData struct {
 	Page, Pages int
 	Statuses    []obstacle.Status
 	Categories  []obstacle.Category
-	Agencies    []account.Agency
-	AgencyNames map[string]string
+	// Agencies are those obstacles may be assigned to; FilterAgencies
+	// adds the former ones, whose obstacles may still be listed.
+	Agencies       []account.Agency
+	FilterAgencies []account.Agency
+	AgencyNames    map[string]string
 	// CanAssign shows the bulk assignment (task force and admins).
 	CanAssign bool
 	// OwnAgency is an agency officer's agency, whose obstacles alone are listed.
@@ -104,7 +107,7 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	q, qerr := parseQueueQuery(func(k string) string { return c.Query(k) })
 	d := queueData{
 		Query: q, Statuses: obstacle.Statuses, Categories: obstacle.Categories,
-		Agencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang),
+		Agencies: s.currentAgencies(ctx), FilterAgencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang),
 		CanAssign: actor.CanAssign(), OwnAgency: actor.Agency,
 	}
 	if qerr != nil {
@@ -279,7 +282,7 @@ func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obst
 	p.Nav = "staff_obstacles"
 	d := staffDetailData{
 		Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
-		Agencies: s.agencyList(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
+		Agencies: s.currentAgencies(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
 		CanGroup:  o.CanGroup(actor),
 		CanAttach: o.CanAttach(actor),
 		MaxMB:     obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
@@ -379,7 +382,8 @@ func (s *Handlers) transitionInput(ctx context.Context, r transitionRequest, act
 
 // checkAgencies names, in bad, a lead or coordinating agency that is not
 // among the agencies obstacles can be assigned to (the list the forms
-// offer); the domain checks only the shape of an agency id.
+// offer), or that is a former agency (obstweb.error.agency_former); the
+// domain checks only the shape of an agency id.
 func (s *Handlers) checkAgencies(ctx context.Context, bad apperr.Fields, lead string, coord []string) error {
 	list := account.DefaultAgencies()
 	if s.accounts != nil {
@@ -391,16 +395,23 @@ func (s *Handlers) checkAgencies(ctx context.Context, bad apperr.Fields, lead st
 			list = stored
 		}
 	}
-	known := map[string]bool{}
+	known, former := map[string]bool{}, map[string]bool{}
 	for _, a := range list {
-		known[a.ID] = true
+		known[a.ID], former[a.ID] = true, a.Former(s.Now())
 	}
-	if !known[lead] {
+	switch {
+	case !known[lead]:
 		bad.Add("lead_agency", "obstweb.error.agency_unknown")
+	case former[lead]:
+		bad.Add("lead_agency", "obstweb.error.agency_former")
 	}
 	for _, a := range coord {
-		if a = strings.TrimSpace(a); a != "" && !known[a] {
+		switch a = strings.TrimSpace(a); {
+		case a == "":
+		case !known[a]:
 			bad.Add("coordinating_agencies", "obstweb.error.agency_unknown")
+		case former[a]:
+			bad.Add("coordinating_agencies", "obstweb.error.agency_former")
 		}
 	}
 	return nil

@@ -196,9 +196,5 @@ func (s *Handlers) agencyNamesCached(ctx context.Context, lang string) map[strin
 		c.refreshing.Store(false)
 		list = fresh
 	}
-	out := make(map[string]string, len(list))
-	for _, a := range list {
-		out[a.ID], _ = a.Name.In(lang)
-	}
-	return out
+	return s.displayNames(list, lang)
 }

@@ -29,6 +29,7 @@ func New(d Deps) (*web.Server, error) {
 	proj := projects.New(core, d.Projects, d.Opportunities)
 	brd := board.New(core, d.Projects)
 	adm := admin.New(core, d.Accounts, d.Projects, d.Mail)
+	adm.SetObstacles(d.Obstacles)
 	opp := opportunities.New(core, d.Opportunities, d.Projects, d.Search, d.Mail)
 	obs := obstacles.New(core, d.Obstacles, d.Accounts, d.Mail)
 	open := opendata.New(core, d.Projects, d.Opportunities, d.Obstacles)
@@ -45,6 +46,7 @@ func New(d Deps) (*web.Server, error) {
 	opp.RegisterAPI(api)
 	obs.RegisterAPI(api)
 	open.RegisterAPI(api)
+	adm.RegisterAPI(api)
 
 	for _, lang := range i18n.Languages {
 		g := core.LangGroup(lang)
