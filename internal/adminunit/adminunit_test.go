@@ -160,7 +160,7 @@ func TestAgainstSecondSources(t *testing.T) {
 func TestLookups(t *testing.T) {
 	s := mustDefault(t)
 	u, ok := s.Unit("22736")
-	if !ok || u.Kind != DacKhu || u.NameEN != "Trường Sa Special Zone" || u.Clause != 65 {
+	if !ok || u.Kind != DacKhu || u.NameEN != "Truong Sa Special Zone" || u.Clause != 65 {
 		t.Errorf("Unit(22736) = %+v, %v", u, ok)
 	}
 	if _, ok := s.Unit("99999"); ok {
@@ -252,13 +252,13 @@ func TestLoadRejects(t *testing.T) {
 			dropLines(m, FormedFromFile, "22909,")
 		}, "units: 64 (47 xã, 16 phường, 1 đặc khu)"},
 		{"WrongKind", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune", "22909,phuong,Cà Ná,Phường Cà Ná,Cà Ná Ward")
+			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune", "22909,phuong,Cà Ná,Phường Cà Ná,Ca Na Ward")
 		}, "units: 65 (47 xã, 17 phường, 1 đặc khu)"},
 		{"DuplicateCode", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, UnitsFile, "22909,xa,Cà Ná", "22900,xa,Cà Ná")
 		}, `unit 22900: code "22900" listed twice`},
 		{"DuplicateName", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na", "22909,xa,Phước Hà,Xã Phước Hà,Phước Hà Commune,phuoc_ha")
+			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune,ca_na", "22909,xa,Phước Hà,Xã Phước Hà,Phuoc Ha Commune,phuoc_ha")
 		}, `name "Phước Hà" listed twice`},
 		{"EnglishName", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, UnitsFile, "Phường Nha Trang,Nha Trang Ward,", "Phường Nha Trang,Nha Trang,")
@@ -327,7 +327,7 @@ func TestLoadRejects(t *testing.T) {
 // stays in the set, marked unconfirmed, with no former units.
 func TestUnconfirmedAllowed(t *testing.T) {
 	m := files(t)
-	edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,34,confirmed,", "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,34,unconfirmed,")
+	edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune,ca_na,2025-07-01,34,confirmed,", "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune,ca_na,2025-07-01,34,unconfirmed,")
 	dropLines(m, FormedFromFile, "22909,")
 	s, err := Load(m)
 	if err != nil {
