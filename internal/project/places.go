@@ -1,9 +1,11 @@
 package project
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/khanhhoa/investportal/internal/adminunit"
+	"github.com/khanhhoa/investportal/internal/fold"
 )
 
 // PlaceNames returns the names a reader may search a record's place by, in
@@ -52,4 +54,86 @@ func DistrictName(lang, location string) string {
 		return d.NameEN
 	}
 	return d.NameVI
+}
+
+// placeKinds are the words written before a unit's name in Vietnamese,
+// folded: "xã Ninh Phước", "phường Vĩnh Hòa", "thị trấn Cam Đức".
+var placeKinds = []string{"xa", "phuong", "thi tran", "dac khu"}
+
+// UnitFromText decides the current unit of a record in the former district
+// location from the district alone (it went into exactly one unit) or from
+// the units named in texts with their kind word ("xã Ninh Phước",
+// "phường Bắc Cam Ranh"): a former commune, ward or township of the
+// district names the unit(s) it went into, a current unit of the district
+// names itself. It returns the unit when exactly one is named, else ""
+// and the candidates: the units named, or all the district's units when
+// none is.
+func UnitFromText(location string, texts ...string) (string, []string) {
+	s := adminunit.Std()
+	d, ok := s.DistrictBySlug(location)
+	if !ok {
+		return "", nil
+	}
+	all := s.UnitsOf(d.Code)
+	if len(all) == 1 {
+		return all[0].Slug, nil
+	}
+	text := " " + fold.Words(strings.Join(texts, " ")) + " "
+	// "thị xã Ninh Hòa" is the former town, not a commune.
+	text = strings.ReplaceAll(text, " thi xa ", " thixa ")
+	named := func(name string) bool {
+		n := fold.Words(name)
+		for _, k := range placeKinds {
+			if strings.Contains(text, " "+k+" "+n+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	var found []string
+	add := func(slug string) {
+		if !slices.Contains(found, slug) {
+			found = append(found, slug)
+		}
+	}
+	for _, u := range all {
+		if named(u.Name) {
+			add(u.Slug)
+		}
+		for _, part := range u.FormedFrom {
+			if part.Former.DistrictCode == d.Code && named(part.Former.Name) {
+				add(u.Slug)
+			}
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	if len(found) == 0 {
+		for _, u := range all {
+			found = append(found, u.Slug)
+		}
+	}
+	return "", found
+}
+
+// MainUnit is the current unit that bears the former district's name (or,
+// failing that, the first unit formed from it): where a record with no
+// better clue is put in the demo data.
+func MainUnit(location string) string {
+	s := adminunit.Std()
+	d, ok := s.DistrictBySlug(location)
+	if !ok {
+		return ""
+	}
+	units := s.UnitsOf(d.Code)
+	for _, u := range units {
+		if u.Slug == d.Slug {
+			return u.Slug
+		}
+	}
+	if len(units) == 0 {
+		return ""
+	}
+	return units[0].Slug
 }
