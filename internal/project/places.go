@@ -137,3 +137,47 @@ func MainUnit(location string) string {
 	}
 	return units[0].Slug
 }
+
+// UnitFromName is UnitFromText for names that carry a place without its
+// kind word ("Khu du lịch Cam Đức"): a former commune, ward or township of
+// the district, or a current unit formed from it, whose name appears as
+// whole words. The district's own name is left out (it names the district
+// as well as a unit). It returns the unit when exactly one is named, else
+// "" and the units named (nil when none is).
+func UnitFromName(location string, texts ...string) (string, []string) {
+	s := adminunit.Std()
+	d, ok := s.DistrictBySlug(location)
+	if !ok {
+		return "", nil
+	}
+	text := " " + fold.Words(strings.Join(texts, " ")) + " "
+	own := fold.Words(d.Name)
+	named := func(name string) bool {
+		n := fold.Words(name)
+		return n != own && strings.Contains(text, " "+n+" ")
+	}
+	var found []string
+	for _, u := range s.UnitsOf(d.Code) {
+		hit := named(u.Name)
+		for _, part := range u.FormedFrom {
+			hit = hit || part.Former.DistrictCode == d.Code && named(part.Former.Name)
+		}
+		if hit {
+			found = append(found, u.Slug)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return "", found
+}
+
+// UnitFromTextCandidates lists the slugs of the current units formed
+// (wholly or partly) from the former district.
+func UnitFromTextCandidates(location string) []string {
+	var out []string
+	for _, u := range adminunit.Std().UnitsOfDistrict(location) {
+		out = append(out, u.Slug)
+	}
+	return out
+}
