@@ -15,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/contact"
+	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
 )
@@ -398,3 +399,7 @@ func (o *Opportunity) Validate() error {
 	}
 	return f.Err()
 }
+
+// Place shows the opportunity's place: the current unit with the former
+// district as history (project.Place).
+func (o Opportunity) Place(l *i18n.Localizer) string { return project.Place(l, o.Location, o.Unit) }

@@ -3,9 +3,12 @@ package project
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/fold"
+	"github.com/khanhhoa/investportal/internal/i18n"
 )
 
 // PlaceNames returns the names a reader may search a record's place by, in
@@ -178,6 +181,44 @@ func UnitFromTextCandidates(location string) []string {
 	var out []string
 	for _, u := range adminunit.Std().UnitsOfDistrict(location) {
 		out = append(out, u.Slug)
+	}
+	return out
+}
+
+// Place shows a record's place in the localizer's language: the current
+// unit with the former district as history ("Phường Bắc Cam Ranh (trước
+// đây thuộc thành phố Cam Ranh)", "Bac Cam Ranh Ward (formerly Cam Ranh
+// City)"), or, for a record not yet migrated, the former district marked
+// as former.
+func Place(l *i18n.Localizer, location, unit string) string {
+	district := DistrictName(l.Lang, location)
+	if l.Lang != "en" {
+		// Inside a sentence the kind word is lower-case: "thành phố Cam Ranh".
+		if r, n := utf8.DecodeRuneInString(district); n > 0 {
+			district = string(unicode.ToLower(r)) + district[n:]
+		}
+	}
+	if ValidUnit(unit) {
+		return l.T("place.with_former", "Unit", UnitName(l.Lang, unit), "District", district)
+	}
+	return l.T("place.former_only", "District", district)
+}
+
+// Place shows the project's place (see the function Place).
+func (p Project) Place(l *i18n.Localizer) string { return Place(l, p.Location, p.Unit) }
+
+// UnitGroup is one former district with the current units formed from it,
+// for a unit select grouped by former district.
+type UnitGroup struct {
+	District string
+	Units    []string
+}
+
+// UnitGroups lists every former district with its current units.
+func UnitGroups() []UnitGroup {
+	var out []UnitGroup
+	for _, loc := range Locations {
+		out = append(out, UnitGroup{District: loc, Units: UnitFromTextCandidates(loc)})
 	}
 	return out
 }
