@@ -63,7 +63,10 @@ func TestUnitAndProvinceFilters(t *testing.T) {
 	if fc.Unit["cam_lam"] != 2 || fc.Unit["vinh_hai"] != 0 || fc.Location["ninh_hai"] != 0 {
 		t.Errorf("facets: %+v", fc.Unit)
 	}
-	sameFacets(t, s, Filter{Units: []string{"cam_lam", "vinh_hai"}})
+	fc = sameFacets(t, s, Filter{Units: []string{"cam_lam", "vinh_hai"}, Provinces: []string{"ninh_thuan"}})
+	if fc.Province["khanh_hoa"] != 2 || fc.Province["ninh_thuan"] != 1 || fc.Unit["vinh_hai"] != 1 {
+		t.Errorf("facets with a province chosen: %+v %+v", fc.Province, fc.Unit)
+	}
 	f := Filter{Units: []string{"atlantis"}, Provinces: []string{"binh_dinh"}}
 	if err := f.Normalize(); err == nil || apperr.As(err).Fields["unit"] == "" || apperr.As(err).Fields["province"] == "" {
 		t.Errorf("bad filter: %v", err)

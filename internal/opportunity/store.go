@@ -244,6 +244,7 @@ const (
 	facetSector   = "sector"
 	facetLocation = "location"
 	facetUnit     = "unit"
+	facetProvince = "province" // derived from the location, not stored
 	facetForm     = "investmentForms"
 	facetBand     = "capitalBand"
 	facetStatus   = "status"
@@ -262,7 +263,7 @@ func (f *Filter) query(skip string) bson.D {
 	in(facetSector, f.Sectors)
 	in(facetLocation, f.Locations)
 	in(facetUnit, f.Units)
-	if len(f.Provinces) > 0 {
+	if len(f.Provinces) > 0 && skip != facetProvince {
 		// The province is derived from the former district.
 		and = append(and, bson.D{{Key: facetLocation, Value: bson.D{{Key: "$in", Value: provinceLocations(f.Provinces)}}}})
 	}
@@ -344,9 +345,11 @@ func pageBounds(page, perPage int) (int, int) {
 // FacetCounts holds, for each facet, how many opportunities have each
 // value. A value with no opportunity is absent.
 type FacetCounts struct {
-	Sector      map[string]int64 `json:"sector"`
-	Location    map[string]int64 `json:"location"`
-	Unit        map[string]int64 `json:"unit"`
+	Sector   map[string]int64 `json:"sector"`
+	Location map[string]int64 `json:"location"`
+	Unit     map[string]int64 `json:"unit"`
+	// Province counts by former province (derived from the location).
+	Province    map[string]int64 `json:"province"`
 	Form        map[string]int64 `json:"form"`
 	CapitalBand map[string]int64 `json:"capitalBand"`
 	Status      map[string]int64 `json:"status"`
@@ -403,6 +406,14 @@ func (s *Store) facetsFromDB(ctx context.Context, f Filter) (*FacetCounts, error
 			return nil, err
 		}
 		*fc.dst = m
+	}
+	byLoc, err := s.countBy(ctx, f.query(facetProvince), facetLocation)
+	if err != nil {
+		return nil, err
+	}
+	out.Province = map[string]int64{}
+	for loc, n := range byLoc {
+		out.Province[project.ProvinceOf(loc)] += n
 	}
 	return out, nil
 }

@@ -211,14 +211,30 @@ func (p Project) Place(l *i18n.Localizer) string { return Place(l, p.Location, p
 // for a unit select grouped by former district.
 type UnitGroup struct {
 	District string
-	Units    []string
+	Units    []UnitOption
 }
 
-// UnitGroups lists every former district with its current units.
+// UnitOption is a current unit as a select shows it.
+type UnitOption struct{ Slug, VI, EN string }
+
+// In is the unit's full name in the language.
+func (u UnitOption) In(lang string) string {
+	if lang == "en" {
+		return u.EN
+	}
+	return u.VI
+}
+
+// UnitGroups lists every former district with its current units; a unit
+// formed from several districts appears under each.
 func UnitGroups() []UnitGroup {
 	var out []UnitGroup
 	for _, loc := range Locations {
-		out = append(out, UnitGroup{District: loc, Units: UnitFromTextCandidates(loc)})
+		g := UnitGroup{District: loc}
+		for _, u := range adminunit.Std().UnitsOfDistrict(loc) {
+			g.Units = append(g.Units, UnitOption{Slug: u.Slug, VI: u.NameVI, EN: u.NameEN})
+		}
+		out = append(out, g)
 	}
 	return out
 }
