@@ -141,6 +141,7 @@ type OpportunityPatch struct {
 	TranslationPending  *bool                     `json:"translationPending,omitempty"`
 	Sector              *string                   `json:"sector,omitempty"`
 	Location            *string                   `json:"location,omitempty"`
+	Unit                *string                   `json:"unit,omitempty"`
 	Zone                *string                   `json:"zone,omitempty"`
 	LandAreaCentiHa     *int64                    `json:"landAreaCentiHa,omitempty"`
 	IndicativeCapital   *money.Amount             `json:"indicativeCapital,omitempty"`
@@ -162,7 +163,7 @@ type OpportunityPatch struct {
 func (p OpportunityPatch) changes() opportunity.Changes {
 	return opportunity.Changes{ProjectCode: p.ProjectCode,
 		Title: p.Title, Summary: p.Summary, Description: p.Description, AuthoritativeLang: p.AuthoritativeLang,
-		TranslationPending: p.TranslationPending, Sector: p.Sector, Location: p.Location, Zone: p.Zone,
+		TranslationPending: p.TranslationPending, Sector: p.Sector, Location: p.Location, Unit: p.Unit, Zone: p.Zone,
 		LandAreaCentiHa: p.LandAreaCentiHa, IndicativeCapital: p.IndicativeCapital, InvestmentForms: p.InvestmentForms,
 		Incentives: p.Incentives, PlanningBasis: p.PlanningBasis, LandLegalStatus: p.LandLegalStatus,
 		SiteClearanceStatus: p.SiteClearanceStatus, Utilities: p.Utilities, Status: p.Status, Contact: p.Contact,
