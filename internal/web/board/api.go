@@ -27,9 +27,9 @@ type ProjectInput struct {
 	Sector   string           `json:"sector" example:"tourism"`
 	// Location is the former district (before 1 July 2025); Unit the
 	// current commune, ward or special zone formed from it (required).
-	Location string           `json:"location" example:"nha_trang"`
-	Unit     string           `json:"unit" example:"nam_nha_trang"`
-	Zone     string           `json:"zone,omitempty" example:"nha_trang_bay"`
+	Location string `json:"location" example:"nha_trang"`
+	Unit     string `json:"unit" example:"nam_nha_trang"`
+	Zone     string `json:"zone,omitempty" example:"nha_trang_bay"`
 	// LandAreaCentiHa is the land area in hundredths of a hectare.
 	LandAreaCentiHa int64 `json:"landAreaCentiHa" example:"1250"`
 	// RegisteredCapital is in minor units; its currency must be the kind's

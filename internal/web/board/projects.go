@@ -26,7 +26,7 @@ type projectFormData struct {
 	// UnitGroups are the current units by former district.
 	UnitGroups []project.UnitGroup
 	Zones      []string
-	Stages    []project.Stage
+	Stages     []project.Stage
 }
 
 func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Project, f web.Form) error {
