@@ -7,7 +7,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/khanhhoa/investportal/internal/project"
 	admin "github.com/khanhhoa/investportal/seed/admin"
 )
 
@@ -52,25 +51,6 @@ func TestDefaultShape(t *testing.T) {
 		if perDistrict[d.Code] == 0 {
 			t.Errorf("district %s %s: no former unit", d.Code, d.NameVI)
 		}
-	}
-}
-
-// TestKhanhHoaDistrictsAreLocations ties the former districts of Khánh Hòa
-// to the portal's location codes, so that projects filed by district can be
-// mapped to them.
-func TestKhanhHoaDistrictsAreLocations(t *testing.T) {
-	s := mustDefault(t)
-	var slugs []string
-	for _, d := range s.Districts {
-		if d.ProvinceCode == KhanhHoa {
-			slugs = append(slugs, d.Slug)
-		}
-	}
-	want := slices.Clone(project.Locations)
-	slices.Sort(want)
-	slices.Sort(slugs)
-	if !slices.Equal(slugs, want) {
-		t.Errorf("Khánh Hòa district slugs %v, want project.Locations %v", slugs, want)
 	}
 }
 

@@ -1,6 +1,7 @@
 package project_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,4 +85,26 @@ func unitSlugsOf(loc string) []string {
 		out = append(out, u.Slug)
 	}
 	return out
+}
+
+// TestFormerDistrictsAreLocations ties the former districts of both former
+// provinces (seed/admin/districts_2024.csv) to the portal's location codes
+// (moved from internal/adminunit, which project now imports): the nine of
+// Khánh Hòa first, in the portal's long-standing order.
+func TestFormerDistrictsAreLocations(t *testing.T) {
+	var slugs []string
+	for _, d := range adminunit.Std().Districts {
+		slugs = append(slugs, d.Slug)
+	}
+	want := slices.Clone(project.Locations)
+	slices.Sort(want)
+	slices.Sort(slugs)
+	if !slices.Equal(slugs, want) {
+		t.Errorf("district slugs %v, want project.Locations %v", slugs, want)
+	}
+	for i, loc := range project.Locations {
+		if (i < 9) != (project.ProvinceOf(loc) == adminunit.ProvinceKhanhHoa) {
+			t.Errorf("location %d %s: province %s", i, loc, project.ProvinceOf(loc))
+		}
+	}
 }
