@@ -386,7 +386,9 @@ func (s *Handlers) listFeed(c *fiber.Ctx) (web.ProjectQuery, []project.Stage, pr
 //	@Produce		json
 //	@Param			kind		query		string	false	"domestic or fdi"	Enums(domestic, fdi)
 //	@Param			sector		query		string	false	"sector code"
-//	@Param			location	query		string	false	"district or town code"
+//	@Param			location	query		string	false	"former district code (before 1 July 2025)"
+//	@Param			unit		query		string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh"
+//	@Param			province	query		string	false	"former province: khanh_hoa or ninh_thuan"
 //	@Param			stage		query		string	false	"stage code, or several separated by commas (licensed,construction)"
 //	@Param			capital_min	query		int		false	"registered capital from, in billions of đồng"
 //	@Param			capital_max	query		int		false	"registered capital up to, in billions of đồng"

@@ -38,7 +38,9 @@ type OpportunityPage struct {
 //	@Produce		json
 //	@Param			q			query		string		false	"text, such as wind power van phong"
 //	@Param			sector		query		[]string	false	"sector codes"			collectionFormat(multi)
-//	@Param			location	query		[]string	false	"location codes"		collectionFormat(multi)
+//	@Param			location	query		[]string	false	"former district codes (before 1 July 2025)"		collectionFormat(multi)
+//	@Param			unit		query		[]string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh" collectionFormat(multi)
+//	@Param			province	query		[]string	false	"former province: khanh_hoa or ninh_thuan" collectionFormat(multi)
 //	@Param			form		query		[]string	false	"investment forms"		collectionFormat(multi)
 //	@Param			band		query		[]string	false	"capital bands"			collectionFormat(multi)
 //	@Param			status		query		[]string	false	"statuses"				collectionFormat(multi)
