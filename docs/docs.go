@@ -250,8 +250,20 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "location codes",
+                        "description": "former district codes (before 1 July 2025)",
                         "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh",
+                        "name": "unit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "former province: khanh_hoa or ninh_thuan",
+                        "name": "province",
                         "in": "query"
                     },
                     {
@@ -358,8 +370,20 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "district or town code",
+                        "description": "former district code (before 1 July 2025)",
                         "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh",
+                        "name": "unit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "former province: khanh_hoa or ninh_thuan",
+                        "name": "province",
                         "in": "query"
                     },
                     {
@@ -1024,8 +1048,20 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "district or town code",
+                        "description": "former district code (before 1 July 2025)",
                         "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh",
+                        "name": "unit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "former province: khanh_hoa or ninh_thuan",
+                        "name": "province",
                         "in": "query"
                     },
                     {
@@ -1144,8 +1180,28 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "location codes",
+                        "description": "former district codes (before 1 July 2025)",
                         "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh",
+                        "name": "unit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "former province: khanh_hoa or ninh_thuan",
+                        "name": "province",
                         "in": "query"
                     },
                     {
@@ -1539,8 +1595,20 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "district or town code, such as nha_trang",
+                        "description": "former district (before 1 July 2025), such as nha_trang",
                         "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh",
+                        "name": "unit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "former province: khanh_hoa or ninh_thuan",
+                        "name": "province",
                         "in": "query"
                     },
                     {
@@ -2148,6 +2216,7 @@ const docTemplate = `{
                     "example": 1250
                 },
                 "location": {
+                    "description": "Location is the former district (before 1 July 2025); Unit the\ncurrent commune, ward or special zone formed from it (required).",
                     "type": "string",
                     "example": "nha_trang"
                 },
@@ -2187,6 +2256,10 @@ const docTemplate = `{
                     "description": "StageDate is the day the project reached its stage; today if empty.",
                     "type": "string",
                     "example": "2026-01-15"
+                },
+                "unit": {
+                    "type": "string",
+                    "example": "nam_nha_trang"
                 },
                 "zone": {
                     "type": "string",
@@ -2252,6 +2325,9 @@ const docTemplate = `{
                 "stageDate": {
                     "type": "string",
                     "example": "2026-11-28"
+                },
+                "unit": {
+                    "type": "string"
                 },
                 "zone": {
                     "type": "string"
@@ -2908,6 +2984,10 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 4250
                 },
+                "formerProvince": {
+                    "type": "string",
+                    "example": "khanh_hoa"
+                },
                 "jobs": {
                     "type": "integer"
                 },
@@ -2920,6 +3000,7 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "location": {
+                    "description": "Location is the former district (before 1 July 2025), Unit the\ncurrent commune, ward or special zone, FormerProvince the former\nprovince of the district.",
                     "type": "string",
                     "example": "cam_ranh"
                 },
@@ -2944,6 +3025,10 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/opendata.OpenStageDate"
                     }
+                },
+                "unit": {
+                    "type": "string",
+                    "example": "bac_cam_ranh"
                 },
                 "zone": {
                     "type": "string"
@@ -3326,6 +3411,9 @@ const docTemplate = `{
                 "translationPending": {
                     "type": "boolean"
                 },
+                "unit": {
+                    "type": "string"
+                },
                 "utilities": {
                     "$ref": "#/definitions/opportunity.Utilities"
                 },
@@ -3391,7 +3479,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "sector": {
-                    "description": "Sector and Location are codes.",
+                    "description": "Sector and Location (the former district) are codes; Unit is the\ncurrent unit's slug, empty for a record not yet migrated.",
                     "type": "string"
                 },
                 "summary": {
@@ -3407,6 +3495,9 @@ const docTemplate = `{
                 "type": {
                     "type": "string",
                     "example": "opportunity"
+                },
+                "unit": {
+                    "type": "string"
                 },
                 "url": {
                     "description": "URL is the page of the record in the request's language.",
@@ -3576,6 +3667,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "location": {
+                    "description": "Location is the former district (before 1 July 2025); Unit the\ncurrent unit's slug, empty only on records not yet migrated.",
                     "type": "string"
                 },
                 "planningBasis": {
@@ -3613,6 +3705,9 @@ const docTemplate = `{
                 "translationPending": {
                     "description": "TranslationPending says the text in the other language awaits review.",
                     "type": "boolean"
+                },
+                "unit": {
+                    "type": "string"
                 },
                 "updatedAt": {
                     "type": "string"
@@ -3798,6 +3893,7 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "location": {
+                    "description": "Location is the former district (before 1 July 2025).",
                     "type": "string"
                 },
                 "name": {
@@ -3820,6 +3916,10 @@ const docTemplate = `{
                 },
                 "synthetic": {
                     "type": "boolean"
+                },
+                "unit": {
+                    "description": "Unit is the current commune-level unit's slug; empty only on records\nnot yet migrated.",
+                    "type": "string"
                 },
                 "updatedAt": {
                     "type": "string"
@@ -3876,6 +3976,13 @@ const docTemplate = `{
                     }
                 },
                 "byLocation": {
+                    "description": "ByLocation is by former district (before 1 July 2025), the basis of\nthe published figures; ByUnit by current unit (units' file order,\nrecords not yet migrated count in none); ByProvince by former province.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.GroupStat"
+                    }
+                },
+                "byProvince": {
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/project.GroupStat"
@@ -3888,6 +3995,12 @@ const docTemplate = `{
                     }
                 },
                 "byStage": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/project.GroupStat"
+                    }
+                },
+                "byUnit": {
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/project.GroupStat"

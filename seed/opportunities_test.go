@@ -252,3 +252,22 @@ func TestOpportunitiesContactAndCitationsInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestOpportunitiesHaveCurrentUnits checks that every demo opportunity has
+// a current unit formed from its former district, and that one whose text
+// names a former commune ("xã Ninh Phước, thị xã Ninh Hòa") sits in the
+// unit that commune went into.
+func TestOpportunitiesHaveCurrentUnits(t *testing.T) {
+	list, err := Opportunities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range list {
+		if o.Unit == "" || !project.UnitInLocation(o.Unit, o.Location) {
+			t.Errorf("%s: unit %q not formed from %s", o.Code, o.Unit, o.Location)
+		}
+		if u, _ := project.UnitFromText(o.Location, o.Title.VI, o.Summary.VI, o.Description.VI); u != "" && u != o.Unit {
+			t.Errorf("%s: unit %q, its text names %q", o.Code, o.Unit, u)
+		}
+	}
+}

@@ -2,12 +2,14 @@ package seed
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
 )
@@ -206,7 +208,7 @@ func (g *generator) draft(n int) draft {
 	weight := lo + g.rng.Int64N(hi-lo)
 	nbins := len(g.spec.bins) - 1
 
-	name := g.name(info, location)
+	name, place := g.name(info, location)
 	if fossil(name.VI) {
 		// An LNG or gas-fired plant is not built by a "renewable" company.
 		info.domainsVI, info.domainsEN = info.fossilVI, info.fossilEN
@@ -235,6 +237,7 @@ func (g *generator) draft(n int) draft {
 		Kind:            g.spec.kind,
 		Sector:          sector,
 		Location:        location,
+		Unit:            unitFor(location, place, fmt.Sprintf("%s-%04d", g.spec.codePrefix, n)),
 		Zone:            zone,
 		LandAreaCentiHa: land,
 		Stage:           stage,
@@ -339,7 +342,7 @@ func (g *generator) zone(sector, location string) string {
 // name draws a project name from the sector's templates and the location's
 // places. A name already given gets a number (energy) or a phase; a template
 // and place pair is tried again rather than used a fourth time.
-func (g *generator) name(info sectorInfo, location string) project.Text {
+func (g *generator) name(info sectorInfo, location string) (project.Text, string) {
 	var cands []nameTemplate
 	for _, t := range info.templates {
 		if t.domesticOnly && g.spec.kind == project.FDI {
@@ -381,7 +384,36 @@ func (g *generator) name(info sectorInfo, location string) project.Text {
 	if g.rng.IntN(100) < 5 {
 		en = "" // shown with the Vietnamese fallback
 	}
-	return project.Text{VI: vi, EN: en}
+	return project.Text{VI: vi, EN: en}, place
+}
+
+// unitFor is the current unit of a project in the former district location
+// named after place: the unit the former commune of that name went into
+// (one of them, chosen by the code, when it was split), the current unit
+// of that name, or else one of the district's units chosen by the code.
+// It draws nothing from the generator, so the rest of the data is as before.
+func unitFor(location, place, code string) string {
+	s := adminunit.Std()
+	d, ok := s.DistrictBySlug(location)
+	if !ok {
+		return ""
+	}
+	h := fnv.New32a()
+	h.Write([]byte(code))
+	pick := func(us []adminunit.Unit) string { return us[int(h.Sum32()%uint32(len(us)))].Slug }
+	key := fold(place)
+	for _, f := range s.Formers() {
+		if f.DistrictCode == d.Code && fold(f.Name) == key {
+			return pick(s.Became(f.Code))
+		}
+	}
+	units := s.UnitsOf(d.Code)
+	for _, u := range units {
+		if fold(u.Name) == key {
+			return u.Slug
+		}
+	}
+	return pick(units)
 }
 
 // domesticInvestor draws a fictional Vietnamese company name suited to the

@@ -394,3 +394,31 @@ func BenchmarkProjects(b *testing.B) {
 		Projects(1, testNow)
 	}
 }
+
+// TestProjectsHaveCurrentUnits checks that every demo project has a current
+// unit formed from its former district, that the former Khánh Hòa's
+// districts are the only ones used (the end-2023 figures are that
+// province's), and that a project named after a former commune sits in the
+// unit that commune went into.
+func TestProjectsHaveCurrentUnits(t *testing.T) {
+	ps := Projects(1, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	units := map[string]bool{}
+	for _, p := range ps {
+		if p.Unit == "" || !project.UnitInLocation(p.Unit, p.Location) {
+			t.Fatalf("%s: unit %q not formed from %s", p.Code, p.Unit, p.Location)
+		}
+		if p.Province() != "khanh_hoa" {
+			t.Fatalf("%s: province %q", p.Code, p.Province())
+		}
+		units[p.Unit] = true
+	}
+	if len(units) < 30 {
+		t.Errorf("only %d units used", len(units))
+	}
+	if got := unitFor("cam_lam", "Cam Đức", "DA-0001"); got != "cam_lam" {
+		t.Errorf("Cam Đức went into Xã Cam Lâm, got %q", got)
+	}
+	if got := unitFor("cam_ranh", "Cam Nghĩa", "DA-0001"); got != "bac_cam_ranh" {
+		t.Errorf("Cam Nghĩa went into Phường Bắc Cam Ranh, got %q", got)
+	}
+}

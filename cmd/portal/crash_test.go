@@ -274,6 +274,7 @@ func crashProjectInput(code, name string) map[string]any {
 		"investor":          map[string]string{"name": "Công ty CP Thử Nghiệm", "country": "VN"},
 		"sector":            project.Sectors[0],
 		"location":          project.Locations[0],
+		"unit":              project.MainUnit(project.Locations[0]),
 		"landAreaCentiHa":   1250,
 		"registeredCapital": map[string]any{"amount": 125_000_000_000, "currency": "VND"},
 		"jobs":              10,

@@ -19,10 +19,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/khanhhoa/investportal/internal/fold"
 	admin "github.com/khanhhoa/investportal/seed/admin"
+	"golang.org/x/text/unicode/norm"
 )
 
 // The data files inside the file system given to Load.
@@ -486,12 +489,30 @@ func checkNames(bad func(string, ...any), what, kind, name, vi, en, slug string)
 	if want := w[0] + " " + name; vi != want {
 		bad("%s: Vietnamese name %q, want %q", what, vi, want)
 	}
-	if want := name + " " + w[1]; en != want {
+	if want := ASCII(name) + " " + w[1]; en != want {
 		bad("%s: English name %q, want %q", what, en, want)
 	}
 	if want := Slug(name); slug != want {
 		bad("%s: slug %q, want %q", what, slug, want)
 	}
+}
+
+// ASCII drops the diacritics of a name and keeps its case ("Đồng Xoài"
+// becomes "Dong Xoai"): the portal writes Vietnamese names so in English.
+func ASCII(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ':
+			r = 'd'
+		case r == 'Đ':
+			r = 'D'
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
 }
 
 // Slug folds a proper name to lower-case ASCII words joined by "_":
@@ -543,4 +564,101 @@ func readCSV(fsys fs.FS, name string, cols []string) ([]map[string]string, error
 		}
 		rows = append(rows, row)
 	}
+}
+
+// Province keys of the former provinces, as the portal's filters name them.
+const (
+	ProvinceKhanhHoa  = "khanh_hoa"
+	ProvinceNinhThuan = "ninh_thuan"
+)
+
+// Provinces lists the former provinces' keys in display order.
+var Provinces = []string{ProvinceKhanhHoa, ProvinceNinhThuan}
+
+// ProvinceKey is the key of the former province a district belonged to.
+func (d District) ProvinceKey() string {
+	if d.ProvinceCode == NinhThuan {
+		return ProvinceNinhThuan
+	}
+	return ProvinceKhanhHoa
+}
+
+var std = sync.OnceValues(Default)
+
+// Std returns the embedded data, loaded once. The data is checked by this
+// package's tests, so a failure to load it is a programming error.
+func Std() *Set {
+	s, err := std()
+	if err != nil {
+		panic("adminunit: embedded data: " + err.Error())
+	}
+	return s
+}
+
+// UnitBySlug returns the current unit with the given slug.
+func (s *Set) UnitBySlug(slug string) (Unit, bool) {
+	for _, u := range s.Units {
+		if u.Slug == slug && slug != "" {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
+// DistrictBySlug returns the former district with the given slug (the
+// portal's location code).
+func (s *Set) DistrictBySlug(slug string) (District, bool) {
+	for _, d := range s.Districts {
+		if d.Slug == slug && slug != "" {
+			return d, true
+		}
+	}
+	return District{}, false
+}
+
+// DistrictSlugs lists the former districts' slugs in file order.
+func (s *Set) DistrictSlugs() []string {
+	out := make([]string, len(s.Districts))
+	for i, d := range s.Districts {
+		out[i] = d.Slug
+	}
+	return out
+}
+
+// UnitSlugs lists the current units' slugs in file order.
+func (s *Set) UnitSlugs() []string {
+	out := make([]string, len(s.Units))
+	for i, u := range s.Units {
+		out[i] = u.Slug
+	}
+	return out
+}
+
+// UnitsOfDistrict is UnitsOf by district slug.
+func (s *Set) UnitsOfDistrict(slug string) []Unit {
+	d, ok := s.DistrictBySlug(slug)
+	if !ok {
+		return nil
+	}
+	return s.UnitsOf(d.Code)
+}
+
+// InDistrict reports whether the current unit (by slug) was formed wholly
+// or partly from the former district (by slug).
+func (s *Set) InDistrict(unitSlug, districtSlug string) bool {
+	u, ok := s.UnitBySlug(unitSlug)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(s.FormerDistricts(u), func(d District) bool { return d.Slug == districtSlug })
+}
+
+// ProvinceOf returns the former province key of a district slug ("" for
+// an unknown slug).
+func (s *Set) ProvinceOf(districtSlug string) string {
+	d, ok := s.DistrictBySlug(districtSlug)
+	if !ok {
+		return ""
+	}
+	return d.ProvinceKey()
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/khanhhoa/investportal/internal/project"
 	admin "github.com/khanhhoa/investportal/seed/admin"
 )
 
@@ -52,25 +51,6 @@ func TestDefaultShape(t *testing.T) {
 		if perDistrict[d.Code] == 0 {
 			t.Errorf("district %s %s: no former unit", d.Code, d.NameVI)
 		}
-	}
-}
-
-// TestKhanhHoaDistrictsAreLocations ties the former districts of Khánh Hòa
-// to the portal's location codes, so that projects filed by district can be
-// mapped to them.
-func TestKhanhHoaDistrictsAreLocations(t *testing.T) {
-	s := mustDefault(t)
-	var slugs []string
-	for _, d := range s.Districts {
-		if d.ProvinceCode == KhanhHoa {
-			slugs = append(slugs, d.Slug)
-		}
-	}
-	want := slices.Clone(project.Locations)
-	slices.Sort(want)
-	slices.Sort(slugs)
-	if !slices.Equal(slugs, want) {
-		t.Errorf("Khánh Hòa district slugs %v, want project.Locations %v", slugs, want)
 	}
 }
 
@@ -160,7 +140,7 @@ func TestAgainstSecondSources(t *testing.T) {
 func TestLookups(t *testing.T) {
 	s := mustDefault(t)
 	u, ok := s.Unit("22736")
-	if !ok || u.Kind != DacKhu || u.NameEN != "Trường Sa Special Zone" || u.Clause != 65 {
+	if !ok || u.Kind != DacKhu || u.NameEN != "Truong Sa Special Zone" || u.Clause != 65 {
 		t.Errorf("Unit(22736) = %+v, %v", u, ok)
 	}
 	if _, ok := s.Unit("99999"); ok {
@@ -252,13 +232,13 @@ func TestLoadRejects(t *testing.T) {
 			dropLines(m, FormedFromFile, "22909,")
 		}, "units: 64 (47 xã, 16 phường, 1 đặc khu)"},
 		{"WrongKind", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune", "22909,phuong,Cà Ná,Phường Cà Ná,Cà Ná Ward")
+			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune", "22909,phuong,Cà Ná,Phường Cà Ná,Ca Na Ward")
 		}, "units: 65 (47 xã, 17 phường, 1 đặc khu)"},
 		{"DuplicateCode", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, UnitsFile, "22909,xa,Cà Ná", "22900,xa,Cà Ná")
 		}, `unit 22900: code "22900" listed twice`},
 		{"DuplicateName", func(t *testing.T, m fstest.MapFS) {
-			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na", "22909,xa,Phước Hà,Xã Phước Hà,Phước Hà Commune,phuoc_ha")
+			edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune,ca_na", "22909,xa,Phước Hà,Xã Phước Hà,Phuoc Ha Commune,phuoc_ha")
 		}, `name "Phước Hà" listed twice`},
 		{"EnglishName", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, UnitsFile, "Phường Nha Trang,Nha Trang Ward,", "Phường Nha Trang,Nha Trang,")
@@ -327,7 +307,7 @@ func TestLoadRejects(t *testing.T) {
 // stays in the set, marked unconfirmed, with no former units.
 func TestUnconfirmedAllowed(t *testing.T) {
 	m := files(t)
-	edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,34,confirmed,", "22909,xa,Cà Ná,Xã Cà Ná,Cà Ná Commune,ca_na,2025-07-01,34,unconfirmed,")
+	edit(t, m, UnitsFile, "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune,ca_na,2025-07-01,34,confirmed,", "22909,xa,Cà Ná,Xã Cà Ná,Ca Na Commune,ca_na,2025-07-01,34,unconfirmed,")
 	dropLines(m, FormedFromFile, "22909,")
 	s, err := Load(m)
 	if err != nil {

@@ -39,7 +39,7 @@ type Step struct {
 // first, then the locations of projects and opportunities (added by the
 // places work of issue 15).
 func Steps() []Step {
-	return []Step{AgenciesStep()}
+	return append([]Step{AgenciesStep()}, LocationSteps()...)
 }
 
 // Run runs steps in order on db and returns every change; with apply

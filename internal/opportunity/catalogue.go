@@ -200,7 +200,7 @@ func (m *catalogueModel) changed() {
 
 // key names a normalized filter.
 func (f *Filter) key() string {
-	return fmt.Sprintf("%q|%q|%q|%q|%q|%q|%s|%d|%d", f.Sectors, f.Locations, f.Forms, f.CapitalBands, f.Statuses, f.Text, f.Sort, f.Page, f.PerPage)
+	return fmt.Sprintf("%q|%q|%q|%q|%q|%q|%q|%q|%s|%d|%d", f.Sectors, f.Locations, f.Units, f.Provinces, f.Forms, f.CapitalBands, f.Statuses, f.Text, f.Sort, f.Page, f.PerPage)
 }
 
 // matches reports whether r is selected by f with the facet skip left out
@@ -218,6 +218,7 @@ func (f *Filter) matches(r *facetRow, skip string, terms []string) bool {
 		return false
 	}
 	if !in(facetSector, f.Sectors, r.item.Sector) || !in(facetLocation, f.Locations, r.item.Location) ||
+		!in(facetUnit, f.Units, r.item.Unit) || !in(facetProvince, f.Provinces, r.item.Province()) ||
 		!in(facetForm, f.Forms, r.item.InvestmentForms...) || !in(facetBand, f.CapitalBands, r.CapitalBand) ||
 		!in(facetStatus, f.Statuses, r.item.Status) {
 		return false
@@ -242,7 +243,7 @@ func (f *Filter) textTerms() []string {
 // facets counts, for each facet, the rows f selects with that facet left
 // out; empty values are not counted (as countBy).
 func (m *catalogueModel) count(f *Filter) *FacetCounts {
-	out := &FacetCounts{Sector: map[string]int64{}, Location: map[string]int64{}, Form: map[string]int64{},
+	out := &FacetCounts{Sector: map[string]int64{}, Location: map[string]int64{}, Unit: map[string]int64{}, Province: map[string]int64{}, Form: map[string]int64{},
 		CapitalBand: map[string]int64{}, Status: map[string]int64{}}
 	terms := f.textTerms()
 	add := func(m map[string]int64, v string) {
@@ -256,6 +257,12 @@ func (m *catalogueModel) count(f *Filter) *FacetCounts {
 		}
 		if f.matches(&r, facetLocation, terms) {
 			add(out.Location, r.item.Location)
+		}
+		if f.matches(&r, facetUnit, terms) {
+			add(out.Unit, r.item.Unit)
+		}
+		if f.matches(&r, facetProvince, terms) {
+			add(out.Province, r.item.Province())
 		}
 		if f.matches(&r, facetForm, terms) {
 			for _, x := range r.item.InvestmentForms {
@@ -280,7 +287,7 @@ func (c *FacetCounts) clone() *FacetCounts {
 		}
 		return out
 	}
-	return &FacetCounts{Sector: cp(c.Sector), Location: cp(c.Location), Form: cp(c.Form), CapitalBand: cp(c.CapitalBand), Status: cp(c.Status)}
+	return &FacetCounts{Sector: cp(c.Sector), Location: cp(c.Location), Unit: cp(c.Unit), Province: cp(c.Province), Form: cp(c.Form), CapitalBand: cp(c.CapitalBand), Status: cp(c.Status)}
 }
 
 func cloneList(r *ListResult) *ListResult {

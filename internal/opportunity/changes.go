@@ -21,6 +21,7 @@ type Changes struct {
 	TranslationPending  *bool
 	Sector              *string
 	Location            *string
+	Unit                *string
 	Zone                *string
 	LandAreaCentiHa     *int64
 	IndicativeCapital   *money.Amount
@@ -62,6 +63,7 @@ func (c Changes) Apply(o Opportunity) Opportunity {
 	}
 	set(&o.Sector, c.Sector)
 	set(&o.Location, c.Location)
+	set(&o.Unit, c.Unit)
 	set(&o.Zone, c.Zone)
 	if c.LandAreaCentiHa != nil {
 		o.LandAreaCentiHa = *c.LandAreaCentiHa
@@ -158,6 +160,7 @@ func Diff(a, b *Opportunity) []record.FieldChange {
 	add("translation_pending", strconv.FormatBool(a.TranslationPending), strconv.FormatBool(b.TranslationPending))
 	add("sector", a.Sector, b.Sector)
 	add("location", a.Location, b.Location)
+	add("unit", a.Unit, b.Unit)
 	add("zone", a.Zone, b.Zone)
 	add("land_area", strconv.FormatInt(a.LandAreaCentiHa, 10), strconv.FormatInt(b.LandAreaCentiHa, 10))
 	add("indicative_capital", formatAmount(a.IndicativeCapital), formatAmount(b.IndicativeCapital))

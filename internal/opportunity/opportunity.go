@@ -15,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/contact"
+	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/project"
 )
@@ -175,8 +176,11 @@ type Opportunity struct {
 	// TranslationPending says the text in the other language awaits review.
 	TranslationPending bool   `json:"translationPending" bson:"translationPending"`
 	Sector             string `json:"sector" bson:"sector"`
-	Location           string `json:"location" bson:"location"`
-	Zone               string `json:"zone,omitempty" bson:"zone,omitempty"`
+	// Location is the former district (before 1 July 2025); Unit the
+	// current unit's slug, empty only on records not yet migrated.
+	Location string `json:"location" bson:"location"`
+	Unit     string `json:"unit,omitempty" bson:"unit,omitempty"`
+	Zone     string `json:"zone,omitempty" bson:"zone,omitempty"`
 	// LandAreaCentiHa is the land area in hundredths of a hectare.
 	LandAreaCentiHa     int64        `json:"landAreaCentiHa" bson:"landAreaCentiHa"`
 	IndicativeCapital   money.Amount `json:"indicativeCapital" bson:"indicativeCapital"`
@@ -286,6 +290,9 @@ func checkCodes(f apperr.Fields, name string, codes, known []string, nonEmpty bo
 	}
 }
 
+// Province is the former province of the opportunity's former district.
+func (o *Opportunity) Province() string { return project.ProvinceOf(o.Location) }
+
 // Validate checks the opportunity, trimming its text, and names each field
 // that is wrong with the message id of what is wrong with it. Field names
 // are snake_case; list items are named like incentives.0.legal_basis.
@@ -307,6 +314,7 @@ func (o *Opportunity) Validate() error {
 	if !project.ValidLocation(o.Location) {
 		f.Add("location", "opportunity.error.location")
 	}
+	project.CheckUnit(f, o.Unit, o.Location, false)
 	if !project.ValidZone(o.Zone) {
 		f.Add("zone", "opportunity.error.zone")
 	}
@@ -391,3 +399,7 @@ func (o *Opportunity) Validate() error {
 	}
 	return f.Err()
 }
+
+// Place shows the opportunity's place: the current unit with the former
+// district as history (project.Place).
+func (o Opportunity) Place(l *i18n.Localizer) string { return project.Place(l, o.Location, o.Unit) }

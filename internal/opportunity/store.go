@@ -186,8 +186,11 @@ const (
 // alternatives (any of); the lists and Text must all hold. An empty list
 // does not filter.
 type Filter struct {
-	Sectors      []string
-	Locations    []string
+	Sectors   []string
+	Locations []string
+	// Units are current units' slugs; Provinces former provinces' keys.
+	Units        []string
+	Provinces    []string
 	Forms        []string
 	CapitalBands []string
 	Statuses     []string
@@ -213,6 +216,12 @@ func (f *Filter) Normalize() error {
 	}
 	check("sector", f.Sectors, project.Sectors)
 	check("location", f.Locations, project.Locations)
+	for _, u := range f.Units {
+		if !project.ValidUnit(u) {
+			fs.Add("unit", project.UnitError)
+		}
+	}
+	check("province", f.Provinces, project.Provinces)
 	check("form", f.Forms, InvestmentForms)
 	check("capital", f.CapitalBands, CapitalBands)
 	check("status", f.Statuses, Statuses)
@@ -234,6 +243,8 @@ func (f *Filter) Normalize() error {
 const (
 	facetSector   = "sector"
 	facetLocation = "location"
+	facetUnit     = "unit"
+	facetProvince = "province" // derived from the location, not stored
 	facetForm     = "investmentForms"
 	facetBand     = "capitalBand"
 	facetStatus   = "status"
@@ -251,6 +262,11 @@ func (f *Filter) query(skip string) bson.D {
 	}
 	in(facetSector, f.Sectors)
 	in(facetLocation, f.Locations)
+	in(facetUnit, f.Units)
+	if len(f.Provinces) > 0 && skip != facetProvince {
+		// The province is derived from the former district.
+		and = append(and, bson.D{{Key: facetLocation, Value: bson.D{{Key: "$in", Value: provinceLocations(f.Provinces)}}}})
+	}
 	in(facetForm, f.Forms)
 	in(facetBand, f.CapitalBands)
 	in(facetStatus, f.Statuses)
@@ -329,8 +345,11 @@ func pageBounds(page, perPage int) (int, int) {
 // FacetCounts holds, for each facet, how many opportunities have each
 // value. A value with no opportunity is absent.
 type FacetCounts struct {
-	Sector      map[string]int64 `json:"sector"`
-	Location    map[string]int64 `json:"location"`
+	Sector   map[string]int64 `json:"sector"`
+	Location map[string]int64 `json:"location"`
+	Unit     map[string]int64 `json:"unit"`
+	// Province counts by former province (derived from the location).
+	Province    map[string]int64 `json:"province"`
 	Form        map[string]int64 `json:"form"`
 	CapitalBand map[string]int64 `json:"capitalBand"`
 	Status      map[string]int64 `json:"status"`
@@ -377,6 +396,7 @@ func (s *Store) facetsFromDB(ctx context.Context, f Filter) (*FacetCounts, error
 	}{
 		{facetSector, &out.Sector},
 		{facetLocation, &out.Location},
+		{facetUnit, &out.Unit},
 		{facetForm, &out.Form},
 		{facetBand, &out.CapitalBand},
 		{facetStatus, &out.Status},
@@ -386,6 +406,14 @@ func (s *Store) facetsFromDB(ctx context.Context, f Filter) (*FacetCounts, error
 			return nil, err
 		}
 		*fc.dst = m
+	}
+	byLoc, err := s.countBy(ctx, f.query(facetProvince), facetLocation)
+	if err != nil {
+		return nil, err
+	}
+	out.Province = map[string]int64{}
+	for loc, n := range byLoc {
+		out.Province[project.ProvinceOf(loc)] += n
 	}
 	return out, nil
 }
@@ -675,4 +703,15 @@ func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunit
 	}
 	slices.SortFunc(out, func(a, b Opportunity) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil
+}
+
+// provinceLocations lists the former districts of the former provinces.
+func provinceLocations(provinces []string) []string {
+	var out []string
+	for _, l := range project.Locations {
+		if slices.Contains(provinces, project.ProvinceOf(l)) {
+			out = append(out, l)
+		}
+	}
+	return out
 }

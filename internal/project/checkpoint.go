@@ -35,7 +35,7 @@ const (
 	checkpointName  = "projects"
 	checkpointEvery = time.Minute
 	// checkpointFormat changes whenever Project's shape does.
-	checkpointFormat = 1
+	checkpointFormat = 2
 )
 
 type checkpoint struct {

@@ -124,7 +124,9 @@ type Changes struct {
 	NameVI, NameEN                *string
 	InvestorName, InvestorCountry *string
 	Sector, Location, Zone        *string
-	LandAreaCentiHa               *int64
+	// Unit is the current unit's slug; it must be formed from Location.
+	Unit            *string
+	LandAreaCentiHa *int64
 	// Registered is the registered capital in minor units of the
 	// project's currency.
 	Registered *int64
@@ -161,6 +163,7 @@ func (ch *Changes) Apply(p *Project, now time.Time) error {
 	}
 	set(&p.Sector, ch.Sector)
 	set(&p.Location, ch.Location)
+	set(&p.Unit, ch.Unit)
 	set(&p.Zone, ch.Zone)
 	if ch.LandAreaCentiHa != nil {
 		p.LandAreaCentiHa = *ch.LandAreaCentiHa
@@ -376,6 +379,11 @@ func (s *Store) write(ctx context.Context, cur, next *Project, entry *Change, no
 		w.Set = append(w.Set, bson.E{Key: "expectedCompletion", Value: *next.ExpectedCompletion})
 	} else {
 		w.Unset = []string{"expectedCompletion"}
+	}
+	if next.Unit != "" {
+		w.Set = append(w.Set, bson.E{Key: "unit", Value: next.Unit})
+	} else {
+		w.Unset = append(w.Unset, "unit")
 	}
 	if err := s.rec.Update(ctx, cur.ID, cur.Version, w); err != nil {
 		if apperr.As(err).Code == apperr.CodeInternal {

@@ -12,6 +12,9 @@ type Filter struct {
 	Kind     Kind
 	Sector   string
 	Location string
+	// Unit is a current unit's slug; Province a former province's key.
+	Unit     string
+	Province string
 	Stage    Stage
 	// CapitalMin and CapitalMax bound registered capital in đồng (FDI
 	// capital converted at the reference rate); nil means no bound.
@@ -50,6 +53,12 @@ func (f *Filter) Validate() error {
 	}
 	if f.Location != "" && !ValidLocation(f.Location) {
 		e.Add("location", "error.field.location")
+	}
+	if f.Unit != "" && !ValidUnit(f.Unit) {
+		e.Add("unit", UnitError)
+	}
+	if f.Province != "" && !ValidProvince(f.Province) {
+		e.Add("province", "error.field.province")
 	}
 	if f.CapitalMin != nil && *f.CapitalMin < 0 {
 		e.Add("capital_min", "error.field.not_negative")

@@ -116,6 +116,7 @@ func diff(a, b *Project) []FieldChange {
 	d.Add("investor_country", a.Investor.Country, b.Investor.Country)
 	d.Add("sector", a.Sector, b.Sector)
 	d.Add("location", a.Location, b.Location)
+	d.Add("unit", a.Unit, b.Unit)
 	d.Add("zone", a.Zone, b.Zone)
 	d.Add("land_area", strconv.FormatInt(a.LandAreaCentiHa, 10), strconv.FormatInt(b.LandAreaCentiHa, 10))
 	d.Add("registered_capital", amountText(a.Registered), amountText(b.Registered))

@@ -128,6 +128,8 @@ func (f Filter) matches(p *Project) bool {
 	case f.Kind != "" && p.Kind != f.Kind,
 		f.Sector != "" && p.Sector != f.Sector,
 		f.Location != "" && p.Location != f.Location,
+		f.Unit != "" && p.Unit != f.Unit,
+		f.Province != "" && p.Province() != f.Province,
 		f.Stage != "" && p.Stage != f.Stage,
 		f.CapitalMin != nil && p.CapitalVND < *f.CapitalMin,
 		f.CapitalMax != nil && p.CapitalVND > *f.CapitalMax:

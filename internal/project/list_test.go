@@ -31,6 +31,10 @@ func TestListPagesMatchEveryStoredProject(t *testing.T) {
 		{"capital and sort", project.Filter{CapitalMin: &capMin, Sort: "capital_desc", PerPage: 50}},
 		{"sort by name page 3", project.Filter{Sector: "energy", Sort: "name", Page: 3, PerPage: 5}},
 		{"sort code", project.Filter{Location: "cam_ranh", Sort: "code", Page: 2}},
+		{"unit", project.Filter{Unit: "bac_cam_ranh"}},
+		{"province", project.Filter{Province: "khanh_hoa", Sort: "name", Page: 2}},
+		{"old place name", project.Filter{Query: "Cam Lâm"}},
+		{"new place name folded", project.Filter{Query: "bac cam ranh"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := c.f
@@ -66,10 +70,11 @@ func expectedPage(ps []project.Project, f project.Filter) page {
 	q := fold.String(f.Query)
 	var match []project.Project
 	for _, p := range ps {
-		text := fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name}, " \x00 "))
+		text := fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name, project.PlaceNames(p.Location, p.Unit)}, " \x00 "))
 		switch {
 		case f.Kind != "" && p.Kind != f.Kind, f.Sector != "" && p.Sector != f.Sector,
 			f.Location != "" && p.Location != f.Location, f.Stage != "" && p.Stage != f.Stage,
+			f.Unit != "" && p.Unit != f.Unit, f.Province != "" && p.Province() != f.Province,
 			f.CapitalMin != nil && p.CapitalVND < *f.CapitalMin, f.CapitalMax != nil && p.CapitalVND > *f.CapitalMax,
 			q != "" && !strings.Contains(text, q):
 			continue

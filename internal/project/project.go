@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/money"
@@ -74,10 +75,60 @@ var Sectors = []string{
 	"aquaculture", "healthcare", "education", "infrastructure", "trade", "technology",
 }
 
-// Locations are the districts and towns of Khánh Hòa.
-var Locations = []string{
-	"nha_trang", "cam_ranh", "ninh_hoa", "van_ninh", "cam_lam", "dien_khanh",
-	"khanh_vinh", "khanh_son", "truong_sa",
+// Locations are the former districts (before 1 July 2025) a project or
+// opportunity is located by: the nine of the former Khánh Hòa in the
+// portal's long-standing order, then the seven of the former Ninh Thuận
+// (seed/admin/districts_2024.csv). The current unit is in Unit.
+var Locations = locations()
+
+func locations() []string {
+	out := []string{
+		"nha_trang", "cam_ranh", "ninh_hoa", "van_ninh", "cam_lam", "dien_khanh",
+		"khanh_vinh", "khanh_son", "truong_sa",
+	}
+	for _, d := range adminunit.Std().Districts {
+		if !contains(out, d.Slug) {
+			out = append(out, d.Slug)
+		}
+	}
+	return out
+}
+
+// Provinces are the former provinces' keys (filter province=).
+var Provinces = adminunit.Provinces
+
+// ValidProvince reports whether s is a former province's key.
+func ValidProvince(s string) bool { return contains(Provinces, s) }
+
+// ValidUnit reports whether s is the slug of a current unit.
+func ValidUnit(s string) bool {
+	_, ok := adminunit.Std().UnitBySlug(s)
+	return ok
+}
+
+// UnitInLocation reports whether the current unit was formed (wholly or
+// partly) from the former district location.
+func UnitInLocation(unit, location string) bool { return adminunit.Std().InDistrict(unit, location) }
+
+// ProvinceOf is the former province ("khanh_hoa" or "ninh_thuan") of a
+// former district.
+func ProvinceOf(location string) string { return adminunit.Std().ProvinceOf(location) }
+
+// UnitError is the field message of a unit that is unknown or not formed
+// from the former district given.
+const UnitError = "error.field.unit"
+
+// CheckUnit adds to f what is wrong with a unit for the former district
+// location; required says an empty unit is wrong too.
+func CheckUnit(f apperr.Fields, unit, location string, required bool) {
+	switch {
+	case unit == "":
+		if required {
+			f.Add("unit", "error.field.required")
+		}
+	case !ValidUnit(unit) || (ValidLocation(location) && !UnitInLocation(unit, location)):
+		f.Add("unit", UnitError)
+	}
 }
 
 // Zones are the economic and development zones a project may sit in.
@@ -125,8 +176,12 @@ type Project struct {
 	Investor Investor           `json:"investor" bson:"investor"`
 	Kind     Kind               `json:"kind" bson:"kind"`
 	Sector   string             `json:"sector" bson:"sector"`
-	Location string             `json:"location" bson:"location"`
-	Zone     string             `json:"zone,omitempty" bson:"zone,omitempty"`
+	// Location is the former district (before 1 July 2025).
+	Location string `json:"location" bson:"location"`
+	// Unit is the current commune-level unit's slug; empty only on records
+	// not yet migrated.
+	Unit string `json:"unit,omitempty" bson:"unit,omitempty"`
+	Zone string `json:"zone,omitempty" bson:"zone,omitempty"`
 	// LandAreaHa is the land area in hundredths of a hectare (no floats in
 	// stored figures); 1250 means 12.50 ha.
 	LandAreaCentiHa int64        `json:"landAreaCentiHa" bson:"landAreaCentiHa"`
@@ -235,6 +290,7 @@ func (p *Project) Validate() error {
 	if !ValidLocation(p.Location) {
 		f.Add("location", "error.field.location")
 	}
+	CheckUnit(f, p.Unit, p.Location, false)
 	if !ValidZone(p.Zone) {
 		f.Add("zone", "error.field.zone")
 	}
@@ -265,6 +321,9 @@ func (p *Project) Validate() error {
 	}
 	return f.Err()
 }
+
+// Province is the former province of the project's former district.
+func (p *Project) Province() string { return ProvinceOf(p.Location) }
 
 // JobsCount is Jobs as int64, for number formatting.
 func (p *Project) JobsCount() int64 { return int64(p.Jobs) }

@@ -83,7 +83,7 @@ type entry struct {
 
 func newEntry(p *Project) entry {
 	return entry{p: p,
-		folded:   fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name}, " \x00 ")),
+		folded:   fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name, PlaceNames(p.Location, p.Unit)}, " \x00 ")),
 		nameKey:  fold.String(p.Name.VI),
 		capital:  p.CapitalVND,
 		kind:     position(Kinds, p.Kind),

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/money"
 )
 
@@ -30,11 +31,16 @@ type GroupStat struct {
 
 // Stats are the pipeline figures the home page, dashboard and API show.
 type Stats struct {
-	ByKind     []KindStat  `json:"byKind"`
-	ByStage    []GroupStat `json:"byStage"`
-	BySector   []GroupStat `json:"bySector"`
+	ByKind   []KindStat  `json:"byKind"`
+	ByStage  []GroupStat `json:"byStage"`
+	BySector []GroupStat `json:"bySector"`
+	// ByLocation is by former district (before 1 July 2025), the basis of
+	// the published figures; ByUnit by current unit (units' file order,
+	// records not yet migrated count in none); ByProvince by former province.
 	ByLocation []GroupStat `json:"byLocation"`
 	ByYear     []GroupStat `json:"byYearLicensed"`
+	ByUnit     []GroupStat `json:"byUnit"`
+	ByProvince []GroupStat `json:"byProvince"`
 }
 
 // Kind returns the figures of one kind.
@@ -52,7 +58,7 @@ func (s Stats) Kind(k Kind) KindStat {
 // kind. A write subtracts the old version and adds the new one (O(1)); the
 // Stats are rolled up from them on demand (a few dozen keys).
 type aggregates struct {
-	dims [5]map[string]*[2]sums // kind (key ""), stage, sector, location, year
+	dims [7]map[string]*[2]sums // kind (key ""), stage, sector, location, year, unit, province
 }
 
 // sums are exact: 128-bit totals, so subtracting is the inverse of adding
@@ -103,7 +109,7 @@ func (a *aggregates) add(p *Project, n int64) {
 	if p.Kind != Domestic && p.Kind != FDI {
 		k = -1 // an unknown kind counts in no figure, as before
 	}
-	for d, key := range [5]string{"", string(p.Stage), p.Sector, p.Location, year} {
+	for d, key := range [7]string{"", string(p.Stage), p.Sector, p.Location, year, p.Unit, p.Province()} {
 		if d > 0 && key == "" {
 			continue
 		}
@@ -181,6 +187,8 @@ func (a *aggregates) stats() Stats {
 	st.BySector = group(a.dims[2], Sectors)
 	st.ByLocation = group(a.dims[3], Locations)
 	st.ByYear = group(a.dims[4], nil)
+	st.ByUnit = group(a.dims[5], adminunit.Std().UnitSlugs())
+	st.ByProvince = group(a.dims[6], Provinces)
 	return st
 }
 

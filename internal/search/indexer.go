@@ -576,9 +576,16 @@ func OpportunityDoc(o *opportunity.Opportunity) Doc {
 		body.VI += "\n" + in.Text.VI
 		body.EN += "\n" + in.Text.EN
 	}
+	// The place's names, former and current, so that "Cam Lâm" or "bac
+	// cam ranh" finds it in either language.
+	places := project.PlaceNames(o.Location, o.Unit)
+	body.VI += "\n" + places
+	body.EN += "\n" + places
 	facets := map[string]string{
 		"sector":       o.Sector,
 		"location":     o.Location,
+		"unit":         o.Unit,
+		"province":     o.Province(),
 		"capital_band": o.CapitalBand(),
 		"status":       o.Status,
 		"currency":     o.IndicativeCapital.Currency,
@@ -612,6 +619,8 @@ func ProjectDoc(p *project.Project) Doc {
 	facets := map[string]string{
 		"sector":   p.Sector,
 		"location": p.Location,
+		"unit":     p.Unit,
+		"province": p.Province(),
 		"kind":     string(p.Kind),
 		"stage":    string(p.Stage),
 		"currency": p.Registered.Currency,
@@ -623,13 +632,16 @@ func ProjectDoc(p *project.Project) Doc {
 		facets["year"] = fmt.Sprint(p.LicensedYear)
 	}
 	investor := p.Investor.Name
+	places := project.PlaceNames(p.Location, p.Unit)
 	return Doc{
 		ID:      DocID(TypeProject, p.Code),
 		Type:    TypeProject,
 		Code:    p.Code,
 		Title:   Text{VI: p.Name.VI, EN: p.Name.EN},
 		Summary: Text{VI: investor, EN: investor},
-		Facets:  facets,
+		// The place's names, former and current (project.PlaceNames).
+		Body:   Text{VI: places, EN: places},
+		Facets: facets,
 		Sort: map[string]int64{
 			"capital": p.CapitalVND / millionVND,
 			"updated": p.UpdatedAt.Unix(),

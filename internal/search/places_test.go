@@ -1,91 +1,69 @@
 package search
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
+	"context"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/project"
 )
 
-// TestPlaceNamesFromSeed: the place names matched as phrases are the seed's
-// (every name seed/projects.go draws project names from is in the list)
-// and none is invented (each occurs in the seed data) or a single syllable.
-func TestPlaceNamesFromSeed(t *testing.T) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "../../seed/projects.go", nil, 0)
+// TestSearchByOldAndNewPlaceNames indexes a project and an opportunity
+// located by current unit and checks that each is found by the former
+// district's name and by the current unit's, with and without diacritics,
+// and that the unit and province facets filter.
+func TestSearchByOldAndNewPlaceNames(t *testing.T) {
+	ctx := context.Background()
+	e, err := NewBleve("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seedNames []string
-	ast.Inspect(f, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "places" || len(vs.Values) != 1 {
-			return true
-		}
-		// map[string][]string{"nha_trang": {"Nha Trang", …}, …}: the values' strings.
-		for _, e := range vs.Values[0].(*ast.CompositeLit).Elts {
-			ast.Inspect(e.(*ast.KeyValueExpr).Value, func(n ast.Node) bool {
-				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					s, _ := strconv.Unquote(lit.Value)
-					seedNames = append(seedNames, s)
-				}
-				return true
-			})
-		}
-		return false
-	})
-	if len(seedNames) < 50 {
-		t.Fatalf("found %d place names in seed/projects.go's places, want the whole table", len(seedNames))
+	defer e.Close()
+	p := project.Project{Code: "DA-9001", Name: project.Text{VI: "Khách sạn Biển Xanh", EN: "Blue Sea Hotel"},
+		Investor: project.Investor{Name: "Công ty B", Country: "VN"}, Kind: project.Domestic, Sector: "tourism",
+		Location: "cam_ranh", Unit: "bac_cam_ranh", Stage: project.Licensed, Registered: money.Amount{Amount: 1, Currency: money.VND}}
+	o := opportunity.Opportunity{Code: "OPP-9001", Title: project.Text{VI: "Khu nghỉ dưỡng Sao Mai", EN: "Sao Mai resort"},
+		Sector: "tourism", Location: "cam_lam", Unit: "cam_hiep", Status: opportunity.StatusOpen,
+		IndicativeCapital: money.Amount{Amount: 1, Currency: money.VND}}
+	other := project.Project{Code: "DA-9002", Name: project.Text{VI: "Nhà máy điện mặt trời", EN: "Solar plant"},
+		Investor: project.Investor{Name: "Công ty C", Country: "VN"}, Kind: project.Domestic, Sector: "energy",
+		Location: "ninh_phuoc", Unit: "phuoc_huu", Stage: project.Licensed, Registered: money.Amount{Amount: 1, Currency: money.VND}}
+	if !project.UnitInLocation(other.Unit, other.Location) || !project.UnitInLocation(o.Unit, o.Location) {
+		t.Fatal("fixture units are not formed from their districts")
 	}
-	for _, n := range seedNames {
-		if len(strings.Fields(n)) > 1 && !slices.Contains(placeNames, n) {
-			t.Errorf("seed place %q is not in placeNames", n)
-		}
+	if err := e.Upsert(ctx, []Doc{ProjectDoc(&p), OpportunityDoc(&o), ProjectDoc(&other)}); err != nil {
+		t.Fatal(err)
 	}
-	var seedText strings.Builder
-	for _, path := range []string{"../../seed/projects.go", "../../seed/opportunities.json"} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seedText.Write(b)
-	}
-	for _, n := range placeNames {
-		if len(strings.Fields(n)) < 2 {
-			t.Errorf("place %q has one syllable: it is a word like any other", n)
-		}
-		if !strings.Contains(seedText.String(), n) {
-			t.Errorf("place %q does not occur in the seed data", n)
-		}
-	}
-}
-
-func TestQueryUnits(t *testing.T) {
-	for q, want := range map[string]string{
-		"nha trang resort":          "[nha trang] resort*",
-		"Resort NHA TRANG ":         "resort [nha trang]",
-		"khu du lịch bắc vân phong": "khu du lich [bac van phong]",
-		"van phong":                 "[van phong]",
-		"nha":                       "nha*",
-		"trang nha":                 "trang nha*",
+	for q, want := range map[string][]string{
+		"Bac Cam Ranh": {"DA-9001"},
+		"Bắc Cam Ranh": {"DA-9001"},
+		"Cam Lâm":      {"OPP-9001"},
+		"cam lam":      {"OPP-9001"},
+		"cam hiep":     {"OPP-9001"},
+		"Ninh Phước":   {"DA-9002"},
 	} {
-		var got []string
-		for _, u := range parseText(q).units() {
-			s := strings.Join(u.terms, " ")
-			switch {
-			case u.place:
-				s = "[" + s + "]"
-			case u.prefix:
-				s += "*"
+		for _, lang := range []string{"vi", "en"} {
+			res, err := e.Search(ctx, Query{Text: q, Lang: lang})
+			if err != nil {
+				t.Fatal(err)
 			}
-			got = append(got, s)
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.Code)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%q (%s): %v, want %v", q, lang, got, want)
+			}
 		}
-		if g := strings.Join(got, " "); g != want {
-			t.Errorf("%q: units %s, want %s", q, g, want)
-		}
+	}
+	res, err := e.Search(ctx, Query{Filters: map[string][]string{"province": {"ninh_thuan"}}, Facets: []string{"unit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].Code != "DA-9002" || res.Facets["unit"]["phuoc_huu"] != 1 {
+		t.Errorf("province filter: %+v", res)
 	}
 }

@@ -41,6 +41,7 @@ const (
 // declare them as filterable attributes up front.
 var FacetFields = []string{
 	"sector", "location", "zone", "form", "capital_band", "status", "kind", "stage", "currency", "year",
+	"unit", "province",
 }
 
 // SortFields are the keys a Doc may use in Sort and a Query may sort on.

@@ -1151,7 +1151,7 @@ func (h *hostileEnv) jsonRoutes() map[string]jsonRoute {
 	return map[string]jsonRoute{
 		"POST /api/v1/projects": {Body: func(n int) map[string]any {
 			return map[string]any{"code": fmt.Sprintf("DA-%d", 9000+n), "kind": "domestic", "name": map[string]any{"vi": "Khu công nghiệp thử", "en": "Test park"},
-				"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa", "zone": "industrial_park",
+				"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang", "zone": "industrial_park",
 				"registeredCapital": map[string]any{"amount": 900_000_000_000, "currency": "VND"}, "jobs": 500, "landAreaCentiHa": 1250,
 				"stage": "approved", "stageDate": "2026-01-15", "expectedCompletion": "2028-12-31"}
 		}},

@@ -26,7 +26,7 @@ type ProjectQuery struct {
 }
 
 // ProjectQueryKeys are the parameters of the project list.
-var ProjectQueryKeys = []string{"kind", "sector", "location", "stage", "capital_min", "capital_max", "q", "sort", "page", "per_page"}
+var ProjectQueryKeys = []string{"kind", "sector", "location", "unit", "province", "stage", "capital_min", "capital_max", "q", "sort", "page", "per_page"}
 
 // ParseProjectQuery reads and checks the list filters, naming each field
 // that is wrong.
@@ -45,6 +45,8 @@ func ParseProjectQuery(c *fiber.Ctx) (ProjectQuery, error) {
 	f.Kind = project.Kind(pq.Raw["kind"])
 	f.Sector = pq.Raw["sector"]
 	f.Location = pq.Raw["location"]
+	f.Unit = pq.Raw["unit"]
+	f.Province = pq.Raw["province"]
 	f.Stage = project.Stage(pq.Raw["stage"])
 	f.Query = pq.Raw["q"]
 	f.Sort = pq.Raw["sort"]

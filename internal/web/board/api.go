@@ -25,8 +25,11 @@ type ProjectInput struct {
 	Name     project.Text     `json:"name"`
 	Investor project.Investor `json:"investor"`
 	Sector   string           `json:"sector" example:"tourism"`
-	Location string           `json:"location" example:"nha_trang"`
-	Zone     string           `json:"zone,omitempty" example:"nha_trang_bay"`
+	// Location is the former district (before 1 July 2025); Unit the
+	// current commune, ward or special zone formed from it (required).
+	Location string `json:"location" example:"nha_trang"`
+	Unit     string `json:"unit" example:"nam_nha_trang"`
+	Zone     string `json:"zone,omitempty" example:"nha_trang_bay"`
 	// LandAreaCentiHa is the land area in hundredths of a hectare.
 	LandAreaCentiHa int64 `json:"landAreaCentiHa" example:"1250"`
 	// RegisteredCapital is in minor units; its currency must be the kind's
@@ -59,6 +62,7 @@ type ProjectPatch struct {
 	Investor        *InvestorPatch `json:"investor,omitempty"`
 	Sector          *string        `json:"sector,omitempty"`
 	Location        *string        `json:"location,omitempty"`
+	Unit            *string        `json:"unit,omitempty"`
 	Zone            *string        `json:"zone,omitempty"`
 	LandAreaCentiHa *int64         `json:"landAreaCentiHa,omitempty"`
 	// RegisteredCapital must be in the project's currency.
@@ -126,8 +130,9 @@ func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 	}
 	bad := apperr.Fields{}
 	p := &project.Project{Code: in.Code, Kind: in.Kind, Name: in.Name, Investor: in.Investor, Sector: in.Sector,
-		Location: in.Location, Zone: in.Zone, LandAreaCentiHa: in.LandAreaCentiHa, Registered: in.RegisteredCapital,
+		Location: in.Location, Unit: in.Unit, Zone: in.Zone, LandAreaCentiHa: in.LandAreaCentiHa, Registered: in.RegisteredCapital,
 		Jobs: in.Jobs, Stage: in.Stage}
+	project.CheckUnit(bad, p.Unit, p.Location, true)
 	if d := apiDate(bad, "expectedCompletion", in.ExpectedCompletion); !d.IsZero() {
 		p.ExpectedCompletion = &d
 	}
@@ -189,7 +194,7 @@ func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
 		return err
 	}
 	bad := apperr.Fields{}
-	ch := project.Changes{Sector: in.Sector, Location: in.Location, Zone: in.Zone, LandAreaCentiHa: in.LandAreaCentiHa,
+	ch := project.Changes{Sector: in.Sector, Location: in.Location, Unit: in.Unit, Zone: in.Zone, LandAreaCentiHa: in.LandAreaCentiHa,
 		Jobs: in.Jobs, Stage: in.Stage, Reason: in.Reason, StageDate: apiDate(bad, "stageDate", in.StageDate)}
 	if in.Name != nil {
 		ch.NameVI, ch.NameEN = in.Name.VI, in.Name.EN

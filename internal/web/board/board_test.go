@@ -206,6 +206,7 @@ func TestBoardCreatesAProject(t *testing.T) {
 	v.Set("investor_country", "DK")
 	v.Set("sector", "energy")
 	v.Set("location", "van_ninh")
+	v.Set("unit", "van_hung")
 	v.Set("registered_capital", "125.0000005") // in millions of US dollars: $125,000,000.50
 	v.Set("stage", "licensed")
 	before, _ := e.Projects.Stats(context.Background())
@@ -331,7 +332,7 @@ func TestProjectWriteAPI(t *testing.T) {
 	})
 	t.Run("Create", func(t *testing.T) {
 		in := map[string]any{"code": "DA-9001", "kind": "domestic", "name": map[string]any{"vi": "Khu công nghiệp mới"},
-			"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa",
+			"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang",
 			"registeredCapital": map[string]any{"amount": 900_000_000_000, "currency": "VND"}, "jobs": 500, "stage": "approved"}
 		r := board.Call(http.MethodPost, "/api/v1/projects", in)
 		if r.Status != 201 || r.Header.Get("Location") != "/api/v1/projects/DA-9001" || r.Header.Get("ETag") != `"DA-9001-v1"` {
@@ -493,7 +494,7 @@ func TestHugeAmountsAreRefused(t *testing.T) {
 	t.Run("APICreate", func(t *testing.T) {
 		for lang, want := range msg {
 			in := map[string]any{"code": "DA-9101", "kind": "domestic", "name": map[string]any{"vi": "Dự án khổng lồ"},
-				"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa",
+				"investor": map[string]any{"name": "Công ty B", "country": "VN"}, "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang",
 				"registeredCapital": map[string]any{"amount": json.Number(huge), "currency": "VND"}, "jobs": 5, "stage": "licensed"}
 			r := board.Call(http.MethodPost, "/api/v1/projects", in, "Accept-Language", lang)
 			if r.Status != 400 || sitetest.FieldMessage(sitetest.ProblemOf(t, r), "registered_capital") != want {
@@ -530,7 +531,7 @@ func TestHugeAmountsAreRefused(t *testing.T) {
 		for _, amount := range []string{huge, "99999999999999999999999", "10000000,000000001"} {
 			v := sitetest.FormValues(t, c.Get("/vi/board/projects/new").Doc(t), "[data-testid=project-form]")
 			for k, val := range map[string]string{"code": "DA-9102", "kind": "domestic", "name_vi": "Dự án khổng lồ", "investor_name": "Công ty B",
-				"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "registered_capital": amount, "stage": "licensed"} {
+				"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang", "registered_capital": amount, "stage": "licensed"} {
 				v.Set(k, val)
 			}
 			r := c.Send(http.MethodPost, "/vi/board/projects", v)

@@ -26,7 +26,7 @@ func TestProjectFormTakesCapitalInBillions(t *testing.T) {
 	}
 	v := sitetest.FormValues(t, d, "[data-testid=project-form]")
 	for k, val := range map[string]string{"code": "DA-9301", "kind": "domestic", "name_vi": "Khu nghỉ dưỡng Bãi Dài", "investor_name": "Công ty C",
-		"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "registered_capital": "1250,5", "stage": "licensed"} {
+		"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang", "registered_capital": "1250,5", "stage": "licensed"} {
 		v.Set(k, val)
 	}
 	if r := c.Send(http.MethodPost, "/vi/board/projects", v); r.Status != http.StatusSeeOther {

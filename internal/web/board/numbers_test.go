@@ -19,7 +19,7 @@ func TestProjectFormReadsNumbersByLanguage(t *testing.T) {
 	c := e.As(account.RoleBoard)
 	v := sitetest.FormValues(t, c.Get("/vi/board/projects/new").Doc(t), "[data-testid=project-form]")
 	for k, val := range map[string]string{"code": "DA-9302", "kind": "domestic", "name_vi": "Khu công nghiệp Ninh Thủy", "investor_name": "Công ty D",
-		"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "registered_capital": "1250,5", "stage": "licensed", "land_area": "12,5"} {
+		"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang", "registered_capital": "1250,5", "stage": "licensed", "land_area": "12,5"} {
 		v.Set(k, val)
 	}
 	if r := c.Send(http.MethodPost, "/vi/board/projects", v); r.Status != http.StatusSeeOther {
@@ -91,7 +91,7 @@ func TestDisbursementReadsNumbersByLanguage(t *testing.T) {
 	for code, kind := range map[string]string{"DA-9303": "domestic", "FDI-9303": "fdi"} {
 		v := sitetest.FormValues(t, c.Get("/en/board/projects/new").Doc(t), "[data-testid=project-form]")
 		for k, val := range map[string]string{"code": code, "kind": kind, "name_vi": "Dự án " + code, "investor_name": "Investor " + code,
-			"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "registered_capital": "5000", "stage": "licensed"} {
+			"investor_country": "VN", "sector": "industry", "location": "ninh_hoa", "unit": "hoa_thang", "registered_capital": "5000", "stage": "licensed"} {
 			v.Set(k, val)
 		}
 		if r := c.Send(http.MethodPost, "/en/board/projects", v); r.Status != http.StatusSeeOther {

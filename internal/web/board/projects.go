@@ -11,7 +11,7 @@ import (
 
 // projectFormFields are the inputs of the create and edit forms.
 var projectFormFields = []string{
-	"code", "kind", "name_vi", "name_en", "investor_name", "investor_country", "sector", "location", "zone",
+	"code", "kind", "name_vi", "name_en", "investor_name", "investor_country", "sector", "location", "unit", "zone",
 	"land_area", "registered_capital", "jobs", "expected_completion", "stage", "stage_date", "reason", "version",
 }
 
@@ -23,8 +23,10 @@ type projectFormData struct {
 	Kinds     []project.Kind
 	Sectors   []string
 	Locations []string
-	Zones     []string
-	Stages    []project.Stage
+	// UnitGroups are the current units by former district.
+	UnitGroups []project.UnitGroup
+	Zones      []string
+	Stages     []project.Stage
 }
 
 func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Project, f web.Form) error {
@@ -37,11 +39,11 @@ func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Proje
 	p.ErrorsFrom(f.Errors, "#project-form", "code", "board.field.code", "kind", "board.field.kind",
 		"name_vi", "board.field.name_vi", "name_en", "board.field.name_en", "investor_name", "board.field.investor_name",
 		"investor_country", "board.field.investor_country", "sector", "board.field.sector", "location", "board.field.location",
-		"zone", "board.field.zone", "land_area", "board.field.land_area", "registered_capital", "board.field.registered_capital",
+		"unit", "board.field.unit", "zone", "board.field.zone", "land_area", "board.field.land_area", "registered_capital", "board.field.registered_capital",
 		"jobs", "board.field.jobs", "expected_completion", "board.field.expected_completion", "stage", "board.field.stage",
 		"stage_date", "board.field.stage_date", "reason", "board.field.reason")
 	p.Data = projectFormData{Project: pr, Form: f, Kinds: project.Kinds, Sectors: project.Sectors,
-		Locations: project.Locations, Zones: project.Zones, Stages: project.Stages}
+		Locations: project.Locations, UnitGroups: project.UnitGroups(), Zones: project.Zones, Stages: project.Stages}
 	c.Status(status)
 	return s.Render(c, "board/project_form", p)
 }
@@ -58,8 +60,9 @@ func (s *Handlers) boardCreateProject(c *fiber.Ctx) error {
 	pr := &project.Project{
 		Code: f.V("code"), Kind: kind, Name: project.Text{VI: f.V("name_vi"), EN: f.V("name_en")},
 		Investor: project.Investor{Name: f.V("investor_name"), Country: f.V("investor_country")},
-		Sector:   f.V("sector"), Location: f.V("location"), Zone: f.V("zone"), Stage: project.Stage(f.V("stage")),
+		Sector:   f.V("sector"), Location: f.V("location"), Unit: f.V("unit"), Zone: f.V("zone"), Stage: project.Stage(f.V("stage")),
 	}
+	project.CheckUnit(bad, pr.Unit, pr.Location, true)
 	if !kind.Valid() {
 		bad.Add("kind", "error.field.kind")
 	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency(), web.Lang(c)); v != nil {
@@ -116,7 +119,7 @@ func mergeFields(f apperr.Fields, err error) {
 func editValues(pr *project.Project, lang string) web.Form {
 	return web.FormWith(map[string]string{
 		"name_vi": pr.Name.VI, "name_en": pr.Name.EN, "investor_name": pr.Investor.Name,
-		"investor_country": pr.Investor.Country, "sector": pr.Sector, "location": pr.Location, "zone": pr.Zone,
+		"investor_country": pr.Investor.Country, "sector": pr.Sector, "location": pr.Location, "unit": pr.Unit, "zone": pr.Zone,
 		"land_area": centiText(pr.LandAreaCentiHa, lang), "registered_capital": capitalInput(pr.Registered, lang),
 		"jobs": strconv.Itoa(pr.Jobs), "expected_completion": dateInput(pr.ExpectedCompletion),
 		"version": strconv.FormatInt(pr.Version, 10),
@@ -151,7 +154,7 @@ func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 	str := func(k string) *string { v := f.V(k); return &v }
 	ch := project.Changes{
 		NameVI: str("name_vi"), NameEN: str("name_en"), InvestorName: str("investor_name"),
-		InvestorCountry: str("investor_country"), Sector: str("sector"), Location: str("location"), Zone: str("zone"),
+		InvestorCountry: str("investor_country"), Sector: str("sector"), Location: str("location"), Unit: str("unit"), Zone: str("zone"),
 		LandAreaCentiHa: parseHectares(bad, "land_area", f.V("land_area"), web.Lang(c)),
 		Registered:      parseCapital(bad, "registered_capital", f.V("registered_capital"), pr.Registered.Currency, web.Lang(c)),
 		Reason:          f.V("reason"),
@@ -160,6 +163,7 @@ func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 		jobs := int(*v)
 		ch.Jobs = &jobs
 	}
+	project.CheckUnit(bad, f.V("unit"), f.V("location"), true)
 	if d := parseDate(bad, "expected_completion", f.V("expected_completion")); d.IsZero() {
 		ch.ClearExpectedCompletion = true
 	} else {

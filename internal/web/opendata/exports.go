@@ -157,7 +157,9 @@ func (s *Handlers) apiExport(c *fiber.Ctx, name string, build tableFunc, private
 //	@Param			sep			query		string	false	"CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)"	Enums(comma, semicolon)
 //	@Param			kind		query		string	false	"domestic or fdi"	Enums(domestic, fdi)
 //	@Param			sector		query		string	false	"sector code"
-//	@Param			location	query		string	false	"district or town code"
+//	@Param			location	query		string	false	"former district code (before 1 July 2025)"
+//	@Param			unit		query		string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh"
+//	@Param			province	query		string	false	"former province: khanh_hoa or ninh_thuan"
 //	@Param			stage		query		string	false	"stage"
 //	@Param			capital_min	query		int		false	"least registered capital, billions of VND"
 //	@Param			capital_max	query		int		false	"most registered capital, billions of VND"
@@ -180,7 +182,9 @@ func (s *Handlers) apiExportProjects(c *fiber.Ctx) error {
 //	@Param			format		query		string	false	"file format; else taken from Accept, else csv"	Enums(csv, xlsx)
 //	@Param			sep			query		string	false	"CSV field separator (semicolon: for spreadsheets in a decimal-comma locale such as Vietnamese)"	Enums(comma, semicolon)
 //	@Param			sector		query		string	false	"sector codes"
-//	@Param			location	query		string	false	"location codes"
+//	@Param			location	query		string	false	"former district codes (before 1 July 2025)"
+//	@Param			unit		query		string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh"
+//	@Param			province	query		string	false	"former province: khanh_hoa or ninh_thuan"
 //	@Param			form		query		string	false	"investment form codes"
 //	@Param			capital		query		string	false	"capital band codes"
 //	@Param			status		query		string	false	"status codes"

@@ -30,7 +30,7 @@ type OpenExtension struct {
 const schemaLang = "en"
 
 // extFields are the investment object's fields, in the page's order.
-var extFields = []string{"kind", "stage", "sector", "location", "zone", "registeredCapital", "disbursedCapital",
+var extFields = []string{"kind", "stage", "sector", "location", "unit", "formerProvince", "zone", "registeredCapital", "disbursedCapital",
 	"disbursedShareBasisPoints", "originCountry", "landAreaCentiHa", "jobs", "stageDates"}
 
 // apiExtension serves extension.json.
@@ -96,6 +96,8 @@ func projectSchemaPatch(l *i18n.Localizer) jsonObject {
 		"stage":                     {"type": "string", "enum": stages},
 		"sector":                    str(),
 		"location":                  str(),
+		"unit":                      str(),
+		"formerProvince":            {"type": "string", "enum": project.Provinces},
 		"zone":                      str(),
 		"registeredCapital":         value(),
 		"disbursedCapital":          value(),

@@ -192,10 +192,15 @@ type OpenParty struct {
 // OpenInvestment is the portal's extension: what OC4IDS has no field for.
 type OpenInvestment struct {
 	// Kind is domestic or fdi.
-	Kind              string    `json:"kind" example:"fdi"`
-	Stage             string    `json:"stage" example:"construction"`
-	Sector            string    `json:"sector" example:"tourism"`
+	Kind   string `json:"kind" example:"fdi"`
+	Stage  string `json:"stage" example:"construction"`
+	Sector string `json:"sector" example:"tourism"`
+	// Location is the former district (before 1 July 2025), Unit the
+	// current commune, ward or special zone, FormerProvince the former
+	// province of the district.
 	Location          string    `json:"location" example:"cam_ranh"`
+	Unit              string    `json:"unit,omitempty" example:"bac_cam_ranh"`
+	FormerProvince    string    `json:"formerProvince" example:"khanh_hoa"`
 	Zone              string    `json:"zone,omitempty"`
 	RegisteredCapital OpenValue `json:"registeredCapital"`
 	DisbursedCapital  OpenValue `json:"disbursedCapital"`
@@ -237,6 +242,18 @@ func openValue(a money.Amount) OpenValue {
 	return OpenValue{Amount: majorUnits(a), Currency: a.Currency}
 }
 
+// openLocation is the project's location: its current unit (the former
+// district, marked as former, for a record not yet migrated); the former
+// district is in the investment object.
+func openLocation(l *i18n.Localizer, location, unit, region, country string) OpenLocation {
+	if unit == "" {
+		place := project.Place(l, location, "")
+		return OpenLocation{ID: location, Description: place, Address: OpenAddress{Locality: place, Region: region, CountryName: country}}
+	}
+	name := project.UnitName(l.Lang, unit)
+	return OpenLocation{ID: unit, Description: name, Address: OpenAddress{Locality: name, Region: region, CountryName: country}}
+}
+
 // openProject maps a project to the feed, in l's language; its id is
 // prefix-code.
 func openProject(p *project.Project, l *i18n.Localizer, prefix string) OpenProject {
@@ -246,13 +263,10 @@ func openProject(p *project.Project, l *i18n.Localizer, prefix string) OpenProje
 		Description: l.T("export.open.description",
 			"Kind", l.Label("project.kind", string(p.Kind)), "Sector", l.Label("sector", p.Sector),
 			"Location", l.Label("location", p.Location), "Investor", p.Investor.Name, "Country", l.Country(p.Investor.Country)),
-		Status: oc4idsStatus[p.Stage],
-		Sector: oc4idsSector[p.Sector],
-		Locations: []OpenLocation{{
-			ID: p.Location, Description: l.Label("location", p.Location),
-			Address: OpenAddress{Locality: l.Label("location", p.Location), Region: region, CountryName: country},
-		}},
-		Budget: OpenBudget{Amount: openValue(p.Registered)},
+		Status:    oc4idsStatus[p.Stage],
+		Sector:    oc4idsSector[p.Sector],
+		Locations: []OpenLocation{openLocation(l, p.Location, p.Unit, region, country)},
+		Budget:    OpenBudget{Amount: openValue(p.Registered)},
 		Parties: []OpenParty{
 			{ID: "investor-" + p.Code, Name: p.Investor.Name, Roles: []string{"funder"},
 				Address: &OpenAddress{CountryName: l.Country(p.Investor.Country)}},
@@ -260,8 +274,8 @@ func openProject(p *project.Project, l *i18n.Localizer, prefix string) OpenProje
 				Address: &OpenAddress{Region: region, CountryName: country}},
 		},
 		Investment: OpenInvestment{
-			Kind: string(p.Kind), Stage: string(p.Stage), Sector: p.Sector, Location: p.Location, Zone: p.Zone,
-			RegisteredCapital: openValue(p.Registered), DisbursedCapital: openValue(p.Disbursed),
+			Kind: string(p.Kind), Stage: string(p.Stage), Sector: p.Sector, Location: p.Location, Unit: p.Unit,
+			FormerProvince: p.Province(), Zone: p.Zone, RegisteredCapital: openValue(p.Registered), DisbursedCapital: openValue(p.Disbursed),
 			DisbursedShareBasisPoints: p.DisbursedShare(), OriginCountry: p.Investor.Country,
 			LandAreaCentiHa: p.LandAreaCentiHa, Jobs: p.Jobs, StageDates: []OpenStageDate{},
 		},
@@ -372,7 +386,9 @@ func (s *Handlers) listFeed(c *fiber.Ctx) (web.ProjectQuery, []project.Stage, pr
 //	@Produce		json
 //	@Param			kind		query		string	false	"domestic or fdi"	Enums(domestic, fdi)
 //	@Param			sector		query		string	false	"sector code"
-//	@Param			location	query		string	false	"district or town code"
+//	@Param			location	query		string	false	"former district code (before 1 July 2025)"
+//	@Param			unit		query		string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh"
+//	@Param			province	query		string	false	"former province: khanh_hoa or ninh_thuan"
 //	@Param			stage		query		string	false	"stage code, or several separated by commas (licensed,construction)"
 //	@Param			capital_min	query		int		false	"registered capital from, in billions of đồng"
 //	@Param			capital_max	query		int		false	"registered capital up to, in billions of đồng"

@@ -36,6 +36,9 @@ var projectColumns = []string{
 	"code", "name", "investor", "investor_country", "kind", "sector", "location", "zone", "stage",
 	"registered_capital", "disbursed_capital", "currency", "land_area_centiha", "jobs",
 	"licensed_year", "licensed_at", "expected_completion", "updated_at",
+	// Added with the 2025 units, at the end so that older readers of the
+	// columns above keep their positions; "location" is the former district.
+	"unit", "province",
 }
 
 // projectTable is every project matching the list filters of the query
@@ -68,9 +71,19 @@ func (s *Handlers) projectTable(c *fiber.Ctx, l *i18n.Localizer) (export.Table, 
 			export.Money(p.Registered.Amount), export.Money(p.Disbursed.Amount), export.Text(p.Registered.Currency),
 			export.Int(p.LandAreaCentiHa), export.Int(int64(p.Jobs)), yearCell(p.LicensedYear),
 			export.Time(licensed), export.TimePtr(p.ExpectedCompletion), export.Time(p.UpdatedAt),
+			export.Text(unitText(l, p.Unit)), export.Text(l.Label("province", p.Province())),
 		})
 	}
 	return t, nil
+}
+
+// unitText is the current unit's full name ("" for a record not yet
+// migrated), from the unit data.
+func unitText(l *i18n.Localizer, unit string) string {
+	if unit == "" {
+		return ""
+	}
+	return project.UnitName(l.Lang, unit)
 }
 
 func yearCell(y int) export.Cell {
@@ -86,6 +99,7 @@ var opportunityColumns = []string{
 	"code", "title", "status", "sector", "location", "zone", "indicative_capital", "currency",
 	"land_area_centiha", "investment_forms", "land_legal_status", "site_clearance_status",
 	"contact_agency", "project_code", "published_at", "updated_at",
+	"unit", "province", // added with the 2025 units; "location" is the former district
 }
 
 // maxExportQuery bounds each free-text export filter, in characters.
@@ -106,7 +120,7 @@ func opportunityExportFilter(c *fiber.Ctx) (opportunity.Filter, error) {
 		return out
 	}
 	f := opportunity.Filter{
-		Sectors: multi("sector"), Locations: multi("location"), Forms: multi("form"),
+		Sectors: multi("sector"), Locations: multi("location"), Units: multi("unit"), Provinces: multi("province"), Forms: multi("form"),
 		CapitalBands: multi("band"), Statuses: multi("status"), Text: c.Query("q"), Sort: c.Query("sort"),
 	}
 	if utf8.RuneCountInString(f.Text) > maxExportQuery {
@@ -150,6 +164,7 @@ func (s *Handlers) opportunityTable(c *fiber.Ctx, l *i18n.Localizer) (export.Tab
 				export.Text(l.Label("opportunity.clearance", o.SiteClearanceStatus)),
 				export.Text(l.Label("opportunity.agency", o.Contact.Agency)), export.Text(o.ProjectCode),
 				export.Time(o.PublishedAt), export.Time(o.UpdatedAt),
+				export.Text(unitText(l, o.Unit)), export.Text(l.Label("province", o.Province())),
 			})
 		}
 		if len(res.Items) == 0 || int64(f.Page*f.PerPage) >= res.Total {

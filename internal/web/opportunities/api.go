@@ -38,7 +38,9 @@ type OpportunityPage struct {
 //	@Produce		json
 //	@Param			q			query		string		false	"text, such as wind power van phong"
 //	@Param			sector		query		[]string	false	"sector codes"			collectionFormat(multi)
-//	@Param			location	query		[]string	false	"location codes"		collectionFormat(multi)
+//	@Param			location	query		[]string	false	"former district codes (before 1 July 2025)"		collectionFormat(multi)
+//	@Param			unit		query		[]string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh" collectionFormat(multi)
+//	@Param			province	query		[]string	false	"former province: khanh_hoa or ninh_thuan" collectionFormat(multi)
 //	@Param			form		query		[]string	false	"investment forms"		collectionFormat(multi)
 //	@Param			band		query		[]string	false	"capital bands"			collectionFormat(multi)
 //	@Param			status		query		[]string	false	"statuses"				collectionFormat(multi)
@@ -141,6 +143,7 @@ type OpportunityPatch struct {
 	TranslationPending  *bool                     `json:"translationPending,omitempty"`
 	Sector              *string                   `json:"sector,omitempty"`
 	Location            *string                   `json:"location,omitempty"`
+	Unit                *string                   `json:"unit,omitempty"`
 	Zone                *string                   `json:"zone,omitempty"`
 	LandAreaCentiHa     *int64                    `json:"landAreaCentiHa,omitempty"`
 	IndicativeCapital   *money.Amount             `json:"indicativeCapital,omitempty"`
@@ -162,7 +165,7 @@ type OpportunityPatch struct {
 func (p OpportunityPatch) changes() opportunity.Changes {
 	return opportunity.Changes{ProjectCode: p.ProjectCode,
 		Title: p.Title, Summary: p.Summary, Description: p.Description, AuthoritativeLang: p.AuthoritativeLang,
-		TranslationPending: p.TranslationPending, Sector: p.Sector, Location: p.Location, Zone: p.Zone,
+		TranslationPending: p.TranslationPending, Sector: p.Sector, Location: p.Location, Unit: p.Unit, Zone: p.Zone,
 		LandAreaCentiHa: p.LandAreaCentiHa, IndicativeCapital: p.IndicativeCapital, InvestmentForms: p.InvestmentForms,
 		Incentives: p.Incentives, PlanningBasis: p.PlanningBasis, LandLegalStatus: p.LandLegalStatus,
 		SiteClearanceStatus: p.SiteClearanceStatus, Utilities: p.Utilities, Status: p.Status, Contact: p.Contact,

@@ -61,7 +61,7 @@ var listFields = []string{"investment_forms", "planning_basis"}
 // formFields are the single-valued fields of the form.
 var formFields = []string{
 	"code", "title_vi", "title_en", "summary_vi", "summary_en", "description_vi", "description_en",
-	"authoritative_lang", "translation_pending", "sector", "location", "zone", "land_area",
+	"authoritative_lang", "translation_pending", "sector", "location", "unit", "zone", "land_area",
 	"capital_amount", "capital_currency", "land_legal_status", "site_clearance_status",
 	"utilities.power_vi", "utilities.power_en", "utilities.water_vi", "utilities.water_en",
 	"utilities.road_vi", "utilities.road_en", "utilities.km_to_port", "utilities.km_to_airport",
@@ -90,6 +90,7 @@ func formOf(o *opportunity.Opportunity, lang string) editForm {
 	}
 	set("sector", o.Sector)
 	set("location", o.Location)
+	set("unit", o.Unit)
 	set("zone", o.Zone)
 	set("land_area", money.FormatDecimal(o.LandAreaCentiHa, lang, 2))
 	set("capital_amount", money.FormatDecimal(o.IndicativeCapital.Amount, lang, money.Exponent(o.IndicativeCapital.Currency)))
@@ -151,7 +152,7 @@ func (f editForm) opportunity(bad apperr.Fields, lang string) opportunity.Opport
 	o := opportunity.Opportunity{
 		Code: g("code"), Title: text("title"), Summary: text("summary"), Description: text("description"),
 		AuthoritativeLang: g("authoritative_lang"), TranslationPending: g("translation_pending") != "",
-		Sector: g("sector"), Location: g("location"), Zone: g("zone"),
+		Sector: g("sector"), Location: g("location"), Unit: g("unit"), Zone: g("zone"),
 		InvestmentForms: f.List("investment_forms"), PlanningBasis: f.List("planning_basis"),
 		LandLegalStatus: g("land_legal_status"), SiteClearanceStatus: g("site_clearance_status"),
 		Utilities: opportunity.Utilities{Power: text("utilities.power"), Water: text("utilities.water"), Road: text("utilities.road")},
@@ -162,6 +163,9 @@ func (f editForm) opportunity(bad apperr.Fields, lang string) opportunity.Opport
 	if o.InvestmentForms == nil {
 		o.InvestmentForms = []string{}
 	}
+	// The form always asks for the current unit (the store accepts none
+	// only on records not yet migrated).
+	project.CheckUnit(bad, o.Unit, o.Location, true)
 	if v := g("land_area"); v != "" {
 		n, err := money.ParseDecimal(v, lang, 2) // hundredths of a hectare
 		if err != nil {
@@ -239,7 +243,7 @@ func changes(o opportunity.Opportunity) opportunity.Changes {
 	}
 	return opportunity.Changes{
 		Title: &o.Title, Summary: &o.Summary, Description: &o.Description, AuthoritativeLang: &o.AuthoritativeLang,
-		TranslationPending: &o.TranslationPending, Sector: &o.Sector, Location: &o.Location, Zone: &o.Zone,
+		TranslationPending: &o.TranslationPending, Sector: &o.Sector, Location: &o.Location, Unit: &o.Unit, Zone: &o.Zone,
 		LandAreaCentiHa: &o.LandAreaCentiHa, IndicativeCapital: &o.IndicativeCapital, InvestmentForms: &o.InvestmentForms,
 		Incentives: &incentives, PlanningBasis: &plans, LandLegalStatus: &o.LandLegalStatus,
 		SiteClearanceStatus: &o.SiteClearanceStatus, Utilities: &o.Utilities, Status: &o.Status, Contact: &o.Contact,
@@ -289,13 +293,15 @@ func (editFormData) LangOf(name string) string {
 // choices are the lists the form offers.
 type choices struct {
 	Sectors, Locations, Zones, Forms, Plans, Land, Clearance, Statuses, Agencies, Bands []string
+	// UnitGroups are the current units by former district.
+	UnitGroups []project.UnitGroup
 }
 
 var formChoices = choices{
 	Sectors: project.Sectors, Locations: project.Locations, Zones: project.Zones[1:],
 	Forms: opportunity.InvestmentForms, Plans: opportunity.PlanningBases, Land: opportunity.LandLegalStatuses,
 	Clearance: opportunity.SiteClearanceStatuses, Statuses: opportunity.Statuses, Agencies: opportunity.Agencies,
-	Bands: opportunity.CapitalBands,
+	Bands: opportunity.CapitalBands, UnitGroups: project.UnitGroups(),
 }
 
 func (s *Handlers) renderEditForm(c *fiber.Ctx, status int, d editFormData) error {

@@ -20,7 +20,7 @@ func TestOpportunityFormReadsNumbersByLanguage(t *testing.T) {
 	board := e.As(account.RoleBoard)
 	form := func(code, area, capital, cur string) url.Values {
 		return url.Values{"_csrf": {board.CSRF()}, "code": {code}, "title_vi": {"Khu thử " + code}, "summary_vi": {"Tóm tắt"},
-			"description_vi": {"Mô tả"}, "authoritative_lang": {"vi"}, "sector": {"tourism"}, "location": {"cam_ranh"},
+			"description_vi": {"Mô tả"}, "authoritative_lang": {"vi"}, "sector": {"tourism"}, "location": {"cam_ranh"}, "unit": {"cam_linh"},
 			"land_area": {area}, "capital_amount": {capital}, "capital_currency": {cur}, "investment_forms": {"domestic"},
 			"land_legal_status": {"state_land_fund"}, "site_clearance_status": {"not_started"}, "status": {"open"},
 			"contact_agency": {"ipc"}, "contact_name": {"Phòng Xúc tiến"}, "contact_email": {"xuctien@khanhhoa.gov.vn"},

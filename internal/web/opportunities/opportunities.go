@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -72,6 +73,8 @@ type facetKey struct {
 
 var facetKeys = []facetKey{
 	{"sector", "sector", "sector", project.Sectors},
+	{"province", "province", "province", project.Provinces},
+	{"unit", "unit", "unit", unitSlugs()},
 	{"location", "location", "location", project.Locations},
 	{"form", "form", "opportunity.form", opportunity.InvestmentForms},
 	{"band", "capital_band", "opportunity.band", opportunity.CapitalBands},
@@ -214,7 +217,7 @@ func (q listQuery) filter() opportunity.Filter {
 		sort = opportunity.SortNewest
 	}
 	return opportunity.Filter{
-		Sectors: q.Sel["sector"], Locations: q.Sel["location"], Forms: q.Sel["form"],
+		Sectors: q.Sel["sector"], Locations: q.Sel["location"], Units: q.Sel["unit"], Provinces: q.Sel["province"], Forms: q.Sel["form"],
 		CapitalBands: q.Sel["band"], Statuses: q.Sel["status"],
 		Text: q.Q, Sort: sort, Page: q.Page, PerPage: q.PerPage,
 	}
@@ -240,7 +243,25 @@ type facetValue struct {
 	Count    int64
 	Selected bool
 	URL      string
+	// Unit names a current unit (facet unit), whose name comes from the
+	// administrative-unit data rather than from locales/.
+	Unit *project.UnitOption
 }
+
+// unitSlugs lists the current units' slugs, and unitOptions their names.
+func unitSlugs() []string { return adminunit.Std().UnitSlugs() }
+
+func unitOptions() map[string]project.UnitOption {
+	out := map[string]project.UnitOption{}
+	for _, g := range project.UnitGroups() {
+		for _, u := range g.Units {
+			out[u.Slug] = u
+		}
+	}
+	return out
+}
+
+var unitNames = unitOptions()
 
 // facet is one facet of the catalogue.
 type facet struct {
@@ -312,7 +333,7 @@ func (s *Handlers) resultsFromStore(ctx context.Context, q listQuery) (*listResu
 	for _, o := range list.Items {
 		out.Items = append(out.Items, card{O: o})
 	}
-	for param, m := range map[string]map[string]int64{"sector": fc.Sector, "location": fc.Location, "form": fc.Form, "band": fc.CapitalBand, "status": fc.Status} {
+	for param, m := range map[string]map[string]int64{"sector": fc.Sector, "location": fc.Location, "unit": fc.Unit, "province": fc.Province, "form": fc.Form, "band": fc.CapitalBand, "status": fc.Status} {
 		out.Counts[param] = map[string]int{}
 		for k, n := range m {
 			out.Counts[param][k] = int(n)
@@ -334,7 +355,11 @@ func (s *Handlers) finishResults(r *listResults, q listQuery) {
 			if n == 0 && !sel {
 				continue
 			}
-			f.Values = append(f.Values, facetValue{Code: v, Count: int64(n), Selected: sel, URL: q.Toggle(k.Param, v)})
+			fv := facetValue{Code: v, Count: int64(n), Selected: sel, URL: q.Toggle(k.Param, v)}
+			if u, ok := unitNames[v]; ok && k.Param == "unit" {
+				fv.Unit = &u
+			}
+			f.Values = append(f.Values, fv)
 		}
 		r.Facets = append(r.Facets, f)
 	}

@@ -470,7 +470,7 @@ func TestBoardEditsOpportunityWithVersionAndHistory(t *testing.T) {
 		t.Errorf("empty new form: %d", r.Status)
 	}
 	nf := url.Values{"_csrf": {board.CSRF()}, "code": {"OPP-XX-001"}, "title_vi": {"Khu nghỉ dưỡng thử"}, "summary_vi": {"Tóm tắt"},
-		"description_vi": {"Mô tả"}, "authoritative_lang": {"vi"}, "sector": {"tourism"}, "location": {"cam_ranh"},
+		"description_vi": {"Mô tả"}, "authoritative_lang": {"vi"}, "sector": {"tourism"}, "location": {"cam_ranh"}, "unit": {"bac_cam_ranh"},
 		"land_area": {"12.5"}, "capital_amount": {"1500000000000"}, "capital_currency": {"VND"}, "investment_forms": {"domestic", "ppp"},
 		"land_legal_status": {"state_land_fund"}, "site_clearance_status": {"not_started"}, "status": {"open"},
 		"contact_agency": {"ipc"}, "contact_name": {"Phòng Xúc tiến"}, "contact_email": {"xuctien@khanhhoa.gov.vn"},

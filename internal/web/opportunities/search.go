@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
@@ -80,9 +81,11 @@ type SiteHit struct {
 	// Fallback is true when the title is shown in Vietnamese for want of
 	// an English one.
 	Fallback bool `json:"fallback,omitempty"`
-	// Sector and Location are codes.
+	// Sector and Location (the former district) are codes; Unit is the
+	// current unit's slug, empty for a record not yet migrated.
 	Sector   string `json:"sector"`
 	Location string `json:"location"`
+	Unit     string `json:"unit,omitempty"`
 }
 
 // SearchPage is one page of the site-wide search. Degraded is true when the
@@ -164,7 +167,7 @@ func siteHit(h search.Hit, lang string) SiteHit {
 	}
 	out := SiteHit{Type: h.Type, Code: h.Code, Title: h.Title.Get(lang), Fallback: h.Title.Fallback(lang),
 		URL: "/" + lang + path + h.Code, Highlights: h.Highlights, HighlightLang: h.HighlightLang,
-		Sector: h.Facet("sector"), Location: h.Facet("location")}
+		Sector: h.Facet("sector"), Location: h.Facet("location"), Unit: h.Facet("unit")}
 	if h.Type == search.TypeOpportunity {
 		// A project's indexed summary is its investor's name, not a text.
 		out.Summary, out.SummaryFallback = h.Summary.In(lang)
@@ -172,16 +175,19 @@ func siteHit(h search.Hit, lang string) SiteHit {
 	return out
 }
 
+// Place shows the hit's place: the current unit, formerly its district.
+func (h SiteHit) Place(l *i18n.Localizer) string { return project.Place(l, h.Location, h.Unit) }
+
 func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
 	out := SiteHit{Type: search.TypeOpportunity, Code: o.Code, Title: o.Title.Get(lang), Fallback: o.Title.Fallback(lang),
-		URL: "/" + lang + "/opportunities/" + o.Code, Sector: o.Sector, Location: o.Location}
+		URL: "/" + lang + "/opportunities/" + o.Code, Sector: o.Sector, Location: o.Location, Unit: o.Unit}
 	out.Summary, out.SummaryFallback = o.Summary.In(lang)
 	return out
 }
 
 func projectHit(p *project.Project, lang string) SiteHit {
 	return SiteHit{Type: search.TypeProject, Code: p.Code, Title: p.Name.Get(lang), Fallback: p.Name.Fallback(lang),
-		URL: "/" + lang + "/projects/" + p.Code, Sector: p.Sector, Location: p.Location}
+		URL: "/" + lang + "/projects/" + p.Code, Sector: p.Sector, Location: p.Location, Unit: p.Unit}
 }
 
 // siteFromStore searches the database: the opportunities that match, then

@@ -29,7 +29,9 @@ type ProjectPage struct {
 //	@Produce		json
 //	@Param			kind		query		string	false	"domestic or fdi"	Enums(domestic, fdi)
 //	@Param			sector		query		string	false	"sector code, such as tourism"
-//	@Param			location	query		string	false	"district or town code, such as nha_trang"
+//	@Param			location	query		string	false	"former district (before 1 July 2025), such as nha_trang"
+//	@Param			unit		query		string	false	"current commune, ward or special zone (since 1 July 2025), such as bac_cam_ranh"
+//	@Param			province	query		string	false	"former province: khanh_hoa or ninh_thuan"
 //	@Param			stage		query		string	false	"stage"	Enums(proposed, approved, licensed, site_clearance, construction, operating, suspended, terminated)
 //	@Param			capital_min	query		int		false	"least registered capital, billions of VND"
 //	@Param			capital_max	query		int		false	"most registered capital, billions of VND"

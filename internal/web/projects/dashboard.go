@@ -52,12 +52,17 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 	}{
 		{"stage", "project.stage", st.ByStage},
 		{"sector", "sector", st.BySector},
+		{"province", "province", st.ByProvince},
+		{"unit", "", st.ByUnit},
 		{"location", "location", st.ByLocation},
 		{"year", "", st.ByYear},
 	}
 	rateNotes := web.RateNotes(l)
 	for _, g := range groups {
 		label := func(key string) string {
+			if g.id == "unit" {
+				return project.UnitName(l.Lang, key) // names from the unit data
+			}
 			if g.prefix == "" {
 				return key
 			}

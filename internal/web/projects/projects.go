@@ -23,8 +23,12 @@ type projectListData struct {
 	Stages    []project.Stage
 	Sectors   []string
 	Locations []string
-	Sorts     []string
-	PerPages  []int
+	// UnitGroups are the current units by former district, Provinces the
+	// former provinces (filters unit= and province=).
+	UnitGroups []project.UnitGroup
+	Provinces  []string
+	Sorts      []string
+	PerPages   []int
 }
 
 // projectList serves the list; an anonymous visitor's copy is rendered
@@ -44,12 +48,14 @@ func (s *Handlers) renderList(c *fiber.Ctx) error {
 	d := projectListData{
 		Query: pq, Kinds: project.Kinds, Stages: project.Stages, Sectors: project.Sectors,
 		Locations: project.Locations, Sorts: project.Sorts, PerPages: []int{20, 50, 100},
+		UnitGroups: project.UnitGroups(), Provinces: project.Provinces,
 	}
 	if err != nil {
 		c.Status(fiber.StatusBadRequest)
 		d.Error = apperr.As(err).Fields
 		p.ErrorsFrom(d.Error, "#project-filters", "q", "project.field.q", "kind", "project.field.kind",
-			"sector", "project.field.sector", "location", "project.field.location", "stage", "project.field.stage",
+			"sector", "project.field.sector", "location", "project.field.former_district",
+			"unit", "project.field.unit", "province", "project.field.province", "stage", "project.field.stage",
 			"capital_min", "project.field.capital_min", "capital_max", "project.field.capital_max",
 			"sort", "project.field.sort", "per_page", "project.field.per_page")
 		p.Data = d
