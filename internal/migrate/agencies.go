@@ -11,7 +11,10 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/project"
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // StepAgencies is the name of the agencies step.
@@ -37,6 +40,10 @@ type Restructurer struct {
 	// By signs the agencies' history; Actor the obstacles' timelines.
 	By    account.Actor
 	Actor obstacle.Actor
+	// UnitOf, when set, returns the current unit of a project by its
+	// code: an obstacle of a split city committee goes to the committee
+	// of its project's ward or commune.
+	UnitOf func(ctx context.Context, projectCode string) (string, bool)
 }
 
 // MaxLegalBasis is the longest legal basis, in characters.
@@ -190,6 +197,12 @@ func (r Restructurer) reassign(ctx context.Context, list []account.Agency, ids [
 			if !ok {
 				to, ok = account.ByCategory(targets, string(o.Category))
 			}
+			if !ok && o.ProjectCode != "" && r.UnitOf != nil {
+				if u, found := r.UnitOf(ctx, o.ProjectCode); found && slices.Contains(targets, "ubnd_"+u) {
+					to, ok = "ubnd_"+u, true
+					c.Note = strings.TrimSpace(c.Note + " (the committee of project " + o.ProjectCode + "'s ward or commune)")
+				}
+			}
 			if !ok {
 				c.To, c.Uncertain = strings.Join(targets, " | "), true
 				c.Note = "split: the category " + string(o.Category) + " does not decide the successor; choose one"
@@ -251,6 +264,7 @@ func AgenciesStep() Step {
 			Accounts:  account.NewStore(db, account.Options{}),
 			Obstacles: obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{}),
 			By:        account.CLIActor, Actor: obstacle.SystemActor,
+			UnitOf: projectUnit(db),
 		}
 		return r.migrate(ctx, apply, now)
 	}}
@@ -329,4 +343,16 @@ func citations(basis string) []string {
 		}
 	}
 	return out
+}
+
+// projectUnit reads a project's current unit by its code (a few lookups,
+// only for obstacles of a split city committee).
+func projectUnit(db *mongo.Database) func(context.Context, string) (string, bool) {
+	return func(ctx context.Context, code string) (string, bool) {
+		var p struct {
+			Unit string `bson:"unit"`
+		}
+		err := db.Collection(project.Collection).FindOne(ctx, bson.M{"code": code}, options.FindOne().SetProjection(bson.M{"unit": 1})).Decode(&p)
+		return p.Unit, err == nil && p.Unit != ""
+	}
 }

@@ -35,11 +35,12 @@ type Step struct {
 	Run  func(ctx context.Context, db *mongo.Database, apply bool, now time.Time) ([]Change, error)
 }
 
-// Steps are the registered steps, in the order they run: the agencies
-// first, then the locations of projects and opportunities (added by the
-// places work of issue 15).
+// Steps are the registered steps, in the order they run: the locations
+// of projects and opportunities, then the agencies.
 func Steps() []Step {
-	return append([]Step{AgenciesStep()}, LocationSteps()...)
+	// Locations first: the agencies step sends an obstacle of a split city
+	// committee to the committee of its project's current unit.
+	return append(LocationSteps(), AgenciesStep())
 }
 
 // Run runs steps in order on db and returns every change; with apply

@@ -14,6 +14,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 )
@@ -36,6 +37,8 @@ type oldObstacle struct {
 	lead  string
 	coord []string
 	close bool
+	// project is the code of the project the obstacle names, if any.
+	project string
 }
 
 // oldShape seeds db as a portal of end-2023 left it: the 14 agencies
@@ -66,7 +69,7 @@ func oldShape(t *testing.T, db *mongo.Database, obs []oldObstacle) []string {
 		f, err := st.Create(ctx, obstacle.Submission{
 			Filer: obstacle.Filer{BusinessName: "Công ty TNHH Thử Nghiệm", TaxCode: "0100109106", ContactPerson: "Nguyễn Văn An",
 				Email: "an@congty.example", Phone: "0905 123 456", Lang: "vi"},
-			Category: o.cat, Title: fmt.Sprintf("Vướng mắc số %d", i), Description: "Nội dung vướng mắc cần giải quyết."}, filed)
+			Category: o.cat, ProjectCode: o.project, Title: fmt.Sprintf("Vướng mắc số %d", i), Description: "Nội dung vướng mắc cần giải quyết."}, filed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,6 +248,45 @@ func TestAgenciesOnOldShape(t *testing.T) {
 	}
 	if n, u := Count(again); n != 0 || u != 3 {
 		t.Fatalf("second run: %d changes, %d uncertain: %+v", n, u, again)
+	}
+}
+
+// An obstacle of a split city committee goes to the committee of its
+// project's current ward: the Nha Trang committee's obstacle about a
+// project in Nam Nha Trang ward goes to that ward's committee; one about a
+// project not yet given a unit stays for a person.
+func TestSplitCityCommitteeFollowsTheProjectUnit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := mongotest.MustOpenDB(t)
+	if _, err := db.Collection(project.Collection).InsertMany(ctx, []any{
+		bson.M{"code": "DA-T-0001", "location": "nha_trang", "unit": "nam_nha_trang"},
+		bson.M{"code": "DA-T-0002", "location": "nha_trang"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ids := oldShape(t, db, []oldObstacle{
+		{cat: obstacle.LandSiteClearance, lead: "nha_trang", project: "DA-T-0001"},
+		{cat: obstacle.LandSiteClearance, lead: "nha_trang", project: "DA-T-0002"},
+	})
+	changes, err := Run(ctx, db, []Step{AgenciesStep()}, true, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{})
+	for i, want := range []string{"ubnd_nam_nha_trang", "nha_trang"} {
+		if o, err := st.Get(ctx, ids[i]); err != nil || o.LeadAgency != want {
+			t.Errorf("obstacle %d led by %q (%v), want %q", i, o.LeadAgency, err, want)
+		}
+	}
+	var uncertain []string
+	for _, c := range changes {
+		if c.Uncertain && c.Collection == obstacle.CollObstacles {
+			uncertain = append(uncertain, c.ID)
+		}
+	}
+	if len(uncertain) != 1 {
+		t.Errorf("uncertain obstacles %v, want only the one whose project has no unit", uncertain)
 	}
 }
 
