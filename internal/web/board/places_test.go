@@ -38,6 +38,9 @@ func TestBoardAddsAFormerNinhThuanProject(t *testing.T) {
 	if r.Status != http.StatusBadRequest || sitetest.Text(r.Doc(t), "#err-unit") == "" {
 		t.Fatalf("unit of another district: %d %s", r.Status, sitetest.Text(r.Doc(t), "main"))
 	}
+	if got := sitetest.Text(c.Get("/en/dashboard").Doc(t), "[data-testid=published-basis]"); got != "End-2023 figures of the former Khanh Hoa province." {
+		t.Errorf("dashboard basis before: %q", got)
+	}
 	if _, err := e.Projects.Get(context.Background(), "DA-NT-0001"); err == nil {
 		t.Fatal("a refused project was stored")
 	}
@@ -58,6 +61,10 @@ func TestBoardAddsAFormerNinhThuanProject(t *testing.T) {
 		if txt := sitetest.Text(c.Get(path).Doc(t), "main"); !strings.Contains(txt, want) {
 			t.Errorf("%s lacks %q", path, want)
 		}
+	}
+	// The dashboard no longer calls its figures the former Khanh Hoa's alone.
+	if got := sitetest.Text(c.Get("/en/dashboard").Doc(t), "[data-testid=published-basis]"); !strings.Contains(got, "also count 1 project of the former Ninh Thuan province") {
+		t.Errorf("dashboard basis after a Ninh Thuan project: %q", got)
 	}
 	for _, q := range []string{"province=ninh_thuan", "unit=phuoc_huu", "q=phuoc+huu"} {
 		doc := c.Get("/en/projects?" + q).Doc(t)

@@ -18,6 +18,10 @@ type dashboardData struct {
 	Charts []web.Chart
 	// Map is the province map by area, from the same figures as Charts.
 	Map provincemap.Map
+	// Added counts projects of the former Ninh Thuan province, added since
+	// the 2025 merger: the figures are then no longer the end-2023 ones of
+	// the former Khanh Hoa alone, and the page says so.
+	Added int64
 }
 
 // dashboard serves the figures' charts; an anonymous visitor's copy is
@@ -46,6 +50,11 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 	l := p.L
 	d := dashboardData{Domestic: st.Kind(project.Domestic), FDI: st.Kind(project.FDI)}
 	d.Scope = web.ScopeOf(st)
+	for _, g := range st.ByProvince {
+		if g.Key != "khanh_hoa" {
+			d.Added += g.Count
+		}
+	}
 	groups := []struct {
 		id, prefix string
 		rows       []project.GroupStat
