@@ -85,7 +85,7 @@ func plan(ctx context.Context, db *mongo.Database, step, coll string) ([]Change,
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Code < all[j].Code })
 	var changes []Change
-	var todo []located
+	var decided []located
 	for _, r := range all {
 		if r.Unit != "" {
 			continue
@@ -103,47 +103,58 @@ func plan(ctx context.Context, db *mongo.Database, step, coll string) ([]Change,
 		} else {
 			c.To, c.Note = unit, how
 			r.Unit = unit
-			todo = append(todo, r)
+			decided = append(decided, r)
 		}
 		changes = append(changes, c)
 	}
-	return changes, todo, nil
+	return changes, decided, nil
 }
 
-// ProjectLocationsStep gives projects without a unit the unit their data
-// decides, through the project store (history entry, change log for the
-// read model and search index); the rest are listed as uncertain.
-func ProjectLocationsStep() Step {
-	return Step{Name: StepProjectLocations, Run: func(ctx context.Context, db *mongo.Database, apply bool, now time.Time) ([]Change, error) {
-		changes, todo, err := plan(ctx, db, StepProjectLocations, project.Collection)
+// unitReason is the history note of a unit the migration set (stored
+// data, like an officer's reason, in both languages).
+const unitReason = "Đơn vị hành chính hiện nay (từ 01/7/2025) / current administrative unit (from 1 July 2025)"
+
+// locationStep gives the records of coll without a unit the unit their
+// data decides, each through its domain's store, which setter opens once
+// per run (history entry, change log for the read model and search
+// index); the rest are listed as uncertain.
+func locationStep(name, coll string, setter func(db *mongo.Database) func(ctx context.Context, r located, now time.Time) error) Step {
+	return Step{Name: name, Run: func(ctx context.Context, db *mongo.Database, apply bool, now time.Time) ([]Change, error) {
+		changes, decided, err := plan(ctx, db, name, coll)
 		if err != nil || !apply {
 			return changes, err
 		}
-		s := project.NewStore(db)
-		for _, r := range todo {
-			u := r.Unit
-			if _, err := s.Update(ctx, r.Code, r.Version, project.Changes{Unit: &u, Reason: "Đơn vị hành chính hiện nay (từ 01/7/2025) / current administrative unit (from 1 July 2025)"}, Migrator, now); err != nil {
-				return changes, fmt.Errorf("project %s: %w", r.Code, err)
+		setUnit := setter(db)
+		for _, r := range decided {
+			if err := setUnit(ctx, r, now); err != nil {
+				return changes, fmt.Errorf("%s %s: %w", coll, r.Code, err)
 			}
 		}
 		return changes, nil
 	}}
+}
+
+// ProjectLocationsStep gives projects without a unit the unit their data
+// decides.
+func ProjectLocationsStep() Step {
+	return locationStep(StepProjectLocations, project.Collection, func(db *mongo.Database) func(context.Context, located, time.Time) error {
+		s := project.NewStore(db)
+		return func(ctx context.Context, r located, now time.Time) error {
+			u := r.Unit
+			_, err := s.Update(ctx, r.Code, r.Version, project.Changes{Unit: &u, Reason: unitReason}, Migrator, now)
+			return err
+		}
+	})
 }
 
 // OpportunityLocationsStep is ProjectLocationsStep for opportunities.
 func OpportunityLocationsStep() Step {
-	return Step{Name: StepOpportunityLocations, Run: func(ctx context.Context, db *mongo.Database, apply bool, now time.Time) ([]Change, error) {
-		changes, todo, err := plan(ctx, db, StepOpportunityLocations, opportunity.CollOpportunities)
-		if err != nil || !apply {
-			return changes, err
-		}
+	return locationStep(StepOpportunityLocations, opportunity.CollOpportunities, func(db *mongo.Database) func(context.Context, located, time.Time) error {
 		s := opportunity.NewStore(db)
-		for _, r := range todo {
+		return func(ctx context.Context, r located, _ time.Time) error {
 			u := r.Unit
-			if _, err := s.Update(ctx, r.Code, r.Version, opportunity.Changes{Unit: &u}, Migrator, "Đơn vị hành chính hiện nay (từ 01/7/2025) / current administrative unit (from 1 July 2025)"); err != nil {
-				return changes, fmt.Errorf("opportunity %s: %w", r.Code, err)
-			}
+			_, err := s.Update(ctx, r.Code, r.Version, opportunity.Changes{Unit: &u}, Migrator, unitReason)
+			return err
 		}
-		return changes, nil
-	}}
+	})
 }
