@@ -169,6 +169,8 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 	if db.Embedded {
 		log.Info("embedded database started", "uri", db.URI, "data_dir", cfg.DataDir)
 	}
+	log.Info("database features", "ferretdb_workarounds", db.Features.Embedded,
+		"ttl_indexes", db.Features.TTLIndexes(), "transactions_available", db.Features.Transactions)
 	if err := a.openStores(ctx); err != nil {
 		return nil, err
 	}

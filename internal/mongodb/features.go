@@ -20,17 +20,16 @@ type Features struct {
 	// change streams.
 	Embedded bool
 	// Transactions is true on a replica set or a sharded cluster (never
-	// on FerretDB, never on a standalone mongod).
+	// on FerretDB, never on a standalone mongod). The portal does not use
+	// them (see the README: a write is one document, and the in-memory
+	// read models would read a transaction's records before its commit);
+	// it is reported at start so that an operator sees what was found.
 	Transactions bool
 }
 
 // IsolatedUpdates reports whether an updateOne filtered on a version is
 // atomic in the database itself, so no in-process lock is needed.
 func (f Features) IsolatedUpdates() bool { return !f.Embedded }
-
-// GroupAccumulators reports whether one $group stage may compute several
-// figures (FerretDB 1.24 returns 0 for all but the first).
-func (f Features) GroupAccumulators() bool { return !f.Embedded }
 
 // TTLIndexes reports whether the database expires documents itself.
 func (f Features) TTLIndexes() bool { return !f.Embedded }

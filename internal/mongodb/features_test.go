@@ -16,7 +16,7 @@ func TestFeaturesTellFerretDBFromMongoDB(t *testing.T) {
 	srv := mongotest.Server(t)
 	f := mongodb.FeaturesOf(mongotest.MustOpenDB(t))
 	if os.Getenv(mongotest.URIEnv) == "" {
-		if !srv.Embedded || !f.Embedded || f.IsolatedUpdates() || f.GroupAccumulators() || f.TTLIndexes() || f.Transactions {
+		if !srv.Embedded || !f.Embedded || f.IsolatedUpdates() || f.TTLIndexes() || f.Transactions {
 			t.Fatalf("embedded FerretDB: %+v", f)
 		}
 		// The same server reached by its URI, as MONGO_URI would.
