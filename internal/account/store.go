@@ -14,6 +14,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -360,15 +361,7 @@ type UserPage struct {
 
 // ListUsers returns one page of the users that match f.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	if f.PerPage < 1 {
-		f.PerPage = 20
-	}
-	if f.PerPage > 100 {
-		f.PerPage = 100
-	}
+	f.Page, f.PerPage = paging.Bounds(f.Page, f.PerPage, 20, 100)
 	q := bson.M{}
 	if f.Role != "" {
 		q["role"] = f.Role
@@ -388,7 +381,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		return UserPage{}, apperr.Internal(fmt.Errorf("count users: %w", err))
 	}
 	opts := options.Find().SetSort(bson.D{{Key: "email", Value: 1}}).SetProjection(s.users.NoHistory()).
-		SetSkip(int64((f.Page - 1) * f.PerPage)).SetLimit(int64(f.PerPage))
+		SetSkip(paging.Skip(f.Page, f.PerPage)).SetLimit(int64(f.PerPage))
 	users, err := findAll[User](ctx, s.users.Mongo(), q, opts)
 	if err != nil {
 		return UserPage{}, err

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -134,18 +135,13 @@ func (m *Mailer) deliver(msg Message) error {
 
 // List returns a page of the outbox, newest first.
 func (m *Mailer) List(ctx context.Context, page, perPage int) ([]Message, int64, error) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 || perPage > 100 {
-		perPage = 50
-	}
+	page, perPage = paging.Bounds(page, perPage, 50, 100)
 	total, err := m.c.CountDocuments(ctx, bson.D{})
 	if err != nil {
 		return nil, 0, fmt.Errorf("count outbox: %w", err)
 	}
 	cur, err := m.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).
-		SetSkip(int64((page-1)*perPage)).SetLimit(int64(perPage)))
+		SetSkip(paging.Skip(page, perPage)).SetLimit(int64(perPage)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("list outbox: %w", err)
 	}

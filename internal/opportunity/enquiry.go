@@ -15,6 +15,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -218,7 +219,7 @@ func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryLis
 	if f.Status != "" && !slices.Contains(EnquiryStatuses, f.Status) {
 		return nil, apperr.Fields{"status": "error.field.invalid"}.Err()
 	}
-	f.Page, f.PerPage = pageBounds(f.Page, f.PerPage)
+	f.Page, f.PerPage = paging.Bounds(f.Page, f.PerPage, DefaultPerPage, MaxPerPage)
 	q := bson.D{}
 	if f.Status != "" {
 		q = append(q, bson.E{Key: "status", Value: f.Status})
@@ -232,7 +233,7 @@ func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryLis
 	}
 	cur, err := s.enquiries.Mongo().Find(ctx, q, options.Find().SetProjection(s.enquiries.NoHistory()).
 		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
-		SetSkip(int64(f.Page-1)*int64(f.PerPage)).SetLimit(int64(f.PerPage)))
+		SetSkip(paging.Skip(f.Page, f.PerPage)).SetLimit(int64(f.PerPage)))
 	if err != nil {
 		return nil, apperr.Internal(fmt.Errorf("find enquiries: %w", err))
 	}

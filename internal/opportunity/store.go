@@ -15,6 +15,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
@@ -235,7 +236,7 @@ func (f *Filter) Normalize() error {
 	if !slices.Contains(Sorts, f.Sort) {
 		fs.Add("sort", "error.field.invalid")
 	}
-	f.Page, f.PerPage = pageBounds(f.Page, f.PerPage)
+	f.Page, f.PerPage = paging.Bounds(f.Page, f.PerPage, DefaultPerPage, MaxPerPage)
 	return fs.Err()
 }
 
@@ -331,15 +332,6 @@ func (s *Store) List(ctx context.Context, f Filter) (*ListResult, error) {
 	}
 	m.follow.Unlock()
 	return res, nil
-}
-
-// pageBounds fills page and perPage defaults (1, DefaultPerPage) and caps
-// perPage at MaxPerPage.
-func pageBounds(page, perPage int) (int, int) {
-	if perPage < 1 {
-		perPage = DefaultPerPage
-	}
-	return max(page, 1), min(perPage, MaxPerPage)
 }
 
 // FacetCounts holds, for each facet, how many opportunities have each

@@ -28,6 +28,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
 	"github.com/khanhhoa/investportal/internal/fold"
+	"github.com/khanhhoa/investportal/internal/paging"
 )
 
 // Document types.
@@ -315,15 +316,7 @@ func normalize(q Query) (normalized, error) {
 	if err := bad.Err(); err != nil {
 		return n, err
 	}
-	if n.Page < 1 {
-		n.Page = 1
-	}
-	if n.PerPage < 1 {
-		n.PerPage = DefaultPerPage
-	}
-	if n.PerPage > MaxPerPage {
-		n.PerPage = MaxPerPage
-	}
+	n.Page, n.PerPage = paging.Bounds(n.Page, n.PerPage, DefaultPerPage, MaxPerPage)
 	if n.Lang != "en" {
 		n.Lang = "vi"
 	}
