@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/khanhhoa/investportal/internal/fold"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // Lists and figures are answered from the read model (readmodel.go): no
@@ -105,7 +106,7 @@ type filterCodes struct {
 
 func (f Filter) codes() filterCodes {
 	fc := filterCodes{kind: position(Kinds, f.Kind), stage: position(Stages, f.Stage),
-		sector: position(Sectors, f.Sector), location: position(Locations, f.Location),
+		sector: position(Sectors, f.Sector), location: position(place.Locations, f.Location),
 		capMin: math.MinInt64, capMax: math.MaxInt64}
 	if f.CapitalMin != nil {
 		fc.capMin = *f.CapitalMin
