@@ -362,6 +362,18 @@ func (s *Store) model(ctx context.Context) (*readModel, error) {
 	return &s.f.m, nil
 }
 
+// readNumber returns what read takes from the current model, under its
+// read lock.
+func (s *Store) readNumber(ctx context.Context, read func(*readModel) int64) (int64, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return read(m), nil
+}
+
 func (s *Store) ensureLoaded(ctx context.Context) error {
 	if s.Ready() {
 		return nil
