@@ -12,6 +12,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -263,10 +264,10 @@ func TestOpportunitiesHaveCurrentUnits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range list {
-		if o.Unit == "" || !project.UnitInLocation(o.Unit, o.Location) {
+		if o.Unit == "" || !place.UnitInLocation(o.Unit, o.Location) {
 			t.Errorf("%s: unit %q not formed from %s", o.Code, o.Unit, o.Location)
 		}
-		if u, _ := project.UnitFromText(o.Location, o.Title.VI, o.Summary.VI, o.Description.VI); u != "" && u != o.Unit {
+		if u, _ := place.UnitFromText(o.Location, o.Title.VI, o.Summary.VI, o.Description.VI); u != "" && u != o.Unit {
 			t.Errorf("%s: unit %q, its text names %q", o.Code, o.Unit, u)
 		}
 	}

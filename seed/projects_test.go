@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -334,7 +335,7 @@ func TestTables(t *testing.T) {
 			continue
 		}
 		for _, l := range info.locations {
-			if !project.ValidLocation(l.v) || len(places[l.v]) == 0 {
+			if !place.ValidLocation(l.v) || len(places[l.v]) == 0 {
 				t.Errorf("%s: location %s unknown or without places", s, l.v)
 			}
 			found := false
@@ -404,7 +405,7 @@ func TestProjectsHaveCurrentUnits(t *testing.T) {
 	ps := Projects(1, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	units := map[string]bool{}
 	for _, p := range ps {
-		if p.Unit == "" || !project.UnitInLocation(p.Unit, p.Location) {
+		if p.Unit == "" || !place.UnitInLocation(p.Unit, p.Location) {
 			t.Fatalf("%s: unit %q not formed from %s", p.Code, p.Unit, p.Location)
 		}
 		if p.Province() != "khanh_hoa" {

@@ -32,6 +32,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"
 	drv "go.mongodb.org/mongo-driver/mongo"
@@ -273,8 +274,8 @@ func crashProjectInput(code, name string) map[string]any {
 		"name":              map[string]string{"vi": name},
 		"investor":          map[string]string{"name": "Công ty CP Thử Nghiệm", "country": "VN"},
 		"sector":            project.Sectors[0],
-		"location":          project.Locations[0],
-		"unit":              project.MainUnit(project.Locations[0]),
+		"location":          place.Locations[0],
+		"unit":              place.MainUnit(place.Locations[0]),
 		"landAreaCentiHa":   1250,
 		"registeredCapital": map[string]any{"amount": 125_000_000_000, "currency": "VND"},
 		"jobs":              10,

@@ -137,7 +137,7 @@ type Former struct {
 }
 
 // District is a former district-level unit of Khánh Hòa or Ninh Thuận.
-// For Khánh Hòa, Slug is the portal's location code (project.Locations).
+// For Khánh Hòa, Slug is the portal's location code (place.Locations).
 type District struct {
 	Code         string
 	ProvinceCode string

@@ -6,7 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/khanhhoa/investportal/internal/app/apptest"
-	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // mapBox is what the page measures of the province map.
@@ -37,8 +37,8 @@ func TestProvinceMapFitsPhonesAndOpensTheArea(t *testing.T) {
 	// The map draws the former Khanh Hoa's districts; the former Ninh
 	// Thuan's have no shapes yet.
 	drawn := 0
-	for _, code := range project.Locations {
-		if project.ProvinceOf(code) == "khanh_hoa" {
+	for _, code := range place.Locations {
+		if place.ProvinceOf(code) == "khanh_hoa" {
 			drawn++
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
@@ -49,18 +50,18 @@ type located struct {
 // It returns the unit and how it was decided, or "" and the candidates.
 func decideUnit(r located) (unit, how string, candidates []string) {
 	texts := []string{r.Name.VI, r.Name.EN, r.Title.VI, r.Title.EN, r.Summary.VI, r.Summary.EN, r.Desc.VI, r.Desc.EN}
-	u, named := project.UnitFromText(r.Location, texts...)
+	u, named := place.UnitFromText(r.Location, texts...)
 	if u != "" {
-		if len(project.UnitFromTextCandidates(r.Location)) == 1 {
+		if len(place.UnitsOf(r.Location)) == 1 {
 			return u, "the former district went into this unit only", nil
 		}
 		return u, "the record's text names the unit or one of its former communes", nil
 	}
-	all := project.UnitFromTextCandidates(r.Location)
+	all := place.UnitsOf(r.Location)
 	if len(named) < len(all) {
 		return "", "", named // several units named with their kind word
 	}
-	u, bare := project.UnitFromName(r.Location, r.Name.VI, r.Title.VI)
+	u, bare := place.UnitFromName(r.Location, r.Name.VI, r.Title.VI)
 	if u != "" {
 		return u, "the record's name holds the name of the unit or of one of its former communes", nil
 	}
@@ -91,7 +92,7 @@ func plan(ctx context.Context, db *mongo.Database, step, coll string) ([]Change,
 			continue
 		}
 		c := Change{Step: step, Collection: coll, ID: r.Code, Field: "unit"}
-		if !project.ValidLocation(r.Location) {
+		if !place.ValidLocation(r.Location) {
 			c.Uncertain, c.Note = true, fmt.Sprintf("former district %q is not one of the 16 known", r.Location)
 			changes = append(changes, c)
 			continue

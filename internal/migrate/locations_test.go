@@ -9,6 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"
@@ -145,7 +146,7 @@ func TestLocationStepsOnTheOldShape(t *testing.T) {
 				t.Errorf("%s: version %d, want 2", c.ID, p.Version)
 			}
 			unit = p.Unit
-			if !project.UnitInLocation(p.Unit, p.Location) {
+			if !place.UnitInLocation(p.Unit, p.Location) {
 				t.Errorf("%s: unit %s not formed from %s", c.ID, p.Unit, p.Location)
 			}
 		} else {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/place"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 )
@@ -41,7 +41,7 @@ func (s *Store) facetsFromDB(ctx context.Context, f Filter) (*FacetCounts, error
 	}
 	out.Province = map[string]int64{}
 	for loc, n := range byLoc {
-		out.Province[project.ProvinceOf(loc)] += n
+		out.Province[place.ProvinceOf(loc)] += n
 	}
 	return out, nil
 }

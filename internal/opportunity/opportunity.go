@@ -17,6 +17,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/contact"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -291,7 +292,7 @@ func checkCodes(f apperr.Fields, name string, codes, known []string, nonEmpty bo
 }
 
 // Province is the former province of the opportunity's former district.
-func (o *Opportunity) Province() string { return project.ProvinceOf(o.Location) }
+func (o *Opportunity) Province() string { return place.ProvinceOf(o.Location) }
 
 // Validate checks the opportunity, trimming its text, and names each field
 // that is wrong with the message id of what is wrong with it. Field names
@@ -311,10 +312,10 @@ func (o *Opportunity) Validate() error {
 	if !project.ValidSector(o.Sector) {
 		f.Add("sector", "opportunity.error.sector")
 	}
-	if !project.ValidLocation(o.Location) {
+	if !place.ValidLocation(o.Location) {
 		f.Add("location", "opportunity.error.location")
 	}
-	project.CheckUnit(f, o.Unit, o.Location, false)
+	place.CheckUnit(f, o.Unit, o.Location, false)
 	if !project.ValidZone(o.Zone) {
 		f.Add("zone", "opportunity.error.zone")
 	}
@@ -401,5 +402,5 @@ func (o *Opportunity) Validate() error {
 }
 
 // Place shows the opportunity's place: the current unit with the former
-// district as history (project.Place).
-func (o Opportunity) Place(l *i18n.Localizer) string { return project.Place(l, o.Location, o.Unit) }
+// district as history (place.Show).
+func (o Opportunity) Place(l *i18n.Localizer) string { return place.Show(l, o.Location, o.Unit) }

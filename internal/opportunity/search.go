@@ -12,7 +12,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/fold"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/mongodb"
-	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -62,10 +62,10 @@ func Fold(s string) string { return fold.Words(s) }
 
 // SearchText is the folded text the fallback search matches: the code and
 // both languages of the title, summary, description and incentives, and
-// the place's names, former and current (project.PlaceNames).
+// the place's names, former and current (place.Names).
 func (o *Opportunity) SearchText() string {
 	parts := []string{o.Code, o.Title.VI, o.Title.EN, o.Summary.VI, o.Summary.EN, o.Description.VI, o.Description.EN,
-		project.PlaceNames(o.Location, o.Unit)}
+		place.Names(o.Location, o.Unit)}
 	for _, in := range o.Incentives {
 		parts = append(parts, in.Text.VI, in.Text.EN)
 	}

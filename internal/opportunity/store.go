@@ -16,6 +16,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/paging"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
@@ -216,13 +217,13 @@ func (f *Filter) Normalize() error {
 		}
 	}
 	check("sector", f.Sectors, project.Sectors)
-	check("location", f.Locations, project.Locations)
+	check("location", f.Locations, place.Locations)
 	for _, u := range f.Units {
-		if !project.ValidUnit(u) {
-			fs.Add("unit", project.UnitError)
+		if !place.ValidUnit(u) {
+			fs.Add("unit", place.UnitError)
 		}
 	}
-	check("province", f.Provinces, project.Provinces)
+	check("province", f.Provinces, place.Provinces)
 	check("form", f.Forms, InvestmentForms)
 	check("capital", f.CapitalBands, CapitalBands)
 	check("status", f.Statuses, Statuses)
@@ -633,8 +634,8 @@ func (s *Store) ByProject(ctx context.Context, projectCode string) ([]Opportunit
 // provinceLocations lists the former districts of the former provinces.
 func provinceLocations(provinces []string) []string {
 	var out []string
-	for _, l := range project.Locations {
-		if slices.Contains(provinces, project.ProvinceOf(l)) {
+	for _, l := range place.Locations {
+		if slices.Contains(provinces, place.ProvinceOf(l)) {
 			out = append(out, l)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // Filter selects projects. Zero values mean "any".
@@ -51,13 +52,13 @@ func (f *Filter) Validate() error {
 	if f.Sector != "" && !ValidSector(f.Sector) {
 		e.Add("sector", "error.field.sector")
 	}
-	if f.Location != "" && !ValidLocation(f.Location) {
+	if f.Location != "" && !place.ValidLocation(f.Location) {
 		e.Add("location", "error.field.location")
 	}
-	if f.Unit != "" && !ValidUnit(f.Unit) {
-		e.Add("unit", UnitError)
+	if f.Unit != "" && !place.ValidUnit(f.Unit) {
+		e.Add("unit", place.UnitError)
 	}
-	if f.Province != "" && !ValidProvince(f.Province) {
+	if f.Province != "" && !place.ValidProvince(f.Province) {
 		e.Add("province", "error.field.province")
 	}
 	if f.CapitalMin != nil && *f.CapitalMin < 0 {

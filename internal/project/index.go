@@ -60,13 +60,7 @@ func (s *Store) IndexRevision(ctx context.Context) (int64, error) {
 	if !s.embedded() {
 		return -1, nil
 	}
-	m, err := s.model(ctx)
-	if err != nil {
-		return 0, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.gen, nil
+	return s.Revision(ctx)
 }
 
 // PendingIndex returns the projects, in code order, whose search-index
@@ -193,13 +187,7 @@ func (s *Store) MarkAllForIndex(ctx context.Context) (int64, error) {
 // IndexCount returns how many projects there are, from the read model
 // (the embedded database counts a large collection slowly).
 func (s *Store) IndexCount(ctx context.Context) (int64, error) {
-	m, err := s.model(ctx)
-	if err != nil {
-		return 0, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return int64(len(m.items)), nil
+	return s.readNumber(ctx, func(m *readModel) int64 { return int64(len(m.items)) })
 }
 
 // Scan calls fn with every stored project, batch at a time, in code order,

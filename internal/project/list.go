@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/khanhhoa/investportal/internal/fold"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // Lists and figures are answered from the read model (readmodel.go): no
@@ -63,13 +64,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Project], error) {
 // (this process's writes at once, other processes' as it follows them), so
 // whatever was computed from List at one revision holds until it moves.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
-	m, err := s.model(ctx)
-	if err != nil {
-		return 0, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.gen, nil
+	return s.readNumber(ctx, func(m *readModel) int64 { return m.gen })
 }
 
 // clone copies a project of the model for a caller, who may change it.
@@ -105,7 +100,7 @@ type filterCodes struct {
 
 func (f Filter) codes() filterCodes {
 	fc := filterCodes{kind: position(Kinds, f.Kind), stage: position(Stages, f.Stage),
-		sector: position(Sectors, f.Sector), location: position(Locations, f.Location),
+		sector: position(Sectors, f.Sector), location: position(place.Locations, f.Location),
 		capMin: math.MinInt64, capMax: math.MaxInt64}
 	if f.CapitalMin != nil {
 		fc.capMin = *f.CapitalMin

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/fold"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -70,7 +71,7 @@ func expectedPage(ps []project.Project, f project.Filter) page {
 	q := fold.String(f.Query)
 	var match []project.Project
 	for _, p := range ps {
-		text := fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name, project.PlaceNames(p.Location, p.Unit)}, " \x00 "))
+		text := fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name, place.Names(p.Location, p.Unit)}, " \x00 "))
 		switch {
 		case f.Kind != "" && p.Kind != f.Kind, f.Sector != "" && p.Sector != f.Sector,
 			f.Location != "" && p.Location != f.Location, f.Stage != "" && p.Stage != f.Stage,

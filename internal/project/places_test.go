@@ -1,20 +1,18 @@
 package project_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/fold"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
 func TestLocationsAreTheSixteenFormerDistricts(t *testing.T) {
-	if len(project.Locations) != 16 {
-		t.Fatalf("%d locations, want 16: %v", len(project.Locations), project.Locations)
+	if len(place.Locations) != 16 {
+		t.Fatalf("%d locations, want 16: %v", len(place.Locations), place.Locations)
 	}
 	for loc, want := range map[string]string{"cam_lam": "khanh_hoa", "truong_sa": "khanh_hoa", "ninh_hai": "ninh_thuan", "phan_rang_thap_cham": "ninh_thuan"} {
 		p := project.Project{Location: loc}
@@ -67,44 +65,10 @@ func TestUnitMustBeFormedFromTheFormerDistrict(t *testing.T) {
 	}
 }
 
-func TestPlaceNamesHoldOldAndNewNames(t *testing.T) {
-	got := fold.String(project.PlaceNames("cam_ranh", "bac_cam_ranh"))
-	for _, want := range []string{"cam ranh", "bac cam ranh"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("%q lacks %q", got, want)
-		}
-	}
-	if project.UnitName("en", "bac_cam_ranh") != "Bac Cam Ranh Ward" || project.DistrictName("vi", "cam_lam") != "Huyện Cam Lâm" {
-		t.Errorf("names: %q %q", project.UnitName("en", "bac_cam_ranh"), project.DistrictName("vi", "cam_lam"))
-	}
-}
-
 func unitSlugsOf(loc string) []string {
 	var out []string
 	for _, u := range adminunit.Std().UnitsOfDistrict(loc) {
 		out = append(out, u.Slug)
 	}
 	return out
-}
-
-// TestFormerDistrictsAreLocations ties the former districts of both former
-// provinces (seed/admin/districts_2024.csv) to the portal's location codes
-// (moved from internal/adminunit, which project now imports): the nine of
-// Khánh Hòa first, in the portal's long-standing order.
-func TestFormerDistrictsAreLocations(t *testing.T) {
-	var slugs []string
-	for _, d := range adminunit.Std().Districts {
-		slugs = append(slugs, d.Slug)
-	}
-	want := slices.Clone(project.Locations)
-	slices.Sort(want)
-	slices.Sort(slugs)
-	if !slices.Equal(slugs, want) {
-		t.Errorf("district slugs %v, want project.Locations %v", slugs, want)
-	}
-	for i, loc := range project.Locations {
-		if (i < 9) != (project.ProvinceOf(loc) == adminunit.ProvinceKhanhHoa) {
-			t.Errorf("location %d %s: province %s", i, loc, project.ProvinceOf(loc))
-		}
-	}
 }

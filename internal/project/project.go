@@ -9,10 +9,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/bilingual"
+	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/textcheck"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 )
@@ -75,62 +76,6 @@ var Sectors = []string{
 	"aquaculture", "healthcare", "education", "infrastructure", "trade", "technology",
 }
 
-// Locations are the former districts (before 1 July 2025) a project or
-// opportunity is located by: the nine of the former Khánh Hòa in the
-// portal's long-standing order, then the seven of the former Ninh Thuận
-// (seed/admin/districts_2024.csv). The current unit is in Unit.
-var Locations = locations()
-
-func locations() []string {
-	out := []string{
-		"nha_trang", "cam_ranh", "ninh_hoa", "van_ninh", "cam_lam", "dien_khanh",
-		"khanh_vinh", "khanh_son", "truong_sa",
-	}
-	for _, d := range adminunit.Std().Districts {
-		if !contains(out, d.Slug) {
-			out = append(out, d.Slug)
-		}
-	}
-	return out
-}
-
-// Provinces are the former provinces' keys (filter province=).
-var Provinces = adminunit.Provinces
-
-// ValidProvince reports whether s is a former province's key.
-func ValidProvince(s string) bool { return contains(Provinces, s) }
-
-// ValidUnit reports whether s is the slug of a current unit.
-func ValidUnit(s string) bool {
-	_, ok := adminunit.Std().UnitBySlug(s)
-	return ok
-}
-
-// UnitInLocation reports whether the current unit was formed (wholly or
-// partly) from the former district location.
-func UnitInLocation(unit, location string) bool { return adminunit.Std().InDistrict(unit, location) }
-
-// ProvinceOf is the former province ("khanh_hoa" or "ninh_thuan") of a
-// former district.
-func ProvinceOf(location string) string { return adminunit.Std().ProvinceOf(location) }
-
-// UnitError is the field message of a unit that is unknown or not formed
-// from the former district given.
-const UnitError = "error.field.unit"
-
-// CheckUnit adds to f what is wrong with a unit for the former district
-// location; required says an empty unit is wrong too.
-func CheckUnit(f apperr.Fields, unit, location string, required bool) {
-	switch {
-	case unit == "":
-		if required {
-			f.Add("unit", "error.field.required")
-		}
-	case !ValidUnit(unit) || (ValidLocation(location) && !UnitInLocation(unit, location)):
-		f.Add("unit", UnitError)
-	}
-}
-
 // Zones are the economic and development zones a project may sit in.
 var Zones = []string{"", "van_phong_ez", "bac_van_phong", "cam_lam_urban", "nha_trang_bay", "cam_ranh_bay", "industrial_park"}
 
@@ -145,9 +90,6 @@ func contains(list []string, v string) bool {
 
 // ValidSector reports whether s is a known sector code.
 func ValidSector(s string) bool { return contains(Sectors, s) }
-
-// ValidLocation reports whether s is a known location code.
-func ValidLocation(s string) bool { return contains(Locations, s) }
 
 // ValidZone reports whether s is a known zone code (empty means none).
 func ValidZone(s string) bool { return contains(Zones, s) }
@@ -287,10 +229,10 @@ func (p *Project) Validate() error {
 	if !ValidSector(p.Sector) {
 		f.Add("sector", "error.field.sector")
 	}
-	if !ValidLocation(p.Location) {
+	if !place.ValidLocation(p.Location) {
 		f.Add("location", "error.field.location")
 	}
-	CheckUnit(f, p.Unit, p.Location, false)
+	place.CheckUnit(f, p.Unit, p.Location, false)
 	if !ValidZone(p.Zone) {
 		f.Add("zone", "error.field.zone")
 	}
@@ -323,7 +265,10 @@ func (p *Project) Validate() error {
 }
 
 // Province is the former province of the project's former district.
-func (p *Project) Province() string { return ProvinceOf(p.Location) }
+func (p *Project) Province() string { return place.ProvinceOf(p.Location) }
+
+// Place shows the project's place (see place.Show).
+func (p Project) Place(l *i18n.Localizer) string { return place.Show(l, p.Location, p.Unit) }
 
 // JobsCount is Jobs as int64, for number formatting.
 func (p *Project) JobsCount() int64 { return int64(p.Jobs) }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/fold"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/place"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -76,20 +77,20 @@ type entry struct {
 	nameKey string // the folded Vietnamese name, for sort=name
 	// The filtered fields, inline so that a list scans the entries without
 	// following each pointer: codes are positions in Kinds, Stages,
-	// Sectors and Locations plus one (0 for a value not in the list).
+	// Sectors and place.Locations plus one (0 for a value not in the list).
 	capital                       int64
 	kind, stage, sector, location uint8
 }
 
 func newEntry(p *Project) entry {
 	return entry{p: p,
-		folded:   fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name, PlaceNames(p.Location, p.Unit)}, " \x00 ")),
+		folded:   fold.String(strings.Join([]string{p.Code, p.Name.VI, p.Name.EN, p.Investor.Name, place.Names(p.Location, p.Unit)}, " \x00 ")),
 		nameKey:  fold.String(p.Name.VI),
 		capital:  p.CapitalVND,
 		kind:     position(Kinds, p.Kind),
 		stage:    position(Stages, p.Stage),
 		sector:   position(Sectors, p.Sector),
-		location: position(Locations, p.Location),
+		location: position(place.Locations, p.Location),
 	}
 }
 
@@ -359,6 +360,18 @@ func (s *Store) model(ctx context.Context) (*readModel, error) {
 		}
 	}
 	return &s.f.m, nil
+}
+
+// readNumber returns what read takes from the current model, under its
+// read lock.
+func (s *Store) readNumber(ctx context.Context, read func(*readModel) int64) (int64, error) {
+	m, err := s.model(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return read(m), nil
 }
 
 func (s *Store) ensureLoaded(ctx context.Context) error {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // TestPutAllMatchesPut: a bulk insert into the read model (putAll) leaves
@@ -20,7 +21,7 @@ func TestPutAllMatchesPut(t *testing.T) {
 		k := Kinds[r.IntN(len(Kinds))]
 		cur := k.Currency()
 		return &Project{Code: code, Kind: k, Version: version,
-			Stage: Stages[r.IntN(len(Stages))], Sector: Sectors[r.IntN(len(Sectors))], Location: Locations[r.IntN(len(Locations))],
+			Stage: Stages[r.IntN(len(Stages))], Sector: Sectors[r.IntN(len(Sectors))], Location: place.Locations[r.IntN(len(place.Locations))],
 			Registered: money.Amount{Amount: r.Int64N(1e12), Currency: cur}, Disbursed: money.Amount{Amount: r.Int64N(1e11), Currency: cur}}
 	}
 	var held, batch []*Project

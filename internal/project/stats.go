@@ -9,6 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // KindStat is the count and capital of one kind of project. Capital is in
@@ -185,10 +186,10 @@ func (a *aggregates) stats() Stats {
 	}
 	st.ByStage = group(a.dims[1], stages)
 	st.BySector = group(a.dims[2], Sectors)
-	st.ByLocation = group(a.dims[3], Locations)
+	st.ByLocation = group(a.dims[3], place.Locations)
 	st.ByYear = group(a.dims[4], nil)
 	st.ByUnit = group(a.dims[5], adminunit.Std().UnitSlugs())
-	st.ByProvince = group(a.dims[6], Provinces)
+	st.ByProvince = group(a.dims[6], place.Provinces)
 	return st
 }
 

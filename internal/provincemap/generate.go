@@ -44,7 +44,7 @@ type Source struct {
 }
 
 // Feature is one area of the seed file: Code is the portal's location
-// code (project.Locations), GSO the statistics office's district code.
+// code (place.Locations), GSO the statistics office's district code.
 type Feature struct {
 	Type       string `json:"type"`
 	Properties struct {
@@ -177,7 +177,7 @@ func Generate(src []byte) ([]byte, error) {
 	g.WriteString("package provincemap\n\n")
 	fmt.Fprintf(&g, "// viewW and viewH are the map's size in SVG units.\nconst viewW, viewH = %g, %g\n\n", viewW, viewH)
 	fmt.Fprintf(&g, "// insetBox is the frame of the offshore inset: x, y, width, height.\nvar insetBox = [4]float64{%g, %g, %g, %g}\n\n", inset[0], inset[1], inset[2], inset[3])
-	g.WriteString("// shapes are the areas' outlines as SVG path data, in project.Locations' codes.\nvar shapes = []shape{\n")
+	g.WriteString("// shapes are the areas' outlines as SVG path data, in place.Locations' codes.\nvar shapes = []shape{\n")
 	for _, sh := range shapes {
 		fmt.Fprintf(&g, "\t{Code: %q, Name: %q, D: %q},\n", sh.code, sh.name, sh.d)
 	}

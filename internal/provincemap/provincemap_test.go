@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/locales"
 	viewfs "github.com/khanhhoa/investportal/views"
@@ -292,13 +293,13 @@ func TestNamesAndLinksAreEscaped(t *testing.T) {
 }
 
 // mapped are the locations the map draws: the former districts of the
-// former Khánh Hòa (project.Locations also holds the seven of the former
+// former Khánh Hòa (place.Locations also holds the seven of the former
 // Ninh Thuận, which have no shapes yet; the map says it is by former
 // district).
 var mapped = func() []string {
 	var out []string
-	for _, l := range project.Locations {
-		if project.ProvinceOf(l) == "khanh_hoa" {
+	for _, l := range place.Locations {
+		if place.ProvinceOf(l) == "khanh_hoa" {
 			out = append(out, l)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
@@ -578,7 +579,7 @@ func OpportunityDoc(o *opportunity.Opportunity) Doc {
 	}
 	// The place's names, former and current, so that "Cam Lâm" or "bac
 	// cam ranh" finds it in either language.
-	places := project.PlaceNames(o.Location, o.Unit)
+	places := place.Names(o.Location, o.Unit)
 	body.VI += "\n" + places
 	body.EN += "\n" + places
 	facets := map[string]string{
@@ -632,14 +633,14 @@ func ProjectDoc(p *project.Project) Doc {
 		facets["year"] = fmt.Sprint(p.LicensedYear)
 	}
 	investor := p.Investor.Name
-	places := project.PlaceNames(p.Location, p.Unit)
+	places := place.Names(p.Location, p.Unit)
 	return Doc{
 		ID:      DocID(TypeProject, p.Code),
 		Type:    TypeProject,
 		Code:    p.Code,
 		Title:   Text{VI: p.Name.VI, EN: p.Name.EN},
 		Summary: Text{VI: investor, EN: investor},
-		// The place's names, former and current (project.PlaceNames).
+		// The place's names, former and current (place.Names).
 		Body:   Text{VI: places, EN: places},
 		Facets: facets,
 		Sort: map[string]int64{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -30,7 +31,7 @@ func TestSearchByOldAndNewPlaceNames(t *testing.T) {
 	other := project.Project{Code: "DA-9002", Name: project.Text{VI: "Nhà máy điện mặt trời", EN: "Solar plant"},
 		Investor: project.Investor{Name: "Công ty C", Country: "VN"}, Kind: project.Domestic, Sector: "energy",
 		Location: "ninh_phuoc", Unit: "phuoc_huu", Stage: project.Licensed, Registered: money.Amount{Amount: 1, Currency: money.VND}}
-	if !project.UnitInLocation(other.Unit, other.Location) || !project.UnitInLocation(o.Unit, o.Location) {
+	if !place.UnitInLocation(other.Unit, other.Location) || !place.UnitInLocation(o.Unit, o.Location) {
 		t.Fatal("fixture units are not formed from their districts")
 	}
 	if err := e.Upsert(ctx, []Doc{ProjectDoc(&p), OpportunityDoc(&o), ProjectDoc(&other)}); err != nil {

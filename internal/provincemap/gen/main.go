@@ -24,7 +24,7 @@ const (
 )
 
 // gsoToCode maps the statistics office's district codes to the portal's
-// location codes (project.Locations).
+// location codes (place.Locations).
 var gsoToCode = map[string]string{
 	"568": "nha_trang", "569": "cam_ranh", "570": "cam_lam", "571": "van_ninh",
 	"572": "ninh_hoa", "573": "khanh_vinh", "574": "dien_khanh", "575": "khanh_son",

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -132,7 +133,7 @@ func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 	p := &project.Project{Code: in.Code, Kind: in.Kind, Name: in.Name, Investor: in.Investor, Sector: in.Sector,
 		Location: in.Location, Unit: in.Unit, Zone: in.Zone, LandAreaCentiHa: in.LandAreaCentiHa, Registered: in.RegisteredCapital,
 		Jobs: in.Jobs, Stage: in.Stage}
-	project.CheckUnit(bad, p.Unit, p.Location, true)
+	place.CheckUnit(bad, p.Unit, p.Location, true)
 	if d := apiDate(bad, "expectedCompletion", in.ExpectedCompletion); !d.IsZero() {
 		p.ExpectedCompletion = &d
 	}

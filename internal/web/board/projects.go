@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -24,7 +25,7 @@ type projectFormData struct {
 	Sectors   []string
 	Locations []string
 	// UnitGroups are the current units by former district.
-	UnitGroups []project.UnitGroup
+	UnitGroups []place.UnitGroup
 	Zones      []string
 	Stages     []project.Stage
 }
@@ -43,7 +44,7 @@ func (s *Handlers) renderProjectForm(c *fiber.Ctx, status int, pr *project.Proje
 		"jobs", "board.field.jobs", "expected_completion", "board.field.expected_completion", "stage", "board.field.stage",
 		"stage_date", "board.field.stage_date", "reason", "board.field.reason")
 	p.Data = projectFormData{Project: pr, Form: f, Kinds: project.Kinds, Sectors: project.Sectors,
-		Locations: project.Locations, UnitGroups: project.UnitGroups(), Zones: project.Zones, Stages: project.Stages}
+		Locations: place.Locations, UnitGroups: place.UnitGroups(), Zones: project.Zones, Stages: project.Stages}
 	c.Status(status)
 	return s.Render(c, "board/project_form", p)
 }
@@ -62,7 +63,7 @@ func (s *Handlers) boardCreateProject(c *fiber.Ctx) error {
 		Investor: project.Investor{Name: f.V("investor_name"), Country: f.V("investor_country")},
 		Sector:   f.V("sector"), Location: f.V("location"), Unit: f.V("unit"), Zone: f.V("zone"), Stage: project.Stage(f.V("stage")),
 	}
-	project.CheckUnit(bad, pr.Unit, pr.Location, true)
+	place.CheckUnit(bad, pr.Unit, pr.Location, true)
 	if !kind.Valid() {
 		bad.Add("kind", "error.field.kind")
 	} else if v := parseCapital(bad, "registered_capital", f.V("registered_capital"), kind.Currency(), web.Lang(c)); v != nil {
@@ -163,7 +164,7 @@ func (s *Handlers) boardUpdateProject(c *fiber.Ctx) error {
 		jobs := int(*v)
 		ch.Jobs = &jobs
 	}
-	project.CheckUnit(bad, f.V("unit"), f.V("location"), true)
+	place.CheckUnit(bad, f.V("unit"), f.V("location"), true)
 	if d := parseDate(bad, "expected_completion", f.V("expected_completion")); d.IsZero() {
 		ch.ClearExpectedCompletion = true
 	} else {

@@ -3,6 +3,7 @@ package opendata
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 )
 
@@ -97,7 +98,7 @@ func projectSchemaPatch(l *i18n.Localizer) jsonObject {
 		"sector":                    str(),
 		"location":                  str(),
 		"unit":                      str(),
-		"formerProvince":            {"type": "string", "enum": project.Provinces},
+		"formerProvince":            {"type": "string", "enum": place.Provinces},
 		"zone":                      str(),
 		"registeredCapital":         value(),
 		"disbursedCapital":          value(),

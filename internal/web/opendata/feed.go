@@ -14,6 +14,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/config"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -247,10 +248,10 @@ func openValue(a money.Amount) OpenValue {
 // district is in the investment object.
 func openLocation(l *i18n.Localizer, location, unit, region, country string) OpenLocation {
 	if unit == "" {
-		place := project.Place(l, location, "")
-		return OpenLocation{ID: location, Description: place, Address: OpenAddress{Locality: place, Region: region, CountryName: country}}
+		former := place.Show(l, location, "")
+		return OpenLocation{ID: location, Description: former, Address: OpenAddress{Locality: former, Region: region, CountryName: country}}
 	}
-	name := project.UnitName(l.Lang, unit)
+	name := place.UnitName(l.Lang, unit)
 	return OpenLocation{ID: unit, Description: name, Address: OpenAddress{Locality: name, Region: region, CountryName: country}}
 }
 

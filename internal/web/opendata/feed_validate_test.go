@@ -19,6 +19,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/app/apptest"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -454,7 +455,7 @@ func TestOC4IDSFeedValidates(t *testing.T) {
 	for _, s := range project.Sectors {
 		cases = append(cases, filterCase{"sector=" + s, storeCount(project.Filter{Sector: s})})
 	}
-	for _, l := range project.Locations {
+	for _, l := range place.Locations {
 		cases = append(cases, filterCase{"location=" + l, storeCount(project.Filter{Location: l})})
 	}
 	lo, hi := int64(100)*1_000_000_000, int64(5000)*1_000_000_000

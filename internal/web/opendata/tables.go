@@ -12,6 +12,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -83,7 +84,7 @@ func unitText(l *i18n.Localizer, unit string) string {
 	if unit == "" {
 		return ""
 	}
-	return project.UnitName(l.Lang, unit)
+	return place.UnitName(l.Lang, unit)
 }
 
 func yearCell(y int) export.Cell {

@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
@@ -165,7 +166,7 @@ func (f editForm) opportunity(bad apperr.Fields, lang string) opportunity.Opport
 	}
 	// The form always asks for the current unit (the store accepts none
 	// only on records not yet migrated).
-	project.CheckUnit(bad, o.Unit, o.Location, true)
+	place.CheckUnit(bad, o.Unit, o.Location, true)
 	if v := g("land_area"); v != "" {
 		n, err := money.ParseDecimal(v, lang, 2) // hundredths of a hectare
 		if err != nil {
@@ -294,14 +295,14 @@ func (editFormData) LangOf(name string) string {
 type choices struct {
 	Sectors, Locations, Zones, Forms, Plans, Land, Clearance, Statuses, Agencies, Bands []string
 	// UnitGroups are the current units by former district.
-	UnitGroups []project.UnitGroup
+	UnitGroups []place.UnitGroup
 }
 
 var formChoices = choices{
-	Sectors: project.Sectors, Locations: project.Locations, Zones: project.Zones[1:],
+	Sectors: project.Sectors, Locations: place.Locations, Zones: project.Zones[1:],
 	Forms: opportunity.InvestmentForms, Plans: opportunity.PlanningBases, Land: opportunity.LandLegalStatuses,
 	Clearance: opportunity.SiteClearanceStatuses, Statuses: opportunity.Statuses, Agencies: opportunity.Agencies,
-	Bands: opportunity.CapitalBands, UnitGroups: project.UnitGroups(),
+	Bands: opportunity.CapitalBands, UnitGroups: place.UnitGroups(),
 }
 
 func (s *Handlers) renderEditForm(c *fiber.Ctx, status int, d editFormData) error {

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/khanhhoa/investportal/internal/country"
-
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
+	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"github.com/khanhhoa/investportal/seed"
@@ -223,7 +223,7 @@ func placeNames(e *oppEnv) map[string]bool {
 			}
 		}
 	}
-	for _, c := range project.Locations {
+	for _, c := range place.Locations {
 		add(l.Label("location", c))
 	}
 	for _, c := range project.Zones {

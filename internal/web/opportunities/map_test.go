@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/khanhhoa/investportal/internal/project"
+	"github.com/khanhhoa/investportal/internal/place"
 )
 
 // TestCatalogueMapLinksToTheFilteredCatalogue: the catalogue shows the
@@ -25,8 +25,8 @@ func TestCatalogueMapLinksToTheFilteredCatalogue(t *testing.T) {
 		cd, dd := cat.Doc(t), dash.Doc(t)
 		// The map draws the former districts of the former Khánh Hòa.
 		var drawn []string
-		for _, code := range project.Locations {
-			if project.ProvinceOf(code) == "khanh_hoa" {
+		for _, code := range place.Locations {
+			if place.ProvinceOf(code) == "khanh_hoa" {
 				drawn = append(drawn, code)
 			}
 		}

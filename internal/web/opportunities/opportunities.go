@@ -2,7 +2,6 @@ package opportunities
 
 import (
 	"context"
-	"github.com/khanhhoa/investportal/internal/country"
 	"html/template"
 	"maps"
 	"net/url"
@@ -15,7 +14,9 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/provincemap"
 	"github.com/khanhhoa/investportal/internal/search"
@@ -73,9 +74,9 @@ type facetKey struct {
 
 var facetKeys = []facetKey{
 	{"sector", "sector", "sector", project.Sectors},
-	{"province", "province", "province", project.Provinces},
+	{"province", "province", "province", place.Provinces},
 	{"unit", "unit", "unit", unitSlugs()},
-	{"location", "location", "location", project.Locations},
+	{"location", "location", "location", place.Locations},
 	{"form", "form", "opportunity.form", opportunity.InvestmentForms},
 	{"band", "capital_band", "opportunity.band", opportunity.CapitalBands},
 	{"status", "status", "opportunity.status", opportunity.Statuses},
@@ -245,15 +246,15 @@ type facetValue struct {
 	URL      string
 	// Unit names a current unit (facet unit), whose name comes from the
 	// administrative-unit data rather than from locales/.
-	Unit *project.UnitOption
+	Unit *place.UnitOption
 }
 
 // unitSlugs lists the current units' slugs, and unitOptions their names.
 func unitSlugs() []string { return adminunit.Std().UnitSlugs() }
 
-func unitOptions() map[string]project.UnitOption {
-	out := map[string]project.UnitOption{}
-	for _, g := range project.UnitGroups() {
+func unitOptions() map[string]place.UnitOption {
+	out := map[string]place.UnitOption{}
+	for _, g := range place.UnitGroups() {
 		for _, u := range g.Units {
 			out[u.Slug] = u
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
@@ -176,7 +177,7 @@ func siteHit(h search.Hit, lang string) SiteHit {
 }
 
 // Place shows the hit's place: the current unit, formerly its district.
-func (h SiteHit) Place(l *i18n.Localizer) string { return project.Place(l, h.Location, h.Unit) }
+func (h SiteHit) Place(l *i18n.Localizer) string { return place.Show(l, h.Location, h.Unit) }
 
 func opportunityHit(o *opportunity.Opportunity, lang string) SiteHit {
 	out := SiteHit{Type: search.TypeOpportunity, Code: o.Code, Title: o.Title.Get(lang), Fallback: o.Title.Fallback(lang),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/i18n"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/provincemap"
 	"github.com/khanhhoa/investportal/internal/web"
@@ -70,7 +71,7 @@ func (s *Handlers) renderDashboard(c *fiber.Ctx) error {
 	for _, g := range groups {
 		label := func(key string) string {
 			if g.id == "unit" {
-				return project.UnitName(l.Lang, key) // names from the unit data
+				return place.UnitName(l.Lang, key) // names from the unit data
 			}
 			if g.prefix == "" {
 				return key

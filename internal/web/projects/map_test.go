@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
@@ -45,8 +46,8 @@ func TestDashboardMapFollowsTheFigures(t *testing.T) {
 			// The map draws the former districts of the former Khánh Hòa (the
 			// figures' basis); the former Ninh Thuận has no shapes yet.
 			want := 0
-			for _, loc := range project.Locations {
-				if project.ProvinceOf(loc) == "khanh_hoa" {
+			for _, loc := range place.Locations {
+				if place.ProvinceOf(loc) == "khanh_hoa" {
 					want++
 				}
 			}

@@ -3,6 +3,7 @@ package projects
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -25,7 +26,7 @@ type projectListData struct {
 	Locations []string
 	// UnitGroups are the current units by former district, Provinces the
 	// former provinces (filters unit= and province=).
-	UnitGroups []project.UnitGroup
+	UnitGroups []place.UnitGroup
 	Provinces  []string
 	Sorts      []string
 	PerPages   []int
@@ -47,8 +48,8 @@ func (s *Handlers) renderList(c *fiber.Ctx) error {
 	pq, err := web.ParseProjectQuery(c)
 	d := projectListData{
 		Query: pq, Kinds: project.Kinds, Stages: project.Stages, Sectors: project.Sectors,
-		Locations: project.Locations, Sorts: project.Sorts, PerPages: []int{20, 50, 100},
-		UnitGroups: project.UnitGroups(), Provinces: project.Provinces,
+		Locations: place.Locations, Sorts: project.Sorts, PerPages: []int{20, 50, 100},
+		UnitGroups: place.UnitGroups(), Provinces: place.Provinces,
 	}
 	if err != nil {
 		c.Status(fiber.StatusBadRequest)

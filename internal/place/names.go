@@ -1,4 +1,4 @@
-package project
+package place
 
 import (
 	"slices"
@@ -11,11 +11,11 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 )
 
-// PlaceNames returns the names a reader may search a record's place by, in
+// Names returns the names a reader may search a record's place by, in
 // Vietnamese with diacritics (folding makes them match without): the former
 // district, the current unit, and the former communes, wards and townships
 // of that district the unit was formed from.
-func PlaceNames(location, unit string) string {
+func Names(location, unit string) string {
 	s := adminunit.Std()
 	var names []string
 	d, okD := s.DistrictBySlug(location)
@@ -40,10 +40,7 @@ func UnitName(lang, unit string) string {
 	if !ok {
 		return unit
 	}
-	if lang == "en" {
-		return u.NameEN
-	}
-	return u.NameVI
+	return inLang(lang, u.NameVI, u.NameEN)
 }
 
 // DistrictName is the full name of a former district in the language
@@ -53,10 +50,15 @@ func DistrictName(lang, location string) string {
 	if !ok {
 		return location
 	}
+	return inLang(lang, d.NameVI, d.NameEN)
+}
+
+// inLang picks a name by language: English for "en", else Vietnamese.
+func inLang(lang, vi, en string) string {
 	if lang == "en" {
-		return d.NameEN
+		return en
 	}
-	return d.NameVI
+	return vi
 }
 
 // placeKinds are the words written before a unit's name in Vietnamese,
@@ -175,9 +177,9 @@ func UnitFromName(location string, texts ...string) (string, []string) {
 	return "", found
 }
 
-// UnitFromTextCandidates lists the slugs of the current units formed
-// (wholly or partly) from the former district.
-func UnitFromTextCandidates(location string) []string {
+// UnitsOf lists the slugs of the current units formed (wholly or partly)
+// from the former district.
+func UnitsOf(location string) []string {
 	var out []string
 	for _, u := range adminunit.Std().UnitsOfDistrict(location) {
 		out = append(out, u.Slug)
@@ -185,12 +187,12 @@ func UnitFromTextCandidates(location string) []string {
 	return out
 }
 
-// Place shows a record's place in the localizer's language: the current
+// Show gives a record's place in the localizer's language: the current
 // unit with the former district as history ("Phường Bắc Cam Ranh (trước
 // đây thuộc thành phố Cam Ranh)", "Bac Cam Ranh Ward (formerly Cam Ranh
 // City)"), or, for a record not yet migrated, the former district marked
 // as former.
-func Place(l *i18n.Localizer, location, unit string) string {
+func Show(l *i18n.Localizer, location, unit string) string {
 	district := DistrictName(l.Lang, location)
 	if l.Lang != "en" {
 		// Inside a sentence the kind word is lower-case: "thành phố Cam Ranh".
@@ -204,9 +206,6 @@ func Place(l *i18n.Localizer, location, unit string) string {
 	return l.T("place.former_only", "District", district)
 }
 
-// Place shows the project's place (see the function Place).
-func (p Project) Place(l *i18n.Localizer) string { return Place(l, p.Location, p.Unit) }
-
 // UnitGroup is one former district with the current units formed from it,
 // for a unit select grouped by former district.
 type UnitGroup struct {
@@ -218,12 +217,7 @@ type UnitGroup struct {
 type UnitOption struct{ Slug, VI, EN string }
 
 // In is the unit's full name in the language.
-func (u UnitOption) In(lang string) string {
-	if lang == "en" {
-		return u.EN
-	}
-	return u.VI
-}
+func (u UnitOption) In(lang string) string { return inLang(lang, u.VI, u.EN) }
 
 // UnitGroups lists every former district with its current units; a unit
 // formed from several districts appears under each.
