@@ -95,6 +95,7 @@ func (e *indexerEnv) pending(t *testing.T) int64 {
 // is marked indexed that the engine did not confirm, and that a later write
 // reaches the index.
 func TestIndexerCatchesUpAfterStopMidway(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newIndexerEnv(t)
 	bl, err := NewBleve("")
@@ -165,6 +166,7 @@ func TestIndexerCatchesUpAfterStopMidway(t *testing.T) {
 // did not confirm is marked indexed and the status names the error and the
 // lag; once it is back, a pass completes.
 func TestIndexerOutageLeavesRecordsPending(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newIndexerEnv(t)
 	bl, err := NewBleve("")
@@ -200,6 +202,7 @@ func TestIndexerOutageLeavesRecordsPending(t *testing.T) {
 // while the first holds the lease; a rebuild refills an emptied index and
 // an empty index found at start is refilled by Run.
 func TestIndexerLeaseAndRebuild(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newIndexerEnv(t)
 	bl, err := NewBleve("")
@@ -284,6 +287,7 @@ func (g *gated) Upsert(ctx context.Context, docs []Doc) error {
 // empty index, a search through the indexer's engine says the index is
 // rebuilding; once the index is whole it no longer does.
 func TestSearchSaysRebuilding(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newIndexerEnv(t)
 	bl, err := NewBleve("")

@@ -1006,6 +1006,7 @@ func newContractMeili(t *testing.T, url, key, uid string) *Meili {
 }
 
 func TestMeiliContract(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const key, uid = "masterKey-123", "portal_items"
 	f, srv := newFakeMeili(t, key, uid)
@@ -1252,6 +1253,7 @@ func TestMeiliContract(t *testing.T) {
 }
 
 func TestMeiliContractWithoutKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f, srv := newFakeMeili(t, "", "open_index")
 	m := newContractMeili(t, srv.URL, "", "open_index")
@@ -1270,6 +1272,7 @@ func TestMeiliContractWithoutKey(t *testing.T) {
 }
 
 func TestMeiliContractFailedTask(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f, srv := newFakeMeili(t, "k", "failing")
 	m := newContractMeili(t, srv.URL, "k", "failing")
@@ -1290,6 +1293,7 @@ func TestMeiliContractFailedTask(t *testing.T) {
 }
 
 func TestMeiliContractWrongKeyIsAnError(t *testing.T) {
+	t.Parallel()
 	var problems []string
 	f, srv := newFakeMeili(t, "right", "idx")
 	f.fail = func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -1305,6 +1309,7 @@ func TestMeiliContractWrongKeyIsAnError(t *testing.T) {
 // TestFakeMeiliRejectsMalformedRequests shows the fake is strict: each of
 // these requests is reported.
 func TestFakeMeiliRejectsMalformedRequests(t *testing.T) {
+	t.Parallel()
 	var problems []string
 	f, srv := newFakeMeili(t, "", "idx")
 	f.fail = func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }

@@ -16,6 +16,7 @@ import (
 // district's name and by the current unit's, with and without diacritics,
 // and that the unit and province facets filter.
 func TestSearchByOldAndNewPlaceNames(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e, err := NewBleve("")
 	if err != nil {

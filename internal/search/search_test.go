@@ -14,6 +14,7 @@ import (
 )
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Khánh Hòa":            "khanh hoa",
 		"Cam Lâm":              "cam lam",
@@ -32,6 +33,7 @@ func TestFold(t *testing.T) {
 }
 
 func TestParseText(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in         string
 		words      []string
@@ -54,6 +56,7 @@ func TestParseText(t *testing.T) {
 }
 
 func TestMarkRanges(t *testing.T) {
+	t.Parallel()
 	text := "R&D <b>điện</b> gió"
 	got, ok := markedToHTML(markRanges(text, []span{{7, 14}, {19, 23}, {7, 10}}, false))
 	if !ok {
@@ -82,6 +85,7 @@ func TestMarkRanges(t *testing.T) {
 }
 
 func TestMeiliID(t *testing.T) {
+	t.Parallel()
 	seen := map[string]string{}
 	for _, id := range []string{"abc-1_X", "67a1f0c2e4b0a1b2c3d4e5f6", "opp/2025:ü 1", "x-6f7070", "x-abc", "h-1", string(make([]byte, 600))} {
 		got := meiliID(id)
@@ -99,6 +103,7 @@ func TestMeiliID(t *testing.T) {
 }
 
 func TestMeiliFilter(t *testing.T) {
+	t.Parallel()
 	n, err := normalize(Query{Type: TypeProject, Filters: map[string][]string{
 		"sector": {"energy", `odd "quoted" \ value`}, "location": {"van_ninh"}, "stage": nil,
 	}})
@@ -115,6 +120,7 @@ func TestMeiliFilter(t *testing.T) {
 }
 
 func TestNormalizeDefaults(t *testing.T) {
+	t.Parallel()
 	n, err := normalize(Query{Page: -3, PerPage: 5000, Lang: "fr", Facets: []string{"sector", "sector"}})
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +135,7 @@ func TestNormalizeDefaults(t *testing.T) {
 }
 
 func TestBleveConformanceInMemory(t *testing.T) {
+	t.Parallel()
 	RunConformance(t, func(t *testing.T) Engine {
 		b, err := NewBleve("")
 		if err != nil {
@@ -140,6 +147,7 @@ func TestBleveConformanceInMemory(t *testing.T) {
 }
 
 func TestBleveConformanceOnDisk(t *testing.T) {
+	t.Parallel()
 	RunConformance(t, func(t *testing.T) Engine {
 		b, err := NewBleve(filepath.Join(t.TempDir(), "index"))
 		if err != nil {
@@ -151,6 +159,7 @@ func TestBleveConformanceOnDisk(t *testing.T) {
 }
 
 func TestBleveReopensOnDisk(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir() // exists and is empty: NewBleve must create the index in it
 	b, err := NewBleve(dir)
@@ -180,6 +189,7 @@ func TestBleveReopensOnDisk(t *testing.T) {
 // TestMeiliConformance runs the suite against a real Meilisearch when
 // MEILI_URL is set (MEILI_MASTER_KEY if it has one), on throw-away indexes.
 func TestMeiliConformance(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv("MEILI_URL")
 	if url == "" {
 		t.Skip("MEILI_URL is not set: no Meilisearch server to run the conformance suite against (the contract test covers the protocol)")
@@ -209,6 +219,7 @@ func TestMeiliConformance(t *testing.T) {
 // cache, a caller changing its result does not change the next one, and
 // every write (upsert, delete, reset) is seen by the next search.
 func TestBleveCacheFollowsWrites(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b, err := NewBleve("")
 	if err != nil {
@@ -260,6 +271,7 @@ func TestBleveCacheFollowsWrites(t *testing.T) {
 // and the same word typed without them ranks the reverse. Meilisearch
 // folds diacritics before it ranks, so this is the embedded engine's own.
 func TestBleveRanksDiacriticExactFirst(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b, err := NewBleve("")
 	if err != nil {
@@ -292,6 +304,7 @@ func TestBleveRanksDiacriticExactFirst(t *testing.T) {
 // Cam Ranh mariculture zone (OPP-CR-004), its first hits are in Nha Trang
 // and the first is the Nha Trang Luxury Resort.
 func TestBleveDemoRanking(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	opps, err := seed.Opportunities()
 	if err != nil {
