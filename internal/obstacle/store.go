@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -75,8 +76,9 @@ type Store struct {
 	// so a repeated submission is found by _id, the one lookup the
 	// embedded database answers from an index.
 	idem *mongo.Collection
-	// stats caches the figures (see Stats).
-	stats statsCache
+	// changes hears of every write (changes.go).
+	changes *changelog.Follower
+	onWrite atomic.Pointer[func()]
 }
 
 // ProjectLookup says whether a project exists (project.Store does, from its
@@ -119,6 +121,7 @@ func NewStore(db *mongo.Database, cal *holidays.Calendar, opts Options) *Store {
 		base:          cal,
 		opts:          opts,
 		idem:          db.Collection(CollIdempotency),
+		changes:       changelog.NewFollower(changelog.NewFeed(db, feedObstacles), ChangesEvery, opts.Logger),
 	}
 }
 
