@@ -16,8 +16,9 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// statsDB is a database with the demo projects and obstacles.
-func statsDB(tb testing.TB) *mongo.Database {
+// projectsDB is a database with the demo projects and, on it, an indexed
+// obstacle store with no obstacles yet.
+func projectsDB(tb testing.TB) (*mongo.Database, *obstacle.Store) {
 	tb.Helper()
 	db := mongotest.MustOpenDB(tb)
 	ctx := context.Background()
@@ -33,7 +34,14 @@ func statsDB(tb testing.TB) *mongo.Database {
 	if _, err := db.Collection(obstacle.CollProjects).InsertMany(ctx, docs); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := s.Import(ctx, seed.Obstacles(projects, cal, demoNow), demoNow); err != nil {
+	return db, s
+}
+
+// statsDB is a database with the demo projects and obstacles.
+func statsDB(tb testing.TB) *mongo.Database {
+	tb.Helper()
+	db, s := projectsDB(tb)
+	if _, err := s.Import(context.Background(), seed.Obstacles(demoProjects(), cal, demoNow), demoNow); err != nil {
 		tb.Fatal(err)
 	}
 	return db

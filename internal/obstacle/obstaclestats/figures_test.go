@@ -10,7 +10,6 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/money"
-	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/project"
@@ -49,20 +48,10 @@ func demoProjects() []project.Project {
 // dashboard figure against sums computed here from the stored obstacles.
 func TestStatsMatchStoredObstacles(t *testing.T) {
 	t.Parallel()
-	db := mongotest.MustOpenDB(t)
-	s := newPortal(db, obstacle.Options{KeySecret: []byte("test-secret")}, obstaclestats.Options{})
+	db, store := projectsDB(t)
+	s := portal{Store: store, Cache: obstaclestats.New(db, store, obstaclestats.Options{})}
 	ctx := context.Background()
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
 	projects := demoProjects()
-	docs := make([]any, len(projects))
-	for i, p := range projects {
-		docs[i] = p
-	}
-	if _, err := db.Collection(obstacle.CollProjects).InsertMany(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
 	n, err := s.Import(ctx, seed.Obstacles(projects, cal, demoNow), demoNow)
 	if err != nil || n != seed.ObstacleCount {
 		t.Fatalf("imported %d: %v", n, err)
