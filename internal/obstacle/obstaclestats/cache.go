@@ -120,8 +120,10 @@ type entry struct {
 	st   Figures
 }
 
-// New returns the figures of store, whose collections are in db. Its
-// writes are applied as they are made once the figures were computed.
+// New returns the figures of store, whose collections are in db; call it
+// once per store, as it takes the store's Changes and OnWrite. The
+// store's writes are applied as they are made once the figures were
+// computed.
 func New(db *mongo.Database, store *obstacle.Store, opts Options) *Cache {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

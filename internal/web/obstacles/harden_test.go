@@ -124,7 +124,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	if fivexx.Load() != 0 || other.Load() != 0 || ok.Load() < clients {
 		t.Errorf("%d answers 200, %d 5xx, %d other", ok.Load(), fivexx.Load(), other.Load())
 	}
-	// One computation per StatsMaxAge at most, and one more where a
+	// One computation per MaxAge at most, and one more where a
 	// period's first caller came in while the previous one still ran.
 	if maxComputed := 2*int64(statsLoadTime/obstaclestats.MaxAge) + 2; computed < 1 || computed > maxComputed {
 		t.Errorf("the figures were computed %d times, want 1 to %d", computed, maxComputed)
