@@ -25,6 +25,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
@@ -47,6 +48,8 @@ type App struct {
 	Opportunities *opportunity.Store
 	Media         *media.Store
 	Obstacles     *obstacle.Store
+	// ObstacleStats serves the task force's figures from memory.
+	ObstacleStats *obstaclestats.Cache
 	// Inbox keeps staff notifications.
 	Inbox *inbox.Store
 	// Calendar is the working-day calendar (embedded holidays; admins'
@@ -179,7 +182,7 @@ func OpenWith(ctx context.Context, cfg config.Config, log *slog.Logger, o Option
 	a.Web, err = site.New(site.Deps{
 		Log: log, I18n: bundle, DB: db, Projects: a.Projects,
 		Accounts: a.Accounts, Limiter: a.Limiter, SecureCookies: cfg.SecureCookies(),
-		Opportunities: a.Opportunities, Obstacles: a.Obstacles, Calendar: a.Calendar,
+		Opportunities: a.Opportunities, Obstacles: a.Obstacles, ObstacleStats: a.ObstacleStats, Calendar: a.Calendar,
 		Search: a.Indexer.Engine(), Mail: a.Mail, Metrics: a.Metrics, Inbox: a.Inbox, Media: a.Media,
 		BaseURL: cfg.BaseURL, BodyLimit: cfg.BodyLimit,
 		TrustedProxies: cfg.TrustedProxies, DBHealth: db.Health,
@@ -253,6 +256,7 @@ func (a *App) openStores(ctx context.Context) error {
 	a.Opportunities = opportunity.NewStore(db)
 	a.Media = media.NewStore(db)
 	a.Obstacles = obstacle.NewStore(db, a.Calendar, obstacle.Options{KeySecret: secret, Logger: a.Log, Notifier: a.obstacleNotifier(), Projects: a.Projects})
+	a.ObstacleStats = obstaclestats.New(db, a.Obstacles, obstaclestats.Options{Projects: a.Projects, Logger: a.Log})
 	a.Inbox = inbox.NewStore(db)
 	for _, ensure := range []func(context.Context) error{
 		a.Projects.EnsureIndexes, a.Accounts.EnsureIndexes, a.Limiter.EnsureIndexes,
@@ -320,7 +324,7 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	}
 	// The read models load while the server answers /readyz with 503.
-	stops := []func(){a.Projects.Start(ctx), a.Obstacles.Start(ctx), a.Opportunities.Start(ctx)}
+	stops := []func(){a.Projects.Start(ctx), a.ObstacleStats.Start(ctx), a.Opportunities.Start(ctx)}
 	a.stopReadModels = func() {
 		for _, stop := range stops {
 			stop()

@@ -138,7 +138,7 @@ func TestSeedScaled(t *testing.T) {
 	if err != nil || p.Version != 1 {
 		t.Fatalf("replica project: %+v, %v", p, err)
 	}
-	st, err := a.Obstacles.Stats(ctx, time.Now())
+	st, err := a.ObstacleStats.Figures(ctx, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,6 +222,15 @@ func (f *Follower) SyncOwn(ctx context.Context, m Model) (changed bool, err erro
 	return f.sync(ctx, m, false)
 }
 
+// CatchUp is what a reader calls before it reads m: SyncOwn while Start's
+// loop follows the feed (the loop applies the others' writes), else Sync.
+func (f *Follower) CatchUp(ctx context.Context, m Model) (changed bool, err error) {
+	if f.Following() {
+		return f.SyncOwn(ctx, m)
+	}
+	return f.Sync(ctx, m)
+}
+
 // TrySyncOwn is SyncOwn unless another catch-up is under way (then that
 // one or the next applies this process's writes): a writer calls it so
 // that its own write is in the model when it returns, without waiting on

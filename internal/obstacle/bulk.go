@@ -53,21 +53,10 @@ func (s *Store) InsertMissing(ctx context.Context, obs []Obstacle, now time.Time
 	}
 	for i := range obs {
 		o := obs[i]
-		var y int
-		var seq int64
-		if _, err := fmt.Sscanf(o.TrackingCode, "VM-%d-%d", &y, &seq); err == nil && seq > maxSeq[y] {
-			maxSeq[y] = seq
-		}
+		noteTrackingSeq(maxSeq, o.TrackingCode)
 		if !stored[o.ID] {
 			stored[o.ID] = true
-			if o.IdempotencyKey == "" {
-				sum := sha256.Sum256([]byte("import:" + o.ID))
-				o.IdempotencyKey = hex.EncodeToString(sum[:])
-			}
-			if o.Attachments == nil {
-				o.Attachments = []Attachment{}
-			}
-			docs = append(docs, o)
+			docs = append(docs, importable(o))
 		}
 		if len(docs) == bulkBatch {
 			if err := flush(i + 1); err != nil {
@@ -79,6 +68,30 @@ func (s *Store) InsertMissing(ctx context.Context, obs []Obstacle, now time.Time
 		return inserted, err
 	}
 	return inserted, s.raiseCounters(ctx, maxSeq, now)
+}
+
+// importable fills in what an obstacle made elsewhere may lack: an
+// idempotency key derived from its id (the index wants one unique key per
+// obstacle) and an empty attachment list.
+func importable(o Obstacle) Obstacle {
+	if o.IdempotencyKey == "" {
+		sum := sha256.Sum256([]byte("import:" + o.ID))
+		o.IdempotencyKey = hex.EncodeToString(sum[:])
+	}
+	if o.Attachments == nil {
+		o.Attachments = []Attachment{}
+	}
+	return o
+}
+
+// noteTrackingSeq raises maxSeq[year] to the number of the tracking code,
+// for raiseCounters.
+func noteTrackingSeq(maxSeq map[int]int64, trackingCode string) {
+	var y int
+	var seq int64
+	if _, err := fmt.Sscanf(trackingCode, "VM-%d-%d", &y, &seq); err == nil && seq > maxSeq[y] {
+		maxSeq[y] = seq
+	}
 }
 
 // raiseCounters moves each year's tracking counter up to at least the

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
@@ -75,8 +76,9 @@ type Store struct {
 	// so a repeated submission is found by _id, the one lookup the
 	// embedded database answers from an index.
 	idem *mongo.Collection
-	// stats caches the figures (see Stats).
-	stats statsCache
+	// changes hears of every write (changes.go).
+	changes *changelog.Follower
+	onWrite atomic.Pointer[func()]
 }
 
 // ProjectLookup says whether a project exists (project.Store does, from its
@@ -119,6 +121,7 @@ func NewStore(db *mongo.Database, cal *holidays.Calendar, opts Options) *Store {
 		base:          cal,
 		opts:          opts,
 		idem:          db.Collection(CollIdempotency),
+		changes:       changelog.NewFollower(changelog.NewFeed(db, feedObstacles), ChangesEvery, opts.Logger),
 	}
 }
 
@@ -1016,14 +1019,7 @@ func (s *Store) Import(ctx context.Context, obs []Obstacle, now time.Time) (int,
 	inserted := 0
 	maxSeq := map[int]int64{}
 	for _, o := range obs {
-		if o.IdempotencyKey == "" {
-			sum := sha256.Sum256([]byte("import:" + o.ID))
-			o.IdempotencyKey = hex.EncodeToString(sum[:])
-		}
-		if o.Attachments == nil {
-			o.Attachments = []Attachment{}
-		}
-		_, err := s.obstacles.InsertOne(ctx, o)
+		_, err := s.obstacles.InsertOne(ctx, importable(o))
 		switch {
 		case err == nil:
 			inserted++
@@ -1031,20 +1027,7 @@ func (s *Store) Import(ctx context.Context, obs []Obstacle, now time.Time) (int,
 		default:
 			return inserted, apperr.Internal(err)
 		}
-		var y int
-		var seq int64
-		if _, err := fmt.Sscanf(o.TrackingCode, "VM-%d-%d", &y, &seq); err == nil && seq > maxSeq[y] {
-			maxSeq[y] = seq
-		}
+		noteTrackingSeq(maxSeq, o.TrackingCode)
 	}
-	now = now.UTC().Truncate(time.Millisecond)
-	for y, seq := range maxSeq {
-		_, err := s.counters.UpdateOne(ctx, bson.M{"_id": counterID(y)},
-			bson.M{"$max": bson.M{"seq": seq}, "$inc": bson.M{"version": int64(1)}, "$set": bson.M{"updatedAt": now}, "$setOnInsert": bson.M{"createdAt": now}},
-			options.Update().SetUpsert(true))
-		if err != nil {
-			return inserted, apperr.Internal(err)
-		}
-	}
-	return inserted, nil
+	return inserted, s.raiseCounters(ctx, maxSeq, now)
 }

@@ -135,13 +135,7 @@ func (m *catalogueModel) sync(ctx context.Context) error {
 	defer m.follow.Lock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catalogueTimeout)
 	defer cancel()
-	var err error
-	if m.follow.Following() {
-		_, err = m.follow.SyncOwn(ctx, m)
-	} else {
-		_, err = m.follow.Sync(ctx, m)
-	}
-	if err != nil {
+	if _, err := m.follow.CatchUp(ctx, m); err != nil {
 		return apperr.Internal(fmt.Errorf("opportunity catalogue: %w", err))
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
@@ -114,6 +115,7 @@ func TestDatabaseOutageFailsFast(t *testing.T) {
 	deps.Limiter = ratelimit.New(pdb)
 	deps.Opportunities = opportunity.NewStore(pdb)
 	deps.Obstacles = obstacle.NewStore(pdb, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret")})
+	deps.ObstacleStats = obstaclestats.New(pdb, deps.Obstacles, obstaclestats.Options{})
 	deps.Mail = mailer
 	srv, err := site.New(deps)
 	if err != nil {

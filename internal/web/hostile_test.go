@@ -43,6 +43,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
@@ -215,7 +216,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	}
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: store,
 		Accounts: accounts, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
-		Obstacles: obstacles, Calendar: cal, Mail: mailer, Opportunities: opps, Search: ix.Engine()}
+		Obstacles: obstacles, ObstacleStats: obstaclestats.New(db, obstacles, obstaclestats.Options{Projects: store}), Calendar: cal, Mail: mailer, Opportunities: opps, Search: ix.Engine()}
 	srv, err := site.New(deps)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/metrics"
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
@@ -55,6 +56,8 @@ type Deps struct {
 	// opportunity catalogue, the task-force module and e-mail.
 	Opportunities *opportunity.Store
 	Obstacles     *obstacle.Store
+	// ObstacleStats serves the obstacle figures; it follows Obstacles.
+	ObstacleStats *obstaclestats.Cache
 	Calendar      *holidays.Calendar
 	Search        search.Engine
 	Mail          *mail.Mailer

@@ -10,6 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -580,14 +581,14 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	st, err := s.obstacles.Stats(ctx, s.Now())
+	st, err := s.stats.Figures(ctx, s.Now())
 	if err != nil {
 		return err
 	}
 	return c.JSON(statsView(st))
 }
 
-func statsView(st obstacle.Stats) ObstacleStatsView {
+func statsView(st obstaclestats.Figures) ObstacleStatsView {
 	v := ObstacleStatsView{
 		ByStatus: map[string]int64{}, Open: st.Open, OpenByCategory: map[string]int64{}, OpenByAgency: map[string]int64{},
 		Overdue: st.Overdue, DueSoon: st.DueSoon, Escalated: st.Escalated, Resolved: st.Resolved, ResolvedOnTime: st.ResolvedOnTime,
@@ -610,11 +611,11 @@ func statsView(st obstacle.Stats) ObstacleStatsView {
 	return v
 }
 
-func capitalView(c obstacle.Capital) CapitalView {
+func capitalView(c obstaclestats.Capital) CapitalView {
 	return CapitalView{Key: c.Key, Projects: c.Projects, VND: c.VND, USD: c.USD}
 }
 
-func capitalViews(list []obstacle.Capital) []CapitalView {
+func capitalViews(list []obstaclestats.Capital) []CapitalView {
 	out := make([]CapitalView, 0, len(list))
 	for _, c := range list {
 		out = append(out, capitalView(c))

@@ -7,6 +7,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/mail"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -14,12 +15,13 @@ import (
 type Handlers struct {
 	*web.Server
 	obstacles *obstacle.Store
+	stats     *obstaclestats.Cache
 	accounts  *account.Store
 	mail      *mail.Mailer
 	agencies  agencyCache // for the public figures (stats.go)
 }
 
 // New returns the handlers of the area on the core server.
-func New(core *web.Server, obstacles *obstacle.Store, accounts *account.Store, mailer *mail.Mailer) *Handlers {
-	return &Handlers{Server: core, obstacles: obstacles, accounts: accounts, mail: mailer}
+func New(core *web.Server, obstacles *obstacle.Store, stats *obstaclestats.Cache, accounts *account.Store, mailer *mail.Mailer) *Handlers {
+	return &Handlers{Server: core, obstacles: obstacles, stats: stats, accounts: accounts, mail: mailer}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/web/obstacles"
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
@@ -56,10 +57,12 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	store := obstacle.NewStore(client.Database(e.DB.Name()), holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"),
+	db := client.Database(e.DB.Name())
+	store := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"),
 		Notifier: notify.New(e.Mail, e.Bundle, "http://portal.test"), Projects: e.Projects})
 	deps := e.Deps
 	deps.Obstacles = store
+	deps.ObstacleStats = obstaclestats.New(db, store, obstaclestats.Options{Projects: e.Projects})
 	deps.Limiter = nil // one address files below; the limit is not under test
 	srv, err := site.New(deps)
 	if err != nil {
@@ -121,9 +124,9 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	if fivexx.Load() != 0 || other.Load() != 0 || ok.Load() < clients {
 		t.Errorf("%d answers 200, %d 5xx, %d other", ok.Load(), fivexx.Load(), other.Load())
 	}
-	// One computation per StatsMaxAge at most, and one more where a
+	// One computation per MaxAge at most, and one more where a
 	// period's first caller came in while the previous one still ran.
-	if maxComputed := 2*int64(statsLoadTime/obstacle.StatsMaxAge) + 2; computed < 1 || computed > maxComputed {
+	if maxComputed := 2*int64(statsLoadTime/obstaclestats.MaxAge) + 2; computed < 1 || computed > maxComputed {
 		t.Errorf("the figures were computed %d times, want 1 to %d", computed, maxComputed)
 	}
 

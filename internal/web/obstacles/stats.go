@@ -12,6 +12,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -21,7 +22,7 @@ type obstacleStatsData struct {
 	// Staff adds what the task force follows: due soon, escalated and
 	// capital by agency.
 	Staff        bool
-	Stats        obstacle.Stats
+	Stats        obstaclestats.Figures
 	Median       string
 	CapitalTotal money.Amount
 	Charts       []web.Chart
@@ -34,7 +35,7 @@ func (s *Handlers) obstacleStaffStatsPage(c *fiber.Ctx) error { return s.obstacl
 func (s *Handlers) obstacleStatsView(c *fiber.Ctx, staff bool) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	st, err := s.obstacles.Stats(ctx, s.Now())
+	st, err := s.stats.Figures(ctx, s.Now())
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func countRow(l *i18n.Localizer, label string, n int64) web.ChartRow {
 	return web.ChartRow{Label: label, Values: []web.ChartValue{{Value: n, Text: l.Int(n)}}}
 }
 
-func capitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, label func(string) string) web.Chart {
+func capitalChart(l *i18n.Localizer, titleID string, caps []obstaclestats.Capital, label func(string) string) web.Chart {
 	c := web.Chart{TitleID: titleID, Legend: []string{"obstweb.stats.legend.capital"}, NoteID: "dashboard.note.rate"}
 	for _, k := range caps {
 		a := web.CombinedVND(k.VND, k.USD)
@@ -108,7 +109,7 @@ func capitalChart(l *i18n.Localizer, titleID string, caps []obstacle.Capital, la
 }
 
 // obstacleCharts draws the dashboard's bars from the figures.
-func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstacle.Stats, staff bool) []web.Chart {
+func (s *Handlers) obstacleCharts(ctx context.Context, l *i18n.Localizer, st obstaclestats.Figures, staff bool) []web.Chart {
 	names := s.agencyNamesCached(ctx, l.Lang)
 	agency := func(id string) string {
 		if id == "" {

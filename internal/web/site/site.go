@@ -31,7 +31,7 @@ func New(d Deps) (*web.Server, error) {
 	adm := admin.New(core, d.Accounts, d.Projects, d.Mail)
 	adm.SetObstacles(d.Obstacles)
 	opp := opportunities.New(core, d.Opportunities, d.Projects, d.Search, d.Mail)
-	obs := obstacles.New(core, d.Obstacles, d.Accounts, d.Mail)
+	obs := obstacles.New(core, d.Obstacles, d.ObstacleStats, d.Accounts, d.Mail)
 	open := opendata.New(core, d.Projects, d.Opportunities, d.Obstacles)
 	box := inboxweb.New(core)
 

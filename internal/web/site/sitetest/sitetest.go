@@ -38,6 +38,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/notify"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
@@ -167,7 +168,7 @@ func build(t *testing.T, db *mongo.Database) (*Env, error) {
 	obstacles := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"), Notifier: notify.New(mailer, b, BaseURL), Projects: ps})
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
 		Accounts: accounts, Limiter: limiter, BaseURL: BaseURL, BodyLimit: 4 << 20,
-		Obstacles: obstacles, Calendar: holidays.MustEmbedded(), Mail: mailer,
+		Obstacles: obstacles, ObstacleStats: obstaclestats.New(db, obstacles, obstaclestats.Options{Projects: ps}), Calendar: holidays.MustEmbedded(), Mail: mailer,
 		Opportunities: opportunity.NewStore(db), Inbox: inbox.NewStore(db), Media: media.NewStore(db)}
 	srv, err := site.New(deps)
 	if err != nil {
@@ -601,7 +602,7 @@ func NewDemo(t *testing.T, m *metrics.Metrics) *DemoEnv {
 		t.Fatal(err)
 	}
 	srv, err := site.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: ps,
-		Accounts: accounts, Limiter: ratelimit.New(db), Opportunities: opps, Obstacles: obs, Calendar: cal,
+		Accounts: accounts, Limiter: ratelimit.New(db), Opportunities: opps, Obstacles: obs, ObstacleStats: obstaclestats.New(db, obs, obstaclestats.Options{}), Calendar: cal,
 		BaseURL: BaseURL, BodyLimit: 4 << 20, Now: func() time.Time { return now }, Metrics: m})
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,10 @@
-package obstacle
+package obstaclestats
 
 import (
 	"context"
+	"log/slog"
 	"maps"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,43 +13,44 @@ import (
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // The figures are public and add up every obstacle, so they are served
 // from a read model in memory: one projected row per obstacle, loaded once
-// and then followed write by write (internal/changelog), and the figures
-// computed from it once per change (or per day, see Stats).
+// and then followed write by write (obstacle.Store.Changes, on
+// internal/changelog), and the figures computed from it once per change
+// (or per day, see Figures).
 //
 // Consistency: this process's own writes to obstacles and the calendar
-// (every store method that writes calls changed) are in the next Stats
-// answer. Other processes' writes are seen within StatsMaxAge: the
-// changelog's head is read by _id every half of it (by Start's loop, so
-// that requests read only memory), and only the obstacles written since
-// are read again, each by _id. The registered capital of held-up projects
-// comes from the projects' read model (CapitalSource) and follows its
-// writes; without one it is read from the collection again when the
-// projects' revision counter in meta moves (where something keeps one)
-// and at least every capitalMaxAge.
+// (the store tells Changes of every one) are in the next Figures answer.
+// Other processes' writes are seen within MaxAge: the changelog's head is
+// read by _id every half of it (by Start's loop, so that requests read
+// only memory), and only the obstacles written since are read again, each
+// by _id. The registered capital of held-up projects comes from the
+// projects' read model (CapitalSource) and follows its writes; without
+// one it is read from the collection again when the projects' revision
+// counter in meta moves (where something keeps one) and at least every
+// capitalMaxAge.
 const (
-	// StatsMaxAge bounds how late Stats shows another process's write.
-	StatsMaxAge = time.Second
+	// MaxAge bounds how late Figures shows another process's write.
+	MaxAge = 2 * obstacle.ChangesEvery
 	// capitalMaxAge bounds how old the registered capital may be where no
 	// revision counter tells of project writes (on MongoDB).
 	capitalMaxAge = time.Minute
-	// statsTimeout bounds one catch-up or load, which runs on its own
-	// context so that one impatient caller does not fail the next ones.
-	statsTimeout = 2 * time.Minute
-	// feedObstacles names the obstacles' changelog feed.
-	feedObstacles = "obstacles"
+	// timeout bounds one catch-up or load, which runs on its own context
+	// so that one impatient caller does not fail the next ones.
+	timeout = 2 * time.Minute
 	// A projects' revision counter, read when there is no CapitalSource.
 	projectsRevCollection = "meta"
 	projectsRevID         = "projects_rev"
 )
 
 // CapitalSource gives the registered capital of projects from memory
-// (project.Store's read model does). When Options.Projects is one, the
+// (project.Store's read model does). When Options.Projects is set, the
 // capital figures come from it and follow every project write at once;
 // otherwise they are read from the projects collection (see syncCapital).
 type CapitalSource interface {
@@ -60,22 +61,33 @@ type CapitalSource interface {
 	CapitalGeneration(ctx context.Context) (int64, error)
 }
 
-// statsCache is the Store's read model, made at its first use.
-type statsCache struct {
-	once sync.Once
-	m    *statsModel
+// Options configure a Cache.
+type Options struct {
+	// Projects gives the registered capital; nil reads the projects
+	// collection.
+	Projects CapitalSource
+	// Logger records failures of the background loop; nil discards them.
+	Logger *slog.Logger
 }
 
-// statsModel is the read model behind Stats. The fields below follow's
-// lock guard it: rows, cal, the capital read from the collection and cur.
-// ver and pub are read without it.
-type statsModel struct {
-	follow *changelog.Follower
-	s      *Store
-	src    CapitalSource
+// Cache serves the figures of one obstacle store. A store has one Cache:
+// it follows the store's Changes.
+type Cache struct{ m *model }
+
+// model is the read model behind Cache. The fields below follow's lock
+// guard it: rows, cal, the capital read from the collection and cur. ver
+// and pub are read without it.
+type model struct {
+	follow    *changelog.Follower
+	store     *obstacle.Store
+	db        *mongo.Database
+	obstacles *mongo.Collection
+	projects  *mongo.Collection
+	src       CapitalSource
+	log       *slog.Logger
 	// rows holds every obstacle's figures by id; cal is the calendar they
 	// were loaded with.
-	rows map[string]statsRow
+	rows map[string]row
 	cal  *holidays.Calendar
 	// ver counts changes to rows and capital, for the figures cache.
 	ver atomic.Int64
@@ -90,11 +102,11 @@ type statsModel struct {
 
 	// cur is the last figures computed; pub the same, for the requests
 	// that read it without the lock while a loop follows (see Start).
-	cur *statsEntry
-	pub atomic.Pointer[statsEntry]
+	cur *entry
+	pub atomic.Pointer[entry]
 }
 
-type statsEntry struct {
+type entry struct {
 	version int64
 	// capGen is the CapitalSource's generation the capital was read at.
 	capGen int64
@@ -103,97 +115,90 @@ type statsEntry struct {
 	day time.Time
 	// base is the figures without the capital, and held the projects
 	// held up, so that a project write only sums the capital again.
-	base Stats
+	base Figures
 	held heldProjects
-	st   Stats
+	st   Figures
 }
 
-func newStatsModel(s *Store) *statsModel {
-	feed := changelog.NewFeed(s.db, feedObstacles)
-	src, _ := s.opts.Projects.(CapitalSource)
-	return &statsModel{s: s, src: src, follow: changelog.NewFollower(feed, StatsMaxAge/2, s.opts.Logger)}
+// New returns the figures of store, whose collections are in db; call it
+// once per store, as it takes the store's Changes and OnWrite. The
+// store's writes are applied as they are made once the figures were
+// computed.
+func New(db *mongo.Database, store *obstacle.Store, opts Options) *Cache {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := &model{follow: store.Changes(), store: store, db: db, src: opts.Projects, log: opts.Logger,
+		obstacles: db.Collection(obstacle.CollObstacles), projects: db.Collection(obstacle.CollProjects)}
+	store.OnWrite(m.applyOwn)
+	return &Cache{m: m}
 }
 
-// changed tells the figures of this write; every write calls it, after
-// the write (whether or not it reported success), with the obstacle's id,
-// or with none when anything may have changed (an import, the calendar).
-// Once the figures are loaded, the write is applied before it returns
-// (one read by _id), so that the next Stats reads only memory.
-func (s *Store) changed(ids ...string) {
-	if len(ids) == 0 {
-		ids = []string{changelog.All}
-	}
-	m := s.statsModel()
-	for _, id := range ids {
-		m.follow.Wrote(id)
-	}
+// applyOwn applies this process's write before the writer returns (one
+// read by _id), so that the next Figures reads only memory.
+func (m *model) applyOwn() {
 	if m.pub.Load() != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		m.follow.TrySyncOwn(ctx, m)
 	}
 }
 
-func (s *Store) statsModel() *statsModel {
-	s.stats.once.Do(func() { s.stats.m = newStatsModel(s) })
-	return s.stats.m
-}
-
 // Start loads the figures' read model in the background and then follows
-// other processes' writes every StatsMaxAge/2, computing the figures ahead
-// of the requests, until ctx ends or stop is called (which waits for the
-// loop to end). While it runs, Stats reads only memory (this process's
-// own writes are applied by the writer). Without Start, Stats catches up
-// itself, at most every StatsMaxAge/2.
-func (s *Store) Start(ctx context.Context) (stop func()) {
-	m := s.statsModel()
+// other processes' writes every MaxAge/2, computing the figures ahead of
+// the requests, until ctx ends or stop is called (which waits for the
+// loop to end). While it runs, Figures reads only memory (this process's
+// own writes are applied by the writer). Without Start, Figures catches
+// up itself, at most every MaxAge/2.
+func (c *Cache) Start(ctx context.Context) (stop func()) {
+	m := c.m
 	return m.follow.Start(ctx, m, func(bool) {
-		cctx, cancel := context.WithTimeout(ctx, statsTimeout)
+		cctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		m.follow.Lock()
 		defer m.follow.Unlock()
 		if m.src == nil {
 			if err := m.syncCapital(cctx); err != nil {
-				s.opts.Logger.Warn("obstacle figures: project capital", "err", err)
+				m.log.Warn("obstacle figures: project capital", "err", err)
 				return
 			}
 		}
 		if _, err := m.compute(cctx, time.Now()); err != nil {
-			s.opts.Logger.Warn("obstacle figures", "err", err)
+			m.log.Warn("obstacle figures", "err", err)
 		}
 	})
 }
 
-// Stats returns the dashboard figures at now (see above for how fresh).
+// Figures returns the dashboard figures at now (see above for how fresh).
 // At steady state it reads nothing: the figures are computed again only
 // after a write or when now is on another day than the last answer, and
 // while Start's loop runs they are read without a lock.
-func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
-	m := s.statsModel()
+func (c *Cache) Figures(ctx context.Context, now time.Time) (Figures, error) {
+	m := c.m
 	if e := m.fresh(ctx, holidays.StartOfDay(now)); e != nil {
 		return e.st.clone(), nil
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statsTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	done := make(chan struct{})
-	var st Stats
+	var st Figures
 	var err error
 	go func() {
 		defer close(done)
-		st, err = m.stats(cctx, now)
+		st, err = m.figures(cctx, now)
 	}()
 	select {
 	case <-done:
 		return st, err
 	case <-ctx.Done():
-		return Stats{}, apperr.Internal(ctx.Err())
+		return Figures{}, apperr.Internal(ctx.Err())
 	}
 }
 
 // fresh returns the published figures when they hold every write this
 // process knows of, for day: a loop follows the others' writes, none of
 // this process's is pending, and the capital is that of the projects now.
-func (m *statsModel) fresh(ctx context.Context, day time.Time) *statsEntry {
+func (m *model) fresh(ctx context.Context, day time.Time) *entry {
 	if !m.follow.Following() || m.follow.Pending() {
 		return nil
 	}
@@ -209,26 +214,20 @@ func (m *statsModel) fresh(ctx context.Context, day time.Time) *statsEntry {
 	return e
 }
 
-func (m *statsModel) stats(ctx context.Context, now time.Time) (Stats, error) {
-	var err error
-	if m.follow.Following() {
-		_, err = m.follow.SyncOwn(ctx, m)
-	} else {
-		_, err = m.follow.Sync(ctx, m)
-	}
-	if err != nil {
-		return Stats{}, apperr.Internal(err)
+func (m *model) figures(ctx context.Context, now time.Time) (Figures, error) {
+	if _, err := m.follow.CatchUp(ctx, m); err != nil {
+		return Figures{}, apperr.Internal(err)
 	}
 	m.follow.Lock()
 	defer m.follow.Unlock()
 	if m.src == nil && !m.follow.Following() {
 		if err := m.syncCapital(ctx); err != nil {
-			return Stats{}, err
+			return Figures{}, err
 		}
 	}
 	e, err := m.compute(ctx, now)
 	if err != nil {
-		return Stats{}, err
+		return Figures{}, err
 	}
 	return e.st.clone(), nil
 }
@@ -236,7 +235,7 @@ func (m *statsModel) stats(ctx context.Context, now time.Time) (Stats, error) {
 // compute returns the figures at now, from the last ones when nothing
 // they depend on moved; the caller holds follow's lock. The figures are
 // published for the lock-free readers.
-func (m *statsModel) compute(ctx context.Context, now time.Time) (*statsEntry, error) {
+func (m *model) compute(ctx context.Context, now time.Time) (*entry, error) {
 	day := holidays.StartOfDay(now)
 	var capGen int64
 	if m.src != nil {
@@ -252,7 +251,7 @@ func (m *statsModel) compute(ctx context.Context, now time.Time) (*statsEntry, e
 		m.pub.Store(e)
 		return e, nil
 	}
-	n := &statsEntry{version: version, capGen: capGen, day: day}
+	n := &entry{version: version, capGen: capGen, day: day}
 	if e != nil && e.version == version && e.day.Equal(day) {
 		n.base, n.held = e.base, e.held // only the capital moved
 	} else {
@@ -275,7 +274,7 @@ func (m *statsModel) compute(ctx context.Context, now time.Time) (*statsEntry, e
 // capitalOf returns the registered capital of the held projects: from the
 // CapitalSource, or from what was read of the collection, reading the
 // projects held up for the first time.
-func (m *statsModel) capitalOf(ctx context.Context, held map[string]bool) (map[string]money.Amount, error) {
+func (m *model) capitalOf(ctx context.Context, held map[string]bool) (map[string]money.Amount, error) {
 	if m.src != nil {
 		c, err := m.src.Registered(ctx, held)
 		if err != nil {
@@ -302,7 +301,7 @@ func (m *statsModel) capitalOf(ctx context.Context, held map[string]bool) (map[s
 	return m.capital, nil
 }
 
-// rowProjection is the fields a statsRow reads.
+// rowProjection is the fields a row reads.
 var rowProjection = func() bson.M {
 	proj := bson.M{}
 	for _, k := range []string{"status", "category", "leadAgency", "projectCode", "deadline", "pausedSince", "pausedDays", "escalationLevel", "resolvedAt", "createdAt"} {
@@ -312,19 +311,19 @@ var rowProjection = func() bson.M {
 }()
 
 // Load reads every obstacle's row and the calendar (changelog.Model).
-func (m *statsModel) Load(ctx context.Context) (func(), error) {
-	cal, err := m.s.Calendar(ctx)
+func (m *model) Load(ctx context.Context) (func(), error) {
+	cal, err := m.store.Calendar(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := m.s.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(rowProjection).SetBatchSize(1000))
+	cur, err := m.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(rowProjection).SetBatchSize(1000))
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
 	defer cur.Close(ctx)
-	rows := map[string]statsRow{}
+	rows := map[string]row{}
 	for cur.Next(ctx) {
-		var r statsRow
+		var r row
 		if err := cur.Decode(&r); err != nil {
 			return nil, apperr.Internal(err)
 		}
@@ -341,9 +340,9 @@ func (m *statsModel) Load(ctx context.Context) (func(), error) {
 }
 
 // Fetch reads one obstacle's row again (changelog.Model).
-func (m *statsModel) Fetch(ctx context.Context, id string) (func(), error) {
-	var r statsRow
-	err := m.s.obstacles.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(rowProjection)).Decode(&r)
+func (m *model) Fetch(ctx context.Context, id string) (func(), error) {
+	var r row
+	err := m.obstacles.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(rowProjection)).Decode(&r)
 	switch {
 	case mongodb.IsNoDocuments(err):
 		return func() { delete(m.rows, id); m.ver.Add(1) }, nil
@@ -356,21 +355,21 @@ func (m *statsModel) Fetch(ctx context.Context, id string) (func(), error) {
 // syncCapital reads the capital of every held-up project again when the
 // projects' revision moved (checked as often as the changelog) or, where
 // there is no revision counter, when it is older than capitalMaxAge.
-func (m *statsModel) syncCapital(ctx context.Context) error {
+func (m *model) syncCapital(ctx context.Context) error {
 	if m.capital == nil {
 		return m.reloadCapital(ctx, 0)
 	}
-	if time.Since(m.capAt) < StatsMaxAge/2 {
+	if time.Since(m.capAt) < MaxAge/2 {
 		return nil
 	}
 	var doc struct {
 		Rev int64 `bson:"rev"`
 	}
-	err := m.s.db.Collection(projectsRevCollection).FindOne(ctx, bson.M{"_id": projectsRevID}).Decode(&doc)
+	err := m.db.Collection(projectsRevCollection).FindOne(ctx, bson.M{"_id": projectsRevID}).Decode(&doc)
 	if err != nil && !mongodb.IsNoDocuments(err) {
 		return apperr.Internal(err)
 	}
-	noCounter := mongodb.IsNoDocuments(err) || !mongodb.FeaturesOf(m.s.db).Embedded
+	noCounter := mongodb.IsNoDocuments(err) || !mongodb.FeaturesOf(m.db).Embedded
 	if doc.Rev != m.capRev || (noCounter && time.Since(m.capAt) > capitalMaxAge) {
 		return m.reloadCapital(ctx, doc.Rev)
 	}
@@ -378,7 +377,7 @@ func (m *statsModel) syncCapital(ctx context.Context) error {
 	return nil
 }
 
-func (m *statsModel) reloadCapital(ctx context.Context, rev int64) error {
+func (m *model) reloadCapital(ctx context.Context, rev int64) error {
 	held := map[string]bool{}
 	for _, r := range m.rows {
 		if r.ProjectCode != "" && r.Status.Open() {
@@ -396,8 +395,8 @@ func (m *statsModel) reloadCapital(ctx context.Context, rev int64) error {
 }
 
 // loadCapital reads the capital of the given projects into m.capital.
-func (m *statsModel) loadCapital(ctx context.Context, codes map[string]bool) error {
-	got, err := m.s.projectCapital(ctx, codes)
+func (m *model) loadCapital(ctx context.Context, codes map[string]bool) error {
+	got, err := m.projectCapital(ctx, codes)
 	if err != nil {
 		return err
 	}
@@ -413,7 +412,7 @@ func (m *statsModel) loadCapital(ctx context.Context, codes map[string]bool) err
 }
 
 // clone copies the maps and slices, so a caller may change what it got.
-func (st Stats) clone() Stats {
+func (st Figures) clone() Figures {
 	c := st
 	c.ByStatus = maps.Clone(st.ByStatus)
 	c.OpenByCategory = maps.Clone(st.OpenByCategory)

@@ -1,4 +1,4 @@
-package obstacle_test
+package obstaclestats_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/event"
@@ -41,11 +42,11 @@ func countingDB(t testing.TB, db *mongo.Database) (*mongo.Database, *atomic.Int6
 // startedStore is a store with the projects' read model as its capital
 // source, both following the database in the background, as the portal
 // runs them.
-func startedStore(t testing.TB, db *mongo.Database) *obstacle.Store {
+func startedStore(t testing.TB, db *mongo.Database) portal {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	projects := project.NewStore(db)
-	s := obstacle.NewStore(db, cal, obstacle.Options{KeySecret: []byte("test-secret"), Projects: projects})
+	s := newPortal(db, obstacle.Options{KeySecret: []byte("test-secret"), Projects: projects}, obstaclestats.Options{Projects: projects})
 	stopP, stopO := projects.Start(ctx), s.Start(ctx)
 	t.Cleanup(func() { cancel(); stopO(); stopP() })
 	return s
@@ -55,7 +56,7 @@ func startedStore(t testing.TB, db *mongo.Database) *obstacle.Store {
 // follows the database in the background (Start): requests read no
 // database at all, a write here is in the very next answer (never stale
 // in the writing process), another process's write is seen within
-// StatsMaxAge, still without a read per request, and the figures equal a
+// MaxAge, still without a read per request, and the figures equal a
 // computation from scratch, capital from the projects' read model
 // included.
 func TestStatsStartedReadOnlyMemory(t *testing.T) {
@@ -65,16 +66,16 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	dbB, countB := countingDB(t, plain)
 	a, b := startedStore(t, dbA), startedStore(t, dbB)
 	req := context.WithValue(context.Background(), requestKey{}, true)
-	scratch := obstacle.NewStore(plain, cal, obstacle.Options{KeySecret: []byte("test-secret")})
-	want, err := obstacle.ComputeStats(scratch, context.Background(), demoNow)
+	scratch := newPortal(plain, obstacle.Options{KeySecret: []byte("test-secret")}, obstaclestats.Options{}).Cache
+	want, err := obstaclestats.FromScratch(scratch, context.Background(), demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Wait for both loops to have loaded and computed the figures.
-	for _, s := range []*obstacle.Store{a, b} {
+	for _, s := range []portal{a, b} {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			got, err := s.Stats(context.Background(), demoNow)
+			got, err := s.Figures(context.Background(), demoNow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,8 +91,8 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	countA.Store(0)
 	countB.Store(0)
 	for range 200 {
-		for _, s := range []*obstacle.Store{a, b} {
-			if _, err := s.Stats(req, demoNow); err != nil {
+		for _, s := range []portal{a, b} {
+			if _, err := s.Figures(req, demoNow); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -108,7 +109,7 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	countA.Store(0)
-	st, err := a.Stats(req, demoNow)
+	st, err := a.Figures(req, demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,22 +119,22 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	if n := countA.Load(); n != 0 {
 		t.Errorf("the writer's next answer sent %d database commands, want 0 (the write applies itself)", n)
 	}
-	if now, err := obstacle.ComputeStats(scratch, context.Background(), demoNow); err != nil || !reflect.DeepEqual(st, now) {
+	if now, err := obstaclestats.FromScratch(scratch, context.Background(), demoNow); err != nil || !reflect.DeepEqual(st, now) {
 		t.Fatalf("writer's figures %+v, from scratch %+v (%v)", st, now, err)
 	}
 
-	// b, another process, sees it within StatsMaxAge, from memory.
+	// b, another process, sees it within MaxAge, from memory.
 	countB.Store(0)
 	start := time.Now()
 	for {
-		st, err := b.Stats(req, demoNow)
+		st, err := b.Figures(req, demoNow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if st.Open == want.Open+1 {
 			break
 		}
-		if time.Since(start) > obstacle.StatsMaxAge+500*time.Millisecond {
+		if time.Since(start) > obstaclestats.MaxAge+500*time.Millisecond {
 			t.Fatalf("the other process still shows open %d after %v", st.Open, time.Since(start))
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -144,7 +145,7 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	}
 
 	// A project's capital changes through a third process: both follow
-	// within StatsMaxAge, from memory.
+	// within MaxAge, from memory.
 	var held struct {
 		ProjectCode string `bson:"projectCode"`
 	}
@@ -160,21 +161,21 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	if _, err := ps.Update(context.Background(), p.Code, p.Version, project.Changes{Registered: &reg}, project.Actor{ID: "u-board", Role: "board"}, demoNow); err != nil {
 		t.Fatal(err)
 	}
-	want, err = obstacle.ComputeStats(scratch, context.Background(), demoNow)
+	want, err = obstaclestats.FromScratch(scratch, context.Background(), demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []*obstacle.Store{a, b} {
+	for _, s := range []portal{a, b} {
 		start := time.Now()
 		for {
-			st, err := s.Stats(req, demoNow)
+			st, err := s.Figures(req, demoNow)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if reflect.DeepEqual(st, want) {
 				break
 			}
-			if time.Since(start) > obstacle.StatsMaxAge+500*time.Millisecond {
+			if time.Since(start) > obstaclestats.MaxAge+500*time.Millisecond {
 				t.Fatalf("capital %+v after %v, want %+v", st.CapitalTotal, time.Since(start), want.CapitalTotal)
 			}
 			time.Sleep(10 * time.Millisecond)
@@ -185,16 +186,16 @@ func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	}
 }
 
-// BenchmarkObstacleStatsStarted measures Stats as the portal serves it:
+// BenchmarkObstacleStatsStarted measures Figures as the portal serves it:
 // the read model followed by its loop, so a request reads only memory.
 func BenchmarkObstacleStatsStarted(b *testing.B) {
 	s := startedStore(b, statsDB(b))
 	ctx := context.Background()
 	for {
-		if _, err := s.Stats(ctx, time.Now()); err != nil {
+		if _, err := s.Figures(ctx, time.Now()); err != nil {
 			b.Fatal(err)
 		}
-		st, _ := s.Stats(ctx, time.Now())
+		st, _ := s.Figures(ctx, time.Now())
 		if st.ByStatus != nil {
 			break
 		}
@@ -203,7 +204,7 @@ func BenchmarkObstacleStatsStarted(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := s.Stats(ctx, time.Now()); err != nil {
+			if _, err := s.Figures(ctx, time.Now()); err != nil {
 				b.Error(err)
 				return
 			}

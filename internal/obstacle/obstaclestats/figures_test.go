@@ -1,4 +1,4 @@
-package obstacle_test
+package obstaclestats_test
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/money"
-	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/seed"
 	"go.mongodb.org/mongo-driver/bson"
@@ -48,20 +48,10 @@ func demoProjects() []project.Project {
 // dashboard figure against sums computed here from the stored obstacles.
 func TestStatsMatchStoredObstacles(t *testing.T) {
 	t.Parallel()
-	db := mongotest.MustOpenDB(t)
-	s := obstacle.NewStore(db, cal, obstacle.Options{KeySecret: []byte("test-secret")})
+	db, store := projectsDB(t)
+	s := portal{Store: store, Cache: obstaclestats.New(db, store, obstaclestats.Options{})}
 	ctx := context.Background()
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
 	projects := demoProjects()
-	docs := make([]any, len(projects))
-	for i, p := range projects {
-		docs[i] = p
-	}
-	if _, err := db.Collection(obstacle.CollProjects).InsertMany(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
 	n, err := s.Import(ctx, seed.Obstacles(projects, cal, demoNow), demoNow)
 	if err != nil || n != seed.ObstacleCount {
 		t.Fatalf("imported %d: %v", n, err)
@@ -69,7 +59,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 	if again, _ := s.Import(ctx, seed.Obstacles(projects, cal, demoNow), demoNow); again != 0 {
 		t.Fatalf("second import inserted %d", again)
 	}
-	st, err := s.Stats(ctx, demoNow)
+	st, err := s.Figures(ctx, demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,8 +168,8 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 	if monthsFiled == 0 {
 		t.Error("no filings in the last twelve months")
 	}
-	sumHeld := func(key string, codes map[string]bool) obstacle.Capital {
-		c := obstacle.Capital{Key: key, VND: money.Amount{Currency: money.VND}, USD: money.Amount{Currency: money.USD}}
+	sumHeld := func(key string, codes map[string]bool) obstaclestats.Capital {
+		c := obstaclestats.Capital{Key: key, VND: money.Amount{Currency: money.VND}, USD: money.Amount{Currency: money.USD}}
 		for code := range codes {
 			a := capital[code]
 			c.Projects++
@@ -191,7 +181,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 		}
 		return c
 	}
-	checkCap := func(name string, got []obstacle.Capital, held map[string]map[string]bool) {
+	checkCap := func(name string, got []obstaclestats.Capital, held map[string]map[string]bool) {
 		if len(got) != len(held) {
 			t.Errorf("%s: %d keys, want %d", name, len(got), len(held))
 		}
@@ -221,7 +211,7 @@ func TestStatsMatchStoredObstacles(t *testing.T) {
 	}
 	for _, r := range rows {
 		if st.ByStatus[r.ID] != r.N {
-			t.Errorf("$group says %s = %d, Stats %d", r.ID, r.N, st.ByStatus[r.ID])
+			t.Errorf("$group says %s = %d, Figures %d", r.ID, r.N, st.ByStatus[r.ID])
 		}
 	}
 

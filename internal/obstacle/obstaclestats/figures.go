@@ -1,4 +1,7 @@
-package obstacle
+// Package obstaclestats computes the task force's public obstacle
+// figures (the dashboard's and the API's) and serves them from a read
+// model in memory that follows every write (Cache).
+package obstaclestats
 
 import (
 	"context"
@@ -10,6 +13,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/money"
+	"github.com/khanhhoa/investportal/internal/obstacle"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -33,13 +37,13 @@ type Capital struct {
 	USD      money.Amount `json:"usd"`
 }
 
-// Stats are the dashboard's obstacle figures at one instant.
-type Stats struct {
+// Figures are the dashboard's obstacle figures at one instant.
+type Figures struct {
 	// ByStatus counts every obstacle by status.
-	ByStatus map[Status]int64 `json:"byStatus"`
-	// Open counts obstacles still waiting (see Status.Open).
-	Open           int64              `json:"open"`
-	OpenByCategory map[Category]int64 `json:"openByCategory"`
+	ByStatus map[obstacle.Status]int64 `json:"byStatus"`
+	// Open counts obstacles still waiting (see obstacle.Status.Open).
+	Open           int64                       `json:"open"`
+	OpenByCategory map[obstacle.Category]int64 `json:"openByCategory"`
 	// OpenByAgency counts open obstacles by lead agency; "" is not yet assigned.
 	OpenByAgency map[string]int64 `json:"openByAgency"`
 	Overdue      int64            `json:"overdue"`
@@ -64,19 +68,19 @@ type Stats struct {
 	CapitalTotal      Capital   `json:"capitalTotal"`
 }
 
-// statsRow is the projection Stats reads, one per obstacle.
-type statsRow struct {
-	ID              string     `bson:"_id"`
-	Status          Status     `bson:"status"`
-	Category        Category   `bson:"category"`
-	LeadAgency      string     `bson:"leadAgency"`
-	ProjectCode     string     `bson:"projectCode"`
-	Deadline        *time.Time `bson:"deadline"`
-	PausedSince     *time.Time `bson:"pausedSince"`
-	PausedDays      int        `bson:"pausedDays"`
-	EscalationLevel int        `bson:"escalationLevel"`
-	ResolvedAt      *time.Time `bson:"resolvedAt"`
-	CreatedAt       time.Time  `bson:"createdAt"`
+// row is the projection the figures read, one per obstacle.
+type row struct {
+	ID              string            `bson:"_id"`
+	Status          obstacle.Status   `bson:"status"`
+	Category        obstacle.Category `bson:"category"`
+	LeadAgency      string            `bson:"leadAgency"`
+	ProjectCode     string            `bson:"projectCode"`
+	Deadline        *time.Time        `bson:"deadline"`
+	PausedSince     *time.Time        `bson:"pausedSince"`
+	PausedDays      int               `bson:"pausedDays"`
+	EscalationLevel int               `bson:"escalationLevel"`
+	ResolvedAt      *time.Time        `bson:"resolvedAt"`
+	CreatedAt       time.Time         `bson:"createdAt"`
 }
 
 type projectCapital struct {
@@ -84,31 +88,30 @@ type projectCapital struct {
 	Registered money.Amount `bson:"registered"`
 }
 
-// computeStats computes the dashboard figures from scratch: it streams a
+// fromScratch computes the figures from scratch: it streams a
 // projection of every obstacle, adds up in Go, then reads the registered
-// capital of the projects held up. Stats serves the same figures from its
-// read model (statscache.go); this is what they must equal. Several
-// figures (due soon, working days to resolve) need the working-day
-// calendar, which the database does not know, so adding up in Go is the
-// same on MongoDB.
-func (s *Store) computeStats(ctx context.Context, now time.Time) (Stats, error) {
-	cal, err := s.Calendar(ctx)
+// capital of the projects held up. Cache serves the same figures from its
+// read model; this is what they must equal. Several figures (due soon,
+// working days to resolve) need the working-day calendar, which the
+// database does not know, so adding up in Go is the same on MongoDB.
+func (m *model) fromScratch(ctx context.Context, now time.Time) (Figures, error) {
+	cal, err := m.store.Calendar(ctx)
 	if err != nil {
-		return Stats{}, err
+		return Figures{}, err
 	}
-	cur, err := s.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(rowProjection))
+	cur, err := m.obstacles.Find(ctx, bson.M{}, options.Find().SetProjection(rowProjection))
 	if err != nil {
-		return Stats{}, apperr.Internal(err)
+		return Figures{}, apperr.Internal(err)
 	}
 	defer cur.Close(ctx)
-	var rows []statsRow
+	var rows []row
 	if err := cur.All(ctx, &rows); err != nil {
-		return Stats{}, apperr.Internal(err)
+		return Figures{}, apperr.Internal(err)
 	}
 	st, h := addUp(slices.Values(rows), cal, now)
-	capital, err := s.projectCapital(ctx, h.all)
+	capital, err := m.projectCapital(ctx, h.all)
 	if err != nil {
-		return Stats{}, err
+		return Figures{}, err
 	}
 	h.sum(&st, capital)
 	return st, nil
@@ -123,9 +126,9 @@ type heldProjects struct {
 
 // addUp computes every figure but the capital from rows, at now, and
 // returns the projects held up for sum.
-func addUp(rows iter.Seq[statsRow], cal *holidays.Calendar, now time.Time) (Stats, heldProjects) {
-	st := Stats{ByStatus: map[Status]int64{}, OpenByCategory: map[Category]int64{}, OpenByAgency: map[string]int64{}}
-	for _, x := range Statuses {
+func addUp(rows iter.Seq[row], cal *holidays.Calendar, now time.Time) (Figures, heldProjects) {
+	st := Figures{ByStatus: map[obstacle.Status]int64{}, OpenByCategory: map[obstacle.Category]int64{}, OpenByAgency: map[string]int64{}}
+	for _, x := range obstacle.Statuses {
 		st.ByStatus[x] = 0
 	}
 	months := lastMonths(now, 12)
@@ -137,7 +140,7 @@ func addUp(rows iter.Seq[statsRow], cal *holidays.Calendar, now time.Time) (Stat
 	h := heldProjects{byCat: map[string]map[string]bool{}, byAgency: map[string]map[string]bool{}, all: map[string]bool{}}
 
 	for r := range rows {
-		o := Obstacle{Status: r.Status, Deadline: r.Deadline, PausedSince: r.PausedSince, ResolvedAt: r.ResolvedAt}
+		o := obstacle.Obstacle{Status: r.Status, Deadline: r.Deadline, PausedSince: r.PausedSince, ResolvedAt: r.ResolvedAt}
 		st.ByStatus[r.Status]++
 		if i, ok := monthIdx[r.CreatedAt.In(holidays.Location()).Format("2006-01")]; ok {
 			months[i].Filed++
@@ -147,7 +150,7 @@ func addUp(rows iter.Seq[statsRow], cal *holidays.Calendar, now time.Time) (Stat
 				months[i].Resolved++
 			}
 		}
-		if r.Status == Resolved || r.Status == Closed {
+		if r.Status == obstacle.Resolved || r.Status == obstacle.Closed {
 			st.Resolved++
 			if o.OnTime() {
 				st.ResolvedOnTime++
@@ -187,7 +190,7 @@ func addUp(rows iter.Seq[statsRow], cal *holidays.Calendar, now time.Time) (Stat
 }
 
 // sum fills the capital figures of st from the held projects' capital.
-func (h heldProjects) sum(st *Stats, capital map[string]money.Amount) {
+func (h heldProjects) sum(st *Figures, capital map[string]money.Amount) {
 	st.CapitalByCategory = sumCapital(h.byCat, capital)
 	st.CapitalByAgency = sumCapital(h.byAgency, capital)
 	st.CapitalTotal = sumOne("", h.all, capital)
@@ -201,7 +204,7 @@ func addHeld(m map[string]map[string]bool, key, code string) {
 }
 
 // projectCapital reads the registered capital of the given project codes.
-func (s *Store) projectCapital(ctx context.Context, codes map[string]bool) (map[string]money.Amount, error) {
+func (m *model) projectCapital(ctx context.Context, codes map[string]bool) (map[string]money.Amount, error) {
 	out := map[string]money.Amount{}
 	if len(codes) == 0 {
 		return out, nil
@@ -210,7 +213,7 @@ func (s *Store) projectCapital(ctx context.Context, codes map[string]bool) (map[
 	for c := range codes {
 		list = append(list, c)
 	}
-	cur, err := s.projects.Find(ctx, bson.M{"code": bson.M{"$in": list}},
+	cur, err := m.projects.Find(ctx, bson.M{"code": bson.M{"$in": list}},
 		options.Find().SetProjection(bson.M{"code": 1, "registered": 1}))
 	if err != nil {
 		return nil, apperr.Internal(err)
