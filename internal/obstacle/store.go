@@ -20,6 +20,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/holidays"
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -718,15 +719,7 @@ func (s *Store) List(ctx context.Context, f Filter, actor Actor, now time.Time) 
 	default:
 		return Page{}, apperr.Forbidden()
 	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	if f.PerPage < 1 {
-		f.PerPage = DefaultPerPage
-	}
-	if f.PerPage > MaxPerPage {
-		f.PerPage = MaxPerPage
-	}
+	f.Page, f.PerPage = paging.Bounds(f.Page, f.PerPage, DefaultPerPage, MaxPerPage)
 	q := f.query(now)
 	total, err := s.obstacles.CountDocuments(ctx, q)
 	if err != nil {
@@ -734,7 +727,7 @@ func (s *Store) List(ctx context.Context, f Filter, actor Actor, now time.Time) 
 	}
 	cur, err := s.obstacles.Find(ctx, q, options.Find().
 		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
-		SetSkip(int64((f.Page-1)*f.PerPage)).SetLimit(int64(f.PerPage)))
+		SetSkip(paging.Skip(f.Page, f.PerPage)).SetLimit(int64(f.PerPage)))
 	if err != nil {
 		return Page{}, apperr.Internal(err)
 	}

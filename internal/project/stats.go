@@ -206,7 +206,7 @@ func computeStats(items []Project) Stats {
 }
 
 // Registered returns the registered capital of the named projects that
-// exist, from the read model (obstacle.CapitalSource): no database read
+// exist, from the read model (obstaclestats.CapitalSource): no database read
 // once the model is loaded and followed (see Start).
 func (s *Store) Registered(ctx context.Context, codes map[string]bool) (map[string]money.Amount, error) {
 	m, err := s.model(ctx)
@@ -226,7 +226,7 @@ func (s *Store) Registered(ctx context.Context, codes map[string]bool) (map[stri
 
 // CapitalGeneration returns a number that moves whenever a project in the
 // read model changes, so that a cache of project figures knows when to
-// read them again (obstacle.CapitalSource): the read model's Revision.
+// read them again (obstaclestats.CapitalSource): the read model's Revision.
 func (s *Store) CapitalGeneration(ctx context.Context) (int64, error) {
 	return s.Revision(ctx)
 }
