@@ -249,9 +249,9 @@ func (s *Store) ListEnquiries(ctx context.Context, f EnquiryFilter) (*EnquiryLis
 // enquiry already answered is a conflict too. AnsweredBy keeps the
 // actor's e-mail address (or, without one, name or id).
 func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by record.Actor) (*Enquiry, error) {
-	who := cmp.Or(strings.TrimSpace(by.Email), strings.TrimSpace(by.Name), strings.TrimSpace(by.ID))
-	if who == "" {
-		return nil, apperr.Fields{"answered_by": "error.field.required"}.Err()
+	who, err := answerer(by)
+	if err != nil {
+		return nil, err
 	}
 	e, err := s.GetEnquiry(ctx, id)
 	if err != nil {
@@ -263,21 +263,46 @@ func (s *Store) MarkAnswered(ctx context.Context, id string, version int64, by r
 	if e.Status == EnquiryAnswered {
 		return nil, apperr.Conflict("opportunity.enquiry.error.already_answered")
 	}
+	return e, s.answer(ctx, e, version, who, "", by)
+}
+
+// answerer is the AnsweredBy of an enquiry answered by by: the e-mail
+// address, else the name or id.
+func answerer(by record.Actor) (string, error) {
+	who := cmp.Or(strings.TrimSpace(by.Email), strings.TrimSpace(by.Name), strings.TrimSpace(by.ID))
+	if who == "" {
+		return "", apperr.Fields{"answered_by": "error.field.required"}.Err()
+	}
+	return who, nil
+}
+
+// answer marks e (read at version) answered by who, with the reply text
+// when there is one, in one versioned write with its history entry, and
+// updates e to what was stored.
+func (s *Store) answer(ctx context.Context, e *Enquiry, version int64, who, reply string, by record.Actor) error {
 	now := s.stamp()
 	var d record.Diff
 	d.Add("status", e.Status, EnquiryAnswered)
-	err = s.enquiries.Update(ctx, id, version, record.Write{
-		Set: bson.D{
-			{Key: "status", Value: EnquiryAnswered},
-			{Key: "answeredBy", Value: who},
-			{Key: "answeredAt", Value: now},
-			{Key: "updatedAt", Value: now},
-		},
+	set := bson.D{
+		{Key: "status", Value: EnquiryAnswered},
+		{Key: "answeredBy", Value: who},
+		{Key: "answeredAt", Value: now},
+		{Key: "updatedAt", Value: now},
+	}
+	if reply != "" {
+		d.Add("reply", "", reply)
+		set = append(set, bson.E{Key: "reply", Value: reply})
+	}
+	err := s.enquiries.Update(ctx, e.ID, version, record.Write{
+		Set:   set,
 		Entry: &record.Change{At: now, By: by, Action: ActionAnswer, Fields: d},
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	e.Status, e.AnsweredBy, e.AnsweredAt, e.UpdatedAt, e.Version = EnquiryAnswered, who, &now, now, version+1
-	return e, nil
+	if reply != "" {
+		e.Reply = reply
+	}
+	return nil
 }

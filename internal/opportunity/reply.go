@@ -1,14 +1,12 @@
 package opportunity
 
 import (
-	"cmp"
 	"context"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/record"
-	"go.mongodb.org/mongo-driver/bson"
 )
 
 // Reply limits, in characters.
@@ -44,9 +42,9 @@ func (s *Store) ReplyEnquiry(ctx context.Context, id string, version int64, text
 	if err != nil {
 		return nil, false, err
 	}
-	who := cmp.Or(strings.TrimSpace(by.Email), strings.TrimSpace(by.Name), strings.TrimSpace(by.ID))
-	if who == "" {
-		return nil, false, apperr.Fields{"answered_by": "error.field.required"}.Err()
+	who, err := answerer(by)
+	if err != nil {
+		return nil, false, err
 	}
 	e, err := s.GetEnquiry(ctx, id)
 	if err != nil {
@@ -61,27 +59,12 @@ func (s *Store) ReplyEnquiry(ctx context.Context, id string, version int64, text
 	if e.Version != version {
 		return nil, false, s.enquiries.Conflict()
 	}
-	now := s.stamp()
-	var d record.Diff
-	d.Add("status", e.Status, EnquiryAnswered)
-	d.Add("reply", "", text)
-	err = s.enquiries.Update(ctx, id, version, record.Write{
-		Set: bson.D{
-			{Key: "status", Value: EnquiryAnswered},
-			{Key: "answeredBy", Value: who},
-			{Key: "answeredAt", Value: now},
-			{Key: "reply", Value: text},
-			{Key: "updatedAt", Value: now},
-		},
-		Entry: &record.Change{At: now, By: by, Action: ActionAnswer, Fields: d},
-	})
-	if err != nil {
+	if err := s.answer(ctx, e, version, who, text, by); err != nil {
 		// Two submits of one form race: the loser finds the winner's reply.
 		if again, gerr := s.GetEnquiry(ctx, id); gerr == nil && again.Status == EnquiryAnswered && again.Reply == text {
 			return again, false, nil
 		}
 		return nil, false, err
 	}
-	e.Status, e.AnsweredBy, e.AnsweredAt, e.Reply, e.UpdatedAt, e.Version = EnquiryAnswered, who, &now, text, now, version+1
 	return e, true, nil
 }
