@@ -7,6 +7,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 // TestFeaturesTellFerretDBFromMongoDB: the switch must say "embedded" for
@@ -27,6 +28,20 @@ func TestFeaturesTellFerretDBFromMongoDB(t *testing.T) {
 		defer db.Close(context.Background())
 		if db.Embedded || !db.Features.Embedded {
 			t.Fatalf("FerretDB by URI not recognised: embedded=%v features=%+v", db.Embedded, db.Features)
+		}
+		return
+	}
+	// TEST_MONGO_URI may name a FerretDB server too (how the tests'
+	// routing is checked where no MongoDB can be installed): ask the
+	// server what it is, independently of detectFeatures.
+	var info bson.M
+	if err := srv.Client.Database("admin").RunCommand(context.Background(), bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		t.Fatal(err)
+	}
+	_, ferret := info["ferretdbVersion"]
+	if ferret {
+		if !f.Embedded || f.IsolatedUpdates() {
+			t.Fatalf("FerretDB at %s not recognised: %+v", mongotest.URIEnv, f)
 		}
 		return
 	}
