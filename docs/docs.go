@@ -703,7 +703,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/obstacles.ObstacleStatsView"
+                            "$ref": "#/definitions/obstacle.Stats"
                         }
                     }
                 }
@@ -2356,6 +2356,118 @@ const docTemplate = `{
                 }
             }
         },
+        "obstacle.Capital": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "type": "string"
+                },
+                "projects": {
+                    "type": "integer"
+                },
+                "usd": {
+                    "$ref": "#/definitions/money.Amount"
+                },
+                "vnd": {
+                    "$ref": "#/definitions/money.Amount"
+                }
+            }
+        },
+        "obstacle.MonthCount": {
+            "type": "object",
+            "properties": {
+                "filed": {
+                    "type": "integer"
+                },
+                "month": {
+                    "description": "Month is \"2006-01\".",
+                    "type": "string"
+                },
+                "resolved": {
+                    "type": "integer"
+                }
+            }
+        },
+        "obstacle.Stats": {
+            "type": "object",
+            "properties": {
+                "byMonth": {
+                    "description": "ByMonth covers the twelve months up to now's month, oldest first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacle.MonthCount"
+                    }
+                },
+                "byStatus": {
+                    "description": "ByStatus counts every obstacle by status.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "capitalByAgency": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacle.Capital"
+                    }
+                },
+                "capitalByCategory": {
+                    "description": "CapitalByCategory and CapitalByAgency sort by key; CapitalTotal\ncounts each held-up project once.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/obstacle.Capital"
+                    }
+                },
+                "capitalTotal": {
+                    "$ref": "#/definitions/obstacle.Capital"
+                },
+                "dueSoon": {
+                    "type": "integer"
+                },
+                "escalated": {
+                    "description": "Escalated counts open obstacles escalated at least once.",
+                    "type": "integer"
+                },
+                "medianDaysToResolve": {
+                    "description": "MedianDaysToResolve is the median of working days from filing to\nresolution, less the days the clock was paused.",
+                    "type": "number"
+                },
+                "onTimeBasisPoints": {
+                    "description": "OnTimeBP is ResolvedOnTime/Resolved in basis points (9952 = 99.52%).",
+                    "type": "integer"
+                },
+                "open": {
+                    "description": "Open counts obstacles still waiting (see Status.Open).",
+                    "type": "integer"
+                },
+                "openByAgency": {
+                    "description": "OpenByAgency counts open obstacles by lead agency; \"\" is not yet assigned.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "openByCategory": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "overdue": {
+                    "type": "integer"
+                },
+                "resolved": {
+                    "description": "Resolved counts obstacles with a resolution standing (resolved or\nclosed); ResolvedOnTime those resolved by their deadline.",
+                    "type": "integer"
+                },
+                "resolvedOnTime": {
+                    "type": "integer"
+                }
+            }
+        },
         "obstacles.AttachmentView": {
             "type": "object",
             "properties": {
@@ -2373,23 +2485,6 @@ const docTemplate = `{
                 },
                 "uploadedAt": {
                     "type": "string"
-                }
-            }
-        },
-        "obstacles.CapitalView": {
-            "type": "object",
-            "properties": {
-                "key": {
-                    "type": "string"
-                },
-                "projects": {
-                    "type": "integer"
-                },
-                "usd": {
-                    "$ref": "#/definitions/money.Amount"
-                },
-                "vnd": {
-                    "$ref": "#/definitions/money.Amount"
                 }
             }
         },
@@ -2491,21 +2586,6 @@ const docTemplate = `{
                 },
                 "taxCode": {
                     "type": "string"
-                }
-            }
-        },
-        "obstacles.MonthView": {
-            "type": "object",
-            "properties": {
-                "filed": {
-                    "type": "integer"
-                },
-                "month": {
-                    "type": "string",
-                    "example": "2026-03"
-                },
-                "resolved": {
-                    "type": "integer"
                 }
             }
         },
@@ -2652,79 +2732,6 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "version": {
-                    "type": "integer"
-                }
-            }
-        },
-        "obstacles.ObstacleStatsView": {
-            "type": "object",
-            "properties": {
-                "byMonth": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/obstacles.MonthView"
-                    }
-                },
-                "byStatus": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "integer",
-                        "format": "int64"
-                    }
-                },
-                "capitalByAgency": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/obstacles.CapitalView"
-                    }
-                },
-                "capitalByCategory": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/obstacles.CapitalView"
-                    }
-                },
-                "capitalTotal": {
-                    "$ref": "#/definitions/obstacles.CapitalView"
-                },
-                "dueSoon": {
-                    "type": "integer"
-                },
-                "escalated": {
-                    "type": "integer"
-                },
-                "medianDaysToResolve": {
-                    "type": "number"
-                },
-                "onTimeBasisPoints": {
-                    "description": "OnTimeBasisPoints is resolved on time / resolved (9952 = 99.52%).",
-                    "type": "integer"
-                },
-                "open": {
-                    "type": "integer"
-                },
-                "openByAgency": {
-                    "description": "OpenByAgency counts open obstacles by lead agency; \"\" is unassigned.",
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "integer",
-                        "format": "int64"
-                    }
-                },
-                "openByCategory": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "integer",
-                        "format": "int64"
-                    }
-                },
-                "overdue": {
-                    "type": "integer"
-                },
-                "resolved": {
-                    "type": "integer"
-                },
-                "resolvedOnTime": {
                     "type": "integer"
                 }
             }

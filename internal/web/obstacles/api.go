@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -158,43 +157,6 @@ type FilerActionRequest struct {
 	Note    string `json:"note,omitempty"`
 	// Rating is 1 to 5, for confirm.
 	Rating int `json:"rating,omitempty" example:"5"`
-}
-
-// MonthView is the obstacles filed and resolved in one month.
-type MonthView struct {
-	Month    string `json:"month" example:"2026-03"`
-	Filed    int64  `json:"filed"`
-	Resolved int64  `json:"resolved"`
-}
-
-// CapitalView is the registered capital of the projects held up under one
-// key; VND and USD apart.
-type CapitalView struct {
-	Key      string       `json:"key"`
-	Projects int64        `json:"projects"`
-	VND      money.Amount `json:"vnd"`
-	USD      money.Amount `json:"usd"`
-}
-
-// ObstacleStatsView are the obstacle figures: aggregates only.
-type ObstacleStatsView struct {
-	ByStatus       map[string]int64 `json:"byStatus"`
-	Open           int64            `json:"open"`
-	OpenByCategory map[string]int64 `json:"openByCategory"`
-	// OpenByAgency counts open obstacles by lead agency; "" is unassigned.
-	OpenByAgency   map[string]int64 `json:"openByAgency"`
-	Overdue        int64            `json:"overdue"`
-	DueSoon        int64            `json:"dueSoon"`
-	Escalated      int64            `json:"escalated"`
-	Resolved       int64            `json:"resolved"`
-	ResolvedOnTime int64            `json:"resolvedOnTime"`
-	// OnTimeBasisPoints is resolved on time / resolved (9952 = 99.52%).
-	OnTimeBasisPoints   int64         `json:"onTimeBasisPoints"`
-	MedianDaysToResolve float64       `json:"medianDaysToResolve"`
-	ByMonth             []MonthView   `json:"byMonth"`
-	CapitalByCategory   []CapitalView `json:"capitalByCategory"`
-	CapitalByAgency     []CapitalView `json:"capitalByAgency"`
-	CapitalTotal        CapitalView   `json:"capitalTotal"`
 }
 
 func attachmentViews(list []obstacle.Attachment) []AttachmentView {
@@ -575,7 +537,7 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 //	@Description	Aggregates only (no business, tax code or description): open by status, category and lead agency; overdue, due soon, escalated; resolved on time in basis points; median working days to resolve; filed and resolved by month; registered capital of the projects held up by open obstacles (VND and USD apart, each project once per key).
 //	@Tags			obstacles
 //	@Produce		json
-//	@Success		200	{object}	ObstacleStatsView
+//	@Success		200	{object}	obstacle.Stats
 //	@Router			/obstacles/stats [get]
 func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
@@ -584,40 +546,5 @@ func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(statsView(st))
-}
-
-func statsView(st obstacle.Stats) ObstacleStatsView {
-	v := ObstacleStatsView{
-		ByStatus: map[string]int64{}, Open: st.Open, OpenByCategory: map[string]int64{}, OpenByAgency: map[string]int64{},
-		Overdue: st.Overdue, DueSoon: st.DueSoon, Escalated: st.Escalated, Resolved: st.Resolved, ResolvedOnTime: st.ResolvedOnTime,
-		OnTimeBasisPoints: st.OnTimeBP, MedianDaysToResolve: st.MedianDaysToResolve,
-		ByMonth: []MonthView{}, CapitalTotal: capitalView(st.CapitalTotal),
-	}
-	for k, n := range st.ByStatus {
-		v.ByStatus[string(k)] = n
-	}
-	for k, n := range st.OpenByCategory {
-		v.OpenByCategory[string(k)] = n
-	}
-	for k, n := range st.OpenByAgency {
-		v.OpenByAgency[k] = n
-	}
-	for _, m := range st.ByMonth {
-		v.ByMonth = append(v.ByMonth, MonthView(m))
-	}
-	v.CapitalByCategory, v.CapitalByAgency = capitalViews(st.CapitalByCategory), capitalViews(st.CapitalByAgency)
-	return v
-}
-
-func capitalView(c obstacle.Capital) CapitalView {
-	return CapitalView{Key: c.Key, Projects: c.Projects, VND: c.VND, USD: c.USD}
-}
-
-func capitalViews(list []obstacle.Capital) []CapitalView {
-	out := make([]CapitalView, 0, len(list))
-	for _, c := range list {
-		out = append(out, capitalView(c))
-	}
-	return out
+	return c.JSON(st)
 }

@@ -128,7 +128,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	}
 
 	// A filing through this process is counted at once.
-	var before, after obstacles.ObstacleStatsView
+	var before, after obstacle.Stats
 	if status, b, err := get("/api/v1/obstacles/stats"); err != nil || status != 200 || json.Unmarshal(b, &before) != nil {
 		t.Fatalf("stats: %d %v", status, err)
 	}

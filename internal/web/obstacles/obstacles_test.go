@@ -602,7 +602,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 		return
 	}
 
-	var st obstacles.ObstacleStatsView
+	var st obstacle.Stats
 	r := e.Get("/api/v1/obstacles/stats")
 	if err := json.Unmarshal([]byte(r.Body), &st); err != nil || r.Status != 200 {
 		t.Fatalf("%d %v", r.Status, err)
@@ -614,10 +614,10 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 		}
 	}
 	for s, n := range byStatus {
-		check("byStatus."+s, st.ByStatus[s], n)
+		check("byStatus."+s, st.ByStatus[obstacle.Status(s)], n)
 	}
 	for c, n := range openByCat {
-		check("openByCategory."+c, st.OpenByCategory[c], n)
+		check("openByCategory."+c, st.OpenByCategory[obstacle.Category(c)], n)
 	}
 	for a, n := range openByAgency {
 		check("openByAgency."+a, st.OpenByAgency[a], n)
@@ -626,7 +626,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 	check("overdue", st.Overdue, overdue)
 	check("resolved", st.Resolved, resolved)
 	check("resolvedOnTime", st.ResolvedOnTime, onTime)
-	check("onTimeBasisPoints", st.OnTimeBasisPoints, (onTime*10000*2+resolved)/(2*resolved))
+	check("onTimeBasisPoints", st.OnTimeBP, (onTime*10000*2+resolved)/(2*resolved))
 	if open == 0 || overdue == 0 || resolved == 0 {
 		t.Errorf("demo data too thin: open %d overdue %d resolved %d", open, overdue, resolved)
 	}
@@ -672,7 +672,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 			if got := sitetest.Text(d, "[data-testid=stat-overdue]"); got != l.Int(overdue) {
 				t.Errorf("%s overdue %q", path, got)
 			}
-			if got := sitetest.Text(d, "[data-testid=stat-on-time]"); got != l.Percent(st.OnTimeBasisPoints) || !strings.Contains(got, "%") {
+			if got := sitetest.Text(d, "[data-testid=stat-on-time]"); got != l.Percent(st.OnTimeBP) || !strings.Contains(got, "%") {
 				t.Errorf("%s on time %q", path, got)
 			}
 			wantCap := l.Money(money.Amount{Amount: vnd + money.VNDEquivalent(money.Amount{Amount: usd, Currency: money.USD}), Currency: money.VND})
