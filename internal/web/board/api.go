@@ -154,6 +154,18 @@ func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 	return sendProject(c, fiber.StatusCreated, p)
 }
 
+// versionedWrite reads what every change to a stored project starts
+// with: the code, the version named by If-Match and the JSON body into in.
+func versionedWrite(c *fiber.Ctx, in any) (code string, version int64, err error) {
+	if code, err = web.ProjectCode(c); err != nil {
+		return "", 0, err
+	}
+	if version, err = web.IfMatch(c, code, "project.error.changed"); err != nil {
+		return "", 0, err
+	}
+	return code, version, web.DecodeJSON(c, in)
+}
+
 // apiPatchProject changes a project.
 //
 //	@Summary		Change a project
@@ -175,16 +187,9 @@ func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 //	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/projects/{code} [patch]
 func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
-	code, err := web.ProjectCode(c)
-	if err != nil {
-		return err
-	}
-	version, err := web.IfMatch(c, code, "project.error.changed")
-	if err != nil {
-		return err
-	}
 	var in ProjectPatch
-	if err := web.DecodeJSON(c, &in); err != nil {
+	code, version, err := versionedWrite(c, &in)
+	if err != nil {
 		return err
 	}
 	ctx, cancel := web.DBContext(c)
@@ -246,16 +251,9 @@ func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
 //	@Failure		428				{object}	web.Problem
 //	@Router			/projects/{code}/disbursements [post]
 func (s *Handlers) apiRecordDisbursement(c *fiber.Ctx) error {
-	code, err := web.ProjectCode(c)
-	if err != nil {
-		return err
-	}
-	version, err := web.IfMatch(c, code, "project.error.changed")
-	if err != nil {
-		return err
-	}
 	var in DisbursementInput
-	if err := web.DecodeJSON(c, &in); err != nil {
+	code, version, err := versionedWrite(c, &in)
+	if err != nil {
 		return err
 	}
 	bad := apperr.Fields{}
