@@ -310,12 +310,12 @@ func (s *Handlers) apiTracked(c *fiber.Ctx) (obstacle.Obstacle, bool, error) {
 func (s *Handlers) filerView(c *fiber.Ctx, o obstacle.Obstacle) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	d, err := s.deadlineNow(ctx, &o)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(trackResponse(o, deadlineOf(&o, cal, s.Now()), o.PublicTimeline(), actionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
+	return c.JSON(trackResponse(o, d, o.PublicTimeline(), actionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
 }
 
 // apiTrackObstacle shows the business its obstacle.
@@ -370,12 +370,7 @@ func (s *Handlers) apiTrackAction(c *fiber.Ctx) error {
 	}
 	bad := apperr.Fields{}
 	action, aok := filerAction(in.Action)
-	if !aok {
-		bad.Add("action", "error.field.invalid")
-	}
-	if in.Version <= 0 {
-		bad.Add("version", "error.field.invalid")
-	}
+	checkStep(bad, aok, in.Version)
 	if err := bad.Err(); err != nil {
 		return err
 	}
@@ -458,11 +453,11 @@ func (s *Handlers) apiGetObstacle(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	d, err := s.deadlineNow(ctx, &o)
 	if err != nil {
 		return err
 	}
-	return c.JSON(staffView(o, deadlineOf(&o, cal, s.Now()), actor))
+	return c.JSON(staffView(o, d, actor))
 }
 
 // apiTransition takes a workflow step as staff.
@@ -523,12 +518,12 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 		return err
 	}
 	s.tellOfficers(ctx, n, action, actor)
-	cal, err := s.obstacleCalendar(ctx)
+	d, err := s.deadlineNow(ctx, &n)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, web.ETag(n.TrackingCode, n.Version))
-	return c.JSON(staffView(n, deadlineOf(&n, cal, s.Now()), actor))
+	return c.JSON(staffView(n, d, actor))
 }
 
 // apiObstacleStats returns the obstacle figures.

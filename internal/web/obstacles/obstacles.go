@@ -144,6 +144,16 @@ type deadlineInfo struct {
 	Paused   bool
 }
 
+// deadlineNow describes o's deadline now, on the calendar with the
+// administrators' days.
+func (s *Handlers) deadlineNow(ctx context.Context, o *obstacle.Obstacle) (deadlineInfo, error) {
+	cal, err := s.obstacleCalendar(ctx)
+	if err != nil {
+		return deadlineInfo{}, err
+	}
+	return deadlineOf(o, cal, s.Now()), nil
+}
+
 func deadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) deadlineInfo {
 	d := deadlineInfo{}
 	if o.Deadline == nil {

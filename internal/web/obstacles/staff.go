@@ -274,14 +274,14 @@ func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, ob
 func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obstacle.Actor, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	deadline, err := s.deadlineNow(ctx, &o)
 	if err != nil {
 		return err
 	}
 	p := s.NewPage(c, "obstweb.detail.title")
 	p.Nav = "staff_obstacles"
 	d := staffDetailData{
-		Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
+		Obstacle: o, Deadline: deadline, Actions: staffActions(&o, actor),
 		Agencies: s.currentAgencies(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
 		CanGroup:  o.CanGroup(actor),
 		CanAttach: o.CanAttach(actor),
@@ -311,6 +311,17 @@ func (s *Handlers) staffDetail(c *fiber.Ctx) error {
 		return err
 	}
 	return s.staffDetailView(c, o, actor, nil, nil)
+}
+
+// checkStep adds to bad what is wrong with the two things every step
+// names: an action the asker may take (known) and the version read.
+func checkStep(bad apperr.Fields, known bool, version int64) {
+	if !known {
+		bad.Add("action", "error.field.invalid")
+	}
+	if version <= 0 {
+		bad.Add("version", "error.field.invalid")
+	}
 }
 
 // staffAction names a step staff may ask for (not the business's own
@@ -346,12 +357,7 @@ type transitionRequest struct {
 func (s *Handlers) transitionInput(ctx context.Context, r transitionRequest, actor obstacle.Actor) (obstacle.Action, obstacle.Input, error) {
 	bad := apperr.Fields{}
 	action, ok := staffAction(r.Action)
-	if !ok {
-		bad.Add("action", "error.field.invalid")
-	}
-	if r.Version <= 0 {
-		bad.Add("version", "error.field.invalid")
-	}
+	checkStep(bad, ok, r.Version)
 	in := obstacle.Input{Note: r.Note, LeadAgency: strings.TrimSpace(r.LeadAgency), CoordinatingAgencies: r.CoordinatingAgencies, Resolution: r.Resolution}
 	if d, ok := parseDate(r.Deadline); ok {
 		in.Deadline = d

@@ -87,14 +87,14 @@ func (s *Handlers) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 func (s *Handlers) trackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	deadline, err := s.deadlineNow(ctx, &o)
 	if err != nil {
 		return err
 	}
 	p := s.NewPage(c, "obstweb.track.title")
 	p.Nav = "obstacles"
 	d := trackData{
-		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: deadlineOf(&o, cal, s.Now()),
+		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: deadline,
 		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
