@@ -232,11 +232,7 @@ func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 		return err
 	}
 	s.Flash(c, "oppweb.enquiries.answered")
-	back := "/" + web.Lang(c) + "/board/enquiries"
-	if st := f.V("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
-		back += "?status=" + st
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return c.Redirect(enquiriesURL(c, f.V("status")), fiber.StatusSeeOther)
 }
 
 // EnquiryInput is an investor's enquiry about an opportunity. Lang is the
