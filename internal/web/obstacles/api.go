@@ -416,17 +416,13 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
-	if err != nil {
-		return err
-	}
-	cal, err := s.obstacleCalendar(ctx)
+	res, rows, err := s.queueRows(ctx, q.Filter, actor)
 	if err != nil {
 		return err
 	}
 	out := ObstaclePage{Items: []ObstacleStaffView{}, Total: res.Total, Page: res.Page, PerPage: res.PerPage}
-	for _, o := range res.Items {
-		out.Items = append(out.Items, staffView(o, deadlineOf(&o, cal, s.Now()), actor))
+	for _, r := range rows {
+		out.Items = append(out.Items, staffView(r.Obstacle, r.Deadline, actor))
 	}
 	return c.JSON(out)
 }

@@ -154,6 +154,18 @@ func (s *Handlers) deadlineNow(ctx context.Context, o *obstacle.Obstacle) (deadl
 	return deadlineOf(o, cal, s.Now()), nil
 }
 
+// obstaclePage opens the page of one obstacle, under the menu entry nav,
+// with o's deadline now.
+func (s *Handlers) obstaclePage(ctx context.Context, c *fiber.Ctx, o *obstacle.Obstacle, titleID, nav string) (*web.Page, deadlineInfo, error) {
+	d, err := s.deadlineNow(ctx, o)
+	if err != nil {
+		return nil, deadlineInfo{}, err
+	}
+	p := s.NewPage(c, titleID)
+	p.Nav = nav
+	return p, d, nil
+}
+
 func deadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) deadlineInfo {
 	d := deadlineInfo{}
 	if o.Deadline == nil {

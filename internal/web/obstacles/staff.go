@@ -98,6 +98,24 @@ type queueData struct {
 	OwnAgency string
 }
 
+// queueRows lists the page of obstacles f selects among those actor sees,
+// each with its deadline now.
+func (s *Handlers) queueRows(ctx context.Context, f obstacle.Filter, actor obstacle.Actor) (obstacle.Page, []queueRow, error) {
+	res, err := s.obstacles.List(ctx, f, actor, s.Now())
+	if err != nil {
+		return obstacle.Page{}, nil, err
+	}
+	cal, err := s.obstacleCalendar(ctx)
+	if err != nil {
+		return obstacle.Page{}, nil, err
+	}
+	rows := make([]queueRow, 0, len(res.Items))
+	for _, o := range res.Items {
+		rows = append(rows, queueRow{Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now())})
+	}
+	return res, rows, nil
+}
+
 func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	p := s.NewPage(c, "obstweb.queue.title")
 	p.Nav = "staff_obstacles"
@@ -116,17 +134,11 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.Render(c, "obstacles/queue", p)
 	}
-	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
+	res, rows, err := s.queueRows(ctx, q.Filter, actor)
 	if err != nil {
 		return err
 	}
-	cal, err := s.obstacleCalendar(ctx)
-	if err != nil {
-		return err
-	}
-	for _, o := range res.Items {
-		d.Rows = append(d.Rows, queueRow{Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now())})
-	}
+	d.Rows = rows
 	d.Total, d.Page = res.Total, res.Page
 	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
 	p.Data = d
@@ -274,12 +286,10 @@ func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, ob
 func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obstacle.Actor, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	deadline, err := s.deadlineNow(ctx, &o)
+	p, deadline, err := s.obstaclePage(ctx, c, &o, "obstweb.detail.title", "staff_obstacles")
 	if err != nil {
 		return err
 	}
-	p := s.NewPage(c, "obstweb.detail.title")
-	p.Nav = "staff_obstacles"
 	d := staffDetailData{
 		Obstacle: o, Deadline: deadline, Actions: staffActions(&o, actor),
 		Agencies: s.currentAgencies(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
@@ -505,20 +515,12 @@ func (s *Handlers) staffUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := uploadedFiles(c, "files")
+	files, refused, err := addedFiles(c, len(o.Attachments))
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		c.Status(fiber.StatusBadRequest)
-		return s.staffDetailView(c, o, actor, map[string]string{"file": "error.field.required"}, nil)
-	}
-	if err := checkUploads(files, len(o.Attachments)); err != nil {
-		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
-			c.Status(fiber.StatusBadRequest)
-			return s.staffDetailView(c, o, actor, e.Fields, nil)
-		}
-		return err
+		return s.staffDetailView(c, o, actor, refused, nil)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
