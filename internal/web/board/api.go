@@ -154,18 +154,6 @@ func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 	return sendProject(c, fiber.StatusCreated, p)
 }
 
-// versionedWrite reads what every change to a stored project starts
-// with: the code, the version named by If-Match and the JSON body into in.
-func versionedWrite(c *fiber.Ctx, in any) (code string, version int64, err error) {
-	if code, err = web.ProjectCode(c); err != nil {
-		return "", 0, err
-	}
-	if version, err = web.IfMatch(c, code, "project.error.changed"); err != nil {
-		return "", 0, err
-	}
-	return code, version, web.DecodeJSON(c, in)
-}
-
 // apiPatchProject changes a project.
 //
 //	@Summary		Change a project
@@ -188,7 +176,7 @@ func versionedWrite(c *fiber.Ctx, in any) (code string, version int64, err error
 //	@Router			/projects/{code} [patch]
 func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
 	var in ProjectPatch
-	code, version, err := versionedWrite(c, &in)
+	code, version, err := web.VersionedWrite(c, web.ProjectCode, "project.error.changed", &in)
 	if err != nil {
 		return err
 	}
@@ -252,7 +240,7 @@ func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
 //	@Router			/projects/{code}/disbursements [post]
 func (s *Handlers) apiRecordDisbursement(c *fiber.Ctx) error {
 	var in DisbursementInput
-	code, version, err := versionedWrite(c, &in)
+	code, version, err := web.VersionedWrite(c, web.ProjectCode, "project.error.changed", &in)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package opportunities
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -376,6 +375,6 @@ func (s *Handlers) apiAnswerEnquiry(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	c.Set(fiber.HeaderETag, fmt.Sprintf(`"%s-v%d"`, e.ID, e.Version))
+	c.Set(fiber.HeaderETag, web.ETag(e.ID, e.Version))
 	return c.JSON(e)
 }
