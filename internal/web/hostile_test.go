@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -45,7 +46,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
@@ -162,11 +162,8 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err := accounts.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: sitetest.DemoPassword, Demo: true, DemoPassword: sitetest.DemoPassword}, now); err != nil {
+	accounts, err := sitetest.Accounts(ctx, db, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: sitetest.DemoPassword, Demo: true, DemoPassword: sitetest.DemoPassword}, now)
+	if err != nil {
 		t.Fatal(err)
 	}
 	mailer, err := mail.New(db, "", "")
@@ -191,28 +188,8 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		t.Fatal(err)
 	}
 	opps := opportunity.NewStore(db)
-	if err := opps.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	list, err := seed.Opportunities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range list[:6] {
-		if err := opps.Create(ctx, &list[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bl, err := search.NewBleve("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = bl.Close() })
-	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: db.Collection("meta")},
-		search.OpportunitySource{Store: opps}, search.NewProjectSource(store, 0))
-	if _, err := ix.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	stored := sitetest.StoreOpportunities(t, opps, 6)
+	_, ix := sitetest.Index(t, db, opps, store)
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: store,
 		Accounts: accounts, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
 		Obstacles: obstacles, Calendar: cal, Mail: mailer, Opportunities: opps, Search: ix.Engine()}
@@ -220,14 +197,9 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &sitetest.Env{T: t, Srv: srv, Bundle: b, Projects: store, Accounts: accounts, Users: map[account.Role]account.User{},
-		DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps}
-	for _, r := range account.Roles {
-		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Users[r] = u
+	e := &sitetest.Env{T: t, Srv: srv, Bundle: b, Projects: store, Accounts: accounts, DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps}
+	if err := e.LoadUsers(ctx); err != nil {
+		t.Fatal(err)
 	}
 	// A real listener: a request the HTTP parser refuses gets the answer a
 	// client would see, which app.Test reports as an error instead.
@@ -238,7 +210,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	go func() { _ = srv.App().Listener(ln) }()
 	t.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(10 * time.Second) })
 	h := &hostileEnv{Env: e, opps: opps, ids: map[string]string{}, addr: ln.Addr().String()}
-	h.setupTargets(ctx, ps, obs, list[:6], now)
+	h.setupTargets(ctx, ps, obs, stored, now)
 	return h
 }
 
@@ -546,26 +518,17 @@ func hostileCollections(path string) []string {
 func (s snapshot) changed(after snapshot, except ...string) []string {
 	var out []string
 	for n, v := range after {
-		if s[n] != v && !contains(except, n) {
+		if s[n] != v && !slices.Contains(except, n) {
 			out = append(out, n)
 		}
 	}
 	for n := range s {
-		if _, ok := after[n]; !ok && !contains(except, n) {
+		if _, ok := after[n]; !ok && !slices.Contains(except, n) {
 			out = append(out, n)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // finding is a request whose answer broke a rule.

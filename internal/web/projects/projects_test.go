@@ -3,11 +3,12 @@ package projects_test
 import (
 	"context"
 	"encoding/json"
-	boardweb "github.com/khanhhoa/investportal/internal/web/board"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	boardweb "github.com/khanhhoa/investportal/internal/web/board"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
