@@ -140,7 +140,7 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	}
 	d.Rows = rows
 	d.Total, d.Page = res.Total, res.Page
-	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
+	d.Pages = web.PageCount(res.Total, res.PerPage)
 	p.Data = d
 	return s.Render(c, "obstacles/queue", p)
 }

@@ -342,7 +342,7 @@ func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.board.list.title")
 	p.Nav = "board"
-	p.Data = boardListData{Result: res, Pages: int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))}
+	p.Data = boardListData{Result: res, Pages: web.PageCount(res.Total, res.PerPage)}
 	return s.Render(c, "opportunities/board_list", p)
 }
 

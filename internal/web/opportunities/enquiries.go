@@ -209,7 +209,7 @@ func (s *Handlers) renderBoardEnquiries(c *fiber.Ctx, f opportunity.EnquiryFilte
 	}
 	p.Nav = "board"
 	d := enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
-		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage)), Reply: reply,
+		Pages: web.PageCount(list.Total, list.PerPage), Reply: reply,
 		MinReply: opportunity.MinEnquiryReply, MaxReply: opportunity.MaxEnquiryReply, Countries: map[string]string{}}
 	for _, e := range list.Items {
 		d.Countries[e.Country] = countryName(p.L, e.Country)

@@ -2,7 +2,6 @@ package opportunities
 
 import (
 	"context"
-	"github.com/khanhhoa/investportal/internal/country"
 	"html/template"
 	"maps"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
+	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/provincemap"

@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	boardweb "github.com/khanhhoa/investportal/internal/web/board"
-
 	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
+	boardweb "github.com/khanhhoa/investportal/internal/web/board"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"github.com/khanhhoa/investportal/seed"
 )
