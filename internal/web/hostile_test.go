@@ -203,13 +203,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	}
 	// A real listener: a request the HTTP parser refuses gets the answer a
 	// client would see, which app.Test reports as an error instead.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.App().Listener(ln) }()
-	t.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(10 * time.Second) })
-	h := &hostileEnv{Env: e, opps: opps, ids: map[string]string{}, addr: ln.Addr().String()}
+	h := &hostileEnv{Env: e, opps: opps, ids: map[string]string{}, addr: sitetest.Serve(t, srv)}
 	h.setupTargets(ctx, ps, obs, stored, now)
 	return h
 }

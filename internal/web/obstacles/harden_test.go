@@ -65,13 +65,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := newLocalListener()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App().Listener(ln)
-	t.Cleanup(func() { _ = srv.App().Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base := "http://" + sitetest.Serve(t, srv)
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
 	get := func(path string) (int, []byte, error) {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -812,13 +811,7 @@ func TestObstacleFilingLatency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := newLocalListener()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App().Listener(ln)
-	t.Cleanup(func() { _ = srv.App().Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base := "http://" + sitetest.Serve(t, srv)
 	client := &http.Client{Timeout: 30 * time.Second}
 	const n = 200
 	durations := make([]time.Duration, 0, n)
@@ -853,8 +846,6 @@ func TestObstacleFilingLatency(t *testing.T) {
 }
 
 type goquerySelection = goquery.Selection
-
-func newLocalListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
 
 // monthOf writes "2026-03" as the stats page labels months.
 func monthOf(lang, month string) string {

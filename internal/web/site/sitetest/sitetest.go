@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -251,6 +252,41 @@ func AllProjects(t testing.TB, ps *project.Store, f project.Filter) []project.Pr
 			return out
 		}
 	}
+}
+
+// ProjectsSite is the site on a fresh database that holds the demo
+// projects and nothing else (no accounts, no other stores): the public
+// project pages alone, as the benchmarks measure them.
+func ProjectsSite(tb testing.TB) (*web.Server, *project.Store) {
+	tb.Helper()
+	db := mongotest.MustOpenDB(tb)
+	ps := project.NewStore(db)
+	if err := ps.InsertMissing(context.Background(), seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), nil); err != nil {
+		tb.Fatal(err)
+	}
+	b, err := i18n.Load(locales.FS, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := site.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(tb), Projects: ps,
+		BaseURL: BaseURL, BodyLimit: 4 << 20})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, ps
+}
+
+// Serve serves srv on a loopback port of its own until the test ends and
+// returns its address, for tests that need a real socket.
+func Serve(t testing.TB, srv *web.Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.App().Listener(ln) }()
+	t.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(10 * time.Second) })
+	return ln.Addr().String()
 }
 
 // LoadUsers fills Users with the demo account of every role.
