@@ -2,6 +2,7 @@ package opportunities
 
 import (
 	"context"
+	"github.com/khanhhoa/investportal/internal/country"
 	"html/template"
 	"maps"
 	"net/url"
@@ -14,7 +15,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/adminunit"
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/provincemap"
