@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
@@ -18,12 +15,7 @@ func BenchmarkListPage(b *testing.B) {
 	for _, path := range []string{"/en/projects?sector=tourism&page=2", "/api/v1/projects?kind=fdi&per_page=50", "/healthz"} {
 		b.Run(path, func(b *testing.B) {
 			for b.Loop() {
-				res, err := srv.App().Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
-				if err != nil || res.StatusCode != 200 {
-					b.Fatalf("%v %v", res.StatusCode, err)
-				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
+				sitetest.GetOK(b, srv, path)
 			}
 		})
 	}

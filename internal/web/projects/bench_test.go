@@ -2,9 +2,6 @@ package projects_test
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
@@ -21,25 +18,17 @@ func BenchmarkProjectListPage(b *testing.B) {
 	stop := ps.Start(context.Background())
 	b.Cleanup(stop)
 	const page = "/en/projects?kind=domestic&sector=tourism&per_page=20"
-	get := func(b *testing.B, path string) {
-		res, err := srv.App().Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
-		if err != nil || res.StatusCode != 200 {
-			b.Fatalf("%v %v", res.StatusCode, err)
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-	}
 	b.Run("cached", func(b *testing.B) {
-		get(b, page)
+		sitetest.GetOK(b, srv, page)
 		b.ReportAllocs()
 		for b.Loop() {
-			get(b, page)
+			sitetest.GetOK(b, srv, page)
 		}
 	})
 	b.Run("rendered", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			get(b, page+"&ref=bench")
+			sitetest.GetOK(b, srv, page+"&ref=bench")
 		}
 	})
 }

@@ -276,6 +276,21 @@ func ProjectsSite(tb testing.TB) (*web.Server, *project.Store) {
 	return srv, ps
 }
 
+// GetOK asks srv for path without a socket, fails tb unless the answer is
+// 200 and reads the body away: a request as the benchmarks measure it.
+func GetOK(tb testing.TB, srv *web.Server, path string) {
+	tb.Helper()
+	res, err := srv.App().Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+}
+
 // Serve serves srv on a loopback port of its own until the test ends and
 // returns its address, for tests that need a real socket.
 func Serve(t testing.TB, srv *web.Server) string {
