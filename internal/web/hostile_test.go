@@ -401,7 +401,7 @@ func (c *caller) exchange(method, target, contentType string, body []byte, heade
 		fmt.Fprintf(&b, "%s: %s\r\n", header[i], header[i+1])
 	}
 	var cookies []string
-	for _, k := range sortedKeys(c.Cookies) {
+	for _, k := range web.SortedKeys(c.Cookies) {
 		cookies = append(cookies, k+"="+c.Cookies[k])
 	}
 	if len(cookies) > 0 {
@@ -761,7 +761,7 @@ type formRequest struct {
 func multipartOf(v url.Values, fileField string, files []sitetest.Upload) ([]byte, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for _, k := range sortedKeysOf(v) {
+	for _, k := range web.SortedKeys(v) {
 		for _, x := range v[k] {
 			_ = w.WriteField(k, x)
 		}
@@ -772,15 +772,6 @@ func multipartOf(v url.Values, fileField string, files []sitetest.Upload) ([]byt
 	}
 	_ = w.Close()
 	return buf.Bytes(), w.FormDataContentType()
-}
-
-func sortedKeysOf(v url.Values) []string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // gzipBomb is a body of n bytes of zeros, gzipped (about 1,000 times smaller).
@@ -894,7 +885,7 @@ func (run *hostileRun) writeForms(lang string) {
 			fileField = pf.Files[0]
 		}
 		var fields []string
-		for _, k := range sortedKeysOf(pf.Values) {
+		for _, k := range web.SortedKeys(pf.Values) {
 			if k != "_csrf" {
 				fields = append(fields, k)
 			}
@@ -1009,7 +1000,7 @@ func applyOverrides(fr formRequest, ov map[string]string, tested string) []byte 
 		var buf bytes.Buffer
 		w := multipart.NewWriter(&buf)
 		_ = w.SetBoundary(boundary)
-		for _, k := range sortedKeysOf(v) {
+		for _, k := range web.SortedKeys(v) {
 			for _, x := range v[k] {
 				_ = w.WriteField(k, x)
 			}
@@ -1172,7 +1163,7 @@ func leaves(prefix string, v any) []string {
 	var out []string
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range web.SortedKeys(x) {
 			out = append(out, leaves(join(prefix, k), x[k])...)
 		}
 	case []any:
@@ -1190,15 +1181,6 @@ func join(prefix, k string) string {
 		return k
 	}
 	return prefix + "." + k
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 const placeholder = "\x01hostile\x01"
@@ -1412,7 +1394,7 @@ func pageQueryParams(body, path string) []string {
 		}
 	})
 	delete(seen, "")
-	return sortedKeys(seen)
+	return web.SortedKeys(seen)
 }
 
 // queryValues are the bad values for a query parameter, already escaped
