@@ -16,4 +16,4 @@ package web
 // Regenerate docs/ after changing an API handler or type (a test fails
 // while docs/ is stale):
 //
-//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g api.go -d .,./projects,./board,./opportunities,./obstacles,./opendata,../project,../money,../opportunity,../bilingual,../record --parseInternal -o ../../docs --outputTypes json,yaml
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g api.go -d .,./projects,./board,./opportunities,./obstacles,./opendata,../project,../obstacle,../obstacle/obstaclestats,../money,../opportunity,../bilingual,../record --parseInternal -o ../../docs --outputTypes json,yaml

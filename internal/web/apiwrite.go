@@ -65,6 +65,22 @@ func IfMatch(c *fiber.Ctx, id, staleID string) (int64, error) {
 	return 0, apperr.New(apperr.CodePrecondition, staleID)
 }
 
+// VersionedWrite reads what an API change to a stored record starts with:
+// the record's code from the route (by code), the version If-Match names
+// for it (see IfMatch; staleID names another version) and the JSON body
+// into in.
+func VersionedWrite(c *fiber.Ctx, code func(*fiber.Ctx) (string, error), staleID string, in any) (string, int64, error) {
+	id, err := code(c)
+	if err != nil {
+		return "", 0, err
+	}
+	version, err := IfMatch(c, id, staleID)
+	if err != nil {
+		return "", 0, err
+	}
+	return id, version, DecodeJSON(c, in)
+}
+
 // Precondition turns a stale-version conflict into 412 for the API; a
 // conflict that names fields (such as a taken code) stays what it is.
 func Precondition(err error) error {

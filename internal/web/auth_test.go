@@ -260,19 +260,6 @@ func TestParallelWrongLogins(t *testing.T) {
 	}
 }
 
-// serveOnLoopback serves e's app on 127.0.0.1 and returns its address,
-// so that clients can sign in from distinct loopback addresses.
-func serveOnLoopback(t *testing.T, e *sitetest.Env) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = e.Srv.App().Listener(ln) }()
-	t.Cleanup(func() { _ = e.Srv.App().ShutdownWithTimeout(5 * time.Second) })
-	return ln.Addr().String()
-}
-
 // addrClient signs in over real TCP from one loopback source address.
 type addrClient struct {
 	T       *testing.T
@@ -332,7 +319,7 @@ func (a *addrClient) login(lang, email, password string) sitetest.Response {
 // the right password.
 func TestStrangerCannotLockAdminOut(t *testing.T) {
 	e := sitetest.New(t)
-	addr := serveOnLoopback(t, e)
+	addr := sitetest.Serve(t, e.Srv)
 	attacker := newAddrClient(t, addr, "127.0.0.2")
 	statuses := map[int]int{}
 	for i := range 20 {
@@ -375,7 +362,7 @@ func TestParallelSignInsFromManyAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Srv = srv
-	addr := serveOnLoopback(t, e)
+	addr := sitetest.Serve(t, e.Srv)
 	type call struct {
 		c     *addrClient
 		token string

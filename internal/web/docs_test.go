@@ -16,7 +16,7 @@ func TestDocsAreCurrent(t *testing.T) {
 	}
 	out := t.TempDir()
 	err := gen.New().Build(&gen.Config{
-		SearchDir:          ".,./projects,./board,./opportunities,./obstacles,./opendata,../project,../money,../opportunity,../bilingual,../record",
+		SearchDir:          ".,./projects,./board,./opportunities,./obstacles,./opendata,../project,../obstacle,../obstacle/obstaclestats,../money,../opportunity,../bilingual,../record",
 		MainAPIFile:        "api.go",
 		OutputDir:          out,
 		OutputTypes:        []string{"json"},

@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,7 +47,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
-	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
@@ -163,11 +163,8 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err := accounts.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: sitetest.DemoPassword, Demo: true, DemoPassword: sitetest.DemoPassword}, now); err != nil {
+	accounts, err := sitetest.Accounts(ctx, db, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: sitetest.DemoPassword, Demo: true, DemoPassword: sitetest.DemoPassword}, now)
+	if err != nil {
 		t.Fatal(err)
 	}
 	mailer, err := mail.New(db, "", "")
@@ -192,28 +189,8 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		t.Fatal(err)
 	}
 	opps := opportunity.NewStore(db)
-	if err := opps.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	list, err := seed.Opportunities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range list[:6] {
-		if err := opps.Create(ctx, &list[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bl, err := search.NewBleve("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = bl.Close() })
-	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: db.Collection("meta")},
-		search.OpportunitySource{Store: opps}, search.NewProjectSource(store, 0))
-	if _, err := ix.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	stored := sitetest.StoreOpportunities(t, opps, 6)
+	_, ix := sitetest.Index(t, db, opps, store)
 	deps := web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(t), Projects: store,
 		Accounts: accounts, BaseURL: "http://portal.test", BodyLimit: 4 << 20,
 		Obstacles: obstacles, ObstacleStats: obstaclestats.New(db, obstacles, obstaclestats.Options{Projects: store}), Calendar: cal, Mail: mailer, Opportunities: opps, Search: ix.Engine()}
@@ -221,25 +198,14 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &sitetest.Env{T: t, Srv: srv, Bundle: b, Projects: store, Accounts: accounts, Users: map[account.Role]account.User{},
-		DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps}
-	for _, r := range account.Roles {
-		u, err := accounts.GetByEmail(ctx, string(r)+"@demo.local")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Users[r] = u
+	e := &sitetest.Env{T: t, Srv: srv, Bundle: b, Projects: store, Accounts: accounts, DB: db, Obstacles: obstacles, Mail: mailer, Deps: deps}
+	if err := e.LoadUsers(ctx); err != nil {
+		t.Fatal(err)
 	}
 	// A real listener: a request the HTTP parser refuses gets the answer a
 	// client would see, which app.Test reports as an error instead.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.App().Listener(ln) }()
-	t.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(10 * time.Second) })
-	h := &hostileEnv{Env: e, opps: opps, ids: map[string]string{}, addr: ln.Addr().String()}
-	h.setupTargets(ctx, ps, obs, list[:6], now)
+	h := &hostileEnv{Env: e, opps: opps, ids: map[string]string{}, addr: sitetest.Serve(t, srv)}
+	h.setupTargets(ctx, ps, obs, stored, now)
 	return h
 }
 
@@ -436,7 +402,7 @@ func (c *caller) exchange(method, target, contentType string, body []byte, heade
 		fmt.Fprintf(&b, "%s: %s\r\n", header[i], header[i+1])
 	}
 	var cookies []string
-	for _, k := range sortedKeys(c.Cookies) {
+	for _, k := range web.SortedKeys(c.Cookies) {
 		cookies = append(cookies, k+"="+c.Cookies[k])
 	}
 	if len(cookies) > 0 {
@@ -547,26 +513,17 @@ func hostileCollections(path string) []string {
 func (s snapshot) changed(after snapshot, except ...string) []string {
 	var out []string
 	for n, v := range after {
-		if s[n] != v && !contains(except, n) {
+		if s[n] != v && !slices.Contains(except, n) {
 			out = append(out, n)
 		}
 	}
 	for n := range s {
-		if _, ok := after[n]; !ok && !contains(except, n) {
+		if _, ok := after[n]; !ok && !slices.Contains(except, n) {
 			out = append(out, n)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // finding is a request whose answer broke a rule.
@@ -805,7 +762,7 @@ type formRequest struct {
 func multipartOf(v url.Values, fileField string, files []sitetest.Upload) ([]byte, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for _, k := range sortedKeysOf(v) {
+	for _, k := range web.SortedKeys(v) {
 		for _, x := range v[k] {
 			_ = w.WriteField(k, x)
 		}
@@ -816,15 +773,6 @@ func multipartOf(v url.Values, fileField string, files []sitetest.Upload) ([]byt
 	}
 	_ = w.Close()
 	return buf.Bytes(), w.FormDataContentType()
-}
-
-func sortedKeysOf(v url.Values) []string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // gzipBomb is a body of n bytes of zeros, gzipped (about 1,000 times smaller).
@@ -938,7 +886,7 @@ func (run *hostileRun) writeForms(lang string) {
 			fileField = pf.Files[0]
 		}
 		var fields []string
-		for _, k := range sortedKeysOf(pf.Values) {
+		for _, k := range web.SortedKeys(pf.Values) {
 			if k != "_csrf" {
 				fields = append(fields, k)
 			}
@@ -1053,7 +1001,7 @@ func applyOverrides(fr formRequest, ov map[string]string, tested string) []byte 
 		var buf bytes.Buffer
 		w := multipart.NewWriter(&buf)
 		_ = w.SetBoundary(boundary)
-		for _, k := range sortedKeysOf(v) {
+		for _, k := range web.SortedKeys(v) {
 			for _, x := range v[k] {
 				_ = w.WriteField(k, x)
 			}
@@ -1216,7 +1164,7 @@ func leaves(prefix string, v any) []string {
 	var out []string
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range web.SortedKeys(x) {
 			out = append(out, leaves(join(prefix, k), x[k])...)
 		}
 	case []any:
@@ -1234,15 +1182,6 @@ func join(prefix, k string) string {
 		return k
 	}
 	return prefix + "." + k
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 const placeholder = "\x01hostile\x01"
@@ -1456,7 +1395,7 @@ func pageQueryParams(body, path string) []string {
 		}
 	})
 	delete(seen, "")
-	return sortedKeys(seen)
+	return web.SortedKeys(seen)
 }
 
 // queryValues are the bad values for a query parameter, already escaped

@@ -83,7 +83,7 @@ func (s *Handlers) adminUsers(c *fiber.Ctx) error {
 	for _, a := range agencies {
 		d.Agencies[a.ID] = a.Name
 	}
-	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
+	d.Pages = web.PageCount(res.Total, res.PerPage)
 	d.PageURL = func(n int) string {
 		v := url.Values{"page": {strconv.Itoa(n)}}
 		if q != "" {

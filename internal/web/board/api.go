@@ -176,16 +176,9 @@ func (s *Handlers) apiCreateProject(c *fiber.Ctx) error {
 //	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/projects/{code} [patch]
 func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
-	code, err := web.ProjectCode(c)
-	if err != nil {
-		return err
-	}
-	version, err := web.IfMatch(c, code, "project.error.changed")
-	if err != nil {
-		return err
-	}
 	var in ProjectPatch
-	if err := web.DecodeJSON(c, &in); err != nil {
+	code, version, err := web.VersionedWrite(c, web.ProjectCode, "project.error.changed", &in)
+	if err != nil {
 		return err
 	}
 	ctx, cancel := web.DBContext(c)
@@ -247,16 +240,9 @@ func (s *Handlers) apiPatchProject(c *fiber.Ctx) error {
 //	@Failure		428				{object}	web.Problem
 //	@Router			/projects/{code}/disbursements [post]
 func (s *Handlers) apiRecordDisbursement(c *fiber.Ctx) error {
-	code, err := web.ProjectCode(c)
-	if err != nil {
-		return err
-	}
-	version, err := web.IfMatch(c, code, "project.error.changed")
-	if err != nil {
-		return err
-	}
 	var in DisbursementInput
-	if err := web.DecodeJSON(c, &in); err != nil {
+	code, version, err := web.VersionedWrite(c, web.ProjectCode, "project.error.changed", &in)
+	if err != nil {
 		return err
 	}
 	bad := apperr.Fields{}

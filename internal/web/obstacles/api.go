@@ -8,9 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
-	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
-	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -159,43 +157,6 @@ type FilerActionRequest struct {
 	Note    string `json:"note,omitempty"`
 	// Rating is 1 to 5, for confirm.
 	Rating int `json:"rating,omitempty" example:"5"`
-}
-
-// MonthView is the obstacles filed and resolved in one month.
-type MonthView struct {
-	Month    string `json:"month" example:"2026-03"`
-	Filed    int64  `json:"filed"`
-	Resolved int64  `json:"resolved"`
-}
-
-// CapitalView is the registered capital of the projects held up under one
-// key; VND and USD apart.
-type CapitalView struct {
-	Key      string       `json:"key"`
-	Projects int64        `json:"projects"`
-	VND      money.Amount `json:"vnd"`
-	USD      money.Amount `json:"usd"`
-}
-
-// ObstacleStatsView are the obstacle figures: aggregates only.
-type ObstacleStatsView struct {
-	ByStatus       map[string]int64 `json:"byStatus"`
-	Open           int64            `json:"open"`
-	OpenByCategory map[string]int64 `json:"openByCategory"`
-	// OpenByAgency counts open obstacles by lead agency; "" is unassigned.
-	OpenByAgency   map[string]int64 `json:"openByAgency"`
-	Overdue        int64            `json:"overdue"`
-	DueSoon        int64            `json:"dueSoon"`
-	Escalated      int64            `json:"escalated"`
-	Resolved       int64            `json:"resolved"`
-	ResolvedOnTime int64            `json:"resolvedOnTime"`
-	// OnTimeBasisPoints is resolved on time / resolved (9952 = 99.52%).
-	OnTimeBasisPoints   int64         `json:"onTimeBasisPoints"`
-	MedianDaysToResolve float64       `json:"medianDaysToResolve"`
-	ByMonth             []MonthView   `json:"byMonth"`
-	CapitalByCategory   []CapitalView `json:"capitalByCategory"`
-	CapitalByAgency     []CapitalView `json:"capitalByAgency"`
-	CapitalTotal        CapitalView   `json:"capitalTotal"`
 }
 
 func attachmentViews(list []obstacle.Attachment) []AttachmentView {
@@ -349,12 +310,12 @@ func (s *Handlers) apiTracked(c *fiber.Ctx) (obstacle.Obstacle, bool, error) {
 func (s *Handlers) filerView(c *fiber.Ctx, o obstacle.Obstacle) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	d, err := s.deadlineNow(ctx, &o)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(trackResponse(o, deadlineOf(&o, cal, s.Now()), o.PublicTimeline(), actionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
+	return c.JSON(trackResponse(o, d, o.PublicTimeline(), actionNames(obstacle.Allowed(o.Status, obstacle.RoleFiler))))
 }
 
 // apiTrackObstacle shows the business its obstacle.
@@ -409,12 +370,7 @@ func (s *Handlers) apiTrackAction(c *fiber.Ctx) error {
 	}
 	bad := apperr.Fields{}
 	action, aok := filerAction(in.Action)
-	if !aok {
-		bad.Add("action", "error.field.invalid")
-	}
-	if in.Version <= 0 {
-		bad.Add("version", "error.field.invalid")
-	}
+	checkStep(bad, aok, in.Version)
 	if err := bad.Err(); err != nil {
 		return err
 	}
@@ -460,17 +416,13 @@ func (s *Handlers) apiListObstacles(c *fiber.Ctx) error {
 	actor := web.ObstacleActor(c)
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
-	if err != nil {
-		return err
-	}
-	cal, err := s.obstacleCalendar(ctx)
+	res, rows, err := s.queueRows(ctx, q.Filter, actor)
 	if err != nil {
 		return err
 	}
 	out := ObstaclePage{Items: []ObstacleStaffView{}, Total: res.Total, Page: res.Page, PerPage: res.PerPage}
-	for _, o := range res.Items {
-		out.Items = append(out.Items, staffView(o, deadlineOf(&o, cal, s.Now()), actor))
+	for _, r := range rows {
+		out.Items = append(out.Items, staffView(r.Obstacle, r.Deadline, actor))
 	}
 	return c.JSON(out)
 }
@@ -497,11 +449,11 @@ func (s *Handlers) apiGetObstacle(c *fiber.Ctx) error {
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	d, err := s.deadlineNow(ctx, &o)
 	if err != nil {
 		return err
 	}
-	return c.JSON(staffView(o, deadlineOf(&o, cal, s.Now()), actor))
+	return c.JSON(staffView(o, d, actor))
 }
 
 // apiTransition takes a workflow step as staff.
@@ -562,12 +514,12 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 		return err
 	}
 	s.tellOfficers(ctx, n, action, actor)
-	cal, err := s.obstacleCalendar(ctx)
+	d, err := s.deadlineNow(ctx, &n)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, web.ETag(n.TrackingCode, n.Version))
-	return c.JSON(staffView(n, deadlineOf(&n, cal, s.Now()), actor))
+	return c.JSON(staffView(n, d, actor))
 }
 
 // apiObstacleStats returns the obstacle figures.
@@ -576,7 +528,7 @@ func (s *Handlers) apiTransition(c *fiber.Ctx) error {
 //	@Description	Aggregates only (no business, tax code or description): open by status, category and lead agency; overdue, due soon, escalated; resolved on time in basis points; median working days to resolve; filed and resolved by month; registered capital of the projects held up by open obstacles (VND and USD apart, each project once per key).
 //	@Tags			obstacles
 //	@Produce		json
-//	@Success		200	{object}	ObstacleStatsView
+//	@Success		200	{object}	obstaclestats.Figures
 //	@Router			/obstacles/stats [get]
 func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
 	ctx, cancel := web.DBContext(c)
@@ -585,40 +537,5 @@ func (s *Handlers) apiObstacleStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(statsView(st))
-}
-
-func statsView(st obstaclestats.Figures) ObstacleStatsView {
-	v := ObstacleStatsView{
-		ByStatus: map[string]int64{}, Open: st.Open, OpenByCategory: map[string]int64{}, OpenByAgency: map[string]int64{},
-		Overdue: st.Overdue, DueSoon: st.DueSoon, Escalated: st.Escalated, Resolved: st.Resolved, ResolvedOnTime: st.ResolvedOnTime,
-		OnTimeBasisPoints: st.OnTimeBP, MedianDaysToResolve: st.MedianDaysToResolve,
-		ByMonth: []MonthView{}, CapitalTotal: capitalView(st.CapitalTotal),
-	}
-	for k, n := range st.ByStatus {
-		v.ByStatus[string(k)] = n
-	}
-	for k, n := range st.OpenByCategory {
-		v.OpenByCategory[string(k)] = n
-	}
-	for k, n := range st.OpenByAgency {
-		v.OpenByAgency[k] = n
-	}
-	for _, m := range st.ByMonth {
-		v.ByMonth = append(v.ByMonth, MonthView(m))
-	}
-	v.CapitalByCategory, v.CapitalByAgency = capitalViews(st.CapitalByCategory), capitalViews(st.CapitalByAgency)
-	return v
-}
-
-func capitalView(c obstaclestats.Capital) CapitalView {
-	return CapitalView{Key: c.Key, Projects: c.Projects, VND: c.VND, USD: c.USD}
-}
-
-func capitalViews(list []obstaclestats.Capital) []CapitalView {
-	out := make([]CapitalView, 0, len(list))
-	for _, c := range list {
-		out = append(out, capitalView(c))
-	}
-	return out
+	return c.JSON(st)
 }

@@ -113,6 +113,29 @@ func uploadedFiles(c *fiber.Ctx, field string) ([]*multipart.FileHeader, error) 
 	return out, nil
 }
 
+// addedFiles reads the files posted to add to an obstacle that has
+// attached ones already. When none may be added (none sent, too many, too
+// large, ...) it returns no files and the reasons by field for the form,
+// and sets the answer's status to 400.
+func addedFiles(c *fiber.Ctx, attached int) ([]*multipart.FileHeader, map[string]string, error) {
+	files, err := uploadedFiles(c, "files")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		c.Status(fiber.StatusBadRequest)
+		return nil, map[string]string{"file": "error.field.required"}, nil
+	}
+	if err := checkUploads(files, attached); err != nil {
+		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
+			c.Status(fiber.StatusBadRequest)
+			return nil, e.Fields, nil
+		}
+		return nil, nil, err
+	}
+	return files, nil, nil
+}
+
 // checkUploads refuses too many files, too large ones and any that is not
 // a PDF, JPEG or PNG by its content (the name plays no part).
 func checkUploads(files []*multipart.FileHeader, already int) error {

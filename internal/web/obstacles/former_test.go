@@ -2,11 +2,11 @@ package obstacles_test
 
 import (
 	"context"
-	"github.com/PuerkitoBio/goquery"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"

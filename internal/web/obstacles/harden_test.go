@@ -68,13 +68,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := newLocalListener()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App().Listener(ln)
-	t.Cleanup(func() { _ = srv.App().Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base := "http://" + sitetest.Serve(t, srv)
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
 	get := func(path string) (int, []byte, error) {
@@ -131,7 +125,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 	}
 
 	// A filing through this process is counted at once.
-	var before, after obstacles.ObstacleStatsView
+	var before, after obstaclestats.Figures
 	if status, b, err := get("/api/v1/obstacles/stats"); err != nil || status != 200 || json.Unmarshal(b, &before) != nil {
 		t.Fatalf("stats: %d %v", status, err)
 	}

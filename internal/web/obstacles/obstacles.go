@@ -144,6 +144,28 @@ type deadlineInfo struct {
 	Paused   bool
 }
 
+// deadlineNow describes o's deadline now, on the calendar with the
+// administrators' days.
+func (s *Handlers) deadlineNow(ctx context.Context, o *obstacle.Obstacle) (deadlineInfo, error) {
+	cal, err := s.obstacleCalendar(ctx)
+	if err != nil {
+		return deadlineInfo{}, err
+	}
+	return deadlineOf(o, cal, s.Now()), nil
+}
+
+// obstaclePage opens the page of one obstacle, under the menu entry nav,
+// with o's deadline now.
+func (s *Handlers) obstaclePage(ctx context.Context, c *fiber.Ctx, o *obstacle.Obstacle, titleID, nav string) (*web.Page, deadlineInfo, error) {
+	d, err := s.deadlineNow(ctx, o)
+	if err != nil {
+		return nil, deadlineInfo{}, err
+	}
+	p := s.NewPage(c, titleID)
+	p.Nav = nav
+	return p, d, nil
+}
+
 func deadlineOf(o *obstacle.Obstacle, cal *holidays.Calendar, now time.Time) deadlineInfo {
 	d := deadlineInfo{}
 	if o.Deadline == nil {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +22,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/obstacles"
 	"github.com/khanhhoa/investportal/internal/web/site"
@@ -602,7 +602,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 		return
 	}
 
-	var st obstacles.ObstacleStatsView
+	var st obstaclestats.Figures
 	r := e.Get("/api/v1/obstacles/stats")
 	if err := json.Unmarshal([]byte(r.Body), &st); err != nil || r.Status != 200 {
 		t.Fatalf("%d %v", r.Status, err)
@@ -614,10 +614,10 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 		}
 	}
 	for s, n := range byStatus {
-		check("byStatus."+s, st.ByStatus[s], n)
+		check("byStatus."+s, st.ByStatus[obstacle.Status(s)], n)
 	}
 	for c, n := range openByCat {
-		check("openByCategory."+c, st.OpenByCategory[c], n)
+		check("openByCategory."+c, st.OpenByCategory[obstacle.Category(c)], n)
 	}
 	for a, n := range openByAgency {
 		check("openByAgency."+a, st.OpenByAgency[a], n)
@@ -626,7 +626,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 	check("overdue", st.Overdue, overdue)
 	check("resolved", st.Resolved, resolved)
 	check("resolvedOnTime", st.ResolvedOnTime, onTime)
-	check("onTimeBasisPoints", st.OnTimeBasisPoints, (onTime*10000*2+resolved)/(2*resolved))
+	check("onTimeBasisPoints", st.OnTimeBP, (onTime*10000*2+resolved)/(2*resolved))
 	if open == 0 || overdue == 0 || resolved == 0 {
 		t.Errorf("demo data too thin: open %d overdue %d resolved %d", open, overdue, resolved)
 	}
@@ -672,7 +672,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 			if got := sitetest.Text(d, "[data-testid=stat-overdue]"); got != l.Int(overdue) {
 				t.Errorf("%s overdue %q", path, got)
 			}
-			if got := sitetest.Text(d, "[data-testid=stat-on-time]"); got != l.Percent(st.OnTimeBasisPoints) || !strings.Contains(got, "%") {
+			if got := sitetest.Text(d, "[data-testid=stat-on-time]"); got != l.Percent(st.OnTimeBP) || !strings.Contains(got, "%") {
 				t.Errorf("%s on time %q", path, got)
 			}
 			wantCap := l.Money(money.Amount{Amount: vnd + money.VNDEquivalent(money.Amount{Amount: usd, Currency: money.USD}), Currency: money.VND})
@@ -812,13 +812,7 @@ func TestObstacleFilingLatency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := newLocalListener()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App().Listener(ln)
-	t.Cleanup(func() { _ = srv.App().Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base := "http://" + sitetest.Serve(t, srv)
 	client := &http.Client{Timeout: 30 * time.Second}
 	const n = 200
 	durations := make([]time.Duration, 0, n)
@@ -853,8 +847,6 @@ func TestObstacleFilingLatency(t *testing.T) {
 }
 
 type goquerySelection = goquery.Selection
-
-func newLocalListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
 
 // monthOf writes "2026-03" as the stats page labels months.
 func monthOf(lang, month string) string {

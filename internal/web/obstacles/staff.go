@@ -98,6 +98,24 @@ type queueData struct {
 	OwnAgency string
 }
 
+// queueRows lists the page of obstacles f selects among those actor sees,
+// each with its deadline now.
+func (s *Handlers) queueRows(ctx context.Context, f obstacle.Filter, actor obstacle.Actor) (obstacle.Page, []queueRow, error) {
+	res, err := s.obstacles.List(ctx, f, actor, s.Now())
+	if err != nil {
+		return obstacle.Page{}, nil, err
+	}
+	cal, err := s.obstacleCalendar(ctx)
+	if err != nil {
+		return obstacle.Page{}, nil, err
+	}
+	rows := make([]queueRow, 0, len(res.Items))
+	for _, o := range res.Items {
+		rows = append(rows, queueRow{Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now())})
+	}
+	return res, rows, nil
+}
+
 func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	p := s.NewPage(c, "obstweb.queue.title")
 	p.Nav = "staff_obstacles"
@@ -116,19 +134,13 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return s.Render(c, "obstacles/queue", p)
 	}
-	res, err := s.obstacles.List(ctx, q.Filter, actor, s.Now())
+	res, rows, err := s.queueRows(ctx, q.Filter, actor)
 	if err != nil {
 		return err
 	}
-	cal, err := s.obstacleCalendar(ctx)
-	if err != nil {
-		return err
-	}
-	for _, o := range res.Items {
-		d.Rows = append(d.Rows, queueRow{Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now())})
-	}
+	d.Rows = rows
 	d.Total, d.Page = res.Total, res.Page
-	d.Pages = int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))
+	d.Pages = web.PageCount(res.Total, res.PerPage)
 	p.Data = d
 	return s.Render(c, "obstacles/queue", p)
 }
@@ -274,14 +286,12 @@ func (s *Handlers) staffObstacle(c *fiber.Ctx, id string) (obstacle.Obstacle, ob
 func (s *Handlers) staffDetailView(c *fiber.Ctx, o obstacle.Obstacle, actor obstacle.Actor, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	p, deadline, err := s.obstaclePage(ctx, c, &o, "obstweb.detail.title", "staff_obstacles")
 	if err != nil {
 		return err
 	}
-	p := s.NewPage(c, "obstweb.detail.title")
-	p.Nav = "staff_obstacles"
 	d := staffDetailData{
-		Obstacle: o, Deadline: deadlineOf(&o, cal, s.Now()), Actions: staffActions(&o, actor),
+		Obstacle: o, Deadline: deadline, Actions: staffActions(&o, actor),
 		Agencies: s.currentAgencies(ctx), AgencyNames: s.agencyNames(ctx, p.Lang), Errors: errs, Form: form,
 		CanGroup:  o.CanGroup(actor),
 		CanAttach: o.CanAttach(actor),
@@ -311,6 +321,17 @@ func (s *Handlers) staffDetail(c *fiber.Ctx) error {
 		return err
 	}
 	return s.staffDetailView(c, o, actor, nil, nil)
+}
+
+// checkStep adds to bad what is wrong with the two things every step
+// names: an action the asker may take (known) and the version read.
+func checkStep(bad apperr.Fields, known bool, version int64) {
+	if !known {
+		bad.Add("action", "error.field.invalid")
+	}
+	if version <= 0 {
+		bad.Add("version", "error.field.invalid")
+	}
 }
 
 // staffAction names a step staff may ask for (not the business's own
@@ -346,12 +367,7 @@ type transitionRequest struct {
 func (s *Handlers) transitionInput(ctx context.Context, r transitionRequest, actor obstacle.Actor) (obstacle.Action, obstacle.Input, error) {
 	bad := apperr.Fields{}
 	action, ok := staffAction(r.Action)
-	if !ok {
-		bad.Add("action", "error.field.invalid")
-	}
-	if r.Version <= 0 {
-		bad.Add("version", "error.field.invalid")
-	}
+	checkStep(bad, ok, r.Version)
 	in := obstacle.Input{Note: r.Note, LeadAgency: strings.TrimSpace(r.LeadAgency), CoordinatingAgencies: r.CoordinatingAgencies, Resolution: r.Resolution}
 	if d, ok := parseDate(r.Deadline); ok {
 		in.Deadline = d
@@ -499,20 +515,12 @@ func (s *Handlers) staffUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := uploadedFiles(c, "files")
+	files, refused, err := addedFiles(c, len(o.Attachments))
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		c.Status(fiber.StatusBadRequest)
-		return s.staffDetailView(c, o, actor, map[string]string{"file": "error.field.required"}, nil)
-	}
-	if err := checkUploads(files, len(o.Attachments)); err != nil {
-		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
-			c.Status(fiber.StatusBadRequest)
-			return s.staffDetailView(c, o, actor, e.Fields, nil)
-		}
-		return err
+		return s.staffDetailView(c, o, actor, refused, nil)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

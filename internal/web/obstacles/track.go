@@ -87,14 +87,12 @@ func (s *Handlers) tracked(c *fiber.Ctx) (obstacle.Obstacle, error) {
 func (s *Handlers) trackView(c *fiber.Ctx, o obstacle.Obstacle, errs, form map[string]string) error {
 	ctx, cancel := web.DBContext(c)
 	defer cancel()
-	cal, err := s.obstacleCalendar(ctx)
+	p, deadline, err := s.obstaclePage(ctx, c, &o, "obstweb.track.title", "obstacles")
 	if err != nil {
 		return err
 	}
-	p := s.NewPage(c, "obstweb.track.title")
-	p.Nav = "obstacles"
 	d := trackData{
-		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: deadlineOf(&o, cal, s.Now()),
+		Found: true, Obstacle: o, Timeline: o.PublicTimeline(), Deadline: deadline,
 		Actions: obstacle.Allowed(o.Status, obstacle.RoleFiler), Errors: errs, Form: form,
 		MaxMB: obstacle.MaxFileSize >> 20, MaxFiles: obstacle.MaxAttachments,
 	}
@@ -221,20 +219,12 @@ func (s *Handlers) trackUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := uploadedFiles(c, "files")
+	files, refused, err := addedFiles(c, len(o.Attachments))
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		c.Status(fiber.StatusBadRequest)
-		return s.trackView(c, o, map[string]string{"file": "error.field.required"}, nil)
-	}
-	if err := checkUploads(files, len(o.Attachments)); err != nil {
-		if e := apperr.As(err); e.Code == apperr.CodeInvalid {
-			c.Status(fiber.StatusBadRequest)
-			return s.trackView(c, o, e.Fields, nil)
-		}
-		return err
+		return s.trackView(c, o, refused, nil)
 	}
 	ctx, cancel := web.DBContext(c)
 	defer cancel()

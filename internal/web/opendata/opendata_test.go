@@ -57,30 +57,10 @@ func openXLSX(t *testing.T, r sitetest.Response) (*excelize.File, string) {
 	return f, f.GetSheetList()[0]
 }
 
-// allProjects is what the store holds for the filter, every page.
-func allProjects(t *testing.T, ps *project.Store, f project.Filter) []project.Project {
-	t.Helper()
-	if err := f.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	f.PerPage = project.MaxPerPage
-	var out []project.Project
-	for f.Page = 1; ; f.Page++ {
-		p, err := ps.List(context.Background(), f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p.Items...)
-		if f.Page >= p.Pages() {
-			return out
-		}
-	}
-}
-
 func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
 	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
-	want := allProjects(t, e.Projects, project.Filter{Kind: project.FDI, Sort: "capital_desc"})
+	want := sitetest.AllProjects(t, e.Projects, project.Filter{Kind: project.FDI, Sort: "capital_desc"})
 	if len(want) <= project.MaxPerPage {
 		t.Fatalf("only %d FDI projects: the test needs more than one page", len(want))
 	}
@@ -114,7 +94,7 @@ func TestProjectExportCSVKeepsFiltersAndLanguage(t *testing.T) {
 func TestProjectExportXLSXCellByCell(t *testing.T) {
 	t.Parallel()
 	e := sitetest.NewDemo(t, nil)
-	want := allProjects(t, e.Projects, project.Filter{Sector: "tourism"})
+	want := sitetest.AllProjects(t, e.Projects, project.Filter{Sector: "tourism"})
 	f, sheet := openXLSX(t, e.Get("/vi/projects.xlsx?sector=tourism"))
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -501,7 +481,7 @@ func TestOpenDataFeedFollowsOC4IDS(t *testing.T) {
 		t.Errorf("links.next %q", next)
 	}
 	byCode := map[string]*project.Project{}
-	all := allProjects(t, e.Projects, project.Filter{Kind: project.FDI})
+	all := sitetest.AllProjects(t, e.Projects, project.Filter{Kind: project.FDI})
 	for i := range all {
 		byCode[all[i].Code] = &all[i]
 	}
@@ -567,7 +547,7 @@ func TestOpenDataPage(t *testing.T) {
 			if !projectStatusCodes[code] {
 				t.Errorf("%s: %s shown as %q, not a projectStatus code", lang, st, code)
 			}
-			want := len(allProjects(t, e.Projects, project.Filter{Stage: st}))
+			want := len(sitetest.AllProjects(t, e.Projects, project.Filter{Stage: st}))
 			if got := digits(row.Find("[data-testid=open-stage-count]").Text()); got != want {
 				t.Errorf("%s: %s count %d, store %d", lang, st, got, want)
 			}

@@ -191,16 +191,9 @@ func (p OpportunityPatch) changes() opportunity.Changes {
 //	@Failure		428			{object}	web.Problem	"If-Match is missing"
 //	@Router			/opportunities/{code} [patch]
 func (s *Handlers) apiPatchOpportunity(c *fiber.Ctx) error {
-	code, err := opportunityCode(c)
-	if err != nil {
-		return err
-	}
-	version, err := web.IfMatch(c, code, "oppweb.error.changed")
-	if err != nil {
-		return err
-	}
 	var in OpportunityPatch
-	if err := web.DecodeJSON(c, &in); err != nil {
+	code, version, err := web.VersionedWrite(c, opportunityCode, "oppweb.error.changed", &in)
+	if err != nil {
 		return err
 	}
 	ctx, cancel := web.DBContext(c)

@@ -78,13 +78,12 @@ func formOf(o *opportunity.Opportunity, lang string) editForm {
 	f := editForm{Form: web.NewForm(), Version: o.Version}
 	f.Lists["investment_forms"], f.Lists["planning_basis"] = o.InvestmentForms, o.PlanningBasis
 	set := func(k, v string) { f.Values[k] = v }
+	// setText fills a text's two fields, k_vi and k_en.
+	setText := func(k string, t project.Text) { set(k+"_vi", t.VI); set(k+"_en", t.EN) }
 	set("code", o.Code)
-	set("title_vi", o.Title.VI)
-	set("title_en", o.Title.EN)
-	set("summary_vi", o.Summary.VI)
-	set("summary_en", o.Summary.EN)
-	set("description_vi", o.Description.VI)
-	set("description_en", o.Description.EN)
+	setText("title", o.Title)
+	setText("summary", o.Summary)
+	setText("description", o.Description)
 	set("authoritative_lang", o.AuthoritativeLang)
 	if o.TranslationPending {
 		set("translation_pending", "on")
@@ -99,12 +98,9 @@ func formOf(o *opportunity.Opportunity, lang string) editForm {
 	set("land_legal_status", o.LandLegalStatus)
 	set("site_clearance_status", o.SiteClearanceStatus)
 	u := o.Utilities
-	set("utilities.power_vi", u.Power.VI)
-	set("utilities.power_en", u.Power.EN)
-	set("utilities.water_vi", u.Water.VI)
-	set("utilities.water_en", u.Water.EN)
-	set("utilities.road_vi", u.Road.VI)
-	set("utilities.road_en", u.Road.EN)
+	setText("utilities.power", u.Power)
+	setText("utilities.water", u.Water)
+	setText("utilities.road", u.Road)
 	set("utilities.km_to_port", strconv.Itoa(u.KmToPort))
 	set("utilities.km_to_airport", strconv.Itoa(u.KmToAirport))
 	set("status", o.Status)
@@ -121,8 +117,7 @@ func formOf(o *opportunity.Opportunity, lang string) editForm {
 	}
 	for i, in := range o.Incentives {
 		p := rowPrefix(i)
-		set(p+"text_vi", in.Text.VI)
-		set(p+"text_en", in.Text.EN)
+		setText(p+"text", in.Text)
 		set(p+"legal_basis", in.LegalBasis)
 		set(p+"legal_basis_en", in.LegalBasisEN)
 	}
@@ -348,7 +343,7 @@ func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.board.list.title")
 	p.Nav = "board"
-	p.Data = boardListData{Result: res, Pages: int((res.Total + int64(res.PerPage) - 1) / int64(res.PerPage))}
+	p.Data = boardListData{Result: res, Pages: web.PageCount(res.Total, res.PerPage)}
 	return s.Render(c, "opportunities/board_list", p)
 }
 

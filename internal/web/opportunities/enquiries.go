@@ -2,7 +2,6 @@ package opportunities
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -210,7 +209,7 @@ func (s *Handlers) renderBoardEnquiries(c *fiber.Ctx, f opportunity.EnquiryFilte
 	}
 	p.Nav = "board"
 	d := enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
-		Pages: int((list.Total + int64(list.PerPage) - 1) / int64(list.PerPage)), Reply: reply,
+		Pages: web.PageCount(list.Total, list.PerPage), Reply: reply,
 		MinReply: opportunity.MinEnquiryReply, MaxReply: opportunity.MaxEnquiryReply, Countries: map[string]string{}}
 	for _, e := range list.Items {
 		d.Countries[e.Country] = countryName(p.L, e.Country)
@@ -232,11 +231,7 @@ func (s *Handlers) boardAnswerEnquiry(c *fiber.Ctx) error {
 		return err
 	}
 	s.Flash(c, "oppweb.enquiries.answered")
-	back := "/" + web.Lang(c) + "/board/enquiries"
-	if st := f.V("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
-		back += "?status=" + st
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return c.Redirect(enquiriesURL(c, f.V("status")), fiber.StatusSeeOther)
 }
 
 // EnquiryInput is an investor's enquiry about an opportunity. Lang is the
@@ -380,6 +375,6 @@ func (s *Handlers) apiAnswerEnquiry(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	c.Set(fiber.HeaderETag, fmt.Sprintf(`"%s-v%d"`, e.ID, e.Version))
+	c.Set(fiber.HeaderETag, web.ETag(e.ID, e.Version))
 	return c.JSON(e)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +19,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/web/opportunities"
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
-	"github.com/khanhhoa/investportal/seed"
 )
 
 // oppEnv is the web env with the demo opportunities stored and indexed
@@ -33,30 +33,9 @@ type oppEnv struct {
 func newOppEnv(t *testing.T) *oppEnv {
 	t.Helper()
 	e := sitetest.New(t)
-	ctx := context.Background()
 	opps := opportunity.NewStore(e.DB)
-	if err := opps.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	list, err := seed.Opportunities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range list {
-		if err := opps.Create(ctx, &list[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bl, err := search.NewBleve("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = bl.Close() })
-	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: e.DB.Collection("meta")},
-		search.OpportunitySource{Store: opps}, search.NewProjectSource(e.Projects, 0))
-	if _, err := ix.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	sitetest.StoreOpportunities(t, opps, 0)
+	bl, ix := sitetest.Index(t, e.DB, opps, e.Projects)
 	oe := &oppEnv{Env: e, opps: opps, engine: bl, ix: ix}
 	oe.serve(ix.Engine())
 	return oe
@@ -87,15 +66,6 @@ func oppCodes(d *goquery.Document) []string {
 	return out
 }
 
-func oppContains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
 func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 	t.Parallel()
 	e := newOppEnv(t)
@@ -105,7 +75,7 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 			t.Fatalf("%s: %d", lang, r.Status)
 		}
 		d := r.Doc(t)
-		if got := oppCodes(d); !oppContains(got[:min(3, len(got))], "OPP-VP-005") {
+		if got := oppCodes(d); !slices.Contains(got[:min(3, len(got))], "OPP-VP-005") {
 			t.Errorf("%s %q: found %v, want OPP-VP-005 among the first three", lang, q, got)
 		}
 		if d.Find("[data-testid=search-degraded]").Length() != 0 {
@@ -149,7 +119,7 @@ func TestOpportunityCatalogueSearchFacetsAndPages(t *testing.T) {
 		t.Fatalf("%d %v", r.Status, err)
 	}
 	for _, o := range page.Items {
-		if !oppContains(o.InvestmentForms, "ppp") && !oppContains(o.InvestmentForms, "bot") {
+		if !slices.Contains(o.InvestmentForms, "ppp") && !slices.Contains(o.InvestmentForms, "bot") {
 			t.Errorf("%s has neither ppp nor bot: %v", o.Code, o.InvestmentForms)
 		}
 	}
@@ -206,7 +176,7 @@ func TestCatalogueFallsBackToTheDatabaseWhenTheEngineIsDown(t *testing.T) {
 		if !strings.Contains(notice, want) {
 			t.Errorf("%s: notice %q", lang, notice)
 		}
-		if got := oppCodes(d); !oppContains(got, "OPP-VP-005") || !oppContains(got, "OPP-VP-001") {
+		if got := oppCodes(d); !slices.Contains(got, "OPP-VP-005") || !slices.Contains(got, "OPP-VP-001") {
 			t.Errorf("%s fallback found %v", lang, got)
 		}
 		if d.Find("[data-testid=facet-sector-energy]").Length() != 1 {

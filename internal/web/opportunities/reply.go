@@ -57,15 +57,21 @@ func (s *Handlers) boardReplyEnquiry(c *fiber.Ctx) error {
 		}
 	}
 	s.Flash(c, "inbox.reply.sent")
-	back := "/" + web.Lang(c) + "/board/enquiries"
-	if st := f.V("status"); st == opportunity.EnquiryNew || st == opportunity.EnquiryAnswered {
-		back += "?status=" + st
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return c.Redirect(enquiriesURL(c, f.V("status")), fiber.StatusSeeOther)
 }
 
 // replyForm is a reply the board sent that was refused, shown back in its
 // enquiry's row.
 type replyForm struct {
 	ID, Text, Error string
+}
+
+// enquiriesURL is the board's enquiry list the answer and reply forms
+// return to, still filtered by the status it was showing (new or answered).
+func enquiriesURL(c *fiber.Ctx, status string) string {
+	back := "/" + web.Lang(c) + "/board/enquiries"
+	if status == opportunity.EnquiryNew || status == opportunity.EnquiryAnswered {
+		back += "?status=" + status
+	}
+	return back
 }

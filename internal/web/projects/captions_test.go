@@ -1,7 +1,6 @@
 package projects_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -14,22 +13,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 )
 
-// everyProject is every project of the store, read page by page.
-func everyProject(t *testing.T, ps *project.Store) []project.Project {
-	t.Helper()
-	var out []project.Project
-	for f := (project.Filter{Page: 1, PerPage: project.MaxPerPage}); ; f.Page++ {
-		p, err := ps.List(context.Background(), f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p.Items...)
-		if f.Page >= p.Pages() {
-			return out
-		}
-	}
-}
-
 // TestChartCaptionsSayWhatTheyCount: under every dashboard chart a note
 // says how many projects it counts, and the one by year licensed how many
 // it leaves out (the projects without a licence year), each number
@@ -39,7 +22,7 @@ func everyProject(t *testing.T, ps *project.Store) []project.Project {
 func TestChartCaptionsSayWhatTheyCount(t *testing.T) {
 	t.Parallel()
 	e := sitetest.Shared(t)
-	all := everyProject(t, e.Projects)
+	all := sitetest.AllProjects(t, e.Projects, project.Filter{})
 	total := int64(len(all))
 	var noYear, proposed, approved int64
 	missing := map[string]int64{}

@@ -3,7 +3,6 @@ package projects_test
 import (
 	"context"
 	"encoding/json"
-	boardweb "github.com/khanhhoa/investportal/internal/web/board"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
 	"github.com/khanhhoa/investportal/internal/web"
+	boardweb "github.com/khanhhoa/investportal/internal/web/board"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"github.com/khanhhoa/investportal/seed"
 )

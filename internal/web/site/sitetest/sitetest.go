@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -42,6 +43,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/opportunity"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/ratelimit"
+	"github.com/khanhhoa/investportal/internal/search"
 	"github.com/khanhhoa/investportal/internal/web"
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/locales"
@@ -153,11 +155,8 @@ func build(t *testing.T, db *mongo.Database) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err := accounts.EnsureIndexes(ctx); err != nil {
-		return nil, err
-	}
-	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: DemoPassword, Demo: true, DemoPassword: DemoPassword}, time.Now()); err != nil {
+	accounts, err := Accounts(ctx, db, account.BootstrapOptions{AdminEmail: "root@portal.test", AdminPassword: DemoPassword, Demo: true, DemoPassword: DemoPassword}, time.Now())
+	if err != nil {
 		return nil, err
 	}
 	limiter := ratelimit.New(db)
@@ -179,6 +178,131 @@ func build(t *testing.T, db *mongo.Database) (*Env, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// Accounts is an account store on db that hashes passwords cheaply (fit
+// for tests only), with its indexes, bootstrapped with opts at now.
+func Accounts(ctx context.Context, db *mongo.Database, opts account.BootstrapOptions, now time.Time) (*account.Store, error) {
+	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	if err := accounts.EnsureIndexes(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := accounts.Bootstrap(ctx, opts, now); err != nil {
+		return nil, err
+	}
+	return accounts, nil
+}
+
+// StoreOpportunities makes the indexes of opps and stores the first n demo
+// opportunities in it, or every one where n is 0. It returns them as
+// stored.
+func StoreOpportunities(t testing.TB, opps *opportunity.Store, n int) []opportunity.Opportunity {
+	t.Helper()
+	ctx := context.Background()
+	if err := opps.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := seed.Opportunities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n > 0 {
+		list = list[:min(n, len(list))]
+	}
+	for i := range list {
+		if err := opps.Create(ctx, &list[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return list
+}
+
+// Index is an in-memory Bleve index (closed when the test ends) filled by
+// an indexer with the opportunities of opps and the projects of ps; the
+// indexer keeps its place in db's meta collection.
+func Index(t testing.TB, db *mongo.Database, opps *opportunity.Store, ps *project.Store) (*search.Bleve, *search.Indexer) {
+	t.Helper()
+	bl, err := search.NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bl.Close() })
+	ix := search.NewIndexer(bl, search.IndexerOptions{Meta: db.Collection("meta")},
+		search.OpportunitySource{Store: opps}, search.NewProjectSource(ps, 0))
+	if _, err := ix.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return bl, ix
+}
+
+// AllProjects is what ps holds for the filter f, read page by page.
+func AllProjects(t testing.TB, ps *project.Store, f project.Filter) []project.Project {
+	t.Helper()
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	f.PerPage = project.MaxPerPage
+	var out []project.Project
+	for f.Page = 1; ; f.Page++ {
+		p, err := ps.List(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p.Items...)
+		if f.Page >= p.Pages() {
+			return out
+		}
+	}
+}
+
+// ProjectsSite is the site on a fresh database that holds the demo
+// projects and nothing else (no accounts, no other stores): the public
+// project pages alone, as the benchmarks measure them.
+func ProjectsSite(tb testing.TB) (*web.Server, *project.Store) {
+	tb.Helper()
+	db := mongotest.MustOpenDB(tb)
+	ps := project.NewStore(db)
+	if err := ps.InsertMissing(context.Background(), seed.Projects(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), nil); err != nil {
+		tb.Fatal(err)
+	}
+	b, err := i18n.Load(locales.FS, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := site.New(web.Deps{Log: slog.New(slog.DiscardHandler), I18n: b, DB: mongotest.Server(tb), Projects: ps,
+		BaseURL: BaseURL, BodyLimit: 4 << 20})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, ps
+}
+
+// GetOK asks srv for path without a socket, fails tb unless the answer is
+// 200 and reads the body away: a request as the benchmarks measure it.
+func GetOK(tb testing.TB, srv *web.Server, path string) {
+	tb.Helper()
+	res, err := srv.App().Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+}
+
+// Serve serves srv on a loopback port of its own until the test ends and
+// returns its address, for tests that need a real socket.
+func Serve(t testing.TB, srv *web.Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.App().Listener(ln) }()
+	t.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(10 * time.Second) })
+	return ln.Addr().String()
 }
 
 // LoadUsers fills Users with the demo account of every role.
@@ -570,11 +694,8 @@ func NewDemo(t *testing.T, m *metrics.Metrics) *DemoEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.NewStore(db, account.Options{Hash: account.HashParams{Time: 1, MemoryKiB: 256, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	if err := accounts.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := accounts.Bootstrap(ctx, account.BootstrapOptions{Demo: true, DemoPassword: DemoPassword}, now); err != nil {
+	accounts, err := Accounts(ctx, db, account.BootstrapOptions{Demo: true, DemoPassword: DemoPassword}, now)
+	if err != nil {
 		t.Fatal(err)
 	}
 	cal, err := holidays.Embedded()
@@ -582,18 +703,7 @@ func NewDemo(t *testing.T, m *metrics.Metrics) *DemoEnv {
 		t.Fatal(err)
 	}
 	opps := opportunity.NewStore(db)
-	if err := opps.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	list, err := seed.Opportunities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range list {
-		if err := opps.Create(ctx, &list[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	StoreOpportunities(t, opps, 0)
 	obs := obstacle.NewStore(db, cal, obstacle.Options{KeySecret: []byte("test-secret-test-secret-test-sec")})
 	if err := obs.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
