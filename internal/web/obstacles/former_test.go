@@ -17,6 +17,7 @@ import (
 // diacritics), in the lead field and on the timeline; the assignment
 // form offers only today's agencies.
 func TestFormerAgencyShownAsFormer(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	f := fileOne(t, e, "Công ty Lịch Sử", "vi")
 	ctx := context.Background()

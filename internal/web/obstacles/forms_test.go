@@ -20,6 +20,7 @@ import (
 // when no mail server is configured; the tracking code has one name on
 // the form, the receipt and in the e-mail.
 func TestFilingSaysWhatHappened(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -113,6 +114,7 @@ func TestFilingSaysWhatHappened(t *testing.T) {
 // working days on assignment day and no countdown once closed, and the
 // rating is a labelled radio group with no default.
 func TestTrackingRatingAndDeadline(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {

@@ -41,6 +41,7 @@ const statsLoadTime = 4 * time.Second
 // once). None may fail, the computations must stay few, and a filing is in
 // the figures at once.
 func TestObstacleStatsUnderLoad(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, true)
 	var counting atomic.Bool
 	var finds atomic.Int64
@@ -154,6 +155,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 }
 
 func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	const key = "invoice-2026-0001"
 	f := sitetest.FilingForm(t, "vi", "Công ty Chủ Khóa")
@@ -218,6 +220,7 @@ func TestObstacleIdempotencyKeyBoundToRequest(t *testing.T) {
 // is an idempotency key too; sent again with other content it files
 // nothing and shows nothing of the first filing.
 func TestObstacleFormTokenBoundToContent(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	c := e.Anonymous()
 	d := c.Get("/vi/obstacles/new").Doc(t)
@@ -267,6 +270,7 @@ func TestObstacleFormTokenBoundToContent(t *testing.T) {
 // the tracking cookie, which must meet the same per-address limit as the
 // lookup form and the API.
 func TestTrackingCookieCountsAgainstTheLimit(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	f := fileOne(t, e, "Công ty Cookie", "vi")
 	// A business following its own case through the cookie is never
@@ -328,6 +332,7 @@ func acceptedObstacle(t *testing.T, e *sitetest.Env, business string) (obstacle.
 }
 
 func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	o, _, tf := acceptedObstacle(t, e, "Công ty Giao Việc")
 	path := "/api/v1/obstacles/" + o.ID + "/transitions"
@@ -379,6 +384,7 @@ func TestObstacleAssignRefusesUnknownAgencyAndFarDeadline(t *testing.T) {
 }
 
 func TestObstacleRacingTransitionsGet412(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	o, _, tf := acceptedObstacle(t, e, "Công ty Đua")
 	path := "/api/v1/obstacles/" + o.ID + "/transitions"
@@ -447,6 +453,7 @@ func TestObstacleRacingTransitionsGet412(t *testing.T) {
 }
 
 func TestObstacleTextRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	base := sitetest.FilingForm(t, "en", "Công ty Ký Tự")
 	sub := func(mod func(*obstacles.ObstacleSubmission)) obstacles.ObstacleSubmission {

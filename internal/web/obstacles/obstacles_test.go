@@ -31,6 +31,7 @@ import (
 )
 
 func TestObstacleFilingPage(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -126,6 +127,7 @@ func TestObstacleFilingPage(t *testing.T) {
 }
 
 func TestObstacleAPIConcurrentSubmitsGiveOneObstacle(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	sub := obstacles.ObstacleSubmission{BusinessName: "Công ty Đồng Thời", TaxCode: sitetest.TaxCode(t, "420123456"), ContactPerson: "Lê Văn C",
 		Email: "c@dongthoi.example", Phone: "0258 3822 123", Lang: "en", Category: "planning", Title: "Zoning plan not adjusted",
@@ -182,6 +184,7 @@ func TestObstacleAPIConcurrentSubmitsGiveOneObstacle(t *testing.T) {
 }
 
 func TestObstacleFilesRefusedByContentAndSize(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	// The default BODY_LIMIT (12 MiB), so that an 11 MB file reaches the
 	// handler and is refused by the file rule, not by the body limit.
@@ -254,6 +257,7 @@ func fileOne(t *testing.T, e *sitetest.Env, business, lang string) obstacles.Obs
 }
 
 func TestTrackingDoesNotRevealWhetherACodeExists(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	f := fileOne(t, e, "Công ty Theo Dõi", "vi")
 	wrongKey := "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"
@@ -290,6 +294,7 @@ func TestTrackingDoesNotRevealWhetherACodeExists(t *testing.T) {
 }
 
 func TestObstacleJourneyOverHTTP(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	f := fileOne(t, e, "Công ty Hành Trình", "vi")
 	ctx := context.Background()
@@ -388,6 +393,7 @@ func TestObstacleJourneyOverHTTP(t *testing.T) {
 }
 
 func TestObstacleTransitionAPI(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	f := fileOne(t, e, "Công ty API", "en")
 	ctx := context.Background()
@@ -440,6 +446,7 @@ func TestObstacleTransitionAPI(t *testing.T) {
 }
 
 func TestAgencyOfficerSeesOnlyItsAgency(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, true)
 	ag := e.As(account.RoleAgency)
 	agency := e.Users[account.RoleAgency].AgencyID
@@ -472,6 +479,7 @@ func TestAgencyOfficerSeesOnlyItsAgency(t *testing.T) {
 }
 
 func TestBulkAssignAndQueueFilters(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, true)
 	ctx := context.Background()
 	tf := e.As(account.RoleTaskForce)
@@ -534,6 +542,7 @@ func TestBulkAssignAndQueueFilters(t *testing.T) {
 }
 
 func TestObstacleStatsMatchSums(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, true)
 	ctx := context.Background()
 	now := time.Now()
@@ -721,6 +730,7 @@ func TestObstacleStatsMatchSums(t *testing.T) {
 }
 
 func TestPolicyIssueAndMerge(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	ctx := context.Background()
 	a := fileOne(t, e, "Công ty Một", "vi")
@@ -768,6 +778,7 @@ func TestPolicyIssueAndMerge(t *testing.T) {
 }
 
 func TestHolidayCalendarPage(t *testing.T) {
+	t.Parallel()
 	e := sitetest.NewObstacles(t, false)
 	ad := e.As(account.RoleAdmin)
 	r := ad.Get("/vi/admin/holidays")
@@ -802,6 +813,7 @@ func TestHolidayCalendarPage(t *testing.T) {
 // through the HTTP API on a real socket, against the embedded database
 // holding the demo data, and reports the time per filing.
 func TestObstacleFilingLatency(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("OBSTACLE_LATENCY") == "" {
 		t.Skip("set OBSTACLE_LATENCY=1 to measure (about two minutes on the embedded database)")
 	}
