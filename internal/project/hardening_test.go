@@ -15,7 +15,7 @@ import (
 // beyond money.Max, and a refused write leaves the project as it was.
 func TestAmountsBeyondTheBoundAreRefused(t *testing.T) {
 	t.Parallel()
-	s, _ := seeded(t)
+	s, _ := sharedSeeded(t)
 	ctx := context.Background()
 	t.Run("Create", func(t *testing.T) {
 		for _, kind := range project.Kinds {

@@ -16,7 +16,7 @@ import (
 // for filters, a text query, sorts and pages past the end.
 func TestListPagesMatchEveryStoredProject(t *testing.T) {
 	t.Parallel()
-	s, db := seeded(t)
+	s, db := sharedSeeded(t)
 	all := stored(t, db)
 	ctx := context.Background()
 	capMin := int64(500) * 1_000_000_000

@@ -3,7 +3,10 @@ package project_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +35,43 @@ func seeded(t testing.TB) (*project.Store, *mongo.Database) {
 	return s, db
 }
 
+var (
+	sharedOnce  sync.Once
+	sharedStore *project.Store
+	sharedDB    *mongo.Database
+	sharedErr   error
+)
+
+// sharedSeeded is seeded for tests that never write (or only try writes
+// that must be refused): one demo database for all of them in this test
+// binary, seeded once and dropped by TestMain.
+func sharedSeeded(t testing.TB) (*project.Store, *mongo.Database) {
+	t.Helper()
+	sharedOnce.Do(func() {
+		db := mongotest.Server(t).Client.Database(fmt.Sprintf("t%d_shared_projects", os.Getpid()))
+		s := project.NewStore(db)
+		ctx := context.Background()
+		if sharedErr = s.EnsureIndexes(ctx); sharedErr == nil {
+			sharedErr = s.InsertMissing(ctx, seed.Projects(1, now), nil)
+		}
+		sharedStore, sharedDB = s, db
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedStore, sharedDB
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedDB != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = sharedDB.Drop(ctx)
+		cancel()
+	}
+	os.Exit(code)
+}
+
 // stored reads every project straight from the collection, bypassing the
 // store's snapshot, so the tests compare against what MongoDB holds.
 func stored(t testing.TB, db *mongo.Database) []project.Project {
@@ -49,7 +89,7 @@ func stored(t testing.TB, db *mongo.Database) []project.Project {
 
 func TestStatsMatchSumsOfStoredProjects(t *testing.T) {
 	t.Parallel()
-	s, db := seeded(t)
+	s, db := sharedSeeded(t)
 	ps := stored(t, db)
 	st, err := s.Stats(context.Background())
 	if err != nil {
