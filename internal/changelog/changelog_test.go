@@ -9,13 +9,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/changelog"
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
-
-// requestKey marks the contexts whose database commands a test counts.
-type requestKey struct{}
 
 // names is a model of a collection of {_id, name}: the names by id.
 type names struct {
@@ -72,22 +67,12 @@ func (m *names) read(ctx context.Context, id string) (string, error) {
 // of its own whose commands on marked contexts are counted.
 func process(t *testing.T, db *mongo.Database) (*names, *atomic.Int64) {
 	t.Helper()
-	var n atomic.Int64
-	mon := &event.CommandMonitor{Started: func(ctx context.Context, _ *event.CommandStartedEvent) {
-		if ctx.Value(requestKey{}) != nil {
-			n.Add(1)
-		}
-	}}
-	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
-	if err != nil {
-		t.Fatal(err)
-	}
-	own := client.Database(db.Name())
+	own, n := mongotest.CountingDB(t, db)
 	m := &names{c: own.Collection("names"), f: changelog.NewFollower(changelog.NewFeed(own, "names"), 250*time.Millisecond, nil)}
 	ctx, cancel := context.WithCancel(context.Background())
 	stop := m.f.Start(ctx, m, nil)
-	t.Cleanup(func() { cancel(); stop(); _ = client.Disconnect(context.Background()) })
-	return m, &n
+	t.Cleanup(func() { cancel(); stop() })
+	return m, n
 }
 
 // TestFollowerStarted checks a follower with its loop: a write is read at
@@ -103,7 +88,7 @@ func TestFollowerStarted(t *testing.T) {
 	}
 	p, pn := process(t, db)
 	q, qn := process(t, db)
-	req := context.WithValue(ctx, requestKey{}, true)
+	req := mongotest.Counted(ctx)
 	for _, m := range []*names{p, q} {
 		deadline := time.Now().Add(30 * time.Second)
 		for m.f.Pending() {

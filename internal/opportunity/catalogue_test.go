@@ -9,9 +9,7 @@ import (
 
 	"github.com/khanhhoa/investportal/internal/mongodb/mongotest"
 	"github.com/khanhhoa/investportal/internal/record"
-	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // sameFacets fails unless s.Facets(f) equals the database's own count.
@@ -146,29 +144,17 @@ func BenchmarkFacets(b *testing.B) {
 	})
 }
 
-// requestKey marks the contexts whose database commands a test counts.
-type requestKey struct{}
-
 // startedCatalogue is a store on its own client, with the catalogue
 // followed by its loop (Start) as the portal runs it; its commands on
 // marked contexts are counted.
 func startedCatalogue(t *testing.T, db *mongo.Database) (*Store, *atomic.Int64) {
 	t.Helper()
-	var n atomic.Int64
-	mon := &event.CommandMonitor{Started: func(ctx context.Context, _ *event.CommandStartedEvent) {
-		if ctx.Value(requestKey{}) != nil {
-			n.Add(1)
-		}
-	}}
-	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := NewStore(client.Database(db.Name()))
+	own, n := mongotest.CountingDB(t, db)
+	s := NewStore(own)
 	ctx, cancel := context.WithCancel(context.Background())
 	stop := s.Start(ctx)
-	t.Cleanup(func() { cancel(); stop(); _ = client.Disconnect(context.Background()) })
-	return s, &n
+	t.Cleanup(func() { cancel(); stop() })
+	return s, n
 }
 
 // TestCatalogueStartedReadsOnlyMemory checks the facets of processes that
@@ -183,7 +169,7 @@ func TestCatalogueStartedReadsOnlyMemory(t *testing.T) {
 	a, an := startedCatalogue(t, db)
 	b, bn := startedCatalogue(t, db)
 	ctx := context.Background()
-	req := context.WithValue(ctx, requestKey{}, true)
+	req := mongotest.Counted(ctx)
 	energy := Filter{Sectors: []string{"energy"}}
 	want, err := plain.facetsFromDB(ctx, energy)
 	if err != nil {

@@ -3,7 +3,6 @@ package obstaclestats_test
 import (
 	"context"
 	"reflect"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,32 +11,8 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle/obstaclestats"
 	"github.com/khanhhoa/investportal/internal/project"
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
-
-// requestKey marks the contexts of the calls a test counts the database
-// commands of; the background loops run on unmarked contexts.
-type requestKey struct{}
-
-// countingDB returns db on a client of its own whose commands are counted
-// when their context carries requestKey.
-func countingDB(t testing.TB, db *mongo.Database) (*mongo.Database, *atomic.Int64) {
-	t.Helper()
-	var n atomic.Int64
-	mon := &event.CommandMonitor{Started: func(ctx context.Context, _ *event.CommandStartedEvent) {
-		if ctx.Value(requestKey{}) != nil {
-			n.Add(1)
-		}
-	}}
-	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	return client.Database(db.Name()), &n
-}
 
 // startedStore is a store with the projects' read model as its capital
 // source, both following the database in the background, as the portal
@@ -62,10 +37,10 @@ func startedStore(t testing.TB, db *mongo.Database) portal {
 func TestStatsStartedReadOnlyMemory(t *testing.T) {
 	t.Parallel()
 	plain := statsDB(t)
-	dbA, countA := countingDB(t, plain)
-	dbB, countB := countingDB(t, plain)
+	dbA, countA := mongotest.CountingDB(t, plain)
+	dbB, countB := mongotest.CountingDB(t, plain)
 	a, b := startedStore(t, dbA), startedStore(t, dbB)
-	req := context.WithValue(context.Background(), requestKey{}, true)
+	req := mongotest.Counted(context.Background())
 	scratch := newPortal(plain, obstacle.Options{KeySecret: []byte("test-secret")}, obstaclestats.Options{}).Cache
 	want, err := obstaclestats.FromScratch(scratch, context.Background(), demoNow)
 	if err != nil {
