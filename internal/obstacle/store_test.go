@@ -20,8 +20,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 )
 
@@ -801,12 +799,7 @@ func TestNewFilingReadsNoObstacleButByID(t *testing.T) {
 			mu.Unlock()
 		}
 	}}
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(monitor))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(ctx) })
-	db := client.Database(mongotest.MustOpenDB(t).Name())
+	db := mongotest.MonitoredDB(t, mongotest.MustOpenDB(t), monitor)
 	s := NewStore(db, holidays.MustEmbedded(), Options{Notifier: &recNotifier{}, KeySecret: []byte("test-secret")})
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)

@@ -12,8 +12,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // TestReadsByIDOnTheEmbeddedDatabase: once the catalogue is loaded, the
@@ -54,14 +52,8 @@ func TestReadsByIDOnTheEmbeddedDatabase(t *testing.T) {
 		}
 		mu.Unlock()
 	}}
-	srv := mongotest.Server(t)
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(srv.URI).SetMonitor(monitor))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(ctx) })
-	mongodb.SetFeatures(client, mongodb.Features{Embedded: true})
-	db := client.Database(mongotest.MustOpenDB(t).Name())
+	db := mongotest.MonitoredDB(t, mongotest.MustOpenDB(t), monitor)
+	mongodb.SetFeatures(db.Client(), mongodb.Features{Embedded: true})
 	s := NewStore(db)
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)

@@ -26,15 +26,22 @@ func Counted(ctx context.Context) context.Context {
 func CountingDB(tb testing.TB, db *drv.Database) (*drv.Database, *atomic.Int64) {
 	tb.Helper()
 	var n atomic.Int64
-	mon := &event.CommandMonitor{Started: func(ctx context.Context, _ *event.CommandStartedEvent) {
+	return MonitoredDB(tb, db, &event.CommandMonitor{Started: func(ctx context.Context, _ *event.CommandStartedEvent) {
 		if ctx.Value(countedKey{}) != nil {
 			n.Add(1)
 		}
-	}}
+	}}), &n
+}
+
+// MonitoredDB returns db on a client of its own whose commands mon sees.
+// The client is closed when the test ends (after the cleanups registered
+// later).
+func MonitoredDB(tb testing.TB, db *drv.Database, mon *event.CommandMonitor) *drv.Database {
+	tb.Helper()
 	client, err := drv.Connect(context.Background(), options.Client().ApplyURI(Server(tb).URI).SetMonitor(mon))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	return client.Database(db.Name()), &n
+	return client.Database(db.Name())
 }

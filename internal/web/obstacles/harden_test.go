@@ -27,8 +27,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"github.com/khanhhoa/investportal/internal/web/site/sitetest"
 	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // statsLoadTime is how long the stats load test hammers the route.
@@ -52,13 +50,7 @@ func TestObstacleStatsUnderLoad(t *testing.T) {
 			}
 		}
 	}}
-	ctx := context.Background()
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	db := client.Database(e.DB.Name())
+	db := mongotest.MonitoredDB(t, e.DB, mon)
 	store := obstacle.NewStore(db, holidays.MustEmbedded(), obstacle.Options{KeySecret: []byte("web-test-secret"),
 		Notifier: notify.New(e.Mail, e.Bundle, "http://portal.test"), Projects: e.Projects})
 	deps := e.Deps

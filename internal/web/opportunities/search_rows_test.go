@@ -17,8 +17,6 @@ import (
 	"github.com/khanhhoa/investportal/internal/web/opportunities"
 	"github.com/khanhhoa/investportal/internal/web/site"
 	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // TestSearchPagesReadFewRecords: a page of site-search hits is built from
@@ -45,12 +43,7 @@ func TestSearchPagesReadFewRecords(t *testing.T) {
 		}
 	}}
 	ctx := context.Background()
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(mongotest.Server(t).URI).SetMonitor(mon))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	db := client.Database(e.DB.Name())
+	db := mongotest.MonitoredDB(t, e.DB, mon)
 	deps := e.Deps
 	deps.Projects, deps.Opportunities, deps.Search = project.NewStore(db), opportunity.NewStore(db), e.ix.Engine()
 	srv, err := site.New(deps)
