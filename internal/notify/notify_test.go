@@ -15,9 +15,11 @@ import (
 	"github.com/khanhhoa/investportal/internal/obstacle"
 	"github.com/khanhhoa/investportal/locales"
 	"github.com/khanhhoa/investportal/seed"
+	"go.mongodb.org/mongo-driver/mongo"
 )
 
 type fixture struct {
+	db       *mongo.Database
 	store    *obstacle.Store
 	mail     *mail.Mailer
 	accounts *account.Store
@@ -55,7 +57,7 @@ func setup(t *testing.T, demo bool) fixture {
 			t.Fatal(err)
 		}
 	}
-	return fixture{store: st, mail: m, accounts: acc, bundle: b, notifier: n}
+	return fixture{db: db, store: st, mail: m, accounts: acc, bundle: b, notifier: n}
 }
 
 func submission(lang, email string) obstacle.Submission {

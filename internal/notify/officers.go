@@ -46,6 +46,21 @@ func NewOfficers(in *inbox.Store, accounts *account.Store, m *mail.Mailer, b *i1
 
 func (o *Officers) active() bool { return o != nil && o.Inbox != nil && o.Accounts != nil }
 
+// StepTaken tells the officers who must act on the step just taken on ob:
+// a new report the task force, an assignment the agencies' officers, a
+// business's answer, objection or file the task force and the assigned
+// agencies. Other steps tell nobody. Failures are logged; the step stands.
+func (o *Officers) StepTaken(ctx context.Context, ob obstacle.Obstacle, action obstacle.Action, by obstacle.Actor) {
+	switch {
+	case action == obstacle.ActSubmit:
+		o.ObstacleFiled(ctx, ob)
+	case action == obstacle.ActAssign:
+		o.ObstacleAssigned(ctx, ob)
+	case by.Role == obstacle.FilerActor.Role && (action == obstacle.ActAnswer || action == obstacle.ActReopen || action == obstacle.ActAttach):
+		o.BusinessAnswered(ctx, ob)
+	}
+}
+
 // ObstacleFiled tells the task force of a new report.
 func (o *Officers) ObstacleFiled(ctx context.Context, ob obstacle.Obstacle) {
 	if !o.active() {
