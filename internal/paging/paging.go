@@ -14,5 +14,14 @@ func Bounds(page, perPage, def, most int) (int, int) {
 	return max(page, 1), min(perPage, most)
 }
 
+// Count is how many pages of perPage items hold total items (0 for no
+// page size).
+func Count[N int | int64](total N, perPage int) int {
+	if perPage < 1 {
+		return 0
+	}
+	return int((int64(total) + int64(perPage) - 1) / int64(perPage))
+}
+
 // Skip is how many items come before page (numbered from 1).
 func Skip(page, perPage int) int64 { return int64(max(page, 1)-1) * int64(perPage) }

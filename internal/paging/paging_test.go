@@ -28,3 +28,18 @@ func TestSkip(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		total int64
+		per   int
+		want  int
+	}{{0, 20, 0}, {1, 20, 1}, {20, 20, 1}, {21, 20, 2}, {735, 100, 8}, {5, 0, 0}, {5, -1, 0}} {
+		if got := Count(c.total, c.per); got != c.want {
+			t.Errorf("Count(%d, %d) = %d; want %d", c.total, c.per, got, c.want)
+		}
+	}
+	if got := Count(41, 20); got != 3 {
+		t.Errorf("Count(int 41, 20) = %d; want 3", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/khanhhoa/investportal/internal/mongodb"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/record"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -238,9 +239,4 @@ type Page[T any] struct {
 }
 
 // Pages returns the number of pages.
-func (p Page[T]) Pages() int {
-	if p.PerPage == 0 {
-		return 0
-	}
-	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
-}
+func (p Page[T]) Pages() int { return paging.Count(p.Total, p.PerPage) }

@@ -132,12 +132,6 @@ func PageParam(bad apperr.Fields, key, v string, def, max int) int {
 	return n
 }
 
-// PageCount is how many pages of perPage items hold total items: the
-// pager of every list.
-func PageCount(total int64, perPage int) int {
-	return int((total + int64(perPage) - 1) / int64(perPage))
-}
-
 // Paging reads ?page (default 1) and ?per_page (default perPage, at most
 // maxPerPage) with PageParam.
 func Paging(c *fiber.Ctx, bad apperr.Fields, perPage, maxPerPage int) (page, size int) {

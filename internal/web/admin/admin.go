@@ -8,6 +8,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/migrate"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/web"
 )
@@ -83,7 +84,7 @@ func (s *Handlers) adminUsers(c *fiber.Ctx) error {
 	for _, a := range agencies {
 		d.Agencies[a.ID] = a.Name
 	}
-	d.Pages = web.PageCount(res.Total, res.PerPage)
+	d.Pages = paging.Count(res.Total, res.PerPage)
 	d.PageURL = func(n int) string {
 		v := url.Values{"page": {strconv.Itoa(n)}}
 		if q != "" {

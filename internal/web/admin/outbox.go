@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/mail"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -43,7 +44,7 @@ func (s *Handlers) adminOutbox(c *fiber.Ctx) error {
 			return err
 		}
 		d.Items, d.Total = items, total
-		d.Pages = int((total + outboxPerPage - 1) / outboxPerPage)
+		d.Pages = paging.Count(total, outboxPerPage)
 	}
 	p := s.NewPage(c, "oppweb.outbox.title")
 	p.Nav = "admin"

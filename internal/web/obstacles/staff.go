@@ -9,6 +9,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/account"
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/obstacle"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -140,7 +141,7 @@ func (s *Handlers) staffQueue(c *fiber.Ctx) error {
 	}
 	d.Rows = rows
 	d.Total, d.Page = res.Total, res.Page
-	d.Pages = web.PageCount(res.Total, res.PerPage)
+	d.Pages = paging.Count(res.Total, res.PerPage)
 	p.Data = d
 	return s.Render(c, "obstacles/queue", p)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/media"
 	"github.com/khanhhoa/investportal/internal/money"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/record"
@@ -343,7 +344,7 @@ func (s *Handlers) boardOpportunities(c *fiber.Ctx) error {
 	}
 	p := s.NewPage(c, "oppweb.board.list.title")
 	p.Nav = "board"
-	p.Data = boardListData{Result: res, Pages: web.PageCount(res.Total, res.PerPage)}
+	p.Data = boardListData{Result: res, Pages: paging.Count(res.Total, res.PerPage)}
 	return s.Render(c, "opportunities/board_list", p)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/web"
 )
 
@@ -209,7 +210,7 @@ func (s *Handlers) renderBoardEnquiries(c *fiber.Ctx, f opportunity.EnquiryFilte
 	}
 	p.Nav = "board"
 	d := enquiryListData{Status: f.Status, Statuses: opportunity.EnquiryStatuses, List: list,
-		Pages: web.PageCount(list.Total, list.PerPage), Reply: reply,
+		Pages: paging.Count(list.Total, list.PerPage), Reply: reply,
 		MinReply: opportunity.MinEnquiryReply, MaxReply: opportunity.MaxEnquiryReply, Countries: map[string]string{}}
 	for _, e := range list.Items {
 		d.Countries[e.Country] = countryName(p.L, e.Country)

@@ -16,6 +16,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/country"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/provincemap"
@@ -348,7 +349,7 @@ func (s *Handlers) resultsFromStore(ctx context.Context, q listQuery) (*listResu
 // opportunity, and every chosen value, in display order.
 func (s *Handlers) finishResults(r *listResults, q listQuery) {
 	r.Page, r.PerPage = q.Page, q.PerPage
-	r.Pages = (r.Total + q.PerPage - 1) / q.PerPage
+	r.Pages = paging.Count(r.Total, q.PerPage)
 	for _, k := range facetKeys {
 		f := facet{Param: k.Param, Label: k.Label}
 		for _, v := range k.Values {

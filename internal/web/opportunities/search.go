@@ -12,6 +12,7 @@ import (
 	"github.com/khanhhoa/investportal/internal/apperr"
 	"github.com/khanhhoa/investportal/internal/i18n"
 	"github.com/khanhhoa/investportal/internal/opportunity"
+	"github.com/khanhhoa/investportal/internal/paging"
 	"github.com/khanhhoa/investportal/internal/place"
 	"github.com/khanhhoa/investportal/internal/project"
 	"github.com/khanhhoa/investportal/internal/search"
@@ -302,7 +303,7 @@ func (s *Handlers) siteSearch(c *fiber.Ctx) error {
 	if d.Result, err = s.siteSearchRun(ctx, q, p.Lang); err != nil {
 		return err
 	}
-	d.Pages = (d.Result.Total + q.PerPage - 1) / q.PerPage
+	d.Pages = paging.Count(d.Result.Total, q.PerPage)
 	p.Data = d
 	key, keep := searchPageKey(c, p)
 	if !keep {
