@@ -37,6 +37,9 @@ func sharedSecret(ctx context.Context, db *mongo.Database) ([]byte, error) {
 	return hex.DecodeString(doc.Value)
 }
 
+// searchDir is the embedded index's folder in DATA_DIR.
+func searchDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "search") }
+
 // openSearch picks Meilisearch when MEILI_URL is set, else the embedded
 // Bleve index under DATA_DIR. On error the engine is a nil interface, not
 // a nil pointer that closing would dereference.
@@ -48,7 +51,7 @@ func openSearch(cfg config.Config) (search.Engine, error) {
 		}
 		return m, nil
 	}
-	b, err := search.NewBleve(filepath.Join(cfg.DataDir, "search"))
+	b, err := search.NewBleve(searchDir(cfg))
 	if err != nil {
 		return nil, err
 	}

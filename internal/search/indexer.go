@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -77,7 +78,14 @@ type IndexerOptions struct {
 	RebuildBatch int
 	// LeaseTTL is how long a lease lasts without renewal; default 2 min.
 	LeaseTTL time.Duration
-	Log      *slog.Logger
+	// LeaseHolder names who holds the lease. Processes that can never
+	// index at the same time may share a name: an embedded index belongs
+	// to the one process holding DATA_DIR's lock, so the portal names the
+	// lease after the index's folder, and a process restarted after a
+	// crash takes its lease back at once instead of waiting LeaseTTL with
+	// an empty index. Empty: this process alone.
+	LeaseHolder string
+	Log         *slog.Logger
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
 }
@@ -125,7 +133,8 @@ type Indexer struct {
 	sources []Source
 	meta    *mongo.Collection
 	opts    IndexerOptions
-	holder  string
+	holder  string // this process, in the progress record
+	lease   string // the lease's holder (IndexerOptions.LeaseHolder)
 	log     *slog.Logger
 	wake    chan struct{}
 	mu      sync.Mutex // one pass at a time
@@ -174,11 +183,12 @@ func NewIndexer(engine Engine, opts IndexerOptions, sources ...Source) *Indexer 
 	host, _ := os.Hostname()
 	var b [4]byte
 	_, _ = rand.Read(b[:])
+	holder := fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 	return &Indexer{
 		engine: engine, sources: sources, meta: opts.Meta, opts: opts,
-		holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:])),
-		log:    opts.Log.With("component", "indexer", "engine", engine.Name()),
-		wake:   make(chan struct{}, 1),
+		holder: holder, lease: cmp.Or(opts.LeaseHolder, holder),
+		log:  opts.Log.With("component", "indexer", "engine", engine.Name()),
+		wake: make(chan struct{}, 1),
 	}
 }
 
@@ -519,10 +529,10 @@ func (ix *Indexer) acquire(ctx context.Context) (bool, error) {
 	now := ix.opts.Now().UTC()
 	_, err := ix.meta.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: indexerLeaseID}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "holder", Value: ix.holder}},
+			bson.D{{Key: "holder", Value: ix.lease}},
 			bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}},
 		}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: ix.holder}, {Key: "expiresAt", Value: now.Add(ix.opts.LeaseTTL)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: ix.lease}, {Key: "expiresAt", Value: now.Add(ix.opts.LeaseTTL)}}}},
 		options.Update().SetUpsert(true))
 	if mongodb.IsDuplicateKey(err) {
 		return false, nil
@@ -555,7 +565,7 @@ func (ix *Indexer) release() {
 	defer cancel()
 	unlock := mongodb.LockDocument(ix.meta, indexerLeaseID)
 	defer unlock()
-	_, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: indexerLeaseID}, {Key: "holder", Value: ix.holder}},
+	_, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: indexerLeaseID}, {Key: "holder", Value: ix.lease}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: time.Unix(0, 0).UTC()}}}})
 	if err != nil {
 		ix.log.Warn("release indexing lease", "err", err)

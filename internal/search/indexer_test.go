@@ -359,3 +359,35 @@ func TestSearchSaysRebuilding(t *testing.T) {
 		t.Fatalf("after Rebuild: rebuilding %v, %d of %d documents", res.Rebuilding, res.Total, e.total)
 	}
 }
+
+// TestLeaseHolderTakesItsLeaseBack: an indexer killed while holding the
+// lease leaves it for LeaseTTL. Another process still waits, but one that
+// holds the lease under the same name (the embedded index's next process,
+// restarted after the crash) takes it back at once.
+func TestLeaseHolderTakesItsLeaseBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newIndexerEnv(t)
+	bl, err := NewBleve("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bl.Close()
+	opts := e.opts
+	opts.LeaseHolder = "embedded:host:/data/search"
+	crashed := NewIndexer(bl, opts, e.sources...)
+	if ok, err := crashed.acquire(ctx); !ok || err != nil {
+		t.Fatalf("first lease: %v %v", ok, err)
+	}
+	// crashed never releases: it was killed.
+	if ok, err := NewIndexer(bl, e.opts, e.sources...).acquire(ctx); ok || err != nil {
+		t.Fatalf("another holder took a live lease: %v %v", ok, err)
+	}
+	restarted := NewIndexer(bl, opts, e.sources...)
+	if _, err := restarted.CatchUp(ctx); err != nil {
+		t.Fatalf("the restarted process waits for its own lease: %v", err)
+	}
+	if n, _ := bl.Count(ctx); n != e.total {
+		t.Fatalf("restarted indexer indexed %d of %d", n, e.total)
+	}
+}
